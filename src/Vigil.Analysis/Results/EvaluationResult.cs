@@ -1,0 +1,36 @@
+using Vigil.Statistics.Classification;
+
+namespace Vigil.Analysis.Results;
+
+/// <summary>The evaluation of one model (or one segment): metrics, confusion, curves and tables.
+/// JSON: {"kind":"evaluation", "task", "rows", "threshold", "metrics", "confusion", "curves", ...}.</summary>
+public sealed record EvaluationResult
+{
+    public required SourceInfo Source { get; init; }
+    public required ModelTask Task { get; init; }
+    public required ColumnRoles Columns { get; init; }
+    /// <summary>Rows evaluated (both score/prediction and label present and valid).</summary>
+    public required long Rows { get; init; }
+    /// <summary>Rows of the source left out, by reason (e.g. "missing_label": 12).</summary>
+    public IReadOnlyDictionary<string, long> Excluded { get; init; } = new Dictionary<string, long>();
+    /// <summary>Binary only: the decision threshold (positive when score &gt;= threshold).</summary>
+    public double? Threshold { get; init; }
+    public required IReadOnlyList<MetricValue> Metrics { get; init; }
+    /// <summary>Binary only.</summary>
+    public ConfusionCounts? Confusion { get; init; }
+    /// <summary>Binary only.</summary>
+    public BinaryCurves? Curves { get; init; }
+    /// <summary>Binary only.</summary>
+    public IReadOnlyList<ThresholdRow>? ThresholdTable { get; init; }
+    /// <summary>Binary only: best thresholds for f1, youden and (when costs are given) cost.</summary>
+    public IReadOnlyList<BestThreshold>? BestThresholds { get; init; }
+    /// <summary>Multiclass only.</summary>
+    public MulticlassEvaluation? Multiclass { get; init; }
+    /// <summary>Regression only.</summary>
+    public ResidualData? Residuals { get; init; }
+    /// <summary>With --segment-by: the same evaluation per segment (segments carry no nested segments).</summary>
+    public IReadOnlyList<SegmentEvaluation>? Segments { get; init; }
+}
+
+/// <summary>One segment's evaluation: the segment's key (column -> value, null shown as null) and its result.</summary>
+public sealed record SegmentEvaluation(IReadOnlyDictionary<string, string?> Key, EvaluationResult Result);
