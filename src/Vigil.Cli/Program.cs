@@ -1,6 +1,21 @@
+using System.CommandLine;
+using Vigil.Cli.Commands;
+
 namespace Vigil.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            "Vigil watches machine-learning models in production: performance summaries, data-quality checks and " +
+            "evaluation dashboards, computed exactly on prediction logs of any size.\n\n" +
+            "Start with `vigil demo`, then `vigil summary FILE` and `vigil evaluate FILE`.");
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(SummaryCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
+        return Cli.Run(root, args);
+    }
 }

@@ -1,0 +1,51 @@
+using Vigil.Analysis.Columns;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+
+namespace Vigil.Analysis.Sql;
+
+/// <summary>SQL expressions that turn a source's raw columns into typed values, portable across engines through the
+/// dialect. Raw column references are always quoted identifiers; nothing user-given is spliced in unquoted.</summary>
+internal sealed class RoleExpressions(SqlDialect dialect, string sourceName)
+{
+    public SqlDialect Dialect { get; } = dialect;
+
+    public string Q(string identifier) => Dialect.QuoteIdentifier(identifier);
+
+    public string Col(SourceColumn c) => Q(c.Name);
+
+    /// <summary>The score or a numeric prediction as a double; text columns are parsed (unparseable text becomes null,
+    /// counted by the caller as non-numeric).</summary>
+    public string Number(SourceColumn c, string flag) => c.Kind switch
+    {
+        ColumnKind.Double or ColumnKind.Int64 => $"CAST({Col(c)} AS {Dialect.DoubleType})",
+        ColumnKind.Boolean => $"(CASE WHEN {Col(c)} THEN 1.0 WHEN NOT {Col(c)} THEN 0.0 END)",
+        ColumnKind.String => Dialect.TryCastDouble(Col(c)),
+        _ => throw new VigilInputException($"{sourceName}: column '{c.Name}' ({flag}) is {c.SqlType}; expected numbers"),
+    };
+
+    /// <summary>A binary label as 1, 0, or null when it is missing or not a valid binary label.</summary>
+    public string BinaryLabel(SourceColumn c) => c.Kind switch
+    {
+        ColumnKind.Boolean => $"(CASE WHEN {Col(c)} THEN 1 WHEN NOT {Col(c)} THEN 0 END)",
+        ColumnKind.Int64 or ColumnKind.Double => $"(CASE WHEN {Col(c)} = 1 THEN 1 WHEN {Col(c)} = 0 THEN 0 END)",
+        ColumnKind.String => $"(CASE WHEN lower(trim({Col(c)})) IN ('1', '1.0', 'true', 't', 'yes') THEN 1 " +
+                             $"WHEN lower(trim({Col(c)})) IN ('0', '0.0', 'false', 'f', 'no') THEN 0 END)",
+        _ => throw new VigilInputException($"{sourceName}: column '{c.Name}' (--label) is {c.SqlType}; expected 0/1 or true/false labels"),
+    };
+
+    /// <summary>The timestamp as a timestamp; text is parsed (unparseable text becomes null), numbers are epoch seconds.</summary>
+    public string Timestamp(SourceColumn c) => c.Kind switch
+    {
+        ColumnKind.Timestamp => $"CAST({Col(c)} AS TIMESTAMP)",
+        ColumnKind.String => Dialect.TryCastTimestamp(Col(c)),
+        ColumnKind.Int64 or ColumnKind.Double => $"CAST(to_timestamp({Col(c)}) AS TIMESTAMP)",
+        _ => throw new VigilInputException($"{sourceName}: column '{c.Name}' (--timestamp) is {c.SqlType}; expected timestamps"),
+    };
+
+    /// <summary>Any column as text (segment keys, model versions, class labels).</summary>
+    public string Text(SourceColumn c) => c.Kind == ColumnKind.String ? Col(c) : Dialect.CastToText(Col(c));
+
+    /// <summary>A SQL list of the given expressions, or an empty string.</summary>
+    public static string Join(IEnumerable<string> parts) => string.Join(", ", parts);
+}

@@ -1,0 +1,462 @@
+using System.Globalization;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Evaluation;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Sql;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Classification;
+using Vigil.Statistics.Quality;
+using Vigil.Statistics.Regression;
+
+namespace Vigil.Analysis.Summary;
+
+/// <summary><c>vigil summary</c>: one scan of the source into a typed working table in the engine, then a handful of
+/// aggregate queries over it: quality counts, duplicates, rows per period, and confusion counts per distinct score per
+/// period and model version, streamed into the statistics core.</summary>
+internal static class SummaryAnalysis
+{
+    private const string Base = "vigil_base";
+    private const string Dups = "vigil_dup";
+
+    public static SummaryResult Run(OpenedSource source, SummaryOptions options, IAnalysisProgress? progress = null)
+    {
+        progress ??= NoProgress.Instance;
+        var engine = source.Engine;
+        var d = engine.Dialect;
+        var name = source.Description;
+        var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction | ColumnNeeds.Timestamp, name);
+        var x = new RoleExpressions(d, name);
+        var asOf = options.AsOf ?? DateTime.UtcNow;
+        asOf = DateTime.SpecifyKind(asOf, DateTimeKind.Unspecified);
+
+        progress.Stage("Detecting the task");
+        ModelTask task = cols.Label is null
+            ? (cols.Score is not null ? ModelTask.Binary : ModelTask.Regression)
+            : TaskDetector.Detect(source, cols, options.Mapping.Task, x);
+        var scoreCol = task == ModelTask.Binary ? cols.Score : cols.Prediction;
+        if (scoreCol is null)
+            throw new VigilInputException($"{name}: --task {task.ToString().ToLowerInvariant()} needs a prediction column ('{MappingOptions.DefaultPrediction}' or --prediction)");
+
+        // 1. One scan into a typed working table.
+        progress.Stage($"Reading {name}");
+        var nan = $"CAST('NaN' AS {d.DoubleType})";
+        var select = new List<string>
+        {
+            "row_number() OVER () AS rid_",
+            cols.Id is null ? "CAST(NULL AS VARCHAR) AS id_" : $"{x.Text(cols.Id)} AS id_",
+            $"{x.Timestamp(cols.Timestamp!)} AS ts_",
+            $"{x.Col(cols.Timestamp!)} IS NULL AS tsnull_",
+            cols.Version is null ? "CAST(NULL AS VARCHAR) AS ver_" : $"{x.Text(cols.Version)} AS ver_",
+            task == ModelTask.Multiclass ? $"{x.Text(scoreCol)} AS s_" : $"{x.Number(scoreCol, task == ModelTask.Binary ? "--score" : "--prediction")} AS s_",
+            $"{x.Col(scoreCol)} IS NULL AS snull_",
+        };
+        if (cols.Label is { } label)
+        {
+            select.Add(task switch
+            {
+                ModelTask.Binary => $"{x.BinaryLabel(label)} AS y_",
+                ModelTask.Regression => $"{x.Number(label, "--label")} AS y_",
+                _ => $"{x.Text(label)} AS y_",
+            });
+            select.Add($"{x.Col(label)} IS NULL AS lnull_");
+        }
+        else
+        {
+            select.Add("CAST(NULL AS INTEGER) AS y_");
+            select.Add("TRUE AS lnull_");
+        }
+        for (var i = 0; i < cols.Features.Count; i++) select.Add($"{x.Col(cols.Features[i])} AS f{i}_");
+        engine.Execute($"DROP TABLE IF EXISTS {Dups}");
+        engine.Execute($"DROP TABLE IF EXISTS {Base}");
+        engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
+
+        // 2. Later occurrences of duplicated ids (the first is the earliest timestamp, then file order).
+        progress.Stage("Finding duplicates");
+        if (cols.Id is not null)
+            engine.Execute(
+                $"CREATE TEMP TABLE {Dups} AS SELECT rid_ FROM (SELECT rid_, row_number() OVER (PARTITION BY id_ ORDER BY ts_ NULLS LAST, rid_) AS k_ " +
+                $"FROM {Base} WHERE id_ IN (SELECT id_ FROM {Base} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1)) t WHERE k_ > 1");
+        else
+            engine.Execute($"CREATE TEMP TABLE {Dups} AS SELECT rid_ FROM {Base} WHERE FALSE");
+
+        // Each check's predicate over the working table; the first that fails names why a row is left out.
+        var checks = new List<(string Check, string Predicate, bool Excludes)>
+        {
+            ("duplicate_id", "dup_", true),
+            ("null_score", $"(snull_ OR s_ = {nan})", true),
+            ("non_numeric_score", "(NOT snull_ AND s_ IS NULL)", true),
+        };
+        if (task == ModelTask.Binary) checks.Add(("score_out_of_range", $"((s_ < 0 OR s_ > 1) AND s_ <> {nan})", true));
+        checks.Add(("invalid_label", "(NOT lnull_ AND y_ IS NULL)", true));
+        checks.Add(("null_timestamp", "tsnull_", true));
+        checks.Add(("unparseable_timestamp", "(NOT tsnull_ AND ts_ IS NULL)", true));
+        checks.Add(("future_timestamp", "(ts_ > $1)", true));
+        if (cols.Label is not null) checks.Add(("missing_label", "lnull_", false));
+        if (task == ModelTask.Multiclass)
+        {
+            checks[1] = ("null_prediction", "snull_", true);
+            checks.RemoveAll(c => c.Check == "non_numeric_score");
+        }
+        else if (task == ModelTask.Regression)
+        {
+            checks[1] = ("null_prediction", $"(snull_ OR s_ = {nan})", true);
+            checks[2] = ("non_numeric_prediction", "(NOT snull_ AND s_ IS NULL)", true);
+        }
+        var fail = "CASE " + string.Concat(checks.Where(c => c.Excludes).Select(c => $"WHEN {c.Predicate} THEN '{c.Check}' ")) + "END";
+        var rows = $"(SELECT b.*, dd.rid_ IS NOT NULL AS dup_ FROM {Base} b LEFT JOIN {Dups} dd ON b.rid_ = dd.rid_)";
+        var graded = $"(SELECT r.*, {fail} AS fail_ FROM {rows} r)";
+        object?[] asOfParam = [asOf];
+
+        // 3. Quality counts in one pass.
+        progress.Stage("Checking data quality");
+        var countSql = "SELECT count(*) AS total_, count(*) FILTER (WHERE fail_ IS NOT NULL) AS excluded_" +
+                       string.Concat(checks.Select((c, i) => $", count(*) FILTER (WHERE {c.Predicate}) AS c{i}_")) +
+                       $" FROM {graded} g";
+        var counts = engine.Query(countSql, asOfParam);
+        var total = counts.GetInt64(0, 0);
+        var excludedRows = counts.GetInt64(1, 0);
+        if (total == 0) throw new VigilInputException($"{name}: no rows");
+
+        var issues = new List<QualityIssue>();
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var n = counts.GetInt64(2 + i, 0);
+            if (n == 0) continue;
+            var (check, predicate, excludes) = checks[i];
+            var ex = engine.Query($"SELECT {(cols.Id is null ? "CAST(rid_ AS VARCHAR)" : "id_")} FROM {graded} g WHERE {predicate} ORDER BY rid_ LIMIT {options.Examples}", asOfParam);
+            var examples = Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r) ?? "(null)").ToArray();
+            if (cols.Id is null) examples = examples.Select(e => "row " + e).ToArray();
+            issues.Add(new QualityIssue(check, SeverityOf(check), n, Message(check, n, total, excludes, asOf, cols), examples,
+                ColumnOf(check, cols)));
+        }
+
+        // 4. Rows per period (valid, non-future timestamps): missing periods and volume anomalies.
+        progress.Stage("Counting rows per period");
+        var unit = options.Period.ToString().ToLowerInvariant();
+        var periodExpr = d.DateTrunc(unit, "ts_");
+        var perPeriod = engine.Query($"SELECT {periodExpr} AS p_, count(*) AS n_ FROM {Base} WHERE ts_ IS NOT NULL AND ts_ <= $1 GROUP BY 1 ORDER BY 1", asOfParam);
+        var periodStarts = new List<DateTime>();
+        var periodCounts = new List<double>();
+        for (var r = 0; r < perPeriod.RowCount; r++)
+        {
+            periodStarts.Add(Utc(perPeriod.GetDateTime(0, r)));
+            periodCounts.Add(perPeriod.GetInt64(1, r));
+        }
+        issues.AddRange(MissingPeriods(periodStarts, options.Period));
+        issues.AddRange(VolumeAnomalies(periodStarts, periodCounts, options));
+
+        // 5. Schema and column profiles.
+        progress.Stage("Profiling columns");
+        var profiles = Profile(engine, cols, total, task);
+        issues.AddRange(SchemaIssues(cols, task, issues));
+        foreach (var p in profiles.Where(p => p.Role == "feature"))
+        {
+            if (p.Nulls > 0)
+                issues.Add(new QualityIssue("null_values", p.NullRate >= options.NullRateWarning ? Severity.Warning : Severity.Info, p.Nulls,
+                    $"{p.Nulls:N0} of {total:N0} values of '{p.Name}' are null ({p.NullRate:P2})", [], p.Name));
+            if (p.Constant)
+                issues.Add(new QualityIssue("constant_column", Severity.Warning, total,
+                    p.Nulls == total ? $"'{p.Name}' is null in every row" : $"'{p.Name}' has a single value in every non-null row", [], p.Name));
+        }
+
+        // 6. Metrics per period and model version, then per version over the whole range.
+        progress.Stage("Computing metrics per period");
+        var clean = $"(SELECT * FROM {graded} g WHERE fail_ IS NULL)";
+        var opts = new BinaryMetricOptions { Threshold = options.Threshold };
+        var periods = task switch
+        {
+            ModelTask.Binary => BinaryGroups(engine, clean, periodExpr, opts, asOfParam, withPeriod: true),
+            ModelTask.Regression => RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: true),
+            _ => MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: true),
+        };
+        progress.Stage("Computing metrics per model version");
+        var overall = task switch
+        {
+            ModelTask.Binary => BinaryGroups(engine, clean, periodExpr, opts, asOfParam, withPeriod: false),
+            ModelTask.Regression => RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: false),
+            _ => MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: false),
+        };
+        engine.Execute($"DROP TABLE IF EXISTS {Dups}");
+        engine.Execute($"DROP TABLE IF EXISTS {Base}");
+
+        return new SummaryResult
+        {
+            Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
+            Task = task,
+            Columns = cols.Roles,
+            Period = options.Period,
+            AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
+            Threshold = task == ModelTask.Binary ? options.Threshold : null,
+            TotalRows = total,
+            ExcludedRows = excludedRows,
+            Periods = periods,
+            Overall = overall,
+            Quality = new QualityReport
+            {
+                Issues = issues.OrderBy(i => i.Severity switch { Severity.Error => 0, Severity.Warning => 1, _ => 2 }).ToArray(),
+                Columns = profiles,
+            },
+        };
+    }
+
+    private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
+
+    private static List<PeriodSummary> BinaryGroups(IQueryEngine engine, string clean, string periodExpr, BinaryMetricOptions opts, object?[] p, bool withPeriod)
+    {
+        var result = new List<PeriodSummary>();
+        var pcol = withPeriod ? $"{periodExpr} AS p_, " : "";
+        var pgroup = withPeriod ? "p_, " : "";
+        var sql = $"SELECT {pcol}ver_, s_, count(*) AS n_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ " +
+                  $"FROM {clean} c GROUP BY {pgroup}ver_, s_ ORDER BY {pgroup}ver_ NULLS FIRST, s_ DESC";
+        var off = withPeriod ? 1 : 0;
+        DateTime? curP = null;
+        string? curV = null;
+        var started = false;
+        BinaryScoreAccumulator? acc = null;
+        long n = 0, labeled = 0;
+        double sumScore = 0;
+        void Close()
+        {
+            if (!started) return;
+            var e = acc!.Finish();
+            result.Add(new PeriodSummary
+            {
+                Start = curP,
+                ModelVersion = curV,
+                Rows = n,
+                Labeled = labeled,
+                PositiveRate = labeled > 0 ? (double)e.Positives / labeled : null,
+                MeanScore = n > 0 ? sumScore / n : null,
+                Metrics = e.Metrics,
+            });
+        }
+        engine.Stream(sql, p, chunk =>
+        {
+            var s = chunk.Doubles(off + 1);
+            var cn = chunk.Int64s(off + 2);
+            var pos = chunk.Int64s(off + 3);
+            var neg = chunk.Int64s(off + 4);
+            for (var i = 0; i < chunk.RowCount; i++)
+            {
+                DateTime? pr = withPeriod ? Utc(chunk.GetDateTime(0, i)) : null;
+                var v = chunk.IsNull(off, i) ? null : chunk.GetString(off, i);
+                if (!started || pr != curP || !string.Equals(v, curV, StringComparison.Ordinal))
+                {
+                    Close();
+                    started = true;
+                    curP = pr;
+                    curV = v;
+                    acc = new BinaryScoreAccumulator(opts);
+                    n = 0; labeled = 0; sumScore = 0;
+                }
+                n += cn[i];
+                labeled += pos[i] + neg[i];
+                sumScore += s[i] * cn[i];
+                acc!.Add(s[i], pos[i], neg[i]);
+            }
+        });
+        Close();
+        return result;
+    }
+
+    private static List<PeriodSummary> RegressionGroups(IQueryEngine engine, string clean, string periodExpr, object?[] p, bool withPeriod)
+    {
+        var pcol = withPeriod ? $"{periodExpr} AS p_, " : "";
+        var pgroup = withPeriod ? "p_, " : "";
+        var off = withPeriod ? 1 : 0;
+        var d = engine.Dialect;
+        var volume = engine.Query($"SELECT {pcol}ver_, count(*) AS n_, avg(s_) AS m_ FROM {clean} c GROUP BY {pgroup}ver_", p);
+        var sums = engine.Query(
+            $"SELECT {pcol}ver_, {RegressionEvaluation.SumsSelect(d)} FROM (SELECT c.*, s_ - y_ AS e_ FROM {clean} c WHERE y_ IS NOT NULL) l GROUP BY {pgroup}ver_", p);
+        var byKey = new Dictionary<(DateTime?, string?), RegressionSums>();
+        for (var r = 0; r < sums.RowCount; r++)
+            byKey[(withPeriod ? Utc(sums.GetDateTime(0, r)) : null, sums.IsNull(off, r) ? null : sums.GetString(off, r))] = RegressionEvaluation.ReadSums(sums, r, off + 1);
+        var result = new List<PeriodSummary>();
+        for (var r = 0; r < volume.RowCount; r++)
+        {
+            DateTime? pr = withPeriod ? Utc(volume.GetDateTime(0, r)) : null;
+            var v = volume.IsNull(off, r) ? null : volume.GetString(off, r);
+            var s = byKey.GetValueOrDefault((pr, v)) ?? new RegressionSums(0, 0, 0, 0, 0, 0, 0, 0, 0);
+            result.Add(new PeriodSummary
+            {
+                Start = pr,
+                ModelVersion = v,
+                Rows = volume.GetInt64(off + 1, r),
+                Labeled = s.Count,
+                MeanScore = volume.IsNull(off + 2, r) ? null : volume.GetDouble(off + 2, r),
+                Metrics = RegressionMetrics.Compute(s),
+            });
+        }
+        return Ordered(result);
+    }
+
+    private static List<PeriodSummary> MulticlassGroups(IQueryEngine engine, string clean, string periodExpr, object?[] p, bool withPeriod)
+    {
+        var pcol = withPeriod ? $"{periodExpr} AS p_, " : "";
+        var pgroup = withPeriod ? "p_, " : "";
+        var off = withPeriod ? 1 : 0;
+        var t = engine.Query($"SELECT {pcol}ver_, y_, s_, count(*) AS n_ FROM {clean} c GROUP BY {pgroup}ver_, y_, s_", p);
+        var groups = new Dictionary<(DateTime?, string?), List<(string? L, string P, long N)>>();
+        for (var r = 0; r < t.RowCount; r++)
+        {
+            DateTime? pr = withPeriod ? Utc(t.GetDateTime(0, r)) : null;
+            var key = (pr, t.IsNull(off, r) ? null : t.GetString(off, r));
+            if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+            list.Add((t.IsNull(off + 1, r) ? null : t.GetString(off + 1, r), t.GetString(off + 2, r)!, t.GetInt64(off + 3, r)));
+        }
+        var result = new List<PeriodSummary>();
+        foreach (var ((pr, v), cells) in groups)
+        {
+            var labeledCells = cells.Where(c => c.L is not null).ToList();
+            var classes = MulticlassEvaluationRun.SortClasses(labeledCells.Select(c => c.L!).Concat(labeledCells.Select(c => c.P)).Distinct(StringComparer.Ordinal));
+            var idx = classes.Select((c, i) => (c, i)).ToDictionary(q => q.c, q => q.i, StringComparer.Ordinal);
+            var m = new long[classes.Count][];
+            for (var i = 0; i < m.Length; i++) m[i] = new long[classes.Count];
+            foreach (var c in labeledCells) m[idx[c.L!]][idx[c.P]] += c.N;
+            var e = MulticlassMetrics.Compute(classes, m, null, 0, null);
+            result.Add(new PeriodSummary
+            {
+                Start = pr,
+                ModelVersion = v,
+                Rows = cells.Sum(c => c.N),
+                Labeled = labeledCells.Sum(c => c.N),
+                Metrics = e.Metrics,
+            });
+        }
+        return Ordered(result);
+    }
+
+    private static List<PeriodSummary> Ordered(List<PeriodSummary> list) =>
+        list.OrderBy(s => s.Start ?? DateTime.MinValue).ThenBy(s => s.ModelVersion is null ? 0 : 1).ThenBy(s => s.ModelVersion, StringComparer.Ordinal).ToList();
+
+    internal static IEnumerable<QualityIssue> MissingPeriods(IReadOnlyList<DateTime> starts, PeriodUnit unit)
+    {
+        if (starts.Count < 2) yield break;
+        var present = new HashSet<DateTime>(starts);
+        for (var t = Next(starts[0], unit); t < starts[^1]; t = Next(t, unit))
+        {
+            if (present.Contains(t)) continue;
+            yield return new QualityIssue("missing_period", Severity.Warning, 0,
+                $"no rows in the {unit.ToString().ToLowerInvariant()} starting {Format(t, unit)}, inside the covered range {Format(starts[0], unit)} to {Format(starts[^1], unit)}",
+                [Format(t, unit)], null, t);
+        }
+    }
+
+    internal static IEnumerable<QualityIssue> VolumeAnomalies(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, SummaryOptions options)
+    {
+        if (counts.Count < 5) yield break;
+        var z = RobustZScore.Compute(counts.ToArray());
+        var median = RobustZScore.Median(counts.ToArray());
+        for (var i = 0; i < counts.Count; i++)
+        {
+            if (Math.Abs(z[i]) <= options.VolumeZThreshold) continue;
+            var dir = counts[i] > median ? "more" : "fewer";
+            yield return new QualityIssue("volume_anomaly", Severity.Warning, (long)counts[i],
+                $"{counts[i]:N0} rows in the {options.Period.ToString().ToLowerInvariant()} starting {Format(starts[i], options.Period)}: far {dir} than usual (median {median:N0}, robust z = {z[i].ToString("0.0", CultureInfo.InvariantCulture)})",
+                [Format(starts[i], options.Period)], null, starts[i]);
+        }
+    }
+
+    private static DateTime Next(DateTime t, PeriodUnit unit) => unit switch
+    {
+        PeriodUnit.Hour => t.AddHours(1),
+        PeriodUnit.Week => t.AddDays(7),
+        _ => t.AddDays(1),
+    };
+
+    private static string Format(DateTime t, PeriodUnit unit) =>
+        unit == PeriodUnit.Hour ? t.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static IReadOnlyList<ColumnProfile> Profile(IQueryEngine engine, ResolvedColumns cols, long total, ModelTask task)
+    {
+        var d = engine.Dialect;
+        var items = new List<(string Name, string Type, string Role, string NullExpr, string? ValueExpr)>();
+        void Role(SourceColumn? c, string role, string nullExpr, string valueExpr)
+        {
+            if (c is not null) items.Add((c.Name, c.SqlType, role, nullExpr, valueExpr));
+        }
+        Role(cols.Id, "id", "id_ IS NULL", "id_");
+        Role(cols.Timestamp, "timestamp", "tsnull_", "ts_");
+        Role(cols.Version, "version", "ver_ IS NULL", "ver_");
+        Role(task == ModelTask.Binary ? cols.Score : cols.Prediction, task == ModelTask.Binary ? "score" : "prediction", "snull_", "s_");
+        Role(cols.Label, "label", "lnull_", "y_");
+        for (var i = 0; i < cols.Features.Count; i++)
+        {
+            var f = cols.Features[i];
+            var v = f.Kind is ColumnKind.Double or ColumnKind.Int64 or ColumnKind.String or ColumnKind.Timestamp ? $"f{i}_" : d.CastToText($"f{i}_");
+            items.Add((f.Name, f.SqlType, "feature", $"f{i}_ IS NULL", v));
+        }
+        var parts = items.Select((it, i) =>
+            $"count(*) FILTER (WHERE {it.NullExpr}) AS n{i}_, {d.ApproxCountDistinct(it.ValueExpr!)} AS d{i}_, min({it.ValueExpr}) = max({it.ValueExpr}) AS k{i}_");
+        var t = engine.Query($"SELECT {string.Join(", ", parts)} FROM {Base}");
+        var list = new List<ColumnProfile>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var nulls = t.GetInt64(3 * i, 0);
+            long? distinct = t.IsNull(3 * i + 1, 0) ? null : t.GetInt64(3 * i + 1, 0);
+            var constant = nulls == total || (!t.IsNull(3 * i + 2, 0) && t.GetBoolean(3 * i + 2, 0));
+            list.Add(new ColumnProfile(items[i].Name, items[i].Type, items[i].Role, nulls, total == 0 ? 0 : (double)nulls / total, distinct, constant && total > 1));
+        }
+        return list;
+    }
+
+    private static IEnumerable<QualityIssue> SchemaIssues(ResolvedColumns cols, ModelTask task, List<QualityIssue> issues)
+    {
+        if (cols.Timestamp is { Kind: ColumnKind.String } ts)
+        {
+            var bad = issues.FirstOrDefault(i => i.Check == "unparseable_timestamp")?.Rows ?? 0;
+            yield return new QualityIssue("schema", bad > 0 ? Severity.Warning : Severity.Info, bad,
+                $"'{ts.Name}' is stored as text ({ts.SqlType}), not as timestamps" + (bad > 0 ? $"; {bad:N0} values could not be parsed" : "; every value parsed"), [], ts.Name);
+        }
+        var sc = task == ModelTask.Binary ? cols.Score : cols.Prediction;
+        if (sc is { Kind: ColumnKind.String } && task != ModelTask.Multiclass)
+        {
+            var bad = issues.FirstOrDefault(i => i.Check.StartsWith("non_numeric", StringComparison.Ordinal))?.Rows ?? 0;
+            yield return new QualityIssue("schema", Severity.Warning, bad, $"'{sc.Name}' is stored as text ({sc.SqlType}), not as numbers", [], sc.Name);
+        }
+        if (cols.Label is null)
+            yield return new QualityIssue("schema", Severity.Info, 0, "no label column: only volumes and mean scores are summarized", []);
+        if (cols.Version is null)
+            yield return new QualityIssue("schema", Severity.Info, 0, "no model version column: all rows are summarized as one model", []);
+        if (cols.Id is null)
+            yield return new QualityIssue("schema", Severity.Info, 0, "no id column: duplicates cannot be detected", []);
+    }
+
+    private static Severity SeverityOf(string check) => check switch
+    {
+        "missing_label" => Severity.Info,
+        "duplicate_id" or "future_timestamp" => Severity.Warning,
+        _ => Severity.Error,
+    };
+
+    private static string? ColumnOf(string check, ResolvedColumns cols) => check switch
+    {
+        "duplicate_id" => cols.Id?.Name,
+        "null_score" or "non_numeric_score" or "score_out_of_range" => cols.Score?.Name,
+        "null_prediction" or "non_numeric_prediction" => cols.Prediction?.Name,
+        "missing_label" or "invalid_label" => cols.Label?.Name,
+        _ => cols.Timestamp?.Name,
+    };
+
+    private static string Message(string check, long n, long total, bool excludes, DateTime asOf, ResolvedColumns cols)
+    {
+        var share = ((double)n / total).ToString("P2", CultureInfo.InvariantCulture);
+        var what = check switch
+        {
+            "duplicate_id" => $"{n:N0} rows repeat an earlier '{cols.Id?.Name}' (later occurrences)",
+            "null_score" => $"{n:N0} rows have no score",
+            "non_numeric_score" => $"{n:N0} rows have a score that is not a number",
+            "score_out_of_range" => $"{n:N0} rows have a score outside [0, 1]",
+            "null_prediction" => $"{n:N0} rows have no prediction",
+            "non_numeric_prediction" => $"{n:N0} rows have a prediction that is not a number",
+            "missing_label" => $"{n:N0} rows have no label yet",
+            "invalid_label" => $"{n:N0} rows have a label that is not a valid class" + (cols.Label is not null ? " (expected 0 or 1)" : ""),
+            "null_timestamp" => $"{n:N0} rows have no timestamp",
+            "unparseable_timestamp" => $"{n:N0} rows have a timestamp that cannot be parsed",
+            "future_timestamp" => $"{n:N0} rows are timestamped after {asOf.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (--as-of)",
+            _ => $"{n:N0} rows fail {check}",
+        };
+        return $"{what} ({share})" + (excludes ? "; left out of the metrics" : check == "missing_label" ? "; labels may not have arrived yet" : "");
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Vigil.Engine;
+
+namespace Vigil.Cli;
+
+/// <summary>Runs a parsed command with Vigil's error contract: bad input is one line on standard error and exit code 2;
+/// nothing else is written. Set VIGIL_DEBUG=1 to see stack traces of unexpected errors.</summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int InternalError = 70;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var first = parse.Errors[0].Message;
+            Console.Error.WriteLine($"vigil: {OneLine(first)} (see 'vigil {string.Join(' ', CommandPath(parse))} --help')");
+            return BadInput;
+        }
+        try
+        {
+            return parse.Invoke();
+        }
+        catch (Exception e)
+        {
+            return Report(e);
+        }
+    }
+
+    internal static int Report(Exception e)
+    {
+        switch (e)
+        {
+            case VigilInputException v:
+                Console.Error.WriteLine($"vigil: {OneLine(v.Message)}");
+                return BadInput;
+            case DuckDbException d:
+                Console.Error.WriteLine($"vigil: {OneLine(d.Message)}");
+                return BadInput;
+            case OperationCanceledException:
+                Console.Error.WriteLine("vigil: cancelled");
+                return 130;
+            default:
+                Console.Error.WriteLine($"vigil: internal error: {OneLine(e.Message)} (set VIGIL_DEBUG=1 for details)");
+                if (Environment.GetEnvironmentVariable("VIGIL_DEBUG") == "1") Console.Error.WriteLine(e);
+                return InternalError;
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
+        return names;
+    }
+
+    internal static string OneLine(string s)
+    {
+        var parts = s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(" ", parts);
+    }
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Vigil.Analysis.Columns;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Reports;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>Options every analysis command shares: the input, the column mapping and the output.</summary>
+internal sealed class CommonOptions
+{
+    public Argument<string[]> Inputs { get; } = new("inputs")
+    {
+        Description = "Prediction log(s): CSV, TSV, Parquet or JSON-lines files, globs (\"logs/*.parquet\"), a DuckDB database file (with --table), or a PostgreSQL URL postgres://user:pass@host:port/db (with --table or --sql).",
+        Arity = ArgumentArity.OneOrMore,
+    };
+    public Option<string?> Table { get; } = new("--table") { Description = "Table to read from a DuckDB file or PostgreSQL (schema.table allowed)." };
+    public Option<string?> Sql { get; } = new("--sql") { Description = "A query to read from PostgreSQL; it runs inside PostgreSQL, and so does every analysis over it." };
+    public Option<string?> InputFormat { get; } = new("--input-format") { Description = "Force the input format: csv, parquet or json (default: by file extension)." };
+    public Option<string?> Config { get; } = new("--config") { Description = "Column mapping file (default: ./vigil.yaml when present)." };
+    public Option<string?> Id { get; } = new("--id") { Description = $"Id column (default: {MappingOptions.DefaultId})." };
+    public Option<string?> Timestamp { get; } = new("--timestamp") { Description = $"Timestamp column (default: {MappingOptions.DefaultTimestamp})." };
+    public Option<string?> Version { get; } = new("--version") { Description = $"Model version column (default: {MappingOptions.DefaultVersion})." };
+    public Option<string?> Score { get; } = new("--score") { Description = $"Score (probability of the positive class) column (default: {MappingOptions.DefaultScore})." };
+    public Option<string?> Label { get; } = new("--label") { Description = $"Actual label column (default: {MappingOptions.DefaultLabel})." };
+    public Option<string?> Prediction { get; } = new("--prediction") { Description = $"Predicted value or class column, for regression and multiclass (default: {MappingOptions.DefaultPrediction})." };
+    public Option<string?> Features { get; } = new("--features") { Description = "Comma-separated feature columns (default: every column with no other role)." };
+    public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression (default: detected from the columns)." };
+    public Option<string?> Format { get; } = new("--format", "-f") { Description = "console, json, html or markdown (default: console, or from --out's extension)." };
+    public Option<string?> Out { get; } = new("--out", "-o") { Description = "Write the report to this file (written whole or not at all)." };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress display." };
+
+    public void AddTo(Command c)
+    {
+        c.Arguments.Add(Inputs);
+        foreach (var o in new Option[] { Table, Sql, InputFormat, Config, Id, Timestamp, Version, Score, Label, Prediction, Features, Task, Format, Out, Quiet })
+            c.Options.Add(o);
+    }
+
+    public SourceSpec Source(ParseResult p)
+    {
+        var fmt = p.GetValue(InputFormat);
+        if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
+            throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
+        return new SourceSpec { Inputs = p.GetValue(Inputs) ?? [], Table = p.GetValue(Table), Sql = p.GetValue(Sql), Format = fmt };
+    }
+
+    public MappingOptions Mapping(ParseResult p)
+    {
+        var flags = new MappingOptions
+        {
+            Id = p.GetValue(Id),
+            Timestamp = p.GetValue(Timestamp),
+            Version = p.GetValue(Version),
+            Score = p.GetValue(Score),
+            Label = p.GetValue(Label),
+            Prediction = p.GetValue(Prediction),
+            Features = p.GetValue(Features) is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+            Task = p.GetValue(Task) is { } t ? ConfigFile.ParseTask(t, "--task") : null,
+        };
+        var configPath = p.GetValue(Config);
+        if (configPath is null && File.Exists(ConfigFile.DefaultName)) configPath = ConfigFile.DefaultName;
+        return configPath is null ? flags : flags.Over(ConfigFile.Load(configPath));
+    }
+
+    public ReportFormat OutputFormat(ParseResult p)
+    {
+        var f = p.GetValue(Format);
+        if (f is not null)
+            return ReportWriter.ParseFormat(f) ?? throw new VigilInputException($"--format: '{f}' is not a format; expected console, json, html or markdown");
+        var o = p.GetValue(Out);
+        return Path.GetExtension(o ?? "").ToLowerInvariant() switch
+        {
+            ".json" => ReportFormat.Json,
+            ".html" or ".htm" => ReportFormat.Html,
+            ".md" or ".markdown" => ReportFormat.Markdown,
+            _ => ReportFormat.Console,
+        };
+    }
+
+    public static double ParseDouble(string? s, string flag, double fallback)
+    {
+        if (s is null) return fallback;
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new VigilInputException($"{flag}: '{s}' is not a number");
+    }
+}
