@@ -1,0 +1,105 @@
+using System.Text.Json;
+using AngleSharp.Html.Parser;
+
+namespace Vigil.Cli.Tests;
+
+public sealed class CommandTests : IDisposable
+{
+    private readonly string _dir = VigilProcess.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Generate(long rows)
+    {
+        var path = Path.Combine(_dir, "log.csv");
+        var o = VigilProcess.Run(_dir, "generate", "--rows", rows.ToString(), "--out", path);
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        return path;
+    }
+
+    [Fact]
+    public void EvaluateJson_OnStdout_IsTheDocumentAlone()
+    {
+        var log = Generate(3000);
+        var o = VigilProcess.Run(_dir, "evaluate", log, "--format", "json");
+        Assert.Equal(0, o.ExitCode);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("evaluation", root.GetProperty("kind").GetString());
+        Assert.Equal("binary", root.GetProperty("task").GetString());
+        Assert.Equal(0.5, root.GetProperty("threshold").GetDouble());
+        foreach (var m in new[] { "roc_auc", "average_precision", "log_loss", "brier", "accuracy", "precision", "recall", "f1", "mcc", "balanced_accuracy", "specificity", "ece", "ks_statistic", "gini" })
+            Assert.True(root.GetProperty("metrics").TryGetProperty(m, out _), m);
+        foreach (var k in new[] { "tp", "fp", "tn", "fn" })
+            Assert.True(root.GetProperty("confusion").GetProperty(k).GetInt64() >= 0);
+        Assert.True(root.GetProperty("curves").GetProperty("roc").GetArrayLength() > 2);
+    }
+
+    [Fact]
+    public void SummaryJson_HasPeriodsAndQuality()
+    {
+        var log = Generate(5000);
+        var o = VigilProcess.Run(_dir, "summary", log, "--as-of", "2026-02-01", "--format", "json");
+        Assert.Equal(0, o.ExitCode);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("summary", root.GetProperty("kind").GetString());
+        var first = root.GetProperty("periods")[0];
+        foreach (var k in new[] { "start", "model_version", "rows", "labeled", "metrics" })
+            Assert.True(first.TryGetProperty(k, out _), k);
+        var checks = root.GetProperty("quality").GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("check").GetString()).ToHashSet();
+        foreach (var c in new[] { "duplicate_id", "null_score", "score_out_of_range", "missing_label", "invalid_label", "future_timestamp", "unparseable_timestamp", "missing_period" })
+            Assert.Contains(c, checks);
+    }
+
+    [Fact]
+    public void HtmlReport_IsSelfContainedAndSmall()
+    {
+        var log = Generate(5000);
+        var html = Path.Combine(_dir, "summary.html");
+        var o = VigilProcess.Run(_dir, "summary", log, "--as-of", "2026-02-01", "--out", html);
+        Assert.Equal(0, o.ExitCode);
+        Assert.Equal("", o.Stdout);
+        var text = File.ReadAllText(html);
+        Assert.True(text.Length < 1_000_000, $"{text.Length} bytes");
+        var doc = new HtmlParser().ParseDocument(text);
+        Assert.NotEmpty(doc.QuerySelectorAll("svg"));
+        foreach (var el in doc.QuerySelectorAll("[src],[href]"))
+        {
+            var url = el.GetAttribute("src") ?? el.GetAttribute("href") ?? "";
+            Assert.False(url.StartsWith("http", StringComparison.OrdinalIgnoreCase) || url.StartsWith("//", StringComparison.Ordinal), url);
+        }
+    }
+
+    [Fact]
+    public void Demo_WritesReportsIntoItsFolder()
+    {
+        var o = VigilProcess.Run(_dir, "demo", "--rows", "20000", "--dir", "demo-out");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        foreach (var f in new[] { "predictions.csv", "summary.html", "summary.json", "summary.md", "evaluation.html", "evaluation.json" })
+            Assert.True(File.Exists(Path.Combine(_dir, "demo-out", f)), f);
+        Assert.Contains("summary.html", o.Stdout);
+        Assert.Contains("duplicate_id", o.Stdout);
+    }
+
+    [Fact]
+    public void Help_TeachesWithExamples()
+    {
+        var o = VigilProcess.Run(_dir, "evaluate", "--help");
+        Assert.Equal(0, o.ExitCode);
+        Assert.Contains("Examples:", o.Stdout);
+        Assert.Contains("--segment-by", o.Stdout);
+    }
+
+    [Fact]
+    public void ConfigFile_MapsColumns()
+    {
+        var csv = Path.Combine(_dir, "renamed.csv");
+        File.WriteAllText(csv, "pid,p,y\na,0.9,1\nb,0.2,0\nc,0.7,0\nd,0.4,1\n");
+        File.WriteAllText(Path.Combine(_dir, "vigil.yaml"), "columns:\n  id: pid\n  score: p\n  label: y\ntask: binary\n");
+        var o = VigilProcess.Run(_dir, "evaluate", csv, "--format", "json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        Assert.Equal(0.75, doc.RootElement.GetProperty("metrics").GetProperty("roc_auc").GetDouble(), 12);
+    }
+}
