@@ -33,9 +33,8 @@ internal static class MulticlassEvaluationRun
         }
         var classes = SortClasses(cells.Select(c => c.L).Concat(cells.Select(c => c.P)).Distinct(StringComparer.Ordinal));
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        var matrix = new long[classes.Count][];
-        for (var i = 0; i < classes.Count; i++) matrix[i] = new long[classes.Count];
-        foreach (var (l, p, n) in cells) matrix[index[l]][index[p]] += n;
+        var matrix = new long[classes.Count, classes.Count];
+        foreach (var (l, p, n) in cells) matrix[index[l], index[p]] += n;
 
         // Per-class probability columns.
         var probCols = new List<SourceColumn>();
@@ -90,7 +89,7 @@ internal static class MulticlassEvaluationRun
             }
         }
 
-        var eval = MulticlassMetrics.Compute(classes, matrix, logLossSum, logLossCount, aucs);
+        var eval = MulticlassMetrics.Evaluate(classes, matrix, logLossSum, logLossCount, aucs);
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
         if (missingLabel > 0) excluded["missing_label"] = missingLabel;
         if (missingPrediction > 0) excluded["missing_prediction"] = missingPrediction;

@@ -311,10 +311,9 @@ internal static class SummaryAnalysis
             var labeledCells = cells.Where(c => c.L is not null).ToList();
             var classes = MulticlassEvaluationRun.SortClasses(labeledCells.Select(c => c.L!).Concat(labeledCells.Select(c => c.P)).Distinct(StringComparer.Ordinal));
             var idx = classes.Select((c, i) => (c, i)).ToDictionary(q => q.c, q => q.i, StringComparer.Ordinal);
-            var m = new long[classes.Count][];
-            for (var i = 0; i < m.Length; i++) m[i] = new long[classes.Count];
-            foreach (var c in labeledCells) m[idx[c.L!]][idx[c.P]] += c.N;
-            var e = MulticlassMetrics.Compute(classes, m, null, 0, null);
+            var m = new long[classes.Count, classes.Count];
+            foreach (var c in labeledCells) m[idx[c.L!], idx[c.P]] += c.N;
+            var e = MulticlassMetrics.Evaluate(classes, m);
             result.Add(new PeriodSummary
             {
                 Start = pr,
