@@ -169,6 +169,18 @@ internal static unsafe partial class DuckDbNative
     [LibraryImport(Library, EntryPoint = "duckdb_rows_changed")]
     public static partial ulong RowsChanged(DuckDbResultStruct* result);
 
+    [LibraryImport(Library, EntryPoint = "duckdb_column_logical_type")]
+    public static partial nint ColumnLogicalType(DuckDbResultStruct* result, ulong col);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_destroy_logical_type")]
+    public static partial void DestroyLogicalType(ref nint type);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_decimal_scale")]
+    public static partial byte DecimalScale(nint type);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_decimal_internal_type")]
+    public static partial DuckDbType DecimalInternalType(nint type);
+
     /// <summary>Takes the result BY VALUE (duckdb.h: <c>duckdb_data_chunk duckdb_fetch_chunk(duckdb_result result)</c>).</summary>
     [LibraryImport(Library, EntryPoint = "duckdb_fetch_chunk")]
     public static partial nint FetchChunk(DuckDbResultStruct result);

@@ -13,6 +13,9 @@ internal sealed unsafe class DuckDbResult : IDisposable
     private string[] _names = [];
     private DuckDbType[] _types = [];
     private ColumnKind[] _kinds = [];
+    private DecimalInfo[] _decimals = [];
+
+    private readonly record struct DecimalInfo(DuckDbType Internal, double Divisor);
 
     private DuckDbResult(DuckDbResultStruct* result) => _result = result;
 
@@ -30,10 +33,23 @@ internal sealed unsafe class DuckDbResult : IDisposable
         _names = new string[n];
         _types = new DuckDbType[n];
         _kinds = new ColumnKind[n];
+        _decimals = new DecimalInfo[n];
         for (int i = 0; i < n; i++)
         {
             _names[i] = DuckDbNative.Utf8(DuckDbNative.ColumnName(_result, (ulong)i)) ?? $"column{i}";
             _types[i] = DuckDbNative.ColumnType(_result, (ulong)i);
+            if (_types[i] == DuckDbType.Decimal)
+            {
+                nint lt = DuckDbNative.ColumnLogicalType(_result, (ulong)i);
+                try
+                {
+                    _decimals[i] = new DecimalInfo(DuckDbNative.DecimalInternalType(lt), Math.Pow(10, DuckDbNative.DecimalScale(lt)));
+                }
+                finally
+                {
+                    DuckDbNative.DestroyLogicalType(ref lt);
+                }
+            }
         }
         for (int i = 0; i < n; i++)
         {
@@ -65,7 +81,8 @@ internal sealed unsafe class DuckDbResult : IDisposable
             for (int c = 0; c < _names.Length; c++)
             {
                 nint vector = DuckDbNative.DataChunkGetVector(chunk, (ulong)c);
-                ReadVector(vector, _types[c], builder.Column(c), offset, size);
+                if (_types[c] == DuckDbType.Decimal) ReadDecimal(vector, _decimals[c], builder.Column(c), offset, size);
+                else ReadVector(vector, _types[c], builder.Column(c), offset, size);
             }
             builder.Advance(size);
             return true;
@@ -219,6 +236,35 @@ internal sealed unsafe class DuckDbResult : IDisposable
         }
     }
 
+    private static void ReadDecimal(nint vector, DecimalInfo info, ColumnBuilder col, int offset, int size)
+    {
+        void* data = DuckDbNative.VectorGetData(vector);
+        ulong* validity = DuckDbNative.VectorGetValidity(vector);
+        double[] a = col.Doubles!;
+        double div = info.Divisor;
+        switch (info.Internal)
+        {
+            case DuckDbType.SmallInt: for (int i = 0; i < size; i++) a[offset + i] = ((short*)data)[i] / div; break;
+            case DuckDbType.Integer: for (int i = 0; i < size; i++) a[offset + i] = ((int*)data)[i] / div; break;
+            case DuckDbType.BigInt: for (int i = 0; i < size; i++) a[offset + i] = ((long*)data)[i] / div; break;
+            case DuckDbType.HugeInt:
+                for (int i = 0; i < size; i++)
+                {
+                    DuckDbHugeInt h = ((DuckDbHugeInt*)data)[i];
+                    a[offset + i] = ((double)h.Upper * 18446744073709551616.0 + h.Lower) / div;
+                }
+                break;
+            default: throw new DuckDbException($"unsupported DECIMAL storage {info.Internal}");
+        }
+        if (validity != null)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                if (!DuckDbNative.IsValid(validity, i)) col.SetNull(offset + i);
+            }
+        }
+    }
+
     private static void ReadInts<T>(T* d, ColumnBuilder col, int offset, int size) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         long[] l = col.Longs!;
@@ -253,7 +299,7 @@ internal sealed unsafe class DuckDbResult : IDisposable
         DuckDbType.TinyInt or DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt
             or DuckDbType.UTinyInt or DuckDbType.USmallInt or DuckDbType.UInteger or DuckDbType.UBigInt
             or DuckDbType.HugeInt or DuckDbType.UHugeInt => ColumnKind.Int64,
-        DuckDbType.Float or DuckDbType.Double => ColumnKind.Double,
+        DuckDbType.Float or DuckDbType.Double or DuckDbType.Decimal => ColumnKind.Double,
         DuckDbType.Varchar => ColumnKind.String,
         DuckDbType.SqlNull => ColumnKind.String,
         DuckDbType.Date or DuckDbType.Timestamp or DuckDbType.TimestampTz or DuckDbType.TimestampS

@@ -117,6 +117,18 @@ public sealed class DuckDbBindingTests : IDisposable
     }
 
     [Fact]
+    public void Query_Decimal_ReadAsDouble()
+    {
+        Table t = Q("SELECT 1.25::DECIMAL(4,2) AS a, -123456.789::DECIMAL(12,3) AS b, 12345678901234567.5::DECIMAL(30,1) AS c, NULL::DECIMAL(9,2) AS d, 3::DECIMAL(18,6) AS e");
+        Assert.Equal(ColumnKind.Double, t.Kind(0));
+        Assert.Equal(1.25, t.GetDouble(0, 0));
+        Assert.Equal(-123456.789, t.GetDouble(1, 0), 9);
+        Assert.Equal(12345678901234567.5, t.GetDouble(2, 0), 1);
+        Assert.True(t.IsNull(3, 0));
+        Assert.Equal(3.0, t.GetDouble(4, 0));
+    }
+
+    [Fact]
     public void Query_UnsupportedType_NamesColumnAndType()
     {
         var e = Assert.Throws<DuckDbException>(() => Q("SELECT [1, 2] AS xs"));
