@@ -12,6 +12,14 @@ internal sealed class DuckDbEngine : IQueryEngine
         try
         {
             _connection = _database.Connect();
+            try
+            {
+                // Deterministic date_trunc etc. on TIMESTAMPTZ, like PostgresEngine (needs ICU; ignore if absent).
+                _connection.Execute("SET TimeZone = 'UTC'");
+            }
+            catch (DuckDbException)
+            {
+            }
         }
         catch
         {
