@@ -50,18 +50,22 @@ internal static class DuckDbLibrary
     }
 
     /// <summary>The candidate paths in search order (existing or not).</summary>
-    public static IEnumerable<string> Candidates()
+    public static IEnumerable<string> Candidates() =>
+        Candidates(Environment.GetEnvironmentVariable("VIGIL_DUCKDB_LIB"), AppContext.BaseDirectory, CacheRoot());
+
+    internal static IEnumerable<string> Candidates(string? envPath, string baseDirectory, string cacheRoot)
     {
-        string? env = Environment.GetEnvironmentVariable("VIGIL_DUCKDB_LIB");
-        if (!string.IsNullOrEmpty(env)) yield return env;
-        yield return Path.Combine(AppContext.BaseDirectory, "libduckdb.so");
-        yield return Path.Combine(CacheRoot(), "duckdb", PinnedVersion, "libduckdb.so");
+        if (!string.IsNullOrEmpty(envPath)) yield return envPath;
+        yield return Path.Combine(baseDirectory, "libduckdb.so");
+        yield return Path.Combine(cacheRoot, "duckdb", PinnedVersion, "libduckdb.so");
     }
 
     /// <summary>The first existing candidate, or null.</summary>
-    public static string? FindLibrary()
+    public static string? FindLibrary() => FindLibrary(Candidates());
+
+    internal static string? FindLibrary(IEnumerable<string> candidates)
     {
-        foreach (string c in Candidates())
+        foreach (string c in candidates)
         {
             if (File.Exists(c)) return c;
         }
