@@ -1,0 +1,82 @@
+namespace Vigil.Engine.DuckDb;
+
+/// <summary>The embedded DuckDB engine: an in-memory database by default, or a database file.</summary>
+internal sealed class DuckDbEngine : IQueryEngine
+{
+    private readonly DuckDbDatabase _database;
+    private readonly DuckDbConnection _connection;
+
+    public DuckDbEngine(DuckDbOptions? options = null)
+    {
+        _database = DuckDbDatabase.Open(options?.Path, options);
+        try
+        {
+            _connection = _database.Connect();
+            try
+            {
+                // Deterministic date_trunc etc. on TIMESTAMPTZ, like PostgresEngine (needs ICU; ignore if absent).
+                _connection.Execute("SET TimeZone = 'UTC'");
+            }
+            catch (DuckDbException)
+            {
+            }
+        }
+        catch
+        {
+            _database.Dispose();
+            throw;
+        }
+    }
+
+    public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    public string Name => "duckdb";
+
+    /// <summary>The underlying connection (for the appender and DuckDB-specific work).</summary>
+    public DuckDbConnection Connection => _connection;
+
+    public double Progress => _connection.Progress;
+
+    public Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        using CancellationTokenRegistration reg = ct.Register(_connection.Interrupt);
+        try
+        {
+            using DuckDbResult result = _connection.Query(sql, parameters, streaming: false);
+            return result.ReadAll();
+        }
+        catch (DuckDbException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    public void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(onChunk);
+        ct.ThrowIfCancellationRequested();
+        using CancellationTokenRegistration reg = ct.Register(_connection.Interrupt);
+        try
+        {
+            using DuckDbResult result = _connection.Query(sql, parameters, streaming: true);
+            while (result.NextChunk() is { } chunk)
+            {
+                ct.ThrowIfCancellationRequested();
+                onChunk(chunk);
+            }
+        }
+        catch (DuckDbException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    public void Execute(string sql) => _connection.Execute(sql);
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _database.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+namespace Vigil.Engine;
+
+/// <summary>
+/// A SQL engine that analyses push their heavy work into. Parameters are bound positionally as
+/// $1, $2, ... and may be null, bool, integers, floating point, string or DateTime (UTC).
+/// Not thread-safe, except <see cref="Progress"/>, which may be read from another thread.
+/// </summary>
+internal interface IQueryEngine : IDisposable
+{
+    SqlDialect Dialect { get; }
+
+    /// <summary>"duckdb" or "postgresql".</summary>
+    string Name { get; }
+
+    /// <summary>Runs one statement and materializes its (small) result.</summary>
+    Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default);
+
+    /// <summary>Runs one statement and hands its result to <paramref name="onChunk"/> a chunk at a time, in constant memory.</summary>
+    void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default);
+
+    /// <summary>Runs statements that return no result (DDL, SET, INSERT ...).</summary>
+    void Execute(string sql);
+
+    /// <summary>0..1 of the running query, or -1 when unknown.</summary>
+    double Progress { get; }
+}
+
+/// <summary>Helpers shared by all engines.</summary>
+internal static class QueryEngineExtensions
+{
+    private static int _tempCounter;
+
+    /// <summary>Runs <c>CREATE TEMP TABLE name AS selectSql</c> and returns the (unquoted) name, so a source
+    /// scanned once can be queried many times.</summary>
+    public static string CreateTempTable(this IQueryEngine engine, string selectSql)
+    {
+        string name = "vigil_tmp_" + Interlocked.Increment(ref _tempCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        engine.Execute($"CREATE TEMP TABLE {engine.Dialect.QuoteIdentifier(name)} AS {selectSql}");
+        return name;
+    }
+
+    /// <summary>The single value of a one-row, one-column query (null when NULL or no rows), as a string.</summary>
+    public static string? ScalarString(this IQueryEngine engine, string sql, IReadOnlyList<object?>? parameters = null)
+    {
+        Table t = engine.Query(sql, parameters);
+        return t.RowCount == 0 ? null : t.GetString(0, 0);
+    }
+}

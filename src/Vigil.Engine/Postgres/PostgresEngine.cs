@@ -1,0 +1,172 @@
+using Npgsql;
+
+namespace Vigil.Engine.Postgres;
+
+/// <summary>
+/// PostgreSQL as a query engine (queries are pushed down to the server). One connection, opened in the
+/// constructor. Parameters are positional ($1, $2, ...). Types: bigint/integer/smallint → Int64;
+/// double precision/real/numeric → Double; boolean; text/varchar/char → String; timestamp, timestamptz
+/// and date → Timestamp (UTC).
+/// </summary>
+internal sealed class PostgresEngine : IQueryEngine
+{
+    private const int ChunkRows = 2048;
+    private readonly NpgsqlConnection _connection;
+
+    /// <summary>Opens a connection. <paramref name="connectionString"/> is an Npgsql connection string.</summary>
+    public PostgresEngine(string connectionString)
+    {
+        _connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            _connection.Open();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    public SqlDialect Dialect => SqlDialect.PostgreSql;
+
+    public string Name => "postgresql";
+
+    public NpgsqlConnection Connection => _connection;
+
+    public double Progress => -1;
+
+    public Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default)
+    {
+        using NpgsqlCommand cmd = Command(sql, parameters);
+        using CancellationTokenRegistration reg = ct.Register(cmd.Cancel);
+        try
+        {
+            using NpgsqlDataReader reader = cmd.ExecuteReader();
+            TableBuilder b = NewBuilder(reader, 16);
+            while (reader.Read())
+            {
+                ReadRow(reader, b);
+            }
+            return b.Build();
+        }
+        catch (PostgresException e) when (ct.IsCancellationRequested && e.SqlState == PostgresErrorCodes.QueryCanceled)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    public void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(onChunk);
+        using NpgsqlCommand cmd = Command(sql, parameters);
+        using CancellationTokenRegistration reg = ct.Register(cmd.Cancel);
+        try
+        {
+            using NpgsqlDataReader reader = cmd.ExecuteReader();
+            TableBuilder b = NewBuilder(reader, ChunkRows);
+            while (reader.Read())
+            {
+                ReadRow(reader, b);
+                if (b.RowCount == ChunkRows)
+                {
+                    onChunk(b.Build());
+                    b.Reset(ChunkRows);
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+            if (b.RowCount > 0) onChunk(b.Build());
+        }
+        catch (PostgresException e) when (ct.IsCancellationRequested && e.SqlState == PostgresErrorCodes.QueryCanceled)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    public void Execute(string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, _connection);
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>The column kind of a PostgreSQL result column, or null when Vigil cannot read it.</summary>
+    internal static ColumnKind? KindOf(Type fieldType) =>
+        fieldType == typeof(long) || fieldType == typeof(int) || fieldType == typeof(short) ? ColumnKind.Int64
+        : fieldType == typeof(double) || fieldType == typeof(float) || fieldType == typeof(decimal) ? ColumnKind.Double
+        : fieldType == typeof(bool) ? ColumnKind.Boolean
+        : fieldType == typeof(string) || fieldType == typeof(char) ? ColumnKind.String
+        : fieldType == typeof(DateTime) || fieldType == typeof(DateTimeOffset) || fieldType == typeof(DateOnly) ? ColumnKind.Timestamp
+        : null;
+
+    private NpgsqlCommand Command(string sql, IReadOnlyList<object?>? parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, _connection);
+        if (parameters is not null)
+        {
+            foreach (object? p in parameters) cmd.Parameters.Add(Parameter(p));
+        }
+        return cmd;
+    }
+
+    private static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        null or DBNull => new NpgsqlParameter { Value = DBNull.Value },
+        sbyte or byte or short or ushort or int or uint or long =>
+            new NpgsqlParameter { Value = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) },
+        ulong u => new NpgsqlParameter { Value = u <= long.MaxValue ? (long)u : (double)u },
+        float f => new NpgsqlParameter { Value = (double)f },
+        decimal m => new NpgsqlParameter { Value = (double)m },
+        DateTime dt => new NpgsqlParameter
+        {
+            // A timestamp without time zone holding the UTC wall-clock time, like DuckDB's TIMESTAMP.
+            Value = DateTime.SpecifyKind(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : dt, DateTimeKind.Unspecified),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Timestamp,
+        },
+        DateTimeOffset dto => new NpgsqlParameter
+        {
+            Value = DateTime.SpecifyKind(dto.UtcDateTime, DateTimeKind.Unspecified),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Timestamp,
+        },
+        _ => new NpgsqlParameter { Value = value },
+    };
+
+    private static TableBuilder NewBuilder(NpgsqlDataReader reader, int capacity)
+    {
+        int n = reader.FieldCount;
+        var names = new string[n];
+        var kinds = new ColumnKind[n];
+        for (int i = 0; i < n; i++)
+        {
+            names[i] = reader.GetName(i);
+            kinds[i] = KindOf(reader.GetFieldType(i)) ?? throw new InvalidCastException(
+                $"column \"{names[i]}\" has type {reader.GetDataTypeName(i)}, which Vigil cannot read; CAST it to TEXT or DOUBLE PRECISION");
+        }
+        return new TableBuilder(names, kinds, capacity);
+    }
+
+    private static void ReadRow(NpgsqlDataReader reader, TableBuilder b)
+    {
+        b.Reserve(1);
+        int row = b.RowCount;
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            ColumnBuilder c = b.Column(i);
+            if (reader.IsDBNull(i))
+            {
+                c.SetNull(row);
+                continue;
+            }
+            switch (c.Kind)
+            {
+                case ColumnKind.Boolean: c.SetInt64(row, reader.GetBoolean(i) ? 1 : 0); break;
+                case ColumnKind.Int64: c.SetInt64(row, reader.GetInt64(i)); break;
+                case ColumnKind.Double: c.SetDouble(row, reader.GetDouble(i)); break;
+                case ColumnKind.String: c.Strings![row] = reader.GetString(i); break;
+                case ColumnKind.Timestamp: c.SetInt64(row, Table.DateTimeToMicros(reader.GetDateTime(i))); break;
+            }
+        }
+        b.Advance(1);
+    }
+}

@@ -1,0 +1,445 @@
+using Npgsql;
+using Vigil.Engine.DuckDb;
+using Vigil.Engine.Postgres;
+
+namespace Vigil.Engine.Sources;
+
+/// <summary>
+/// Opens a <see cref="SourceSpec"/>: files are read in place by an embedded DuckDB; a DuckDB database file is
+/// attached read-only; a PostgreSQL URL runs every query inside PostgreSQL. Every failure a user can fix
+/// is a one-line <see cref="VigilInputException"/> naming the file, table or server.
+/// </summary>
+internal static class SourceOpener
+{
+    internal const string AttachAlias = "vigil_db";
+    internal const string InputView = "input";
+
+    private enum FileFormat { Csv, Tsv, Parquet, Json, JsonLines, DuckDb }
+
+    public static OpenedSource Open(SourceSpec spec, DuckDbOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        IReadOnlyList<string> inputs = spec.Inputs;
+        if (inputs.Count == 0)
+        {
+            if (spec.Sql is null) throw new VigilInputException("no input given; name a file, a DuckDB database or a postgres:// URL");
+            return OpenDuckDbSql(spec.Sql, options);
+        }
+        if (inputs.Any(IsPostgresUrl))
+        {
+            if (inputs.Count > 1) throw new VigilInputException("a PostgreSQL URL must be the only input");
+            return OpenPostgres(inputs[0], spec.Table, spec.Sql);
+        }
+
+        var formats = new FileFormat[inputs.Count];
+        for (int i = 0; i < inputs.Count; i++) formats[i] = FormatOf(inputs[i], spec.Format);
+        if (formats.Contains(FileFormat.DuckDb))
+        {
+            if (inputs.Count > 1) throw new VigilInputException($"{inputs[0]}: a DuckDB database must be the only input");
+            return OpenDuckDbFile(inputs[0], spec.Table, spec.Sql, options);
+        }
+        if (spec.Table is not null)
+            throw new VigilInputException($"{inputs[0]}: --table applies to DuckDB databases and PostgreSQL, not to {FormatName(formats[0])} files");
+        FileFormat format = formats[0];
+        for (int i = 1; i < formats.Length; i++)
+        {
+            if (ReaderKind(formats[i]) != ReaderKind(format))
+                throw new VigilInputException($"{inputs[i]}: inputs mix formats ({FormatName(format)} and {FormatName(formats[i])}); give files of one format");
+        }
+        return OpenFiles(inputs, format, spec.Sql, options);
+    }
+
+    /// <summary>True for postgres:// and postgresql:// URLs.</summary>
+    public static bool IsPostgresUrl(string input) =>
+        input.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || input.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    // ---------------------------------------------------------------------------------------------
+    // Files
+
+    private static FileFormat FormatOf(string input, string? format)
+    {
+        if (format is not null)
+        {
+            return format.Trim().ToLowerInvariant() switch
+            {
+                "csv" => FileFormat.Csv,
+                "tsv" => FileFormat.Tsv,
+                "parquet" => FileFormat.Parquet,
+                "json" => FileFormat.Json,
+                "jsonl" or "ndjson" => FileFormat.JsonLines,
+                "duckdb" => FileFormat.DuckDb,
+                _ => throw new VigilInputException($"unknown format \"{format}\"; expected csv, tsv, parquet, json, jsonl or duckdb"),
+            };
+        }
+        string name = Path.GetFileName(input).ToLowerInvariant();
+        foreach (string comp in new[] { ".gz", ".zst" })
+        {
+            if (name.EndsWith(comp, StringComparison.Ordinal)) name = name[..^comp.Length];
+        }
+        return Path.GetExtension(name) switch
+        {
+            ".csv" or ".txt" => FileFormat.Csv,
+            ".tsv" or ".tab" => FileFormat.Tsv,
+            ".parquet" or ".pq" => FileFormat.Parquet,
+            ".json" => FileFormat.Json,
+            ".jsonl" or ".ndjson" => FileFormat.JsonLines,
+            ".duckdb" or ".db" or ".ddb" => FileFormat.DuckDb,
+            _ => throw new VigilInputException($"{input}: unknown format; expected .csv, .tsv, .parquet, .json, .jsonl (or give the format)"),
+        };
+    }
+
+    private static string ReaderKind(FileFormat f) => f switch
+    {
+        FileFormat.Csv or FileFormat.Tsv => "csv",
+        FileFormat.Json or FileFormat.JsonLines => "json",
+        _ => f.ToString(),
+    };
+
+    private static string FormatName(FileFormat f) => f switch
+    {
+        FileFormat.Csv => "CSV",
+        FileFormat.Tsv => "TSV",
+        FileFormat.Parquet => "Parquet",
+        FileFormat.Json => "JSON",
+        FileFormat.JsonLines => "JSON lines",
+        _ => "DuckDB",
+    };
+
+    private static bool IsGlob(string s) => s.IndexOfAny(['*', '?', '[']) >= 0;
+
+    private static bool IsRemote(string s) => s.Contains("://", StringComparison.Ordinal);
+
+    private static OpenedSource OpenFiles(IReadOnlyList<string> inputs, FileFormat format, string? sql, DuckDbOptions? options)
+    {
+        var engine = new DuckDbEngine(options);
+        try
+        {
+            CheckFiles(engine, inputs);
+            string reader = Reader(inputs, format);
+            string relation = reader;
+            string description = inputs.Count == 1 ? inputs[0] : string.Join(", ", inputs);
+            List<SourceColumn> columns;
+            try
+            {
+                columns = Describe(engine, reader);
+            }
+            catch (DuckDbException e)
+            {
+                throw ReadError(engine, inputs, format, e);
+            }
+            if (sql is not null)
+            {
+                engine.Execute($"CREATE TEMP VIEW {engine.Dialect.QuoteIdentifier(InputView)} AS SELECT * FROM {reader}");
+                relation = $"({sql}) AS src";
+                columns = DescribeSql(engine, relation, "--sql");
+            }
+            return new OpenedSource(engine, relation, description, columns);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckFiles(DuckDbEngine engine, IReadOnlyList<string> inputs)
+    {
+        foreach (string input in inputs)
+        {
+            if (IsRemote(input)) continue;
+            if (IsGlob(input))
+            {
+                Table matches = engine.Query("SELECT file FROM glob($1) ORDER BY file", [input]);
+                if (matches.RowCount == 0) throw new VigilInputException($"{input}: no files match");
+                for (int r = 0; r < matches.RowCount; r++) CheckFile(matches.GetString(0, r)!);
+            }
+            else
+            {
+                CheckFile(input);
+            }
+        }
+    }
+
+    private static void CheckFile(string path)
+    {
+        if (Directory.Exists(path)) throw new VigilInputException($"{path}: is a directory; give files or a glob such as {Path.Combine(path, "*.csv")}");
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new VigilInputException($"{path}: no such file");
+        if (info.Length == 0) throw new VigilInputException($"{path}: file is empty");
+    }
+
+    private static string Reader(IReadOnlyList<string> files, FileFormat format)
+    {
+        string list = "[" + string.Join(", ", files.Select(SqlDialect.DuckDb.StringLiteral)) + "]";
+        return format switch
+        {
+            FileFormat.Csv => $"read_csv({list}, header = true, union_by_name = true)",
+            FileFormat.Tsv => $"read_csv({list}, header = true, union_by_name = true, delim = '\\t')",
+            FileFormat.Parquet => $"read_parquet({list}, union_by_name = true)",
+            FileFormat.Json => $"read_json({list}, union_by_name = true)",
+            FileFormat.JsonLines => $"read_json({list}, format = 'newline_delimited', union_by_name = true)",
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    /// <summary>Names the file that DuckDB cannot read: with several inputs each is probed on its own.</summary>
+    private static VigilInputException ReadError(DuckDbEngine engine, IReadOnlyList<string> inputs, FileFormat format, DuckDbException error)
+    {
+        string what = format is FileFormat.Csv or FileFormat.Tsv ? "" : $"not a readable {FormatName(format)} file ";
+        if (inputs.Count > 1 || IsGlob(inputs[0]))
+        {
+            var files = new List<string>();
+            foreach (string input in inputs)
+            {
+                if (IsGlob(input) && !IsRemote(input))
+                {
+                    Table m = engine.Query("SELECT file FROM glob($1) ORDER BY file", [input]);
+                    for (int r = 0; r < m.RowCount; r++) files.Add(m.GetString(0, r)!);
+                }
+                else files.Add(input);
+            }
+            foreach (string f in files)
+            {
+                try
+                {
+                    Describe(engine, Reader([f], format));
+                }
+                catch (DuckDbException e)
+                {
+                    return new VigilInputException($"{f}: {what}({e.FirstLine})", e);
+                }
+            }
+            return new VigilInputException($"{string.Join(", ", inputs)}: {what}({error.FirstLine})", error);
+        }
+        return new VigilInputException($"{inputs[0]}: {what}({error.FirstLine})", error);
+    }
+
+    private static List<SourceColumn> Describe(DuckDbEngine engine, string relation)
+    {
+        Table t = engine.Query($"DESCRIBE SELECT * FROM {relation}");
+        int name = t.IndexOf("column_name"), type = t.IndexOf("column_type");
+        var cols = new List<SourceColumn>(t.RowCount);
+        for (int r = 0; r < t.RowCount; r++)
+        {
+            string sqlType = t.GetString(type, r)!;
+            cols.Add(new SourceColumn(t.GetString(name, r)!, sqlType, DuckDbKind(sqlType)));
+        }
+        return cols;
+    }
+
+    private static List<SourceColumn> DescribeSql(DuckDbEngine engine, string relation, string what)
+    {
+        try
+        {
+            return Describe(engine, relation);
+        }
+        catch (DuckDbException e)
+        {
+            throw new VigilInputException($"{what}: {e.FirstLine}", e);
+        }
+    }
+
+    /// <summary>Kind of a DuckDB type name as DESCRIBE prints it.</summary>
+    internal static ColumnKind DuckDbKind(string sqlType)
+    {
+        string t = sqlType.ToUpperInvariant();
+        if (t == "BOOLEAN") return ColumnKind.Boolean;
+        if (t is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT" or "UHUGEINT")
+            return ColumnKind.Int64;
+        if (t is "FLOAT" or "DOUBLE" || t.StartsWith("DECIMAL", StringComparison.Ordinal)) return ColumnKind.Double;
+        if (t is "DATE" || t.StartsWith("TIMESTAMP", StringComparison.Ordinal)) return ColumnKind.Timestamp;
+        return ColumnKind.String;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // DuckDB: a query over nothing, or a database file
+
+    private static OpenedSource OpenDuckDbSql(string sql, DuckDbOptions? options)
+    {
+        var engine = new DuckDbEngine(options);
+        try
+        {
+            string relation = $"({sql}) AS src";
+            return new OpenedSource(engine, relation, "--sql", DescribeSql(engine, relation, "--sql"));
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static OpenedSource OpenDuckDbFile(string path, string? table, string? sql, DuckDbOptions? options)
+    {
+        CheckFile(path);
+        if (table is null && sql is null)
+            throw new VigilInputException($"{path}: a DuckDB database needs a table (--table) or a query (--sql)");
+        var engine = new DuckDbEngine(options);
+        try
+        {
+            SqlDialect d = engine.Dialect;
+            try
+            {
+                engine.Execute($"ATTACH {d.StringLiteral(path)} AS {d.QuoteIdentifier(AttachAlias)} (READ_ONLY)");
+                engine.Execute($"USE {d.QuoteIdentifier(AttachAlias)}");
+            }
+            catch (DuckDbException e)
+            {
+                throw new VigilInputException($"{path}: not a readable DuckDB database ({e.FirstLine})", e);
+            }
+            if (sql is not null)
+            {
+                string rel = $"({sql}) AS src";
+                return new OpenedSource(engine, rel, $"{path} --sql", DescribeSql(engine, rel, "--sql"));
+            }
+            string relation = d.QuoteIdentifier(AttachAlias) + "." + d.QuoteQualifiedName(table!);
+            try
+            {
+                return new OpenedSource(engine, relation, $"{path} table {table}", Describe(engine, relation));
+            }
+            catch (DuckDbException e)
+            {
+                Table tables = engine.Query(
+                    "SELECT CASE WHEN table_schema = 'main' THEN table_name ELSE table_schema || '.' || table_name END AS t " +
+                    "FROM information_schema.tables WHERE table_catalog = $1 ORDER BY 1", [AttachAlias]);
+                if (tables.RowCount == 0) throw new VigilInputException($"{path}: no table \"{table}\" (the database has no tables)", e);
+                var names = new List<string>();
+                for (int r = 0; r < tables.RowCount; r++) names.Add(tables.GetString(0, r)!);
+                bool exists = names.Contains(table!, StringComparer.OrdinalIgnoreCase);
+                throw exists
+                    ? new VigilInputException($"{path}: table \"{table}\": {e.FirstLine}", e)
+                    : new VigilInputException($"{path}: no table \"{table}\" (tables: {string.Join(", ", names)})", e);
+            }
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // PostgreSQL
+
+    /// <summary>Converts a postgres:// URL into an Npgsql connection string.</summary>
+    public static string PostgresConnectionString(string url)
+    {
+        string shown = RedactUrl(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+            throw new VigilInputException($"{shown}: not a valid PostgreSQL URL; expected postgres://user:password@host:port/database");
+        var b = new NpgsqlConnectionStringBuilder
+        {
+            Host = Uri.UnescapeDataString(uri.Host.Trim('[', ']')),
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Timeout = 10,
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            int colon = uri.UserInfo.IndexOf(':');
+            b.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            if (colon >= 0) b.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+        string db = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
+        if (db.Length > 0) b.Database = db;
+        string query = uri.Query.TrimStart('?');
+        if (query.Length > 0)
+        {
+            foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=');
+                string key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+                string value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+                try
+                {
+                    b[key] = value;
+                }
+                catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+                {
+                    throw new VigilInputException($"{shown}: bad URL parameter {key}={value} ({FirstLine(e.Message)})");
+                }
+            }
+        }
+        return b.ConnectionString;
+    }
+
+    /// <summary>The URL with its password replaced by ***.</summary>
+    public static string RedactUrl(string url)
+    {
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0) return url;
+        int at = url.LastIndexOf('@');
+        if (at < scheme) return url;
+        int colon = url.IndexOf(':', scheme + 3);
+        if (colon < 0 || colon > at) return url;
+        return url[..(colon + 1)] + "***" + url[at..];
+    }
+
+    private static OpenedSource OpenPostgres(string url, string? table, string? sql)
+    {
+        string shown = RedactUrl(url);
+        if (table is null && sql is null) throw new VigilInputException($"{shown}: PostgreSQL needs a table (--table) or a query (--sql)");
+        if (table is not null && sql is not null) throw new VigilInputException($"{shown}: give either --table or --sql, not both");
+        string cs = PostgresConnectionString(url);
+        PostgresEngine engine;
+        try
+        {
+            engine = new PostgresEngine(cs);
+        }
+        catch (PostgresException e)
+        {
+            throw new VigilInputException($"{shown}: {e.MessageText}", e);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException)
+        {
+            throw new VigilInputException($"{shown}: cannot connect ({FirstLine(Innermost(e).Message)})", e);
+        }
+        try
+        {
+            string relation = table is not null ? engine.Dialect.QuoteQualifiedName(table) : $"({sql}) AS src";
+            string description = table is not null ? $"{shown} table {table}" : $"{shown} --sql";
+            try
+            {
+                return new OpenedSource(engine, relation, description, DescribePostgres(engine, relation));
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName && table is not null)
+            {
+                throw new VigilInputException($"{shown}: no table \"{table}\" ({e.MessageText})", e);
+            }
+            catch (PostgresException e)
+            {
+                throw new VigilInputException($"{description}: {e.MessageText}", e);
+            }
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static List<SourceColumn> DescribePostgres(PostgresEngine engine, string relation)
+    {
+        using var cmd = new NpgsqlCommand($"SELECT * FROM {relation} LIMIT 0", engine.Connection);
+        using NpgsqlDataReader reader = cmd.ExecuteReader();
+        var cols = new List<SourceColumn>(reader.FieldCount);
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            ColumnKind kind = PostgresEngine.KindOf(reader.GetFieldType(i)) ?? ColumnKind.String;
+            cols.Add(new SourceColumn(reader.GetName(i), reader.GetDataTypeName(i), kind));
+        }
+        return cols;
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
+    private static string FirstLine(string s)
+    {
+        s = s.Trim();
+        int nl = s.IndexOf('\n');
+        return (nl < 0 ? s : s[..nl]).Trim();
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+
+namespace Vigil.Engine;
+
+/// <summary>Which SQL dialect.</summary>
+internal enum SqlDialectKind
+{
+    DuckDb,
+    PostgreSql,
+}
+
+/// <summary>
+/// The few SQL differences analyses need so that one SQL text serves every engine. Everything not here
+/// (FILTER (WHERE ...), window functions, date_trunc, ln, greatest/least, $n parameters) is common.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public static readonly SqlDialect DuckDb = new DuckDbDialect();
+    public static readonly SqlDialect PostgreSql = new PostgresDialect();
+
+    public abstract SqlDialectKind Kind { get; }
+
+    /// <summary>Name of the double-precision type ("DOUBLE" / "DOUBLE PRECISION").</summary>
+    public abstract string Double { get; }
+
+    /// <summary>Name of the text type ("VARCHAR" / "TEXT").</summary>
+    public abstract string Text { get; }
+
+    /// <summary>Quotes an identifier: <c>a"b</c> → <c>"a""b"</c>. Rejects empty names and names containing NUL.</summary>
+    public string QuoteIdentifier(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0) throw new VigilInputException("empty identifier (column or table name)");
+        if (name.Contains('\0')) throw new VigilInputException($"identifier contains a NUL character: {name.Replace("\0", "\\0", StringComparison.Ordinal)}");
+        return "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <summary>Quotes a dotted name part by part: <c>schema.table</c> → <c>"schema"."table"</c>.
+    /// A part already in double quotes is taken as written (so <c>"a.b"</c> stays one part).</summary>
+    public string QuoteQualifiedName(string dotted)
+    {
+        List<string> parts = SplitQualifiedName(dotted);
+        var sb = new StringBuilder();
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (i > 0) sb.Append('.');
+            sb.Append(QuoteIdentifier(parts[i]));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Splits <c>a.b</c> or <c>"a.x"."b"</c> into its parts.</summary>
+    public static List<string> SplitQualifiedName(string dotted)
+    {
+        ArgumentNullException.ThrowIfNull(dotted);
+        var parts = new List<string>();
+        var cur = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < dotted.Length; i++)
+        {
+            char ch = dotted[i];
+            if (quoted)
+            {
+                if (ch == '"')
+                {
+                    if (i + 1 < dotted.Length && dotted[i + 1] == '"') { cur.Append('"'); i++; }
+                    else quoted = false;
+                }
+                else cur.Append(ch);
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == '.') { parts.Add(cur.ToString()); cur.Clear(); }
+            else cur.Append(ch);
+        }
+        if (quoted) throw new VigilInputException($"unbalanced quote in name {dotted}");
+        parts.Add(cur.ToString());
+        foreach (string p in parts)
+        {
+            if (p.Length == 0) throw new VigilInputException($"bad table name \"{dotted}\": empty part");
+        }
+        return parts;
+    }
+
+    /// <summary>A SQL string literal: single quotes doubled. Rejects NUL.</summary>
+    public string StringLiteral(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains('\0')) throw new VigilInputException("string contains a NUL character");
+        return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>Positional parameter placeholder (1-based): <c>$1</c>.</summary>
+    public string Parameter(int index) => "$" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="expr"/> as a double, NULL where it is not a number.</summary>
+    public abstract string TryCastDouble(string expr);
+
+    /// <summary><paramref name="expr"/> as a TIMESTAMP, NULL where it is not one. Pass the column's kind when known:
+    /// a Timestamp column is cast plainly (timestamptz is converted to UTC first).</summary>
+    public abstract string TryCastTimestamp(string expr, ColumnKind? kind = null);
+
+    /// <summary>Continuous median (linear interpolation, like numpy's default).</summary>
+    public string Median(string expr) => Quantile(expr, 0.5);
+
+    /// <summary>Continuous quantile (linear interpolation) as an aggregate.</summary>
+    public abstract string Quantile(string expr, double p);
+
+    /// <summary>date_trunc with unit hour, day or week (ISO weeks, starting Monday).</summary>
+    public string DateTrunc(string unit, string expr)
+    {
+        string u = unit.ToLowerInvariant();
+        if (u is not ("hour" or "day" or "week" or "month"))
+            throw new VigilInputException($"unknown time unit \"{unit}\"; expected hour, day, week or month");
+        return $"date_trunc('{u}', {expr})";
+    }
+
+    /// <summary>Seconds since the Unix epoch as a double.</summary>
+    public string EpochSeconds(string expr) => $"CAST(EXTRACT(EPOCH FROM {expr}) AS {Double})";
+
+    /// <summary>A deterministic pseudo-random number in [0, 1) from a value, for deterministic sampling.
+    /// The same value always gives the same number in one engine (engines differ from each other).</summary>
+    public abstract string HashToUnit(string expr);
+
+    /// <summary><paramref name="expr"/> as text.</summary>
+    public string CastToText(string expr) => $"CAST({expr} AS {Text})";
+
+    /// <summary><paramref name="expr"/> as a double (plain cast; fails on bad values).</summary>
+    public string CastDouble(string expr) => $"CAST({expr} AS {Double})";
+
+    private sealed class DuckDbDialect : SqlDialect
+    {
+        public override SqlDialectKind Kind => SqlDialectKind.DuckDb;
+
+        public override string Double => "DOUBLE";
+
+        public override string Text => "VARCHAR";
+
+        public override string TryCastDouble(string expr) => $"TRY_CAST({expr} AS DOUBLE)";
+
+        public override string TryCastTimestamp(string expr, ColumnKind? kind = null) => $"TRY_CAST({expr} AS TIMESTAMP)";
+
+        public override string Quantile(string expr, double p) =>
+            $"quantile_cont({expr}, {p.ToString("R", CultureInfo.InvariantCulture)})";
+
+        public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
+    }
+
+    private sealed class PostgresDialect : SqlDialect
+    {
+        // Numbers as PostgreSQL's float8 input accepts them (no NaN/Infinity).
+        private const string NumberPattern = @"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$";
+
+        // ISO dates with an optional time; stricter than DuckDB's TRY_CAST (no time zones, no other formats).
+        private const string TimestampPattern =
+            @"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?$";
+
+        public override SqlDialectKind Kind => SqlDialectKind.PostgreSql;
+
+        public override string Double => "DOUBLE PRECISION";
+
+        public override string Text => "TEXT";
+
+        public override string TryCastDouble(string expr) =>
+            $"(CASE WHEN CAST({expr} AS TEXT) ~ '{NumberPattern}' THEN CAST(CAST({expr} AS TEXT) AS DOUBLE PRECISION) END)";
+
+        public override string TryCastTimestamp(string expr, ColumnKind? kind = null) => kind == ColumnKind.Timestamp
+            ? $"CAST({expr} AS TIMESTAMP)"
+            : $"(CASE WHEN CAST({expr} AS TEXT) ~ '{TimestampPattern}' THEN CAST(CAST({expr} AS TEXT) AS TIMESTAMP) END)";
+
+        public override string Quantile(string expr, double p) =>
+            $"percentile_cont({p.ToString("R", CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {expr})";
+
+        public override string HashToUnit(string expr) =>
+            $"(CAST(((CAST(hashtext(CAST({expr} AS TEXT)) AS BIGINT) % 1000003) + 1000003) % 1000003 AS DOUBLE PRECISION) / 1000003.0)";
+    }
+}
