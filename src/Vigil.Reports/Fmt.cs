@@ -126,6 +126,44 @@ internal static class Fmt
         return chosen.Count > 0 ? chosen : [.. seen.Take(4)];
     }
 
+    /// <summary>The metric columns of a per-period table: roc_auc, accuracy, f1 (binary), accuracy, macro_f1
+    /// (multiclass), mae, rmse (regression), those that occur; when none occur, the first three names seen.</summary>
+    public static IReadOnlyList<string> PeriodMetrics(ModelTask task, IEnumerable<IReadOnlyList<Statistics.Classification.MetricValue>> metricLists)
+    {
+        string[] preferred = task switch
+        {
+            ModelTask.Binary => ["roc_auc", "accuracy", "f1"],
+            ModelTask.Multiclass => ["accuracy", "macro_f1"],
+            _ => ["mae", "rmse"],
+        };
+        var seen = new List<string>();
+        foreach (var list in metricLists)
+            foreach (var m in list)
+                if (!seen.Contains(m.Name)) seen.Add(m.Name);
+        var chosen = preferred.Where(seen.Contains).ToList();
+        return chosen.Count > 0 ? chosen : [.. seen.Take(3)];
+    }
+
+    /// <summary>The value of the named metric in a list, null when absent or undefined.</summary>
+    public static double? MetricOf(IReadOnlyList<Statistics.Classification.MetricValue> metrics, string name)
+    {
+        foreach (var m in metrics) if (m.Name == name) return m.Value;
+        return null;
+    }
+
+    /// <summary>"mean score" for classifiers, "mean prediction" for regression.</summary>
+    public static string MeanLabel(ModelTask t) => t == ModelTask.Regression ? "mean prediction" : "mean score";
+
+    /// <summary>The names of all segment key columns, in first-seen order.</summary>
+    public static IReadOnlyList<string> SegmentKeys(IReadOnlyList<SegmentEvaluation> segments)
+    {
+        var keys = new List<string>();
+        foreach (var s in segments)
+            foreach (var k in s.Key.Keys)
+                if (!keys.Contains(k)) keys.Add(k);
+        return keys;
+    }
+
     public static string Roles(ColumnRoles c)
     {
         var parts = new List<string>();
