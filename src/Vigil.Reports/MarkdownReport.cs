@@ -1,0 +1,199 @@
+using System.Text;
+using Vigil.Analysis.Results;
+using Vigil.Statistics.Classification;
+
+namespace Vigil.Reports;
+
+/// <summary>Renders results as GitHub-flavoured Markdown: headings, bullet facts and pipe tables. No charts
+/// (a note points to the HTML report). Cells escape | and HTML-significant characters and flatten newlines.</summary>
+internal static class MarkdownReport
+{
+    public const string ChartsNote = "> Charts are in the HTML report (`--format html`).";
+
+    public static string ToMarkdown(EvaluationResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Vigil evaluation\n\n");
+        Fact(sb, "Source", r.Source.Description + " (" + r.Source.Engine + ")");
+        Fact(sb, "Task", Fmt.Task(r.Task));
+        Fact(sb, "Columns", Fmt.Roles(r.Columns));
+        Fact(sb, "Rows", Fmt.Count(r.Rows));
+        Fact(sb, "Excluded", Fmt.Excluded(r.Excluded));
+        if (r.Threshold is { } th) Fact(sb, "Threshold", Fmt.Short(th));
+        sb.Append('\n');
+        Body(sb, r, "##");
+        if (r.Segments is { Count: > 0 } segments)
+        {
+            var keys = Fmt.SegmentKeys(segments);
+            var metrics = Fmt.KeyMetrics(r.Task, segments.Select(s => s.Result.Metrics));
+            sb.Append("## Segments\n\n");
+            Table(sb, [.. keys, "rows", .. metrics], keys.Count, segments.Select(s =>
+                (IReadOnlyList<string>)[
+                    .. keys.Select(k => s.Key.TryGetValue(k, out var v) ? v ?? "(null)" : ""),
+                    Fmt.Count(s.Result.Rows),
+                    .. metrics.Select(m => Fmt.Num(Fmt.MetricOf(s.Result.Metrics, m))),
+                ]));
+        }
+        sb.Append(ChartsNote).Append('\n');
+        return sb.ToString();
+    }
+
+    private static void Body(StringBuilder sb, EvaluationResult r, string h)
+    {
+        sb.Append(h).Append(" Metrics\n\n");
+        Metrics(sb, r.Metrics);
+        if (r.Confusion is { } c)
+        {
+            sb.Append(h).Append(" Confusion matrix\n\n");
+            Table(sb, ["", "predicted positive", "predicted negative"], 1, [
+                ["actual positive", "TP " + Fmt.Count(c.Tp), "FN " + Fmt.Count(c.Fn)],
+                ["actual negative", "FP " + Fmt.Count(c.Fp), "TN " + Fmt.Count(c.Tn)],
+            ]);
+        }
+        if (r.BestThresholds is { Count: > 0 } best)
+        {
+            sb.Append(h).Append(" Best thresholds\n\n");
+            Table(sb, ["criterion", "threshold", "value", "TP", "FP", "TN", "FN"], 1, best.Select(b => (IReadOnlyList<string>)[
+                b.Criterion, Fmt.Short(b.Threshold), Fmt.Num(b.Value), Fmt.Count(b.Confusion.Tp), Fmt.Count(b.Confusion.Fp), Fmt.Count(b.Confusion.Tn), Fmt.Count(b.Confusion.Fn)]));
+        }
+        if (r.ThresholdTable is { Count: > 0 } table)
+        {
+            sb.Append(h).Append(" Thresholds\n\n");
+            Table(sb, ["threshold", "precision", "recall", "f1", "fpr", "specificity", "accuracy"], 0, table.Select(t => (IReadOnlyList<string>)[
+                Fmt.Short(t.Threshold), Fmt.Num(t.Precision), Fmt.Num(t.Recall), Fmt.Num(t.F1), Fmt.Num(t.Fpr), Fmt.Num(t.Specificity), Fmt.Num(t.Accuracy)]));
+        }
+        if (r.Multiclass is { } mc)
+        {
+            sb.Append(h).Append(" Confusion matrix\n\nRows are actual classes, columns predicted classes.\n\n");
+            Table(sb, ["actual \\ predicted", .. mc.Classes], 1, mc.Matrix.Select((row, i) => (IReadOnlyList<string>)[
+                i < mc.Classes.Count ? mc.Classes[i] : "?", .. row.Select(n => Fmt.Count(n))]));
+            sb.Append(h).Append(" Per class\n\n");
+            Table(sb, ["class", "support", "precision", "recall", "f1", "roc_auc"], 1, mc.PerClass.Select(m => (IReadOnlyList<string>)[
+                m.Label, Fmt.Count(m.Support), Fmt.Num(m.Precision), Fmt.Num(m.Recall), Fmt.Num(m.F1), Fmt.Num(m.RocAuc)]));
+        }
+        if (r.Residuals is { } res)
+        {
+            sb.Append(h).Append(" Residuals\n\nResidual = prediction − actual.\n\n");
+            Table(sb, ["lower", "upper", "count"], 0, res.Histogram.Select(b => (IReadOnlyList<string>)[Fmt.Num(b.Lower), Fmt.Num(b.Upper), Fmt.Count(b.Count)]));
+        }
+    }
+
+    public static string ToMarkdown(SummaryResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Vigil summary\n\n");
+        Fact(sb, "Source", r.Source.Description + " (" + r.Source.Engine + ")");
+        Fact(sb, "Task", Fmt.Task(r.Task));
+        Fact(sb, "Columns", Fmt.Roles(r.Columns));
+        Fact(sb, "Period", Fmt.Period(r.Period));
+        Fact(sb, "As of", Fmt.Moment(r.AsOf));
+        Fact(sb, "Rows", Fmt.Count(r.TotalRows) + " read, " + Fmt.Count(r.ExcludedRows) + " left out of the metrics");
+        if (r.Threshold is { } th) Fact(sb, "Threshold", Fmt.Short(th));
+        sb.Append("\n**Verdict:** ").Append(Cell(Fmt.Verdict(r))).Append("\n\n");
+
+        var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
+        if (r.Overall.Count > 0)
+        {
+            sb.Append("## Overall\n\n");
+            Periods(sb, r, r.Overall, metrics, withStart: false);
+        }
+        if (r.Periods.Count > 0)
+        {
+            sb.Append("## Per ").Append(Fmt.Period(r.Period)).Append("\n\n");
+            Periods(sb, r, r.Periods, metrics, withStart: true);
+            var reasons = r.Periods.SelectMany(p => p.Metrics).Where(m => m.Value is null && metrics.Contains(m.Name))
+                .GroupBy(m => (m.Name, Reason: m.Note ?? "undefined")).ToList();
+            foreach (var g in reasons)
+                sb.Append("- ").Append(Fmt.Dash).Append(' ').Append(Cell(g.Key.Name)).Append(" undefined in ").Append(Fmt.Plural(g.Count(), "period", "periods"))
+                  .Append(": ").Append(Cell(g.Key.Reason)).Append('\n');
+            if (reasons.Count > 0) sb.Append('\n');
+        }
+        sb.Append("## Data quality\n\n");
+        if (r.Quality.Issues.Count == 0) sb.Append("No findings.\n\n");
+        else
+            Table(sb, ["severity", "check", "rows", "column", "period", "message", "examples"], 2, Fmt.BySeverity(r.Quality.Issues).Select(i => (IReadOnlyList<string>)[
+                Fmt.Severity(i.Severity), i.Check, Fmt.Count(i.Rows), i.Column ?? "", i.Period is { } p ? Fmt.PeriodStart(p, r.Period) : "", i.Message, string.Join(", ", i.Examples)]),
+                rightFrom: 2, rightTo: 3);
+        if (r.Quality.Columns.Count > 0)
+        {
+            sb.Append("## Columns\n\n");
+            Table(sb, ["column", "type", "role", "nulls", "null rate", "distinct", "constant"], 3, r.Quality.Columns.Select(c => (IReadOnlyList<string>)[
+                c.Name, c.Type, c.Role, Fmt.Count(c.Nulls), Fmt.Percent(c.NullRate), Fmt.Count(c.Distinct), c.Constant ? "yes" : "no"]));
+        }
+        sb.Append(ChartsNote).Append('\n');
+        return sb.ToString();
+    }
+
+    private static void Periods(StringBuilder sb, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
+    {
+        bool binary = r.Task == ModelTask.Binary;
+        var headers = new List<string>();
+        if (withStart) headers.Add("start");
+        headers.AddRange(["version", "rows", "labeled"]);
+        if (binary) headers.Add("positive rate");
+        headers.Add(Fmt.MeanLabel(r.Task));
+        headers.AddRange(metrics);
+        Table(sb, headers, withStart ? 2 : 1, periods.Select(p =>
+        {
+            var cells = new List<string>();
+            if (withStart) cells.Add(p.Start is { } s ? Fmt.PeriodStart(s, r.Period) : "all");
+            cells.Add(p.ModelVersion ?? Fmt.Dash);
+            cells.Add(Fmt.Count(p.Rows));
+            cells.Add(Fmt.Count(p.Labeled));
+            if (binary) cells.Add(Fmt.Percent(p.PositiveRate));
+            cells.Add(Fmt.Num(p.MeanScore));
+            foreach (var m in metrics) cells.Add(Fmt.Num(Fmt.MetricOf(p.Metrics, m)));
+            return (IReadOnlyList<string>)cells;
+        }));
+    }
+
+    private static void Metrics(StringBuilder sb, IReadOnlyList<MetricValue> metrics)
+    {
+        Table(sb, ["metric", "value", "note"], 1, metrics.Select(m => (IReadOnlyList<string>)[
+            m.Name, Fmt.Num(m.Value), m.Value is null ? "undefined: " + (m.Note ?? "no reason given") : m.Note ?? ""]), rightTo: 2);
+    }
+
+    private static void Fact(StringBuilder sb, string key, string value) =>
+        sb.Append("- **").Append(key).Append(":** ").Append(Cell(value)).Append('\n');
+
+    /// <summary>A pipe table; columns from <paramref name="rightFrom"/> (default: leftColumns) up to, not including,
+    /// <paramref name="rightTo"/> (default: all) are right-aligned.</summary>
+    private static void Table(StringBuilder sb, IReadOnlyList<string> headers, int leftColumns, IEnumerable<IReadOnlyList<string>> rows, int? rightFrom = null, int? rightTo = null)
+    {
+        int from = rightFrom ?? leftColumns, to = rightTo ?? headers.Count;
+        sb.Append('|');
+        foreach (var h in headers) sb.Append(' ').Append(h.Length == 0 ? " " : Cell(h)).Append(" |");
+        sb.Append("\n|");
+        for (int i = 0; i < headers.Count; i++) sb.Append(i >= from && i < to ? " ---: |" : " --- |");
+        sb.Append('\n');
+        foreach (var row in rows)
+        {
+            sb.Append('|');
+            for (int i = 0; i < headers.Count; i++) sb.Append(' ').Append(i < row.Count ? Cell(row[i]) : "").Append(" |");
+            sb.Append('\n');
+        }
+        sb.Append('\n');
+    }
+
+    /// <summary>Escapes a table cell: | and \ are backslash-escaped, &amp; &lt; &gt; become entities (so names like
+    /// &lt;script&gt; stay text), newlines become spaces.</summary>
+    public static string Cell(string s)
+    {
+        var sb = new StringBuilder(s.Length + 8);
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '|': sb.Append("\\|"); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '\r': break;
+                case '\n': sb.Append(' '); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
+}

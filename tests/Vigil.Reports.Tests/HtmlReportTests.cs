@@ -1,0 +1,199 @@
+using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Vigil.Reports.Tests;
+
+public class HtmlReportTests
+{
+    private static IDocument Parse(string html) => new HtmlParser().ParseDocument(html);
+
+    public static TheoryData<string> AllReports => ["binary", "segmented", "multiclass", "regression", "summary", "hostile"];
+
+    private static string Render(string name) => name switch
+    {
+        "binary" => HtmlReport.ToHtml(Fixtures.Binary()),
+        "segmented" => HtmlReport.ToHtml(Fixtures.Segmented()),
+        "multiclass" => HtmlReport.ToHtml(Fixtures.Multiclass()),
+        "regression" => HtmlReport.ToHtml(Fixtures.Regression()),
+        "summary" => HtmlReport.ToHtml(Fixtures.Summary()),
+        _ => HtmlReport.ToHtml(Fixtures.Summary(Fixtures.Hostile)),
+    };
+
+    [Fact]
+    public void Binary_HasRocPrAndCalibrationCharts()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Binary()));
+        foreach (var chart in new[] { "roc", "pr", "calibration" })
+        {
+            var svg = doc.QuerySelector($"svg.chart[data-chart='{chart}']");
+            Assert.NotNull(svg);
+            Assert.NotNull(svg!.QuerySelector("title"));
+        }
+        var roc = doc.QuerySelector("svg[data-chart='roc']")!;
+        Assert.NotNull(roc.QuerySelector("line.diagonal"));
+        var path = roc.QuerySelector("g.series path")!.GetAttribute("d")!;
+        Assert.Equal(50, path.Count(c => c is 'M' or 'L'));
+        Assert.Contains("AUC 0.9123", roc.QuerySelector("title")!.TextContent, StringComparison.Ordinal);
+        var cal = doc.QuerySelector("svg[data-chart='calibration']")!;
+        Assert.NotNull(cal.QuerySelector("line.diagonal"));
+        Assert.Equal(10, cal.QuerySelectorAll("g.count-strip rect").Length);
+        Assert.Equal(10, cal.QuerySelectorAll("g.series circle").Length);
+        Assert.Contains("100 rows", cal.QuerySelector("g.count-strip rect title")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Binary_HasMetricAndThresholdTables_UndefinedShownWithReason()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Binary()));
+        var metrics = doc.QuerySelector("table[data-table='metrics']")!;
+        Assert.Equal(9, metrics.QuerySelectorAll("tbody tr").Length);
+        var mcc = metrics.QuerySelector("tr[data-metric='mcc']")!;
+        Assert.Equal("—", mcc.QuerySelector("td.undefined")!.TextContent);
+        Assert.Contains("only one class predicted", mcc.TextContent, StringComparison.Ordinal);
+        Assert.Contains("0.9123", metrics.QuerySelector("tr[data-metric='roc_auc']")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(19, doc.QuerySelectorAll("table[data-table='thresholds'] tbody tr").Length);
+        Assert.Equal(2, doc.QuerySelectorAll("table[data-table='best-thresholds'] tbody tr").Length);
+        Assert.Contains("TP 300", doc.QuerySelector("table[data-table='confusion']")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regression_HasResidualScatterAndHistogram()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Regression()));
+        var scatter = doc.QuerySelector("svg.chart[data-chart='residual-scatter']");
+        Assert.NotNull(scatter);
+        Assert.Equal(200, scatter!.QuerySelectorAll("g.scatter circle").Length); // the NaN point is skipped
+        var hist = doc.QuerySelector("svg.chart[data-chart='residual-histogram']");
+        Assert.NotNull(hist);
+        Assert.Equal(20, hist!.QuerySelectorAll("g.bars rect").Length);
+        Assert.Null(doc.QuerySelector("svg[data-chart='roc']"));
+    }
+
+    [Fact]
+    public void Multiclass_HasHeatmapConfusionMatrix_WithEscapedClassNames()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Multiclass()));
+        var table = doc.QuerySelector("table.heatmap[data-table='confusion-matrix']")!;
+        Assert.Equal(3, table.QuerySelectorAll("tbody tr").Length);
+        Assert.Equal(9, table.QuerySelectorAll("tbody td").Length);
+        Assert.Contains("background:rgba(", table.QuerySelector("tbody td")!.GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Null(doc.QuerySelector("bird"));
+        Assert.Contains("<bird>", table.QuerySelector("thead")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(3, doc.QuerySelectorAll("table[data-table='per-class'] tbody tr").Length);
+    }
+
+    [Fact]
+    public void Segmented_HasSegmentTable()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Segmented()));
+        var rows = doc.QuerySelectorAll("table[data-table='segments'] tbody tr");
+        Assert.Equal(3, rows.Length);
+        Assert.Contains("DE|AT", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("(null)", rows[2].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summary_HasTimelineCharts_OneLinePerVersion_WithQualityMarkers()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Summary()));
+        var charts = doc.QuerySelectorAll("svg.chart[data-chart='timeline']");
+        var metrics = charts.Select(c => c.GetAttribute("data-metric")).ToList();
+        Assert.Contains("rows", metrics);
+        Assert.Contains("positive_rate", metrics);
+        Assert.Contains("roc_auc", metrics);
+        foreach (var chart in charts)
+        {
+            Assert.Equal(2, chart.QuerySelectorAll("g.series").Length);
+            var legend = chart.QuerySelector("g.legend")!.TextContent;
+            Assert.Contains("v1", legend, StringComparison.Ordinal);
+            Assert.Contains("v2", legend, StringComparison.Ordinal);
+            var markers = chart.QuerySelectorAll("g.marker");
+            Assert.Equal(2, markers.Length);
+            var missing = chart.QuerySelector("g.marker[data-check='missing_period']")!;
+            Assert.Contains("missing_period", missing.QuerySelector("title")!.TextContent, StringComparison.Ordinal);
+            Assert.Contains("2026-01-11", missing.QuerySelector("title")!.TextContent, StringComparison.Ordinal);
+            Assert.NotNull(chart.QuerySelector("g.marker.sev-warning[data-check='volume_anomaly'] title"));
+        }
+        // v1 skips day 10, so its roc_auc line is broken in two.
+        var roc = doc.QuerySelector("svg[data-chart='timeline'][data-metric='roc_auc']")!;
+        var v1Path = roc.QuerySelectorAll("g.series path")[0].GetAttribute("d")!;
+        Assert.Equal(2, v1Path.Count(c => c == 'M'));
+        // The second version is unlabeled for the last 3 days: 15 days with a point, 12 with a defined roc_auc.
+        var v2 = roc.QuerySelectorAll("g.series")[1];
+        Assert.Equal(12, v2.QuerySelectorAll("circle").Length);
+    }
+
+    [Fact]
+    public void Summary_HasPeriodQualityAndColumnTables_SortedBySeverity()
+    {
+        var r = Fixtures.Summary();
+        var doc = Parse(HtmlReport.ToHtml(r));
+        Assert.Equal(r.Periods.Count, doc.QuerySelectorAll("table[data-table='periods'] tbody tr").Length);
+        Assert.Equal(2, doc.QuerySelectorAll("table[data-table='overall'] tbody tr").Length);
+        Assert.Equal(6, doc.QuerySelectorAll("table[data-table='columns'] tbody tr").Length);
+        var severities = doc.QuerySelectorAll("table[data-table='quality'] tbody tr").Select(tr => tr.GetAttribute("data-severity")).ToList();
+        Assert.Equal([.. Enumerable.Repeat("error", 3), .. Enumerable.Repeat("warning", 4), .. Enumerable.Repeat("info", 3)], severities);
+        Assert.Equal(3, doc.QuerySelectorAll("table[data-table='quality'] span.badge.sev-error").Length);
+        Assert.Equal(Fixtures.SummaryVerdict, doc.QuerySelector(".verdict")!.TextContent);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllReports))]
+    public void Report_IsSelfContained(string name)
+    {
+        string html = Render(name);
+        var doc = Parse(html);
+        Assert.Empty(doc.QuerySelectorAll("script, link, iframe, img, object, embed, image, use"));
+        foreach (var el in doc.All)
+        {
+            foreach (var attr in el.Attributes)
+            {
+                string n = attr.LocalName.ToLowerInvariant();
+                if (n is "src" or "href" or "xlink:href" or "action" or "srcset" or "data" or "poster" or "background")
+                    Assert.Fail($"<{el.LocalName} {attr.Name}=\"{attr.Value}\"> references a resource");
+                if (n.StartsWith("on", StringComparison.Ordinal)) Assert.Fail($"event handler {attr.Name} on <{el.LocalName}>");
+            }
+        }
+        Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@font-face", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https:", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllReports))]
+    public void Report_IsSmall(string name)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(Render(name));
+        Assert.True(bytes < 1_000_000, $"{name}: {bytes} bytes");
+        if (name == "summary") Assert.True(bytes < 200_000, $"{name}: {bytes} bytes");
+    }
+
+    [Fact]
+    public void HostileVersionName_IsEscapedEverywhere()
+    {
+        string html = HtmlReport.ToHtml(Fixtures.Summary(Fixtures.Hostile));
+        Assert.DoesNotContain(Fixtures.Hostile, html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        var doc = Parse(html);
+        Assert.Empty(doc.QuerySelectorAll("script"));
+        // The name survives as text: in the tables and in every chart's legend.
+        Assert.Contains(Fixtures.Hostile, doc.QuerySelector("table[data-table='overall']")!.TextContent, StringComparison.Ordinal);
+        foreach (var legend in doc.QuerySelectorAll("svg[data-chart='timeline'] g.legend"))
+            Assert.Contains(Fixtures.Hostile, legend.TextContent, StringComparison.Ordinal);
+        // Column names with markup stay text too.
+        Assert.Null(doc.QuerySelector("b"));
+        Assert.Contains(Fixtures.PipeColumn, doc.QuerySelector("table[data-table='columns']")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Document_HasTitleCharsetAndInlineStyle()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Binary()));
+        Assert.StartsWith("Vigil evaluation", doc.Title, StringComparison.Ordinal);
+        Assert.NotNull(doc.QuerySelector("meta[charset='utf-8']"));
+        Assert.Single(doc.QuerySelectorAll("style"));
+    }
+}
