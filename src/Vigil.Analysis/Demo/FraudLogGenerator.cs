@@ -81,7 +81,7 @@ internal static class FraudLogGenerator
     private static readonly double[] HourWeights =
         [1.6, 1.0, 0.7, 0.5, 0.5, 0.7, 1.3, 2.4, 3.6, 4.3, 4.6, 4.9, 5.4, 5.2, 4.8, 4.7, 4.8, 5.1, 5.6, 6.0, 5.9, 5.0, 3.8, 2.6];
 
-    private const double Intercept = -5.15;
+    private const double Intercept = -4.8;
     private const double AmountMu = 3.7;
     private const double AmountSigma = 1.0;
     private const double DriftAmountShift = 0.45;
