@@ -256,7 +256,8 @@ public sealed class FraudLogGeneratorTests : IDisposable
         var sw = Stopwatch.StartNew();
         var p = FraudLogGenerator.WriteCsv(path!, new FraudLogOptions { Rows = rows });
         sw.Stop();
-        File.WriteAllText(path + ".problems.txt", $"{p}\nseconds: {sw.Elapsed.TotalSeconds:F2}\n");
+        var nulls = string.Join(", ", p.FeatureNulls.Select(kv => $"{kv.Key} = {kv.Value}"));
+        File.WriteAllText(path + ".problems.txt", $"{p with { FeatureNulls = new Dictionary<string, long>() }}\nFeatureNulls: {nulls}\nseconds: {sw.Elapsed.TotalSeconds:F2}\n");
     }
 
     private static double Auc(List<(double Score, bool Positive)> xs)
