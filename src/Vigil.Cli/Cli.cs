@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Engine;
+using Vigil.Engine.DuckDb;
 
 namespace Vigil.Cli;
 

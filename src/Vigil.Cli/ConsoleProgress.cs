@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vigil.Analysis;
 using Vigil.Engine;
+using Vigil.Engine.DuckDb;
 
 namespace Vigil.Cli;
 

@@ -25,7 +25,7 @@ internal static class EvaluationAnalysis
         var ctx = new Context(source, cols, x, segments, options, info, progress);
         return task switch
         {
-            ModelTask.Binary => BinaryEvaluation.Run(ctx),
+            ModelTask.Binary => BinaryEvaluationRun.Run(ctx),
             ModelTask.Multiclass => MulticlassEvaluationRun.Run(ctx),
             _ => RegressionEvaluation.Run(ctx),
         };
@@ -44,7 +44,7 @@ internal static class EvaluationAnalysis
         public SqlDialect D => Source.Engine.Dialect;
         public string SegmentSelect => string.Concat(Segments.Select((s, i) => $", {X.Text(s)} AS g{i}_"));
         public string SegmentList(string suffix = "") => string.Concat(Segments.Select((_, i) => $"g{i}_{suffix}, "));
-        public string NotNaN(string e) => $"{e} <> CAST('NaN' AS {D.DoubleType})";
+        public string NotNaN(string e) => $"{e} <> CAST('NaN' AS {D.Double})";
     }
 
     private static IReadOnlyList<SourceColumn> ResolveSegments(OpenedSource source, IReadOnlyList<string> names)
@@ -92,7 +92,7 @@ internal static class EvaluationAnalysis
 }
 
 /// <summary>Binary classification: confusion counts per distinct score, streamed in descending score order.</summary>
-internal static class BinaryEvaluation
+internal static class BinaryEvaluationRun
 {
     public static EvaluationResult Run(EvaluationAnalysis.Context ctx)
     {
@@ -106,7 +106,7 @@ internal static class BinaryEvaluation
 
         ctx.Progress.Stage("Counting rows");
         var reason =
-            $"CASE WHEN snull_ OR s_ = CAST('NaN' AS {ctx.D.DoubleType}) THEN 'missing_score' " +
+            $"CASE WHEN snull_ OR s_ = CAST('NaN' AS {ctx.D.Double}) THEN 'missing_score' " +
             "WHEN s_ IS NULL THEN 'non_numeric_score' " +
             "WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var excludedSql =

@@ -18,7 +18,7 @@ internal sealed class RoleExpressions(SqlDialect dialect, string sourceName)
     /// counted by the caller as non-numeric).</summary>
     public string Number(SourceColumn c, string flag) => c.Kind switch
     {
-        ColumnKind.Double or ColumnKind.Int64 => $"CAST({Col(c)} AS {Dialect.DoubleType})",
+        ColumnKind.Double or ColumnKind.Int64 => $"CAST({Col(c)} AS {Dialect.Double})",
         ColumnKind.Boolean => $"(CASE WHEN {Col(c)} THEN 1.0 WHEN NOT {Col(c)} THEN 0.0 END)",
         ColumnKind.String => Dialect.TryCastDouble(Col(c)),
         _ => throw new VigilInputException($"{sourceName}: column '{c.Name}' ({flag}) is {c.SqlType}; expected numbers"),

@@ -40,7 +40,7 @@ internal static class SummaryAnalysis
 
         // 1. One scan into a typed working table.
         progress.Stage($"Reading {name}");
-        var nan = $"CAST('NaN' AS {d.DoubleType})";
+        var nan = $"CAST('NaN' AS {d.Double})";
         var select = new List<string>
         {
             "row_number() OVER () AS rid_",

@@ -12,9 +12,9 @@ public sealed class SummaryAnalysisTests : IClassFixture<SummaryAnalysisTests.Ge
     {
         public string Dir { get; } = Directory.CreateTempSubdirectory("vigil-summary-").FullName;
         public string Csv => Path.Combine(Dir, "log.csv");
-        public FraudLogOptions Options { get; } = new() { Rows = 30_000, Seed = 3 };
-        public InjectedProblems Injected { get; }
-        public SummaryResult Result { get; }
+        internal FraudLogOptions Options { get; } = new() { Rows = 30_000, Seed = 3 };
+        internal InjectedProblems Injected { get; }
+        internal SummaryResult Result { get; }
 
         public GeneratedLog()
         {
