@@ -92,11 +92,14 @@ def group_metrics(y, s, threshold):
     out["recall"] = skm.recall_score(y, pred, labels=[0, 1], zero_division=0)
     out["f1"] = skm.f1_score(y, pred, labels=[0, 1], zero_division=0)
     out["mcc"] = skm.matthews_corrcoef(y, pred)
-    out["balanced_accuracy"] = skm.balanced_accuracy_score(y, pred) if both else None
-    tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
-    out["specificity"] = tn / (tn + fp) if tn + fp > 0 else None
+    with warnings.catch_warnings():
+        # With one class present scikit-learn warns and averages the recall of the classes it sees.
+        warnings.simplefilter("ignore")
+        out["balanced_accuracy"] = skm.balanced_accuracy_score(y, pred)
+    # Specificity is the recall of the negative class (0 when there are no negatives, zero_division=0).
+    out["specificity"] = skm.recall_score(y, pred, labels=[0, 1], pos_label=0, zero_division=0)
     out["ece"] = ece(y.astype(np.float64), s)
-    out["ks"] = float(np.max(tpr - fpr)) if both else None
+    out["ks_statistic"] = float(np.max(tpr - fpr)) if both else None
     out["gini"] = 2 * auc - 1 if both else None
     return {k: num(v) for k, v in out.items()}
 

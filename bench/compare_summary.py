@@ -81,14 +81,18 @@ def main(argv=None):
             elif not close(bv, vm[name], a.rtol, a.atol):
                 mismatches.append(f"period {k} metric {name}: baseline {bv!r} vigil {vm[name]!r}")
 
+    # Row-level checks are keyed by check alone (which column they concern is Vigil's extra detail);
+    # per-column checks by their column; period checks by their day.
+    per_column = {"null_values", "constant_column"}
+
     def ikey(i):
         check = CHECK_ALIASES.get(i["check"], i["check"])
-        return check, i.get("column"), day(i.get("period"))
+        return check, i.get("column") if check in per_column else None, day(i.get("period"))
 
     bi = {ikey(i): i for i in base.get("quality", {}).get("issues", [])}
     vi = {}
     for i in vig.get("quality", {}).get("issues", []):
-        vi[(i["check"], i.get("column"), day(i.get("period")))] = i
+        vi[ikey(i)] = i
     known_checks = {k[0] for k in bi} | {"duplicate_id", "null_score", "score_out_of_range", "missing_label",
                                          "invalid_label", "null_timestamp", "unparseable_timestamp",
                                          "future_timestamp", "missing_period", "null_values", "constant_column"}

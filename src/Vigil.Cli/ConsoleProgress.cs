@@ -27,9 +27,17 @@ internal sealed class ConsoleProgress : IAnalysisProgress, IDisposable
             _timer = new Timer(_ => Render(), null, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(120));
     }
 
+    private static readonly bool Timing = Environment.GetEnvironmentVariable("VIGIL_TIMING") == "1";
+    private TimeSpan _stageStart;
+
     public void Stage(string description)
     {
-        lock (_gate) _stage = description;
+        lock (_gate)
+        {
+            if (Timing) Console.Error.WriteLine($"[timing] {_stage}: {(_clock.Elapsed - _stageStart).TotalSeconds:0.000} s");
+            _stageStart = _clock.Elapsed;
+            _stage = description;
+        }
     }
 
     private void Render()
@@ -53,6 +61,7 @@ internal sealed class ConsoleProgress : IAnalysisProgress, IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            if (Timing) Console.Error.WriteLine($"[timing] {_stage}: {(_clock.Elapsed - _stageStart).TotalSeconds:0.000} s");
             _timer?.Dispose();
             if (_lastWidth > 0) Console.Error.Write("\r" + new string(' ', _lastWidth) + "\r");
         }

@@ -101,13 +101,14 @@ internal static class BinaryEvaluationRun
         var score = cols.Score!;
         var label = cols.Label!;
         var baseSql =
-            $"SELECT {x.Number(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_, " +
+            $"SELECT {x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_, " +
             $"{x.Col(score)} IS NULL AS snull_, {x.Col(label)} IS NULL AS lnull_{ctx.SegmentSelect} FROM {ctx.Source.Relation}";
 
         ctx.Progress.Stage("Counting rows");
         var reason =
             $"CASE WHEN snull_ OR s_ = CAST('NaN' AS {ctx.D.Double}) THEN 'missing_score' " +
             "WHEN s_ IS NULL THEN 'non_numeric_score' " +
+            "WHEN s_ < 0 OR s_ > 1 THEN 'score_out_of_range' " +
             "WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var excludedSql =
             $"SELECT {ctx.SegmentList()}{reason} AS reason_, count(*) AS n_ FROM ({baseSql}) b GROUP BY {ctx.SegmentList()}{reason}";
@@ -130,7 +131,7 @@ internal static class BinaryEvaluationRun
         }
 
         var opts = new BinaryMetricOptions { Threshold = ctx.Options.Threshold, CostFp = ctx.Options.CostFp, CostFn = ctx.Options.CostFn };
-        var where = $"WHERE s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND y_ IS NOT NULL";
+        var where = $"WHERE s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
 
         ctx.Progress.Stage("Computing metrics");
         var overallAcc = new BinaryScoreAccumulator(opts);

@@ -31,7 +31,7 @@ internal static class RegressionEvaluation
         var pred = ctx.Cols.Prediction!;
         var label = ctx.Cols.Label!;
         var nan = $"CAST('NaN' AS {ctx.D.Double})";
-        var inner = $"SELECT {x.Number(pred, "--prediction")} AS p_, {x.Number(label, "--label")} AS y_, " +
+        var inner = $"SELECT {x.StrictNumber(pred, "--prediction")} AS p_, {x.StrictNumber(label, "--label")} AS y_, " +
                     $"{x.Col(pred)} IS NULL AS pnull_, {x.Col(label)} IS NULL AS lnull_{ctx.SegmentSelect} FROM {ctx.Source.Relation}";
         var reason = $"CASE WHEN pnull_ OR p_ = {nan} THEN 'missing_prediction' WHEN p_ IS NULL THEN 'non_numeric_prediction' " +
                      $"WHEN lnull_ OR y_ = {nan} THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";

@@ -24,6 +24,12 @@ internal sealed class RoleExpressions(SqlDialect dialect, string sourceName)
         _ => throw new VigilInputException($"{sourceName}: column '{c.Name}' ({flag}) is {c.SqlType}; expected numbers"),
     };
 
+    /// <summary>Like <see cref="Number"/>, but a text column is a wrongly typed column (an input error), as
+    /// <c>evaluate</c> wants: it has no quality report to put unparseable values in.</summary>
+    public string StrictNumber(SourceColumn c, string flag) => c.Kind == ColumnKind.String
+        ? throw new VigilInputException($"{sourceName}: column '{c.Name}' ({flag}) holds text ({c.SqlType}); expected numbers")
+        : Number(c, flag);
+
     /// <summary>A binary label as 1, 0, or null when it is missing or not a valid binary label.</summary>
     public string BinaryLabel(SourceColumn c) => c.Kind switch
     {

@@ -15,6 +15,9 @@ public sealed record SummaryOptions
     public double Threshold { get; init; } = 0.5;
     /// <summary>A period whose row count has a robust (modified) z-score beyond this is a volume_anomaly.</summary>
     public double VolumeZThreshold { get; init; } = 3.5;
+    /// <summary>... and whose row count is at least this far from the median, relative to it (0.2 = 20%), so that a
+    /// very steady log does not flag ordinary noise.</summary>
+    public double VolumeMinRelativeChange { get; init; } = 0.2;
     /// <summary>Example ids listed per finding.</summary>
     public int Examples { get; init; } = 5;
     /// <summary>A feature whose null rate is at least this is a warning rather than information.</summary>
