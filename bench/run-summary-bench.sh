@@ -85,7 +85,7 @@ Distance from the bare scan: vigil summary takes $(ratio "${SEC[vigil_csv]}" "${
 ¹ pandas cannot read Parquet on this machine (no pyarrow), so the Parquet row is compared with the pandas **CSV** run.
 
 Targets: vigil ≥ 10× faster than pandas, and ≤ ¼ of its peak memory (ratio column ≤ 0.25).
-Baseline breakdown: $("$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print(", ".join(f"{k.replace("_seconds","")} {v:.1f} s" for k,v in t.items()))' "$OUT/pandas.json")
+Baseline breakdown: $("$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print(", ".join("%s %.1f s" % (k.replace("_seconds", ""), v) for k,v in t.items()))' "$OUT/pandas.json")
 Agreement (compare_summary.py, rtol 1e-9): $([ $status -eq 0 ] && echo "identical" || echo "MISMATCHES, see above")
 
 Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(uname -sr), $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), $("$PY" -c 'import pandas, sklearn, numpy; print(f"pandas {pandas.__version__}, scikit-learn {sklearn.__version__}, numpy {numpy.__version__}")')
