@@ -16,6 +16,7 @@ internal static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(SqlCommand.Create());
         return Cli.Run(root, args);
     }
 }

@@ -11,9 +11,10 @@ using Vigil.Statistics.Regression;
 
 namespace Vigil.Analysis.Summary;
 
-/// <summary><c>vigil summary</c>: one scan of the source into a typed working table in the engine, then a handful of
-/// aggregate queries over it: quality counts, duplicates, rows per period, and confusion counts per distinct score per
-/// period and model version, streamed into the statistics core.</summary>
+/// <summary><c>vigil summary</c>. A binary classifier's summary runs in <see cref="BinarySummary"/> (two scans, no
+/// working table). Regression and multiclass summaries scan the source once into a typed working table in the engine
+/// and run a handful of aggregate queries over it: quality counts with column profiles, duplicates, rows per period,
+/// and the metrics' sums or confusion counts per period and model version.</summary>
 internal static class SummaryAnalysis
 {
     private const string Base = "vigil_base";
@@ -68,20 +69,6 @@ internal static class SummaryAnalysis
             select.Add("TRUE AS lnull_");
         }
         for (var i = 0; i < cols.Features.Count; i++) select.Add($"{x.Col(cols.Features[i])} AS f{i}_");
-        select.Add("FALSE AS dup_");
-        if (!duck) select.Insert(0, "row_number() OVER () AS rid_");
-        engine.Execute($"DROP TABLE IF EXISTS {Base}");
-        engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
-
-        // 2. Later occurrences of duplicated ids (the first is the earliest timestamp, then file order).
-        progress.Stage("Finding duplicates");
-        if (cols.Id is not null)
-        {
-            // Only ids seen more than once are windowed; their later occurrences are flagged in place.
-            var later = $"SELECT rid_ FROM (SELECT rid_, row_number() OVER (PARTITION BY id_ ORDER BY ts_ NULLS LAST, rid_) AS k_ " +
-                        $"FROM {baseRel} b WHERE id_ IN (SELECT id_ FROM {Base} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1)) t WHERE k_ > 1";
-            engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {(duck ? "rowid" : "rid_")} IN ({later})");
-        }
 
         // Each check's predicate over the working table; the first that fails names why a row is left out.
         var checks = new List<(string Check, string Predicate, bool Excludes)>
@@ -106,6 +93,25 @@ internal static class SummaryAnalysis
             checks[1] = ("null_prediction", $"(snull_ OR s_ = {nan})", true);
             checks[2] = ("non_numeric_prediction", "(NOT snull_ AND s_ IS NULL)", true);
         }
+        if (task == ModelTask.Binary)
+            return BinarySummary.Run(new BinarySummary.Inputs(engine, source, cols,
+                $"SELECT {string.Join(", ", select)} FROM {source.Relation}", checks.Where(c => c.Check != "duplicate_id").ToList(), asOf, options, progress));
+
+        select.Add("FALSE AS dup_");
+        if (!duck) select.Insert(0, "row_number() OVER () AS rid_");
+        engine.Execute($"DROP TABLE IF EXISTS {Base}");
+        engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
+
+        // 2. Later occurrences of duplicated ids (the first is the earliest timestamp, then file order).
+        progress.Stage("Finding duplicates");
+        if (cols.Id is not null)
+        {
+            // Only ids seen more than once are windowed; their later occurrences are flagged in place.
+            var later = $"SELECT rid_ FROM (SELECT rid_, row_number() OVER (PARTITION BY id_ ORDER BY ts_ NULLS LAST, rid_) AS k_ " +
+                        $"FROM {baseRel} b WHERE id_ IN (SELECT id_ FROM {Base} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1)) t WHERE k_ > 1";
+            engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {(duck ? "rowid" : "rid_")} IN ({later})");
+        }
+
         var fail = "CASE " + string.Concat(checks.Where(c => c.Excludes).Select(c => $"WHEN {c.Predicate} THEN '{c.Check}' ")) + "END";
         var rows = baseRel;
         var graded = $"(SELECT r.*, {fail} AS fail_ FROM {rows} r)";
@@ -154,35 +160,18 @@ internal static class SummaryAnalysis
 
         // 5. Schema problems, null values and constant columns.
         issues.AddRange(SchemaIssues(cols, task, issues));
-        foreach (var p in profiles.Where(p => p.Role == "feature"))
-        {
-            if (p.Nulls > 0)
-                issues.Add(new QualityIssue("null_values", p.NullRate >= options.NullRateWarning ? Severity.Warning : Severity.Info, p.Nulls,
-                    $"{p.Nulls:N0} of {total:N0} values of '{p.Name}' are null ({p.NullRate:P2})", [], p.Name));
-            if (p.Constant)
-                issues.Add(new QualityIssue("constant_column", Severity.Warning, total,
-                    p.Nulls == total ? $"'{p.Name}' is null in every row" : $"'{p.Name}' has a single value in every non-null row", [], p.Name));
-        }
+        issues.AddRange(ColumnIssues(profiles, total, options));
 
         // 6. Metrics per period and model version, then per version over the whole range.
         progress.Stage("Computing metrics per period");
         var clean = $"(SELECT * FROM {graded} g WHERE fail_ IS NULL)";
-        var opts = new BinaryMetricOptions { Threshold = options.Threshold };
-        List<PeriodSummary> periods, overall;
-        if (task == ModelTask.Binary)
-        {
-            (periods, overall) = BinaryGroups(engine, clean, periodExpr, opts, asOf);
-        }
-        else
-        {
-            periods = task == ModelTask.Regression
-                ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: true)
-                : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: true);
-            progress.Stage("Computing metrics per model version");
-            overall = task == ModelTask.Regression
-                ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: false)
-                : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: false);
-        }
+        var periods = task == ModelTask.Regression
+            ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: true)
+            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: true);
+        progress.Stage("Computing metrics per model version");
+        var overall = task == ModelTask.Regression
+            ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: false)
+            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: false);
         engine.Execute($"DROP TABLE IF EXISTS {Base}");
 
         return new SummaryResult
@@ -199,152 +188,32 @@ internal static class SummaryAnalysis
             Overall = overall,
             Quality = new QualityReport
             {
-                Issues = issues.OrderBy(i => i.Severity switch { Severity.Error => 0, Severity.Warning => 1, _ => 2 }).ToArray(),
+                Issues = BySeverity(issues),
                 Columns = profiles,
             },
         };
     }
 
-    private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
-
-    /// <summary>Binary metrics per (period, version) and per version. The engine counts the groups and streams the clean
-    /// rows' (period, version, score, label) as fixed-width columns; each group's scores are sorted in place (in
-    /// parallel) and fed to an accumulator as runs of equal scores, and each version's sorted period runs are merged
-    /// for its overall figures. See docs/architecture.md for why this beats GROUP BY score ... ORDER BY in the engine.</summary>
-    private static (List<PeriodSummary> Periods, List<PeriodSummary> Overall) BinaryGroups(
-        IQueryEngine engine, string clean, string periodExpr, BinaryMetricOptions opts, DateTime asOf)
+    /// <summary>Null values and constant columns among the features.</summary>
+    internal static IEnumerable<QualityIssue> ColumnIssues(IReadOnlyList<ColumnProfile> profiles, long total, SummaryOptions options)
     {
-        var d = engine.Dialect;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        void T(string what) { if (Environment.GetEnvironmentVariable("VIGIL_TIMING") == "1") Console.Error.WriteLine($"  [timing] {what}: {sw.Elapsed.TotalSeconds:0.000} s"); sw.Restart(); }
-        var sizes = engine.Query($"SELECT {d.EpochSeconds(periodExpr)} AS p_, ver_, count(*) AS n_ FROM {clean} c GROUP BY 1, 2", [asOf]);
-        var periodIndex = new Dictionary<long, int>();
-        var versionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var periodStarts = new List<long>();
-        var versionNames = new List<string?> { null };
-        for (var r = 0; r < sizes.RowCount; r++)
+        foreach (var p in profiles.Where(p => p.Role == "feature"))
         {
-            var p = (long)sizes.GetDouble(0, r);
-            if (!periodIndex.ContainsKey(p)) { periodIndex[p] = periodStarts.Count; periodStarts.Add(p); }
-            if (!sizes.IsNull(1, r) && !versionIndex.ContainsKey(sizes.GetString(1, r)!))
-            {
-                versionIndex[sizes.GetString(1, r)!] = versionNames.Count;
-                versionNames.Add(sizes.GetString(1, r));
-            }
+            if (p.Nulls > 0)
+                yield return new QualityIssue("null_values", p.NullRate >= options.NullRateWarning ? Severity.Warning : Severity.Info, p.Nulls,
+                    $"{p.Nulls:N0} of {total:N0} values of '{p.Name}' are null ({p.NullRate:P2})", [], p.Name);
+            if (p.Constant)
+                yield return new QualityIssue("constant_column", Severity.Warning, total,
+                    p.Nulls == total ? $"'{p.Name}' is null in every row" : $"'{p.Name}' has a single value in every non-null row", [], p.Name);
         }
-        int nv = versionNames.Count, np = periodStarts.Count;
-        var counts = new int[np * nv];
-        for (var r = 0; r < sizes.RowCount; r++)
-        {
-            var vi = sizes.IsNull(1, r) ? 0 : versionIndex[sizes.GetString(1, r)!];
-            counts[periodIndex[(long)sizes.GetDouble(0, r)] * nv + vi] = checked((int)sizes.GetInt64(2, r));
-        }
-        // One array per version; each row carries its period and label packed into an int: period * 4 + (label + 1).
-        var vcount = new int[nv];
-        for (var g = 0; g < counts.Length; g++) vcount[g % nv] += counts[g];
-        var scores = new double[nv][];
-        var tags = new int[nv][];
-        for (var v = 0; v < nv; v++) { scores[v] = new double[vcount[v]]; tags[v] = new int[vcount[v]]; }
-        var fill = new int[nv];
-        T("group sizes");
-
-        // Versions become small integers in the engine, so no string crosses per row.
-        var parameters = new List<object?> { asOf };
-        var cases = new System.Text.StringBuilder("CASE WHEN ver_ IS NULL THEN 0");
-        foreach (var (name, index) in versionIndex)
-        {
-            parameters.Add(name);
-            cases.Append(CultureInfo.InvariantCulture, $" WHEN ver_ = ${parameters.Count} THEN {index}");
-        }
-        cases.Append(" END");
-        engine.Stream(
-            $"SELECT {d.EpochSeconds(periodExpr)} AS p_, {cases} AS v_, s_, coalesce(y_, -1) AS y_ FROM {clean} c",
-            parameters,
-            chunk =>
-            {
-                var ps = chunk.Doubles(0);
-                var vs = chunk.Int64s(1);
-                var ss = chunk.Doubles(2);
-                var ys = chunk.Int64s(3);
-                for (var i = 0; i < chunk.RowCount; i++)
-                {
-                    var v = (int)vs[i];
-                    var k = fill[v]++;
-                    scores[v][k] = ss[i];
-                    tags[v][k] = periodIndex[(long)ps[i]] * 4 + (int)ys[i] + 1;
-                }
-            });
-        T("stream");
-
-        // Sort each version's rows by score once; every period's rows are then a descending subsequence, so one pass
-        // feeds both the version's accumulator and its periods' accumulators, each with runs of equal scores.
-        var perGroup = new PeriodSummary?[np * nv];
-        var overall = new PeriodSummary?[nv];
-        Parallel.For(0, nv, v =>
-        {
-            var sc = scores[v];
-            var tg = tags[v];
-            if (sc.Length == 0) return;
-            sc.AsSpan().Sort(tg.AsSpan());
-            var all = new BinaryScoreAccumulator(opts);
-            var accs = new BinaryScoreAccumulator?[np];
-            var runScore = new double[np];
-            var runPos = new long[np];
-            var runNeg = new long[np];
-            var runOpen = new bool[np];
-            var rows = new long[np];
-            var sums = new double[np];
-            var comp = new double[np];
-            long allPos = 0, allNeg = 0;
-            var allScore = double.NaN;
-            for (var i = sc.Length - 1; i >= 0; i--)
-            {
-                var s = sc[i];
-                var p = tg[i] >> 2;
-                var y = (tg[i] & 3) - 1;
-                if (s != allScore)
-                {
-                    if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
-                    allScore = s; allPos = 0; allNeg = 0;
-                }
-                if (runOpen[p] && runScore[p] != s)
-                {
-                    (accs[p] ??= new BinaryScoreAccumulator(opts)).Add(runScore[p], runPos[p], runNeg[p]);
-                    runPos[p] = 0; runNeg[p] = 0;
-                }
-                runOpen[p] = true;
-                runScore[p] = s;
-                if (y == 1) { runPos[p]++; allPos++; }
-                else if (y == 0) { runNeg[p]++; allNeg++; }
-                rows[p]++;
-                // Neumaier summation of the period's scores, for the mean.
-                var t = sums[p] + s;
-                comp[p] += Math.Abs(sums[p]) >= Math.Abs(s) ? (sums[p] - t) + s : (s - t) + sums[p];
-                sums[p] = t;
-            }
-            if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
-            long totalRows = 0;
-            double totalSum = 0, totalComp = 0;
-            for (var p = 0; p < np; p++)
-            {
-                if (!runOpen[p]) continue;
-                var acc = accs[p] ??= new BinaryScoreAccumulator(opts);
-                acc.Add(runScore[p], runPos[p], runNeg[p]);
-                perGroup[p * nv + v] = Summarize(acc.Finish(), rows[p], (sums[p] + comp[p]) / rows[p],
-                    DateTimeOffset.FromUnixTimeSeconds(periodStarts[p]).UtcDateTime, versionNames[v]);
-                totalRows += rows[p];
-                var t = totalSum + sums[p];
-                totalComp += Math.Abs(totalSum) >= Math.Abs(sums[p]) ? (totalSum - t) + sums[p] : (sums[p] - t) + totalSum;
-                totalSum = t;
-                totalComp += comp[p];
-            }
-            overall[v] = Summarize(all.Finish(), totalRows, (totalSum + totalComp) / totalRows, null, versionNames[v]);
-        });
-        T("sort and accumulate");
-        return (Ordered(perGroup.Where(x => x is not null).ToList()!), Ordered(overall.Where(x => x is not null).ToList()!));
     }
 
-    private static PeriodSummary Summarize(BinaryEvaluation e, long rows, double mean, DateTime? start, string? version)
+    internal static QualityIssue[] BySeverity(IEnumerable<QualityIssue> issues) =>
+        issues.OrderBy(i => i.Severity switch { Severity.Error => 0, Severity.Warning => 1, _ => 2 }).ToArray();
+
+    internal static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
+
+    internal static PeriodSummary Summarize(BinaryEvaluation e, long rows, double mean, DateTime? start, string? version)
     {
         var labeled = e.Positives + e.Negatives;
         return new PeriodSummary
@@ -425,7 +294,7 @@ internal static class SummaryAnalysis
         return Ordered(result);
     }
 
-    private static List<PeriodSummary> Ordered(List<PeriodSummary> list) =>
+    internal static List<PeriodSummary> Ordered(List<PeriodSummary> list) =>
         list.OrderBy(s => s.Start ?? DateTime.MinValue).ThenBy(s => s.ModelVersion is null ? 0 : 1).ThenBy(s => s.ModelVersion, StringComparer.Ordinal).ToList();
 
     internal static IEnumerable<QualityIssue> MissingPeriods(IReadOnlyList<DateTime> starts, PeriodUnit unit)
@@ -467,10 +336,10 @@ internal static class SummaryAnalysis
     private static string Format(DateTime t, PeriodUnit unit) =>
         unit == PeriodUnit.Hour ? t.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private sealed record ProfileItem(string Name, string Type, string Role, string NullExpr, string ValueExpr);
+    internal sealed record ProfileItem(string Name, string Type, string Role, string NullExpr, string ValueExpr);
 
     /// <summary>What to profile: every role column (through its typed value and null flag) and every feature.</summary>
-    private static List<ProfileItem> ProfileItems(SqlDialect d, ResolvedColumns cols, ModelTask task)
+    internal static List<ProfileItem> ProfileItems(SqlDialect d, ResolvedColumns cols, ModelTask task)
     {
         var items = new List<ProfileItem>();
         void Role(SourceColumn? c, string role, string nullExpr, string valueExpr)
@@ -494,12 +363,12 @@ internal static class SummaryAnalysis
     /// <summary>Three aggregates per column (nulls, distinct values, min = max), to run in the quality pass.
     /// Distinct counts are computed for features and the model version only (the id's is the row count, near enough,
     /// and costs a hash of every id).</summary>
-    private static IEnumerable<string> ProfileAggregates(SqlDialect d, List<ProfileItem> items) => items.Select((it, i) =>
+    internal static IEnumerable<string> ProfileAggregates(SqlDialect d, List<ProfileItem> items, bool distinct = true) => items.Select((it, i) =>
         $"count(*) FILTER (WHERE {it.NullExpr}) AS pn{i}_, " +
-        (it.Role is "feature" or "version" ? d.ApproxCountDistinct(it.ValueExpr) : "CAST(NULL AS BIGINT)") + $" AS pd{i}_, " +
+        (distinct && it.Role is "feature" or "version" ? d.ApproxCountDistinct(it.ValueExpr) : "CAST(NULL AS BIGINT)") + $" AS pd{i}_, " +
         $"min({it.ValueExpr}) = max({it.ValueExpr}) AS pk{i}_");
 
-    private static List<ColumnProfile> ReadProfiles(Table t, int offset, List<ProfileItem> items, long total)
+    internal static List<ColumnProfile> ReadProfiles(Table t, int offset, List<ProfileItem> items, long total)
     {
         var list = new List<ColumnProfile>();
         for (var i = 0; i < items.Count; i++)
@@ -513,7 +382,7 @@ internal static class SummaryAnalysis
         return list;
     }
 
-    private static IEnumerable<QualityIssue> SchemaIssues(ResolvedColumns cols, ModelTask task, List<QualityIssue> issues)
+    internal static IEnumerable<QualityIssue> SchemaIssues(ResolvedColumns cols, ModelTask task, List<QualityIssue> issues)
     {
         if (cols.Timestamp is { Kind: ColumnKind.String } ts)
         {
@@ -535,14 +404,14 @@ internal static class SummaryAnalysis
             yield return new QualityIssue("schema", Severity.Info, 0, "no id column: duplicates cannot be detected", []);
     }
 
-    private static Severity SeverityOf(string check) => check switch
+    internal static Severity SeverityOf(string check) => check switch
     {
         "missing_label" => Severity.Info,
         "duplicate_id" or "future_timestamp" => Severity.Warning,
         _ => Severity.Error,
     };
 
-    private static string? ColumnOf(string check, ResolvedColumns cols) => check switch
+    internal static string? ColumnOf(string check, ResolvedColumns cols) => check switch
     {
         "duplicate_id" => cols.Id?.Name,
         "null_score" or "non_numeric_score" or "score_out_of_range" => cols.Score?.Name,
@@ -551,7 +420,7 @@ internal static class SummaryAnalysis
         _ => cols.Timestamp?.Name,
     };
 
-    private static string Message(string check, long n, long total, bool excludes, DateTime asOf, ResolvedColumns cols)
+    internal static string Message(string check, long n, long total, bool excludes, DateTime asOf, ResolvedColumns cols)
     {
         var share = ((double)n / total).ToString("P2", CultureInfo.InvariantCulture);
         var what = check switch

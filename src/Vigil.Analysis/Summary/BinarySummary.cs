@@ -1,0 +1,382 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Sql;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Classification;
+
+namespace Vigil.Analysis.Summary;
+
+/// <summary>
+/// The binary summary in two scans of the source and no working table:
+/// <list type="number">
+/// <item>one aggregate pass: every quality check's count, which rows are left out (but for duplicates), each column's
+/// profile, and the model versions present;</item>
+/// <item>one streamed pass of fixed-width columns per row: two independent 63-bit hashes of the id, the timestamp,
+/// the period, the version as a small integer, the score, the label and whether the row passed the checks.</item>
+/// </list>
+/// .NET then finds duplicates by sorting the id hashes, counts rows per period, and computes the metrics by sorting each
+/// version's scores once (see docs/architecture.md for the measurements behind this design).
+/// </summary>
+internal static class BinarySummary
+{
+    private const int HashSeed = 0x5EED;
+
+    internal sealed record Inputs(
+        IQueryEngine Engine,
+        OpenedSource Source,
+        ResolvedColumns Cols,
+        string RowsSql,
+        List<(string Check, string Predicate, bool Excludes)> Checks,
+        DateTime AsOf,
+        SummaryOptions Options,
+        IAnalysisProgress Progress);
+
+    public static SummaryResult Run(Inputs input)
+    {
+        var (engine, source, cols, rowsSql, checks, asOf, options, progress) = input;
+        var d = engine.Dialect;
+        var name = source.Description;
+        object?[] asOfParam = [asOf];
+
+        // 1. Quality counts, profiles and the versions present, in one aggregate pass.
+        progress.Stage($"Checking data quality in {name}");
+        var profileItems = SummaryAnalysis.ProfileItems(d, cols, ModelTask.Binary);
+        var countSql = "SELECT count(*) AS total_, string_agg(DISTINCT ver_, '\u001f') AS versions_" +
+                       string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(p => ", " + p)) +
+                       $" FROM ({rowsSql}) r";
+        var counts = engine.Query(countSql);
+        var total = counts.GetInt64(0, 0);
+        if (total == 0) throw new VigilInputException($"{name}: no rows");
+        var versions = counts.IsNull(1, 0) ? [] : counts.GetString(1, 0)!.Split('\u001f').Order(StringComparer.Ordinal).ToArray();
+        var profiles = SummaryAnalysis.ReadProfiles(counts, 2, profileItems, total);
+
+        // 2. One streamed pass of fixed-width columns.
+        progress.Stage($"Reading rows of {name}");
+        var nv = versions.Length + 1; // index 0: no version
+        var parameters = new List<object?> { asOf };
+        var verCase = new StringBuilder("CASE WHEN ver_ IS NULL THEN 0");
+        for (var i = 0; i < versions.Length; i++)
+        {
+            parameters.Add(versions[i]);
+            verCase.Append(CultureInfo.InvariantCulture, $" WHEN ver_ = ${parameters.Count} THEN {i + 1}");
+        }
+        verCase.Append(" END");
+        var hasId = cols.Id is not null;
+        // Every check's outcome as one bit of m_; the id only for rows that fail one (for examples).
+        var mask = string.Join(" + ", checks.Select((c, i) => $"(CASE WHEN {c.Predicate} THEN {1 << i} ELSE 0 END)"));
+        var excluding = 0;
+        for (var i = 0; i < checks.Count; i++) if (checks[i].Excludes) excluding |= 1 << i;
+        var streamSql =
+            $"SELECT {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
+            $"{d.EpochSeconds("ts_")} AS t_, {verCase} AS v_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
+            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 THEN id_ END AS e_ " +
+            $"FROM (SELECT r.*, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
+        var checkCounts = new long[checks.Count];
+        var checkExamples = checks.Select(_ => new List<string>()).ToArray();
+        long excludedByChecks = 0;
+        var rows = new RowColumns((int)Math.Min(total, int.MaxValue));
+        var periodIndex = new Dictionary<double, int>();
+        var periodStarts = new List<double>();
+        var lastPeriod = double.NaN;
+        var lastIndex = -1;
+        var period = options.Period;
+        engine.Stream(streamSql, parameters, chunk =>
+        {
+            var h1 = chunk.Int64s(0);
+            var h2 = chunk.Int64s(1);
+            var t = chunk.Doubles(2);
+            var v = chunk.Int64s(3);
+            var s = chunk.Doubles(4);
+            var y = chunk.Int64s(5);
+            var n = chunk.Int64s(6);
+            var m = chunk.Int64s(7);
+            for (var i = 0; i < chunk.RowCount; i++)
+            {
+                var bits = (int)m[i];
+                if (bits != 0)
+                {
+                    for (var k = 0; k < checkCounts.Length; k++)
+                    {
+                        if ((bits & (1 << k)) == 0) continue;
+                        checkCounts[k]++;
+                        if (hasId && checkExamples[k].Count < options.Examples) checkExamples[k].Add(chunk.GetString(8, i) ?? "(null id)");
+                    }
+                    if ((bits & excluding) != 0) excludedByChecks++;
+                }
+                var p = PeriodStart(t[i], period);
+                int pi;
+                if (double.IsNaN(p)) pi = -1;
+                else if (p == lastPeriod) pi = lastIndex;
+                else
+                {
+                    if (!periodIndex.TryGetValue(p, out pi))
+                    {
+                        pi = periodStarts.Count;
+                        periodIndex[p] = pi;
+                        periodStarts.Add(p);
+                    }
+                    lastPeriod = p;
+                    lastIndex = pi;
+                }
+                // tag: (period + 1) * nv + version, then label + 1 (2 bits), the passed-checks bit (2), the null-id bit (1).
+                var clean = (bits & excluding) == 0 ? 2 : 0;
+                var tag = (((pi + 1) * nv + (int)v[i]) << 4) | ((int)(y[i] + 1) << 2) | clean | (int)n[i];
+                rows.Add(h1[i], h2[i], t[i], s[i], tag);
+            }
+        });
+        if (rows.Count != total)
+            throw new InvalidOperationException($"the engine streamed {rows.Count} rows where it had counted {total}");
+
+        // 3. Duplicates: later occurrences of an id (earliest timestamp first, then file order).
+        progress.Stage("Finding duplicates");
+        var dup = hasId ? Duplicates(rows) : new bool[rows.Count];
+        long dupCount = 0, dupOnlyExcluded = 0;
+        var dupExamples = new List<long>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!dup[i]) continue;
+            dupCount++;
+            if ((rows.Tag[i] & 2) != 0) dupOnlyExcluded++;
+            if (dupExamples.Count < options.Examples) dupExamples.Add(rows.H2[i]);
+        }
+
+        // 4. Issues, in the order of the checks.
+        progress.Stage("Collecting examples");
+        var issues = new List<QualityIssue>();
+        if (dupCount > 0)
+        {
+            var ph = string.Join(", ", dupExamples.Select((_, i) => $"${i + 1}"));
+            var ex = engine.Query($"SELECT id_ FROM ({rowsSql}) r WHERE id_ IS NOT NULL AND {d.Hash63("id_", HashSeed)} IN ({ph}) LIMIT {4 * options.Examples}", dupExamples.Cast<object?>().ToArray());
+            var ids = Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r)!).Distinct(StringComparer.Ordinal).Take(options.Examples).ToArray();
+            issues.Add(new QualityIssue("duplicate_id", SummaryAnalysis.SeverityOf("duplicate_id"), dupCount,
+                SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols), ids, cols.Id?.Name));
+        }
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var n = checkCounts[i];
+            if (n == 0) continue;
+            var (check, _, excludes) = checks[i];
+            issues.Add(new QualityIssue(check, SummaryAnalysis.SeverityOf(check), n, SummaryAnalysis.Message(check, n, total, excludes, asOf, cols),
+                checkExamples[i].ToArray(), SummaryAnalysis.ColumnOf(check, cols)));
+        }
+
+        // 5. Rows per period (valid timestamps up to --as-of, every version): missing periods, volume anomalies.
+        var asOfEpoch = (asOf - DateTime.UnixEpoch).TotalSeconds;
+        var perPeriod = new long[periodStarts.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var pi = (rows.Tag[i] >> 4) / nv - 1;
+            if (pi >= 0 && rows.T[i] <= asOfEpoch) perPeriod[pi]++;
+        }
+        var order = Enumerable.Range(0, periodStarts.Count).Where(pi => perPeriod[pi] > 0).OrderBy(pi => periodStarts[pi]).ToArray();
+        var starts = order.Select(pi => DateTime.UnixEpoch.AddSeconds(periodStarts[pi])).ToList();
+        issues.AddRange(SummaryAnalysis.MissingPeriods(starts, options.Period));
+        issues.AddRange(SummaryAnalysis.VolumeAnomalies(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options));
+        issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
+        issues.AddRange(SummaryAnalysis.ColumnIssues(profiles, total, options));
+
+        // 6. Metrics: the clean rows of each version, sorted by score once.
+        progress.Stage("Computing metrics");
+        var (periods, overall) = Metrics(rows, dup, nv, versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
+
+        return new SummaryResult
+        {
+            Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
+            Task = ModelTask.Binary,
+            Columns = cols.Roles,
+            Period = options.Period,
+            AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
+            Threshold = options.Threshold,
+            TotalRows = total,
+            ExcludedRows = excludedByChecks + dupOnlyExcluded,
+            Periods = periods,
+            Overall = overall,
+            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = profiles },
+        };
+    }
+
+    /// <summary>The start of the period holding a timestamp, both in seconds since the epoch (UTC), as date_trunc
+    /// computes it; weeks start on Monday (1970-01-01 was a Thursday). NaN stays NaN.</summary>
+    internal static double PeriodStart(double t, PeriodUnit unit) => unit switch
+    {
+        PeriodUnit.Hour => Math.Floor(t / 3600) * 3600,
+        PeriodUnit.Week => (Math.Floor(t / 86400) - ((Math.Floor(t / 86400) % 7 + 7 + 3) % 7)) * 86400,
+        _ => Math.Floor(t / 86400) * 86400,
+    };
+
+    /// <summary>The streamed columns, grown as chunks arrive.</summary>
+    internal sealed class RowColumns(int capacity)
+    {
+        public long[] H1 = new long[capacity];
+        public long[] H2 = new long[capacity];
+        public double[] T = new double[capacity];
+        public double[] S = new double[capacity];
+        public int[] Tag = new int[capacity];
+        public int Count;
+
+        public void Add(long h1, long h2, double t, double s, int tag)
+        {
+            if (Count == H1.Length) Grow();
+            H1[Count] = h1; H2[Count] = h2; T[Count] = t; S[Count] = s; Tag[Count] = tag;
+            Count++;
+        }
+
+        private void Grow()
+        {
+            var n = Math.Max(1024, H1.Length * 2);
+            Array.Resize(ref H1, n); Array.Resize(ref H2, n); Array.Resize(ref T, n); Array.Resize(ref S, n); Array.Resize(ref Tag, n);
+        }
+    }
+
+    /// <summary>Marks every row whose id occurred before it: rows are sorted by (h1, h2); within a run of equal hashes
+    /// the earliest timestamp (then the earliest row) is the first occurrence. Null ids are never duplicates.
+    /// Sorts <see cref="RowColumns.H1"/> in place (it is not needed afterwards), in two halves split by the top hash
+    /// bit so both cores sort.</summary>
+    internal static bool[] Duplicates(RowColumns rows)
+    {
+        var n = rows.Count;
+        var dup = new bool[n];
+        var keys = rows.H1;
+        var idx = new int[n];
+        var m = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if ((rows.Tag[i] & 1) != 0) continue; // null id
+            keys[m] = keys[i];
+            idx[m++] = i;
+        }
+        // Partition in place: keys below 2^62 first.
+        int lo = 0, hi = m - 1;
+        while (lo <= hi)
+        {
+            if (keys[lo] < (1L << 62)) { lo++; continue; }
+            (keys[lo], keys[hi]) = (keys[hi], keys[lo]);
+            (idx[lo], idx[hi]) = (idx[hi], idx[lo]);
+            hi--;
+        }
+        var split = lo;
+        Parallel.For(0, 2, part =>
+        {
+            var (from, to) = part == 0 ? (0, split) : (split, m);
+            var k = keys.AsSpan(from, to - from);
+            var ix = idx.AsSpan(from, to - from);
+            k.Sort(ix);
+            var start = 0;
+            while (start < k.Length)
+            {
+                var end = start + 1;
+                while (end < k.Length && k[end] == k[start]) end++;
+                if (end - start > 1) MarkRun(rows, ix.Slice(start, end - start), dup);
+                start = end;
+            }
+        });
+        rows.H1 = [];
+        return dup;
+    }
+
+    private static void MarkRun(RowColumns rows, Span<int> run, bool[] dup)
+    {
+        // Order by second hash, then timestamp (unparseable last), then row.
+        var list = run.ToArray();
+        Array.Sort(list, (a, b) =>
+        {
+            var c = rows.H2[a].CompareTo(rows.H2[b]);
+            if (c != 0) return c;
+            double ta = rows.T[a], tb = rows.T[b];
+            if (double.IsNaN(ta) != double.IsNaN(tb)) return double.IsNaN(ta) ? 1 : -1;
+            c = double.IsNaN(ta) ? 0 : ta.CompareTo(tb);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        for (var k = 1; k < list.Length; k++)
+            if (rows.H2[list[k]] == rows.H2[list[k - 1]]) dup[list[k]] = true;
+    }
+
+    private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, string[] versions, List<double> periodStarts, BinaryMetricOptions opts)
+    {
+        var np = periodStarts.Count;
+        var vcount = new int[nv];
+        for (var i = 0; i < rows.Count; i++)
+            if ((rows.Tag[i] & 2) != 0 && !dup[i]) vcount[(rows.Tag[i] >> 4) % nv]++;
+        var scores = new double[nv][];
+        var tags = new int[nv][];
+        for (var v = 0; v < nv; v++) { scores[v] = new double[vcount[v]]; tags[v] = new int[vcount[v]]; }
+        var fill = new int[nv];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var tag = rows.Tag[i];
+            if ((tag & 2) == 0 || dup[i]) continue;
+            var g = tag >> 4;
+            var v = g % nv;
+            var k = fill[v]++;
+            scores[v][k] = rows.S[i];
+            tags[v][k] = ((g / nv - 1) << 2) | ((tag >> 2) & 3); // period index, label + 1
+        }
+
+        var perGroup = new PeriodSummary?[np * nv];
+        var overall = new PeriodSummary?[nv];
+        Parallel.For(0, nv, v =>
+        {
+            var sc = scores[v];
+            var tg = tags[v];
+            if (sc.Length == 0) return;
+            sc.AsSpan().Sort(tg.AsSpan());
+            var all = new BinaryScoreAccumulator(opts);
+            var accs = new BinaryScoreAccumulator?[np];
+            var runScore = new double[np];
+            var runPos = new long[np];
+            var runNeg = new long[np];
+            var runOpen = new bool[np];
+            var count = new long[np];
+            var sums = new double[np];
+            var comp = new double[np];
+            long allPos = 0, allNeg = 0;
+            var allScore = double.NaN;
+            for (var i = sc.Length - 1; i >= 0; i--)
+            {
+                var s = sc[i];
+                var p = tg[i] >> 2;
+                var y = (tg[i] & 3) - 1;
+                if (s != allScore)
+                {
+                    if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
+                    allScore = s; allPos = 0; allNeg = 0;
+                }
+                if (runOpen[p] && runScore[p] != s)
+                {
+                    (accs[p] ??= new BinaryScoreAccumulator(opts)).Add(runScore[p], runPos[p], runNeg[p]);
+                    runPos[p] = 0; runNeg[p] = 0;
+                }
+                runOpen[p] = true;
+                runScore[p] = s;
+                if (y == 1) { runPos[p]++; allPos++; }
+                else if (y == 0) { runNeg[p]++; allNeg++; }
+                count[p]++;
+                var t = sums[p] + s;
+                comp[p] += Math.Abs(sums[p]) >= Math.Abs(s) ? (sums[p] - t) + s : (s - t) + sums[p];
+                sums[p] = t;
+            }
+            if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
+            long totalRows = 0;
+            double totalSum = 0, totalComp = 0;
+            var version = v == 0 ? null : versions[v - 1];
+            for (var p = 0; p < np; p++)
+            {
+                if (!runOpen[p]) continue;
+                var acc = accs[p] ??= new BinaryScoreAccumulator(opts);
+                acc.Add(runScore[p], runPos[p], runNeg[p]);
+                perGroup[p * nv + v] = SummaryAnalysis.Summarize(acc.Finish(), count[p], (sums[p] + comp[p]) / count[p],
+                    DateTime.UnixEpoch.AddSeconds(periodStarts[p]), version);
+                totalRows += count[p];
+                var t = totalSum + sums[p];
+                totalComp += Math.Abs(totalSum) >= Math.Abs(sums[p]) ? (totalSum - t) + sums[p] : (sums[p] - t) + totalSum;
+                totalSum = t;
+                totalComp += comp[p];
+            }
+            overall[v] = SummaryAnalysis.Summarize(all.Finish(), totalRows, (totalSum + totalComp) / totalRows, null, version);
+        });
+        return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
+    }
+}
