@@ -6,8 +6,9 @@ using Vigil.Engine.Sources;
 
 namespace Vigil.Analysis.Evaluation;
 
-/// <summary>Detects the task when the user did not give one: a score column means a binary classifier; otherwise a
-/// prediction column whose labels are text or few whole numbers (at most 20 distinct) means multiclass, else regression.</summary>
+/// <summary>Detects the task when the user did not give one: a score column means a binary classifier; otherwise
+/// text or boolean labels mean multiclass, real-valued labels or predictions mean regression, and integer labels mean
+/// multiclass when there are at most 20 distinct values, else regression.</summary>
 internal static class TaskDetector
 {
     public const int MaxMulticlassClasses = 20;
@@ -22,6 +23,8 @@ internal static class TaskDetector
         if (cols.Score is not null) return ModelTask.Binary;
         var label = cols.Label!;
         if (label.Kind is ColumnKind.String or ColumnKind.Boolean) return ModelTask.Multiclass;
+        // Real-valued columns (DOUBLE, even when every value is whole) mean a regression.
+        if (label.Kind == ColumnKind.Double || cols.Prediction?.Kind == ColumnKind.Double) return ModelTask.Regression;
         var l = x.Col(label);
         var probe = source.Engine.Query(
             $"SELECT count(DISTINCT {l}) AS k, count(*) FILTER (WHERE {l} <> floor({l})) AS fractional FROM {source.Relation}");
