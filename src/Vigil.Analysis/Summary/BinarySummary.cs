@@ -41,29 +41,23 @@ internal static class BinarySummary
         var name = source.Description;
         object?[] asOfParam = [asOf];
 
-        // 1. Quality counts, profiles and the versions present, in one aggregate pass.
-        progress.Stage($"Checking data quality in {name}");
+        // 1. Column profiles in one aggregate pass, which the engine runs in parallel; on a second connection it
+        //    runs at the same time as the streamed pass below (which the engine feeds from one thread).
+        progress.Stage($"Reading {name}");
         var profileItems = SummaryAnalysis.ProfileItems(d, cols, ModelTask.Binary);
-        var countSql = "SELECT count(*) AS total_, string_agg(DISTINCT ver_, '\u001f') AS versions_" +
+        var countSql = "SELECT count(*) AS total_" +
                        string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(p => ", " + p)) +
                        $" FROM ({rowsSql}) r";
-        var counts = engine.Query(countSql);
-        var total = counts.GetInt64(0, 0);
-        if (total == 0) throw new VigilInputException($"{name}: no rows");
-        var versions = counts.IsNull(1, 0) ? [] : counts.GetString(1, 0)!.Split('\u001f').Order(StringComparer.Ordinal).ToArray();
-        var profiles = SummaryAnalysis.ReadProfiles(counts, 2, profileItems, total);
+        var second = source.Reopen();
+        var profilePass = Task.Run(() =>
+        {
+            try { return (second?.Engine ?? engine).Query(countSql); }
+            finally { second?.Dispose(); }
+        });
+        if (second is null) profilePass.Wait();
 
         // 2. One streamed pass of fixed-width columns.
-        progress.Stage($"Reading rows of {name}");
-        var nv = versions.Length + 1; // index 0: no version
         var parameters = new List<object?> { asOf };
-        var verCase = new StringBuilder("CASE WHEN ver_ IS NULL THEN 0");
-        for (var i = 0; i < versions.Length; i++)
-        {
-            parameters.Add(versions[i]);
-            verCase.Append(CultureInfo.InvariantCulture, $" WHEN ver_ = ${parameters.Count} THEN {i + 1}");
-        }
-        verCase.Append(" END");
         var hasId = cols.Id is not null;
         // Every check's outcome as one bit of m_; the id only for rows that fail one (for examples).
         var mask = string.Join(" + ", checks.Select((c, i) => $"(CASE WHEN {c.Predicate} THEN {1 << i} ELSE 0 END)"));
@@ -71,13 +65,17 @@ internal static class BinarySummary
         for (var i = 0; i < checks.Count; i++) if (checks[i].Excludes) excluding |= 1 << i;
         var streamSql =
             $"SELECT {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
-            $"{d.EpochSeconds("ts_")} AS t_, {verCase} AS v_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
+            $"{d.EpochSeconds("ts_")} AS t_, ver_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
             $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 THEN id_ END AS e_ " +
             $"FROM (SELECT r.*, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
         var checkCounts = new long[checks.Count];
         var checkExamples = checks.Select(_ => new List<string>()).ToArray();
         long excludedByChecks = 0;
-        var rows = new RowColumns((int)Math.Min(total, int.MaxValue));
+        var rows = new RowColumns();
+        var versionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var versions = new List<string>();
+        string? lastVersion = null;
+        var lastVersionIndex = 0;
         var periodIndex = new Dictionary<double, int>();
         var periodStarts = new List<double>();
         var lastPeriod = double.NaN;
@@ -88,7 +86,7 @@ internal static class BinarySummary
             var h1 = chunk.Int64s(0);
             var h2 = chunk.Int64s(1);
             var t = chunk.Doubles(2);
-            var v = chunk.Int64s(3);
+
             var s = chunk.Doubles(4);
             var y = chunk.Int64s(5);
             var n = chunk.Int64s(6);
@@ -121,14 +119,33 @@ internal static class BinarySummary
                     lastPeriod = p;
                     lastIndex = pi;
                 }
-                // tag: (period + 1) * nv + version, then label + 1 (2 bits), the passed-checks bit (2), the null-id bit (1).
-                var clean = (bits & excluding) == 0 ? 2 : 0;
-                var tag = (((pi + 1) * nv + (int)v[i]) << 4) | ((int)(y[i] + 1) << 2) | clean | (int)n[i];
-                rows.Add(h1[i], h2[i], t[i], s[i], tag);
+                // The version as a small integer (0: none); the reader hands repeated values over as one string object.
+                int vi;
+                var ver = chunk.IsNull(3, i) ? null : chunk.GetString(3, i);
+                if (ver is null) vi = 0;
+                else if (ReferenceEquals(ver, lastVersion)) vi = lastVersionIndex;
+                else
+                {
+                    if (!versionIndex.TryGetValue(ver, out vi))
+                    {
+                        if (versions.Count == MaxVersions)
+                            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
+                        versions.Add(ver);
+                        vi = versions.Count;
+                        versionIndex[ver] = vi;
+                    }
+                    lastVersion = ver;
+                    lastVersionIndex = vi;
+                }
+                rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
             }
         });
+        var counts = profilePass.GetAwaiter().GetResult();
+        var total = counts.GetInt64(0, 0);
+        if (total == 0) throw new VigilInputException($"{name}: no rows");
         if (rows.Count != total)
             throw new InvalidOperationException($"the engine streamed {rows.Count} rows where it had counted {total}");
+        var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
 
         // 3. Duplicates: later occurrences of an id (earliest timestamp first, then file order).
         progress.Stage("Finding duplicates");
@@ -139,8 +156,8 @@ internal static class BinarySummary
         {
             if (!dup[i]) continue;
             dupCount++;
-            if ((rows.Tag[i] & 2) != 0) dupOnlyExcluded++;
-            if (dupExamples.Count < options.Examples) dupExamples.Add(rows.H2[i]);
+            if ((rows.Tag(i) & 2) != 0) dupOnlyExcluded++;
+            if (dupExamples.Count < options.Examples) dupExamples.Add(rows.H2(i));
         }
 
         // 4. Issues, in the order of the checks.
@@ -168,8 +185,8 @@ internal static class BinarySummary
         var perPeriod = new long[periodStarts.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var pi = (rows.Tag[i] >> 4) / nv - 1;
-            if (pi >= 0 && rows.T[i] <= asOfEpoch) perPeriod[pi]++;
+            var pi = PeriodOf(rows.Tag(i));
+            if (pi >= 0 && rows.T(i) <= asOfEpoch) perPeriod[pi]++;
         }
         var order = Enumerable.Range(0, periodStarts.Count).Where(pi => perPeriod[pi] > 0).OrderBy(pi => periodStarts[pi]).ToArray();
         var starts = order.Select(pi => DateTime.UnixEpoch.AddSeconds(periodStarts[pi])).ToList();
@@ -179,8 +196,9 @@ internal static class BinarySummary
         issues.AddRange(SummaryAnalysis.ColumnIssues(profiles, total, options));
 
         // 6. Metrics: the clean rows of each version, sorted by score once.
+        rows.ReleaseH2AndT();
         progress.Stage("Computing metrics");
-        var (periods, overall) = Metrics(rows, dup, nv, versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
+        var (periods, overall) = Metrics(rows, dup, versions.Count + 1, versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
 
         return new SummaryResult
         {
@@ -198,6 +216,17 @@ internal static class BinarySummary
         };
     }
 
+    internal const int MaxVersions = 255;
+
+    /// <summary>A row's tag: bit 0 null id, bit 1 passed the checks, bits 2-3 label + 1, bits 4-11 version index
+    /// (0: none), bits 12-31 period index + 1 (0: no valid timestamp).</summary>
+    internal static int Tag(int period, int version, int label, bool clean, bool nullId) =>
+        ((period + 1) << 12) | (version << 4) | ((label + 1) << 2) | (clean ? 2 : 0) | (nullId ? 1 : 0);
+
+    internal static int PeriodOf(int tag) => (tag >>> 12) - 1;
+
+    internal static int VersionOf(int tag) => (tag >> 4) & 0xFF;
+
     /// <summary>The start of the period holding a timestamp, both in seconds since the epoch (UTC), as date_trunc
     /// computes it; weeks start on Monday (1970-01-01 was a Thursday). NaN stays NaN.</summary>
     internal static double PeriodStart(double t, PeriodUnit unit) => unit switch
@@ -207,27 +236,46 @@ internal static class BinarySummary
         _ => Math.Floor(t / 86400) * 86400,
     };
 
-    /// <summary>The streamed columns, grown as chunks arrive.</summary>
-    internal sealed class RowColumns(int capacity)
+    /// <summary>The streamed columns, stored in blocks of 2^20 rows so that growing never copies (and never holds
+    /// two copies at once).</summary>
+    internal sealed class RowColumns(int blockBits = 20)
     {
-        public long[] H1 = new long[capacity];
-        public long[] H2 = new long[capacity];
-        public double[] T = new double[capacity];
-        public double[] S = new double[capacity];
-        public int[] Tag = new int[capacity];
+        private readonly int _shift = blockBits;
+        private readonly int _mask = (1 << blockBits) - 1;
+        private readonly List<long[]> _h1 = [];
+        private readonly List<long[]> _h2 = [];
+        private readonly List<double[]> _t = [];
+        private readonly List<double[]> _s = [];
+        private readonly List<int[]> _tag = [];
         public int Count;
 
         public void Add(long h1, long h2, double t, double s, int tag)
         {
-            if (Count == H1.Length) Grow();
-            H1[Count] = h1; H2[Count] = h2; T[Count] = t; S[Count] = s; Tag[Count] = tag;
+            var b = Count >> _shift;
+            if (b == _h1.Count)
+            {
+                var n = 1 << _shift;
+                _h1.Add(new long[n]); _h2.Add(new long[n]); _t.Add(new double[n]); _s.Add(new double[n]); _tag.Add(new int[n]);
+            }
+            var k = Count & _mask;
+            _h1[b][k] = h1; _h2[b][k] = h2; _t[b][k] = t; _s[b][k] = s; _tag[b][k] = tag;
             Count++;
         }
 
-        private void Grow()
+        public long H1(int i) => _h1[i >> _shift][i & _mask];
+        public long H2(int i) => _h2[i >> _shift][i & _mask];
+        public double T(int i) => _t[i >> _shift][i & _mask];
+        public double S(int i) => _s[i >> _shift][i & _mask];
+        public int Tag(int i) => _tag[i >> _shift][i & _mask];
+
+        /// <summary>Drops the first id hash once duplicates are known.</summary>
+        public void ReleaseH1() => _h1.Clear();
+
+        /// <summary>Drops the second id hash and the timestamps once duplicates, examples and volumes are known.</summary>
+        public void ReleaseH2AndT()
         {
-            var n = Math.Max(1024, H1.Length * 2);
-            Array.Resize(ref H1, n); Array.Resize(ref H2, n); Array.Resize(ref T, n); Array.Resize(ref S, n); Array.Resize(ref Tag, n);
+            _h2.Clear();
+            _t.Clear();
         }
     }
 
@@ -239,15 +287,16 @@ internal static class BinarySummary
     {
         var n = rows.Count;
         var dup = new bool[n];
-        var keys = rows.H1;
+        var keys = new long[n];
         var idx = new int[n];
         var m = 0;
         for (var i = 0; i < n; i++)
         {
-            if ((rows.Tag[i] & 1) != 0) continue; // null id
-            keys[m] = keys[i];
+            if ((rows.Tag(i) & 1) != 0) continue; // null id
+            keys[m] = rows.H1(i);
             idx[m++] = i;
         }
+        rows.ReleaseH1();
         // Partition in place: keys below 2^62 first.
         int lo = 0, hi = m - 1;
         while (lo <= hi)
@@ -273,7 +322,6 @@ internal static class BinarySummary
                 start = end;
             }
         });
-        rows.H1 = [];
         return dup;
     }
 
@@ -283,36 +331,35 @@ internal static class BinarySummary
         var list = run.ToArray();
         Array.Sort(list, (a, b) =>
         {
-            var c = rows.H2[a].CompareTo(rows.H2[b]);
+            var c = rows.H2(a).CompareTo(rows.H2(b));
             if (c != 0) return c;
-            double ta = rows.T[a], tb = rows.T[b];
+            double ta = rows.T(a), tb = rows.T(b);
             if (double.IsNaN(ta) != double.IsNaN(tb)) return double.IsNaN(ta) ? 1 : -1;
             c = double.IsNaN(ta) ? 0 : ta.CompareTo(tb);
             return c != 0 ? c : a.CompareTo(b);
         });
         for (var k = 1; k < list.Length; k++)
-            if (rows.H2[list[k]] == rows.H2[list[k - 1]]) dup[list[k]] = true;
+            if (rows.H2(list[k]) == rows.H2(list[k - 1])) dup[list[k]] = true;
     }
 
-    private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, string[] versions, List<double> periodStarts, BinaryMetricOptions opts)
+    private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, List<string> versions, List<double> periodStarts, BinaryMetricOptions opts)
     {
         var np = periodStarts.Count;
         var vcount = new int[nv];
         for (var i = 0; i < rows.Count; i++)
-            if ((rows.Tag[i] & 2) != 0 && !dup[i]) vcount[(rows.Tag[i] >> 4) % nv]++;
+            if ((rows.Tag(i) & 2) != 0 && !dup[i]) vcount[VersionOf(rows.Tag(i))]++;
         var scores = new double[nv][];
         var tags = new int[nv][];
         for (var v = 0; v < nv; v++) { scores[v] = new double[vcount[v]]; tags[v] = new int[vcount[v]]; }
         var fill = new int[nv];
         for (var i = 0; i < rows.Count; i++)
         {
-            var tag = rows.Tag[i];
+            var tag = rows.Tag(i);
             if ((tag & 2) == 0 || dup[i]) continue;
-            var g = tag >> 4;
-            var v = g % nv;
+            var v = VersionOf(tag);
             var k = fill[v]++;
-            scores[v][k] = rows.S[i];
-            tags[v][k] = ((g / nv - 1) << 2) | ((tag >> 2) & 3); // period index, label + 1
+            scores[v][k] = rows.S(i);
+            tags[v][k] = (PeriodOf(tag) << 2) | ((tag >> 2) & 3); // period index, label + 1
         }
 
         var perGroup = new PeriodSummary?[np * nv];

@@ -179,10 +179,30 @@ internal sealed unsafe class DuckDbResult : IDisposable
                 {
                     var d = (DuckDbStringT*)data;
                     string?[] s = col.Strings!;
+                    // Low-cardinality columns (versions, categories) repeat values: reuse the string object of
+                    // either of the last two distinct values instead of decoding and allocating again.
+                    DuckDbStringT* last = null, before = null;
+                    string? lastValue = null, beforeValue = null;
                     for (int i = 0; i < size; i++)
                     {
                         if (!DuckDbNative.IsValid(validity, i)) continue;
-                        s[offset + i] = ReadString(&d[i]);
+                        DuckDbStringT* cur = &d[i];
+                        if (last != null && SameString(cur, last)) { s[offset + i] = lastValue; continue; }
+                        if (before != null && SameString(cur, before))
+                        {
+                            s[offset + i] = beforeValue;
+                            DuckDbStringT* tp = last;
+                            last = before;
+                            before = tp;
+                            (lastValue, beforeValue) = (beforeValue, lastValue);
+                            continue;
+                        }
+                        string value = ReadString(cur);
+                        s[offset + i] = value;
+                        before = last;
+                        beforeValue = lastValue;
+                        last = cur;
+                        lastValue = value;
                     }
                     break;
                 }
@@ -283,6 +303,16 @@ internal sealed unsafe class DuckDbResult : IDisposable
             r = v < 0 ? long.MinValue : long.MaxValue;
         }
         return r;
+    }
+
+    /// <summary>Whether two string_t hold the same value: same length and, inline, the same bytes; else the same
+    /// pointer (the same string in DuckDB's memory) or the same bytes.</summary>
+    private static bool SameString(DuckDbStringT* a, DuckDbStringT* b)
+    {
+        uint len = a->Length;
+        if (len != b->Length) return false;
+        if (len <= 12) return new ReadOnlySpan<byte>((byte*)a + 4, (int)len).SequenceEqual(new ReadOnlySpan<byte>((byte*)b + 4, (int)len));
+        return a->Pointer == b->Pointer || new ReadOnlySpan<byte>((byte*)a->Pointer, (int)len).SequenceEqual(new ReadOnlySpan<byte>((byte*)b->Pointer, (int)len));
     }
 
     private static string ReadString(DuckDbStringT* s)

@@ -18,6 +18,13 @@ internal static class SourceOpener
 
     public static OpenedSource Open(SourceSpec spec, DuckDbOptions? options = null)
     {
+        var source = OpenCore(spec, options);
+        source.Reopener = () => OpenCore(spec, options);
+        return source;
+    }
+
+    private static OpenedSource OpenCore(SourceSpec spec, DuckDbOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         IReadOnlyList<string> inputs = spec.Inputs;
         if (inputs.Count == 0)

@@ -49,6 +49,12 @@ internal sealed class OpenedSource : IDisposable
 
     public SqlDialect Dialect => Engine.Dialect;
 
+    internal Func<OpenedSource>? Reopener { get; set; }
+
+    /// <summary>The same source on a connection of its own (same relation text), so that a second query can run at
+    /// the same time as one on <see cref="Engine"/>; null when the source cannot be opened twice.</summary>
+    public OpenedSource? Reopen() => Reopener?.Invoke();
+
     /// <summary>The column named <paramref name="name"/> (exact, then case-insensitive), or null.</summary>
     public SourceColumn? FindColumn(string name)
     {
