@@ -15,7 +15,10 @@ internal static class ReportOutput
         {
             if (format == ReportFormat.Console)
             {
-                render(Console.Out, AnsiConsole.Console);
+                var console = AnsiConsole.Console;
+                // Piped into a file or a pager, the terminal width is unknown: use a width the tables fit in.
+                if (Console.IsOutputRedirected) console.Profile.Width = 140;
+                render(Console.Out, console);
             }
             else
             {
