@@ -94,7 +94,22 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void UnknownFlag_Exit2()
     {
-        AssertBadInput(VigilProcess.Run(_dir, "evaluate", GoodCsv(), "--frobnicate"), "--frobnicate");
+        AssertBadInput(VigilProcess.Run(_dir, "evaluate", GoodCsv(), "--frobnicate"), "unknown option '--frobnicate'");
+    }
+
+    [Fact]
+    public void FlagOfAnotherCommand_Exit2()
+    {
+        AssertBadInput(VigilProcess.Run(_dir, "evaluate", GoodCsv(), "--as-of", "2026-01-01"), "unknown option '--as-of'");
+    }
+
+    [Theory]
+    [InlineData("evaluate")]
+    [InlineData("summary")]
+    public void HeaderOnlyFile_Exit2NoRows(string command)
+    {
+        var f = Write("header.csv", "prediction_id,prediction_score,actual_label,timestamp\n");
+        AssertBadInput(VigilProcess.Run(_dir, command, f), "header.csv: no rows");
     }
 
     [Fact]

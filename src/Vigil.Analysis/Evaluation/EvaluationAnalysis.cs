@@ -16,6 +16,9 @@ internal static class EvaluationAnalysis
     public static EvaluationResult Run(OpenedSource source, EvaluateOptions options, IAnalysisProgress? progress = null)
     {
         progress ??= NoProgress.Instance;
+        // A file with a header and no rows types every column as text; say what is really wrong.
+        if (source.Engine.Query($"SELECT 1 FROM {source.Relation} LIMIT 1").RowCount == 0)
+            throw new VigilInputException($"{source.Description}: no rows");
         var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.Label | ColumnNeeds.ScoreOrPrediction, source.Description);
         var x = new RoleExpressions(source.Engine.Dialect, source.Description);
         var segments = ResolveSegments(source, options.SegmentBy);

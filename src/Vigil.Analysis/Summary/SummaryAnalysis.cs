@@ -25,6 +25,8 @@ internal static class SummaryAnalysis
         var engine = source.Engine;
         var d = engine.Dialect;
         var name = source.Description;
+        if (engine.Query($"SELECT 1 FROM {source.Relation} LIMIT 1").RowCount == 0)
+            throw new VigilInputException($"{name}: no rows");
         var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction | ColumnNeeds.Timestamp, name);
         var x = new RoleExpressions(d, name);
         var asOf = options.AsOf ?? DateTime.UtcNow;

@@ -43,7 +43,12 @@ internal sealed class CommonOptions
         var fmt = p.GetValue(InputFormat);
         if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
             throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
-        return new SourceSpec { Inputs = p.GetValue(Inputs) ?? [], Table = p.GetValue(Table), Sql = p.GetValue(Sql), Format = fmt };
+        var inputs = p.GetValue(Inputs) ?? [];
+        // An unknown option lands among the inputs; say what it is rather than "no such file".
+        foreach (var i in inputs)
+            if (i.StartsWith('-') && !File.Exists(i))
+                throw new VigilInputException($"unknown option '{i}' for 'vigil {p.CommandResult.Command.Name}' (see 'vigil {p.CommandResult.Command.Name} --help')");
+        return new SourceSpec { Inputs = inputs, Table = p.GetValue(Table), Sql = p.GetValue(Sql), Format = fmt };
     }
 
     public MappingOptions Mapping(ParseResult p)
