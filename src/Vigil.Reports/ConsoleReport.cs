@@ -14,14 +14,7 @@ internal static class ConsoleReport
 
     public static void Write(EvaluationResult r, IAnsiConsole c)
     {
-        Header(c, "Vigil evaluation", [
-            ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
-            ("Task", Fmt.Task(r.Task)),
-            ("Columns", Fmt.Roles(r.Columns)),
-            ("Rows", Fmt.Count(r.Rows)),
-            ("Excluded", Fmt.Excluded(r.Excluded)),
-            .. r.Threshold is { } th0 ? new[] { ("Threshold", Fmt.Short(th0)) } : [],
-        ]);
+        Header(c, "Vigil evaluation", Fmt.Facts(r));
         Body(r, c);
         if (r.Segments is { Count: > 0 } segments) Segments(r.Task, segments, c);
     }
@@ -85,15 +78,7 @@ internal static class ConsoleReport
 
     public static void Write(SummaryResult r, IAnsiConsole c)
     {
-        Header(c, "Vigil summary", [
-            ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
-            ("Task", Fmt.Task(r.Task)),
-            ("Columns", Fmt.Roles(r.Columns)),
-            ("Period", Fmt.Period(r.Period)),
-            ("As of", Fmt.Moment(r.AsOf)),
-            ("Rows", Fmt.Count(r.TotalRows) + " read, " + Fmt.Count(r.ExcludedRows) + " left out of the metrics"),
-            .. r.Threshold is { } th0 ? new[] { ("Threshold", Fmt.Short(th0)) } : [],
-        ]);
+        Header(c, "Vigil summary", Fmt.Facts(r));
 
         var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
         if (r.Overall.Count > 0)
@@ -131,12 +116,7 @@ internal static class ConsoleReport
     private static Table PeriodTable(string title, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
         bool binary = r.Task == ModelTask.Binary;
-        var headers = new List<string>();
-        if (withStart) headers.Add("start");
-        headers.AddRange(["version", "rows", "labeled"]);
-        if (binary) headers.Add("positive rate");
-        headers.Add(Fmt.MeanLabel(r.Task));
-        headers.AddRange(metrics);
+        var headers = Fmt.PeriodHeaders(r, metrics, withStart);
         var t = NewTable(title, headers, withStart ? 2 : 1);
         foreach (var p in periods)
         {

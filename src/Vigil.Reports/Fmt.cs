@@ -173,4 +173,39 @@ internal static class Fmt
         if (c.Features.Count > 0) parts.Add("features=" + string.Join(",", c.Features));
         return parts.Count == 0 ? "none" : string.Join("; ", parts);
     }
+
+    /// <summary>The header facts of an evaluation report, in the order every renderer shows them.</summary>
+    public static (string Key, string Value)[] Facts(EvaluationResult r) =>
+    [
+        ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
+        ("Task", Task(r.Task)),
+        ("Columns", Roles(r.Columns)),
+        ("Rows", Count(r.Rows)),
+        ("Excluded", Excluded(r.Excluded)),
+        .. r.Threshold is { } th ? new[] { ("Threshold", Short(th)) } : [],
+    ];
+
+    /// <summary>The header facts of a summary report, in the order every renderer shows them.</summary>
+    public static (string Key, string Value)[] Facts(SummaryResult r) =>
+    [
+        ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
+        ("Task", Task(r.Task)),
+        ("Columns", Roles(r.Columns)),
+        ("Period", Period(r.Period)),
+        ("As of", Moment(r.AsOf)),
+        ("Rows", Count(r.TotalRows) + " read, " + Count(r.ExcludedRows) + " left out of the metrics"),
+        .. r.Threshold is { } th ? new[] { ("Threshold", Short(th)) } : [],
+    ];
+
+    /// <summary>The column headers of a period (or overall) table.</summary>
+    public static List<string> PeriodHeaders(SummaryResult r, IReadOnlyList<string> metrics, bool withStart)
+    {
+        var headers = new List<string>();
+        if (withStart) headers.Add("start");
+        headers.AddRange(["version", "rows", "labeled"]);
+        if (r.Task == ModelTask.Binary) headers.Add("positive rate");
+        headers.Add(MeanLabel(r.Task));
+        headers.AddRange(metrics);
+        return headers;
+    }
 }

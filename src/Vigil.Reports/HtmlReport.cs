@@ -32,14 +32,7 @@ internal static class HtmlReport
         var sb = new StringBuilder(64 * 1024);
         Open(sb, "Vigil evaluation — " + r.Source.Description);
         sb.Append("<header><h1>Vigil evaluation</h1>");
-        Facts(sb, [
-            ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
-            ("Task", Fmt.Task(r.Task)),
-            ("Columns", Fmt.Roles(r.Columns)),
-            ("Rows", Fmt.Count(r.Rows)),
-            ("Excluded", Fmt.Excluded(r.Excluded)),
-            .. r.Threshold is { } th ? new[] { ("Threshold", Fmt.Short(th)) } : [],
-        ]);
+        Facts(sb, Fmt.Facts(r));
         sb.Append("</header>");
         Body(sb, r);
         if (r.Segments is { Count: > 0 } segments)
@@ -177,15 +170,7 @@ internal static class HtmlReport
         var sb = new StringBuilder(64 * 1024);
         Open(sb, "Vigil summary — " + r.Source.Description);
         sb.Append("<header><h1>Vigil summary</h1>");
-        Facts(sb, [
-            ("Source", r.Source.Description + " (" + r.Source.Engine + ")"),
-            ("Task", Fmt.Task(r.Task)),
-            ("Columns", Fmt.Roles(r.Columns)),
-            ("Period", Fmt.Period(r.Period)),
-            ("As of", Fmt.Moment(r.AsOf)),
-            ("Rows", Fmt.Count(r.TotalRows) + " read, " + Fmt.Count(r.ExcludedRows) + " left out of the metrics"),
-            .. r.Threshold is { } th ? new[] { ("Threshold", Fmt.Short(th)) } : [],
-        ]);
+        Facts(sb, Fmt.Facts(r));
         sb.Append("<p class=\"verdict\">").Append(E(Fmt.Verdict(r))).Append("</p></header>");
 
         var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
@@ -293,12 +278,7 @@ internal static class HtmlReport
     private static void PeriodTable(StringBuilder sb, string name, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
         bool binary = r.Task == ModelTask.Binary;
-        var headers = new List<string>();
-        if (withStart) headers.Add("start");
-        headers.AddRange(["version", "rows", "labeled"]);
-        if (binary) headers.Add("positive rate");
-        headers.Add(Fmt.MeanLabel(r.Task));
-        headers.AddRange(metrics);
+        var headers = Fmt.PeriodHeaders(r, metrics, withStart);
         sb.Append("<table data-table=\"").Append(name).Append("\"><thead><tr>");
         foreach (var h in headers) sb.Append("<th>").Append(E(h)).Append("</th>");
         sb.Append("</tr></thead><tbody>");

@@ -14,12 +14,7 @@ internal static class MarkdownReport
     {
         var sb = new StringBuilder();
         sb.Append("# Vigil evaluation\n\n");
-        Fact(sb, "Source", r.Source.Description + " (" + r.Source.Engine + ")");
-        Fact(sb, "Task", Fmt.Task(r.Task));
-        Fact(sb, "Columns", Fmt.Roles(r.Columns));
-        Fact(sb, "Rows", Fmt.Count(r.Rows));
-        Fact(sb, "Excluded", Fmt.Excluded(r.Excluded));
-        if (r.Threshold is { } th) Fact(sb, "Threshold", Fmt.Short(th));
+        foreach (var (key, value) in Fmt.Facts(r)) Fact(sb, key, value);
         sb.Append('\n');
         Body(sb, r, "##");
         if (r.Segments is { Count: > 0 } segments)
@@ -82,13 +77,7 @@ internal static class MarkdownReport
     {
         var sb = new StringBuilder();
         sb.Append("# Vigil summary\n\n");
-        Fact(sb, "Source", r.Source.Description + " (" + r.Source.Engine + ")");
-        Fact(sb, "Task", Fmt.Task(r.Task));
-        Fact(sb, "Columns", Fmt.Roles(r.Columns));
-        Fact(sb, "Period", Fmt.Period(r.Period));
-        Fact(sb, "As of", Fmt.Moment(r.AsOf));
-        Fact(sb, "Rows", Fmt.Count(r.TotalRows) + " read, " + Fmt.Count(r.ExcludedRows) + " left out of the metrics");
-        if (r.Threshold is { } th) Fact(sb, "Threshold", Fmt.Short(th));
+        foreach (var (key, value) in Fmt.Facts(r)) Fact(sb, key, value);
         sb.Append("\n**Verdict:** ").Append(Cell(Fmt.Verdict(r))).Append("\n\n");
 
         var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
@@ -127,12 +116,7 @@ internal static class MarkdownReport
     private static void Periods(StringBuilder sb, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
         bool binary = r.Task == ModelTask.Binary;
-        var headers = new List<string>();
-        if (withStart) headers.Add("start");
-        headers.AddRange(["version", "rows", "labeled"]);
-        if (binary) headers.Add("positive rate");
-        headers.Add(Fmt.MeanLabel(r.Task));
-        headers.AddRange(metrics);
+        var headers = Fmt.PeriodHeaders(r, metrics, withStart);
         Table(sb, headers, withStart ? 2 : 1, periods.Select(p =>
         {
             var cells = new List<string>();
