@@ -44,10 +44,12 @@ internal static class BinarySummary
         // 1. Column profiles in one aggregate pass, which the engine runs in parallel; on a second connection it
         //    runs at the same time as the streamed pass below (which the engine feeds from one thread).
         progress.Stage($"Reading {name}");
-        var profileItems = SummaryAnalysis.ProfileItems(d, cols, ModelTask.Binary);
+        // Profiles read the raw columns (a null is a null before any parsing), and skip min = max for the id and the
+        // timestamp, whose values are nearly all distinct.
+        var profileItems = RawProfileItems(d, cols);
         var countSql = "SELECT count(*) AS total_" +
                        string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(p => ", " + p)) +
-                       $" FROM ({rowsSql}) r";
+                       $" FROM {source.Relation}";
         var second = source.Reopen();
         var profilePass = Task.Run(() =>
         {
@@ -217,6 +219,25 @@ internal static class BinarySummary
     }
 
     internal const int MaxVersions = 255;
+
+    private static List<SummaryAnalysis.ProfileItem> RawProfileItems(SqlDialect d, ResolvedColumns cols)
+    {
+        var items = new List<SummaryAnalysis.ProfileItem>();
+        void Add(SourceColumn? c, string role, bool constancy)
+        {
+            if (c is null) return;
+            var q = d.QuoteIdentifier(c.Name);
+            var value = c.Kind == ColumnKind.Boolean ? d.CastToText(q) : q;
+            items.Add(new(c.Name, c.SqlType, role, $"{q} IS NULL", constancy ? value : null));
+        }
+        Add(cols.Id, "id", false);
+        Add(cols.Timestamp, "timestamp", false);
+        Add(cols.Version, "version", true);
+        Add(cols.Score, "score", true);
+        Add(cols.Label, "label", true);
+        foreach (var f in cols.Features) Add(f, "feature", true);
+        return items;
+    }
 
     /// <summary>A row's tag: bit 0 null id, bit 1 passed the checks, bits 2-3 label + 1, bits 4-11 version index
     /// (0: none), bits 12-31 period index + 1 (0: no valid timestamp).</summary>

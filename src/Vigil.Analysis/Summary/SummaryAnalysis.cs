@@ -338,7 +338,8 @@ internal static class SummaryAnalysis
     private static string Format(DateTime t, PeriodUnit unit) =>
         unit == PeriodUnit.Hour ? t.ToString("yyyy-MM-dd HH:00", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    internal sealed record ProfileItem(string Name, string Type, string Role, string NullExpr, string ValueExpr);
+    /// <summary>A column to profile; a null <paramref name="ValueExpr"/> skips the constant-column test.</summary>
+    internal sealed record ProfileItem(string Name, string Type, string Role, string NullExpr, string? ValueExpr);
 
     /// <summary>What to profile: every role column (through its typed value and null flag) and every feature.</summary>
     internal static List<ProfileItem> ProfileItems(SqlDialect d, ResolvedColumns cols, ModelTask task)
@@ -367,8 +368,8 @@ internal static class SummaryAnalysis
     /// and costs a hash of every id).</summary>
     internal static IEnumerable<string> ProfileAggregates(SqlDialect d, List<ProfileItem> items, bool distinct = true) => items.Select((it, i) =>
         $"count(*) FILTER (WHERE {it.NullExpr}) AS pn{i}_, " +
-        (distinct && it.Role is "feature" or "version" ? d.ApproxCountDistinct(it.ValueExpr) : "CAST(NULL AS BIGINT)") + $" AS pd{i}_, " +
-        $"min({it.ValueExpr}) = max({it.ValueExpr}) AS pk{i}_");
+        (distinct && it.ValueExpr is not null && it.Role is "feature" or "version" ? d.ApproxCountDistinct(it.ValueExpr!) : "CAST(NULL AS BIGINT)") + $" AS pd{i}_, " +
+        (it.ValueExpr is null ? "CAST(NULL AS BOOLEAN)" : $"min({it.ValueExpr}) = max({it.ValueExpr})") + $" AS pk{i}_");
 
     internal static List<ColumnProfile> ReadProfiles(Table t, int offset, List<ProfileItem> items, long total)
     {
