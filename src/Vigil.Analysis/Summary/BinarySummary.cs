@@ -83,7 +83,24 @@ internal static class BinarySummary
         var lastPeriod = double.NaN;
         var lastIndex = -1;
         var period = options.Period;
-        engine.Stream(streamSql, parameters, chunk =>
+        // A Parquet source is read in ranges of file row numbers, each computed by DuckDB in parallel; anything else
+        // is one streamed result.
+        var ranged = RangedRelation(source);
+        Action<Action<Table>> produce = ranged is null || engine is not Vigil.Engine.DuckDb.DuckDbEngine duckEngine
+            ? consume => engine.Stream(streamSql, parameters, consume)
+            : consume =>
+            {
+                var rangedRows = rowsSql.Replace(source.Relation, ranged, StringComparison.Ordinal);
+                var rangeRows = options.ParquetRangeRows;
+                for (long from = 0; ; from += rangeRows)
+                {
+                    var before = rows.Count;
+                    var sql = streamSql.Replace($"FROM ({rowsSql}) r", $"FROM ({rangedRows} WHERE file_row_number >= {from} AND file_row_number < {from + rangeRows}) r", StringComparison.Ordinal);
+                    duckEngine.StreamMaterialized(sql, parameters, consume);
+                    if (rows.Count == before) break;
+                }
+            };
+        produce(chunk =>
         {
             var h1 = chunk.Int64s(0);
             var h2 = chunk.Int64s(1);
@@ -219,6 +236,12 @@ internal static class BinarySummary
     }
 
     internal const int MaxVersions = 255;
+
+    /// <summary>The source's relation with Parquet's file_row_number column, or null when it is not plain Parquet files.</summary>
+    private static string? RangedRelation(OpenedSource source) =>
+        source.Relation.StartsWith("read_parquet(", StringComparison.Ordinal) && source.Relation.EndsWith(')')
+            ? source.Relation[..^1] + ", file_row_number = true)"
+            : null;
 
     private static List<SummaryAnalysis.ProfileItem> RawProfileItems(SqlDialect d, ResolvedColumns cols)
     {
