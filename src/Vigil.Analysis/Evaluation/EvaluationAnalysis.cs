@@ -1,4 +1,3 @@
-using System.Globalization;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
 using Vigil.Analysis.Sql;
@@ -91,7 +90,25 @@ internal static class EvaluationAnalysis
             throw new VigilInputException($"{ctx.Source.Description}: --segment-by {string.Join(",", ctx.Segments.Select(s => s.Name))} makes more than {ctx.Options.MaxSegments} segments; choose columns with fewer distinct values");
     }
 
-    internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>Tallies rows left out, by reason, from a query's rows (segment columns 0..n-1, reason, count): over
+    /// all segments, and per segment key (<see cref="KeyText"/>). Rows whose reason is null were not left out.</summary>
+    internal static (Dictionary<string, long> Overall, Dictionary<string, Dictionary<string, long>> BySegment) TallyExcluded(Table t, int nseg)
+    {
+        var overall = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bySegment = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        for (var r = 0; r < t.RowCount; r++)
+        {
+            if (t.IsNull(nseg, r)) continue;
+            var why = t.GetString(nseg, r)!;
+            var n = t.GetInt64(nseg + 1, r);
+            overall[why] = overall.GetValueOrDefault(why) + n;
+            if (nseg == 0) continue;
+            var k = KeyText(KeyOf(t, nseg, r));
+            if (!bySegment.TryGetValue(k, out var d)) bySegment[k] = d = new(StringComparer.Ordinal);
+            d[why] = d.GetValueOrDefault(why) + n;
+        }
+        return (overall, bySegment);
+    }
 }
 
 /// <summary>Binary classification: confusion counts per distinct score, streamed in descending score order.</summary>
@@ -115,23 +132,8 @@ internal static class BinaryEvaluationRun
             "WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var excludedSql =
             $"SELECT {ctx.SegmentList()}{reason} AS reason_, count(*) AS n_ FROM ({baseSql}) b GROUP BY {ctx.SegmentList()}{reason}";
-        var excluded = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        var overallExcluded = new Dictionary<string, long>(StringComparer.Ordinal);
-        var table = ctx.Engine.Query(excludedSql);
         var nseg = ctx.Segments.Count;
-        for (var r = 0; r < table.RowCount; r++)
-        {
-            if (table.IsNull(nseg, r)) continue;
-            var why = table.GetString(nseg, r)!;
-            var n = table.GetInt64(nseg + 1, r);
-            overallExcluded[why] = overallExcluded.GetValueOrDefault(why) + n;
-            if (nseg > 0)
-            {
-                var k = EvaluationAnalysis.KeyText(EvaluationAnalysis.KeyOf(table, nseg, r));
-                if (!excluded.TryGetValue(k, out var d)) excluded[k] = d = new(StringComparer.Ordinal);
-                d[why] = d.GetValueOrDefault(why) + n;
-            }
-        }
+        var (overallExcluded, excluded) = EvaluationAnalysis.TallyExcluded(ctx.Engine.Query(excludedSql), nseg);
 
         var opts = new BinaryMetricOptions { Threshold = ctx.Options.Threshold, CostFp = ctx.Options.CostFp, CostFn = ctx.Options.CostFn };
         var where = $"WHERE s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";

@@ -39,18 +39,8 @@ internal static class RegressionEvaluation
         var nseg = ctx.Segments.Count;
 
         ctx.Progress.Stage("Computing metrics");
-        var excluded = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        var overallExcluded = new Dictionary<string, long>(StringComparer.Ordinal);
-        var ex = ctx.Engine.Query($"SELECT {ctx.SegmentList()}reason_, count(*) AS n_ FROM ({baseSql}) b WHERE reason_ IS NOT NULL GROUP BY {ctx.SegmentList()}reason_");
-        for (var r = 0; r < ex.RowCount; r++)
-        {
-            var why = ex.GetString(nseg, r)!;
-            var n = ex.GetInt64(nseg + 1, r);
-            overallExcluded[why] = overallExcluded.GetValueOrDefault(why) + n;
-            var k = EvaluationAnalysis.KeyText(EvaluationAnalysis.KeyOf(ex, nseg, r));
-            if (!excluded.TryGetValue(k, out var d)) excluded[k] = d = new(StringComparer.Ordinal);
-            d[why] = d.GetValueOrDefault(why) + n;
-        }
+        var (overallExcluded, excluded) = EvaluationAnalysis.TallyExcluded(
+            ctx.Engine.Query($"SELECT {ctx.SegmentList()}reason_, count(*) AS n_ FROM ({baseSql}) b WHERE reason_ IS NOT NULL GROUP BY {ctx.SegmentList()}reason_"), nseg);
 
         var clean = $"SELECT * FROM ({baseSql}) b WHERE reason_ IS NULL";
         var overall = ctx.Engine.Query($"SELECT {SumsSelect(ctx.D)} FROM ({clean}) c");

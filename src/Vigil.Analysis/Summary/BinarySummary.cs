@@ -6,6 +6,7 @@ using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Classification;
+using Vigil.Statistics.Internal;
 
 namespace Vigil.Analysis.Summary;
 
@@ -39,7 +40,6 @@ internal static class BinarySummary
         var (engine, source, cols, rowsSql, checks, asOf, options, progress) = input;
         var d = engine.Dialect;
         var name = source.Description;
-        object?[] asOfParam = [asOf];
 
         // 1. Column profiles in one aggregate pass, which the engine runs in parallel; on a second connection it
         //    runs at the same time as the streamed pass below (which the engine feeds from one thread).
@@ -419,10 +419,8 @@ internal static class BinarySummary
             var runScore = new double[np];
             var runPos = new long[np];
             var runNeg = new long[np];
-            var runOpen = new bool[np];
             var count = new long[np];
-            var sums = new double[np];
-            var comp = new double[np];
+            var sums = new NeumaierSum[np]; // compensated, so means agree with pandas' to well below 1e-9
             long allPos = 0, allNeg = 0;
             var allScore = double.NaN;
             for (var i = sc.Length - 1; i >= 0; i--)
@@ -435,38 +433,32 @@ internal static class BinarySummary
                     if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
                     allScore = s; allPos = 0; allNeg = 0;
                 }
-                if (runOpen[p] && runScore[p] != s)
+                if (count[p] > 0 && runScore[p] != s)
                 {
                     (accs[p] ??= new BinaryScoreAccumulator(opts)).Add(runScore[p], runPos[p], runNeg[p]);
                     runPos[p] = 0; runNeg[p] = 0;
                 }
-                runOpen[p] = true;
                 runScore[p] = s;
                 if (y == 1) { runPos[p]++; allPos++; }
                 else if (y == 0) { runNeg[p]++; allNeg++; }
                 count[p]++;
-                var t = sums[p] + s;
-                comp[p] += Math.Abs(sums[p]) >= Math.Abs(s) ? (sums[p] - t) + s : (s - t) + sums[p];
-                sums[p] = t;
+                sums[p].Add(s);
             }
             if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
             long totalRows = 0;
-            double totalSum = 0, totalComp = 0;
+            var totalSum = new NeumaierSum();
             var version = v == 0 ? null : versions[v - 1];
             for (var p = 0; p < np; p++)
             {
-                if (!runOpen[p]) continue;
+                if (count[p] == 0) continue;
                 var acc = accs[p] ??= new BinaryScoreAccumulator(opts);
                 acc.Add(runScore[p], runPos[p], runNeg[p]);
-                perGroup[p * nv + v] = SummaryAnalysis.Summarize(acc.Finish(), count[p], (sums[p] + comp[p]) / count[p],
+                perGroup[p * nv + v] = SummaryAnalysis.Summarize(acc.Finish(), count[p], sums[p].Value / count[p],
                     DateTime.UnixEpoch.AddSeconds(periodStarts[p]), version);
                 totalRows += count[p];
-                var t = totalSum + sums[p];
-                totalComp += Math.Abs(totalSum) >= Math.Abs(sums[p]) ? (totalSum - t) + sums[p] : (sums[p] - t) + totalSum;
-                totalSum = t;
-                totalComp += comp[p];
+                totalSum.Add(sums[p].Value);
             }
-            overall[v] = SummaryAnalysis.Summarize(all.Finish(), totalRows, (totalSum + totalComp) / totalRows, null, version);
+            overall[v] = SummaryAnalysis.Summarize(all.Finish(), totalRows, totalSum.Value / totalRows, null, version);
         });
         return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
     }
