@@ -56,7 +56,9 @@ internal static class BinarySummary
             try { return (second?.Engine ?? engine).Query(countSql); }
             finally { second?.Dispose(); }
         });
-        if (second is null) profilePass.Wait();
+        var swP = System.Diagnostics.Stopwatch.StartNew();
+        if (second is null || Environment.GetEnvironmentVariable("EXP_SEQ") is not null) profilePass.Wait();
+        Exp($"[exp] profile wait {swP.Elapsed.TotalSeconds:F3}");
 
         // 2. One streamed pass of fixed-width columns.
         var parameters = new List<object?> { asOf };
@@ -86,8 +88,8 @@ internal static class BinarySummary
         // A Parquet source is read in ranges of file row numbers, each computed by DuckDB in parallel; anything else
         // is one streamed result.
         var ranged = RangedRelation(source);
-        Action<Action<Table>> produce = ranged is null || engine is not Vigil.Engine.DuckDb.DuckDbEngine duckEngine
-            ? consume => engine.Stream(streamSql, parameters, consume)
+        Action<Action<Table>> produce = ranged is null || Environment.GetEnvironmentVariable("EXP_NOORDER") is not null || engine is not Vigil.Engine.DuckDb.DuckDbEngine duckEngine
+            ? consume => { if (Environment.GetEnvironmentVariable("EXP_NOORDER") is not null) engine.Execute("SET preserve_insertion_order = false"); engine.Stream(streamSql, parameters, consume); }
             : consume =>
             {
                 var rangedRows = rowsSql.Replace(source.Relation, ranged, StringComparison.Ordinal);
@@ -100,8 +102,21 @@ internal static class BinarySummary
                     if (rows.Count == before) break;
                 }
             };
+        if (Environment.GetEnvironmentVariable("EXP_ONLY") is { } only)
+        {
+            engine.Execute("SET preserve_insertion_order = false");
+            foreach (var variant in new[] { streamSql, only.Replace("{R}", rowsSql, StringComparison.Ordinal) })
+            {
+                var sw0 = System.Diagnostics.Stopwatch.StartNew(); long nn = 0;
+                engine.Stream(variant, parameters, c => nn += c.RowCount);
+                Exp($"[exp] {sw0.Elapsed.TotalSeconds:F3} s {nn} rows: {variant[..Math.Min(120, variant.Length)]}");
+            }
+            Environment.Exit(0);
+        }
+        var swC = new System.Diagnostics.Stopwatch(); var swAll = System.Diagnostics.Stopwatch.StartNew();
         produce(chunk =>
         {
+            swC.Start();
             var h1 = chunk.Int64s(0);
             var h2 = chunk.Int64s(1);
             var t = chunk.Doubles(2);
@@ -158,7 +173,9 @@ internal static class BinarySummary
                 }
                 rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
             }
+            swC.Stop();
         });
+        Exp($"[exp] produce {swAll.Elapsed.TotalSeconds:F3} consume {swC.Elapsed.TotalSeconds:F3} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         var counts = profilePass.GetAwaiter().GetResult();
         var total = counts.GetInt64(0, 0);
         if (total == 0) throw new VigilInputException($"{name}: no rows");
@@ -236,6 +253,13 @@ internal static class BinarySummary
     }
 
     internal const int MaxVersions = 255;
+
+    private static readonly bool Timing = Environment.GetEnvironmentVariable("VIGIL_TIMING") == "1";
+
+    private static void Exp(string line)
+    {
+        if (Timing) Console.Error.WriteLine(line);
+    }
 
     /// <summary>The source's relation with Parquet's file_row_number column, or null when it is not plain Parquet files.</summary>
     private static string? RangedRelation(OpenedSource source) =>
@@ -325,8 +349,7 @@ internal static class BinarySummary
 
     /// <summary>Marks every row whose id occurred before it: rows are sorted by (h1, h2); within a run of equal hashes
     /// the earliest timestamp (then the earliest row) is the first occurrence. Null ids are never duplicates.
-    /// Sorts <see cref="RowColumns.H1"/> in place (it is not needed afterwards), in two halves split by the top hash
-    /// bit so both cores sort.</summary>
+    /// Drops <see cref="RowColumns.H1"/> once it has copied it (it is not needed afterwards).</summary>
     internal static bool[] Duplicates(RowColumns rows)
     {
         var n = rows.Count;
@@ -341,31 +364,15 @@ internal static class BinarySummary
             idx[m++] = i;
         }
         rows.ReleaseH1();
-        // Partition in place: keys below 2^62 first.
-        int lo = 0, hi = m - 1;
-        while (lo <= hi)
+        KeySort.Sort(keys, idx, m);
+        var start = 0;
+        while (start < m)
         {
-            if (keys[lo] < (1L << 62)) { lo++; continue; }
-            (keys[lo], keys[hi]) = (keys[hi], keys[lo]);
-            (idx[lo], idx[hi]) = (idx[hi], idx[lo]);
-            hi--;
+            var end = start + 1;
+            while (end < m && keys[end] == keys[start]) end++;
+            if (end - start > 1) MarkRun(rows, idx.AsSpan(start, end - start), dup);
+            start = end;
         }
-        var split = lo;
-        Parallel.For(0, 2, part =>
-        {
-            var (from, to) = part == 0 ? (0, split) : (split, m);
-            var k = keys.AsSpan(from, to - from);
-            var ix = idx.AsSpan(from, to - from);
-            k.Sort(ix);
-            var start = 0;
-            while (start < k.Length)
-            {
-                var end = start + 1;
-                while (end < k.Length && k[end] == k[start]) end++;
-                if (end - start > 1) MarkRun(rows, ix.Slice(start, end - start), dup);
-                start = end;
-            }
-        });
         return dup;
     }
 
@@ -389,6 +396,7 @@ internal static class BinarySummary
     private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, List<string> versions, List<double> periodStarts, BinaryMetricOptions opts)
     {
         var np = periodStarts.Count;
+        var swM = System.Diagnostics.Stopwatch.StartNew();
         var vcount = new int[nv];
         for (var i = 0; i < rows.Count; i++)
             if ((rows.Tag(i) & 2) != 0 && !dup[i]) vcount[VersionOf(rows.Tag(i))]++;
@@ -402,64 +410,82 @@ internal static class BinarySummary
             if ((tag & 2) == 0 || dup[i]) continue;
             var v = VersionOf(tag);
             var k = fill[v]++;
-            scores[v][k] = rows.S(i);
+            var sv = rows.S(i);
+            scores[v][k] = sv == 0 ? 0 : sv; // -0.0 as 0.0
             tags[v][k] = (PeriodOf(tag) << 2) | ((tag >> 2) & 3); // period index, label + 1
         }
 
+        Exp($"[exp] metrics fill {swM.Elapsed.TotalSeconds:F3}");
+        // Sort each version's scores (each sort uses every core), then run two passes per version at once: one over
+        // all its rows, one per period.
+        for (var v = 0; v < nv; v++) KeySort.Sort(scores[v], tags[v], scores[v].Length);
+        Exp($"[exp] metrics sorted {swM.Elapsed.TotalSeconds:F3}");
         var perGroup = new PeriodSummary?[np * nv];
         var overall = new PeriodSummary?[nv];
-        Parallel.For(0, nv, v =>
+        var version = (int v) => v == 0 ? null : versions[v - 1];
+        Parallel.For(0, 2 * nv, job =>
         {
+            var v = job >> 1;
             var sc = scores[v];
             var tg = tags[v];
             if (sc.Length == 0) return;
-            sc.AsSpan().Sort(tg.AsSpan());
-            var all = new BinaryScoreAccumulator(opts);
+            if ((job & 1) == 0)
+            {
+                // Every row of the version.
+                var all = new BinaryScoreAccumulator(opts);
+                long allPos = 0, allNeg = 0;
+                var allScore = double.NaN;
+                var total = new NeumaierSum(); // compensated, so means agree with pandas' to well below 1e-9
+                for (var i = sc.Length - 1; i >= 0; i--)
+                {
+                    var s = sc[i];
+                    if (s != allScore)
+                    {
+                        if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
+                        allScore = s; allPos = 0; allNeg = 0;
+                    }
+                    var y = (tg[i] & 3) - 1;
+                    if (y == 1) allPos++;
+                    else if (y == 0) allNeg++;
+                    total.Add(s);
+                }
+                all.Add(allScore, allPos, allNeg);
+                overall[v] = SummaryAnalysis.Summarize(all.Finish(), sc.Length, total.Value / sc.Length, null, version(v));
+                return;
+            }
+            // Per period: one accumulator each, fed the period's rows as the sorted pass meets them.
             var accs = new BinaryScoreAccumulator?[np];
             var runScore = new double[np];
             var runPos = new long[np];
             var runNeg = new long[np];
             var count = new long[np];
-            var sums = new NeumaierSum[np]; // compensated, so means agree with pandas' to well below 1e-9
-            long allPos = 0, allNeg = 0;
-            var allScore = double.NaN;
+            var sums = new NeumaierSum[np];
             for (var i = sc.Length - 1; i >= 0; i--)
             {
                 var s = sc[i];
                 var p = tg[i] >> 2;
                 var y = (tg[i] & 3) - 1;
-                if (s != allScore)
-                {
-                    if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
-                    allScore = s; allPos = 0; allNeg = 0;
-                }
                 if (count[p] > 0 && runScore[p] != s)
                 {
                     (accs[p] ??= new BinaryScoreAccumulator(opts)).Add(runScore[p], runPos[p], runNeg[p]);
                     runPos[p] = 0; runNeg[p] = 0;
                 }
                 runScore[p] = s;
-                if (y == 1) { runPos[p]++; allPos++; }
-                else if (y == 0) { runNeg[p]++; allNeg++; }
+                if (y == 1) runPos[p]++;
+                else if (y == 0) runNeg[p]++;
                 count[p]++;
                 sums[p].Add(s);
             }
-            if (!double.IsNaN(allScore)) all.Add(allScore, allPos, allNeg);
-            long totalRows = 0;
-            var totalSum = new NeumaierSum();
-            var version = v == 0 ? null : versions[v - 1];
             for (var p = 0; p < np; p++)
             {
                 if (count[p] == 0) continue;
                 var acc = accs[p] ??= new BinaryScoreAccumulator(opts);
                 acc.Add(runScore[p], runPos[p], runNeg[p]);
                 perGroup[p * nv + v] = SummaryAnalysis.Summarize(acc.Finish(), count[p], sums[p].Value / count[p],
-                    DateTime.UnixEpoch.AddSeconds(periodStarts[p]), version);
-                totalRows += count[p];
-                totalSum.Add(sums[p].Value);
+                    DateTime.UnixEpoch.AddSeconds(periodStarts[p]), version(v));
             }
-            overall[v] = SummaryAnalysis.Summarize(all.Finish(), totalRows, totalSum.Value / totalRows, null, version);
         });
+        Exp($"[exp] metrics all {swM.Elapsed.TotalSeconds:F3}");
         return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
     }
 }

@@ -35,6 +35,7 @@ internal sealed class BinaryScoreAccumulator
 
     // exact ROC AUC: 2 * sum_s neg_s * (pos_above_s + pos_s / 2)
     private Int128 _aucTwice;
+    private long _aucTwiceSmall;     // added to _aucTwice before it could overflow (Int128 arithmetic is slow)
     private NeumaierSum _apSum;       // sum_s pos_s * precision_s
     private NeumaierSum _logLoss;
     private NeumaierSum _brier;
@@ -72,8 +73,8 @@ internal sealed class BinaryScoreAccumulator
     // thinned curve (first, spread in fp and in tp, last added at Finish)
     private readonly List<CurveNode> _curve;
     private readonly int _curveCapacity;
-    private long _stepFp = 1;
-    private long _stepTp = 1;
+    private int _shiftFp;            // buckets are 2^shift wide
+    private int _shiftTp;
 
     public BinaryScoreAccumulator(BinaryMetricOptions options)
     {
@@ -200,7 +201,20 @@ internal sealed class BinaryScoreAccumulator
         }
 
         long tpAbove = _tp;
-        _aucTwice += (Int128)negatives * (2 * (Int128)tpAbove + positives);
+        if (negatives < 1L << 30 && tpAbove < 1L << 31 && positives < 1L << 31)
+        {
+            long term = negatives * (2 * tpAbove + positives); // < 2^63
+            if (_aucTwiceSmall > long.MaxValue - term)
+            {
+                _aucTwice += _aucTwiceSmall;
+                _aucTwiceSmall = 0;
+            }
+            _aucTwiceSmall += term;
+        }
+        else
+        {
+            _aucTwice += (Int128)negatives * (2 * (Int128)tpAbove + positives);
+        }
         _tp += positives;
         _fp += negatives;
         if (positives > 0)
@@ -260,8 +274,11 @@ internal sealed class BinaryScoreAccumulator
         {
             CurveNode o = _hull[^2];
             CurveNode a = _hull[^1];
-            Int128 cross = (Int128)(a.Fp - o.Fp) * (b.Tp - o.Tp) - (Int128)(a.Tp - o.Tp) * (b.Fp - o.Fp);
-            if (cross >= 0)
+            // Coordinates only grow, so below 2^31 both products fit in a long.
+            bool leftTurnOrStraight = b.Fp < 1L << 31 && b.Tp < 1L << 31
+                ? (a.Fp - o.Fp) * (b.Tp - o.Tp) - (a.Tp - o.Tp) * (b.Fp - o.Fp) >= 0
+                : (Int128)(a.Fp - o.Fp) * (b.Tp - o.Tp) - (Int128)(a.Tp - o.Tp) * (b.Fp - o.Fp) >= 0;
+            if (leftTurnOrStraight)
             {
                 _hull.RemoveAt(_hull.Count - 1);
             }
@@ -294,27 +311,27 @@ internal sealed class BinaryScoreAccumulator
     {
         long prevFp = _curve.Count == 0 ? 0 : _curve[^1].Fp;
         long prevTp = _curve.Count == 0 ? 0 : _curve[^1].Tp;
-        return node.Fp / _stepFp != prevFp / _stepFp || node.Tp / _stepTp != prevTp / _stepTp;
+        return node.Fp >> _shiftFp != prevFp >> _shiftFp || node.Tp >> _shiftTp != prevTp >> _shiftTp;
     }
 
     /// <summary>Doubles the bucket width of the key with more buckets and keeps, in each bucket, the first point.
     /// Every first-in-bucket point under the new width was a first-in-bucket point before, so this is exact.</summary>
     private void Coarsen()
     {
-        if (_fp / _stepFp >= _tp / _stepTp)
+        if (_fp >> _shiftFp >= _tp >> _shiftTp)
         {
-            _stepFp *= 2;
+            _shiftFp++;
         }
         else
         {
-            _stepTp *= 2;
+            _shiftTp++;
         }
         int write = 0;
         long prevFp = 0, prevTp = 0;
         for (int read = 0; read < _curve.Count; read++)
         {
             CurveNode c = _curve[read];
-            bool keep = read == 0 || c.Fp / _stepFp != prevFp / _stepFp || c.Tp / _stepTp != prevTp / _stepTp;
+            bool keep = read == 0 || c.Fp >> _shiftFp != prevFp >> _shiftFp || c.Tp >> _shiftTp != prevTp >> _shiftTp;
             if (keep)
             {
                 _curve[write++] = c;
@@ -350,7 +367,8 @@ internal sealed class BinaryScoreAccumulator
         }
 
         bool oneClass = p == 0 || n == 0;
-        double? auc = oneClass ? null : (double)_aucTwice / (2.0 * p * (double)n);
+        Int128 aucTwice = _aucTwice + _aucTwiceSmall;
+        double? auc = oneClass ? null : (double)aucTwice / (2.0 * p * (double)n);
         metrics.Add(auc is null ? MetricValue.Undefined("roc_auc", OneClassReason) : new MetricValue("roc_auc", auc));
         metrics.Add(p == 0
             ? MetricValue.Undefined("average_precision", NoPositivesReason)
