@@ -13,13 +13,15 @@ namespace Vigil.Analysis.Summary;
 /// <summary>
 /// The binary summary in two scans of the source and no working table:
 /// <list type="number">
-/// <item>one aggregate pass: every quality check's count, which rows are left out (but for duplicates), each column's
-/// profile, and the model versions present;</item>
-/// <item>one streamed pass of fixed-width columns per row: two independent 63-bit hashes of the id, the timestamp,
-/// the period, the version as a small integer, the score, the label and whether the row passed the checks.</item>
+/// <item>one aggregate pass: each column's null count and whether it is constant;</item>
+/// <item>at the same time, on a second connection, one streamed pass of fixed-width columns per row: two independent
+/// 63-bit hashes of the id, the timestamp, the version, the score, the label, every check's outcome as a bit, and the
+/// id where a row fails a check or its hash samples it. DuckDB computes it on every core, in no particular order.</item>
 /// </list>
 /// .NET then finds duplicates by sorting the id hashes, counts rows per period, and computes the metrics by sorting each
-/// version's scores once (see docs/architecture.md for the measurements behind this design).
+/// version's scores once (see docs/architecture.md for the measurements behind this design). Nothing in the result
+/// depends on the order rows arrive in (examples are the smallest ids), but for one case: an id whose occurrences share
+/// its earliest timestamp and differ otherwise, where file order says which is first. Then the pass runs again, in order.
 /// </summary>
 internal static class BinarySummary
 {
@@ -37,186 +39,62 @@ internal static class BinarySummary
 
     public static SummaryResult Run(Inputs input)
     {
-        var (engine, source, cols, rowsSql, checks, asOf, options, progress) = input;
-        var d = engine.Dialect;
+        var (engine, source, cols, _, checks, asOf, options, progress) = input;
         var name = source.Description;
-
-        // 1. Column profiles in one aggregate pass, which the engine runs in parallel; on a second connection it
-        //    runs at the same time as the streamed pass below (which the engine feeds from one thread).
         progress.Stage($"Reading {name}");
-        // Profiles read the raw columns (a null is a null before any parsing), and skip min = max for the id and the
-        // timestamp, whose values are nearly all distinct.
-        var profileItems = RawProfileItems(d, cols);
-        var countSql = "SELECT count(*) AS total_" +
-                       string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(p => ", " + p)) +
-                       $" FROM {source.Relation}";
-        var second = source.Reopen();
-        var profilePass = Task.Run(() =>
-        {
-            try { return (second?.Engine ?? engine).Query(countSql); }
-            finally { second?.Dispose(); }
-        });
-        var swP = System.Diagnostics.Stopwatch.StartNew();
-        if (second is null || Environment.GetEnvironmentVariable("EXP_SEQ") is not null) profilePass.Wait();
-        Exp($"[exp] profile wait {swP.Elapsed.TotalSeconds:F3}");
 
-        // 2. One streamed pass of fixed-width columns.
-        var parameters = new List<object?> { asOf };
-        var hasId = cols.Id is not null;
-        // Every check's outcome as one bit of m_; the id only for rows that fail one (for examples).
-        var mask = string.Join(" + ", checks.Select((c, i) => $"(CASE WHEN {c.Predicate} THEN {1 << i} ELSE 0 END)"));
-        var excluding = 0;
-        for (var i = 0; i < checks.Count; i++) if (checks[i].Excludes) excluding |= 1 << i;
-        var streamSql =
-            $"SELECT {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
-            $"{d.EpochSeconds("ts_")} AS t_, ver_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
-            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 THEN id_ END AS e_ " +
-            $"FROM (SELECT r.*, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
-        var checkCounts = new long[checks.Count];
-        var checkExamples = checks.Select(_ => new List<string>()).ToArray();
-        long excludedByChecks = 0;
-        var rows = new RowColumns();
-        var versionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var versions = new List<string>();
-        string? lastVersion = null;
-        var lastVersionIndex = 0;
-        var periodIndex = new Dictionary<double, int>();
-        var periodStarts = new List<double>();
-        var lastPeriod = double.NaN;
-        var lastIndex = -1;
-        var period = options.Period;
-        // A Parquet source is read in ranges of file row numbers, each computed by DuckDB in parallel; anything else
-        // is one streamed result.
-        var ranged = RangedRelation(source);
-        Action<Action<Table>> produce = ranged is null || Environment.GetEnvironmentVariable("EXP_NOORDER") is not null || engine is not Vigil.Engine.DuckDb.DuckDbEngine duckEngine
-            ? consume => { if (Environment.GetEnvironmentVariable("EXP_NOORDER") is not null) engine.Execute("SET preserve_insertion_order = false"); engine.Stream(streamSql, parameters, consume); }
-            : consume =>
-            {
-                var rangedRows = rowsSql.Replace(source.Relation, ranged, StringComparison.Ordinal);
-                var rangeRows = options.ParquetRangeRows;
-                for (long from = 0; ; from += rangeRows)
-                {
-                    var before = rows.Count;
-                    var sql = streamSql.Replace($"FROM ({rowsSql}) r", $"FROM ({rangedRows} WHERE file_row_number >= {from} AND file_row_number < {from + rangeRows}) r", StringComparison.Ordinal);
-                    duckEngine.StreamMaterialized(sql, parameters, consume);
-                    if (rows.Count == before) break;
-                }
-            };
-        if (Environment.GetEnvironmentVariable("EXP_ONLY") is { } only)
+        // Rows come unordered when the engine can then read in parallel; a tie that only file order could break sends
+        // the summary through the rows a second time, in order.
+        var collected = Collect(input, ordered: false);
+        var dup = Duplicates(collected.Rows, !collected.Ordered, out var ambiguous);
+        if (ambiguous)
         {
-            engine.Execute("SET preserve_insertion_order = false");
-            foreach (var variant in new[] { streamSql, only.Replace("{R}", rowsSql, StringComparison.Ordinal) })
-            {
-                var sw0 = System.Diagnostics.Stopwatch.StartNew(); long nn = 0;
-                engine.Stream(variant, parameters, c => nn += c.RowCount);
-                Exp($"[exp] {sw0.Elapsed.TotalSeconds:F3} s {nn} rows: {variant[..Math.Min(120, variant.Length)]}");
-            }
-            Environment.Exit(0);
+            progress.Stage($"Reading {name} again, in order (duplicate ids with equal timestamps differ)");
+            collected = Collect(input, ordered: true);
+            dup = Duplicates(collected.Rows, false, out _);
         }
-        var swC = new System.Diagnostics.Stopwatch(); var swAll = System.Diagnostics.Stopwatch.StartNew();
-        produce(chunk =>
-        {
-            swC.Start();
-            var h1 = chunk.Int64s(0);
-            var h2 = chunk.Int64s(1);
-            var t = chunk.Doubles(2);
+        var rows = collected.Rows;
+        var total = (long)rows.Count;
+        var hasId = cols.Id is not null;
 
-            var s = chunk.Doubles(4);
-            var y = chunk.Int64s(5);
-            var n = chunk.Int64s(6);
-            var m = chunk.Int64s(7);
-            for (var i = 0; i < chunk.RowCount; i++)
-            {
-                var bits = (int)m[i];
-                if (bits != 0)
-                {
-                    for (var k = 0; k < checkCounts.Length; k++)
-                    {
-                        if ((bits & (1 << k)) == 0) continue;
-                        checkCounts[k]++;
-                        if (hasId && checkExamples[k].Count < options.Examples) checkExamples[k].Add(chunk.GetString(8, i) ?? "(null id)");
-                    }
-                    if ((bits & excluding) != 0) excludedByChecks++;
-                }
-                var p = PeriodStart(t[i], period);
-                int pi;
-                if (double.IsNaN(p)) pi = -1;
-                else if (p == lastPeriod) pi = lastIndex;
-                else
-                {
-                    if (!periodIndex.TryGetValue(p, out pi))
-                    {
-                        pi = periodStarts.Count;
-                        periodIndex[p] = pi;
-                        periodStarts.Add(p);
-                    }
-                    lastPeriod = p;
-                    lastIndex = pi;
-                }
-                // The version as a small integer (0: none); the reader hands repeated values over as one string object.
-                int vi;
-                var ver = chunk.IsNull(3, i) ? null : chunk.GetString(3, i);
-                if (ver is null) vi = 0;
-                else if (ReferenceEquals(ver, lastVersion)) vi = lastVersionIndex;
-                else
-                {
-                    if (!versionIndex.TryGetValue(ver, out vi))
-                    {
-                        if (versions.Count == MaxVersions)
-                            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
-                        versions.Add(ver);
-                        vi = versions.Count;
-                        versionIndex[ver] = vi;
-                    }
-                    lastVersion = ver;
-                    lastVersionIndex = vi;
-                }
-                rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
-            }
-            swC.Stop();
-        });
-        Exp($"[exp] produce {swAll.Elapsed.TotalSeconds:F3} consume {swC.Elapsed.TotalSeconds:F3} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
-        var counts = profilePass.GetAwaiter().GetResult();
-        var total = counts.GetInt64(0, 0);
-        if (total == 0) throw new VigilInputException($"{name}: no rows");
-        if (rows.Count != total)
-            throw new InvalidOperationException($"the engine streamed {rows.Count} rows where it had counted {total}");
-        var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
-
-        // 3. Duplicates: later occurrences of an id (earliest timestamp first, then file order).
-        progress.Stage("Finding duplicates");
-        var dup = hasId ? Duplicates(rows) : new bool[rows.Count];
+        // Duplicates: later occurrences of an id (earliest timestamp first, then file order).
+        progress.Stage("Collecting examples");
         long dupCount = 0, dupOnlyExcluded = 0;
-        var dupExamples = new List<long>();
+        var dupExamples = new SmallestIds(options.Examples);
+        var dupHashes = new List<long>();
         for (var i = 0; i < rows.Count; i++)
         {
             if (!dup[i]) continue;
             dupCount++;
             if ((rows.Tag(i) & 2) != 0) dupOnlyExcluded++;
-            if (dupExamples.Count < options.Examples) dupExamples.Add(rows.H2(i));
+            if (collected.SampledIds.TryGetValue(i, out var sampled)) dupExamples.Offer(sampled);
+            else if (dupHashes.Count < options.Examples) dupHashes.Add(rows.H2(i));
         }
-
-        // 4. Issues, in the order of the checks.
-        progress.Stage("Collecting examples");
         var issues = new List<QualityIssue>();
         if (dupCount > 0)
         {
-            var ph = string.Join(", ", dupExamples.Select((_, i) => $"${i + 1}"));
-            var ex = engine.Query($"SELECT id_ FROM ({rowsSql}) r WHERE id_ IS NOT NULL AND {d.Hash63("id_", HashSeed)} IN ({ph}) LIMIT {4 * options.Examples}", dupExamples.Cast<object?>().ToArray());
-            var ids = Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r)!).Distinct(StringComparer.Ordinal).Take(options.Examples).ToArray();
+            if (dupExamples.Count < options.Examples && dupHashes.Count > 0)
+            {
+                // Too few duplicates among the sampled ids: look the others up by their hash.
+                var d = engine.Dialect;
+                var ph = string.Join(", ", dupHashes.Select((_, i) => $"${i + 1}"));
+                var ex = engine.Query($"SELECT id_ FROM ({input.RowsSql}) r WHERE id_ IS NOT NULL AND {d.Hash63("id_", HashSeed)} IN ({ph})", dupHashes.Cast<object?>().ToArray());
+                for (var r = 0; r < ex.RowCount; r++) dupExamples.Offer(ex.GetString(0, r)!);
+            }
             issues.Add(new QualityIssue("duplicate_id", SummaryAnalysis.SeverityOf("duplicate_id"), dupCount,
-                SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols), ids, cols.Id?.Name));
+                SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols), dupExamples.ToArray(), cols.Id?.Name));
         }
         for (var i = 0; i < checks.Count; i++)
         {
-            var n = checkCounts[i];
+            var n = collected.CheckCounts[i];
             if (n == 0) continue;
             var (check, _, excludes) = checks[i];
             issues.Add(new QualityIssue(check, SummaryAnalysis.SeverityOf(check), n, SummaryAnalysis.Message(check, n, total, excludes, asOf, cols),
-                checkExamples[i].ToArray(), SummaryAnalysis.ColumnOf(check, cols)));
+                collected.CheckExamples[i].ToArray(), SummaryAnalysis.ColumnOf(check, cols)));
         }
 
-        // 5. Rows per period (valid timestamps up to --as-of, every version): missing periods, volume anomalies.
+        // Rows per period (valid timestamps up to --as-of, every version): missing periods, volume anomalies.
+        var periodStarts = collected.PeriodStarts;
         var asOfEpoch = (asOf - DateTime.UnixEpoch).TotalSeconds;
         var perPeriod = new long[periodStarts.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -229,12 +107,12 @@ internal static class BinarySummary
         issues.AddRange(SummaryAnalysis.MissingPeriods(starts, options.Period));
         issues.AddRange(SummaryAnalysis.VolumeAnomalies(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options));
         issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
-        issues.AddRange(SummaryAnalysis.ColumnIssues(profiles, total, options));
+        issues.AddRange(SummaryAnalysis.ColumnIssues(collected.Profiles, total, options));
 
-        // 6. Metrics: the clean rows of each version, sorted by score once.
+        // Metrics: the clean rows of each version, sorted by score once.
         rows.ReleaseH2AndT();
         progress.Stage("Computing metrics");
-        var (periods, overall) = Metrics(rows, dup, versions.Count + 1, versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
+        var (periods, overall) = Metrics(rows, dup, collected.Versions.Count + 1, collected.Versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
 
         return new SummaryResult
         {
@@ -245,11 +123,190 @@ internal static class BinarySummary
             AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
             Threshold = options.Threshold,
             TotalRows = total,
-            ExcludedRows = excludedByChecks + dupOnlyExcluded,
+            ExcludedRows = collected.ExcludedByChecks + dupOnlyExcluded,
             Periods = periods,
             Overall = overall,
-            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = profiles },
+            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = collected.Profiles },
         };
+    }
+
+    /// <summary>What one pass over the rows gathers.</summary>
+    private sealed record Collected(
+        bool Ordered,
+        RowColumns Rows,
+        long[] CheckCounts,
+        SmallestIds[] CheckExamples,
+        long ExcludedByChecks,
+        Dictionary<int, string> SampledIds,
+        List<string> Versions,
+        List<double> PeriodStarts,
+        List<ColumnProfile> Profiles);
+
+    /// <summary>One id in 2^<see cref="SampleBits"/> (by its hash) travels with its row, so that examples of
+    /// duplicates need no second look at the source in the common case.</summary>
+    private const int SampleBits = 8;
+
+    /// <summary>
+    /// One pass of fixed-width columns per row: two independent 63-bit hashes of the id, the timestamp, the version,
+    /// the score, the label, every check's outcome as one bit, and the id of a row that fails a check (or is sampled).
+    /// DuckDB computes it on every core when <paramref name="ordered"/> is false. The column profiles come from an
+    /// aggregate pass run at the same time on a second connection.
+    /// </summary>
+    private static Collected Collect(Inputs input, bool ordered)
+    {
+        var (engine, source, cols, rowsSql, checks, asOf, options, _) = input;
+        var d = engine.Dialect;
+        var name = source.Description;
+        var profileItems = RawProfileItems(d, cols);
+
+        // Column profiles in one aggregate pass, on a second connection at the same time as the row pass.
+        // (Folding the profile into the row pass as bits per column was tried: it cost more than the second pass.)
+        var countSql = "SELECT count(*) AS total_" +
+                       string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(p => ", " + p)) +
+                       $" FROM {source.Relation}";
+        var second = source.Reopen();
+        var profilePass = Task.Run(() =>
+        {
+            try { return (second?.Engine ?? engine).Query(countSql); }
+            finally { second?.Dispose(); }
+        });
+        if (second is null) profilePass.Wait();
+        var parameters = new List<object?> { asOf };
+
+        var hasId = cols.Id is not null;
+        // Every check's outcome as one bit of m_; the id only for rows that fail one, or are sampled.
+        var mask = string.Join(" + ", checks.Select((c, i) => $"(CASE WHEN {c.Predicate} THEN {1 << i} ELSE 0 END)"));
+        var excluding = 0;
+        for (var i = 0; i < checks.Count; i++) if (checks[i].Excludes) excluding |= 1 << i;
+        var sampleMask = (1L << SampleBits) - 1;
+        var streamSql =
+            $"SELECT h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
+            $"{d.EpochSeconds("ts_")} AS t_, ver_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
+            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 OR (h1_ & {sampleMask}) = 0 THEN id_ END AS e_ " +
+            $"FROM (SELECT r.*, {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
+
+        var checkCounts = new long[checks.Count];
+        var checkExamples = checks.Select(_ => new SmallestIds(options.Examples)).ToArray();
+        var sampledIds = new Dictionary<int, string>();
+        long excludedByChecks = 0;
+        var rows = new RowColumns();
+        var versionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var versions = new List<string>();
+        string? lastVersion = null;
+        var lastVersionIndex = 0;
+        var periodIndex = new Dictionary<double, int>();
+        var periodStarts = new List<double>();
+        var lastPeriod = double.NaN;
+        var lastIndex = -1;
+        var period = options.Period;
+        var swC = new System.Diagnostics.Stopwatch();
+        var swAll = System.Diagnostics.Stopwatch.StartNew();
+        var duck = engine as Vigil.Engine.DuckDb.DuckDbEngine;
+        if (!ordered && duck is not null)
+        {
+            // Rows in any order, computed on every core; a buffer of a few MB lets the engine run ahead of the reader.
+            duck.Execute("SET preserve_insertion_order = false");
+            duck.Execute("SET streaming_buffer_size = '4MB'");
+        }
+        try
+        {
+            engine.Stream(streamSql, parameters, chunk =>
+            {
+                swC.Start();
+                var h1 = chunk.Int64s(0);
+                var h2 = chunk.Int64s(1);
+                var t = chunk.Doubles(2);
+                var s = chunk.Doubles(4);
+                var y = chunk.Int64s(5);
+                var n = chunk.Int64s(6);
+                var m = chunk.Int64s(7);
+                for (var i = 0; i < chunk.RowCount; i++)
+                {
+                    var bits = (int)m[i];
+                    if (bits != 0)
+                    {
+                        var id = hasId ? chunk.GetString(8, i) ?? "(null id)" : null;
+                        for (var k = 0; k < checkCounts.Length; k++)
+                        {
+                            if ((bits & (1 << k)) == 0) continue;
+                            checkCounts[k]++;
+                            if (id is not null) checkExamples[k].Offer(id);
+                        }
+                        if ((bits & excluding) != 0) excludedByChecks++;
+                    }
+                    if (hasId && (h1[i] & sampleMask) == 0 && !chunk.IsNull(8, i)) sampledIds[rows.Count] = chunk.GetString(8, i)!;
+                    var p = PeriodStart(t[i], period);
+                    int pi;
+                    if (double.IsNaN(p)) pi = -1;
+                    else if (p == lastPeriod) pi = lastIndex;
+                    else
+                    {
+                        if (!periodIndex.TryGetValue(p, out pi))
+                        {
+                            pi = periodStarts.Count;
+                            periodIndex[p] = pi;
+                            periodStarts.Add(p);
+                        }
+                        lastPeriod = p;
+                        lastIndex = pi;
+                    }
+                    // The version as a small integer (0: none); the reader hands repeated values over as one string object.
+                    int vi;
+                    var ver = chunk.IsNull(3, i) ? null : chunk.GetString(3, i);
+                    if (ver is null) vi = 0;
+                    else if (ReferenceEquals(ver, lastVersion)) vi = lastVersionIndex;
+                    else
+                    {
+                        if (!versionIndex.TryGetValue(ver, out vi))
+                        {
+                            if (versions.Count == MaxVersions)
+                                throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
+                            versions.Add(ver);
+                            vi = versions.Count;
+                            versionIndex[ver] = vi;
+                        }
+                        lastVersion = ver;
+                        lastVersionIndex = vi;
+                    }
+                    rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
+                }
+                swC.Stop();
+            });
+        }
+        finally
+        {
+            if (!ordered && duck is not null) duck.Execute("SET preserve_insertion_order = true");
+        }
+        Exp($"[timing]   row pass {swAll.Elapsed.TotalSeconds:F3} s, of which reading chunks in .NET {swC.Elapsed.TotalSeconds:F3} s");
+
+        var total = (long)rows.Count;
+        if (total == 0) throw new VigilInputException($"{name}: no rows");
+        var counts = profilePass.GetAwaiter().GetResult();
+        if (counts.GetInt64(0, 0) != total)
+            throw new InvalidOperationException($"the engine streamed {total} rows where it had counted {counts.GetInt64(0, 0)}");
+        var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
+        return new Collected(ordered || duck is null, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
+    }
+
+    /// <summary>Keeps the <c>n</c> smallest distinct ids offered (ordinal order): examples that do not depend on the
+    /// order in which rows arrive.</summary>
+    internal sealed class SmallestIds(int n)
+    {
+        private readonly List<string> _ids = new(n + 1);
+
+        public int Count => _ids.Count;
+
+        public void Offer(string id)
+        {
+            if (n <= 0) return;
+            if (_ids.Count == n && string.CompareOrdinal(id, _ids[^1]) >= 0) return;
+            var at = _ids.BinarySearch(id, StringComparer.Ordinal);
+            if (at >= 0) return;
+            _ids.Insert(~at, id);
+            if (_ids.Count > n) _ids.RemoveAt(n);
+        }
+
+        public string[] ToArray() => _ids.ToArray();
     }
 
     internal const int MaxVersions = 255;
@@ -260,12 +317,6 @@ internal static class BinarySummary
     {
         if (Timing) Console.Error.WriteLine(line);
     }
-
-    /// <summary>The source's relation with Parquet's file_row_number column, or null when it is not plain Parquet files.</summary>
-    private static string? RangedRelation(OpenedSource source) =>
-        source.Relation.StartsWith("read_parquet(", StringComparison.Ordinal) && source.Relation.EndsWith(')')
-            ? source.Relation[..^1] + ", file_row_number = true)"
-            : null;
 
     private static List<SummaryAnalysis.ProfileItem> RawProfileItems(SqlDialect d, ResolvedColumns cols)
     {
@@ -350,8 +401,14 @@ internal static class BinarySummary
     /// <summary>Marks every row whose id occurred before it: rows are sorted by (h1, h2); within a run of equal hashes
     /// the earliest timestamp (then the earliest row) is the first occurrence. Null ids are never duplicates.
     /// Drops <see cref="RowColumns.H1"/> once it has copied it (it is not needed afterwards).</summary>
-    internal static bool[] Duplicates(RowColumns rows)
+    internal static bool[] Duplicates(RowColumns rows) => Duplicates(rows, false, out _);
+
+    /// <summary>As <see cref="Duplicates(RowColumns)"/>; with <paramref name="unordered"/>, the rows' order is not the
+    /// file's, and <paramref name="ambiguous"/> tells whether an id's first occurrence shares its timestamp with another
+    /// occurrence that differs from it (only file order could then say which comes first).</summary>
+    internal static bool[] Duplicates(RowColumns rows, bool unordered, out bool ambiguous)
     {
+        var anyAmbiguous = false;
         var n = rows.Count;
         var dup = new bool[n];
         var keys = new long[n];
@@ -370,14 +427,16 @@ internal static class BinarySummary
         {
             var end = start + 1;
             while (end < m && keys[end] == keys[start]) end++;
-            if (end - start > 1) MarkRun(rows, idx.AsSpan(start, end - start), dup);
+            if (end - start > 1) anyAmbiguous |= MarkRun(rows, idx.AsSpan(start, end - start), dup, unordered);
             start = end;
         }
+        ambiguous = anyAmbiguous;
         return dup;
     }
 
-    private static void MarkRun(RowColumns rows, Span<int> run, bool[] dup)
+    private static bool MarkRun(RowColumns rows, Span<int> run, bool[] dup, bool unordered)
     {
+        var ambiguous = false;
         // Order by second hash, then timestamp (unparseable last), then row.
         var list = run.ToArray();
         Array.Sort(list, (a, b) =>
@@ -389,9 +448,22 @@ internal static class BinarySummary
             c = double.IsNaN(ta) ? 0 : ta.CompareTo(tb);
             return c != 0 ? c : a.CompareTo(b);
         });
+        var first = 0;
         for (var k = 1; k < list.Length; k++)
-            if (rows.H2(list[k]) == rows.H2(list[k - 1])) dup[list[k]] = true;
+        {
+            int a = list[first], b = list[k];
+            if (rows.H2(b) != rows.H2(a))
+            {
+                first = k;
+                continue;
+            }
+            dup[b] = true;
+            if (unordered && SameTime(rows.T(a), rows.T(b)) && (rows.S(a) != rows.S(b) || rows.Tag(a) != rows.Tag(b))) ambiguous = true;
+        }
+        return ambiguous;
     }
+
+    private static bool SameTime(double a, double b) => a == b || (double.IsNaN(a) && double.IsNaN(b));
 
     private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, List<string> versions, List<double> periodStarts, BinaryMetricOptions opts)
     {
@@ -415,11 +487,11 @@ internal static class BinarySummary
             tags[v][k] = (PeriodOf(tag) << 2) | ((tag >> 2) & 3); // period index, label + 1
         }
 
-        Exp($"[exp] metrics fill {swM.Elapsed.TotalSeconds:F3}");
+        Exp($"[timing]   metrics: rows split by version after {swM.Elapsed.TotalSeconds:F3} s");
         // Sort each version's scores (each sort uses every core), then run two passes per version at once: one over
         // all its rows, one per period.
         for (var v = 0; v < nv; v++) KeySort.Sort(scores[v], tags[v], scores[v].Length);
-        Exp($"[exp] metrics sorted {swM.Elapsed.TotalSeconds:F3}");
+        Exp($"[timing]   metrics: scores sorted after {swM.Elapsed.TotalSeconds:F3} s");
         var perGroup = new PeriodSummary?[np * nv];
         var overall = new PeriodSummary?[nv];
         var version = (int v) => v == 0 ? null : versions[v - 1];
@@ -485,7 +557,7 @@ internal static class BinarySummary
                     DateTime.UnixEpoch.AddSeconds(periodStarts[p]), version(v));
             }
         });
-        Exp($"[exp] metrics all {swM.Elapsed.TotalSeconds:F3}");
+        Exp($"[timing]   metrics: done after {swM.Elapsed.TotalSeconds:F3} s");
         return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
     }
 }

@@ -22,7 +22,4 @@ public sealed record SummaryOptions
     public int Examples { get; init; } = 5;
     /// <summary>A feature whose null rate is at least this is a warning rather than information.</summary>
     public double NullRateWarning { get; init; } = 0.05;
-    /// <summary>Rows per range when a Parquet source is read in ranges of file row numbers (about 60 MB of results
-    /// at a time).</summary>
-    internal long ParquetRangeRows { get; init; } = 1 << 20;
 }

@@ -60,7 +60,7 @@ public sealed class SummaryParquetTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
-    public void ParquetInRanges_MatchesCsv()
+    public void Parquet_MatchesCsv()
     {
         var parquet = Path.Combine(_dir, "log.parquet");
         using (var e = new Vigil.Engine.DuckDb.DuckDbEngine())
@@ -70,7 +70,7 @@ public sealed class SummaryParquetTests : IDisposable
         using (var s = SourceOpener.Open(new SourceSpec { Inputs = [Fixture.Path("summary_log.csv")] }))
             csv = SummaryAnalysis.Run(s, new SummaryOptions { AsOf = asOf });
         using (var s = SourceOpener.Open(new SourceSpec { Inputs = [parquet] }))
-            pq = SummaryAnalysis.Run(s, new SummaryOptions { AsOf = asOf, ParquetRangeRows = 700 });
+            pq = SummaryAnalysis.Run(s, new SummaryOptions { AsOf = asOf });
 
         Assert.Equal(csv.TotalRows, pq.TotalRows);
         Assert.Equal(csv.ExcludedRows, pq.ExcludedRows);
