@@ -15,7 +15,9 @@ internal interface IQueryEngine : IDisposable
     /// <summary>Runs one statement and materializes its (small) result.</summary>
     Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default);
 
-    /// <summary>Runs one statement and hands its result to <paramref name="onChunk"/> a chunk at a time, in constant memory.</summary>
+    /// <summary>Runs one statement and hands its result to <paramref name="onChunk"/> a chunk at a time, in constant memory.
+    /// A chunk is valid only during the call: its buffers may hold the next chunk afterwards (values read from it, such
+    /// as strings, stay valid).</summary>
     void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default);
 
     /// <summary>Runs statements that return no result (DDL, SET, INSERT ...).</summary>

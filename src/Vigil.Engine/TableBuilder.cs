@@ -34,6 +34,17 @@ internal sealed class TableBuilder
         return new Table(_names, cols, RowCount);
     }
 
+    /// <summary>Clears all rows and writes the next ones into the same buffers: a table built before shows the new
+    /// values afterwards, so only a reader that is done with it may call this (see <see cref="IQueryEngine.Stream"/>).</summary>
+    public void Clear()
+    {
+        RowCount = 0;
+        foreach (ColumnBuilder c in _columns)
+        {
+            if (c.Nulls is not null) Array.Clear(c.Nulls);
+        }
+    }
+
     /// <summary>Clears all rows, keeping names, kinds and buffers (buffers of a built table are not reused).</summary>
     public void Reset(int capacity)
     {

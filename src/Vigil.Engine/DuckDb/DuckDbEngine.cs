@@ -60,10 +60,14 @@ internal sealed class DuckDbEngine : IQueryEngine
         try
         {
             using DuckDbResult result = _connection.Query(sql, parameters, streaming: true);
-            while (result.NextChunk() is { } chunk)
+            // One set of buffers for every chunk: the reader is done with a chunk when onChunk returns.
+            TableBuilder builder = result.NewBuilder();
+            while (true)
             {
+                builder.Clear();
+                if (!result.ReadChunk(builder)) break;
                 ct.ThrowIfCancellationRequested();
-                onChunk(chunk);
+                onChunk(builder.Build());
             }
         }
         catch (DuckDbException) when (ct.IsCancellationRequested)

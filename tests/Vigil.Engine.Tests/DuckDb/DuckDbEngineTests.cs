@@ -34,6 +34,32 @@ public sealed class DuckDbEngineTests
     }
 
     [Fact]
+    public void Stream_ReusedBuffers_CarryNoValuesOrNullsOverBetweenChunks()
+    {
+        // Nulls fall on different rows in every chunk: a null flag or value left from the chunk before would show.
+        using var e = new DuckDbEngine();
+        long seen = 0;
+        var kept = new List<string?>();
+        e.Stream("SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE i * 0.5 END AS d, CASE WHEN i % 5 = 0 THEN NULL ELSE 'v' || i END AS s " +
+                 "FROM range(20000) r(i) ORDER BY i", null, c =>
+        {
+            var ids = c.Int64s(0);
+            for (int r = 0; r < c.RowCount; r++)
+            {
+                long i = ids[r];
+                Assert.Equal(seen++, i);
+                Assert.Equal(i % 7 == 0, c.IsNull(1, r));
+                if (i % 7 != 0) Assert.Equal(i * 0.5, c.GetDouble(1, r));
+                Assert.Equal(i % 5 == 0 ? null : "v" + i, c.GetString(2, r));
+                if (i % 1000 == 1) kept.Add(c.GetString(2, r));
+            }
+        });
+        Assert.Equal(20000, seen);
+        // Strings taken out of a chunk stay valid after it.
+        Assert.Equal(Enumerable.Range(0, 20).Select(k => "v" + (k * 1000 + 1)), kept);
+    }
+
+    [Fact]
     public void Execute_MultipleStatements_AndDatabaseFile()
     {
         using var dir = new TempDir();
