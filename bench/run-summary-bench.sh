@@ -38,24 +38,31 @@ fi
 sync; (echo 3 | sudo -n tee /proc/sys/vm/drop_caches >/dev/null 2>&1) || true
 cat "$DATA/log.csv" "$DATA/log.parquet" > /dev/null
 
-declare -A SEC MB
-# run NAME CMD...: times one run; its stdout/stderr go to $OUT/NAME.log
+declare -A SEC MB ALL
+REPEAT="${REPEAT:-3}"   # vigil runs are repeated and their median reported (this machine's timings vary by ±20 %)
+# run NAME TIMES CMD...: times TIMES runs; records the median wall time, the largest peak RSS and every time.
+# Each run's stdout/stderr go to $OUT/NAME.log
 run() {
-  local name="$1"; shift
-  echo "running $name: $*" >&2
-  if ! /usr/bin/time -f '%e %M' -o "$OUT/$name.time" "$@" > "$OUT/$name.log" 2>&1; then
-    echo "error: $name failed, see $OUT/$name.log" >&2; tail -5 "$OUT/$name.log" >&2; exit 1
-  fi
-  read -r s kb < <(tail -1 "$OUT/$name.time")
-  SEC[$name]="$s"
-  MB[$name]="$(awk -v k="$kb" 'BEGIN { printf "%.0f", k / 1024 }')"
+  local name="$1" times="$2"; shift 2
+  local secs=() kb_max=0
+  for ((k = 1; k <= times; k++)); do
+    echo "running $name ($k/$times): $*" >&2
+    if ! /usr/bin/time -f '%e %M' -o "$OUT/$name.time" "$@" > "$OUT/$name.log" 2>&1; then
+      echo "error: $name failed, see $OUT/$name.log" >&2; tail -5 "$OUT/$name.log" >&2; exit 1
+    fi
+    read -r s kb < <(tail -1 "$OUT/$name.time")
+    secs+=("$s"); [ "$kb" -gt "$kb_max" ] && kb_max="$kb"
+  done
+  SEC[$name]="$(printf '%s\n' "${secs[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
+  ALL[$name]="${secs[*]}"
+  MB[$name]="$(awk -v k="$kb_max" 'BEGIN { printf "%.0f", k / 1024 }')"
 }
 
-run vigil_csv     ./vigil summary "$DATA/log.csv"     --as-of "$AS_OF" --format json --out "$OUT/vigil.json"
-run vigil_parquet ./vigil summary "$DATA/log.parquet" --as-of "$AS_OF" --format json --out "$OUT/vigil-parquet.json"
-run scan_csv      ./vigil scan "$DATA/log.csv"
-run scan_parquet  ./vigil scan "$DATA/log.parquet"
-run pandas_csv    "$PY" bench/baseline_summary.py "$DATA/log.csv" --as-of "$AS_OF" --out "$OUT/pandas.json"
+run vigil_csv     "$REPEAT" ./vigil summary "$DATA/log.csv"     --as-of "$AS_OF" --format json --out "$OUT/vigil.json"
+run vigil_parquet "$REPEAT" ./vigil summary "$DATA/log.parquet" --as-of "$AS_OF" --format json --out "$OUT/vigil-parquet.json"
+run scan_csv      "$REPEAT" ./vigil scan "$DATA/log.csv"
+run scan_parquet  "$REPEAT" ./vigil scan "$DATA/log.parquet"
+run pandas_csv    1 "$PY" bench/baseline_summary.py "$DATA/log.csv" --as-of "$AS_OF" --out "$OUT/pandas.json"
 
 echo >&2
 status=0
@@ -79,6 +86,9 @@ cat <<EOF
 | vigil summary | Parquet ($PQ_SIZE MB) | ${SEC[vigil_parquet]} | ${MB[vigil_parquet]} | $(ratio "$P_S" "${SEC[vigil_parquet]}")× ¹ | $(awk -v a="${MB[vigil_parquet]}" -v b="$P_M" 'BEGIN{printf "%.2f", a/b}') ¹ |
 | DuckDB bare scan (vigil scan) | CSV | ${SEC[scan_csv]} | ${MB[scan_csv]} | $(ratio "$P_S" "${SEC[scan_csv]}")× | $(awk -v a="${MB[scan_csv]}" -v b="$P_M" 'BEGIN{printf "%.2f", a/b}') |
 | DuckDB bare scan (vigil scan) | Parquet | ${SEC[scan_parquet]} | ${MB[scan_parquet]} | $(ratio "$P_S" "${SEC[scan_parquet]}")× | $(awk -v a="${MB[scan_parquet]}" -v b="$P_M" 'BEGIN{printf "%.2f", a/b}') |
+
+Seconds are the median of $REPEAT runs for vigil (all runs: CSV ${ALL[vigil_csv]}; Parquet ${ALL[vigil_parquet]}) and one run for
+pandas; peak RSS is the largest of the runs.
 
 Distance from the bare scan: vigil summary takes $(ratio "${SEC[vigil_csv]}" "${SEC[scan_csv]}")× the scan's time on CSV and $(ratio "${SEC[vigil_parquet]}" "${SEC[scan_parquet]}")× on Parquet.
 
