@@ -13,6 +13,7 @@ internal static class Program
             "Start with `vigil demo`, then `vigil summary FILE` and `vigil evaluate FILE`.");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
+        root.Subcommands.Add(DriftCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());

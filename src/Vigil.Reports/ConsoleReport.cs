@@ -160,7 +160,7 @@ internal static class ConsoleReport
         foreach (var n in notes) c.WriteLine(n);
     }
 
-    private static void Header(IAnsiConsole c, string title, IEnumerable<(string Key, string Value)> rows)
+    internal static void Header(IAnsiConsole c, string title, IEnumerable<(string Key, string Value)> rows)
     {
         c.Write(new Rule(Markup.Escape(title)) { Justification = Justify.Left });
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
@@ -170,7 +170,7 @@ internal static class ConsoleReport
     }
 
     /// <summary>A table whose first <paramref name="leftColumns"/> columns are left-aligned text and the rest right-aligned numbers.</summary>
-    private static Table NewTable(string title, IReadOnlyList<string> headers, int leftColumns)
+    internal static Table NewTable(string title, IReadOnlyList<string> headers, int leftColumns)
     {
         var t = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(title)) };
         for (int i = 0; i < headers.Count; i++)

@@ -30,7 +30,7 @@ internal static class JsonReport
 
     public static void Write(SummaryResult r, TextWriter w) => w.Write(ToJson(r) + "\n");
 
-    private static string Render(Action<Utf8JsonWriter> body)
+    internal static string Render(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var j = new Utf8JsonWriter(buffer, Options))
@@ -302,7 +302,14 @@ internal static class JsonReport
 
     private static void Source(Utf8JsonWriter j, SourceInfo s)
     {
-        j.WriteStartObject("source");
+        j.WritePropertyName("source");
+        SourceObject(j, s);
+    }
+
+    /// <summary>{"description", "engine", "columns"} of a source.</summary>
+    internal static void SourceObject(Utf8JsonWriter j, SourceInfo s)
+    {
+        j.WriteStartObject();
         j.WriteString("description", s.Description);
         j.WriteString("engine", s.Engine);
         j.WriteStartArray("columns");
@@ -345,7 +352,7 @@ internal static class JsonReport
     }
 
     /// <summary>A number, or null when absent or not finite (JSON has no NaN or Infinity).</summary>
-    private static void Number(Utf8JsonWriter j, string name, double? v)
+    internal static void Number(Utf8JsonWriter j, string name, double? v)
     {
         if (v is { } x && double.IsFinite(x)) j.WriteNumber(name, x);
         else j.WriteNull(name);

@@ -35,6 +35,20 @@ internal static class ReportWriter
         w.Flush();
     }
 
+    /// <summary>Writes a drift report; see <see cref="Write(EvaluationResult, ReportFormat, TextWriter, IAnsiConsole?)"/>.</summary>
+    public static void Write(DriftResult r, ReportFormat f, TextWriter w, IAnsiConsole? console = null)
+    {
+        switch (f)
+        {
+            case ReportFormat.Console: DriftReport.Write(r, console ?? PlainConsole(w)); break;
+            case ReportFormat.Json: w.Write(DriftReport.ToJson(r) + "\n"); break;
+            case ReportFormat.Html: w.Write(DriftReport.ToHtml(r)); break;
+            case ReportFormat.Markdown: w.Write(DriftReport.ToMarkdown(r)); break;
+            default: throw new ArgumentOutOfRangeException(nameof(f), f, "Unknown report format.");
+        }
+        w.Flush();
+    }
+
     /// <summary>"console", "json", "html", "markdown" or "md" (case-insensitive, surrounding spaces ignored); null otherwise.</summary>
     public static ReportFormat? ParseFormat(string? s) => s?.Trim().ToLowerInvariant() switch
     {

@@ -1,0 +1,36 @@
+using Vigil.Statistics.Drift;
+
+namespace Vigil.Analysis.Results;
+
+/// <summary>A drift report: per column, the method, its statistic and decision; for the dataset, whether the share
+/// of drifted columns reached the drift share.</summary>
+public sealed record DriftResult
+{
+    public required SourceInfo Reference { get; init; }
+    public required SourceInfo Current { get; init; }
+    public required long ReferenceRows { get; init; }
+    public required long CurrentRows { get; init; }
+    public required DatasetDrift Dataset { get; init; }
+    /// <summary>Columns, most drifted first (drifted before not, then by how far past the threshold).</summary>
+    public required IReadOnlyList<ColumnDrift> Columns { get; init; }
+}
+
+/// <summary>Dataset drift: drifted when drifted columns / columns ≥ drift share.</summary>
+public sealed record DatasetDrift(bool Drifted, double Share, int DriftedColumns, int Columns, double DriftShare);
+
+/// <summary>One column's drift. <see cref="Result"/> is null when no method could run (then <see cref="Note"/> says
+/// why). Missing counts are the values left out of the test: nulls, NaN and infinities.</summary>
+public sealed record ColumnDrift
+{
+    public required string Name { get; init; }
+    public required ColumnType Type { get; init; }
+    public required string Method { get; init; }
+    /// <summary>Why this method: "chosen" (by --method or --per-column) or Evidently's automatic rule, spelled out.</summary>
+    public required string Reason { get; init; }
+    public DriftTestResult? Result { get; init; }
+    public required long ReferenceMissing { get; init; }
+    public required long CurrentMissing { get; init; }
+    public required int DistinctValues { get; init; }
+    public string? Note { get; init; }
+    public bool Drifted => Result?.Drifted ?? false;
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Vigil.Analysis.Drift;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Reports;
+using Vigil.Statistics.Drift;
+
+namespace Vigil.Cli.Commands;
+
+internal static class DriftCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var current = new Option<string[]>("--current", "-c") { Description = "The current data (e.g. last week's traffic), in the same forms.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to compare (default: every column both sides hold, but prediction_id, timestamp and date or time columns)." };
+        var method = new Option<string?>("--method", "-m") { Description = $"One method for every column: {string.Join(", ", DriftMethods.Names)} (default: Evidently's automatic choice per column)." };
+        var threshold = new Option<string?>("--threshold", "-t") { Description = "One threshold for every column (default: the method's; p-value tests drift below it, distances at or above it)." };
+        var perColumn = new Option<string[]>("--per-column") { Description = "Per-column method and/or threshold, repeatable: amount=psi:0.2, country=chisquare, age=0.01.", AllowMultipleArgumentsPerToken = true };
+        var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
+        var cmd = new Command("drift",
+            "Compare a reference and a current dataset column by column, with Evidently's methods, thresholds and automatic " +
+            "choice (numerical: ks for a reference of at most 1,000 rows, else wasserstein; categorical or at most 5 distinct " +
+            "values: chisquare or z, else jensenshannon), and say whether the dataset drifted. Statistics are exact: only " +
+            "each column's value counts leave the engine.\n\n" +
+            "Examples:\n" +
+            "  vigil drift --reference train.parquet --current 'traffic/2026-06-*.parquet'\n" +
+            "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
+            "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html");
+        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, common.InputFormat, common.Format, common.Out, common.Quiet })
+            cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            var format = common.OutputFormat(p);
+            var options = new DriftOptions
+            {
+                Columns = p.GetValue(columns) is { } cs ? cs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+                Method = p.GetValue(method)?.Trim(),
+                Threshold = p.GetValue(threshold) is { } t ? CommonOptions.ParseDouble(t, "--threshold", 0) : null,
+                PerColumn = ParsePerColumn(p.GetValue(perColumn) ?? []),
+                DriftShare = CommonOptions.ParseDouble(p.GetValue(driftShare), "--drift-share", 0.5),
+            };
+            var fmt = p.GetValue(common.InputFormat);
+            if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
+                throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
+            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(reference) ?? [], Format = fmt });
+            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Format = fmt });
+            DriftResult result;
+            using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
+                result = DriftAnalysis.Run(refSource, curSource, options, progress);
+            ReportOutput.Write(format, p.GetValue(common.Out), (w, c) => ReportWriter.Write(result, format, w, c));
+            return Cli.Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>"col=method:threshold", "col=method" or "col=threshold".</summary>
+    internal static Dictionary<string, (string? Method, double? Threshold)> ParsePerColumn(IEnumerable<string> items)
+    {
+        var map = new Dictionary<string, (string?, double?)>(StringComparer.Ordinal);
+        foreach (var raw in items.SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var eq = raw.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == raw.Length - 1)
+                throw new VigilInputException($"--per-column: '{raw}' is not column=method:threshold (e.g. amount=psi:0.2, country=chisquare, age=0.01)");
+            var name = raw[..eq].Trim();
+            var spec = raw[(eq + 1)..].Trim();
+            string? m = null;
+            double? t = null;
+            var colon = spec.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0)
+            {
+                m = spec[..colon].Trim();
+                t = CommonOptions.ParseDouble(spec[(colon + 1)..].Trim(), $"--per-column {name}", 0);
+            }
+            else if (double.TryParse(spec, NumberStyles.Float, CultureInfo.InvariantCulture, out var only) && double.IsFinite(only)) t = only;
+            else m = spec;
+            if (m is not null && !DriftMethods.Names.Contains(m))
+                throw new VigilInputException($"--per-column {name}: '{m}' is not a drift method; expected one of {string.Join(", ", DriftMethods.Names)}");
+            if (!map.TryAdd(name, (m, t))) throw new VigilInputException($"--per-column: column '{name}' is given twice");
+        }
+        return map;
+    }
+}

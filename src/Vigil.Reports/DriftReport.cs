@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Vigil.Analysis.Results;
+using Vigil.Statistics.Drift;
+using SText = Spectre.Console.Text;
+
+namespace Vigil.Reports;
+
+/// <summary>The drift report in every format. The rows of the column table are built once
+/// (<see cref="ColumnRows"/>) and each format only lays them out.</summary>
+internal static class DriftReport
+{
+    public static readonly string[] Headers = ["column", "type", "method", "statistic", "p-value", "threshold", "drifted", "why this method", "left out (ref / cur)"];
+
+    public static string Type(ColumnType t) => t == ColumnType.Numerical ? "num" : "cat";
+
+    public static string Verdict(DriftResult r) =>
+        $"{(r.Dataset.Drifted ? "Dataset drift" : "No dataset drift")}: {r.Dataset.DriftedColumns} of {r.Dataset.Columns} columns drifted " +
+        $"({Fmt.Percent(r.Dataset.Share)}; the drift share is {Fmt.Percent(r.Dataset.DriftShare)}).";
+
+    public static IEnumerable<(string Key, string Value)> Facts(DriftResult r)
+    {
+        yield return ("Reference", $"{r.Reference.Description} ({Fmt.Count(r.ReferenceRows)} rows)");
+        yield return ("Current", $"{r.Current.Description} ({Fmt.Count(r.CurrentRows)} rows)");
+        yield return ("Engine", r.Reference.Engine);
+    }
+
+    public static IEnumerable<string[]> ColumnRows(DriftResult r) => r.Columns.Select(c => new[]
+    {
+        c.Name,
+        Type(c.Type),
+        c.Method,
+        Fmt.Num(c.Result?.Statistic),
+        c.Result is { } res && DriftMethods.IsTest(res.Method) ? Fmt.Num(res.PValue) : Fmt.Dash,
+        Fmt.Num(c.Result?.Threshold),
+        c.Result is null ? "n/a: " + c.Note : c.Drifted ? "DRIFT" : "no",
+        c.Reason,
+        $"{Fmt.Count(c.ReferenceMissing)} / {Fmt.Count(c.CurrentMissing)}",
+    });
+
+    // ---- JSON (docs/json-schema.md) ----
+
+    public static string ToJson(DriftResult r) => JsonReport.Render(j =>
+    {
+        j.WriteStartObject();
+        j.WriteString("kind", "drift");
+        j.WriteNumber("schema_version", JsonReport.SchemaVersion);
+        j.WritePropertyName("reference");
+        JsonReport.SourceObject(j, r.Reference);
+        j.WritePropertyName("current");
+        JsonReport.SourceObject(j, r.Current);
+        j.WriteNumber("reference_rows", r.ReferenceRows);
+        j.WriteNumber("current_rows", r.CurrentRows);
+        j.WriteStartObject("dataset");
+        j.WriteBoolean("drifted", r.Dataset.Drifted);
+        JsonReport.Number(j, "share", r.Dataset.Share);
+        j.WriteNumber("drifted_columns", r.Dataset.DriftedColumns);
+        j.WriteNumber("columns", r.Dataset.Columns);
+        JsonReport.Number(j, "drift_share", r.Dataset.DriftShare);
+        j.WriteEndObject();
+        j.WriteStartArray("columns");
+        foreach (var c in r.Columns)
+        {
+            j.WriteStartObject();
+            j.WriteString("name", c.Name);
+            j.WriteString("type", Type(c.Type));
+            j.WriteString("method", c.Method);
+            j.WriteString("reason", c.Reason);
+            JsonReport.Number(j, "statistic", c.Result?.Statistic);
+            JsonReport.Number(j, "p_value", c.Result?.PValue);
+            JsonReport.Number(j, "threshold", c.Result?.Threshold);
+            j.WriteBoolean("drifted", c.Drifted);
+            j.WriteNumber("distinct_values", c.DistinctValues);
+            j.WriteNumber("reference_missing", c.ReferenceMissing);
+            j.WriteNumber("current_missing", c.CurrentMissing);
+            j.WriteString("note", c.Note);
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WriteEndObject();
+    });
+
+    // ---- console ----
+
+    public static void Write(DriftResult r, IAnsiConsole c)
+    {
+        ConsoleReport.Header(c, "Vigil drift", Facts(r));
+        c.MarkupLine((r.Dataset.Drifted ? "[bold red]" : "[bold green]") + Markup.Escape(Verdict(r)) + "[/]");
+        c.WriteLine();
+        var t = ConsoleReport.NewTable("Columns, most drifted first", Headers, 3);
+        foreach (var row in ColumnRows(r)) t.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
+        c.Write(t);
+    }
+
+    // ---- Markdown ----
+
+    public static string ToMarkdown(DriftResult r)
+    {
+        var sb = new StringBuilder("# Vigil drift\n\n");
+        foreach (var (k, v) in Facts(r)) sb.Append("- **").Append(k).Append(":** ").Append(MarkdownReport.Cell(v)).Append('\n');
+        sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n## Columns, most drifted first\n\n");
+        sb.Append("| ").Append(string.Join(" | ", Headers)).Append(" |\n|");
+        for (var i = 0; i < Headers.Length; i++) sb.Append(i is >= 3 and <= 5 ? "---:|" : "---|");
+        sb.Append('\n');
+        foreach (var row in ColumnRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+        return sb.ToString();
+    }
+
+    // ---- HTML (one self-contained page) ----
+
+    public static string ToHtml(DriftResult r)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil drift</title><style>")
+          .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}")
+          .Append("td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}td.n{text-align:right}")
+          .Append(".drift{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}</style></head><body>")
+          .Append("<h1>Vigil drift</h1><ul>");
+        foreach (var (k, v) in Facts(r)) sb.Append("<li><b>").Append(E(k)).Append(":</b> ").Append(E(v)).Append("</li>");
+        sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>")
+          .Append("<h2>Columns, most drifted first</h2><table><thead><tr>");
+        foreach (var h in Headers) sb.Append("<th>").Append(E(h)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var row in ColumnRows(r))
+        {
+            sb.Append("<tr>");
+            for (var i = 0; i < row.Length; i++)
+                sb.Append(i is >= 3 and <= 5 ? "<td class=\"n\">" : i == 6 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table></body></html>\n");
+        return sb.ToString();
+    }
+}

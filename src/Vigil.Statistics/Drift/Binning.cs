@@ -1,0 +1,94 @@
+namespace Vigil.Statistics.Drift;
+
+/// <summary>
+/// Evidently's binning for the histogram-based methods (psi, kl_div, jensenshannon, hellinger, TVD): a numerical
+/// column with more than 20 distinct reference values is cut into Sturges bins over reference and current together
+/// (numpy's <c>histogram_bin_edges(..., "sturges")</c> and <c>histogram</c>); any other column is binned by value.
+/// The shares are counts over each sample's size. With <c>fillZeroes</c> an empty bin gets a small share: 0.0001, or a
+/// millionth of the smallest non-empty share when that is at most 0.0001 (so logarithms stay finite).
+/// </summary>
+public static class Binning
+{
+    /// <summary>Reference and current shares per bin.</summary>
+    public static (double[] Reference, double[] Current) Shares(ValueCounts v, bool fillZeroes)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        long[] r, c;
+        if (v.Type == ColumnType.Numerical && v.ReferenceDistinct > 20)
+        {
+            var edges = SturgesEdges(v);
+            r = new long[edges.Length - 1];
+            c = new long[edges.Length - 1];
+            for (var i = 0; i < v.Count; i++)
+            {
+                var b = BinOf(edges, v.Numbers![i]);
+                r[b] += v.Reference[i];
+                c[b] += v.Current[i];
+            }
+        }
+        else
+        {
+            r = v.Reference;
+            c = v.Current;
+        }
+        var rs = r.Select(x => (double)x / v.ReferenceTotal).ToArray();
+        var cs = c.Select(x => (double)x / v.CurrentTotal).ToArray();
+        if (fillZeroes)
+        {
+            FillZeroes(rs);
+            FillZeroes(cs);
+        }
+        return (rs, cs);
+    }
+
+    /// <summary>numpy's Sturges edges over both samples: width = range / (log2(n) + 1), ceil(range / width) equal bins
+    /// from the smallest to the largest value (range ±0.5 around a single value), edges as <c>linspace</c> puts them.</summary>
+    public static double[] SturgesEdges(ValueCounts v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        if (v.Numbers is not { Length: > 0 } x) throw new ArgumentException("no values to bin", nameof(v));
+        return EdgesOver(x, v.ReferenceTotal + v.CurrentTotal);
+    }
+
+    /// <summary>Sturges edges for <paramref name="n"/> values whose distinct values, ascending, are <paramref name="x"/>.</summary>
+    internal static double[] EdgesOver(double[] x, long n)
+    {
+        double first = x[0], last = x[^1];
+        int bins;
+        if (first == last)
+        {
+            first -= 0.5;
+            last += 0.5;
+            bins = 1;
+        }
+        else
+        {
+            var width = (x[^1] - x[0]) / (Math.Log2(n) + 1.0);
+            bins = width == 0 ? 1 : (int)Math.Ceiling((last - first) / width);
+        }
+        var edges = new double[bins + 1];
+        var step = (last - first) / bins;
+        for (var i = 0; i <= bins; i++) edges[i] = i * step + first;
+        edges[bins] = last;
+        return edges;
+    }
+
+    /// <summary>The bin of a value: [edge i, edge i+1), the last bin closed (values outside fall nowhere, but every
+    /// value here lies within the edges).</summary>
+    internal static int BinOf(double[] edges, double x)
+    {
+        var at = Array.BinarySearch(edges, x);
+        var bin = at >= 0 ? at : ~at - 1;
+        return Math.Clamp(bin, 0, edges.Length - 2);
+    }
+
+    private static void FillZeroes(double[] shares)
+    {
+        var nonZero = shares.Where(s => s != 0).ToArray();
+        if (nonZero.Length == 0) return;
+        var min = nonZero.Min();
+        var fill = min <= 0.0001 ? min / 1e6 : 0.0001;
+        for (var i = 0; i < shares.Length; i++)
+            if (shares[i] == 0) shares[i] = fill;
+    }
+}
