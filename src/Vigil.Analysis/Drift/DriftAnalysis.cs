@@ -54,39 +54,14 @@ internal static class DriftAnalysis
         if (curRows == 0) throw new VigilInputException($"{current.Description}: no rows");
 
         progress.Stage("Testing columns");
-        var results = new List<ColumnDrift>();
-        for (var k = 0; k < columns.Count; k++)
+        var results = new ColumnDrift[columns.Count];
+        try
         {
-            var col = columns[k];
-            var values = Merge(col.Type, refCounts[k], curCounts[k]);
-            options.PerColumn.TryGetValue(col.Name, out var over);
-            string method, reason;
-            var named = true;
-            if (over.Method is not null) (method, reason) = (over.Method, "chosen for this column (--per-column)");
-            else if (options.Method is not null) (method, reason) = (options.Method, "chosen (--method)");
-            else
-            {
-                named = false;
-                (method, reason) = values.ReferenceTotal == 0 || values.CurrentTotal == 0 ? ("none", "no values") : DriftMethodChooser.Choose(values);
-            }
-            var threshold = over.Threshold ?? options.Threshold;
-            DriftTestResult? result = null;
-            string? note = null;
-            if (method == "none") note = "no values to compare";
-            else if (DriftMethods.Refusal(method, values, named) is { } refusal) note = refusal;
-            else result = DriftMethods.Run(method, values, threshold, named);
-            results.Add(new ColumnDrift
-            {
-                Name = col.Name,
-                Type = col.Type,
-                Method = method,
-                Reason = reason,
-                Result = result,
-                ReferenceMissing = refCounts[k].Missing,
-                CurrentMissing = curCounts[k].Missing,
-                DistinctValues = values.Count,
-                Note = note,
-            });
+            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<VigilInputException>().FirstOrDefault() is { } input)
+        {
+            throw input;
         }
         var tested = results.Count(r => r.Result is not null);
         var drifted = results.Count(r => r.Drifted);
@@ -99,6 +74,44 @@ internal static class DriftAnalysis
             CurrentRows = curRows,
             Dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare),
             Columns = results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options)
+    {
+        var values = Merge(col.Type, refCounts, curCounts);
+        options.PerColumn.TryGetValue(col.Name, out var over);
+        string method, reason;
+        var named = true;
+        if (over.Method is not null) (method, reason) = (over.Method, "chosen for this column (--per-column)");
+        else if (options.Method is not null) (method, reason) = (options.Method, "chosen (--method)");
+        else
+        {
+            named = false;
+            (method, reason) = values.ReferenceTotal == 0 || values.CurrentTotal == 0 ? ("none", "no values") : DriftMethodChooser.Choose(values);
+        }
+        var threshold = over.Threshold ?? options.Threshold;
+        DriftTestResult? result = null;
+        string? note = null;
+        if (method == "none") note = "no values to compare";
+        else if (DriftMethods.Refusal(method, values, named) is { } refusal)
+        {
+            // A method chosen for this very column must fit it; one chosen for every column skips those it does not.
+            if (over.Method is not null) throw new VigilInputException($"--per-column {col.Name}: {refusal}");
+            note = refusal;
+        }
+        else result = DriftMethods.Run(method, values, threshold, named);
+        return new ColumnDrift
+        {
+            Name = col.Name,
+            Type = col.Type,
+            Method = method,
+            Reason = reason,
+            Result = result,
+            ReferenceMissing = refCounts.Missing,
+            CurrentMissing = curCounts.Missing,
+            DistinctValues = values.Count,
+            Note = note,
         };
     }
 
@@ -154,50 +167,65 @@ internal static class DriftAnalysis
     /// <summary>One side's counts of one column: numbers or categories with their counts, and values left out.</summary>
     internal sealed class SideCounts
     {
-        public List<double> Numbers { get; } = [];
-        public List<long> NumberCounts { get; } = [];
+        private double[] _numbers = new double[16];
+        private long[] _numberCounts = new long[16];
+        private int _n;
+
         public Dictionary<string, long> Categories { get; } = new(StringComparer.Ordinal);
         public long Missing { get; set; }
 
-        /// <summary>The numbers ascending, each once (the engine's groups may hold -0.0 and 0.0 apart).</summary>
-        public (double[] Values, long[] Counts) SortedNumbers()
+        public void Add(double x, long count)
         {
-            var v = Numbers.ToArray();
-            var c = NumberCounts.ToArray();
-            var idx = Enumerable.Range(0, v.Length).ToArray();
-            Array.Sort(v, idx);
-            var values = new List<double>(v.Length);
-            var counts = new List<long>(v.Length);
-            for (var i = 0; i < v.Length; i++)
+            if (_n == _numbers.Length)
             {
-                if (values.Count > 0 && values[^1] == v[i]) counts[^1] += c[idx[i]];
+                Array.Resize(ref _numbers, _n * 2);
+                Array.Resize(ref _numberCounts, _n * 2);
+            }
+            _numbers[_n] = x;
+            _numberCounts[_n++] = count;
+        }
+
+        /// <summary>The numbers ascending, each once (the engine's groups may hold -0.0 and 0.0 apart).</summary>
+        public (double[] Values, long[] Counts, int Length) SortedNumbers()
+        {
+            var v = _numbers;
+            var c = _numberCounts;
+            Array.Sort(v, c, 0, _n);
+            var m = 0;
+            for (var i = 0; i < _n; i++)
+            {
+                if (m > 0 && v[m - 1] == v[i]) c[m - 1] += c[i];
                 else
                 {
-                    values.Add(v[i] + 0.0);
-                    counts.Add(c[idx[i]]);
+                    v[m] = v[i] + 0.0;
+                    c[m++] = c[i];
                 }
             }
-            return (values.ToArray(), counts.ToArray());
+            return (v, c, m);
         }
     }
 
+    /// <summary>Stands for a missing category in the counting pass (a null would be ambiguous there).</summary>
+    private const string MissingCategory = "\u0001vigil:missing\u0001";
+
+    /// <summary>One pass over a source: every column's value counts, by grouping sets. Missing values are counted
+    /// under a stand-in (NaN for numbers), so that every result row belongs to exactly one column.</summary>
     private static (long Rows, SideCounts[] Counts) Count(OpenedSource source, List<Column> columns)
     {
         var d = source.Engine.Dialect;
         var exprs = columns.Select((c, k) =>
         {
             var q = d.QuoteIdentifier(c.Name);
-            return c.Type == ColumnType.Numerical ? $"CAST({q} AS {d.Double}) AS c{k}_" : $"{d.CastToText(q)} AS c{k}_";
+            return c.Type == ColumnType.Numerical
+                ? $"coalesce(CAST({q} AS {d.Double}), CAST('NaN' AS {d.Double})) AS c{k}_"
+                : $"coalesce({d.CastToText(q)}, CAST($1 AS {d.Text})) AS c{k}_";
         }).ToList();
         var inner = $"SELECT {string.Join(", ", exprs)} FROM {source.Relation}";
-        var nulls = source.Engine.Query($"SELECT count(*) AS n_{string.Concat(columns.Select((_, k) => $", count(c{k}_) AS v{k}_"))} FROM ({inner}) s");
-        var rows = nulls.GetInt64(0, 0);
         var counts = columns.Select(_ => new SideCounts()).ToArray();
-        for (var k = 0; k < columns.Count; k++) counts[k].Missing = rows - nulls.GetInt64(k + 1, 0);
-        if (rows == 0) return (0, counts);
         var sets = string.Join(", ", columns.Select((_, k) => $"(c{k}_)"));
         var keys = string.Join(", ", columns.Select((_, k) => $"c{k}_"));
-        source.Engine.Stream($"SELECT {keys}, count(*) AS n_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", null, chunk =>
+        long rows = 0;
+        source.Engine.Stream($"SELECT {keys}, count(*) AS n_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", [MissingCategory], chunk =>
         {
             var n = chunk.Int64s(columns.Count);
             for (var i = 0; i < chunk.RowCount; i++)
@@ -205,21 +233,19 @@ internal static class DriftAnalysis
                 for (var k = 0; k < columns.Count; k++)
                 {
                     if (chunk.IsNull(k, i)) continue;
+                    if (k == 0) rows += n[i];
                     var side = counts[k];
                     if (columns[k].Type == ColumnType.Numerical)
                     {
                         var x = chunk.GetDouble(k, i);
                         if (!double.IsFinite(x)) side.Missing += n[i];
-                        else
-                        {
-                            side.Numbers.Add(x);
-                            side.NumberCounts.Add(n[i]);
-                        }
+                        else side.Add(x, n[i]);
                     }
                     else
                     {
                         var s = chunk.GetString(k, i)!;
-                        side.Categories[s] = side.Categories.GetValueOrDefault(s) + n[i];
+                        if (s == MissingCategory) side.Missing += n[i];
+                        else side.Categories[s] = side.Categories.GetValueOrDefault(s) + n[i];
                     }
                     break;
                 }
@@ -233,19 +259,19 @@ internal static class DriftAnalysis
         if (type == ColumnType.Numerical)
         {
             // Merge the two ascending lists.
-            var (rv, rc) = r.SortedNumbers();
-            var (cv, cc) = c.SortedNumbers();
-            var values = new List<double>(rv.Length + cv.Length);
-            var refCounts = new List<long>(rv.Length + cv.Length);
-            var curCounts = new List<long>(rv.Length + cv.Length);
-            int i = 0, j = 0;
-            while (i < rv.Length || j < cv.Length)
+            var (rv, rc, rn) = r.SortedNumbers();
+            var (cv, cc, cn) = c.SortedNumbers();
+            var values = new double[rn + cn];
+            var refCounts = new long[rn + cn];
+            var curCounts = new long[rn + cn];
+            int i = 0, j = 0, m = 0;
+            while (i < rn || j < cn)
             {
-                if (j == cv.Length || (i < rv.Length && rv[i] < cv[j])) { values.Add(rv[i]); refCounts.Add(rc[i++]); curCounts.Add(0); }
-                else if (i == rv.Length || cv[j] < rv[i]) { values.Add(cv[j]); refCounts.Add(0); curCounts.Add(cc[j++]); }
-                else { values.Add(rv[i]); refCounts.Add(rc[i++]); curCounts.Add(cc[j++]); }
+                if (j == cn || (i < rn && rv[i] < cv[j])) { values[m] = rv[i]; refCounts[m++] = rc[i++]; }
+                else if (i == rn || cv[j] < rv[i]) { values[m] = cv[j]; curCounts[m++] = cc[j++]; }
+                else { values[m] = rv[i]; refCounts[m] = rc[i++]; curCounts[m++] = cc[j++]; }
             }
-            return ValueCounts.Numerical(values.ToArray(), refCounts.ToArray(), curCounts.ToArray());
+            return ValueCounts.Numerical(values[..m], refCounts[..m], curCounts[..m]);
         }
         var cats = r.Categories.Keys.Union(c.Categories.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         return ValueCounts.Categorical(cats, cats.Select(v => r.Categories.GetValueOrDefault(v)).ToArray(), cats.Select(v => c.Categories.GetValueOrDefault(v)).ToArray());

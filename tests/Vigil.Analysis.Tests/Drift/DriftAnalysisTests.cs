@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Analysis.Drift;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Drift;
+
+namespace Vigil.Analysis.Tests.Drift;
+
+/// <summary>Drift between two files read by the engine: the counts that leave the engine give the same numbers as the
+/// methods on the raw samples, missing values are left out and counted, and the options do what they say.</summary>
+public sealed class DriftAnalysisTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-drift-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    /// <summary>Columns: prediction_id, timestamp (both skipped by default), x (continuous; shifted in current),
+    /// k (5 integer values), c (text categories, some missing), b (two categories), y (numbers with NaN and inf).</summary>
+    private (string Ref, string Cur, double[] X0, double[] X1) Write(int rows, double shift, int seed)
+    {
+        string One(string name, int offset, double sh, out double[] xs)
+        {
+            var r = new Random(seed + offset);
+            var sb = new StringBuilder("prediction_id,timestamp,x,k,c,b,y\n");
+            xs = new double[rows];
+            for (var i = 0; i < rows; i++)
+            {
+                var x = Math.Round(r.NextDouble() * 10 + sh, 3);
+                xs[i] = x;
+                var c = i % 17 == 0 ? "" : "cat" + (r.Next(4) + (sh > 0 && i % 3 == 0 ? 1 : 0));
+                var y = i % 50 == 0 ? "nan" : i % 51 == 0 ? "inf" : (r.Next(1000) / 7.0).ToString("R", CultureInfo.InvariantCulture);
+                sb.Append(CultureInfo.InvariantCulture, $"p{offset}-{i},2026-01-01 00:00:00,{x.ToString("R", CultureInfo.InvariantCulture)},{r.Next(5)},{c},{(r.Next(3) == 0 ? "yes" : "no")},{y}\n");
+            }
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        var refPath = One($"ref{rows}.csv", 0, 0, out var x0);
+        var curPath = One($"cur{rows}.csv", 1, shift, out var x1);
+        return (refPath, curPath, x0, x1);
+    }
+
+    private static DriftResult Run(string reference, string current, DriftOptions? options = null)
+    {
+        using var r = SourceOpener.Open(new SourceSpec { Inputs = [reference] });
+        using var c = SourceOpener.Open(new SourceSpec { Inputs = [current] });
+        return DriftAnalysis.Run(r, c, options ?? new DriftOptions());
+    }
+
+    private static ColumnDrift Col(DriftResult r, string name) => Assert.Single(r.Columns, c => c.Name == name);
+
+    [Fact]
+    public void SmallReference_AutomaticMethods_AndNumbersFromTheRawSamples()
+    {
+        var (refPath, curPath, x0, x1) = Write(600, 0.8, 1);
+        var r = Run(refPath, curPath);
+        Assert.Equal(600, r.ReferenceRows);
+        Assert.Equal(600, r.CurrentRows);
+        Assert.DoesNotContain(r.Columns, c => c.Name is "prediction_id" or "timestamp");
+        Assert.Equal("ks", Col(r, "x").Method);
+        Assert.Equal("chisquare", Col(r, "k").Method); // numbers with 5 values: categorical, as Evidently does
+        Assert.Equal("chisquare", Col(r, "c").Method);
+        Assert.Equal("z", Col(r, "b").Method);
+        Assert.Equal(ColumnType.Categorical, Col(r, "c").Type);
+
+        // The engine's counts give exactly what the method gives on the raw samples.
+        var expected = DriftMethods.Run("ks", ValueCounts.FromSamples(x0, x1));
+        Assert.Equal(expected, Col(r, "x").Result);
+        Assert.True(Col(r, "x").Drifted);
+    }
+
+    [Fact]
+    public void MissingValues_AreLeftOutAndCounted()
+    {
+        var (refPath, curPath, _, _) = Write(600, 0, 2);
+        var r = Run(refPath, curPath);
+        var y = Col(r, "y");
+        Assert.Equal(ColumnType.Numerical, y.Type);
+        Assert.Equal(Enumerable.Range(0, 600).Count(i => i % 50 == 0 || i % 51 == 0), y.ReferenceMissing); // nan and inf
+        var c = Col(r, "c");
+        Assert.Equal(Enumerable.Range(0, 600).Count(i => i % 17 == 0), c.ReferenceMissing);
+        Assert.Equal(c.ReferenceMissing, c.CurrentMissing);
+    }
+
+    [Fact]
+    public void LargeReference_WassersteinAndJensenShannon_ParquetSameAsCsv()
+    {
+        var (refPath, curPath, x0, x1) = Write(3000, 0.5, 3);
+        var csv = Run(refPath, curPath);
+        Assert.Equal("wasserstein", Col(csv, "x").Method);
+        Assert.Equal("jensenshannon", Col(csv, "c").Method);
+        Assert.Equal("jensenshannon", Col(csv, "k").Method);
+        Assert.Equal(DriftMethods.Run("wasserstein", ValueCounts.FromSamples(x0, x1)), Col(csv, "x").Result);
+
+        string ToParquet(string csvPath)
+        {
+            var pq = Path.ChangeExtension(csvPath, ".parquet");
+            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
+            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true)) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
+            return pq;
+        }
+        var pqResult = Run(ToParquet(refPath), ToParquet(curPath));
+        Assert.Equal(csv.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing)), pqResult.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing)));
+    }
+
+    [Fact]
+    public void Options_ColumnsMethodThresholdPerColumnAndDriftShare()
+    {
+        var (refPath, curPath, _, _) = Write(600, 0.8, 4);
+        var r = Run(refPath, curPath, new DriftOptions
+        {
+            Columns = ["x", "c", "b"],
+            Method = "psi",
+            PerColumn = new Dictionary<string, (string?, double?)> { ["x"] = ("wasserstein", 0.05), ["b"] = (null, 0.9) },
+            DriftShare = 0.3,
+        });
+        Assert.Equal(["b", "c", "x"], r.Columns.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(3, r.Columns.Count);
+        Assert.Equal(("wasserstein", 0.05), (Col(r, "x").Method, Col(r, "x").Result!.Threshold));
+        Assert.Equal(("psi", 0.1), (Col(r, "c").Method, Col(r, "c").Result!.Threshold));
+        Assert.Equal(("psi", 0.9), (Col(r, "b").Method, Col(r, "b").Result!.Threshold));
+        Assert.Equal(r.Columns.Count(c => c.Drifted), r.Dataset.DriftedColumns);
+        Assert.Equal((double)r.Dataset.DriftedColumns / 3, r.Dataset.Share);
+        Assert.Equal(r.Dataset.Share >= 0.3, r.Dataset.Drifted);
+        // Most drifted first.
+        Assert.Equal(r.Columns.OrderByDescending(c => c.Drifted).Select(c => c.Drifted), r.Columns.Select(c => c.Drifted));
+    }
+
+    [Fact]
+    public void MethodForEveryColumn_SkipsColumnsOfTheOtherType_WithANote()
+    {
+        var (refPath, curPath, _, _) = Write(600, 0.8, 5);
+        var r = Run(refPath, curPath, new DriftOptions { Method = "ks" });
+        var c = Col(r, "c");
+        Assert.Null(c.Result);
+        Assert.Contains("numerical", c.Note);
+        Assert.Equal(r.Columns.Count(x => x.Result is not null), r.Dataset.Columns);
+    }
+
+    [Fact]
+    public void BadOptions_AreInputErrors()
+    {
+        var (refPath, curPath, _, _) = Write(100, 0, 6);
+        Assert.Contains("'nope'", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Columns = ["nope"] })).Message);
+        Assert.Contains("not a drift method", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Method = "magic" })).Message);
+        Assert.Contains("--per-column c", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { PerColumn = new Dictionary<string, (string?, double?)> { ["c"] = ("ks", null) } })).Message);
+        Assert.Contains("no column 'zz'", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { PerColumn = new Dictionary<string, (string?, double?)> { ["zz"] = ("ks", null) } })).Message);
+        Assert.Contains("--drift-share", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { DriftShare = 0 })).Message);
+        var header = Path.Combine(_dir, "header.csv");
+        File.WriteAllText(header, "prediction_id,timestamp,x,k,c,b,y\n");
+        Assert.Throws<VigilInputException>(() => Run(header, curPath));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>`vigil drift` as a user runs it: the JSON document the issue names, and one-line errors with exit code 2.</summary>
+public sealed class DriftCommandTests : IDisposable
+{
+    private readonly string _dir = VigilProcess.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Write(string name, int rows, double shift)
+    {
+        var sb = new StringBuilder("prediction_id,amount,country\n");
+        for (var i = 0; i < rows; i++)
+            sb.Append($"p{i},{(i % 97 + shift).ToString(System.Globalization.CultureInfo.InvariantCulture)},{(i % (shift > 0 ? 2 : 3) == 0 ? "DE" : "FR")}\n");
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [Fact]
+    public void Json_HasTheDocumentedShape()
+    {
+        var r = Write("ref.csv", 500, 0);
+        var c = Write("cur.csv", 400, 20);
+        var o = VigilProcess.Run(_dir, "drift", "--reference", r, "--current", c, "--format", "json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("drift", root.GetProperty("kind").GetString());
+        Assert.Equal(500, root.GetProperty("reference_rows").GetInt64());
+        Assert.Equal(400, root.GetProperty("current_rows").GetInt64());
+        var ds = root.GetProperty("dataset");
+        foreach (var key in new[] { "drifted", "share", "drifted_columns", "columns", "drift_share" }) Assert.True(ds.TryGetProperty(key, out _), key);
+        var cols = root.GetProperty("columns").EnumerateArray().ToList();
+        Assert.Equal(["amount", "country"], cols.Select(x => x.GetProperty("name").GetString()).Order());
+        foreach (var col in cols)
+            foreach (var key in new[] { "name", "type", "method", "statistic", "p_value", "threshold", "drifted" })
+                Assert.True(col.TryGetProperty(key, out _), key);
+        var amount = cols.Single(x => x.GetProperty("name").GetString() == "amount");
+        Assert.Equal("ks", amount.GetProperty("method").GetString());
+        Assert.Equal("num", amount.GetProperty("type").GetString());
+        Assert.True(amount.GetProperty("drifted").GetBoolean());
+        Assert.Equal(JsonValueKind.Number, amount.GetProperty("p_value").ValueKind);
+    }
+
+    [Fact]
+    public void HtmlAndMarkdown_AreWritten()
+    {
+        var r = Write("ref.csv", 300, 0);
+        var c = Write("cur.csv", 300, 0);
+        var html = Path.Combine(_dir, "d.html");
+        var md = Path.Combine(_dir, "d.md");
+        Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", html).ExitCode);
+        Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", md).ExitCode);
+        Assert.Contains("<table>", File.ReadAllText(html));
+        Assert.Contains("| column |", File.ReadAllText(md));
+    }
+
+    private void AssertBadInput(VigilProcess.Outcome o, string mustMention)
+    {
+        Assert.Equal(2, o.ExitCode);
+        var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("vigil: ", lines[0]);
+        Assert.Contains(mustMention, lines[0]);
+        Assert.DoesNotContain("   at ", o.Stderr);
+        Assert.Equal("", o.Stdout);
+    }
+
+    [Fact]
+    public void BadInput_Exit2WithOneLine()
+    {
+        var r = Write("ref.csv", 50, 0);
+        var c = Write("cur.csv", 50, 1);
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", "missing.csv", "-c", c), "missing.csv");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r), "--current");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--method", "magic"), "magic");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--columns", "nope"), "nope");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--per-column", "amount"), "--per-column");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--per-column", "country=ks"), "country");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--threshold", "x"), "--threshold");
+        AssertBadInput(VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--drift-share", "2"), "--drift-share");
+    }
+}
