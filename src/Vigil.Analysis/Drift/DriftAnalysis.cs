@@ -48,6 +48,7 @@ internal static class DriftAnalysis
 
         progress.Stage($"Counting values in {reference.Description}");
         var (refRows, refCounts) = Count(reference, columns);
+        Parallel.ForEach(refCounts, c => c.Compact());
         progress.Stage($"Counting values in {current.Description}");
         var (curRows, curCounts) = Count(current, columns);
         if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
@@ -80,6 +81,8 @@ internal static class DriftAnalysis
     private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options)
     {
         var values = Merge(col.Type, refCounts, curCounts);
+        refCounts.Release();
+        curCounts.Release();
         options.PerColumn.TryGetValue(col.Name, out var over);
         string method, reason;
         var named = true;
@@ -185,9 +188,13 @@ internal static class DriftAnalysis
             _numberCounts[_n++] = count;
         }
 
-        /// <summary>The numbers ascending, each once (the engine's groups may hold -0.0 and 0.0 apart).</summary>
-        public (double[] Values, long[] Counts, int Length) SortedNumbers()
+        private bool _sorted;
+
+        /// <summary>Sorts the numbers, merges equal ones (the engine's groups may hold -0.0 and 0.0 apart) and trims
+        /// the arrays to size.</summary>
+        public void Compact()
         {
+            if (_sorted) return;
             var v = _numbers;
             var c = _numberCounts;
             Array.Sort(v, c, 0, _n);
@@ -201,7 +208,25 @@ internal static class DriftAnalysis
                     c[m++] = c[i];
                 }
             }
-            return (v, c, m);
+            Array.Resize(ref _numbers, m);
+            Array.Resize(ref _numberCounts, m);
+            _n = m;
+            _sorted = true;
+        }
+
+        /// <summary>The numbers ascending, each once.</summary>
+        public (double[] Values, long[] Counts, int Length) SortedNumbers()
+        {
+            Compact();
+            return (_numbers, _numberCounts, _n);
+        }
+
+        /// <summary>Lets go of the numbers once the column is tested.</summary>
+        public void Release()
+        {
+            _numbers = [];
+            _numberCounts = [];
+            _n = 0;
         }
     }
 
@@ -209,7 +234,8 @@ internal static class DriftAnalysis
     private const string MissingCategory = "\u0001vigil:missing\u0001";
 
     /// <summary>One pass over a source: every column's value counts, by grouping sets. Missing values are counted
-    /// under a stand-in (NaN for numbers), so that every result row belongs to exactly one column.</summary>
+    /// under a stand-in (NaN for numbers), so that every result row belongs to exactly one column; the rows come back
+    /// narrow: the column's index, its value (a number or a text) and the count.</summary>
     private static (long Rows, SideCounts[] Counts) Count(OpenedSource source, List<Column> columns)
     {
         var d = source.Engine.Dialect;
@@ -223,31 +249,40 @@ internal static class DriftAnalysis
         var inner = $"SELECT {string.Join(", ", exprs)} FROM {source.Relation}";
         var counts = columns.Select(_ => new SideCounts()).ToArray();
         var sets = string.Join(", ", columns.Select((_, k) => $"(c{k}_)"));
-        var keys = string.Join(", ", columns.Select((_, k) => $"c{k}_"));
-        long rows = 0;
-        source.Engine.Stream($"SELECT {keys}, count(*) AS n_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", [MissingCategory], chunk =>
+        // The set's column: GROUPING(c) is 0 for the one column a row is grouped by.
+        var index = string.Join(" + ", columns.Select((_, k) => $"(1 - GROUPING(c{k}_)) * {k}"));
+        var nums = columns.Select((c, k) => (c, k)).Where(x => x.c.Type == ColumnType.Numerical).Select(x => $"c{x.k}_").ToList();
+        var texts = columns.Select((c, k) => (c, k)).Where(x => x.c.Type == ColumnType.Categorical).Select(x => $"c{x.k}_").ToList();
+        string Coalesce(List<string> keys, string type) => keys.Count switch
         {
-            var n = chunk.Int64s(columns.Count);
+            0 => $"CAST(NULL AS {type})",
+            1 => keys[0],
+            _ => $"coalesce({string.Join(", ", keys)})",
+        };
+        long rows = 0;
+        source.Engine.Stream(
+            $"SELECT CAST({index} AS INTEGER) AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_ " +
+            $"FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", [MissingCategory], chunk =>
+        {
+            var ks = chunk.Int64s(0);
+            var vs = chunk.Doubles(1);
+            var n = chunk.Int64s(3);
             for (var i = 0; i < chunk.RowCount; i++)
             {
-                for (var k = 0; k < columns.Count; k++)
+                var k = (int)ks[i];
+                if (k == 0) rows += n[i];
+                var side = counts[k];
+                if (columns[k].Type == ColumnType.Numerical)
                 {
-                    if (chunk.IsNull(k, i)) continue;
-                    if (k == 0) rows += n[i];
-                    var side = counts[k];
-                    if (columns[k].Type == ColumnType.Numerical)
-                    {
-                        var x = chunk.GetDouble(k, i);
-                        if (!double.IsFinite(x)) side.Missing += n[i];
-                        else side.Add(x, n[i]);
-                    }
-                    else
-                    {
-                        var s = chunk.GetString(k, i)!;
-                        if (s == MissingCategory) side.Missing += n[i];
-                        else side.Categories[s] = side.Categories.GetValueOrDefault(s) + n[i];
-                    }
-                    break;
+                    var x = vs[i];
+                    if (!double.IsFinite(x)) side.Missing += n[i];
+                    else side.Add(x, n[i]);
+                }
+                else
+                {
+                    var s = chunk.GetString(2, i)!;
+                    if (s == MissingCategory) side.Missing += n[i];
+                    else side.Categories[s] = side.Categories.GetValueOrDefault(s) + n[i];
                 }
             }
         });
