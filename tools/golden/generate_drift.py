@@ -201,7 +201,10 @@ def m_tvd(ref, cur, kind):
     multiset remainder as the new current; p = share of permuted TVDs >= observed."""
     if kind != CAT:
         raise Refused
-    ref_l, cur_l = ref.tolist(), cur.tolist()
+    # Vigil works from value counts, so the pooled list is canonical: reference values in sorted category order
+    # (each repeated by its count), then current values the same way. Evidently pools R then C in input order, so
+    # for the same data in another row order its p-value differs by Monte-Carlo noise (docs/drift-methods.md).
+    ref_l, cur_l = sorted(ref.tolist()), sorted(cur.tolist())
     R, C = len(ref_l), len(cur_l)
     np.random.seed(0)
     combined = ref_l + cur_l
@@ -401,6 +404,18 @@ def m_g_test(ref, cur, kind):
     return r[0], r[1], r[1] < 0.1
 
 
+def m_l_infinity(ref, cur, kind):
+    """NannyML's L-infinity distance (nannyml/drift/univariate/methods.py, LInfinityDistance, categorical only):
+    reference.value_counts(normalize=True).sub(current.value_counts(normalize=True), fill_value=0).abs().max();
+    alert when the distance is > 0.1 (ConstantThreshold(upper=0.1), Method.alert compares value > upper)."""
+    if kind != CAT:
+        raise Refused
+    rp = ref.value_counts(normalize=True)
+    cp = cur.value_counts(normalize=True)
+    d = rp.sub(cp, fill_value=0).abs().max()
+    return d, None, d > 0.1
+
+
 def _cat_only(f):
     def g(ref, cur, kind):
         if kind != CAT:
@@ -427,6 +442,7 @@ METHODS = [
     ("t_test", m_t_test, 0.05),
     ("fisher_exact", m_fisher_exact, 0.1),
     ("g_test", m_g_test, 0.1),
+    ("l_infinity", m_l_infinity, 0.1),
 ]
 BY_NAME = {name: (f, thr) for name, f, thr in METHODS}
 

@@ -5,7 +5,12 @@ namespace Vigil.Statistics.Drift;
 
 /// <summary>One method's verdict on one column: its statistic, its p-value (null for distances), the threshold and
 /// whether the column drifted (p-value below the threshold, or distance at or above it).</summary>
-public sealed record DriftTestResult(string Method, double? Statistic, double? PValue, double Threshold, bool Drifted);
+public sealed record DriftTestResult(string Method, double? Statistic, double? PValue, double Threshold, bool Drifted)
+{
+    /// <summary>A result whose NaN statistic or p-value (undefined, e.g. a constant column) is reported as null.</summary>
+    internal static DriftTestResult Create(string method, double? statistic, double? pValue, double threshold, bool drifted) =>
+        new(method, statistic is { } s && double.IsNaN(s) ? null : statistic, pValue is { } p && double.IsNaN(p) ? null : pValue, threshold, drifted);
+}
 
 /// <summary>
 /// The drift methods with Evidently's definitions and default thresholds, computed exactly from
@@ -14,25 +19,40 @@ public sealed record DriftTestResult(string Method, double? Statistic, double? P
 public static class DriftMethods
 {
     /// <summary>Every method this class implements, in the order reports list them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger"];
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger",
+        "TVD", "anderson", "cramer_von_mises", "ed", "mannw", "t_test", "fisher_exact", "g_test", "l_infinity",
+    ];
+
+    /// <summary>Other names accepted for a method: <c>energy</c> for <c>ed</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string> { ["energy"] = "ed" };
+
+    /// <summary>The registered name of a method or alias (the name itself when it is not an alias).</summary>
+    public static string Canonical(string method) => Aliases.TryGetValue(method, out var name) ? name : method;
+
+    /// <summary>Whether a name (or alias) is a method this class implements.</summary>
+    public static bool IsKnown(string method) => Names.Contains(Canonical(method));
 
     /// <summary>Whether a method reports a p-value (drift when it is below the threshold) rather than a distance.</summary>
-    public static bool IsTest(string method) => method is "ks" or "chisquare" or "z";
+    public static bool IsTest(string method) => Canonical(method) is "ks" or "chisquare" or "z" or "TVD" or "anderson"
+        or "cramer_von_mises" or "mannw" or "t_test" or "fisher_exact" or "g_test";
 
     /// <summary>The column types a method accepts when it is named (the automatic choice may still run chisquare or z
     /// on a numerical column with few values, as Evidently does).</summary>
-    public static bool Accepts(string method, ColumnType type) => method switch
+    public static bool Accepts(string method, ColumnType type) => Canonical(method) switch
     {
-        "ks" or "wasserstein" => type == ColumnType.Numerical,
-        "chisquare" or "z" => type == ColumnType.Categorical,
+        "ks" or "wasserstein" or "anderson" or "cramer_von_mises" or "ed" or "mannw" or "t_test" => type == ColumnType.Numerical,
+        "chisquare" or "z" or "TVD" or "fisher_exact" or "g_test" or "l_infinity" => type == ColumnType.Categorical,
         _ => true,
     };
 
-    /// <summary>Evidently's default threshold of a method.</summary>
-    public static double DefaultThreshold(string method) => method switch
+    /// <summary>Evidently's default threshold of a method (NannyML's for l_infinity).</summary>
+    public static double DefaultThreshold(string method) => Canonical(method) switch
     {
-        "ks" or "chisquare" or "z" => 0.05,
+        "ks" or "chisquare" or "z" or "mannw" or "t_test" => 0.05,
         "wasserstein" or "jensenshannon" or "psi" or "kl_div" or "hellinger" => 0.1,
+        "TVD" or "anderson" or "cramer_von_mises" or "ed" or "fisher_exact" or "g_test" or "l_infinity" => 0.1,
         _ => throw new ArgumentException($"unknown drift method '{method}'", nameof(method)),
     };
 
@@ -41,12 +61,22 @@ public static class DriftMethods
     public static string? Refusal(string method, ValueCounts v, bool named = true)
     {
         ArgumentNullException.ThrowIfNull(v);
-        if (!Names.Contains(method)) return $"unknown drift method '{method}'";
+        if (!IsKnown(method)) return $"unknown drift method '{method}'";
         if (v.ReferenceTotal == 0) return "the reference has no values";
         if (v.CurrentTotal == 0) return "the current data has no values";
-        if (named && !Accepts(method, v.Type))
+        var name = Canonical(method);
+        // Only chisquare and z run on the other column type, when the automatic choice picks them.
+        if ((named || name is not ("chisquare" or "z")) && !Accepts(name, v.Type))
             return $"{method} compares {(v.Type == ColumnType.Numerical ? "categorical" : "numerical")} columns only";
-        return null;
+        return name switch
+        {
+            "anderson" => NumericalDrift.AndersonRefusal(v),
+            "cramer_von_mises" => NumericalDrift.CramerVonMisesRefusal(v),
+            "fisher_exact" => CategoricalDrift.FisherRefusal(v),
+            "TVD" when v.ReferenceTotal + v.CurrentTotal > CategoricalDrift.MaxTvdValues =>
+                $"TVD's permutation test is limited to {CategoricalDrift.MaxTvdValues:N0} values (1000 shuffles of every value)",
+            _ => null,
+        };
     }
 
     /// <summary>Runs a method (its default threshold unless one is given).</summary>
@@ -55,7 +85,7 @@ public static class DriftMethods
         ArgumentNullException.ThrowIfNull(v);
         if (Refusal(method, v, named) is { } why) throw new ArgumentException(why, nameof(method));
         var t = threshold ?? DefaultThreshold(method);
-        return method switch
+        return Canonical(method) switch
         {
             "ks" => Ks(v, t),
             "chisquare" => ChiSquare(v, t),
@@ -65,6 +95,15 @@ public static class DriftMethods
             "psi" => Distance(method, Psi(v), t),
             "kl_div" => Distance(method, KlDivergence(v), t),
             "hellinger" => Distance(method, Hellinger(v), t),
+            "TVD" => CategoricalDrift.TotalVariation(v, t),
+            "anderson" => NumericalDrift.Anderson(v, t),
+            "cramer_von_mises" => NumericalDrift.CramerVonMises(v, t),
+            "ed" => StrictDistance("ed", NumericalDrift.EnergyDistance(v), t),
+            "mannw" => NumericalDrift.MannWhitney(v, t),
+            "t_test" => NumericalDrift.TTest(v, t),
+            "fisher_exact" => CategoricalDrift.FisherExact(v, t),
+            "g_test" => CategoricalDrift.GTest(v, t),
+            "l_infinity" => StrictDistance("l_infinity", CategoricalDrift.LInfinity(v), t),
             _ => throw new ArgumentException($"unknown drift method '{method}'", nameof(method)),
         };
     }
@@ -92,6 +131,10 @@ public static class DriftMethods
 
     private static DriftTestResult Distance(string method, double value, double threshold) =>
         new(method, value, null, threshold, value >= threshold);
+
+    /// <summary>A distance that drifts only when strictly above the threshold (Evidently's ed, NannyML's l_infinity).</summary>
+    private static DriftTestResult StrictDistance(string method, double value, double threshold) =>
+        new(method, value, null, threshold, value > threshold);
 
     /// <summary>The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two empirical distribution
     /// functions, each evaluated after every distinct value.</summary>
