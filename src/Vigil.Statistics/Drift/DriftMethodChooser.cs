@@ -12,14 +12,13 @@ public static class DriftMethodChooser
         ArgumentNullException.ThrowIfNull(v);
         var distinct = Enumerable.Range(0, v.Count).Count(i => v.Reference[i] + v.Current[i] > 0);
         var small = v.ReferenceTotal <= 1000;
-        var size = small ? "reference of at most 1,000 rows" : "reference of more than 1,000 rows";
-        var type = v.Type == ColumnType.Numerical ? "numerical" : "categorical";
+        var size = small ? "reference ≤ 1,000 rows" : "reference > 1,000 rows";
         if (v.Type == ColumnType.Numerical && distinct > 5)
-            return small ? ("ks", $"{type}, {size}") : ("wasserstein", $"{type}, {size}");
-        var kind = v.Type == ColumnType.Numerical ? $"numerical with {distinct} distinct values (at most 5: treated as categorical)" : type;
+            return small ? ("ks", $"numerical, {size}") : ("wasserstein", $"numerical, {size}");
+        var kind = v.Type == ColumnType.Numerical ? $"numerical with {distinct} values (≤ 5: as categorical)" : "categorical";
         if (!small) return ("jensenshannon", $"{kind}, {size}");
         return distinct > 2
-            ? ("chisquare", $"{kind}, {size}, {distinct} distinct values")
-            : ("z", $"{kind}, {size}, at most 2 distinct values");
+            ? ("chisquare", $"{kind}, {size}, {distinct} values")
+            : ("z", $"{kind}, {size}, ≤ 2 values");
     }
 }
