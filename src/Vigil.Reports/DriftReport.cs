@@ -19,7 +19,8 @@ internal static class DriftReport
 
     public static string Verdict(DriftResult r) =>
         $"{(r.Dataset.Drifted ? "Dataset drift" : "No dataset drift")}: {r.Dataset.DriftedColumns} of {r.Dataset.Columns} columns drifted " +
-        $"({Fmt.Percent(r.Dataset.Share)}; the drift share is {Fmt.Percent(r.Dataset.DriftShare)}).";
+        $"({Fmt.Percent(r.Dataset.Share)}; the drift share is {Fmt.Percent(r.Dataset.DriftShare)})" +
+        (r.Dataset.Correction == "none" ? "." : $"; p-values corrected ({r.Dataset.Correction}).");
 
     public static IEnumerable<(string Key, string Value)> Facts(DriftResult r)
     {
@@ -34,7 +35,7 @@ internal static class DriftReport
         Type(c.Type),
         c.Method,
         Fmt.Num(c.Result?.Statistic),
-        c.Result is { } res && DriftMethods.IsTest(res.Method) ? Fmt.Num(res.PValue) : Fmt.Dash,
+        c.Result is { } res && DriftMethods.IsTest(res.Method) ? Fmt.Num(res.PValue) + (c.AdjustedPValue is { } q ? $" (adj. {Fmt.Num(q)})" : "") : Fmt.Dash,
         Fmt.Num(c.Result?.Threshold),
         c.Result is null ? "n/a: " + c.Note : c.Drifted ? "DRIFT" : "no",
         c.Reason,
@@ -60,6 +61,7 @@ internal static class DriftReport
         j.WriteNumber("drifted_columns", r.Dataset.DriftedColumns);
         j.WriteNumber("columns", r.Dataset.Columns);
         JsonReport.Number(j, "drift_share", r.Dataset.DriftShare);
+        j.WriteString("correction", r.Dataset.Correction);
         j.WriteEndObject();
         j.WriteStartArray("columns");
         foreach (var c in r.Columns)
@@ -71,6 +73,7 @@ internal static class DriftReport
             j.WriteString("reason", c.Reason);
             JsonReport.Number(j, "statistic", c.Result?.Statistic);
             JsonReport.Number(j, "p_value", c.Result?.PValue);
+            JsonReport.Number(j, "p_value_adjusted", c.AdjustedPValue);
             JsonReport.Number(j, "threshold", c.Result?.Threshold);
             j.WriteBoolean("drifted", c.Drifted);
             j.WriteNumber("distinct_values", c.DistinctValues);

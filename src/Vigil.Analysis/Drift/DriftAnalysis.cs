@@ -21,6 +21,8 @@ public sealed record DriftOptions
         new Dictionary<string, (string?, double?)>();
     /// <summary>The dataset drifted when at least this share of its columns drifted.</summary>
     public double DriftShare { get; init; } = 0.5;
+    /// <summary>Multiple-testing correction of the p-values: none (Evidently's default), bonferroni or fdr.</summary>
+    public string Correction { get; init; } = "none";
 }
 
 /// <summary>
@@ -45,6 +47,8 @@ internal static class DriftAnalysis
             if (method is not null) CheckMethod(method, "--per-column");
         }
         if (options.Method is not null) CheckMethod(options.Method, "--method");
+        if (options.Correction is not ("none" or "bonferroni" or "fdr"))
+            throw new VigilInputException($"--correction: '{options.Correction}' is not a correction; expected none, bonferroni or fdr");
 
         progress.Stage($"Counting values in {reference.Description}");
         var (refRows, refCounts) = Count(reference, columns);
@@ -64,6 +68,7 @@ internal static class DriftAnalysis
         {
             throw input;
         }
+        if (options.Correction != "none") results = Corrected(results, options.Correction);
         var tested = results.Count(r => r.Result is not null);
         var drifted = results.Count(r => r.Drifted);
         var share = tested == 0 ? 0 : (double)drifted / tested;
@@ -73,7 +78,7 @@ internal static class DriftAnalysis
             Current = new SourceInfo(current.Description, current.Engine.Name, current.Columns.Select(c => c.Name).ToArray()),
             ReferenceRows = refRows,
             CurrentRows = curRows,
-            Dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare),
+            Dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare, options.Correction),
             Columns = results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList(),
         };
     }
@@ -115,7 +120,26 @@ internal static class DriftAnalysis
             CurrentMissing = curCounts.Missing,
             DistinctValues = values.Count,
             Note = note,
+            Drifted = result?.Drifted ?? false,
         };
+    }
+
+    /// <summary>The columns with p-values corrected as one family; each decision is the adjusted p-value against the
+    /// column's threshold (with the method's own comparison: ks drifts at p ≤ threshold, the others below it).</summary>
+    private static ColumnDrift[] Corrected(ColumnDrift[] columns, string correction)
+    {
+        var tests = columns.Select((c, i) => (c, i)).Where(x => x.c.Result?.PValue is not null).ToList();
+        var p = tests.Select(x => x.c.Result!.PValue!.Value).ToArray();
+        var q = correction == "bonferroni" ? MultipleTesting.Bonferroni(p) : MultipleTesting.BenjaminiHochberg(p);
+        var result = (ColumnDrift[])columns.Clone();
+        for (var j = 0; j < tests.Count; j++)
+        {
+            var (c, i) = tests[j];
+            var r = c.Result!;
+            var drifted = !double.IsNaN(q[j]) && (r.Method == "ks" ? q[j] <= r.Threshold : q[j] < r.Threshold);
+            result[i] = c with { AdjustedPValue = q[j], Drifted = drifted };
+        }
+        return result;
     }
 
     /// <summary>How far past (above 1) or short of (below 1) its threshold a column is: distance / threshold, or

@@ -15,8 +15,9 @@ public sealed record DriftResult
     public required IReadOnlyList<ColumnDrift> Columns { get; init; }
 }
 
-/// <summary>Dataset drift: drifted when drifted columns / columns ≥ drift share.</summary>
-public sealed record DatasetDrift(bool Drifted, double Share, int DriftedColumns, int Columns, double DriftShare);
+/// <summary>Dataset drift: drifted when drifted columns / columns ≥ drift share. <see cref="Correction"/>: none,
+/// bonferroni or fdr, applied to the columns' p-values.</summary>
+public sealed record DatasetDrift(bool Drifted, double Share, int DriftedColumns, int Columns, double DriftShare, string Correction = "none");
 
 /// <summary>One column's drift. <see cref="Result"/> is null when no method could run (then <see cref="Note"/> says
 /// why). Missing counts are the values left out of the test: nulls, NaN and infinities.</summary>
@@ -32,5 +33,8 @@ public sealed record ColumnDrift
     public required long CurrentMissing { get; init; }
     public required int DistinctValues { get; init; }
     public string? Note { get; init; }
-    public bool Drifted => Result?.Drifted ?? false;
+    /// <summary>The p-value after --correction (null without one, and for distances).</summary>
+    public double? AdjustedPValue { get; init; }
+    /// <summary>The decision: the method's, or with --correction the adjusted p-value's against the threshold.</summary>
+    public bool Drifted { get; init; }
 }

@@ -20,6 +20,7 @@ internal static class DriftCommand
         var method = new Option<string?>("--method", "-m") { Description = $"One method for every column: {string.Join(", ", DriftMethods.Names)} (default: Evidently's automatic choice per column)." };
         var threshold = new Option<string?>("--threshold", "-t") { Description = "One threshold for every column (default: the method's; p-value tests drift below it, distances at or above it)." };
         var perColumn = new Option<string[]>("--per-column") { Description = "Per-column method and/or threshold, repeatable: amount=psi:0.2, country=chisquare, age=0.01.", AllowMultipleArgumentsPerToken = true };
+        var correction = new Option<string?>("--correction") { Description = "Multiple-testing correction of the p-values: bonferroni or fdr (Benjamini–Hochberg); default none, as Evidently." };
         var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
         var cmd = new Command("drift",
             "Compare a reference and a current dataset column by column, with Evidently's methods, thresholds and automatic " +
@@ -30,7 +31,7 @@ internal static class DriftCommand
             "  vigil drift --reference train.parquet --current 'traffic/2026-06-*.parquet'\n" +
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html");
-        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, common.InputFormat, common.Format, common.Out, common.Quiet })
+        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, common.InputFormat, common.Format, common.Out, common.Quiet })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -42,6 +43,7 @@ internal static class DriftCommand
                 Threshold = p.GetValue(threshold) is { } t ? CommonOptions.ParseDouble(t, "--threshold", 0) : null,
                 PerColumn = ParsePerColumn(p.GetValue(perColumn) ?? []),
                 DriftShare = CommonOptions.ParseDouble(p.GetValue(driftShare), "--drift-share", 0.5),
+                Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() ?? "none",
             };
             var fmt = p.GetValue(common.InputFormat);
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))

@@ -140,6 +140,31 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void Correction_AdjustsPValuesAndDecisions_NotDistances()
+    {
+        var (refPath, curPath, _, _) = Write(600, 0.05, 7);
+        var plain = Run(refPath, curPath);
+        var bonf = Run(refPath, curPath, new DriftOptions { Correction = "bonferroni" });
+        var fdr = Run(refPath, curPath, new DriftOptions { Correction = "fdr" });
+        Assert.Equal("bonferroni", bonf.Dataset.Correction);
+        var tests = plain.Columns.Where(c => c.Result?.PValue is not null).ToList();
+        var m = tests.Count;
+        Assert.True(m >= 3);
+        foreach (var c in tests)
+        {
+            var b = Col(bonf, c.Name);
+            Assert.Equal(c.Result, b.Result); // the method's own numbers stay
+            Assert.Equal(Math.Min(1, c.Result!.PValue!.Value * m), b.AdjustedPValue!.Value, 12);
+            Assert.Equal(c.Result.Method == "ks" ? b.AdjustedPValue <= b.Result!.Threshold : b.AdjustedPValue < b.Result!.Threshold, b.Drifted);
+            var f = Col(fdr, c.Name);
+            Assert.InRange(f.AdjustedPValue!.Value, c.Result.PValue.Value * (1 - 1e-15), b.AdjustedPValue.Value * (1 + 1e-15)); // p ≤ BH ≤ Bonferroni (to rounding)
+            Assert.Null(c.AdjustedPValue);
+        }
+        Assert.True(bonf.Dataset.DriftedColumns <= fdr.Dataset.DriftedColumns && fdr.Dataset.DriftedColumns <= plain.Dataset.DriftedColumns);
+        Assert.Contains("--correction", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Correction = "holm" })).Message);
+    }
+
+    [Fact]
     public void BadOptions_AreInputErrors()
     {
         var (refPath, curPath, _, _) = Write(100, 0, 6);
