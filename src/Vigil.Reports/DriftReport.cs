@@ -112,6 +112,34 @@ internal static class DriftReport
         return sb.ToString();
     }
 
+    /// <summary>The two distributions as bars side by side in each bin (numbers) or category.</summary>
+    private static string Chart(string name, Distribution d)
+    {
+        var n = d.Reference.Count;
+        var labels = d.Labels;
+        double X(int i) => d.Edges is { } e ? e[i] : i;
+        var refBars = new List<Svg.Bar>();
+        var curBars = new List<Svg.Bar>();
+        for (var i = 0; i < n; i++)
+        {
+            double x0 = X(i), x1 = d.Edges is not null ? X(i + 1) : i + 1, mid = (x0 + x1) / 2;
+            var what = labels is not null ? labels[i] : $"[{Fmt.Num(x0)}, {Fmt.Num(x1)}{(i == n - 1 ? "]" : ")")}";
+            refBars.Add(new Svg.Bar(x0, mid, d.Reference[i], $"{what}: reference {Fmt.Percent(d.Reference[i])}"));
+            curBars.Add(new Svg.Bar(mid, x1, d.Current[i], $"{what}: current {Fmt.Percent(d.Current[i])}"));
+        }
+        var plot = new Svg.SvgPlot("distribution", name)
+        {
+            Width = 560,
+            Height = 240,
+            YLabel = "share",
+            YMin = 0,
+            XLabel = labels is null ? name : null,
+            XFormat = labels is null ? Svg.SvgPlot.DefaultFormat : v => v >= 0 && v < labels.Count && Math.Abs(v - Math.Round(v)) < 1e-9 ? labels[(int)v] : "",
+            XMinStep = labels is null ? 0 : 1,
+        };
+        return plot.Bars("reference", refBars).Bars("current", curBars).Render();
+    }
+
     // ---- HTML (one self-contained page) ----
 
     public static string ToHtml(DriftResult r)
@@ -135,7 +163,20 @@ internal static class DriftReport
                 sb.Append(i is >= 3 and <= 5 ? "<td class=\"n\">" : i == 6 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
             sb.Append("</tr>");
         }
-        sb.Append("</tbody></table></body></html>\n");
+        sb.Append("</tbody></table>");
+        sb.Append("<h2>Distributions, most drifted first</h2><p>Each chart shows the share of each side's values per bin or category (see its legend).</p>");
+        foreach (var c in r.Columns)
+        {
+            sb.Append("<section class=\"column\" data-column=\"").Append(E(c.Name)).Append("\"><h3>").Append(E(c.Name)).Append(": ")
+              .Append(c.Result is null ? E("not tested: " + c.Note) : c.Drifted ? "<span class=\"drift\">drift</span>" : "<span class=\"ok\">no drift</span>")
+              .Append("</h3>");
+            if (c.Result is { } res)
+                sb.Append("<p>").Append(E($"{res.Method}: statistic {Fmt.Num(res.Statistic)}" +
+                    (DriftMethods.IsTest(res.Method) ? $", p-value {Fmt.Num(res.PValue)}" : "") + $", threshold {Fmt.Num(res.Threshold)}; {c.Reason}")).Append("</p>");
+            if (c.Distribution is { } d) sb.Append(Chart(c.Name, d));
+            sb.Append("</section>");
+        }
+        sb.Append("</body></html>\n");
         return sb.ToString();
     }
 }

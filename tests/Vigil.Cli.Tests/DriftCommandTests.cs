@@ -55,7 +55,19 @@ public sealed class DriftCommandTests : IDisposable
         var md = Path.Combine(_dir, "d.md");
         Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", html).ExitCode);
         Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", md).ExitCode);
-        Assert.Contains("<table>", File.ReadAllText(html));
+        var page = File.ReadAllText(html);
+        Assert.Contains("<table>", page);
+        // One chart per column, with both distributions.
+        foreach (var col in new[] { "amount", "country" })
+        {
+            var at = page.IndexOf($"<section class=\"column\" data-column=\"{col}\">", StringComparison.Ordinal);
+            Assert.True(at >= 0, col);
+            var section = page[at..page.IndexOf("</section>", at, StringComparison.Ordinal)];
+            Assert.Contains("<svg", section);
+            Assert.Contains("reference", section);
+            Assert.Contains("current", section);
+        }
+        Assert.DoesNotContain("http://", page.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal));
         Assert.Contains("| column |", File.ReadAllText(md));
     }
 

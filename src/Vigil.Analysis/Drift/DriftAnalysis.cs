@@ -121,7 +121,50 @@ internal static class DriftAnalysis
             DistinctValues = values.Count,
             Note = note,
             Drifted = result?.Drifted ?? false,
+            Distribution = DistributionOf(values),
         };
+    }
+
+    private const int MaxCategoriesDrawn = 20;
+
+    /// <summary>What the reports draw: Sturges bins over both sides for numbers, the most frequent categories (over
+    /// both sides) for text, as shares of each side.</summary>
+    internal static Distribution? DistributionOf(ValueCounts v)
+    {
+        if (v.Count == 0 || v.ReferenceTotal == 0 || v.CurrentTotal == 0) return null;
+        if (v.Type == ColumnType.Numerical)
+        {
+            var edges = Binning.SturgesEdges(v);
+            var r = new double[edges.Length - 1];
+            var c = new double[edges.Length - 1];
+            for (var i = 0; i < v.Count; i++)
+            {
+                var b = Binning.BinOf(edges, v.Numbers![i]);
+                r[b] += v.Reference[i];
+                c[b] += v.Current[i];
+            }
+            for (var b = 0; b < r.Length; b++)
+            {
+                r[b] /= v.ReferenceTotal;
+                c[b] /= v.CurrentTotal;
+            }
+            return new Distribution(edges, null, r, c);
+        }
+        var order = Enumerable.Range(0, v.Count)
+            .OrderByDescending(i => (double)v.Reference[i] / v.ReferenceTotal + (double)v.Current[i] / v.CurrentTotal)
+            .ThenBy(i => v.Categories![i], StringComparer.Ordinal).ToList();
+        var shown = order.Take(order.Count > MaxCategoriesDrawn ? MaxCategoriesDrawn - 1 : MaxCategoriesDrawn).ToList();
+        var labels = shown.Select(i => v.Categories![i]).ToList();
+        var rs = shown.Select(i => (double)v.Reference[i] / v.ReferenceTotal).ToList();
+        var cs = shown.Select(i => (double)v.Current[i] / v.CurrentTotal).ToList();
+        if (shown.Count < order.Count)
+        {
+            var rest = order.Skip(shown.Count).ToList();
+            labels.Add($"other ({rest.Count})");
+            rs.Add(rest.Sum(i => (double)v.Reference[i]) / v.ReferenceTotal);
+            cs.Add(rest.Sum(i => (double)v.Current[i]) / v.CurrentTotal);
+        }
+        return new Distribution(null, labels, rs, cs);
     }
 
     /// <summary>The columns with p-values corrected as one family; each decision is the adjusted p-value against the

@@ -37,4 +37,11 @@ public sealed record ColumnDrift
     public double? AdjustedPValue { get; init; }
     /// <summary>The decision: the method's, or with --correction the adjusted p-value's against the threshold.</summary>
     public bool Drifted { get; init; }
+    /// <summary>The two distributions to draw: shares of each side per bin (numbers) or category.</summary>
+    public Distribution? Distribution { get; init; }
 }
+
+/// <summary>Shares of the reference and the current values per bin: numbers in equal-width bins between
+/// <see cref="Edges"/> (Sturges' rule over both sides), categories by <see cref="Labels"/> (the most frequent ones, the
+/// rest pooled as "other").</summary>
+public sealed record Distribution(IReadOnlyList<double>? Edges, IReadOnlyList<string>? Labels, IReadOnlyList<double> Reference, IReadOnlyList<double> Current);
