@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 timed() { # timed NAME CMD... -> "seconds MB"
   local name="$1"; shift
   /usr/bin/time -f '%e %M' -o "$OUT/$name.time" "$@" > "$OUT/$name.log" 2>&1 || { echo "error: $name failed, see $OUT/$name.log" >&2; tail -3 "$OUT/$name.log" >&2; exit 1; }
-  awk '{ printf "%s %.0f", $1, $2 / 1024 }' "$OUT/$name.time"
+  awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$OUT/$name.time"
 }
 
 run_case() { # run_case NAME ROWS COLS WITH_BASELINE

@@ -149,7 +149,7 @@ internal static class DriftReport
         sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil drift</title><style>")
           .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}")
           .Append("td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}td.n{text-align:right}")
-          .Append(".drift{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}</style></head><body>")
+          .Append(".drift{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}section.column{display:inline-block;vertical-align:top;width:600px;margin-right:1rem}section.column h3{margin-bottom:.2rem}section.column p{font-size:.9rem;margin:.2rem 0}</style></head><body>")
           .Append("<h1>Vigil drift</h1><ul>");
         foreach (var (k, v) in Facts(r)) sb.Append("<li><b>").Append(E(k)).Append(":</b> ").Append(E(v)).Append("</li>");
         sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>")
