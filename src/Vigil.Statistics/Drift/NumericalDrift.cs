@@ -1,3 +1,4 @@
+using System.Numerics;
 using MathNet.Numerics;
 using Vigil.Statistics.Internal;
 
@@ -271,8 +272,10 @@ internal static class NumericalDrift
             belowX += x.R;
             belowY += x.C;
         }
-        var fourU = checked(nx * sx + ny * sy);
-        var u = (double)fourU / 4;
+        // 4U as an exact integer while it fits (always in the exact branch); beyond, U in doubles as SciPy has it.
+        var exactU = nx <= 20 && ny <= 20;
+        var fourU = exactU ? checked(nx * sx + ny * sy) : 0;
+        var u = exactU ? (double)fourU / 4 : (nx * (double)sx + ny * (double)sy) / 4;
         var k = (Int128)nx * ny;
         var bigN = nx + ny;
         var t = u / (double)(k * bigN) - (double)(4 * k - 1) / (double)(6 * (Int128)bigN);
@@ -284,8 +287,10 @@ internal static class NumericalDrift
         else
         {
             var et = (1 + 1.0 / bigN) / 6;
-            var vt = (bigN + 1.0) * (double)(4 * k * bigN - 3 * ((Int128)nx * nx + (Int128)ny * ny) - 2 * k);
-            vt /= (double)(45 * (Int128)bigN * bigN * 4 * k);
+            // Python evaluates the integer parts exactly, then converts each to a float once.
+            BigInteger bk = k, bn = bigN;
+            var vt = (bigN + 1.0) * (double)(4 * bk * bn - 3 * ((BigInteger)nx * nx + (BigInteger)ny * ny) - 2 * bk);
+            vt /= (double)(45 * bn * bn * 4 * bk);
             var tn = 1.0 / 6 + (t - et) / Math.Sqrt(45 * vt);
             p = tn < 0.003 ? 1.0 : Math.Max(0, 1.0 - CvmInfCdf(tn));
         }
@@ -293,12 +298,13 @@ internal static class NumericalDrift
     }
 
     /// <summary>SciPy's <c>_cdf_cvm_inf</c>: the limiting distribution's series, stopped after the first term below
-    /// 1e-7.</summary>
+    /// 1e-7. The truncation is part of the result: for large x the p-value 1 − cdf is the neglected tail (about 3e-6
+    /// at x = 1e5), not 0, and the number of terms grows like √x (bounded here at 1e8 terms).</summary>
     internal static double CvmInfCdf(double x)
     {
         double tot = 0;
         var piPow = Math.Pow(Math.PI, 1.5);
-        for (var k = 0; k < 1000; k++)
+        for (var k = 0; k < 100_000_000; k++)
         {
             var u = Math.Exp(DriftSpecial.GammaLn(k + 0.5) - DriftSpecial.GammaLn(k + 1)) / (piPow * Math.Sqrt(x));
             double y = 4 * k + 1;
