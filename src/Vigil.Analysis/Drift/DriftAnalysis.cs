@@ -91,8 +91,8 @@ internal static class DriftAnalysis
         options.PerColumn.TryGetValue(col.Name, out var over);
         string method, reason;
         var named = true;
-        if (over.Method is not null) (method, reason) = (over.Method, "chosen for this column (--per-column)");
-        else if (options.Method is not null) (method, reason) = (options.Method, "chosen (--method)");
+        if (over.Method is not null) (method, reason) = (DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)");
+        else if (options.Method is not null) (method, reason) = (DriftMethods.Canonical(options.Method), "chosen (--method)");
         else
         {
             named = false;
@@ -179,7 +179,7 @@ internal static class DriftAnalysis
         {
             var (c, i) = tests[j];
             var r = c.Result!;
-            var drifted = !double.IsNaN(q[j]) && (r.Method == "ks" ? q[j] <= r.Threshold : q[j] < r.Threshold);
+            var drifted = DriftMethods.PValueDrifts(r.Method, q[j], r.Threshold);
             result[i] = c with { AdjustedPValue = q[j], Drifted = drifted };
         }
         return result;
@@ -196,7 +196,7 @@ internal static class DriftAnalysis
 
     private static void CheckMethod(string method, string flag)
     {
-        if (!DriftMethods.Names.Contains(method))
+        if (!DriftMethods.IsKnown(method))
             throw new VigilInputException($"{flag}: '{method}' is not a drift method; expected one of {string.Join(", ", DriftMethods.Names)}");
     }
 

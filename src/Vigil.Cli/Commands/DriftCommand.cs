@@ -80,7 +80,7 @@ internal static class DriftCommand
             }
             else if (double.TryParse(spec, NumberStyles.Float, CultureInfo.InvariantCulture, out var only) && double.IsFinite(only)) t = only;
             else m = spec;
-            if (m is not null && !DriftMethods.Names.Contains(m))
+            if (m is not null && !DriftMethods.IsKnown(m))
                 throw new VigilInputException($"--per-column {name}: '{m}' is not a drift method; expected one of {string.Join(", ", DriftMethods.Names)}");
             if (!map.TryAdd(name, (m, t))) throw new VigilInputException($"--per-column: column '{name}' is given twice");
         }

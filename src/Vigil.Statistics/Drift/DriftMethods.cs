@@ -34,6 +34,11 @@ public static class DriftMethods
     /// <summary>Whether a name (or alias) is a method this class implements.</summary>
     public static bool IsKnown(string method) => Names.Contains(Canonical(method));
 
+    /// <summary>Whether a p-value drifts against a threshold with the method's own comparison: ks and
+    /// cramer_von_mises drift at p ≤ threshold, every other test below it.</summary>
+    public static bool PValueDrifts(string method, double p, double threshold) =>
+        !double.IsNaN(p) && (Canonical(method) is "ks" or "cramer_von_mises" ? p <= threshold : p < threshold);
+
     /// <summary>Whether a method reports a p-value (drift when it is below the threshold) rather than a distance.</summary>
     public static bool IsTest(string method) => Canonical(method) is "ks" or "chisquare" or "z" or "TVD" or "anderson"
         or "cramer_von_mises" or "mannw" or "t_test" or "fisher_exact" or "g_test";
