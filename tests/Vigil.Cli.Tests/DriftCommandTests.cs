@@ -71,16 +71,7 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Contains("| column |", File.ReadAllText(md));
     }
 
-    private void AssertBadInput(VigilProcess.Outcome o, string mustMention)
-    {
-        Assert.Equal(2, o.ExitCode);
-        var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("vigil: ", lines[0]);
-        Assert.Contains(mustMention, lines[0]);
-        Assert.DoesNotContain("   at ", o.Stderr);
-        Assert.Equal("", o.Stdout);
-    }
+    private void AssertBadInput(VigilProcess.Outcome o, string mustMention) => VigilProcess.AssertBadInput(o, mustMention, _dir);
 
     [Fact]
     public void BadInput_Exit2WithOneLine()

@@ -18,18 +18,8 @@ public sealed class ErrorTests : IDisposable
         "prediction_id,model_version,prediction_score,timestamp,actual_label,country\n" +
         "a,v1,0.9,2026-01-01 10:00:00,1,DE\nb,v1,0.2,2026-01-01 11:00:00,0,FR\nc,v1,0.7,2026-01-02 10:00:00,0,DE\nd,v1,0.4,2026-01-02 12:00:00,1,FR\n");
 
-    private void AssertBadInput(VigilProcess.Outcome o, string mustMention, string? outFile = null)
-    {
-        Assert.Equal(2, o.ExitCode);
-        var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("vigil: ", lines[0]);
-        Assert.Contains(mustMention, lines[0]);
-        Assert.DoesNotContain("   at ", o.Stderr);
-        Assert.Equal("", o.Stdout);
-        if (outFile is not null) Assert.False(File.Exists(outFile), "no output file is written on bad input");
-        Assert.Empty(Directory.GetFiles(_dir, ".*.tmp"));
-    }
+    private void AssertBadInput(VigilProcess.Outcome o, string mustMention, string? outFile = null) =>
+        VigilProcess.AssertBadInput(o, mustMention, _dir, outFile);
 
     [Theory]
     [InlineData("evaluate")]

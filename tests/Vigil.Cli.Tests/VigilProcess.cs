@@ -31,4 +31,20 @@ internal static class VigilProcess
     }
 
     public static string TempDir() => Directory.CreateTempSubdirectory("vigil-cli-").FullName;
+
+    /// <summary>The error contract: exit code 2, one line on stderr starting "vigil: " that mentions
+    /// <paramref name="mustMention"/>, no stack trace, nothing on stdout, no output file and no temporary file left in
+    /// <paramref name="dir"/>.</summary>
+    public static void AssertBadInput(Outcome o, string mustMention, string dir, string? outFile = null)
+    {
+        Assert.Equal(2, o.ExitCode);
+        var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("vigil: ", lines[0]);
+        Assert.Contains(mustMention, lines[0]);
+        Assert.DoesNotContain("   at ", o.Stderr);
+        Assert.Equal("", o.Stdout);
+        if (outFile is not null) Assert.False(File.Exists(outFile), "no output file is written on bad input");
+        Assert.Empty(Directory.GetFiles(dir, ".*.tmp"));
+    }
 }

@@ -1,3 +1,5 @@
+using Vigil.Statistics.Internal;
+
 namespace Vigil.Statistics.Drift;
 
 /// <summary>
@@ -8,39 +10,12 @@ namespace Vigil.Statistics.Drift;
 /// </summary>
 internal sealed class LegacyRandom
 {
-    private const int N = 624;
-    private const int M = 397;
-    private readonly uint[] _mt = new uint[N];
-    private int _index;
+    private readonly Mt19937 _mt;
 
-    public LegacyRandom(uint seed)
-    {
-        _mt[0] = seed;
-        for (var i = 1; i < N; i++) _mt[i] = unchecked(1812433253u * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i);
-        _index = N;
-    }
+    public LegacyRandom(uint seed) => _mt = Mt19937.FromSeed(seed);
 
     /// <summary>The next 32-bit MT19937 output (genrand_int32).</summary>
-    public uint NextUInt32()
-    {
-        if (_index >= N) Twist();
-        var y = _mt[_index++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680u;
-        y ^= (y << 15) & 0xefc60000u;
-        y ^= y >> 18;
-        return y;
-    }
-
-    private void Twist()
-    {
-        for (var i = 0; i < N; i++)
-        {
-            var y = (_mt[i] & 0x80000000u) | (_mt[(i + 1) % N] & 0x7fffffffu);
-            _mt[i] = _mt[(i + M) % N] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908b0dfu : 0u);
-        }
-        _index = 0;
-    }
+    public uint NextUInt32() => _mt.NextUInt32();
 
     /// <summary>NumPy's <c>random_interval(max)</c> for max below 2^32: a uniform integer in [0, max].</summary>
     public uint Interval(uint max)

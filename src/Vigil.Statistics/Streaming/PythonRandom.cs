@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vigil.Statistics.Internal;
 
 namespace Vigil.Statistics.Streaming;
 
@@ -11,17 +12,14 @@ namespace Vigil.Statistics.Streaming;
 /// </summary>
 internal sealed class PythonRandom
 {
-    private const int N = 624;
-    private const int M = 397;
-    private readonly uint[] _mt = new uint[N];
-    private int _index;
+    private readonly Mt19937 _mt;
 
     /// <summary><c>random.Random(seed)</c> for an integer seed (CPython uses |seed|).</summary>
     public PythonRandom(long seed)
     {
         ulong a = seed == long.MinValue ? 1UL << 63 : (ulong)Math.Abs(seed);
         uint lo = (uint)a, hi = (uint)(a >> 32);
-        InitByArray(hi != 0 ? [lo, hi] : [lo]);
+        _mt = Mt19937.FromKey(hi != 0 ? [lo, hi] : [lo]);
     }
 
     /// <summary><c>random.Random(None)</c>: seeded from the operating system's entropy (not reproducible).</summary>
@@ -32,72 +30,8 @@ internal sealed class PythonRandom
         return new PythonRandom(BitConverter.ToInt64(bytes) & long.MaxValue);
     }
 
-    private void InitGenrand(uint s)
-    {
-        _mt[0] = s;
-        for (var i = 1; i < N; i++)
-        {
-            _mt[i] = unchecked(1812433253u * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i);
-        }
-        _index = N;
-    }
-
-    private void InitByArray(uint[] key)
-    {
-        InitGenrand(19650218u);
-        int i = 1, j = 0;
-        for (int k = Math.Max(N, key.Length); k > 0; k--)
-        {
-            _mt[i] = unchecked((_mt[i] ^ ((_mt[i - 1] ^ (_mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint)j);
-            i++;
-            j++;
-            if (i >= N)
-            {
-                _mt[0] = _mt[N - 1];
-                i = 1;
-            }
-            if (j >= key.Length)
-            {
-                j = 0;
-            }
-        }
-        for (int k = N - 1; k > 0; k--)
-        {
-            _mt[i] = unchecked((_mt[i] ^ ((_mt[i - 1] ^ (_mt[i - 1] >> 30)) * 1566083941u)) - (uint)i);
-            i++;
-            if (i >= N)
-            {
-                _mt[0] = _mt[N - 1];
-                i = 1;
-            }
-        }
-        _mt[0] = 0x80000000u;
-    }
-
     /// <summary>genrand_uint32.</summary>
-    public uint NextUInt32()
-    {
-        if (_index >= N)
-        {
-            Twist();
-        }
-        uint y = _mt[_index++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680u;
-        y ^= (y << 15) & 0xefc60000u;
-        y ^= y >> 18;
-        return y;
-    }
-
-    private void Twist()
-    {
-        for (var i = 0; i < N; i++)
-        {
-            uint y = (_mt[i] & 0x80000000u) | (_mt[(i + 1) % N] & 0x7fffffffu);
-            _mt[i] = _mt[(i + M) % N] ^ (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
-        }
-        _index = 0;
-    }
+    public uint NextUInt32() => _mt.NextUInt32();
 
     /// <summary><c>random()</c>: a double in [0, 1) with 53 random bits.</summary>
     public double NextDouble()
