@@ -9,7 +9,7 @@ namespace Vigil.Statistics.Streaming;
 /// dropped, and (as in River) the next update starts a fresh window. O(log W) memory and time per update.
 /// Input: any real value.
 /// </summary>
-public sealed class Adwin : IStreamDetector
+public sealed class Adwin : StreamDetector
 {
     private sealed class Bucket(int maxBuckets)
     {
@@ -71,17 +71,13 @@ public sealed class Adwin : IStreamDetector
         ResetWindow();
     }
 
-    public string Name => "ADWIN";
+    public override string Name => "ADWIN";
     public double Delta { get; }
     public int Clock { get; }
     public int MaxBuckets { get; }
     public int MinWindowLength { get; }
     public int GracePeriod { get; }
 
-    public bool DriftDetected { get; private set; }
-    public bool WarningDetected => false;
-    public long Count { get; private set; }
-    public long Detections { get; private set; }
 
     /// <summary>Number of values in the adaptive window.</summary>
     public double Width => _width;
@@ -92,12 +88,10 @@ public sealed class Adwin : IStreamDetector
     /// <summary>Mean of the window (0 when empty).</summary>
     public double Estimation => _width == 0 ? 0.0 : _total / _width;
 
-    public void Reset()
+    protected override void ResetStatistics()
     {
         ResetWindow();
         DriftDetected = false;
-        Count = 0;
-        Detections = 0;
     }
 
     private void ResetWindow()
@@ -110,7 +104,7 @@ public sealed class Adwin : IStreamDetector
         _tick = 0;
     }
 
-    public bool Update(double x)
+    public override bool Update(double x)
     {
         StreamInput.Finite(x);
         if (DriftDetected)

@@ -8,7 +8,7 @@ namespace Vigil.Statistics.Streaming;
 /// <c>warningThreshold</c>·s_min and a drift when p_i + s_i &gt; p_min + <c>driftThreshold</c>·s_min (a drift clears
 /// the warning). The update after a drift restarts all statistics. O(1) memory and time.
 /// </summary>
-public sealed class Ddm : IStreamDetector
+public sealed class Ddm : StreamDetector
 {
     private double _n;
     private double _p;
@@ -32,27 +32,16 @@ public sealed class Ddm : IStreamDetector
         ResetStatistics();
     }
 
-    public string Name => "DDM";
+    public override string Name => "DDM";
     public int WarmStart { get; }
     public double WarningThreshold { get; }
     public double DriftThreshold { get; }
 
-    public bool DriftDetected { get; private set; }
-    public bool WarningDetected { get; private set; }
-    public long Count { get; private set; }
-    public long Detections { get; private set; }
 
     /// <summary>Running error rate since the last restart.</summary>
     public double ErrorRate => _p;
 
-    public void Reset()
-    {
-        ResetStatistics();
-        Count = 0;
-        Detections = 0;
-    }
-
-    private void ResetStatistics()
+    protected override void ResetStatistics()
     {
         DriftDetected = false;
         WarningDetected = false;
@@ -66,7 +55,7 @@ public sealed class Ddm : IStreamDetector
     /// <summary>Adds one outcome: true = error.</summary>
     public bool Update(bool error) => Update(error ? 1.0 : 0.0);
 
-    public bool Update(double x)
+    public override bool Update(double x)
     {
         bool error = StreamInput.Bit(x);
         if (DriftDetected)

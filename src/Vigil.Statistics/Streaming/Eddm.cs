@@ -10,7 +10,7 @@ namespace Vigil.Statistics.Streaming;
 /// the warning. Values without an error change nothing but the position. The update after a drift restarts all
 /// statistics. O(1) memory and time.
 /// </summary>
-public sealed class Eddm : IStreamDetector
+public sealed class Eddm : StreamDetector
 {
     private long _n;
     private long _lastError;
@@ -36,24 +36,13 @@ public sealed class Eddm : IStreamDetector
         ResetStatistics();
     }
 
-    public string Name => "EDDM";
+    public override string Name => "EDDM";
     public int WarmStart { get; }
     public double Alpha { get; }
     public double Beta { get; }
 
-    public bool DriftDetected { get; private set; }
-    public bool WarningDetected { get; private set; }
-    public long Count { get; private set; }
-    public long Detections { get; private set; }
 
-    public void Reset()
-    {
-        ResetStatistics();
-        Count = 0;
-        Detections = 0;
-    }
-
-    private void ResetStatistics()
+    protected override void ResetStatistics()
     {
         DriftDetected = false;
         WarningDetected = false;
@@ -69,7 +58,7 @@ public sealed class Eddm : IStreamDetector
     /// <summary>Adds one outcome: true = error.</summary>
     public bool Update(bool error) => Update(error ? 1.0 : 0.0);
 
-    public bool Update(double x)
+    public override bool Update(double x)
     {
         bool error = StreamInput.Bit(x);
         if (DriftDetected)

@@ -30,6 +30,32 @@ public interface IStreamDetector
     void Reset();
 }
 
+/// <summary>The state every detector shares: the flags of the last update, the counts, and <see cref="Reset"/>.</summary>
+public abstract class StreamDetector : IStreamDetector
+{
+    public abstract string Name { get; }
+
+    public bool DriftDetected { get; protected set; }
+
+    public bool WarningDetected { get; protected set; }
+
+    public long Count { get; protected set; }
+
+    public long Detections { get; protected set; }
+
+    public abstract bool Update(double x);
+
+    public void Reset()
+    {
+        ResetStatistics();
+        Count = 0;
+        Detections = 0;
+    }
+
+    /// <summary>Starts the statistics afresh (after a detection too), keeping the counts.</summary>
+    protected abstract void ResetStatistics();
+}
+
 /// <summary>Input checks shared by the detectors.</summary>
 internal static class StreamInput
 {

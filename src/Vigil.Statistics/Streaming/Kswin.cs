@@ -12,7 +12,7 @@ namespace Vigil.Statistics.Streaming;
 /// A drift is signalled when p ≤ <c>alpha</c> and the statistic &gt; 0.1; the next update then restarts with an
 /// empty window and a re-seeded generator, as in River. O(windowSize) memory, O(statSize·log statSize) per update.
 /// </summary>
-public sealed class Kswin : IStreamDetector
+public sealed class Kswin : StreamDetector
 {
     private readonly double[] _buffer;
     private readonly double[]? _initialWindow;
@@ -70,16 +70,12 @@ public sealed class Kswin : IStreamDetector
         LoadInitialWindow();
     }
 
-    public string Name => "KSWIN";
+    public override string Name => "KSWIN";
     public double Alpha { get; }
     public int WindowSize { get; }
     public int StatSize { get; }
     public long? Seed { get; }
 
-    public bool DriftDetected { get; private set; }
-    public bool WarningDetected => false;
-    public long Count { get; private set; }
-    public long Detections { get; private set; }
 
     /// <summary>p-value of the last KS test (0 before the first test, as River).</summary>
     public double PValue { get; private set; }
@@ -88,12 +84,10 @@ public sealed class Kswin : IStreamDetector
 
     private PythonRandom NewRng() => Seed is long s ? new PythonRandom(s) : PythonRandom.FromEntropy();
 
-    public void Reset()
+    protected override void ResetStatistics()
     {
         ResetState();
         LoadInitialWindow();
-        Count = 0;
-        Detections = 0;
     }
 
     /// <summary>River's KSWIN._reset: empty window, p-value 0, generator re-seeded.</summary>
@@ -135,7 +129,7 @@ public sealed class Kswin : IStreamDetector
 
     private double At(int i) => _buffer[(_start + i) % WindowSize];
 
-    public bool Update(double x)
+    public override bool Update(double x)
     {
         StreamInput.Finite(x);
         if (DriftDetected)

@@ -19,7 +19,7 @@ public enum PageHinkleyMode
 /// U_t − min U &gt; λ (an increase) or max L − L_t &gt; λ (a decrease). The update after a drift restarts everything.
 /// O(1) memory and time.
 /// </summary>
-public sealed class PageHinkley : IStreamDetector
+public sealed class PageHinkley : StreamDetector
 {
     private double _n;
     private double _mean;
@@ -53,31 +53,20 @@ public sealed class PageHinkley : IStreamDetector
         ResetStatistics();
     }
 
-    public string Name => "PageHinkley";
+    public override string Name => "PageHinkley";
     public int MinInstances { get; }
     public double Delta { get; }
     public double Threshold { get; }
     public double Alpha { get; }
     public PageHinkleyMode Mode { get; }
 
-    public bool DriftDetected { get; private set; }
-    public bool WarningDetected => false;
-    public long Count { get; private set; }
-    public long Detections { get; private set; }
 
     /// <summary>U_t − min U: the statistic of an increase.</summary>
     public double IncreaseStatistic => _sumIncrease - _minIncrease;
     /// <summary>max L − L_t: the statistic of a decrease.</summary>
     public double DecreaseStatistic => _maxDecrease - _sumDecrease;
 
-    public void Reset()
-    {
-        ResetStatistics();
-        Count = 0;
-        Detections = 0;
-    }
-
-    private void ResetStatistics()
+    protected override void ResetStatistics()
     {
         DriftDetected = false;
         _n = 0;
@@ -88,7 +77,7 @@ public sealed class PageHinkley : IStreamDetector
         _maxDecrease = -1;
     }
 
-    public bool Update(double x)
+    public override bool Update(double x)
     {
         StreamInput.Finite(x);
         if (DriftDetected)
