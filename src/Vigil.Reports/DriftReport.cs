@@ -42,6 +42,21 @@ internal static class DriftReport
         $"{Fmt.Count(c.ReferenceMissing)} / {Fmt.Count(c.CurrentMissing)}",
     });
 
+    public static readonly string[] ChunkHeaders = ["chunk", "rows", "drifted columns", "share", "dataset drift", "drifted"];
+
+    public static IEnumerable<string[]> ChunkRows(DriftResult r) => (r.Chunks ?? []).Select(ch => new[]
+    {
+        ch.Key,
+        Fmt.Count(ch.Rows),
+        $"{ch.Dataset.DriftedColumns} of {ch.Dataset.Columns}",
+        Fmt.Percent(ch.Dataset.Share),
+        ch.Dataset.Drifted ? "DRIFT" : "no",
+        string.Join(", ", ch.Columns.Where(c => c.Drifted).Select(c => c.Name)),
+    });
+
+    public static string ChunkTitle(DriftResult r) =>
+        $"Per chunk ({r.ChunkBy}) against the whole reference" + (r.RowsWithoutChunk > 0 ? $"; {Fmt.Count(r.RowsWithoutChunk)} current rows without a valid timestamp left out" : "");
+
     // ---- JSON (docs/json-schema.md) ----
 
     public static string ToJson(DriftResult r) => JsonReport.Render(j =>
@@ -55,36 +70,64 @@ internal static class DriftReport
         JsonReport.SourceObject(j, r.Current);
         j.WriteNumber("reference_rows", r.ReferenceRows);
         j.WriteNumber("current_rows", r.CurrentRows);
-        j.WriteStartObject("dataset");
-        j.WriteBoolean("drifted", r.Dataset.Drifted);
-        JsonReport.Number(j, "share", r.Dataset.Share);
-        j.WriteNumber("drifted_columns", r.Dataset.DriftedColumns);
-        j.WriteNumber("columns", r.Dataset.Columns);
-        JsonReport.Number(j, "drift_share", r.Dataset.DriftShare);
-        j.WriteString("correction", r.Dataset.Correction);
-        j.WriteEndObject();
+        Dataset(j, r.Dataset);
         j.WriteStartArray("columns");
-        foreach (var c in r.Columns)
-        {
-            j.WriteStartObject();
-            j.WriteString("name", c.Name);
-            j.WriteString("type", Type(c.Type));
-            j.WriteString("method", c.Method);
-            j.WriteString("reason", c.Reason);
-            JsonReport.Number(j, "statistic", c.Result?.Statistic);
-            JsonReport.Number(j, "p_value", c.Result?.PValue);
-            JsonReport.Number(j, "p_value_adjusted", c.AdjustedPValue);
-            JsonReport.Number(j, "threshold", c.Result?.Threshold);
-            j.WriteBoolean("drifted", c.Drifted);
-            j.WriteNumber("distinct_values", c.DistinctValues);
-            j.WriteNumber("reference_missing", c.ReferenceMissing);
-            j.WriteNumber("current_missing", c.CurrentMissing);
-            j.WriteString("note", c.Note);
-            j.WriteEndObject();
-        }
+        foreach (var c in r.Columns) Column(j, c);
         j.WriteEndArray();
+        if (r.Chunks is { } chunks)
+        {
+            j.WriteString("chunk_by", r.ChunkBy);
+            j.WriteNumber("rows_without_chunk", r.RowsWithoutChunk);
+            j.WriteStartArray("chunks");
+            foreach (var ch in chunks)
+            {
+                j.WriteStartObject();
+                j.WriteString("key", ch.Key);
+                if (ch.Start is { } st) j.WriteString("start", st.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                else j.WriteNull("start");
+                j.WriteNumber("first_row", ch.FirstRow);
+                j.WriteNumber("rows", ch.Rows);
+                Dataset(j, ch.Dataset);
+                j.WriteStartArray("columns");
+                foreach (var c in ch.Columns) Column(j, c);
+                j.WriteEndArray();
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
+        }
         j.WriteEndObject();
     });
+
+    private static void Dataset(System.Text.Json.Utf8JsonWriter j, DatasetDrift d)
+    {
+        j.WriteStartObject("dataset");
+        j.WriteBoolean("drifted", d.Drifted);
+        JsonReport.Number(j, "share", d.Share);
+        j.WriteNumber("drifted_columns", d.DriftedColumns);
+        j.WriteNumber("columns", d.Columns);
+        JsonReport.Number(j, "drift_share", d.DriftShare);
+        j.WriteString("correction", d.Correction);
+        j.WriteEndObject();
+    }
+
+    private static void Column(System.Text.Json.Utf8JsonWriter j, ColumnDrift c)
+    {
+        j.WriteStartObject();
+        j.WriteString("name", c.Name);
+        j.WriteString("type", Type(c.Type));
+        j.WriteString("method", c.Method);
+        j.WriteString("reason", c.Reason);
+        JsonReport.Number(j, "statistic", c.Result?.Statistic);
+        JsonReport.Number(j, "p_value", c.Result?.PValue);
+        JsonReport.Number(j, "p_value_adjusted", c.AdjustedPValue);
+        JsonReport.Number(j, "threshold", c.Result?.Threshold);
+        j.WriteBoolean("drifted", c.Drifted);
+        j.WriteNumber("distinct_values", c.DistinctValues);
+        j.WriteNumber("reference_missing", c.ReferenceMissing);
+        j.WriteNumber("current_missing", c.CurrentMissing);
+        j.WriteString("note", c.Note);
+        j.WriteEndObject();
+    }
 
     // ---- console ----
 
@@ -96,6 +139,12 @@ internal static class DriftReport
         var t = ConsoleReport.NewTable("Columns, most drifted first", Headers, 3);
         foreach (var row in ColumnRows(r)) t.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
         c.Write(t);
+        if (r.Chunks is not null)
+        {
+            var ct = ConsoleReport.NewTable(ChunkTitle(r), ChunkHeaders, 1);
+            foreach (var row in ChunkRows(r)) ct.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
+            c.Write(ct);
+        }
     }
 
     // ---- Markdown ----
@@ -109,6 +158,11 @@ internal static class DriftReport
         for (var i = 0; i < Headers.Length; i++) sb.Append(i is >= 3 and <= 5 ? "---:|" : "---|");
         sb.Append('\n');
         foreach (var row in ColumnRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+        if (r.Chunks is not null)
+        {
+            sb.Append("\n## ").Append(MarkdownReport.Cell(ChunkTitle(r))).Append("\n\n| ").Append(string.Join(" | ", ChunkHeaders)).Append(" |\n|---|---:|---:|---:|---|---|\n");
+            foreach (var row in ChunkRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+        }
         return sb.ToString();
     }
 
@@ -164,6 +218,20 @@ internal static class DriftReport
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
+        if (r.Chunks is not null)
+        {
+            sb.Append("<h2>").Append(E(ChunkTitle(r))).Append("</h2><table class=\"chunks\"><thead><tr>");
+            foreach (var h in ChunkHeaders) sb.Append("<th>").Append(E(h)).Append("</th>");
+            sb.Append("</tr></thead><tbody>");
+            foreach (var row in ChunkRows(r))
+            {
+                sb.Append("<tr>");
+                for (var i = 0; i < row.Length; i++)
+                    sb.Append(i is 1 or 3 ? "<td class=\"n\">" : i == 4 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
+                sb.Append("</tr>");
+            }
+            sb.Append("</tbody></table>");
+        }
         sb.Append("<h2>Distributions, most drifted first</h2><p>Each chart shows the share of each side's values per bin or category (see its legend).</p>");
         foreach (var c in r.Columns)
         {

@@ -23,6 +23,11 @@ public sealed record DriftOptions
     public double DriftShare { get; init; } = 0.5;
     /// <summary>Multiple-testing correction of the p-values: none (Evidently's default), bonferroni or fdr.</summary>
     public string Correction { get; init; } = "none";
+    /// <summary>Also test each chunk of the current data: "day", "week" (by the timestamp column) or a number of rows
+    /// (in the source's order); null for none.</summary>
+    public string? Chunk { get; init; }
+    /// <summary>The current data's timestamp column, for --chunk day|week (default: timestamp).</summary>
+    public string? Timestamp { get; init; }
 }
 
 /// <summary>
@@ -58,11 +63,51 @@ internal static class DriftAnalysis
         if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
         if (curRows == 0) throw new VigilInputException($"{current.Description}: no rows");
 
+        var chunk = ParseChunk(options.Chunk, options.Timestamp, current, out var chunkExpr);
         progress.Stage("Testing columns");
+        var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
+        List<ChunkDrift>? chunks = null;
+        long withoutChunk = 0;
+        if (chunk is not null)
+        {
+            progress.Stage($"Counting values per {chunk} in {current.Description}");
+            var (_, byChunk) = Count(current, columns, chunkExpr);
+            progress.Stage("Testing chunks");
+            chunks = [];
+            foreach (var (key, counts) in byChunk.OrderBy(kv => kv.Key))
+            {
+                var rows = counts[0].Missing + counts[0].Total;
+                if (double.IsNaN(key))
+                {
+                    withoutChunk += rows;
+                    continue;
+                }
+                var (cols, ds) = TestAll(columns, refCounts, counts, options, keepReference: true, draw: false);
+                chunks.Add(ChunkOf(chunk, key, rows, ds, cols));
+            }
+        }
+        return new DriftResult
+        {
+            Reference = new SourceInfo(reference.Description, reference.Engine.Name, reference.Columns.Select(c => c.Name).ToArray()),
+            Current = new SourceInfo(current.Description, current.Engine.Name, current.Columns.Select(c => c.Name).ToArray()),
+            ReferenceRows = refRows,
+            CurrentRows = curRows,
+            Dataset = dataset,
+            Columns = results,
+            ChunkBy = chunk,
+            Chunks = chunks,
+            RowsWithoutChunk = withoutChunk,
+        };
+    }
+
+    /// <summary>Every column's test (in parallel), the correction, the dataset's verdict, most drifted first.</summary>
+    private static (List<ColumnDrift> Columns, DatasetDrift Dataset) TestAll(List<Column> columns, SideCounts[] refCounts, SideCounts[] curCounts,
+        DriftOptions options, bool keepReference, bool draw)
+    {
         var results = new ColumnDrift[columns.Count];
         try
         {
-            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options));
+            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options, keepReference, draw));
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<VigilInputException>().FirstOrDefault() is { } input)
         {
@@ -72,21 +117,51 @@ internal static class DriftAnalysis
         var tested = results.Count(r => r.Result is not null);
         var drifted = results.Count(r => r.Drifted);
         var share = tested == 0 ? 0 : (double)drifted / tested;
-        return new DriftResult
-        {
-            Reference = new SourceInfo(reference.Description, reference.Engine.Name, reference.Columns.Select(c => c.Name).ToArray()),
-            Current = new SourceInfo(current.Description, current.Engine.Name, current.Columns.Select(c => c.Name).ToArray()),
-            ReferenceRows = refRows,
-            CurrentRows = curRows,
-            Dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare, options.Correction),
-            Columns = results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList(),
-        };
+        var dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare, options.Correction);
+        return (results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList(), dataset);
     }
 
-    private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options)
+    /// <summary>"day", "week" or "N rows" (null without --chunk), and the SQL that gives each current row its chunk:
+    /// the period's start in epoch seconds, or the row's index divided by N.</summary>
+    private static string? ParseChunk(string? spec, string? timestamp, OpenedSource current, out string? expr)
+    {
+        expr = null;
+        if (spec is null) return null;
+        var d = current.Engine.Dialect;
+        var s = spec.Trim().ToLowerInvariant();
+        if (s is "day" or "week")
+        {
+            var name = timestamp ?? MappingOptions.DefaultTimestamp;
+            var col = current.Columns.FirstOrDefault(c => c.Name == name)
+                      ?? throw new VigilInputException($"--chunk {s}: {current.Description} has no timestamp column '{name}' (choose one with --timestamp); it has: {string.Join(", ", current.Columns.Select(c => c.Name))}");
+            expr = d.EpochSeconds(d.DateTrunc(s, d.TryCastTimestamp(d.QuoteIdentifier(col.Name), col.Kind)));
+            return s;
+        }
+        if (long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            expr = $"floor((row_number() OVER () - 1) / {n}.0)";
+            return $"{n} rows";
+        }
+        throw new VigilInputException($"--chunk: '{spec}' is not a chunk; expected day, week or a number of rows");
+    }
+
+    private static ChunkDrift ChunkOf(string chunk, double key, long rows, DatasetDrift dataset, List<ColumnDrift> columns)
+    {
+        if (chunk is "day" or "week")
+        {
+            var start = DateTime.UnixEpoch.AddSeconds(key);
+            return new ChunkDrift(chunk == "day" ? start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "week of " + start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                start, 0, rows, dataset, columns);
+        }
+        var size = long.Parse(chunk.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var first = (long)key * size;
+        return new ChunkDrift($"rows {first + 1:N0}–{first + rows:N0}", null, first, rows, dataset, columns);
+    }
+
+    private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options, bool keepReference, bool draw)
     {
         var values = Merge(col.Type, refCounts, curCounts);
-        refCounts.Release();
+        if (!keepReference) refCounts.Release();
         curCounts.Release();
         options.PerColumn.TryGetValue(col.Name, out var over);
         string method, reason;
@@ -121,7 +196,7 @@ internal static class DriftAnalysis
             DistinctValues = values.Count,
             Note = note,
             Drifted = result?.Drifted ?? false,
-            Distribution = DistributionOf(values),
+            Distribution = draw ? DistributionOf(values) : null,
         };
     }
 
@@ -244,6 +319,18 @@ internal static class DriftAnalysis
         public Dictionary<string, long> Categories { get; } = new(StringComparer.Ordinal);
         public long Missing { get; set; }
 
+        /// <summary>Values counted (missing ones aside).</summary>
+        public long Total
+        {
+            get
+            {
+                long t = 0;
+                for (var i = 0; i < _n; i++) t += _numberCounts[i];
+                foreach (var c in Categories.Values) t += c;
+                return t;
+            }
+        }
+
         public void Add(double x, long count)
         {
             if (_n == _numbers.Length)
@@ -305,6 +392,14 @@ internal static class DriftAnalysis
     /// narrow: the column's index, its value (a number or a text) and the count.</summary>
     private static (long Rows, SideCounts[] Counts) Count(OpenedSource source, List<Column> columns)
     {
+        var (rows, byChunk) = Count(source, columns, null);
+        return (rows, byChunk.TryGetValue(0, out var counts) ? counts : columns.Select(_ => new SideCounts()).ToArray());
+    }
+
+    /// <summary>As above, per chunk when <paramref name="chunkExpr"/> (SQL over the source's columns giving a number,
+    /// or null for a row with no chunk) is given; rows whose chunk is null are counted under NaN.</summary>
+    private static (long Rows, Dictionary<double, SideCounts[]> Counts) Count(OpenedSource source, List<Column> columns, string? chunkExpr)
+    {
         var d = source.Engine.Dialect;
         var exprs = columns.Select((c, k) =>
         {
@@ -313,9 +408,16 @@ internal static class DriftAnalysis
                 ? $"coalesce(CAST({q} AS {d.Double}), CAST('NaN' AS {d.Double})) AS c{k}_"
                 : $"coalesce({d.CastToText(q)}, CAST($1 AS {d.Text})) AS c{k}_";
         }).ToList();
-        var inner = $"SELECT {string.Join(", ", exprs)} FROM {source.Relation}";
-        var counts = columns.Select(_ => new SideCounts()).ToArray();
-        var sets = string.Join(", ", columns.Select((_, k) => $"(c{k}_)"));
+        var chunked = chunkExpr is not null;
+        var inner = $"SELECT {string.Join(", ", exprs)}{(chunked ? $", coalesce(CAST({chunkExpr} AS {d.Double}), CAST('NaN' AS {d.Double})) AS p_" : "")} FROM {source.Relation}";
+        var byChunk = new Dictionary<double, SideCounts[]>();
+        SideCounts[] CountsOf(double key)
+        {
+            if (!byChunk.TryGetValue(key, out var c)) byChunk[key] = c = columns.Select(_ => new SideCounts()).ToArray();
+            return c;
+        }
+        var prefix = chunked ? "p_, " : "";
+        var sets = string.Join(", ", columns.Select((_, k) => $"({prefix}c{k}_)"));
         // The set's column: GROUPING(c) is 0 for the one column a row is grouped by.
         var index = string.Join(" + ", columns.Select((_, k) => $"(1 - GROUPING(c{k}_)) * {k}"));
         var nums = columns.Select((c, k) => (c, k)).Where(x => x.c.Type == ColumnType.Numerical).Select(x => $"c{x.k}_").ToList();
@@ -328,16 +430,25 @@ internal static class DriftAnalysis
         };
         long rows = 0;
         source.Engine.Stream(
-            $"SELECT CAST({index} AS INTEGER) AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_ " +
-            $"FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", [MissingCategory], chunk =>
+            $"SELECT CAST({index} AS INTEGER) AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_, " +
+            $"{(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS p_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", texts.Count > 0 ? [MissingCategory] : [], chunk =>
         {
             var ks = chunk.Int64s(0);
             var vs = chunk.Doubles(1);
             var n = chunk.Int64s(3);
+            var ps = chunk.Doubles(4);
+            SideCounts[]? counts = null;
+            var lastKey = double.NaN;
             for (var i = 0; i < chunk.RowCount; i++)
             {
                 var k = (int)ks[i];
                 if (k == 0) rows += n[i];
+                var key = ps[i];
+                if (counts is null || !(key == lastKey || (double.IsNaN(key) && double.IsNaN(lastKey))))
+                {
+                    counts = CountsOf(double.IsNaN(key) ? double.NaN : key);
+                    lastKey = key;
+                }
                 var side = counts[k];
                 if (columns[k].Type == ColumnType.Numerical)
                 {
@@ -353,7 +464,7 @@ internal static class DriftAnalysis
                 }
             }
         });
-        return (rows, counts);
+        return (rows, byChunk);
     }
 
     private static ValueCounts Merge(ColumnType type, SideCounts r, SideCounts c)

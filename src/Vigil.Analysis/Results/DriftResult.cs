@@ -13,7 +13,16 @@ public sealed record DriftResult
     public required DatasetDrift Dataset { get; init; }
     /// <summary>Columns, most drifted first (drifted before not, then by how far past the threshold).</summary>
     public required IReadOnlyList<ColumnDrift> Columns { get; init; }
+    /// <summary>With --chunk: how the chunks were cut ("day", "week" or "N rows"), else null.</summary>
+    public string? ChunkBy { get; init; }
+    /// <summary>With --chunk: each chunk of the current data against the whole reference, in order.</summary>
+    public IReadOnlyList<ChunkDrift>? Chunks { get; init; }
+    /// <summary>With --chunk by time: current rows left out for lack of a valid timestamp.</summary>
+    public long RowsWithoutChunk { get; init; }
 }
+
+/// <summary>One chunk of the current data: its label, start (by time) or first row (by count), rows, and its drift.</summary>
+public sealed record ChunkDrift(string Key, DateTime? Start, long FirstRow, long Rows, DatasetDrift Dataset, IReadOnlyList<ColumnDrift> Columns);
 
 /// <summary>Dataset drift: drifted when drifted columns / columns ≥ drift share. <see cref="Correction"/>: none,
 /// bonferroni or fdr, applied to the columns' p-values.</summary>

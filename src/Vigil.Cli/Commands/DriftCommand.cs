@@ -21,6 +21,8 @@ internal static class DriftCommand
         var threshold = new Option<string?>("--threshold", "-t") { Description = "One threshold for every column (default: the method's; p-value tests drift below it, distances at or above it)." };
         var perColumn = new Option<string[]>("--per-column") { Description = "Per-column method and/or threshold, repeatable: amount=psi:0.2, country=chisquare, age=0.01.", AllowMultipleArgumentsPerToken = true };
         var correction = new Option<string?>("--correction") { Description = "Multiple-testing correction of the p-values: bonferroni or fdr (Benjamini–Hochberg); default none, as Evidently." };
+        var chunk = new Option<string?>("--chunk") { Description = "Also test each chunk of the current data against the reference: day, week (by --timestamp) or a number of rows (in file order)." };
+        var timestamp = new Option<string?>("--timestamp") { Description = "The current data's timestamp column, for --chunk day|week (default: timestamp)." };
         var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
         var cmd = new Command("drift",
             "Compare a reference and a current dataset column by column, with Evidently's methods, thresholds and automatic " +
@@ -30,8 +32,9 @@ internal static class DriftCommand
             "Examples:\n" +
             "  vigil drift --reference train.parquet --current 'traffic/2026-06-*.parquet'\n" +
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
-            "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html");
-        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, common.InputFormat, common.Format, common.Out, common.Quiet })
+            "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
+            "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
+        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, common.InputFormat, common.Format, common.Out, common.Quiet })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -44,6 +47,8 @@ internal static class DriftCommand
                 PerColumn = ParsePerColumn(p.GetValue(perColumn) ?? []),
                 DriftShare = CommonOptions.ParseDouble(p.GetValue(driftShare), "--drift-share", 0.5),
                 Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() ?? "none",
+                Chunk = p.GetValue(chunk),
+                Timestamp = p.GetValue(timestamp),
             };
             var fmt = p.GetValue(common.InputFormat);
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))

@@ -165,6 +165,44 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void Chunks_ByRowsAndByDay_TestEachSliceAgainstTheWholeReference()
+    {
+        var (refPath, curPath, x0, x1) = Write(900, 0.4, 8);
+        // By rows, in file order: chunks of 400, 400 and 100 rows.
+        var byRows = Run(refPath, curPath, new DriftOptions { Columns = ["x", "c"], Chunk = "400" });
+        Assert.Equal("400 rows", byRows.ChunkBy);
+        Assert.Equal([400L, 400L, 100L], byRows.Chunks!.Select(c => c.Rows));
+        Assert.Equal([0L, 400L, 800L], byRows.Chunks!.Select(c => c.FirstRow));
+        for (var i = 0; i < 3; i++)
+        {
+            var slice = x1.Skip(400 * i).Take(400).ToArray();
+            var values = ValueCounts.FromSamples(x0, slice);
+            var (method, _) = DriftMethodChooser.Choose(values);
+            var col = Assert.Single(byRows.Chunks![i].Columns, c => c.Name == "x");
+            Assert.Equal(DriftMethods.Run(method, values, named: false), col.Result);
+            Assert.Null(col.Distribution);
+        }
+        // The whole-data result is unchanged by chunking.
+        Assert.Equal(Col(Run(refPath, curPath, new DriftOptions { Columns = ["x", "c"] }), "x").Result, Col(byRows, "x").Result);
+
+        // By day, from a timestamp column; rows with no valid timestamp are left out and counted.
+        var cur = Path.Combine(_dir, "daily.csv");
+        var sb = new StringBuilder("ts,x\n");
+        for (var i = 0; i < 300; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"{(i == 7 ? "garbage" : $"2026-03-0{1 + i / 100} {i % 24:D2}:00:00")},{x1[i].ToString("R", CultureInfo.InvariantCulture)}\n");
+        File.WriteAllText(cur, sb.ToString());
+        var byDay = Run(refPath, cur, new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+        Assert.Equal(["2026-03-01", "2026-03-02", "2026-03-03"], byDay.Chunks!.Select(c => c.Key));
+        Assert.Equal([99L, 100L, 100L], byDay.Chunks!.Select(c => c.Rows));
+        Assert.Equal(1, byDay.RowsWithoutChunk);
+        var day2 = ValueCounts.FromSamples(x0, x1.Skip(100).Take(100));
+        Assert.Equal(DriftMethods.Run(DriftMethodChooser.Choose(day2).Method, day2, named: false), Assert.Single(byDay.Chunks![1].Columns).Result);
+
+        Assert.Contains("--chunk", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "fortnight" })).Message);
+        Assert.Contains("--timestamp", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "day", Timestamp = "when" })).Message);
+    }
+
+    [Fact]
     public void BadOptions_AreInputErrors()
     {
         var (refPath, curPath, _, _) = Write(100, 0, 6);
