@@ -398,7 +398,29 @@ internal static class DriftAnalysis
 
     /// <summary>As above, per chunk when <paramref name="chunkExpr"/> (SQL over the source's columns giving a number,
     /// or null for a row with no chunk) is given; rows whose chunk is null are counted under NaN.</summary>
+    /// <summary>Columns counted in one grouping-sets pass at the most: each set holds a hash table of its column's
+    /// values, so a wide table is read in batches (measured: 500 sets in one pass took minutes and 4.8 GB).</summary>
+    internal const int ColumnsPerPass = 32;
+
     private static (long Rows, Dictionary<double, SideCounts[]> Counts) Count(OpenedSource source, List<Column> columns, string? chunkExpr)
+    {
+        var byChunk = new Dictionary<double, SideCounts[]>();
+        long rows = 0;
+        for (var from = 0; from < columns.Count; from += ColumnsPerPass)
+        {
+            var batch = columns.Skip(from).Take(ColumnsPerPass).ToList();
+            var (batchRows, counts) = CountBatch(source, batch, chunkExpr);
+            if (from == 0) rows = batchRows;
+            foreach (var (key, sides) in counts)
+            {
+                if (!byChunk.TryGetValue(key, out var all)) byChunk[key] = all = columns.Select(_ => new SideCounts()).ToArray();
+                for (var k = 0; k < sides.Length; k++) all[from + k] = sides[k];
+            }
+        }
+        return (rows, byChunk);
+    }
+
+    private static (long Rows, Dictionary<double, SideCounts[]> Counts) CountBatch(OpenedSource source, List<Column> columns, string? chunkExpr)
     {
         var d = source.Engine.Dialect;
         var exprs = columns.Select((c, k) =>

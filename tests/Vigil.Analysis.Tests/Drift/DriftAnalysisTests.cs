@@ -203,6 +203,33 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void WideTables_AreCountedInBatches_WithTheSameNumbers()
+    {
+        const int width = DriftAnalysis.ColumnsPerPass + 9;
+        string Wide(string name, int seed, double shift, out double[][] cols)
+        {
+            var r = new Random(seed);
+            cols = Enumerable.Range(0, width).Select(_ => new double[300]).ToArray();
+            var sb = new StringBuilder(string.Join(",", Enumerable.Range(0, width).Select(j => $"f{j}")) + "\n");
+            for (var i = 0; i < 300; i++)
+            {
+                for (var j = 0; j < width; j++)
+                {
+                    cols[j][i] = Math.Round(r.NextDouble() * 10 + shift * (j % 3), 2);
+                    sb.Append(cols[j][i].ToString("R", CultureInfo.InvariantCulture)).Append(j == width - 1 ? '\n' : ',');
+                }
+            }
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        var r = Run(Wide("wr.csv", 1, 0, out var a), Wide("wc.csv", 2, 0.7, out var b));
+        Assert.Equal(width, r.Columns.Count);
+        foreach (var j in new[] { 0, 5, DriftAnalysis.ColumnsPerPass - 1, DriftAnalysis.ColumnsPerPass, width - 1 })
+            Assert.Equal(DriftMethods.Run("ks", ValueCounts.FromSamples(a[j], b[j])), Col(r, $"f{j}").Result);
+    }
+
+    [Fact]
     public void BadOptions_AreInputErrors()
     {
         var (refPath, curPath, _, _) = Write(100, 0, 6);
