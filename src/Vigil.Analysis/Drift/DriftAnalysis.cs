@@ -28,6 +28,9 @@ public sealed record DriftOptions
     public string? Chunk { get; init; }
     /// <summary>The current data's timestamp column, for --chunk day|week (default: timestamp).</summary>
     public string? Timestamp { get; init; }
+    /// <summary>"reference-chunks": learn each column's threshold as mean + 3σ of its statistic over the reference's
+    /// own chunks (NannyML's way); null for the methods' thresholds.</summary>
+    public string? ThresholdFrom { get; init; }
 }
 
 /// <summary>
@@ -64,8 +67,24 @@ internal static class DriftAnalysis
         if (curRows == 0) throw new VigilInputException($"{current.Description}: no rows");
 
         var chunk = ParseChunk(options.Chunk, options.Timestamp, current, out var chunkExpr);
+        if (options.ThresholdFrom is { } from)
+        {
+            if (from != "reference-chunks") throw new VigilInputException($"--threshold-from: '{from}' is not a source of thresholds; expected reference-chunks");
+            if (chunk is null) throw new VigilInputException("--threshold-from reference-chunks needs --chunk (the reference is cut the same way)");
+            if (options.Correction != "none") throw new VigilInputException("--threshold-from and --correction do not go together: learned thresholds apply to the statistics, not to p-values");
+        }
         progress.Stage("Testing columns");
         var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
+        Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
+        if (options.ThresholdFrom is not null)
+        {
+            ParseChunk(options.Chunk, options.Timestamp, reference, out var refChunkExpr);
+            progress.Stage($"Learning thresholds from the chunks of {reference.Description}");
+            var (_, refByChunk) = Count(reference, columns, refChunkExpr);
+            learned = Learn(columns, refCounts, refByChunk, results);
+            results = Redecided(results, learned);
+            dataset = DatasetOf(results, options);
+        }
         List<ChunkDrift>? chunks = null;
         long withoutChunk = 0;
         if (chunk is not null)
@@ -82,7 +101,13 @@ internal static class DriftAnalysis
                     withoutChunk += rows;
                     continue;
                 }
-                var (cols, ds) = TestAll(columns, refCounts, counts, options, keepReference: true, draw: false);
+                var (cols, ds) = TestAll(columns, refCounts, counts, options, keepReference: true, draw: false,
+                    forced: learned?.ToDictionary(kv => kv.Key, kv => kv.Value.Method));
+                if (learned is not null)
+                {
+                    cols = Redecided(cols, learned);
+                    ds = DatasetOf(cols, options);
+                }
                 chunks.Add(ChunkOf(chunk, key, rows, ds, cols));
             }
         }
@@ -102,24 +127,74 @@ internal static class DriftAnalysis
 
     /// <summary>Every column's test (in parallel), the correction, the dataset's verdict, most drifted first.</summary>
     private static (List<ColumnDrift> Columns, DatasetDrift Dataset) TestAll(List<Column> columns, SideCounts[] refCounts, SideCounts[] curCounts,
-        DriftOptions options, bool keepReference, bool draw)
+        DriftOptions options, bool keepReference, bool draw, IReadOnlyDictionary<string, string>? forced = null)
     {
         var results = new ColumnDrift[columns.Count];
         try
         {
-            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options, keepReference, draw));
+            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options, keepReference, draw,
+                forced is not null && forced.TryGetValue(columns[k].Name, out var m) ? m : null));
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<VigilInputException>().FirstOrDefault() is { } input)
         {
             throw input;
         }
         if (options.Correction != "none") results = Corrected(results, options.Correction);
+        return (Ranked(results), DatasetOf(results, options));
+    }
+
+    private static List<ColumnDrift> Ranked(IEnumerable<ColumnDrift> results) =>
+        results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+
+    private static DatasetDrift DatasetOf(IReadOnlyCollection<ColumnDrift> results, DriftOptions options)
+    {
         var tested = results.Count(r => r.Result is not null);
         var drifted = results.Count(r => r.Drifted);
         var share = tested == 0 ? 0 : (double)drifted / tested;
-        var dataset = new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare, options.Correction);
-        return (results.OrderByDescending(r => r.Drifted).ThenByDescending(Severity).ThenBy(r => r.Name, StringComparer.Ordinal).ToList(), dataset);
+        return new DatasetDrift(tested > 0 && share >= options.DriftShare, share, drifted, tested, options.DriftShare, options.Correction);
     }
+
+    /// <summary>NannyML's thresholds: each column's statistic (its method as chosen on the whole data) on every chunk of
+    /// the reference against the whole reference; the threshold is their mean + 3 standard deviations (population).
+    /// Columns with fewer than two usable chunks keep their method's threshold.</summary>
+    private static Dictionary<string, (string Method, double Threshold, int Chunks)> Learn(List<Column> columns, SideCounts[] refCounts,
+        Dictionary<double, SideCounts[]> refByChunk, List<ColumnDrift> results)
+    {
+        var learned = new Dictionary<string, (string, double, int)>(StringComparer.Ordinal);
+        for (var k = 0; k < columns.Count; k++)
+        {
+            var col = columns[k];
+            var main = results.First(r => r.Name == col.Name);
+            if (main.Result is null) continue;
+            var stats = new List<double>();
+            foreach (var (key, counts) in refByChunk)
+            {
+                if (double.IsNaN(key)) continue;
+                var values = Merge(col.Type, refCounts[k], counts[k]);
+                if (DriftMethods.Refusal(main.Method, values, named: false) is not null) continue;
+                if (DriftMethods.Run(main.Method, values, named: false).Statistic is { } st && double.IsFinite(st)) stats.Add(st);
+            }
+            if (stats.Count < 2) continue;
+            var mean = stats.Average();
+            var sd = Math.Sqrt(stats.Sum(x => (x - mean) * (x - mean)) / stats.Count);
+            learned[col.Name] = (main.Method, mean + 3 * sd, stats.Count);
+        }
+        return learned;
+    }
+
+    /// <summary>Decisions against learned thresholds: drift when the statistic exceeds the column's threshold.</summary>
+    private static List<ColumnDrift> Redecided(IEnumerable<ColumnDrift> results, Dictionary<string, (string Method, double Threshold, int Chunks)> learned) =>
+        Ranked(results.Select(c =>
+        {
+            if (c.Result is not { Statistic: { } st } r || !learned.TryGetValue(c.Name, out var l)) return c;
+            var drifted = st > l.Threshold;
+            return c with
+            {
+                Result = r with { Threshold = l.Threshold, Drifted = drifted },
+                Drifted = drifted,
+                Reason = c.Reason + $"; threshold learned from {l.Chunks} reference chunks (mean + 3σ of the statistic)",
+            };
+        }));
 
     /// <summary>"day", "week" or "N rows" (null without --chunk), and the SQL that gives each current row its chunk:
     /// the period's start in epoch seconds, or the row's index divided by N.</summary>
@@ -158,7 +233,8 @@ internal static class DriftAnalysis
         return new ChunkDrift($"rows {first + 1:N0}–{first + rows:N0}", null, first, rows, dataset, columns);
     }
 
-    private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options, bool keepReference, bool draw)
+    private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options, bool keepReference, bool draw,
+        string? forcedMethod = null)
     {
         var values = Merge(col.Type, refCounts, curCounts);
         if (!keepReference) refCounts.Release();
@@ -166,7 +242,8 @@ internal static class DriftAnalysis
         options.PerColumn.TryGetValue(col.Name, out var over);
         string method, reason;
         var named = true;
-        if (over.Method is not null) (method, reason) = (DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)");
+        if (forcedMethod is not null) (method, reason, named) = (forcedMethod, "as on the whole data", false);
+        else if (over.Method is not null) (method, reason) = (DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)");
         else if (options.Method is not null) (method, reason) = (DriftMethods.Canonical(options.Method), "chosen (--method)");
         else
         {

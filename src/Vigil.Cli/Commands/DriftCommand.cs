@@ -23,6 +23,7 @@ internal static class DriftCommand
         var correction = new Option<string?>("--correction") { Description = "Multiple-testing correction of the p-values: bonferroni or fdr (Benjamini–Hochberg); default none, as Evidently." };
         var chunk = new Option<string?>("--chunk") { Description = "Also test each chunk of the current data against the reference: day, week (by --timestamp) or a number of rows (in file order)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "The current data's timestamp column, for --chunk day|week (default: timestamp)." };
+        var thresholdFrom = new Option<string?>("--threshold-from") { Description = "reference-chunks: learn each column's threshold as mean + 3σ of its statistic over the reference cut by --chunk (NannyML's way); drift when the statistic exceeds it." };
         var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
         var cmd = new Command("drift",
             "Compare a reference and a current dataset column by column, with Evidently's methods, thresholds and automatic " +
@@ -34,7 +35,7 @@ internal static class DriftCommand
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
             "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
-        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, common.InputFormat, common.Format, common.Out, common.Quiet })
+        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, common.InputFormat, common.Format, common.Out, common.Quiet })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -49,6 +50,7 @@ internal static class DriftCommand
                 Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() ?? "none",
                 Chunk = p.GetValue(chunk),
                 Timestamp = p.GetValue(timestamp),
+                ThresholdFrom = p.GetValue(thresholdFrom)?.Trim().ToLowerInvariant(),
             };
             var fmt = p.GetValue(common.InputFormat);
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))

@@ -203,6 +203,33 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void ThresholdsFromReferenceChunks_MeanPlusThreeSigmaOfTheStatistic()
+    {
+        var (refPath, curPath, x0, x1) = Write(900, 0.3, 9);
+        var r = Run(refPath, curPath, new DriftOptions { Columns = ["x"], Chunk = "300", ThresholdFrom = "reference-chunks" });
+        // Expected: ks (reference of 900 rows) on each 300-row reference chunk against the whole reference.
+        var stats = Enumerable.Range(0, 3).Select(i => DriftMethods.Run("ks", ValueCounts.FromSamples(x0, x0.Skip(300 * i).Take(300)), named: false).Statistic!.Value).ToArray();
+        var mean = stats.Average();
+        var threshold = mean + 3 * Math.Sqrt(stats.Sum(v => (v - mean) * (v - mean)) / 3);
+        var x = Col(r, "x");
+        Assert.Equal("ks", x.Method);
+        Assert.Equal(threshold, x.Result!.Threshold, 12);
+        var whole = DriftMethods.Run("ks", ValueCounts.FromSamples(x0, x1));
+        Assert.Equal(whole.Statistic > threshold, x.Drifted);
+        Assert.Contains("learned from 3 reference chunks", x.Reason);
+        for (var i = 0; i < 3; i++)
+        {
+            var c = Assert.Single(r.Chunks![i].Columns);
+            Assert.Equal("ks", c.Method);
+            var st = DriftMethods.Run("ks", ValueCounts.FromSamples(x0, x1.Skip(300 * i).Take(300)), named: false).Statistic!.Value;
+            Assert.Equal(st, c.Result!.Statistic);
+            Assert.Equal(st > threshold, c.Drifted);
+        }
+        Assert.Contains("--chunk", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { ThresholdFrom = "reference-chunks" })).Message);
+        Assert.Contains("--threshold-from", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "300", ThresholdFrom = "history" })).Message);
+    }
+
+    [Fact]
     public void WideTables_AreCountedInBatches_WithTheSameNumbers()
     {
         const int width = DriftAnalysis.ColumnsPerPass + 9;
