@@ -22,6 +22,25 @@ internal static class DriftReport
         $"({Fmt.Percent(r.Dataset.Share)}; the drift share is {Fmt.Percent(r.Dataset.DriftShare)})" +
         (r.Dataset.Correction == "none" ? "." : $"; p-values corrected ({r.Dataset.Correction}).");
 
+    /// <summary>What target and prediction drift say, next to feature drift (null when neither column is there).</summary>
+    public static string? Concept(DriftResult r)
+    {
+        var target = r.Columns.FirstOrDefault(c => c.Role == "target" && c.Result is not null);
+        var prediction = r.Columns.Where(c => c.Role == "prediction" && c.Result is not null).ToList();
+        if (target is null && prediction.Count == 0) return null;
+        var features = r.Columns.Count(c => c.Role == "feature" && c.Drifted);
+        var parts = new List<string>();
+        if (target is not null) parts.Add($"target '{target.Name}' {(target.Drifted ? "drifted" : "did not drift")}");
+        foreach (var p in prediction) parts.Add($"prediction '{p.Name}' {(p.Drifted ? "drifted" : "did not drift")}");
+        parts.Add($"{features} feature{(features == 1 ? "" : "s")} drifted");
+        var hint = target is { Drifted: true } && features == 0
+            ? " The target moved while no feature did: a sign of concept drift (the relation between features and target changed, or labels did)."
+            : features > 0 && target is { Drifted: false }
+                ? " Features moved while the target did not: data drift the model may or may not tolerate; watch its performance."
+                : "";
+        return string.Join("; ", parts) + "." + hint;
+    }
+
     public static IEnumerable<(string Key, string Value)> Facts(DriftResult r)
     {
         yield return ("Reference", $"{r.Reference.Description} ({Fmt.Count(r.ReferenceRows)} rows)");
@@ -31,7 +50,7 @@ internal static class DriftReport
 
     public static IEnumerable<string[]> ColumnRows(DriftResult r) => r.Columns.Select(c => new[]
     {
-        c.Name,
+        c.Role == "feature" ? c.Name : $"{c.Name} ({c.Role})",
         Type(c.Type),
         c.Method,
         Fmt.Num(c.Result?.Statistic),
@@ -114,6 +133,7 @@ internal static class DriftReport
     {
         j.WriteStartObject();
         j.WriteString("name", c.Name);
+        j.WriteString("role", c.Role);
         j.WriteString("type", Type(c.Type));
         j.WriteString("method", c.Method);
         j.WriteString("reason", c.Reason);
@@ -135,6 +155,7 @@ internal static class DriftReport
     {
         ConsoleReport.Header(c, "Vigil drift", Facts(r));
         c.MarkupLine((r.Dataset.Drifted ? "[bold red]" : "[bold green]") + Markup.Escape(Verdict(r)) + "[/]");
+        if (Concept(r) is { } concept) c.MarkupLine(Markup.Escape(concept));
         c.WriteLine();
         var t = ConsoleReport.NewTable("Columns, most drifted first", Headers, 3);
         foreach (var row in ColumnRows(r)) t.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
@@ -153,7 +174,9 @@ internal static class DriftReport
     {
         var sb = new StringBuilder("# Vigil drift\n\n");
         foreach (var (k, v) in Facts(r)) sb.Append("- **").Append(k).Append(":** ").Append(MarkdownReport.Cell(v)).Append('\n');
-        sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n## Columns, most drifted first\n\n");
+        sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n");
+        if (Concept(r) is { } concept) sb.Append("**Target and prediction:** ").Append(MarkdownReport.Cell(concept)).Append("\n\n");
+        sb.Append("## Columns, most drifted first\n\n");
         sb.Append("| ").Append(string.Join(" | ", Headers)).Append(" |\n|");
         for (var i = 0; i < Headers.Length; i++) sb.Append(i is >= 3 and <= 5 ? "---:|" : "---|");
         sb.Append('\n');
@@ -206,7 +229,9 @@ internal static class DriftReport
           .Append(".drift{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}section.column{display:inline-block;vertical-align:top;width:600px;margin-right:1rem}section.column h3{margin-bottom:.2rem}section.column p{font-size:.9rem;margin:.2rem 0}</style></head><body>")
           .Append("<h1>Vigil drift</h1><ul>");
         foreach (var (k, v) in Facts(r)) sb.Append("<li><b>").Append(E(k)).Append(":</b> ").Append(E(v)).Append("</li>");
-        sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>")
+        sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>");
+        if (Concept(r) is { } concept) sb.Append("<p class=\"concept\"><b>Target and prediction:</b> ").Append(E(concept)).Append("</p>");
+        sb
           .Append("<h2>Columns, most drifted first</h2><table><thead><tr>");
         foreach (var h in Headers) sb.Append("<th>").Append(E(h)).Append("</th>");
         sb.Append("</tr></thead><tbody>");

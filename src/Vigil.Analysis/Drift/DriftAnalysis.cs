@@ -28,6 +28,10 @@ public sealed record DriftOptions
     public string? Chunk { get; init; }
     /// <summary>The current data's timestamp column, for --chunk day|week (default: timestamp).</summary>
     public string? Timestamp { get; init; }
+    /// <summary>The label column (target drift; default actual_label) and the score or prediction columns (prediction
+    /// drift; default prediction_score and prediction), reported as such when present.</summary>
+    public string? Label { get; init; }
+    public IReadOnlyList<string>? Predictions { get; init; }
     /// <summary>"reference-chunks": learn each column's threshold as mean + 3σ of its statistic over the reference's
     /// own chunks (NannyML's way); null for the methods' thresholds.</summary>
     public string? ThresholdFrom { get; init; }
@@ -111,6 +115,12 @@ internal static class DriftAnalysis
                 chunks.Add(ChunkOf(chunk, key, rows, ds, cols));
             }
         }
+        var label = options.Label ?? MappingOptions.DefaultLabel;
+        var predictions = options.Predictions ?? [MappingOptions.DefaultScore, MappingOptions.DefaultPrediction];
+        string RoleOf(string name) => name == label ? "target" : predictions.Contains(name) ? "prediction" : "feature";
+        List<ColumnDrift> WithRoles(List<ColumnDrift> cols) => cols.Select(c => c with { Role = RoleOf(c.Name) }).ToList();
+        results = WithRoles(results);
+        chunks = chunks?.Select(c => c with { Columns = WithRoles(c.Columns.ToList()) }).ToList();
         return new DriftResult
         {
             Reference = new SourceInfo(reference.Description, reference.Engine.Name, reference.Columns.Select(c => c.Name).ToArray()),

@@ -33,6 +33,9 @@ public sealed record DatasetDrift(bool Drifted, double Share, int DriftedColumns
 public sealed record ColumnDrift
 {
     public required string Name { get; init; }
+    /// <summary>"feature", "target" (the label column) or "prediction" (the score or prediction column): target and
+    /// prediction drift tell concept drift from data drift.</summary>
+    public string Role { get; init; } = "feature";
     public required ColumnType Type { get; init; }
     public required string Method { get; init; }
     /// <summary>Why this method: "chosen" (by --method or --per-column) or Evidently's automatic rule, spelled out.</summary>

@@ -230,6 +230,31 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void LabelAndScoreColumns_AreTargetAndPrediction()
+    {
+        string File2(string name, int seed, double labelRate)
+        {
+            var r = new Random(seed);
+            var sb = new StringBuilder("amount,actual_label,prediction_score,y_true\n");
+            for (var i = 0; i < 500; i++)
+                sb.Append(CultureInfo.InvariantCulture, $"{r.Next(100)},{(r.NextDouble() < labelRate ? 1 : 0)},{r.NextDouble().ToString("R", CultureInfo.InvariantCulture)},{r.Next(2)}\n");
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        var r = Run(File2("t1.csv", 1, 0.1), File2("t2.csv", 2, 0.5));
+        Assert.Equal("target", Col(r, "actual_label").Role);
+        Assert.Equal("prediction", Col(r, "prediction_score").Role);
+        Assert.Equal("feature", Col(r, "amount").Role);
+        Assert.True(Col(r, "actual_label").Drifted);
+        // Other names through the options.
+        var named = Run(File2("t3.csv", 3, 0.1), File2("t4.csv", 4, 0.1), new DriftOptions { Label = "y_true", Predictions = ["amount"] });
+        Assert.Equal("target", Col(named, "y_true").Role);
+        Assert.Equal("prediction", Col(named, "amount").Role);
+        Assert.Equal("feature", Col(named, "actual_label").Role);
+    }
+
+    [Fact]
     public void WideTables_AreCountedInBatches_WithTheSameNumbers()
     {
         const int width = DriftAnalysis.ColumnsPerPass + 9;
