@@ -493,23 +493,40 @@ internal static class DriftAnalysis
     {
         var byChunk = new Dictionary<double, SideCounts[]>();
         long rows = 0;
-        for (var from = 0; from < columns.Count; from += ColumnsPerPass)
+        // A text file read in several passes is parsed once into a temporary table first (measured on 200k rows x 500
+        // columns: 16 parses of the CSV took 227 s).
+        var relation = source.Relation;
+        var staged = columns.Count > ColumnsPerPass && source.Engine is Vigil.Engine.DuckDb.DuckDbEngine
+                     && (relation.StartsWith("read_csv", StringComparison.Ordinal) || relation.StartsWith("read_json", StringComparison.Ordinal));
+        if (staged)
         {
-            var batch = columns.Skip(from).Take(ColumnsPerPass).ToList();
-            var (batchRows, counts) = CountBatch(source, batch, chunkExpr);
-            if (from == 0) rows = batchRows;
-            foreach (var (key, sides) in counts)
+            source.Engine.Execute($"CREATE OR REPLACE TEMP TABLE vigil_drift_side AS SELECT * FROM {relation}");
+            relation = "vigil_drift_side";
+        }
+        try
+        {
+            for (var from = 0; from < columns.Count; from += ColumnsPerPass)
             {
-                if (!byChunk.TryGetValue(key, out var all)) byChunk[key] = all = columns.Select(_ => new SideCounts()).ToArray();
-                for (var k = 0; k < sides.Length; k++) all[from + k] = sides[k];
+                var batch = columns.Skip(from).Take(ColumnsPerPass).ToList();
+                var (batchRows, counts) = CountBatch(source.Engine, relation, batch, chunkExpr);
+                if (from == 0) rows = batchRows;
+                foreach (var (key, sides) in counts)
+                {
+                    if (!byChunk.TryGetValue(key, out var all)) byChunk[key] = all = columns.Select(_ => new SideCounts()).ToArray();
+                    for (var k = 0; k < sides.Length; k++) all[from + k] = sides[k];
+                }
             }
+        }
+        finally
+        {
+            if (staged) source.Engine.Execute("DROP TABLE IF EXISTS vigil_drift_side");
         }
         return (rows, byChunk);
     }
 
-    private static (long Rows, Dictionary<double, SideCounts[]> Counts) CountBatch(OpenedSource source, List<Column> columns, string? chunkExpr)
+    private static (long Rows, Dictionary<double, SideCounts[]> Counts) CountBatch(IQueryEngine engine, string relation, List<Column> columns, string? chunkExpr)
     {
-        var d = source.Engine.Dialect;
+        var d = engine.Dialect;
         var exprs = columns.Select((c, k) =>
         {
             var q = d.QuoteIdentifier(c.Name);
@@ -518,7 +535,7 @@ internal static class DriftAnalysis
                 : $"coalesce({d.CastToText(q)}, CAST($1 AS {d.Text})) AS c{k}_";
         }).ToList();
         var chunked = chunkExpr is not null;
-        var inner = $"SELECT {string.Join(", ", exprs)}{(chunked ? $", coalesce(CAST({chunkExpr} AS {d.Double}), CAST('NaN' AS {d.Double})) AS p_" : "")} FROM {source.Relation}";
+        var inner = $"SELECT {string.Join(", ", exprs)}{(chunked ? $", coalesce(CAST({chunkExpr} AS {d.Double}), CAST('NaN' AS {d.Double})) AS p_" : "")} FROM {relation}";
         var byChunk = new Dictionary<double, SideCounts[]>();
         SideCounts[] CountsOf(double key)
         {
@@ -538,7 +555,7 @@ internal static class DriftAnalysis
             _ => $"coalesce({string.Join(", ", keys)})",
         };
         long rows = 0;
-        source.Engine.Stream(
+        engine.Stream(
             $"SELECT CAST({index} AS INTEGER) AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_, " +
             $"{(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS p_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", texts.Count > 0 ? [MissingCategory] : [], chunk =>
         {
