@@ -89,10 +89,7 @@ internal static class DriftReport
         JsonReport.SourceObject(j, r.Current);
         j.WriteNumber("reference_rows", r.ReferenceRows);
         j.WriteNumber("current_rows", r.CurrentRows);
-        Dataset(j, r.Dataset);
-        j.WriteStartArray("columns");
-        foreach (var c in r.Columns) Column(j, c);
-        j.WriteEndArray();
+        Verdict(j, r.Dataset, r.Columns);
         if (r.Chunks is { } chunks)
         {
             j.WriteString("chunk_by", r.ChunkBy);
@@ -106,16 +103,22 @@ internal static class DriftReport
                 else j.WriteNull("start");
                 j.WriteNumber("first_row", ch.FirstRow);
                 j.WriteNumber("rows", ch.Rows);
-                Dataset(j, ch.Dataset);
-                j.WriteStartArray("columns");
-                foreach (var c in ch.Columns) Column(j, c);
-                j.WriteEndArray();
+                Verdict(j, ch.Dataset, ch.Columns);
                 j.WriteEndObject();
             }
             j.WriteEndArray();
         }
         j.WriteEndObject();
     });
+
+    /// <summary>"dataset" and "columns", for the whole data and for each chunk alike.</summary>
+    private static void Verdict(System.Text.Json.Utf8JsonWriter j, DatasetDrift d, IReadOnlyList<ColumnDrift> columns)
+    {
+        Dataset(j, d);
+        j.WriteStartArray("columns");
+        foreach (var c in columns) Column(j, c);
+        j.WriteEndArray();
+    }
 
     private static void Dataset(System.Text.Json.Utf8JsonWriter j, DatasetDrift d)
     {
