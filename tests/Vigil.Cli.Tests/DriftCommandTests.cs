@@ -47,6 +47,27 @@ public sealed class DriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void Chunks_InJson()
+    {
+        var r = Write("ref.csv", 500, 0);
+        var c = Write("cur.csv", 450, 20);
+        var o = VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--chunk", "200", "--correction", "fdr", "--format", "json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("200 rows", root.GetProperty("chunk_by").GetString());
+        Assert.Equal("fdr", root.GetProperty("dataset").GetProperty("correction").GetString());
+        var chunks = root.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal([200L, 200L, 50L], chunks.Select(x => x.GetProperty("rows").GetInt64()));
+        foreach (var ch in chunks)
+        {
+            Assert.True(ch.GetProperty("dataset").TryGetProperty("share", out _));
+            Assert.Equal(2, ch.GetProperty("columns").GetArrayLength());
+            Assert.Equal(JsonValueKind.Number, ch.GetProperty("columns")[0].GetProperty("p_value_adjusted").ValueKind);
+        }
+    }
+
+    [Fact]
     public void HtmlAndMarkdown_AreWritten()
     {
         var r = Write("ref.csv", 300, 0);
