@@ -14,8 +14,12 @@ internal static class DriftCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var current = new Option<string[]>("--current", "-c") { Description = "The current data (e.g. last week's traffic), in the same forms.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files, a DuckDB database file (with --reference-table) or a PostgreSQL URL (with --reference-table or --reference-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var current = new Option<string[]>("--current", "-c") { Description = "The current data (e.g. last week's traffic), in the same forms (--current-table, --current-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL URL." };
+        var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with, when --reference is a PostgreSQL URL (it runs inside PostgreSQL)." };
+        var currentTable = new Option<string?>("--current-table") { Description = "Table to read the current data from, when --current is a DuckDB file or a PostgreSQL URL." };
+        var currentSql = new Option<string?>("--current-sql") { Description = "Query to read the current data with, when --current is a PostgreSQL URL." };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to compare (default: every column both sides hold, but prediction_id, timestamp and date or time columns)." };
         var method = new Option<string?>("--method", "-m") { Description = $"One method for every column: {string.Join(", ", DriftMethods.Names)} (default: Evidently's automatic choice per column)." };
         var threshold = new Option<string?>("--threshold", "-t") { Description = "One threshold for every column (default: the method's; p-value tests drift below it, distances at or above it)." };
@@ -37,7 +41,7 @@ internal static class DriftCommand
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
             "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
-        foreach (var o in new Option[] { reference, current, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet })
+        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -59,8 +63,8 @@ internal static class DriftCommand
             var fmt = p.GetValue(common.InputFormat);
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
                 throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
-            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(reference) ?? [], Format = fmt });
-            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Format = fmt });
+            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(reference) ?? [], Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt });
+            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
             DriftResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
                 result = DriftAnalysis.Run(refSource, curSource, options, progress);

@@ -1,0 +1,62 @@
+using Npgsql;
+using Vigil.Analysis.Drift;
+using Vigil.Engine.Sources;
+using Vigil.Testing.Postgres;
+
+namespace Vigil.Analysis.Tests.Postgres;
+
+/// <summary>Drift with both sides in a real PostgreSQL server (every count computed there) agrees with DuckDB's on the
+/// same rows, and a PostgreSQL reference works against a file.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDriftTests(PostgresServer server)
+{
+    [SkippableFact]
+    public void Drift_InPostgres_MatchesDuckDb()
+    {
+        server.Require();
+        using (var conn = new NpgsqlConnection(server.ConnectionString))
+        {
+            conn.Open();
+            using var cmd = new NpgsqlCommand(
+                "DROP TABLE IF EXISTS drift_ref, drift_cur; " +
+                "CREATE TABLE drift_ref AS SELECT g AS id, (g % 97) * 1.5 AS amount, CASE WHEN g % 3 = 0 THEN 'DE' WHEN g % 3 = 1 THEN 'FR' ELSE NULL END AS country, g % 4 AS k FROM generate_series(1, 1500) g; " +
+                "CREATE TABLE drift_cur AS SELECT g AS id, (g % 89) * 1.5 + 3 AS amount, CASE WHEN g % 2 = 0 THEN 'DE' ELSE 'FR' END AS country, g % 5 AS k FROM generate_series(1, 1200) g;", conn);
+            cmd.ExecuteNonQuery();
+        }
+        var options = new DriftOptions { Columns = ["amount", "country", "k"] };
+        Results.DriftResult pg;
+        using (var r = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Table = "drift_ref" }))
+        using (var c = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Sql = "SELECT * FROM drift_cur" }))
+        {
+            Assert.Equal("postgresql", r.Engine.Name);
+            pg = DriftAnalysis.Run(r, c, options);
+        }
+        // The same rows through DuckDB, from CSV files written by PostgreSQL.
+        var dir = Directory.CreateTempSubdirectory("vigil-pgdrift-").FullName;
+        try
+        {
+            string Export(string table)
+            {
+                var path = Path.Combine(dir, table + ".csv");
+                using var conn = new NpgsqlConnection(server.ConnectionString);
+                conn.Open();
+                using var reader = conn.BeginTextExport($"COPY {table} TO STDOUT (FORMAT csv, HEADER true)");
+                File.WriteAllText(path, reader.ReadToEnd());
+                return path;
+            }
+            Results.DriftResult duck;
+            using (var r = SourceOpener.Open(new SourceSpec { Inputs = [Export("drift_ref")] }))
+            using (var c = SourceOpener.Open(new SourceSpec { Inputs = [Export("drift_cur")] }))
+                duck = DriftAnalysis.Run(r, c, options);
+            Assert.Equal(duck.ReferenceRows, pg.ReferenceRows);
+            Assert.Equal(duck.CurrentRows, pg.CurrentRows);
+            Assert.Equal(duck.Dataset, pg.Dataset);
+            Assert.Equal(duck.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)),
+                pg.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
