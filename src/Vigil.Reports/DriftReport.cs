@@ -108,6 +108,25 @@ internal static class DriftReport
             }
             j.WriteEndArray();
         }
+        if (r.Multivariate is { } mv)
+        {
+            j.WriteStartObject("multivariate");
+            j.WriteNumber("components", mv.Components);
+            JsonReport.Number(j, "explained_variance", mv.ExplainedVariance);
+            JsonReport.Number(j, "threshold_lower", mv.ThresholdLower);
+            JsonReport.Number(j, "threshold_upper", mv.ThresholdUpper);
+            j.WriteStartArray("chunks");
+            foreach (var ch in mv.Chunks)
+            {
+                j.WriteStartObject();
+                j.WriteString("key", ch.Key);
+                JsonReport.Number(j, "reconstruction_error", ch.ReconstructionError);
+                j.WriteBoolean("drifted", ch.Drifted);
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
+            j.WriteEndObject();
+        }
         j.WriteEndObject();
     });
 
@@ -169,7 +188,15 @@ internal static class DriftReport
             foreach (var row in ChunkRows(r)) ct.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
             c.Write(ct);
         }
+        if (r.Multivariate is { } mv)
+            c.MarkupLine(Markup.Escape(MultivariateLine(mv)));
     }
+
+    /// <summary>The console's one line on multivariate drift.</summary>
+    public static string MultivariateLine(MultivariateDrift mv) => string.Create(CultureInfo.InvariantCulture,
+        $"Multivariate (PCA reconstruction error, {mv.Components} components, {mv.ExplainedVariance:P1} of the variance): " +
+        $"{mv.Chunks.Count(ch => ch.Drifted)} of {mv.Chunks.Count} chunks drifted outside " +
+        $"[{(mv.ThresholdLower is { } lo ? lo.ToString("G6", CultureInfo.InvariantCulture) : "-inf")}, {mv.ThresholdUpper:G6}]");
 
     // ---- Markdown ----
 

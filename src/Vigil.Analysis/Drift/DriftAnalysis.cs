@@ -35,6 +35,9 @@ public sealed record DriftOptions
     /// <summary>"reference-chunks": learn each column's threshold as mean + 3σ of its statistic over the reference's
     /// own chunks (NannyML's way); null for the methods' thresholds.</summary>
     public string? ThresholdFrom { get; init; }
+    /// <summary>Also NannyML's multivariate drift (PCA reconstruction error per chunk, thresholds from the reference's
+    /// chunks cut the same way); needs <see cref="Chunk"/>.</summary>
+    public bool Multivariate { get; init; }
 }
 
 /// <summary>
@@ -77,6 +80,7 @@ internal static class DriftAnalysis
             if (chunk is null) throw new VigilInputException("--threshold-from reference-chunks needs --chunk (the reference is cut the same way)");
             if (options.Correction != "none") throw new VigilInputException("--threshold-from and --correction do not go together: learned thresholds apply to the statistics, not to p-values");
         }
+        if (options.Multivariate && chunk is null) throw new VigilInputException("--multivariate needs --chunk (the reference is cut the same way for the thresholds)");
         progress.Stage("Testing columns");
         var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
         Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
@@ -115,6 +119,14 @@ internal static class DriftAnalysis
                 chunks.Add(ChunkOf(chunk, key, rows, ds, cols));
             }
         }
+        MultivariateDrift? multivariate = null;
+        if (options.Multivariate && chunk is not null && chunkExpr is not null)
+        {
+            ParseChunk(options.Chunk, options.Timestamp, reference, out var refChunkExpr);
+            progress.Stage("Multivariate drift (PCA reconstruction error)");
+            multivariate = MultivariateDriftAnalysis.Run(reference, current, columns, refChunkExpr!, chunkExpr,
+                (key, rows) => ChunkOf(chunk, key, rows, dataset, []).Key);
+        }
         var label = options.Label ?? MappingOptions.DefaultLabel;
         var predictions = options.Predictions ?? [MappingOptions.DefaultScore, MappingOptions.DefaultPrediction];
         string RoleOf(string name) => name == label ? "target" : predictions.Contains(name) ? "prediction" : "feature";
@@ -132,6 +144,7 @@ internal static class DriftAnalysis
             ChunkBy = chunk,
             Chunks = chunks,
             RowsWithoutChunk = withoutChunk,
+            Multivariate = multivariate,
         };
     }
 

@@ -19,7 +19,18 @@ public sealed record DriftResult
     public IReadOnlyList<ChunkDrift>? Chunks { get; init; }
     /// <summary>With --chunk by time: current rows left out for lack of a valid timestamp.</summary>
     public long RowsWithoutChunk { get; init; }
+    /// <summary>With --multivariate and --chunk: NannyML's PCA reconstruction error per chunk, else null.</summary>
+    public MultivariateDrift? Multivariate { get; init; }
 }
+
+/// <summary>Multivariate drift (NannyML's data reconstruction): the PCA kept <see cref="Components"/> components
+/// explaining <see cref="ExplainedVariance"/> of the reference's standardised variance; thresholds are the mean ∓ 3σ
+/// (population) of the reference chunks' errors (the lower one null when not above 0).</summary>
+public sealed record MultivariateDrift(int Components, double ExplainedVariance, double? ThresholdLower, double ThresholdUpper,
+    int ReferenceChunks, IReadOnlyList<string> Columns, IReadOnlyList<MultivariateChunk> Chunks);
+
+/// <summary>One current chunk's mean reconstruction error; drifted when not strictly between the thresholds.</summary>
+public sealed record MultivariateChunk(string Key, long Rows, double ReconstructionError, bool Drifted);
 
 /// <summary>One chunk of the current data: its label, start (by time) or first row (by count), rows, and its drift.</summary>
 public sealed record ChunkDrift(string Key, DateTime? Start, long FirstRow, long Rows, DatasetDrift Dataset, IReadOnlyList<ColumnDrift> Columns);

@@ -28,6 +28,7 @@ internal static class DriftCommand
         var chunk = new Option<string?>("--chunk") { Description = "Also test each chunk of the current data against the reference: day, week (by --timestamp) or a number of rows (in file order)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "The current data's timestamp column, for --chunk day|week (default: timestamp)." };
         var thresholdFrom = new Option<string?>("--threshold-from") { Description = "reference-chunks: learn each column's threshold as mean + 3σ of its statistic over the reference cut by --chunk (NannyML's way); drift when the statistic exceeds it." };
+        var multivariate = new Option<bool>("--multivariate") { Description = "Also NannyML's multivariate drift: PCA reconstruction error of each chunk (needs --chunk), thresholds mean ∓ 3σ over the reference cut the same way." };
         var label = new Option<string?>("--label") { Description = "The label column, reported as target drift (default: actual_label)." };
         var predictions = new Option<string?>("--prediction") { Description = "Comma-separated score or prediction columns, reported as prediction drift (default: prediction_score, prediction)." };
         var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
@@ -41,7 +42,7 @@ internal static class DriftCommand
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
             "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
-        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet })
+        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, multivariate, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -57,6 +58,7 @@ internal static class DriftCommand
                 Chunk = p.GetValue(chunk),
                 Timestamp = p.GetValue(timestamp),
                 ThresholdFrom = p.GetValue(thresholdFrom)?.Trim().ToLowerInvariant(),
+                Multivariate = p.GetValue(multivariate),
                 Label = p.GetValue(label),
                 Predictions = p.GetValue(predictions)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };

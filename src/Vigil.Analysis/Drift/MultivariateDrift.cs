@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Drift;
+
+namespace Vigil.Analysis.Drift;
+
+/// <summary>
+/// NannyML's multivariate drift (DataReconstructionDriftCalculator; docs/multivariate-drift.md) computed in the
+/// engine: the reference's category frequencies (one GROUP BY per categorical column), then one aggregate pass for
+/// the count, means of the imputed numbers, sums and sums of products of the imputed, encoded features; the PCA is
+/// fitted from those (<see cref="PcaReconstruction"/>), and each chunk's mean reconstruction error is one SQL
+/// expression per row averaged by GROUP BY chunk, on the reference (for the thresholds) and on the current data.
+/// </summary>
+internal static class MultivariateDriftAnalysis
+{
+    private static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    public static MultivariateDrift Run(OpenedSource reference, OpenedSource current, IReadOnlyList<DriftAnalysis.Column> columns,
+        string refChunkExpr, string curChunkExpr, Func<double, long, string> keyOf)
+    {
+        if (columns.Count == 0) throw new VigilInputException("--multivariate: no columns");
+        var rd = reference.Engine.Dialect;
+        int d = columns.Count;
+
+        // Numbers: NaN and infinities count as missing, as in the column tests.
+        string Value(SqlDialect dialect, DriftAnalysis.Column c)
+        {
+            var q = dialect.QuoteIdentifier(c.Name);
+            return c.Type == ColumnType.Numerical
+                ? $"(CASE WHEN CAST({q} AS {dialect.Double}) BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308 THEN CAST({q} AS {dialect.Double}) END)"
+                : dialect.CastToText(q);
+        }
+
+        // Imputation: the mean of the numbers; the most frequent category (ties: the smallest), whose count takes the
+        // missing values; count encoding: a category's share of the reference's rows.
+        var fill = new double[d];
+        var freqs = new Dictionary<string, double>?[d];
+        var modes = new string?[d];
+        long refRows = 0;
+        {
+            var sel = string.Join(", ", columns.Select((c, k) => c.Type == ColumnType.Numerical ? $"avg({Value(rd, c)}) AS m{k}_" : $"CAST(0 AS {rd.Double}) AS m{k}_"));
+            var t = reference.Engine.Query($"SELECT CAST(count(*) AS {rd.Double}) AS n_, {sel} FROM {reference.Relation}");
+            refRows = (long)t.GetDouble(0, 0);
+            if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
+            for (var k = 0; k < d; k++)
+            {
+                if (columns[k].Type != ColumnType.Numerical) continue;
+                fill[k] = t.IsNull(k + 1, 0) ? double.NaN : t.GetDouble(k + 1, 0);
+                if (double.IsNaN(fill[k])) throw new VigilInputException($"--multivariate: column '{columns[k].Name}' has no numbers in {reference.Description}");
+            }
+        }
+        for (var k = 0; k < d; k++)
+        {
+            if (columns[k].Type != ColumnType.Categorical) continue;
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            long missing = 0;
+            var t = reference.Engine.Query($"SELECT {Value(rd, columns[k])} AS v_, CAST(count(*) AS {rd.Double}) AS n_ FROM {reference.Relation} GROUP BY 1");
+            for (var i = 0; i < t.RowCount; i++)
+            {
+                var n = (long)t.GetDouble(1, i);
+                if (t.GetString(0, i) is { } s) counts[s] = n;
+                else missing += n;
+            }
+            if (counts.Count == 0) throw new VigilInputException($"--multivariate: column '{columns[k].Name}' has no values in {reference.Description}");
+            var mode = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+            counts[mode] += missing;
+            modes[k] = mode;
+            freqs[k] = counts.ToDictionary(p => p.Key, p => (double)p.Value / refRows, StringComparer.Ordinal);
+        }
+
+        // The encoded, imputed feature k as SQL. Categories unseen in the reference encode as 0.
+        string Encoded(SqlDialect dialect, int k)
+        {
+            var c = columns[k];
+            if (c.Type == ColumnType.Numerical) return $"coalesce({Value(dialect, c)}, CAST({Num(fill[k])} AS {dialect.Double}))";
+            var sb = new StringBuilder($"(CASE coalesce({Value(dialect, c)}, '{modes[k]!.Replace("'", "''", StringComparison.Ordinal)}')");
+            foreach (var (cat, f) in freqs[k]!.OrderBy(p => p.Key, StringComparer.Ordinal))
+                sb.Append(CultureInfo.InvariantCulture, $" WHEN '{cat.Replace("'", "''", StringComparison.Ordinal)}' THEN CAST({Num(f)} AS {dialect.Double})");
+            sb.Append(CultureInfo.InvariantCulture, $" ELSE CAST(0 AS {dialect.Double}) END)");
+            return sb.ToString();
+        }
+
+        // One pass: sums and sums of products.
+        var sums = new double[d];
+        var products = new double[d, d];
+        {
+            var inner = string.Join(", ", Enumerable.Range(0, d).Select(k => $"{Encoded(rd, k)} AS e{k}_"));
+            var aggs = new List<string>();
+            for (var i = 0; i < d; i++) aggs.Add($"sum(e{i}_)");
+            for (var i = 0; i < d; i++)
+                for (var j = i; j < d; j++) aggs.Add($"sum(e{i}_ * e{j}_)");
+            var t = reference.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {inner} FROM {reference.Relation}) s");
+            var col = 0;
+            for (var i = 0; i < d; i++) sums[i] = t.GetDouble(col++, 0);
+            for (var i = 0; i < d; i++)
+                for (var j = i; j < d; j++) products[i, j] = t.GetDouble(col++, 0);
+        }
+        var (means, stds, cov) = PcaReconstruction.MomentsFromSums(refRows, sums, products);
+        var pca = PcaReconstruction.Fit(cov, means, stds);
+
+        List<(double Key, long Rows, double Error)> PerChunk(OpenedSource source, string chunkExpr)
+        {
+            var dl = source.Engine.Dialect;
+            var z = string.Join(", ", Enumerable.Range(0, d).Select(k =>
+                $"(({Encoded(dl, k)}) - CAST({Num(pca.Means[k])} AS {dl.Double})) / CAST({Num(pca.Scales[k])} AS {dl.Double}) AS z{k}_"));
+            var r = string.Join(", ", Enumerable.Range(0, d).Select(j =>
+                "(" + string.Join(" + ", Enumerable.Range(0, d).Select(i => $"CAST({Num(pca.Residual[j, i])} AS {dl.Double}) * z{i}_")) + $") AS r{j}_"));
+            var err = "sqrt(" + string.Join(" + ", Enumerable.Range(0, d).Select(j => $"r{j}_ * r{j}_")) + ")";
+            var sql = $"SELECT p_, avg({err}) AS e_, CAST(count(*) AS {dl.Double}) AS n_ FROM (SELECT p_, {r} FROM (SELECT CAST({chunkExpr} AS {dl.Double}) AS p_, {z} FROM {source.Relation}) a) b " +
+                      "WHERE p_ IS NOT NULL GROUP BY p_ ORDER BY p_";
+            var t = source.Engine.Query(sql);
+            var list = new List<(double, long, double)>();
+            for (var i = 0; i < t.RowCount; i++)
+            {
+                var key = t.GetDouble(0, i);
+                if (double.IsNaN(key)) continue;
+                list.Add((key, (long)t.GetDouble(2, i), t.GetDouble(1, i)));
+            }
+            return list;
+        }
+
+        var refChunks = PerChunk(reference, refChunkExpr);
+        if (refChunks.Count == 0) throw new VigilInputException($"--multivariate: {reference.Description} has no chunks");
+        var (lower, upper) = PcaReconstruction.Thresholds(refChunks.Select(c => c.Error).ToList());
+        var chunks = PerChunk(current, curChunkExpr)
+            .Select(c => new MultivariateChunk(keyOf(c.Key, c.Rows), c.Rows, c.Error, PcaReconstruction.Drifted(c.Error, lower, upper)))
+            .ToList();
+        return new MultivariateDrift(pca.Components, pca.ExplainedVariance, lower, upper, refChunks.Count, columns.Select(c => c.Name).ToArray(), chunks);
+    }
+}
