@@ -198,6 +198,13 @@ internal static class DriftReport
         $"{mv.Chunks.Count(ch => ch.Drifted)} of {mv.Chunks.Count} chunks drifted outside " +
         $"[{(mv.ThresholdLower is { } lo ? lo.ToString("G6", CultureInfo.InvariantCulture) : "-inf")}, {mv.ThresholdUpper:G6}]");
 
+    public static readonly string[] MultivariateHeaders = ["chunk", "rows", "reconstruction error", "drifted"];
+
+    public static IEnumerable<string[]> MultivariateRows(MultivariateDrift mv) => mv.Chunks.Select(ch => new[]
+    {
+        ch.Key, Fmt.Count(ch.Rows), Fmt.Num(ch.ReconstructionError), ch.Drifted ? "DRIFT" : "no",
+    });
+
     // ---- Markdown ----
 
     public static string ToMarkdown(DriftResult r)
@@ -215,6 +222,12 @@ internal static class DriftReport
         {
             sb.Append("\n## ").Append(MarkdownReport.Cell(ChunkTitle(r))).Append("\n\n| ").Append(string.Join(" | ", ChunkHeaders)).Append(" |\n|---|---:|---:|---:|---|---|\n");
             foreach (var row in ChunkRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+        }
+        if (r.Multivariate is { } mv)
+        {
+            sb.Append("\n## Multivariate drift\n\n").Append(MarkdownReport.Cell(MultivariateLine(mv))).Append("\n\n| ")
+              .Append(string.Join(" | ", MultivariateHeaders)).Append(" |\n|---|---:|---:|---|\n");
+            foreach (var row in MultivariateRows(mv)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
         }
         return sb.ToString();
     }
@@ -283,6 +296,20 @@ internal static class DriftReport
                 sb.Append("<tr>");
                 for (var i = 0; i < row.Length; i++)
                     sb.Append(i is 1 or 3 ? "<td class=\"n\">" : i == 4 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
+                sb.Append("</tr>");
+            }
+            sb.Append("</tbody></table>");
+        }
+        if (r.Multivariate is { } mv)
+        {
+            sb.Append("<h2>Multivariate drift</h2><p>").Append(E(MultivariateLine(mv))).Append("</p><table class=\"multivariate\"><thead><tr>");
+            foreach (var h in MultivariateHeaders) sb.Append("<th>").Append(E(h)).Append("</th>");
+            sb.Append("</tr></thead><tbody>");
+            foreach (var row in MultivariateRows(mv))
+            {
+                sb.Append("<tr>");
+                for (var i = 0; i < row.Length; i++)
+                    sb.Append(i is 1 or 2 ? "<td class=\"n\">" : i == 3 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
                 sb.Append("</tr>");
             }
             sb.Append("</tbody></table>");
