@@ -260,6 +260,23 @@ internal static class DriftReport
         return plot.Bars("reference", refBars).Bars("current", curBars).Render();
     }
 
+    /// <summary>An HTML table: numbers right-aligned, a "DRIFT" cell in the flag column marked.</summary>
+    private static void HtmlTable(StringBuilder sb, string css, IReadOnlyList<string> headers, IEnumerable<string[]> rows, int[] numeric, int flag)
+    {
+        sb.Append("<table class=\"").Append(css).Append("\"><thead><tr>");
+        foreach (var h in headers) sb.Append("<th>").Append(WebUtility.HtmlEncode(h)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            sb.Append("<tr>");
+            for (var i = 0; i < row.Length; i++)
+                sb.Append(numeric.Contains(i) ? "<td class=\"n\">" : i == flag && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>")
+                  .Append(WebUtility.HtmlEncode(row[i])).Append("</td>");
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+    }
+
     // ---- HTML (one self-contained page) ----
 
     public static string ToHtml(DriftResult r)
@@ -274,45 +291,17 @@ internal static class DriftReport
         foreach (var (k, v) in Facts(r)) sb.Append("<li><b>").Append(E(k)).Append(":</b> ").Append(E(v)).Append("</li>");
         sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>");
         if (Concept(r) is { } concept) sb.Append("<p class=\"concept\"><b>Target and prediction:</b> ").Append(E(concept)).Append("</p>");
-        sb
-          .Append("<h2>Columns, most drifted first</h2><table><thead><tr>");
-        foreach (var h in Headers) sb.Append("<th>").Append(E(h)).Append("</th>");
-        sb.Append("</tr></thead><tbody>");
-        foreach (var row in ColumnRows(r))
-        {
-            sb.Append("<tr>");
-            for (var i = 0; i < row.Length; i++)
-                sb.Append(i is >= 3 and <= 5 ? "<td class=\"n\">" : i == 6 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
-            sb.Append("</tr>");
-        }
-        sb.Append("</tbody></table>");
+        sb.Append("<h2>Columns, most drifted first</h2>");
+        HtmlTable(sb, "columns", Headers, ColumnRows(r), numeric: [3, 4, 5], flag: 6);
         if (r.Chunks is not null)
         {
-            sb.Append("<h2>").Append(E(ChunkTitle(r))).Append("</h2><table class=\"chunks\"><thead><tr>");
-            foreach (var h in ChunkHeaders) sb.Append("<th>").Append(E(h)).Append("</th>");
-            sb.Append("</tr></thead><tbody>");
-            foreach (var row in ChunkRows(r))
-            {
-                sb.Append("<tr>");
-                for (var i = 0; i < row.Length; i++)
-                    sb.Append(i is 1 or 3 ? "<td class=\"n\">" : i == 4 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
-                sb.Append("</tr>");
-            }
-            sb.Append("</tbody></table>");
+            sb.Append("<h2>").Append(E(ChunkTitle(r))).Append("</h2>");
+            HtmlTable(sb, "chunks", ChunkHeaders, ChunkRows(r), numeric: [1, 3], flag: 4);
         }
         if (r.Multivariate is { } mv)
         {
-            sb.Append("<h2>Multivariate drift</h2><p>").Append(E(MultivariateLine(mv))).Append("</p><table class=\"multivariate\"><thead><tr>");
-            foreach (var h in MultivariateHeaders) sb.Append("<th>").Append(E(h)).Append("</th>");
-            sb.Append("</tr></thead><tbody>");
-            foreach (var row in MultivariateRows(mv))
-            {
-                sb.Append("<tr>");
-                for (var i = 0; i < row.Length; i++)
-                    sb.Append(i is 1 or 2 ? "<td class=\"n\">" : i == 3 && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>").Append(E(row[i])).Append("</td>");
-                sb.Append("</tr>");
-            }
-            sb.Append("</tbody></table>");
+            sb.Append("<h2>Multivariate drift</h2><p>").Append(E(MultivariateLine(mv))).Append("</p>");
+            HtmlTable(sb, "multivariate", MultivariateHeaders, MultivariateRows(mv), numeric: [1, 2], flag: 3);
         }
         sb.Append("<h2>Distributions, most drifted first</h2><p>Each chart shows the share of each side's values per bin or category (see its legend).</p>");
         foreach (var c in r.Columns)
