@@ -4,6 +4,7 @@ using System.Globalization;
 using Vigil.Analysis.Demo;
 using Vigil.Analysis.Evaluation;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Drift;
 using Vigil.Analysis.Summary;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -45,10 +46,28 @@ internal static class DemoCommand
             using var source = SourceOpener.Open(new SourceSpec { Inputs = [log] });
             SummaryResult summary;
             EvaluationResult evaluation;
+            DriftResult drift;
+            // Drift: the days before the generator's drift starts (the reference) against the days after it.
+            var referencePath = Path.Combine(folder, "reference.csv");
+            var currentPath = Path.Combine(folder, "current.csv");
+            var driftStart = injected.DriftStart;
+            var splitDay = driftStart.Date.AddDays(-(driftStart.Date - options.Start.Date).Days / 2);
+            string Copy(string where, string path) =>
+                $"COPY (SELECT * FROM {source.Relation} WHERE {where}) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (HEADER, DELIMITER ',')";
+            var ts = "TRY_CAST(\"timestamp\" AS TIMESTAMP)";
             using (var progress = new ConsoleProgress(!p.GetValue(quiet), () => source.Engine.Progress))
             {
                 summary = SummaryAnalysis.Run(source, new SummaryOptions { AsOf = asOf }, progress);
                 evaluation = EvaluationAnalysis.Run(source, new EvaluateOptions { SegmentBy = ["model_version"] }, progress);
+                source.Engine.Execute(Copy($"{ts} < TIMESTAMP '{splitDay:yyyy-MM-dd HH:mm:ss}'", referencePath));
+                source.Engine.Execute(Copy($"{ts} >= TIMESTAMP '{driftStart.Date.AddDays(1):yyyy-MM-dd HH:mm:ss}' AND {ts} < TIMESTAMP '{asOf:yyyy-MM-dd HH:mm:ss}'", currentPath));
+                using var reference = SourceOpener.Open(new SourceSpec { Inputs = [referencePath] });
+                using var current = SourceOpener.Open(new SourceSpec { Inputs = [currentPath] });
+                drift = DriftAnalysis.Run(reference, current, new DriftOptions
+                {
+                    Columns = ["amount", "merchant_category", "country", "account_age_days", "device_type", "channel", "prediction_score", "actual_label"],
+                    Chunk = "week",
+                }, progress);
             }
 
             var written = new List<string>();
@@ -63,6 +82,8 @@ internal static class DemoCommand
             Save("summary.md", ReportFormat.Markdown, w => ReportWriter.Write(summary, ReportFormat.Markdown, w));
             Save("evaluation.html", ReportFormat.Html, w => ReportWriter.Write(evaluation, ReportFormat.Html, w));
             Save("evaluation.json", ReportFormat.Json, w => ReportWriter.Write(evaluation, ReportFormat.Json, w));
+            Save("drift.html", ReportFormat.Html, w => ReportWriter.Write(drift, ReportFormat.Html, w));
+            Save("drift.json", ReportFormat.Json, w => ReportWriter.Write(drift, ReportFormat.Json, w));
 
             Console.WriteLine();
             Console.WriteLine($"Summary: {summary.TotalRows:N0} rows, {summary.Periods.Select(s => s.Start).Distinct().Count()} days, " +
@@ -79,6 +100,11 @@ internal static class DemoCommand
             Console.WriteLine();
             Console.WriteLine($"Evaluation over {evaluation.Rows:N0} labeled rows: {Metric(evaluation.Metrics, "roc_auc")}  {Metric(evaluation.Metrics, "log_loss")}  {Metric(evaluation.Metrics, "ece")}");
             Console.WriteLine();
+            Console.WriteLine($"Drift, days before {splitDay:yyyy-MM-dd} against days after {driftStart:yyyy-MM-dd}: " + DriftReport.Verdict(drift));
+            foreach (var c in drift.Columns.Where(c => c.Drifted))
+                Console.WriteLine($"  {c.Name,-18} {c.Method,-14} {Vigil.Reports.Fmt.Num(c.Result?.Statistic),10}  ({c.Reason})");
+            if (DriftReport.Concept(drift) is { } concept) Console.WriteLine("  " + concept);
+            Console.WriteLine();
             Console.WriteLine($"Reports ({clock.Elapsed.TotalSeconds:0.0} s):");
             Console.WriteLine($"  log          {log}");
             foreach (var w in written) Console.WriteLine($"  {Path.GetFileName(w),-16} {w}");
@@ -86,6 +112,7 @@ internal static class DemoCommand
             Console.WriteLine($"Next: open {Path.Combine(folder, "summary.html")} in a browser, or try");
             Console.WriteLine($"  vigil summary {log} --as-of {asOf:yyyy-MM-dd}");
             Console.WriteLine($"  vigil evaluate {log} --segment-by model_version --cost-fp 1 --cost-fn 20");
+            Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --chunk day");
             return Cli.Ok;
         });
         return cmd;
