@@ -275,10 +275,22 @@ public sealed class DriftAnalysisTests : IDisposable
             File.WriteAllText(path, sb.ToString());
             return path;
         }
-        var r = Run(Wide("wr.csv", 1, 0, out var a), Wide("wc.csv", 2, 0.7, out var b));
+        var refCsv = Wide("wr.csv", 1, 0, out var a);
+        var curCsv = Wide("wc.csv", 2, 0.7, out var b);
+        var r = Run(refCsv, curCsv);
         Assert.Equal(width, r.Columns.Count);
         foreach (var j in new[] { 0, 5, DriftAnalysis.ColumnsPerPass - 1, DriftAnalysis.ColumnsPerPass, width - 1 })
             Assert.Equal(DriftMethods.Run("ks", ValueCounts.FromSamples(a[j], b[j])), Col(r, $"f{j}").Result);
+        // Parquet is read in smaller passes: the same numbers.
+        string ToParquet(string csvPath)
+        {
+            var pq = Path.ChangeExtension(csvPath, ".parquet");
+            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
+            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true)) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
+            return pq;
+        }
+        var pqResult = Run(ToParquet(refCsv), ToParquet(curCsv));
+        Assert.Equal(r.Columns.Select(c => (c.Name, c.Result)), pqResult.Columns.Select(c => (c.Name, c.Result)));
     }
 
     [Fact]
