@@ -117,21 +117,8 @@ public static class DriftMethods
     /// rounded to a multiple of 1 / lcm(n_R, n_C) and that is what it reports; drift when p ≤ threshold.</summary>
     private static DriftTestResult Ks(ValueCounts v, double threshold)
     {
-        var d = KsStatistic(v);
-        long n1 = v.ReferenceTotal, n2 = v.CurrentTotal;
-        if (Math.Max(n1, n2) <= KolmogorovSmirnov.MaxAutoN)
-        {
-            var lcm = (double)(n1 / Gcd(n1, n2)) * n2;
-            d = Math.Round(d * lcm) / lcm;
-        }
-        var p = KolmogorovSmirnov.TwoSamplePValue(d, n1, n2);
+        var (d, p) = KolmogorovSmirnov.TwoSample(KsStatistic(v), v.ReferenceTotal, v.CurrentTotal);
         return new DriftTestResult("ks", d, p, threshold, p <= threshold);
-    }
-
-    private static long Gcd(long a, long b)
-    {
-        while (b != 0) (a, b) = (b, a % b);
-        return a;
     }
 
     private static DriftTestResult Distance(string method, double value, double threshold) =>

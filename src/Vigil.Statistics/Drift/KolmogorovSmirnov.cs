@@ -1,3 +1,5 @@
+using Vigil.Statistics.Internal;
+
 namespace Vigil.Statistics.Drift;
 
 /// <summary>
@@ -20,12 +22,16 @@ internal static class KolmogorovSmirnov
     /// <paramref name="n2"/> (both &gt;= 1): the exact distribution when max(n1, n2) &lt;= 10000 (with d rounded to
     /// the lattice h / lcm(n1, n2)), otherwise, or when the exact computation fails, kstwo.sf(d, round(m·n/(m+n))).
     /// </summary>
-    public static double TwoSamplePValue(double d, long n1, long n2)
+    public static double TwoSamplePValue(double d, long n1, long n2) => TwoSample(d, n1, n2).PValue;
+
+    /// <summary>As <see cref="TwoSamplePValue"/>, with the statistic SciPy reports alongside: in the exact branch d
+    /// moved to the lattice point h / lcm(n1, n2), else d itself.</summary>
+    public static (double Statistic, double PValue) TwoSample(double d, long n1, long n2)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n1, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(n2, 1);
         CheckStatistic(d);
-        long g = Gcd(n1, n2);
+        long g = Integers.Gcd(n1, n2);
         if (Math.Max(n1, n2) <= MaxAutoN)
         {
             // _attempt_exact_2kssamp: d is moved to the lattice point h / lcm, also for the fallback.
@@ -34,17 +40,17 @@ internal static class KolmogorovSmirnov
             d = h * 1.0 / lcm;
             if (h == 0)
             {
-                return 1.0;
+                return (d, 1.0);
             }
             double prob = n1 == n2 ? ProbOutsideSquare(n1, (long)h) : OuterProbInside(n1, n2, g, (long)h);
             if (prob >= 0 && prob <= 1)
             {
-                return prob;
+                return (d, prob);
             }
         }
         double m = Math.Max(n1, n2), n = Math.Min(n1, n2);
         double en = m * n / (m + n);
-        return Clip(KstwoSf(d, Math.Round(en, MidpointRounding.ToEven)));
+        return (d, Clip(KstwoSf(d, Math.Round(en, MidpointRounding.ToEven))));
     }
 
     /// <summary>
@@ -75,14 +81,6 @@ internal static class KolmogorovSmirnov
         }
     }
 
-    private static long Gcd(long a, long b)
-    {
-        while (b != 0)
-        {
-            (a, b) = (b, a % b);
-        }
-        return a;
-    }
 
     private static double Clip(double p) => p < 0.0 ? 0.0 : p > 1.0 ? 1.0 : p;
 

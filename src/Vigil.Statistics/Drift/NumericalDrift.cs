@@ -321,7 +321,7 @@ internal static class NumericalDrift
     /// zeta = ⌊lcm²·(m+n)·(6U − mn(4mn−1)) / (6m²n²)⌋.</summary>
     private static double CramerVonMisesExact(Int128 fourU, int m, int n)
     {
-        long lcm = m / (int)Gcd(m, n) * (long)n;
+        long lcm = m / (int)Integers.Gcd(m, n) * (long)n;
         long a = lcm / m, b = lcm / n;
         Int128 mn = (Int128)m * n;
         // 6U − mn(4mn−1) = (6·4U − 4mn(4mn−1)) / 4
@@ -354,12 +354,6 @@ internal static class NumericalDrift
         long combinations = 1;
         for (var i = 1; i <= m; i++) combinations = combinations * (n + i) / i;
         return count / (double)combinations;
-    }
-
-    private static long Gcd(long a, long b)
-    {
-        while (b != 0) (a, b) = (b, a % b);
-        return a;
     }
 
     // ------------------------------------------------------------------ ed
