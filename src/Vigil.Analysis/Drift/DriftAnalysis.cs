@@ -310,20 +310,8 @@ internal static class DriftAnalysis
         if (v.Type == ColumnType.Numerical)
         {
             var edges = Binning.SturgesEdges(v);
-            var r = new double[edges.Length - 1];
-            var c = new double[edges.Length - 1];
-            for (var i = 0; i < v.Count; i++)
-            {
-                var b = Binning.BinOf(edges, v.Numbers![i]);
-                r[b] += v.Reference[i];
-                c[b] += v.Current[i];
-            }
-            for (var b = 0; b < r.Length; b++)
-            {
-                r[b] /= v.ReferenceTotal;
-                c[b] /= v.CurrentTotal;
-            }
-            return new Distribution(edges, null, r, c);
+            var (r, c) = Binning.Counts(v, edges);
+            return new Distribution(edges, null, r.Select(n => (double)n / v.ReferenceTotal).ToArray(), c.Select(n => (double)n / v.CurrentTotal).ToArray());
         }
         var order = Enumerable.Range(0, v.Count)
             .OrderByDescending(i => (double)v.Reference[i] / v.ReferenceTotal + (double)v.Current[i] / v.CurrentTotal)

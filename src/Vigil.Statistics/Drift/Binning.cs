@@ -16,15 +16,7 @@ public static class Binning
         long[] r, c;
         if (v.Type == ColumnType.Numerical && v.ReferenceDistinct > 20)
         {
-            var edges = SturgesEdges(v);
-            r = new long[edges.Length - 1];
-            c = new long[edges.Length - 1];
-            for (var i = 0; i < v.Count; i++)
-            {
-                var b = BinOf(edges, v.Numbers![i]);
-                r[b] += v.Reference[i];
-                c[b] += v.Current[i];
-            }
+            (r, c) = Counts(v, SturgesEdges(v));
         }
         else
         {
@@ -71,6 +63,22 @@ public static class Binning
         for (var i = 0; i <= bins; i++) edges[i] = i * step + first;
         edges[bins] = last;
         return edges;
+    }
+
+    /// <summary>Reference and current counts per bin of a numerical column (see <see cref="BinOf"/>).</summary>
+    public static (long[] Reference, long[] Current) Counts(ValueCounts v, double[] edges)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(edges);
+        var r = new long[edges.Length - 1];
+        var c = new long[edges.Length - 1];
+        for (var i = 0; i < v.Count; i++)
+        {
+            var b = BinOf(edges, v.Numbers![i]);
+            r[b] += v.Reference[i];
+            c[b] += v.Current[i];
+        }
+        return (r, c);
     }
 
     /// <summary>The bin of a value: [edge i, edge i+1), the last bin closed (values outside fall nowhere, but every

@@ -302,14 +302,7 @@ public static class DriftMethods
         {
             var edges = Binning.EdgesOver(v.Numbers!, v.Count);
             var bins = edges.Length - 1;
-            var r = new long[bins];
-            var c = new long[bins];
-            for (var i = 0; i < v.Count; i++)
-            {
-                var b = Binning.BinOf(edges, v.Numbers![i]);
-                r[b] += v.Reference[i];
-                c[b] += v.Current[i];
-            }
+            var (r, c) = Binning.Counts(v, edges);
             var width = (edges[^1] - edges[0]) / bins;
             for (var b = 0; b < bins; b++)
             {
