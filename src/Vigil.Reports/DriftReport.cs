@@ -214,20 +214,16 @@ internal static class DriftReport
         sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n");
         if (Concept(r) is { } concept) sb.Append("**Target and prediction:** ").Append(MarkdownReport.Cell(concept)).Append("\n\n");
         sb.Append("## Columns, most drifted first\n\n");
-        sb.Append("| ").Append(string.Join(" | ", Headers)).Append(" |\n|");
-        for (var i = 0; i < Headers.Length; i++) sb.Append(i is >= 3 and <= 5 ? "---:|" : "---|");
-        sb.Append('\n');
-        foreach (var row in ColumnRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+        MarkdownReport.Table(sb, Headers, 0, ColumnRows(r), rightFrom: 3, rightTo: 6);
         if (r.Chunks is not null)
         {
-            sb.Append("\n## ").Append(MarkdownReport.Cell(ChunkTitle(r))).Append("\n\n| ").Append(string.Join(" | ", ChunkHeaders)).Append(" |\n|---|---:|---:|---:|---|---|\n");
-            foreach (var row in ChunkRows(r)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+            sb.Append("## ").Append(MarkdownReport.Cell(ChunkTitle(r))).Append("\n\n");
+            MarkdownReport.Table(sb, ChunkHeaders, 0, ChunkRows(r), rightFrom: 1, rightTo: 4);
         }
         if (r.Multivariate is { } mv)
         {
-            sb.Append("\n## Multivariate drift\n\n").Append(MarkdownReport.Cell(MultivariateLine(mv))).Append("\n\n| ")
-              .Append(string.Join(" | ", MultivariateHeaders)).Append(" |\n|---|---:|---:|---|\n");
-            foreach (var row in MultivariateRows(mv)) sb.Append("| ").Append(string.Join(" | ", row.Select(MarkdownReport.Cell))).Append(" |\n");
+            sb.Append("## Multivariate drift\n\n").Append(MarkdownReport.Cell(MultivariateLine(mv))).Append("\n\n");
+            MarkdownReport.Table(sb, MultivariateHeaders, 0, MultivariateRows(mv), rightFrom: 1, rightTo: 3);
         }
         return sb.ToString();
     }

@@ -142,7 +142,7 @@ internal static class MarkdownReport
 
     /// <summary>A pipe table; columns from <paramref name="rightFrom"/> (default: leftColumns) up to, not including,
     /// <paramref name="rightTo"/> (default: all) are right-aligned.</summary>
-    private static void Table(StringBuilder sb, IReadOnlyList<string> headers, int leftColumns, IEnumerable<IReadOnlyList<string>> rows, int? rightFrom = null, int? rightTo = null)
+    internal static void Table(StringBuilder sb, IReadOnlyList<string> headers, int leftColumns, IEnumerable<IReadOnlyList<string>> rows, int? rightFrom = null, int? rightTo = null)
     {
         int from = rightFrom ?? leftColumns, to = rightTo ?? headers.Count;
         sb.Append('|');
