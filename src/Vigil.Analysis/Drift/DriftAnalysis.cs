@@ -81,12 +81,14 @@ internal static class DriftAnalysis
             if (options.Correction != "none") throw new VigilInputException("--threshold-from and --correction do not go together: learned thresholds apply to the statistics, not to p-values");
         }
         if (options.Multivariate && chunk is null) throw new VigilInputException("--multivariate needs --chunk (the reference is cut the same way for the thresholds)");
+        // Learned thresholds cut the reference as --chunk cuts the current data.
+        string? refChunkExpr = null;
+        if (options.ThresholdFrom is not null || options.Multivariate) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
         progress.Stage("Testing columns");
         var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
         Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
         if (options.ThresholdFrom is not null)
         {
-            ParseChunk(options.Chunk, options.Timestamp, reference, out var refChunkExpr);
             progress.Stage($"Learning thresholds from the chunks of {reference.Description}");
             var (_, refByChunk) = Count(reference, columns, refChunkExpr);
             learned = Learn(columns, refCounts, refByChunk, results);
@@ -122,9 +124,9 @@ internal static class DriftAnalysis
         MultivariateDrift? multivariate = null;
         if (options.Multivariate && chunk is not null && chunkExpr is not null)
         {
-            ParseChunk(options.Chunk, options.Timestamp, reference, out var refChunkExpr);
             progress.Stage("Multivariate drift (PCA reconstruction error)");
-            multivariate = MultivariateDriftAnalysis.Run(reference, current, columns, refChunkExpr!, chunkExpr,
+            var refColumns = refCounts.Select(c => (c.Missing, c.Mean(), (IReadOnlyDictionary<string, long>?)c.Categories)).ToList();
+            multivariate = MultivariateDriftAnalysis.Run(reference, current, columns, refRows, refColumns, refChunkExpr!, chunkExpr,
                 (key, rows) => ChunkOf(chunk, key, rows, dataset, []).Key);
         }
         var label = options.Label ?? MappingOptions.DefaultLabel;
@@ -461,6 +463,20 @@ internal static class DriftAnalysis
         {
             Compact();
             return (_numbers, _numberCounts, _n);
+        }
+
+        /// <summary>The mean of the numbers (NaN when there are none).</summary>
+        public double Mean()
+        {
+            var (v, c, n) = SortedNumbers();
+            var sum = new Vigil.Statistics.Internal.NeumaierSum();
+            long count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                sum.Add(v[i] * c[i]);
+                count += c[i];
+            }
+            return count == 0 ? double.NaN : sum.Value / count;
         }
 
         /// <summary>Lets go of the numbers once the column is tested.</summary>

@@ -18,7 +18,11 @@ internal static class MultivariateDriftAnalysis
 {
     private static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <param name="refRows">The reference's rows.</param>
+    /// <param name="refColumns">Per column, from the column tests' counts of the reference: the values left out, the
+    /// mean of the numbers (numerical columns), the category counts (categorical columns).</param>
     public static MultivariateDrift Run(OpenedSource reference, OpenedSource current, IReadOnlyList<DriftAnalysis.Column> columns,
+        long refRows, IReadOnlyList<(long Missing, double Mean, IReadOnlyDictionary<string, long>? Categories)> refColumns,
         string refChunkExpr, string curChunkExpr, Func<double, long, string> keyOf)
     {
         if (columns.Count == 0) throw new VigilInputException("--multivariate: no columns");
@@ -35,35 +39,22 @@ internal static class MultivariateDriftAnalysis
         }
 
         // Imputation: the mean of the numbers; the most frequent category (ties: the smallest), whose count takes the
-        // missing values; count encoding: a category's share of the reference's rows.
+        // missing values; count encoding: a category's share of the reference's rows. All from the counts the column
+        // tests already made, so the reference is not read again for them.
+        if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
         var fill = new double[d];
         var freqs = new Dictionary<string, double>?[d];
         var modes = new string?[d];
-        long refRows = 0;
-        {
-            var sel = string.Join(", ", columns.Select((c, k) => c.Type == ColumnType.Numerical ? $"avg({Value(rd, c)}) AS m{k}_" : $"CAST(0 AS {rd.Double}) AS m{k}_"));
-            var t = reference.Engine.Query($"SELECT CAST(count(*) AS {rd.Double}) AS n_, {sel} FROM {reference.Relation}");
-            refRows = (long)t.GetDouble(0, 0);
-            if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
-            for (var k = 0; k < d; k++)
-            {
-                if (columns[k].Type != ColumnType.Numerical) continue;
-                fill[k] = t.IsNull(k + 1, 0) ? double.NaN : t.GetDouble(k + 1, 0);
-                if (double.IsNaN(fill[k])) throw new VigilInputException($"--multivariate: column '{columns[k].Name}' has no numbers in {reference.Description}");
-            }
-        }
         for (var k = 0; k < d; k++)
         {
-            if (columns[k].Type != ColumnType.Categorical) continue;
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            long missing = 0;
-            var t = reference.Engine.Query($"SELECT {Value(rd, columns[k])} AS v_, CAST(count(*) AS {rd.Double}) AS n_ FROM {reference.Relation} GROUP BY 1");
-            for (var i = 0; i < t.RowCount; i++)
+            var (missing, mean, categories) = refColumns[k];
+            if (columns[k].Type == ColumnType.Numerical)
             {
-                var n = (long)t.GetDouble(1, i);
-                if (t.GetString(0, i) is { } s) counts[s] = n;
-                else missing += n;
+                fill[k] = mean;
+                if (double.IsNaN(fill[k])) throw new VigilInputException($"--multivariate: column '{columns[k].Name}' has no numbers in {reference.Description}");
+                continue;
             }
+            var counts = new Dictionary<string, long>(categories!, StringComparer.Ordinal);
             if (counts.Count == 0) throw new VigilInputException($"--multivariate: column '{columns[k].Name}' has no values in {reference.Description}");
             var mode = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
             counts[mode] += missing;
