@@ -53,13 +53,20 @@ internal static class DriftReport
         c.Role == "feature" ? c.Name : $"{c.Name} ({c.Role})",
         Type(c.Type),
         c.Method,
-        Fmt.Num(c.Result?.Statistic),
+        (c.Approximation is null ? "" : "≈ ") + Fmt.Num(c.Result?.Statistic),
         c.Result is { } res && DriftMethods.IsTest(res.Method) ? Fmt.Num(res.PValue) + (c.AdjustedPValue is { } q ? $" (adj. {Fmt.Num(q)})" : "") : Fmt.Dash,
         Fmt.Num(c.Result?.Threshold),
         c.Result is null ? "n/a: " + c.Note : c.Drifted ? "DRIFT" : "no",
         c.Reason,
         $"{Fmt.Count(c.ReferenceMissing)} / {Fmt.Count(c.CurrentMissing)}",
     });
+
+    /// <summary>One line per column whose result is approximate (the reference is a profile that pooled its values),
+    /// with the bound; empty when every result is exact.</summary>
+    public static IEnumerable<string> ApproximationLines(DriftResult r) => r.Columns.Where(c => c.Approximation is not null)
+        .Select(c => $"{c.Name}: {c.Approximation!.Explanation}.");
+
+    public const string ApproximationTitle = "Approximate results (≈): the bounds";
 
     public static readonly string[] ChunkHeaders = ["chunk", "rows", "drifted columns", "share", "dataset drift", "drifted"];
 
@@ -168,6 +175,17 @@ internal static class DriftReport
         j.WriteNumber("reference_missing", c.ReferenceMissing);
         j.WriteNumber("current_missing", c.CurrentMissing);
         j.WriteString("note", c.Note);
+        if (c.Approximation is { } a)
+        {
+            j.WriteStartObject("approximation");
+            j.WriteNumber("pooled_buckets", a.PooledBuckets);
+            JsonReport.Number(j, "cdf_error", a.CdfError);
+            JsonReport.Number(j, "statistic_error", a.StatisticError);
+            JsonReport.Number(j, "binned_share_error", a.BinnedShareError);
+            j.WriteString("explanation", a.Explanation);
+            j.WriteEndObject();
+        }
+        else j.WriteNull("approximation");
         j.WriteEndObject();
     }
 
@@ -182,6 +200,13 @@ internal static class DriftReport
         var t = ConsoleReport.NewTable("Columns, most drifted first", Headers, 3);
         foreach (var row in ColumnRows(r)) t.AddRow(row.Select(s => (Spectre.Console.Rendering.IRenderable)new SText(s)).ToArray());
         c.Write(t);
+        var approx = ApproximationLines(r).ToList();
+        if (approx.Count > 0)
+        {
+            c.MarkupLine("[bold]" + Markup.Escape(ApproximationTitle) + "[/]");
+            foreach (var line in approx) c.MarkupLine(Markup.Escape("  " + line));
+            c.WriteLine();
+        }
         if (r.Chunks is not null)
         {
             var ct = ConsoleReport.NewTable(ChunkTitle(r), ChunkHeaders, 1);
@@ -215,6 +240,13 @@ internal static class DriftReport
         if (Concept(r) is { } concept) sb.Append("**Target and prediction:** ").Append(MarkdownReport.Cell(concept)).Append("\n\n");
         sb.Append("## Columns, most drifted first\n\n");
         MarkdownReport.Table(sb, Headers, 0, ColumnRows(r), rightFrom: 3, rightTo: 6);
+        var approx = ApproximationLines(r).ToList();
+        if (approx.Count > 0)
+        {
+            sb.Append("## ").Append(MarkdownReport.Cell(ApproximationTitle)).Append("\n\n");
+            foreach (var line in approx) sb.Append("- ").Append(MarkdownReport.Cell(line)).Append('\n');
+            sb.Append('\n');
+        }
         if (r.Chunks is not null)
         {
             sb.Append("## ").Append(MarkdownReport.Cell(ChunkTitle(r))).Append("\n\n");
@@ -289,6 +321,13 @@ internal static class DriftReport
         if (Concept(r) is { } concept) sb.Append("<p class=\"concept\"><b>Target and prediction:</b> ").Append(E(concept)).Append("</p>");
         sb.Append("<h2>Columns, most drifted first</h2>");
         HtmlTable(sb, "columns", Headers, ColumnRows(r), numeric: [3, 4, 5], flag: 6);
+        var approx = ApproximationLines(r).ToList();
+        if (approx.Count > 0)
+        {
+            sb.Append("<h3>").Append(E(ApproximationTitle)).Append("</h3><ul class=\"approximations\">");
+            foreach (var line in approx) sb.Append("<li>").Append(E(line)).Append("</li>");
+            sb.Append("</ul>");
+        }
         if (r.Chunks is not null)
         {
             sb.Append("<h2>").Append(E(ChunkTitle(r))).Append("</h2>");

@@ -49,13 +49,34 @@ internal static class DriftAnalysis
 {
     public static DriftResult Run(OpenedSource reference, OpenedSource current, DriftOptions options, IAnalysisProgress? progress = null)
     {
-        progress ??= NoProgress.Instance;
         ArgumentNullException.ThrowIfNull(reference);
+        return Run(new ReferenceSide(reference.Description, reference.Engine.Name, reference.Columns, reference, null), current, options, progress);
+    }
+
+    /// <summary>Drift of a source against a stored reference profile (<see cref="ReferenceProfile"/>): exact for the
+    /// columns the profile holds exactly, within the bounds each column's result states for the others.</summary>
+    public static DriftResult Run(ReferenceProfile reference, OpenedSource current, DriftOptions options, IAnalysisProgress? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ThresholdFrom is not null)
+            throw new VigilInputException($"--threshold-from reference-chunks needs the reference's rows; {reference.Description} is a profile, which holds only their counts");
+        if (options.Multivariate)
+            throw new VigilInputException($"--multivariate needs the reference's rows; {reference.Description} is a profile, which holds only their counts");
+        return Run(new ReferenceSide(reference.Description, "profile", reference.SourceColumns(), null, reference), current, options, progress);
+    }
+
+    /// <summary>The reference: a source to count, or a profile already counted.</summary>
+    private sealed record ReferenceSide(string Description, string EngineName, IReadOnlyList<SourceColumn> Columns, OpenedSource? Source, ReferenceProfile? Profile);
+
+    private static DriftResult Run(ReferenceSide side, OpenedSource current, DriftOptions options, IAnalysisProgress? progress)
+    {
+        progress ??= NoProgress.Instance;
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.DriftShare is > 0 and <= 1)) throw new VigilInputException($"--drift-share: {options.DriftShare} is not in (0, 1]");
-        var columns = SelectColumns(reference, current, options);
-        if (columns.Count == 0) throw new VigilInputException($"no columns to compare: {reference.Description} and {current.Description} share no columns besides the id and timestamps");
+        var columns = SelectColumns(side.Columns, side.Description, current, options);
+        if (columns.Count == 0) throw new VigilInputException($"no columns to compare: {side.Description} and {current.Description} share no columns besides the id and timestamps");
         foreach (var (name, (method, _)) in options.PerColumn)
         {
             if (!columns.Any(c => c.Name == name)) throw new VigilInputException($"--per-column: no column '{name}' among the compared columns ({string.Join(", ", columns.Select(c => c.Name))})");
@@ -65,12 +86,18 @@ internal static class DriftAnalysis
         if (options.Correction is not ("none" or "bonferroni" or "fdr"))
             throw new VigilInputException($"--correction: '{options.Correction}' is not a correction; expected none, bonferroni or fdr");
 
-        progress.Stage($"Counting values in {reference.Description}");
-        var (refRows, refCounts) = Count(reference, columns);
+        long refRows;
+        SideCounts[] refCounts;
+        if (side.Profile is { } profile) (refRows, refCounts) = profile.Counts(columns, current.Description);
+        else
+        {
+            progress.Stage($"Counting values in {side.Description}");
+            (refRows, refCounts) = Count(side.Source!, columns);
+        }
         Parallel.ForEach(refCounts, c => c.Compact());
         progress.Stage($"Counting values in {current.Description}");
         var (curRows, curCounts) = Count(current, columns);
-        if (refRows == 0) throw new VigilInputException($"{reference.Description}: no rows");
+        if (refRows == 0) throw new VigilInputException($"{side.Description}: no rows");
         if (curRows == 0) throw new VigilInputException($"{current.Description}: no rows");
 
         var chunk = ParseChunk(options.Chunk, options.Timestamp, current, out var chunkExpr);
@@ -83,11 +110,12 @@ internal static class DriftAnalysis
         if (options.Multivariate && chunk is null) throw new VigilInputException("--multivariate needs --chunk (the reference is cut the same way for the thresholds)");
         // Learned thresholds cut the reference as --chunk cuts the current data.
         string? refChunkExpr = null;
-        if (options.ThresholdFrom is not null || options.Multivariate) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
+        var reference = side.Source;
+        if (reference is not null && (options.ThresholdFrom is not null || options.Multivariate)) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
         progress.Stage("Testing columns");
         var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
         Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
-        if (options.ThresholdFrom is not null)
+        if (options.ThresholdFrom is not null && reference is not null)
         {
             progress.Stage($"Learning thresholds from the chunks of {reference.Description}");
             var (_, refByChunk) = Count(reference, columns, refChunkExpr);
@@ -122,7 +150,7 @@ internal static class DriftAnalysis
             }
         }
         MultivariateDrift? multivariate = null;
-        if (options.Multivariate && chunk is not null && chunkExpr is not null)
+        if (options.Multivariate && chunk is not null && chunkExpr is not null && reference is not null)
         {
             progress.Stage("Multivariate drift (PCA reconstruction error)");
             var refColumns = refCounts.Select(c => (c.Missing, c.Mean(), (IReadOnlyDictionary<string, long>?)c.Categories)).ToList();
@@ -137,7 +165,7 @@ internal static class DriftAnalysis
         chunks = chunks?.Select(c => c with { Columns = WithRoles(c.Columns.ToList()) }).ToList();
         return new DriftResult
         {
-            Reference = new SourceInfo(reference.Description, reference.Engine.Name, reference.Columns.Select(c => c.Name).ToArray()),
+            Reference = new SourceInfo(side.Description, side.EngineName, side.Columns.Select(c => c.Name).ToArray()),
             Current = new SourceInfo(current.Description, current.Engine.Name, current.Columns.Select(c => c.Name).ToArray()),
             ReferenceRows = refRows,
             CurrentRows = curRows,
@@ -262,6 +290,8 @@ internal static class DriftAnalysis
         string? forcedMethod = null)
     {
         var values = Merge(col.Type, refCounts, curCounts);
+        var pooled = refCounts.Summary is { IsExact: false } summary ? summary : null;
+        if (pooled is not null) values = values.WithReferenceStandardDeviation(pooled.StandardDeviation);
         if (!keepReference) refCounts.Release();
         curCounts.Release();
         options.PerColumn.TryGetValue(col.Name, out var over);
@@ -299,8 +329,32 @@ internal static class DriftAnalysis
             Note = note,
             Drifted = result?.Drifted ?? false,
             Distribution = draw ? DistributionOf(values) : null,
+            Approximation = pooled is not null && result is not null ? ApproximationOf(pooled, result.Method, values) : null,
         };
     }
+
+    /// <summary>How far a result computed from a profile's pooled buckets can be from the exact one.</summary>
+    private static ReferenceApproximation ApproximationOf(NumericSummary s, string method, ValueCounts values)
+    {
+        var cdf = s.CdfError;
+        var pooled = s.PooledBuckets;
+        var why = $"the reference profile pools this column's values into {s.Counts.Length:N0} buckets ({pooled:N0} of more than one value), each taken at its mean; its distribution function is within ±{Fmt(cdf)} of the reference's";
+        switch (method)
+        {
+            case "ks":
+                return new ReferenceApproximation(pooled, cdf, cdf, null, why + $", so the statistic is within ±{Fmt(cdf)} of the exact one");
+            case "wasserstein":
+                var w = s.WassersteinError / Math.Max(s.StandardDeviation, 0.001);
+                return new ReferenceApproximation(pooled, cdf, w, null, why + $"; no value moves further than across its bucket, so the normed distance is within ±{Fmt(w)} of the exact one (the standard deviation is exact)");
+            case "psi" or "kl_div" or "jensenshannon" or "hellinger" when values.ReferenceDistinct > 20:
+                var share = s.BinnedShareError(Binning.SturgesEdges(values));
+                return new ReferenceApproximation(pooled, cdf, null, share, why + $"; at most {Fmt(share)} of the reference's values may belong to a neighbouring bin");
+            default:
+                return new ReferenceApproximation(pooled, cdf, null, null, why);
+        }
+    }
+
+    private static string Fmt(double x) => x.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
 
     private const int MaxCategoriesDrawn = 20;
 
@@ -367,7 +421,7 @@ internal static class DriftAnalysis
 
     internal sealed record Column(string Name, ColumnType Type, SourceColumn Reference, SourceColumn Current);
 
-    private static List<Column> SelectColumns(OpenedSource reference, OpenedSource current, DriftOptions options)
+    internal static List<Column> SelectColumns(IReadOnlyList<SourceColumn> reference, string referenceDescription, OpenedSource current, DriftOptions options)
     {
         var cur = current.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var list = new List<Column>();
@@ -375,15 +429,15 @@ internal static class DriftAnalysis
         {
             foreach (var name in wanted)
             {
-                var r = reference.Columns.FirstOrDefault(c => c.Name == name)
-                        ?? throw new VigilInputException($"--columns: {reference.Description} has no column '{name}'; it has: {string.Join(", ", reference.Columns.Select(c => c.Name))}");
+                var r = reference.FirstOrDefault(c => c.Name == name)
+                        ?? throw new VigilInputException($"--columns: {referenceDescription} has no column '{name}'; it has: {string.Join(", ", reference.Select(c => c.Name))}");
                 if (!cur.TryGetValue(name, out var c))
                     throw new VigilInputException($"--columns: {current.Description} has no column '{name}'; it has: {string.Join(", ", current.Columns.Select(x => x.Name))}");
                 list.Add(new Column(name, TypeOf(r, c), r, c));
             }
             return list;
         }
-        foreach (var r in reference.Columns)
+        foreach (var r in reference)
         {
             if (!cur.TryGetValue(r.Name, out var c)) continue;
             if (r.Name is MappingOptions.DefaultId or MappingOptions.DefaultTimestamp) continue;
@@ -394,7 +448,7 @@ internal static class DriftAnalysis
     }
 
     /// <summary>Numerical when both sides hold numbers; anything else is compared as categories (text).</summary>
-    private static ColumnType TypeOf(SourceColumn r, SourceColumn c) =>
+    internal static ColumnType TypeOf(SourceColumn r, SourceColumn c) =>
         r.Kind is ColumnKind.Double or ColumnKind.Int64 && c.Kind is ColumnKind.Double or ColumnKind.Int64
             ? ColumnType.Numerical
             : ColumnType.Categorical;
@@ -408,6 +462,9 @@ internal static class DriftAnalysis
 
         public Dictionary<string, long> Categories { get; } = new(StringComparer.Ordinal);
         public long Missing { get; set; }
+
+        /// <summary>Set when the numbers come from a profile's summary (each pooled bucket at its mean).</summary>
+        public NumericSummary? Summary { get; init; }
 
         /// <summary>Values counted (missing ones aside).</summary>
         public long Total
@@ -494,7 +551,7 @@ internal static class DriftAnalysis
     /// <summary>One pass over a source: every column's value counts, by grouping sets. Missing values are counted
     /// under a stand-in (NaN for numbers), so that every result row belongs to exactly one column; the rows come back
     /// narrow: the column's index, its value (a number or a text) and the count.</summary>
-    private static (long Rows, SideCounts[] Counts) Count(OpenedSource source, List<Column> columns)
+    internal static (long Rows, SideCounts[] Counts) Count(OpenedSource source, List<Column> columns)
     {
         var (rows, byChunk) = Count(source, columns, null);
         return (rows, byChunk.TryGetValue(0, out var counts) ? counts : columns.Select(_ => new SideCounts()).ToArray());

@@ -62,7 +62,15 @@ public sealed record ColumnDrift
     public bool Drifted { get; init; }
     /// <summary>The two distributions to draw: shares of each side per bin (numbers) or category.</summary>
     public Distribution? Distribution { get; init; }
+    /// <summary>Null when the result is exact; set when the reference is a profile that pooled this column's values.</summary>
+    public ReferenceApproximation? Approximation { get; init; }
 }
+
+/// <summary>The bound of a result computed against a profile's pooled buckets: <see cref="CdfError"/>, the most the
+/// reference's distribution function can be off anywhere (a share of its values); <see cref="StatisticError"/>, the
+/// most the statistic can be off (ks, wasserstein), else null; <see cref="BinnedShareError"/>, for the binned methods,
+/// the share of reference values that may belong to a neighbouring bin; <see cref="Explanation"/> says it in words.</summary>
+public sealed record ReferenceApproximation(int PooledBuckets, double CdfError, double? StatisticError, double? BinnedShareError, string Explanation);
 
 /// <summary>Shares of the reference and the current values per bin: numbers in equal-width bins between
 /// <see cref="Edges"/> (Sturges' rule over both sides), categories by <see cref="Labels"/> (the most frequent ones, the

@@ -14,7 +14,7 @@ internal static class DriftCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files, a DuckDB database file (with --reference-table) or a PostgreSQL URL (with --reference-table or --reference-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files, a DuckDB database file (with --reference-table), a PostgreSQL URL (with --reference-table or --reference-sql), or a profile written by `vigil profile` (a .vigil-profile file).", Required = true, AllowMultipleArgumentsPerToken = true };
         var current = new Option<string[]>("--current", "-c") { Description = "The current data (e.g. last week's traffic), in the same forms (--current-table, --current-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
         var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL URL." };
         var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with, when --reference is a PostgreSQL URL (it runs inside PostgreSQL)." };
@@ -65,11 +65,26 @@ internal static class DriftCommand
             var fmt = p.GetValue(common.InputFormat);
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
                 throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
-            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(reference) ?? [], Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt });
-            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
+            var refInputs = p.GetValue(reference) ?? [];
             DriftResult result;
-            using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
-                result = DriftAnalysis.Run(refSource, curSource, options, progress);
+            if (refInputs.Any(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase)))
+            {
+                // A stored profile stands in for the reference data.
+                if (refInputs.Length != 1) throw new VigilInputException($"--reference: one profile at a time (merge several with `vigil profile merge`); got {refInputs.Length} inputs");
+                if (p.GetValue(referenceTable) is not null || p.GetValue(referenceSql) is not null)
+                    throw new VigilInputException("--reference-table and --reference-sql do not apply to a profile");
+                var profile = ReferenceProfile.Load(refInputs[0]);
+                using var cur = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
+                using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => cur.Engine.Progress))
+                    result = DriftAnalysis.Run(profile, cur, options, progress);
+            }
+            else
+            {
+                using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt });
+                using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
+                using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
+                    result = DriftAnalysis.Run(refSource, curSource, options, progress);
+            }
             ReportOutput.Write(format, p.GetValue(common.Out), (w, c) => ReportWriter.Write(result, format, w, c));
             return Cli.Ok;
         });

@@ -166,6 +166,7 @@ public static class DriftMethods
     public static double WassersteinNormed(ValueCounts v)
     {
         ArgumentNullException.ThrowIfNull(v);
+        if (v.ReferenceStandardDeviation is { } known) return Wasserstein(v) / Math.Max(known, 0.001);
         var x = v.Numbers!;
         var n = (double)v.ReferenceTotal;
         var mean = new NeumaierSum();

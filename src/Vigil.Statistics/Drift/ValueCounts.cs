@@ -46,6 +46,15 @@ public sealed class ValueCounts
     /// <summary>Number of distinct values.</summary>
     public int Count => Reference.Length;
 
+    /// <summary>The reference's standard deviation when it is known apart from these counts (a stored profile whose
+    /// values are pooled into buckets keeps it exact); null to compute it from the counts.</summary>
+    public double? ReferenceStandardDeviation { get; private init; }
+
+    /// <summary>The same counts with the reference's standard deviation given (see
+    /// <see cref="ReferenceStandardDeviation"/>).</summary>
+    public ValueCounts WithReferenceStandardDeviation(double std) =>
+        new(Type, Numbers, Categories, Reference, Current) { ReferenceStandardDeviation = std };
+
     /// <summary>Distinct values present in the reference.</summary>
     public int ReferenceDistinct => Reference.Count(c => c > 0);
 
