@@ -8,6 +8,7 @@ integers (ages, counts), numbers with at most 5 distinct values, and text catego
 missing values. The current side drifts in about a third of the columns (shifted means, scaled spreads, changed
 category shares). Writes OUTDIR/reference.csv and OUTDIR/current.csv.
 """
+import os
 import sys
 
 import numpy as np
@@ -40,6 +41,7 @@ KINDS = ["normal", "lognormal", "uniform", "age", "cat3", "count", "few", "cat12
 
 def main():
     rows, cols, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    os.makedirs(out, exist_ok=True)
     for side in ("reference", "current"):
         rng = np.random.default_rng(7 if side == "reference" else 8)
         data = {}

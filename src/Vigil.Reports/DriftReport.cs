@@ -45,7 +45,7 @@ internal static class DriftReport
     {
         yield return ("Reference", $"{r.Reference.Description} ({Fmt.Count(r.ReferenceRows)} rows)");
         yield return ("Current", $"{r.Current.Description} ({Fmt.Count(r.CurrentRows)} rows)");
-        yield return ("Engine", r.Reference.Engine);
+        yield return ("Engine", r.Reference.Engine == "profile" ? $"{r.Current.Engine} (the reference is a stored profile)" : r.Reference.Engine);
     }
 
     public static IEnumerable<string[]> ColumnRows(DriftResult r) => r.Columns.Select(c => new[]

@@ -30,7 +30,7 @@ internal static class ProfileReport
             Fmt.Count(c.Values),
             s is null ? Fmt.Count(c.Categories!.Count) : Fmt.Count(s.Counts.Length),
             s is null || s.IsExact ? "yes" : "no",
-            s is null ? Fmt.Dash : Fmt.Num(s.CdfError),
+            s is null ? Fmt.Dash : s.IsExact ? "0" : Fmt.Num(s.CdfError),
             s is null ? Fmt.Dash : Fmt.Num(s.Mean),
             s is null ? Fmt.Dash : Fmt.Num(s.StandardDeviation),
             s is null ? Fmt.Dash : Fmt.Num(s.Min),

@@ -149,14 +149,15 @@ public sealed class ReferenceProfile
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var tmp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var full = System.IO.Path.GetFullPath(path);
+        var tmp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp");
         try
         {
             using (var file = File.Create(tmp))
             using (var gz = new GZipStream(file, CompressionLevel.Optimal))
             using (var w = new Utf8JsonWriter(gz))
                 Write(w);
-            File.Move(tmp, path, overwrite: true);
+            File.Move(tmp, full, overwrite: true);
         }
         catch
         {
