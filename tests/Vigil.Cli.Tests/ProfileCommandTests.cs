@@ -75,6 +75,13 @@ public sealed class ProfileCommandTests : IDisposable
         var console = VigilProcess.Run(_dir, "drift", "-r", profile, "-c", current);
         Assert.Contains("≈", console.Stdout);
         Assert.Contains("within ±", console.Stdout);
+        // So do the Markdown and HTML reports.
+        var md = VigilProcess.Run(_dir, "drift", "-r", profile, "-c", current, "--format", "markdown");
+        Assert.Contains("## Approximate results", md.Stdout);
+        Assert.Contains("- amount: the reference profile pools", md.Stdout);
+        var html = VigilProcess.Run(_dir, "drift", "-r", profile, "-c", current, "--format", "html");
+        Assert.Contains("<ul class=\"approximations\"><li>amount: the reference profile pools", html.Stdout);
+        Assert.DoesNotContain("country: the reference profile", html.Stdout);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Vigil.Testing.Postgres;
 namespace Vigil.Analysis.Tests.Postgres;
 
 /// <summary>Drift with both sides in a real PostgreSQL server (every count computed there) agrees with DuckDB's on the
-/// same rows, and a PostgreSQL reference works against a file.</summary>
+/// same rows, a PostgreSQL reference works against a file, and so does a profile of a PostgreSQL table.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresDriftTests(PostgresServer server)
 {
@@ -53,6 +53,18 @@ public sealed class PostgresDriftTests(PostgresServer server)
             Assert.Equal(duck.Dataset, pg.Dataset);
             Assert.Equal(duck.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)),
                 pg.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)));
+
+            // A profile of the PostgreSQL table (counted inside the server) gives the same drift against the file.
+            ReferenceProfile profile;
+            using (var r = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Table = "drift_ref" }))
+                profile = ReferenceProfile.Build(r, ["amount", "country", "k"]);
+            Assert.Equal(1500, profile.Rows);
+            using (var c = SourceOpener.Open(new SourceSpec { Inputs = [Export("drift_cur")] }))
+            {
+                var fromProfile = DriftAnalysis.Run(profile, c, options);
+                Assert.Equal(duck.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)),
+                    fromProfile.Columns.Select(x => (x.Name, x.Method, x.Result, x.ReferenceMissing, x.CurrentMissing)));
+            }
         }
         finally
         {
