@@ -86,20 +86,6 @@ internal static class DriftAnalysis
         if (options.Correction is not ("none" or "bonferroni" or "fdr"))
             throw new VigilInputException($"--correction: '{options.Correction}' is not a correction; expected none, bonferroni or fdr");
 
-        long refRows;
-        SideCounts[] refCounts;
-        if (side.Profile is { } profile) (refRows, refCounts) = profile.Counts(columns, current.Description);
-        else
-        {
-            progress.Stage($"Counting values in {side.Description}");
-            (refRows, refCounts) = Count(side.Source!, columns);
-        }
-        Parallel.ForEach(refCounts, c => c.Compact());
-        progress.Stage($"Counting values in {current.Description}");
-        var (curRows, curCounts) = Count(current, columns);
-        if (refRows == 0) throw new VigilInputException($"{side.Description}: no rows");
-        if (curRows == 0) throw new VigilInputException($"{current.Description}: no rows");
-
         var chunk = ParseChunk(options.Chunk, options.Timestamp, current, out var chunkExpr);
         if (options.ThresholdFrom is { } from)
         {
@@ -112,8 +98,32 @@ internal static class DriftAnalysis
         string? refChunkExpr = null;
         var reference = side.Source;
         if (reference is not null && (options.ThresholdFrom is not null || options.Multivariate)) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
-        progress.Stage("Testing columns");
-        var (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
+
+        long refRows, curRows;
+        SideCounts[] refCounts = [];
+        List<ColumnDrift> results;
+        DatasetDrift dataset;
+        if (chunk is null && reference is not null && InGroups(reference) && InGroups(current))
+        {
+            // Both sides columnar and nothing that needs the reference's counts afterwards: count and test a group of
+            // columns at a time, so that only one group's values are held.
+            (refRows, curRows, results, dataset) = TestInGroups(reference, current, columns, options, progress);
+        }
+        else
+        {
+            if (side.Profile is { } profile) (refRows, refCounts) = profile.Counts(columns, current.Description);
+            else
+            {
+                progress.Stage($"Counting values in {side.Description}");
+                (refRows, refCounts) = Count(side.Source!, columns);
+            }
+            Parallel.ForEach(refCounts, c => c.Compact());
+            progress.Stage($"Counting values in {current.Description}");
+            (curRows, var curCounts) = Count(current, columns);
+            CheckRows(side.Description, refRows, current.Description, curRows);
+            progress.Stage("Testing columns");
+            (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
+        }
         Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
         if (options.ThresholdFrom is not null && reference is not null)
         {
@@ -178,22 +188,106 @@ internal static class DriftAnalysis
         };
     }
 
+    /// <summary>Distinct values above which a column's test ends with a full garbage collection.</summary>
+    private const int LargeColumn = 100_000;
+
+    /// <summary>A full, blocking collection: the large arrays let go of are reused rather than piling up (a compacting
+    /// one measured no smaller and slower).</summary>
+    private static void CollectLarge()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+    }
+
+    private static void CheckRows(string reference, long refRows, string current, long curRows)
+    {
+        if (refRows == 0) throw new VigilInputException($"{reference}: no rows");
+        if (curRows == 0) throw new VigilInputException($"{current}: no rows");
+    }
+
+    /// <summary>Columns counted and tested together when both sides are columnar: reading a group of columns costs no
+    /// more than reading them with the rest, and holding one group's raw values instead of every column's keeps the
+    /// memory down (1M + 1M rows x 24 columns of Parquet: a peak of about 620 MB in one group).</summary>
+    internal const int ColumnsPerGroup = 4;
+
+    /// <summary>Whether a source is read a group of columns at a time: a columnar source (Parquet, a table) in DuckDB.</summary>
+    private static bool InGroups(OpenedSource source) =>
+        source.Engine is Vigil.Engine.DuckDb.DuckDbEngine && !source.Relation.StartsWith("read_csv", StringComparison.Ordinal)
+        && !source.Relation.StartsWith("read_json", StringComparison.Ordinal);
+
+    private static (long RefRows, long CurRows, List<ColumnDrift> Columns, DatasetDrift Dataset) TestInGroups(OpenedSource reference, OpenedSource current,
+        List<Column> columns, DriftOptions options, IAnalysisProgress progress)
+    {
+        var results = new List<ColumnDrift>();
+        long refRows = 0, curRows = 0;
+        // Categories are counted by the engine's grouping sets, all in one pass per side (few groups, and no text
+        // crosses into .NET but the distinct values); numbers a group at a time, raw.
+        var categorical = columns.Where(c => c.Type == ColumnType.Categorical).ToList();
+        if (categorical.Count > 0)
+        {
+            progress.Stage($"Counting categories in {reference.Description}");
+            var (r, refByChunk) = CountGrouped(reference, categorical, null);
+            progress.Stage($"Counting categories in {current.Description}");
+            var (c, curByChunk) = CountGrouped(current, categorical, null);
+            CheckRows(reference.Description, r, current.Description, c);
+            (refRows, curRows) = (r, c);
+            SideCounts[] Of(Dictionary<double, SideCounts[]> byChunk) =>
+                byChunk.TryGetValue(0, out var counts) ? counts : categorical.Select(_ => new SideCounts()).ToArray();
+            results.AddRange(TestColumns(categorical, Of(refByChunk), Of(curByChunk), options, keepReference: false, draw: true));
+        }
+        var numerical = columns.Where(c => c.Type == ColumnType.Numerical).ToList();
+        for (var from = 0; from < numerical.Count; from += ColumnsPerGroup)
+        {
+            var group = numerical.Skip(from).Take(ColumnsPerGroup).ToList();
+            var last = Math.Min(from + ColumnsPerGroup, numerical.Count);
+            var which = numerical.Count <= ColumnsPerGroup ? "" : $" (numerical columns {from + 1}–{last} of {numerical.Count})";
+            progress.Stage($"Counting values in {reference.Description}{which}");
+            var (r, refCounts) = Stream(reference.Engine, reference.Relation, group);
+            Parallel.ForEach(refCounts, c => c.Compact());
+            progress.Stage($"Counting values in {current.Description}{which}");
+            var (c, curCounts) = Stream(current.Engine, current.Relation, group);
+            CheckRows(reference.Description, r, current.Description, c);
+            (refRows, curRows) = (r, c);
+            progress.Stage($"Testing columns{which}");
+            results.AddRange(TestColumns(group, refCounts, curCounts, options, keepReference: false, draw: true));
+        }
+        var final = Finish(results.ToArray(), options);
+        return (refRows, curRows, Ranked(final), DatasetOf(final, options));
+    }
+
     /// <summary>Every column's test (in parallel), the correction, the dataset's verdict, most drifted first.</summary>
     private static (List<ColumnDrift> Columns, DatasetDrift Dataset) TestAll(List<Column> columns, SideCounts[] refCounts, SideCounts[] curCounts,
+        DriftOptions options, bool keepReference, bool draw, IReadOnlyDictionary<string, string>? forced = null)
+    {
+        var results = Finish(TestColumns(columns, refCounts, curCounts, options, keepReference, draw, forced), options);
+        return (Ranked(results), DatasetOf(results, options));
+    }
+
+    /// <summary>The correction of the p-values, when asked for, over all the columns.</summary>
+    private static ColumnDrift[] Finish(ColumnDrift[] results, DriftOptions options) =>
+        options.Correction != "none" ? Corrected(results, options.Correction) : results;
+
+    /// <summary>Every column's test, in parallel.</summary>
+    private static ColumnDrift[] TestColumns(List<Column> columns, SideCounts[] refCounts, SideCounts[] curCounts,
         DriftOptions options, bool keepReference, bool draw, IReadOnlyDictionary<string, string>? forced = null)
     {
         var results = new ColumnDrift[columns.Count];
         try
         {
-            Parallel.For(0, columns.Count, k => results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options, keepReference, draw,
-                forced is not null && forced.TryGetValue(columns[k].Name, out var m) ? m : null));
+            Parallel.For(0, columns.Count, k =>
+            {
+                results[k] = TestColumn(columns[k], refCounts[k], curCounts[k], options, keepReference, draw,
+                    forced is not null && forced.TryGetValue(columns[k].Name, out var m) ? m : null);
+                // A large column's merged counts are tens of MB on the large-object heap, which the runtime collects
+                // only in full collections: collect now rather than let every column's pile up (the live objects
+                // are few arrays of numbers, so this takes milliseconds).
+                if (results[k].DistinctValues > LargeColumn) CollectLarge();
+            });
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<VigilInputException>().FirstOrDefault() is { } input)
         {
             throw input;
         }
-        if (options.Correction != "none") results = Corrected(results, options.Correction);
-        return (Ranked(results), DatasetOf(results, options));
+        return results;
     }
 
     private static List<ColumnDrift> Ranked(IEnumerable<ColumnDrift> results) =>
@@ -289,11 +383,22 @@ internal static class DriftAnalysis
     private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options, bool keepReference, bool draw,
         string? forcedMethod = null)
     {
-        var values = Merge(col.Type, refCounts, curCounts);
+        // Numbers: the two sorted samples and one pass for what the choice needs; the merged counts only for the
+        // methods that need them whole (ks and wasserstein run on the samples in ordered passes).
         var pooled = refCounts.Summary is { IsExact: false } summary ? summary : null;
-        if (pooled is not null) values = values.WithReferenceStandardDeviation(pooled.StandardDeviation);
-        if (!keepReference) refCounts.Release();
-        curCounts.Release();
+        ValueCounts? values = null;
+        SortedSample rs = default, cs = default;
+        SampleCensus census = default;
+        if (col.Type == ColumnType.Numerical)
+        {
+            (rs, cs) = (refCounts.Sample(), curCounts.Sample());
+            census = SortedSamples.CensusOf(rs, cs);
+        }
+        else
+        {
+            values = Merge(col.Type, refCounts, curCounts);
+            census = new SampleCensus(values.ReferenceTotal, values.CurrentTotal, values.Count, double.NaN, double.NaN);
+        }
         options.PerColumn.TryGetValue(col.Name, out var over);
         string method, reason;
         var named = true;
@@ -303,19 +408,30 @@ internal static class DriftAnalysis
         else
         {
             named = false;
-            (method, reason) = values.ReferenceTotal == 0 || values.CurrentTotal == 0 ? ("none", "no values") : DriftMethodChooser.Choose(values);
+            (method, reason) = census.ReferenceTotal == 0 || census.CurrentTotal == 0 ? ("none", "no values")
+                : DriftMethodChooser.Choose(col.Type, census.Distinct, census.ReferenceTotal);
+        }
+        var onSamples = values is null && pooled is null && method != "none" && DriftMethods.RunsOnSamples(method);
+        if (values is null && !onSamples)
+        {
+            values = SortedSamples.Merge(rs, cs, census);
+            if (pooled is not null) values = values.WithReferenceStandardDeviation(pooled.StandardDeviation);
         }
         var threshold = over.Threshold ?? options.Threshold;
         DriftTestResult? result = null;
         string? note = null;
         if (method == "none") note = "no values to compare";
-        else if (DriftMethods.Refusal(method, values, named) is { } refusal)
+        else if ((onSamples ? DriftMethods.RefusalOnSamples(method, census, named) : DriftMethods.Refusal(method, values!, named)) is { } refusal)
         {
             // A method chosen for this very column must fit it; one chosen for every column skips those it does not.
             if (over.Method is not null) throw new VigilInputException($"--per-column {col.Name}: {refusal}");
             note = refusal;
         }
-        else result = DriftMethods.Run(method, values, threshold, named);
+        else result = onSamples ? DriftMethods.RunOnSamples(method, rs, cs, census, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
+        Distribution? distribution = null;
+        if (draw) distribution = values is not null ? DistributionOf(values) : DistributionOf(rs, cs, census);
+        if (!keepReference) refCounts.Release();
+        curCounts.Release();
         return new ColumnDrift
         {
             Name = col.Name,
@@ -325,11 +441,11 @@ internal static class DriftAnalysis
             Result = result,
             ReferenceMissing = refCounts.Missing,
             CurrentMissing = curCounts.Missing,
-            DistinctValues = values.Count,
+            DistinctValues = census.Distinct,
             Note = note,
             Drifted = result?.Drifted ?? false,
-            Distribution = draw ? DistributionOf(values) : null,
-            Approximation = pooled is not null && result is not null ? ApproximationOf(pooled, result.Method, values) : null,
+            Distribution = distribution,
+            Approximation = pooled is not null && result is not null ? ApproximationOf(pooled, result.Method, values!) : null,
         };
     }
 
@@ -360,6 +476,17 @@ internal static class DriftAnalysis
 
     /// <summary>What the reports draw: Sturges bins over both sides for numbers, the most frequent categories (over
     /// both sides) for text, as shares of each side.</summary>
+    internal static Distribution? DistributionOf(SortedSample reference, SortedSample current, SampleCensus census)
+    {
+        if (census.Distinct == 0 || census.ReferenceTotal == 0 || census.CurrentTotal == 0) return null;
+        var edges = Binning.SturgesEdges(census.Min, census.Max, census.ReferenceTotal + census.CurrentTotal);
+        var (r, c) = SortedSamples.BinCounts(reference, current, edges);
+        return Shares(edges, r, c, census.ReferenceTotal, census.CurrentTotal);
+    }
+
+    private static Distribution Shares(double[] edges, long[] r, long[] c, long referenceTotal, long currentTotal) =>
+        new(edges, null, r.Select(n => (double)n / referenceTotal).ToArray(), c.Select(n => (double)n / currentTotal).ToArray());
+
     internal static Distribution? DistributionOf(ValueCounts v)
     {
         if (v.Count == 0 || v.ReferenceTotal == 0 || v.CurrentTotal == 0) return null;
@@ -367,7 +494,7 @@ internal static class DriftAnalysis
         {
             var edges = Binning.SturgesEdges(v);
             var (r, c) = Binning.Counts(v, edges);
-            return new Distribution(edges, null, r.Select(n => (double)n / v.ReferenceTotal).ToArray(), c.Select(n => (double)n / v.CurrentTotal).ToArray());
+            return Shares(edges, r, c, v.ReferenceTotal, v.CurrentTotal);
         }
         var order = Enumerable.Range(0, v.Count)
             .OrderByDescending(i => (double)v.Reference[i] / v.ReferenceTotal + (double)v.Current[i] / v.CurrentTotal)
@@ -453,12 +580,19 @@ internal static class DriftAnalysis
             ? ColumnType.Numerical
             : ColumnType.Categorical;
 
-    /// <summary>One side's counts of one column: numbers or categories with their counts, and values left out.</summary>
+    /// <summary>One side's counts of one column: numbers or categories with their counts, and values left out. Numbers
+    /// arrive either counted (a value and how often it occurs, from the engine's grouping) or one by one (raw values
+    /// streamed from the engine, <see cref="AddValue"/>); a side holds one kind or the other.</summary>
     internal sealed class SideCounts
     {
-        private double[] _numbers = new double[16];
-        private long[] _numberCounts = new long[16];
+        private const int BlockSize = 1 << 16;
+
+        private double[] _numbers = [];
+        private long[]? _numberCounts = [];
         private int _n;
+        // Raw values as they arrive, in blocks (no doubling of one large array while streaming).
+        private List<double[]>? _blocks;
+        private int _inBlock;
 
         public Dictionary<string, long> Categories { get; } = new(StringComparer.Ordinal);
         public long Missing { get; set; }
@@ -471,33 +605,71 @@ internal static class DriftAnalysis
         {
             get
             {
-                long t = 0;
-                for (var i = 0; i < _n; i++) t += _numberCounts[i];
+                long t = _blocks is null ? 0 : (long)(_blocks.Count - 1) * BlockSize + _inBlock;
+                if (_numberCounts is null) t += _n;
+                else for (var i = 0; i < _n; i++) t += _numberCounts[i];
                 foreach (var c in Categories.Values) t += c;
                 return t;
             }
         }
 
+        /// <summary>A number that occurs <paramref name="count"/> times.</summary>
         public void Add(double x, long count)
         {
+            if (_numberCounts is null || _blocks is not null) throw new InvalidOperationException("counted and raw numbers do not mix");
             if (_n == _numbers.Length)
             {
-                Array.Resize(ref _numbers, _n * 2);
-                Array.Resize(ref _numberCounts, _n * 2);
+                Array.Resize(ref _numbers, Math.Max(16, _n * 2));
+                Array.Resize(ref _numberCounts, Math.Max(16, _n * 2));
             }
             _numbers[_n] = x;
             _numberCounts[_n++] = count;
         }
 
+        /// <summary>One raw (finite) value.</summary>
+        public void AddValue(double x)
+        {
+            if (_blocks is null)
+            {
+                if (_n > 0) throw new InvalidOperationException("counted and raw numbers do not mix");
+                _blocks = [new double[BlockSize]];
+                _numberCounts = null;
+            }
+            if (_inBlock == BlockSize)
+            {
+                _blocks.Add(new double[BlockSize]);
+                _inBlock = 0;
+            }
+            _blocks[^1][_inBlock++] = x;
+        }
+
         private bool _sorted;
 
-        /// <summary>Sorts the numbers, merges equal ones (the engine's groups may hold -0.0 and 0.0 apart) and trims
-        /// the arrays to size.</summary>
+        /// <summary>Sorts the numbers. Counted ones are merged where equal (the engine's groups may hold -0.0 and 0.0
+        /// apart) and trimmed to size; raw ones are gathered into one array and sorted (equal values stay
+        /// side by side).</summary>
         public void Compact()
         {
             if (_sorted) return;
+            _sorted = true;
+            if (_blocks is not null)
+            {
+                var n = (_blocks.Count - 1) * BlockSize + _inBlock;
+                var all = new double[n];
+                for (var b = 0; b < _blocks.Count; b++)
+                {
+                    Array.Copy(_blocks[b], 0, all, b * BlockSize, b == _blocks.Count - 1 ? _inBlock : BlockSize);
+                    _blocks[b] = [];
+                }
+                _blocks = null;
+                _inBlock = 0;
+                Vigil.Analysis.Summary.KeySort.Sort(all, n);
+                _numbers = all;
+                _n = n;
+                return;
+            }
             var v = _numbers;
-            var c = _numberCounts;
+            var c = _numberCounts!;
             Array.Sort(v, c, 0, _n);
             var m = 0;
             for (var i = 0; i < _n; i++)
@@ -512,26 +684,52 @@ internal static class DriftAnalysis
             Array.Resize(ref _numbers, m);
             Array.Resize(ref _numberCounts, m);
             _n = m;
-            _sorted = true;
         }
 
-        /// <summary>The numbers ascending, each once.</summary>
-        public (double[] Values, long[] Counts, int Length) SortedNumbers()
+        /// <summary>The numbers ascending: each once with its count, or (raw numbers) every value with Counts null.</summary>
+        public (double[] Values, long[]? Counts, int Length) Sorted()
         {
             Compact();
             return (_numbers, _numberCounts, _n);
         }
 
+        /// <summary>The numbers ascending, as a <see cref="SortedSample"/>.</summary>
+        public SortedSample Sample()
+        {
+            var (v, c, n) = Sorted();
+            return new SortedSample(v, c, n);
+        }
+
+        /// <summary>The numbers ascending, each once (-0.0 as 0.0) with its count.</summary>
+        public (double[] Values, long[] Counts, int Length) SortedNumbers()
+        {
+            var (v, c, n) = Sorted();
+            if (c is not null) return (v, c, n);
+            var values = new List<double>();
+            var counts = new List<long>();
+            for (var i = 0; i < n;)
+            {
+                var x = v[i];
+                var j = i + 1;
+                while (j < n && v[j] == x) j++;
+                values.Add(x + 0.0);
+                counts.Add(j - i);
+                i = j;
+            }
+            return (values.ToArray(), counts.ToArray(), values.Count);
+        }
+
         /// <summary>The mean of the numbers (NaN when there are none).</summary>
         public double Mean()
         {
-            var (v, c, n) = SortedNumbers();
+            var (v, c, n) = Sorted();
             var sum = new Vigil.Statistics.Internal.NeumaierSum();
             long count = 0;
             for (var i = 0; i < n; i++)
             {
-                sum.Add(v[i] * c[i]);
-                count += c[i];
+                var k = c?[i] ?? 1;
+                sum.Add(v[i] * k);
+                count += k;
             }
             return count == 0 ? double.NaN : sum.Value / count;
         }
@@ -540,8 +738,10 @@ internal static class DriftAnalysis
         public void Release()
         {
             _numbers = [];
-            _numberCounts = [];
+            _numberCounts = _numberCounts is null ? null : [];
             _n = 0;
+            _blocks = null;
+            _inBlock = 0;
         }
     }
 
@@ -569,6 +769,18 @@ internal static class DriftAnalysis
     internal const int ColumnarColumnsPerPass = 8;
 
     private static (long Rows, Dictionary<double, SideCounts[]> Counts) Count(OpenedSource source, List<Column> columns, string? chunkExpr)
+    {
+        if (chunkExpr is null && source.Engine is Vigil.Engine.DuckDb.DuckDbEngine)
+        {
+            var (n, sides) = Stream(source.Engine, source.Relation, columns);
+            return (n, new Dictionary<double, SideCounts[]> { [0] = sides });
+        }
+        return CountGrouped(source, columns, chunkExpr);
+    }
+
+    /// <summary>Every column's value counts from the engine's grouping sets (per chunk when <paramref name="chunkExpr"/>
+    /// is given), in passes of a few columns.</summary>
+    private static (long Rows, Dictionary<double, SideCounts[]> Counts) CountGrouped(OpenedSource source, List<Column> columns, string? chunkExpr)
     {
         var byChunk = new Dictionary<double, SideCounts[]>();
         long rows = 0;
@@ -602,6 +814,74 @@ internal static class DriftAnalysis
             if (staged) source.Engine.Execute("DROP TABLE IF EXISTS vigil_drift_side");
         }
         return (rows, byChunk);
+    }
+
+    /// <summary>One pass over an in-process source (DuckDB): numbers arrive raw and are sorted in .NET, categories are
+    /// counted as they arrive. Sorting a column's values costs less than the engine's hash table of as many groups
+    /// plus moving the (value, count) pairs, and the raw values take less memory than those groups.</summary>
+    private static (long Rows, SideCounts[] Counts) Stream(IQueryEngine engine, string relation, List<Column> columns)
+    {
+        var d = engine.Dialect;
+        var exprs = columns.Select((c, k) =>
+        {
+            var q = d.QuoteIdentifier(c.Name);
+            return c.Type == ColumnType.Numerical
+                ? $"coalesce(CAST({q} AS {d.Double}), CAST('NaN' AS {d.Double})) AS c{k}_"
+                : $"{d.CastToText(q)} AS c{k}_";
+        });
+        var counts = columns.Select(_ => new SideCounts()).ToArray();
+        long rows = 0;
+        engine.StreamUnordered($"SELECT {string.Join(", ", exprs)} FROM {relation}", [], chunk =>
+        {
+            var n = chunk.RowCount;
+            rows += n;
+            for (var k = 0; k < columns.Count; k++)
+            {
+                var side = counts[k];
+                if (columns[k].Type == ColumnType.Numerical)
+                {
+                    var vs = chunk.Doubles(k);
+                    long missing = 0;
+                    for (var i = 0; i < vs.Length; i++)
+                    {
+                        var x = vs[i];
+                        if (double.IsFinite(x)) side.AddValue(x);
+                        else missing++;
+                    }
+                    side.Missing += missing;
+                }
+                else
+                {
+                    var ss = chunk.Strings(k);
+                    string? last = null;
+                    long run = 0;
+                    // Runs of the same string instance (the reader reuses one for repeated values) count in one step.
+                    for (var i = 0; i < ss.Length; i++)
+                    {
+                        var x = ss[i];
+                        if (ReferenceEquals(x, last) && x is not null)
+                        {
+                            run++;
+                            continue;
+                        }
+                        if (last is not null) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(side.Categories, last, out _) += run;
+                        if (x is null)
+                        {
+                            side.Missing++;
+                            last = null;
+                            run = 0;
+                        }
+                        else
+                        {
+                            last = x;
+                            run = 1;
+                        }
+                    }
+                    if (last is not null) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(side.Categories, last, out _) += run;
+                }
+            }
+        });
+        return (rows, counts);
     }
 
     private static (long Rows, Dictionary<double, SideCounts[]> Counts) CountBatch(IQueryEngine engine, string relation, List<Column> columns, string? chunkExpr)
@@ -677,20 +957,8 @@ internal static class DriftAnalysis
     {
         if (type == ColumnType.Numerical)
         {
-            // Merge the two ascending lists.
-            var (rv, rc, rn) = r.SortedNumbers();
-            var (cv, cc, cn) = c.SortedNumbers();
-            var values = new double[rn + cn];
-            var refCounts = new long[rn + cn];
-            var curCounts = new long[rn + cn];
-            int i = 0, j = 0, m = 0;
-            while (i < rn || j < cn)
-            {
-                if (j == cn || (i < rn && rv[i] < cv[j])) { values[m] = rv[i]; refCounts[m++] = rc[i++]; }
-                else if (i == rn || cv[j] < rv[i]) { values[m] = cv[j]; curCounts[m++] = cc[j++]; }
-                else { values[m] = rv[i]; refCounts[m] = rc[i++]; curCounts[m++] = cc[j++]; }
-            }
-            return ValueCounts.Numerical(values[..m], refCounts[..m], curCounts[..m]);
+            var (rs, cs) = (r.Sample(), c.Sample());
+            return SortedSamples.Merge(rs, cs, SortedSamples.CensusOf(rs, cs));
         }
         var cats = r.Categories.Keys.Union(c.Categories.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         return ValueCounts.Categorical(cats, cats.Select(v => r.Categories.GetValueOrDefault(v)).ToArray(), cats.Select(v => c.Categories.GetValueOrDefault(v)).ToArray());

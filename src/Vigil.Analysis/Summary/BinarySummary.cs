@@ -201,16 +201,14 @@ internal static class BinarySummary
         var period = options.Period;
         var swC = new System.Diagnostics.Stopwatch();
         var swAll = System.Diagnostics.Stopwatch.StartNew();
-        var duck = engine as Vigil.Engine.DuckDb.DuckDbEngine;
-        if (!ordered && duck is not null)
+        // Rows in any order (computed on every core) unless an ambiguous duplicate needs the file's order.
+        void Read(Action<Table> onChunk)
         {
-            // Rows in any order, computed on every core; a buffer of a few MB lets the engine run ahead of the reader.
-            duck.Execute("SET preserve_insertion_order = false");
-            duck.Execute("SET streaming_buffer_size = '4MB'");
+            if (ordered) engine.Stream(streamSql, parameters, onChunk);
+            else engine.StreamUnordered(streamSql, parameters, onChunk);
         }
-        try
         {
-            engine.Stream(streamSql, parameters, chunk =>
+            Read(chunk =>
             {
                 swC.Start();
                 var h1 = chunk.Int64s(0);
@@ -273,10 +271,6 @@ internal static class BinarySummary
                 swC.Stop();
             });
         }
-        finally
-        {
-            if (!ordered && duck is not null) duck.Execute("SET preserve_insertion_order = true");
-        }
         Exp($"[timing]   row pass {swAll.Elapsed.TotalSeconds:F3} s, of which reading chunks in .NET {swC.Elapsed.TotalSeconds:F3} s");
 
         var total = (long)rows.Count;
@@ -285,7 +279,7 @@ internal static class BinarySummary
         if (counts.GetInt64(0, 0) != total)
             throw new InvalidOperationException($"the engine streamed {total} rows where it had counted {counts.GetInt64(0, 0)}");
         var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
-        return new Collected(ordered || duck is null, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
+        return new Collected(ordered || engine is not Vigil.Engine.DuckDb.DuckDbEngine, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
     }
 
     /// <summary>Keeps the <c>n</c> smallest distinct ids offered (ordinal order): examples that do not depend on the

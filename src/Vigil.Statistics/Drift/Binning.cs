@@ -39,13 +39,13 @@ public static class Binning
     {
         ArgumentNullException.ThrowIfNull(v);
         if (v.Numbers is not { Length: > 0 } x) throw new ArgumentException("no values to bin", nameof(v));
-        return EdgesOver(x, v.ReferenceTotal + v.CurrentTotal);
+        return SturgesEdges(x[0], x[^1], v.ReferenceTotal + v.CurrentTotal);
     }
 
-    /// <summary>Sturges edges for <paramref name="n"/> values whose distinct values, ascending, are <paramref name="x"/>.</summary>
-    internal static double[] EdgesOver(double[] x, long n)
+    /// <summary>Sturges edges for <paramref name="n"/> values from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static double[] SturgesEdges(double min, double max, long n)
     {
-        double first = x[0], last = x[^1];
+        double first = min, last = max;
         int bins;
         if (first == last)
         {
@@ -55,7 +55,7 @@ public static class Binning
         }
         else
         {
-            var width = (x[^1] - x[0]) / (Math.Log2(n) + 1.0);
+            var width = (max - min) / (Math.Log2(n) + 1.0);
             bins = width == 0 ? 1 : (int)Math.Ceiling((last - first) / width);
         }
         var edges = new double[bins + 1];
@@ -70,15 +70,11 @@ public static class Binning
     {
         ArgumentNullException.ThrowIfNull(v);
         ArgumentNullException.ThrowIfNull(edges);
-        var r = new long[edges.Length - 1];
-        var c = new long[edges.Length - 1];
-        for (var i = 0; i < v.Count; i++)
-        {
-            var b = BinOf(edges, v.Numbers![i]);
-            r[b] += v.Reference[i];
-            c[b] += v.Current[i];
-        }
-        return (r, c);
+        // The values are ascending: walk the bins along with them (what BinOf finds, without a search per value).
+        var walk = new BinWalk(edges);
+        var x = v.Numbers!;
+        for (var i = 0; i < v.Count; i++) walk.Add(x[i], v.Reference[i], v.Current[i]);
+        return (walk.Reference, walk.Current);
     }
 
     /// <summary>The bin of a value: [edge i, edge i+1), the last bin closed (values outside fall nowhere, but every

@@ -10,12 +10,17 @@ public static class DriftMethodChooser
     public static (string Method, string Reason) Choose(ValueCounts v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        var distinct = Enumerable.Range(0, v.Count).Count(i => v.Reference[i] + v.Current[i] > 0);
-        var small = v.ReferenceTotal <= 1000;
+        return Choose(v.Type, Enumerable.Range(0, v.Count).Count(i => v.Reference[i] + v.Current[i] > 0), v.ReferenceTotal);
+    }
+
+    /// <summary>The method and why, from the column's type, its distinct values over both sides and the reference's size.</summary>
+    public static (string Method, string Reason) Choose(ColumnType type, int distinct, long referenceTotal)
+    {
+        var small = referenceTotal <= 1000;
         var size = small ? "reference ≤ 1,000 rows" : "reference > 1,000 rows";
-        if (v.Type == ColumnType.Numerical && distinct > 5)
+        if (type == ColumnType.Numerical && distinct > 5)
             return small ? ("ks", $"numerical, {size}") : ("wasserstein", $"numerical, {size}");
-        var kind = v.Type == ColumnType.Numerical ? $"numerical with {distinct} values (≤ 5: as categorical)" : "categorical";
+        var kind = type == ColumnType.Numerical ? $"numerical with {distinct} values (≤ 5: as categorical)" : "categorical";
         if (!small) return ("jensenshannon", $"{kind}, {size}");
         return distinct > 2
             ? ("chisquare", $"{kind}, {size}, {distinct} values")

@@ -66,14 +66,8 @@ public static class DriftMethods
     public static string? Refusal(string method, ValueCounts v, bool named = true)
     {
         ArgumentNullException.ThrowIfNull(v);
-        if (!IsKnown(method)) return $"unknown drift method '{method}'";
-        if (v.ReferenceTotal == 0) return "the reference has no values";
-        if (v.CurrentTotal == 0) return "the current data has no values";
-        var name = Canonical(method);
-        // Only chisquare and z run on the other column type, when the automatic choice picks them.
-        if ((named || name is not ("chisquare" or "z")) && !Accepts(name, v.Type))
-            return $"{method} compares {(v.Type == ColumnType.Numerical ? "categorical" : "numerical")} columns only";
-        return name switch
+        if (BasicRefusal(method, v.Type, v.ReferenceTotal, v.CurrentTotal, named) is { } basic) return basic;
+        return Canonical(method) switch
         {
             "anderson" => NumericalDrift.AndersonRefusal(v),
             "cramer_von_mises" => NumericalDrift.CramerVonMisesRefusal(v),
@@ -81,6 +75,40 @@ public static class DriftMethods
             "TVD" when v.ReferenceTotal + v.CurrentTotal > CategoricalDrift.MaxTvdValues =>
                 $"TVD's permutation test is limited to {CategoricalDrift.MaxTvdValues:N0} values (1000 shuffles of every value)",
             _ => null,
+        };
+    }
+
+    /// <summary>What refuses a method whatever the values: an unknown name, an empty side, the wrong column type.</summary>
+    private static string? BasicRefusal(string method, ColumnType type, long referenceTotal, long currentTotal, bool named)
+    {
+        if (!IsKnown(method)) return $"unknown drift method '{method}'";
+        if (referenceTotal == 0) return "the reference has no values";
+        if (currentTotal == 0) return "the current data has no values";
+        var name = Canonical(method);
+        // Only chisquare and z run on the other column type, when the automatic choice picks them.
+        if ((named || name is not ("chisquare" or "z")) && !Accepts(name, type))
+            return $"{method} compares {(type == ColumnType.Numerical ? "categorical" : "numerical")} columns only";
+        return null;
+    }
+
+    /// <summary>Whether a method runs on two <see cref="SortedSample"/>s in ordered passes, without the merged counts.</summary>
+    public static bool RunsOnSamples(string method) => Canonical(method) is "ks" or "wasserstein";
+
+    /// <summary>Why a method cannot run on two numerical samples, or null (for the methods of <see cref="RunsOnSamples"/>).</summary>
+    public static string? RefusalOnSamples(string method, SampleCensus census, bool named = true) =>
+        BasicRefusal(method, ColumnType.Numerical, census.ReferenceTotal, census.CurrentTotal, named);
+
+    /// <summary>Runs ks or wasserstein on two numerical samples: the same result as <see cref="Run"/> on their merged
+    /// counts, from ordered passes over the samples.</summary>
+    public static DriftTestResult RunOnSamples(string method, SortedSample reference, SortedSample current, SampleCensus census, double? threshold = null, bool named = true)
+    {
+        if (RefusalOnSamples(method, census, named) is { } why) throw new ArgumentException(why, nameof(method));
+        var t = threshold ?? DefaultThreshold(method);
+        return Canonical(method) switch
+        {
+            "ks" => Ks(SortedSamples.KsStatistic(reference, current, census), census.ReferenceTotal, census.CurrentTotal, t),
+            "wasserstein" => Distance(method, SortedSamples.WassersteinNormed(reference, current, census), t),
+            _ => throw new ArgumentException($"{method} needs the merged counts; see RunsOnSamples", nameof(method)),
         };
     }
 
@@ -115,9 +143,11 @@ public static class DriftMethods
 
     /// <summary>SciPy's <c>ks_2samp</c>: in its exact branch (both samples up to 10,000 values) the statistic is
     /// rounded to a multiple of 1 / lcm(n_R, n_C) and that is what it reports; drift when p ≤ threshold.</summary>
-    private static DriftTestResult Ks(ValueCounts v, double threshold)
+    private static DriftTestResult Ks(ValueCounts v, double threshold) => Ks(KsStatistic(v), v.ReferenceTotal, v.CurrentTotal, threshold);
+
+    private static DriftTestResult Ks(double statistic, long referenceTotal, long currentTotal, double threshold)
     {
-        var (d, p) = KolmogorovSmirnov.TwoSample(KsStatistic(v), v.ReferenceTotal, v.CurrentTotal);
+        var (d, p) = KolmogorovSmirnov.TwoSample(statistic, referenceTotal, currentTotal);
         return new DriftTestResult("ks", d, p, threshold, p <= threshold);
     }
 
@@ -133,15 +163,9 @@ public static class DriftMethods
     public static double KsStatistic(ValueCounts v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        long r = 0, c = 0;
-        double d = 0;
-        for (var i = 0; i < v.Count; i++)
-        {
-            r += v.Reference[i];
-            c += v.Current[i];
-            d = Math.Max(d, Math.Abs((double)r / v.ReferenceTotal - (double)c / v.CurrentTotal));
-        }
-        return d;
+        var gap = new KsGap(v.ReferenceTotal, v.CurrentTotal);
+        for (var i = 0; i < v.Count; i++) gap.Add(v.Reference[i], v.Current[i]);
+        return gap.Max;
     }
 
     /// <summary>SciPy's <c>wasserstein_distance(reference, current)</c>: the area between the two distribution functions.</summary>
@@ -150,14 +174,8 @@ public static class DriftMethods
         ArgumentNullException.ThrowIfNull(v);
         if (v.Type != ColumnType.Numerical) throw new ArgumentException("wasserstein needs a numerical column", nameof(v));
         var x = v.Numbers!;
-        long r = 0, c = 0;
-        var sum = new NeumaierSum();
-        for (var i = 0; i < v.Count - 1; i++)
-        {
-            r += v.Reference[i];
-            c += v.Current[i];
-            sum.Add(Math.Abs((double)r / v.ReferenceTotal - (double)c / v.CurrentTotal) * (x[i + 1] - x[i]));
-        }
+        var sum = new WassersteinSum(v.ReferenceTotal, v.CurrentTotal);
+        for (var i = 0; i < v.Count; i++) sum.Add(x[i], v.Reference[i], v.Current[i]);
         return sum.Value;
     }
 
@@ -301,7 +319,7 @@ public static class DriftMethods
         }
         else
         {
-            var edges = Binning.EdgesOver(v.Numbers!, v.Count);
+            var edges = Binning.SturgesEdges(v.Numbers![0], v.Numbers[^1], v.Count);
             var bins = edges.Length - 1;
             var (r, c) = Binning.Counts(v, edges);
             var width = (edges[^1] - edges[0]) / bins;

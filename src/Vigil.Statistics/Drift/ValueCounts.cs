@@ -70,6 +70,11 @@ public sealed class ValueCounts
         return new ValueCounts(ColumnType.Numerical, values, null, reference, current);
     }
 
+    /// <summary>Numerical counts already known to be valid (values strictly ascending and finite, counts not
+    /// negative): no checks, for arrays built by an ordered merge.</summary>
+    internal static ValueCounts NumericalOrdered(double[] values, long[] reference, long[] current) =>
+        new(ColumnType.Numerical, values, null, reference, current);
+
     /// <summary>Categorical counts: categories distinct, counts not negative.</summary>
     public static ValueCounts Categorical(string[] categories, long[] reference, long[] current)
     {

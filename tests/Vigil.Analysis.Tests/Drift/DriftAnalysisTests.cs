@@ -294,6 +294,76 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void MixedColumns_SameNumbers_InOneStream_InGroups_AndFromTheSamples()
+    {
+        // 10 numerical columns (groups of DriftAnalysis.ColumnsPerGroup from Parquet) with NaN, inf, empty cells, -0.0
+        // and ties, and 3 categorical ones with empty cells, over 2,500 rows (wasserstein and jensenshannon).
+        const int nums = 10, cats = 3, rows = 2500;
+        string Mixed(string name, int seed, double shift, out List<double?>[] numbers, out List<string?>[] texts)
+        {
+            var r = new Random(seed);
+            numbers = Enumerable.Range(0, nums).Select(_ => new List<double?>()).ToArray();
+            texts = Enumerable.Range(0, cats).Select(_ => new List<string?>()).ToArray();
+            var sb = new StringBuilder(string.Join(",", Enumerable.Range(0, nums).Select(j => $"n{j}").Concat(Enumerable.Range(0, cats).Select(j => $"s{j}"))) + "\n");
+            for (var i = 0; i < rows; i++)
+            {
+                var cells = new List<string>();
+                for (var j = 0; j < nums; j++)
+                {
+                    double? x = (i + j) % 41 == 0 ? null : (i + j) % 43 == 0 ? double.NaN : (i + j) % 47 == 0 ? double.PositiveInfinity
+                        : (i + j) % 13 == 0 ? -0.0 : j % 2 == 0 ? Math.Round(r.NextDouble() * 10 + shift, 4) : r.Next(12) - 6 + (shift > 0 ? 1 : 0);
+                    numbers[j].Add(x);
+                    cells.Add(x is null ? "" : double.IsNaN(x.Value) ? "nan" : double.IsInfinity(x.Value) ? "inf" : x.Value.ToString("R", CultureInfo.InvariantCulture));
+                }
+                for (var j = 0; j < cats; j++)
+                {
+                    var t = (i + j) % 29 == 0 ? null : "k" + r.Next(3 + j * 4 + (shift > 0 ? 1 : 0));
+                    texts[j].Add(t);
+                    cells.Add(t ?? "");
+                }
+                sb.Append(string.Join(",", cells)).Append('\n');
+            }
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        var refCsv = Mixed("mr.csv", 11, 0, out var rn, out var rt);
+        var curCsv = Mixed("mc.csv", 12, 0.4, out var cn, out var ct);
+        string ToParquet(string csvPath)
+        {
+            var pq = Path.ChangeExtension(csvPath, ".parquet");
+            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
+            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true, all_varchar = false, types = {{'s0': 'VARCHAR', 's1': 'VARCHAR', 's2': 'VARCHAR'}})) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
+            return pq;
+        }
+        var csv = Run(refCsv, curCsv);
+        var pq = Run(ToParquet(refCsv), ToParquet(curCsv));
+        Assert.True(nums > DriftAnalysis.ColumnsPerGroup * 2);
+        for (var j = 0; j < nums; j++)
+        {
+            var expected = ValueCounts.FromSamples(rn[j].Select(x => x ?? double.NaN), cn[j].Select(x => x ?? double.NaN));
+            var method = Col(csv, $"n{j}").Method;
+            Assert.Equal(DriftMethods.Run(method, expected), Col(csv, $"n{j}").Result);
+            Assert.Equal(rn[j].Count(x => x is null || !double.IsFinite(x.Value)), Col(csv, $"n{j}").ReferenceMissing);
+            Assert.Equal(expected.Count, Col(csv, $"n{j}").DistinctValues);
+        }
+        for (var j = 0; j < cats; j++)
+        {
+            var expected = ValueCounts.FromSamples(rt[j], ct[j]);
+            Assert.Equal(DriftMethods.Run("jensenshannon", expected), Col(csv, $"s{j}").Result);
+            Assert.Equal(rt[j].Count(x => x is null), Col(csv, $"s{j}").ReferenceMissing);
+        }
+        Assert.Equal(csv.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing, c.CurrentMissing, c.DistinctValues)),
+            pq.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing, c.CurrentMissing, c.DistinctValues)));
+        Assert.Equal(csv.Dataset, pq.Dataset);
+        Assert.Equal((csv.ReferenceRows, csv.CurrentRows), (pq.ReferenceRows, pq.CurrentRows));
+        // The distributions drawn agree too (drawn from the samples or from the merged counts).
+        Assert.Equal(csv.Columns.Select(c => c.Distribution?.Reference.Sum()), pq.Columns.Select(c => c.Distribution?.Reference.Sum()));
+        Assert.Equal(Col(csv, "n0").Distribution!.Edges, Col(pq, "n0").Distribution!.Edges);
+        Assert.Equal(Col(csv, "n0").Distribution!.Current, Col(pq, "n0").Distribution!.Current);
+    }
+
+    [Fact]
     public void BadOptions_AreInputErrors()
     {
         var (refPath, curPath, _, _) = Write(100, 0, 6);

@@ -77,6 +77,43 @@ public sealed class KeySortTests
         Check(Array.Empty<double>());
     }
 
+    /// <summary>The radix sort of keys alone: the same order as a comparison sort, bit for bit but for where -0.0 and
+    /// 0.0 fall among each other (-0.0 first).</summary>
+    private static void CheckKeysOnly(double[] original)
+    {
+        var keys = (double[])original.Clone();
+        KeySort.Sort(keys, keys.Length);
+        var expected = (double[])original.Clone();
+        Array.Sort(expected);
+        Assert.Equal(expected.Length, keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.True(expected[i] == keys[i], $"position {i}: {expected[i]} expected, {keys[i]} found");
+            if (i > 0) Assert.True(BitConverter.DoubleToInt64Bits(keys[i - 1]) != BitConverter.DoubleToInt64Bits(0.0) || BitConverter.DoubleToInt64Bits(keys[i]) != BitConverter.DoubleToInt64Bits(-0.0), "-0.0 after 0.0");
+        }
+    }
+
+    [Fact]
+    public void KeysOnly_RadixSort_AgreesWithAComparisonSort()
+    {
+        var r = new Random(5);
+        CheckKeysOnly(Enumerable.Range(0, Large).Select(_ => (r.NextDouble() - 0.5) * Math.Pow(10, r.Next(-300, 300))).ToArray());
+        CheckKeysOnly(Enumerable.Range(0, Large).Select(_ => Math.Round(r.NextDouble() * 100, 2)).ToArray());
+        CheckKeysOnly(Enumerable.Range(0, Large).Select(i => i % 3 == 0 ? -0.0 : i % 3 == 1 ? 0.0 : -r.NextDouble()).ToArray());
+        CheckKeysOnly([double.MaxValue, double.MinValue, double.Epsilon, -double.Epsilon, double.PositiveInfinity, double.NegativeInfinity,
+            .. Enumerable.Range(0, 1000).Select(i => (double)(i % 7) - 3)]);
+        CheckKeysOnly(Enumerable.Repeat(42.0, Large).ToArray());
+        CheckKeysOnly([3, 1, 2]);
+        CheckKeysOnly([]);
+        var prefix = new double[] { 5, 4, 3, 2, 1 };
+        KeySort.Sort(prefix, 3);
+        Assert.Equal(new double[] { 3, 4, 5, 2, 1 }, prefix);
+        var big = Enumerable.Range(0, 1000).Select(i => (double)(1000 - i)).ToArray();
+        KeySort.Sort(big, 600);
+        Assert.Equal(Enumerable.Range(401, 600).Select(i => (double)i), big.Take(600));
+        Assert.Equal(Enumerable.Range(1, 400).Reverse().Select(i => (double)i), big.Skip(600));
+    }
+
     [Fact]
     public void SortsOnlyThePrefix()
     {

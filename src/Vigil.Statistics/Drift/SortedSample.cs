@@ -1,0 +1,219 @@
+using Vigil.Statistics.Internal;
+
+namespace Vigil.Statistics.Drift;
+
+/// <summary>
+/// One side's numbers, ascending: either every value as often as it occurs (<see cref="Counts"/> null; -0.0 may sit
+/// just before 0.0), or distinct values with their counts. Two of them describe a column exactly as
+/// <see cref="ValueCounts"/> does, without building its merged arrays: the methods that only need one ordered pass
+/// (Wasserstein, Kolmogorov–Smirnov, bin counts) run on them directly, with the same arithmetic in the same order.
+/// </summary>
+public readonly record struct SortedSample(double[] Values, long[]? Counts, int Length)
+{
+    /// <summary>Values in the sample (the sum of the counts).</summary>
+    public long Total
+    {
+        get
+        {
+            if (Counts is null) return Length;
+            long t = 0;
+            for (var i = 0; i < Length; i++) t += Counts[i];
+            return t;
+        }
+    }
+}
+
+/// <summary>What the automatic choice and the reports need to know of two samples: totals, distinct values over both,
+/// the smallest and the largest value.</summary>
+public readonly record struct SampleCensus(long ReferenceTotal, long CurrentTotal, int Distinct, double Min, double Max);
+
+/// <summary>Sees the distinct values of two samples in ascending order, with each side's count.</summary>
+internal interface IRunVisitor
+{
+    void Visit(double value, long reference, long current);
+}
+
+/// <summary>The ordered passes over two <see cref="SortedSample"/>s.</summary>
+public static class SortedSamples
+{
+    /// <summary>Visits the distinct values of both samples in ascending order (-0.0 as 0.0), with each side's count.</summary>
+    internal static void Walk<TVisitor>(SortedSample r, SortedSample c, ref TVisitor visitor) where TVisitor : struct, IRunVisitor
+    {
+        var (rv, rc, rn) = (r.Values, r.Counts, r.Length);
+        var (cv, cc, cn) = (c.Values, c.Counts, c.Length);
+        int i = 0, j = 0;
+        while (i < rn || j < cn)
+        {
+            var x = j == cn || (i < rn && rv[i] < cv[j]) ? rv[i] : cv[j];
+            long nr = 0, nc = 0;
+            if (rc is null) while (i < rn && rv[i] == x) { nr++; i++; }
+            else if (i < rn && rv[i] == x) nr = rc[i++];
+            if (cc is null) while (j < cn && cv[j] == x) { nc++; j++; }
+            else if (j < cn && cv[j] == x) nc = cc[j++];
+            visitor.Visit(x + 0.0, nr, nc);
+        }
+    }
+
+    private struct Census : IRunVisitor
+    {
+        public long R, C;
+        public int Distinct;
+        public double Min, Max;
+
+        public void Visit(double value, long reference, long current)
+        {
+            if (Distinct++ == 0) Min = value;
+            Max = value;
+            R += reference;
+            C += current;
+        }
+    }
+
+    /// <summary>Totals, distinct values and range of two samples, in one pass.</summary>
+    public static SampleCensus CensusOf(SortedSample reference, SortedSample current)
+    {
+        var census = new Census { Min = double.NaN, Max = double.NaN };
+        Walk(reference, current, ref census);
+        return new SampleCensus(census.R, census.C, census.Distinct, census.Min, census.Max);
+    }
+
+    private struct Fill(int runs) : IRunVisitor
+    {
+        public readonly double[] Values = GC.AllocateUninitializedArray<double>(runs);
+        public readonly long[] Reference = GC.AllocateUninitializedArray<long>(runs);
+        public readonly long[] Current = GC.AllocateUninitializedArray<long>(runs);
+        private int _at;
+
+        public void Visit(double value, long reference, long current)
+        {
+            Values[_at] = value;
+            Reference[_at] = reference;
+            Current[_at++] = current;
+        }
+    }
+
+    /// <summary>The merged counts of two samples (for the methods that need them whole).</summary>
+    public static ValueCounts Merge(SortedSample reference, SortedSample current, SampleCensus census)
+    {
+        var fill = new Fill(census.Distinct);
+        Walk(reference, current, ref fill);
+        return ValueCounts.NumericalOrdered(fill.Values, fill.Reference, fill.Current);
+    }
+
+    private struct Moments(double mean) : IRunVisitor
+    {
+        public NeumaierSum Sum;
+
+        public void Visit(double value, long reference, long current)
+        {
+            if (double.IsNaN(mean)) Sum.Add(reference * value);
+            else
+            {
+                var dev = value - mean;
+                Sum.Add(reference * dev * dev);
+            }
+        }
+    }
+
+    private struct Wasserstein(long referenceTotal, long currentTotal) : IRunVisitor
+    {
+        public WassersteinSum Sum = new(referenceTotal, currentTotal);
+        public void Visit(double value, long reference, long current) => Sum.Add(value, reference, current);
+    }
+
+    /// <summary>Evidently's normed Wasserstein distance, as <see cref="DriftMethods.WassersteinNormed"/> computes it
+    /// from the merged counts (the same terms in the same order).</summary>
+    public static double WassersteinNormed(SortedSample reference, SortedSample current, SampleCensus census)
+    {
+        var mean = new Moments(double.NaN);
+        Walk(reference, current, ref mean);
+        var m = mean.Sum.Value / census.ReferenceTotal;
+        var ss = new Moments(m);
+        Walk(reference, current, ref ss);
+        var std = Math.Sqrt(ss.Sum.Value / census.ReferenceTotal);
+        var w = new Wasserstein(census.ReferenceTotal, census.CurrentTotal);
+        Walk(reference, current, ref w);
+        return w.Sum.Value / Math.Max(std, 0.001);
+    }
+
+    private struct Ks(long referenceTotal, long currentTotal) : IRunVisitor
+    {
+        public KsGap Gap = new(referenceTotal, currentTotal);
+        public void Visit(double value, long reference, long current) => Gap.Add(reference, current);
+    }
+
+    /// <summary>The two-sample Kolmogorov–Smirnov statistic, as <see cref="DriftMethods.KsStatistic"/> computes it.</summary>
+    public static double KsStatistic(SortedSample reference, SortedSample current, SampleCensus census)
+    {
+        var ks = new Ks(census.ReferenceTotal, census.CurrentTotal);
+        Walk(reference, current, ref ks);
+        return ks.Gap.Max;
+    }
+
+    private struct Bins(double[] edges) : IRunVisitor
+    {
+        public BinWalk Walk = new(edges);
+        public void Visit(double value, long reference, long current) => Walk.Add(value, reference, current);
+    }
+
+    /// <summary>Reference and current counts per bin, as <see cref="Binning.Counts(ValueCounts, double[])"/> counts them.</summary>
+    public static (long[] Reference, long[] Current) BinCounts(SortedSample reference, SortedSample current, double[] edges)
+    {
+        var bins = new Bins(edges);
+        Walk(reference, current, ref bins);
+        return (bins.Walk.Reference, bins.Walk.Current);
+    }
+}
+
+/// <summary>SciPy's Wasserstein distance as a running sum over ascending distinct values: each step adds the gap
+/// between the two distribution functions (as they stand after the previous value) times the step's width.</summary>
+internal struct WassersteinSum(long referenceTotal, long currentTotal)
+{
+    private long _r;
+    private long _c;
+    private double _previous = double.NaN;
+    private NeumaierSum _sum;
+
+    public void Add(double x, long reference, long current)
+    {
+        if (!double.IsNaN(_previous))
+            _sum.Add(Math.Abs((double)_r / referenceTotal - (double)_c / currentTotal) * (x - _previous));
+        _r += reference;
+        _c += current;
+        _previous = x;
+    }
+
+    public readonly double Value => _sum.Value;
+}
+
+/// <summary>The largest gap between two empirical distribution functions, each evaluated after every distinct value.</summary>
+internal struct KsGap(long referenceTotal, long currentTotal)
+{
+    private long _r;
+    private long _c;
+
+    public double Max { get; private set; }
+
+    public void Add(long reference, long current)
+    {
+        _r += reference;
+        _c += current;
+        Max = Math.Max(Max, Math.Abs((double)_r / referenceTotal - (double)_c / currentTotal));
+    }
+}
+
+/// <summary>Counts ascending values into bins [e_i, e_i+1) (the last closed), walking the bins along with the values.</summary>
+internal struct BinWalk(double[] edges)
+{
+    private int _bin;
+
+    public long[] Reference { get; } = new long[edges.Length - 1];
+    public long[] Current { get; } = new long[edges.Length - 1];
+
+    public void Add(double x, long reference, long current)
+    {
+        while (_bin < Reference.Length - 1 && x >= edges[_bin + 1]) _bin++;
+        Reference[_bin] += reference;
+        Current[_bin] += current;
+    }
+}
