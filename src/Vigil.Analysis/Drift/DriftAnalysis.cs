@@ -235,16 +235,19 @@ internal static class DriftAnalysis
             results.AddRange(TestColumns(categorical, Of(refByChunk), Of(curByChunk), options, keepReference: false, draw: true));
         }
         var numerical = columns.Where(c => c.Type == ColumnType.Numerical).ToList();
+        // A columnar source knows its row count from its metadata: the raw values go straight into arrays of that size.
+        long? RowsOf(OpenedSource s) => numerical.Count == 0 ? null : s.Engine.Query($"SELECT count(*) FROM {s.Relation}").GetInt64(0, 0);
+        var (refHint, curHint) = (RowsOf(reference), RowsOf(current));
         for (var from = 0; from < numerical.Count; from += ColumnsPerGroup)
         {
             var group = numerical.Skip(from).Take(ColumnsPerGroup).ToList();
             var last = Math.Min(from + ColumnsPerGroup, numerical.Count);
             var which = numerical.Count <= ColumnsPerGroup ? "" : $" (numerical columns {from + 1}–{last} of {numerical.Count})";
             progress.Stage($"Counting values in {reference.Description}{which}");
-            var (r, refCounts) = Stream(reference.Engine, reference.Relation, group);
+            var (r, refCounts) = Stream(reference.Engine, reference.Relation, group, refHint);
             Parallel.ForEach(refCounts, c => c.Compact());
             progress.Stage($"Counting values in {current.Description}{which}");
-            var (c, curCounts) = Stream(current.Engine, current.Relation, group);
+            var (c, curCounts) = Stream(current.Engine, current.Relation, group, curHint);
             CheckRows(reference.Description, r, current.Description, c);
             (refRows, curRows) = (r, c);
             progress.Stage($"Testing columns{which}");
@@ -385,14 +388,16 @@ internal static class DriftAnalysis
     {
         // Numbers: the two sorted samples and one pass for what the choice needs; the merged counts only for the
         // methods that need them whole (ks and wasserstein run on the samples in ordered passes).
-        var pooled = refCounts.Summary is { IsExact: false } summary ? summary : null;
+        var pooled = refCounts.Summary is { IsExact: false } profiled ? profiled : null;
         ValueCounts? values = null;
         SortedSample rs = default, cs = default;
-        SampleCensus census = default;
+        SampleSummary? summary = null;
+        SampleCensus census;
         if (col.Type == ColumnType.Numerical)
         {
             (rs, cs) = (refCounts.Sample(), curCounts.Sample());
-            census = SortedSamples.CensusOf(rs, cs);
+            summary = SortedSamples.Summarize(rs, cs);
+            census = summary.Census;
         }
         else
         {
@@ -427,9 +432,9 @@ internal static class DriftAnalysis
             if (over.Method is not null) throw new VigilInputException($"--per-column {col.Name}: {refusal}");
             note = refusal;
         }
-        else result = onSamples ? DriftMethods.RunOnSamples(method, rs, cs, census, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
+        else result = onSamples ? DriftMethods.RunOnSamples(method, rs, summary!, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
         Distribution? distribution = null;
-        if (draw) distribution = values is not null ? DistributionOf(values) : DistributionOf(rs, cs, census);
+        if (draw) distribution = summary is not null && pooled is null ? DistributionOf(summary) : values is not null ? DistributionOf(values) : null;
         if (!keepReference) refCounts.Release();
         curCounts.Release();
         return new ColumnDrift
@@ -476,13 +481,8 @@ internal static class DriftAnalysis
 
     /// <summary>What the reports draw: Sturges bins over both sides for numbers, the most frequent categories (over
     /// both sides) for text, as shares of each side.</summary>
-    internal static Distribution? DistributionOf(SortedSample reference, SortedSample current, SampleCensus census)
-    {
-        if (census.Distinct == 0 || census.ReferenceTotal == 0 || census.CurrentTotal == 0) return null;
-        var edges = Binning.SturgesEdges(census.Min, census.Max, census.ReferenceTotal + census.CurrentTotal);
-        var (r, c) = SortedSamples.BinCounts(reference, current, edges);
-        return Shares(edges, r, c, census.ReferenceTotal, census.CurrentTotal);
-    }
+    internal static Distribution? DistributionOf(SampleSummary s) =>
+        s.Edges is null ? null : Shares(s.Edges, s.ReferenceBins!, s.CurrentBins!, s.Census.ReferenceTotal, s.Census.CurrentTotal);
 
     private static Distribution Shares(double[] edges, long[] r, long[] c, long referenceTotal, long currentTotal) =>
         new(edges, null, r.Select(n => (double)n / referenceTotal).ToArray(), c.Select(n => (double)n / currentTotal).ToArray());
@@ -582,7 +582,7 @@ internal static class DriftAnalysis
 
     /// <summary>One side's counts of one column: numbers or categories with their counts, and values left out. Numbers
     /// arrive either counted (a value and how often it occurs, from the engine's grouping) or one by one (raw values
-    /// streamed from the engine, <see cref="AddValue"/>); a side holds one kind or the other.</summary>
+    /// streamed from the engine, <see cref="AddValues"/>); a side holds one kind or the other.</summary>
     internal sealed class SideCounts
     {
         private const int BlockSize = 1 << 16;
@@ -590,7 +590,9 @@ internal static class DriftAnalysis
         private double[] _numbers = [];
         private long[]? _numberCounts = [];
         private int _n;
-        // Raw values as they arrive, in blocks (no doubling of one large array while streaming).
+        // Raw values: into _numbers while it has room (sized by ExpectValues when the row count is known), then in
+        // blocks (no doubling of one large array while streaming).
+        private bool _raw;
         private List<double[]>? _blocks;
         private int _inBlock;
 
@@ -606,8 +608,8 @@ internal static class DriftAnalysis
             get
             {
                 long t = _blocks is null ? 0 : (long)(_blocks.Count - 1) * BlockSize + _inBlock;
-                if (_numberCounts is null) t += _n;
-                else for (var i = 0; i < _n; i++) t += _numberCounts[i];
+                if (_raw) t += _n;
+                else for (var i = 0; i < _n; i++) t += _numberCounts![i];
                 foreach (var c in Categories.Values) t += c;
                 return t;
             }
@@ -616,31 +618,56 @@ internal static class DriftAnalysis
         /// <summary>A number that occurs <paramref name="count"/> times.</summary>
         public void Add(double x, long count)
         {
-            if (_numberCounts is null || _blocks is not null) throw new InvalidOperationException("counted and raw numbers do not mix");
+            if (_raw) throw new InvalidOperationException("counted and raw numbers do not mix");
             if (_n == _numbers.Length)
             {
                 Array.Resize(ref _numbers, Math.Max(16, _n * 2));
                 Array.Resize(ref _numberCounts, Math.Max(16, _n * 2));
             }
             _numbers[_n] = x;
-            _numberCounts[_n++] = count;
+            _numberCounts![_n++] = count;
         }
 
-        /// <summary>One raw (finite) value.</summary>
-        public void AddValue(double x)
+        /// <summary>Raw values follow, about <paramref name="capacity"/> of them at most (the source's row count).</summary>
+        public void ExpectValues(int capacity)
         {
-            if (_blocks is null)
+            if (_n > 0 || _blocks is not null) throw new InvalidOperationException("values already added");
+            _raw = true;
+            _numberCounts = null;
+            _numbers = GC.AllocateUninitializedArray<double>(capacity);
+        }
+
+        /// <summary>Raw values, NaN and infinities counted as missing.</summary>
+        public void AddValues(ReadOnlySpan<double> xs)
+        {
+            if (!_raw)
             {
                 if (_n > 0) throw new InvalidOperationException("counted and raw numbers do not mix");
-                _blocks = [new double[BlockSize]];
+                _raw = true;
                 _numberCounts = null;
             }
-            if (_inBlock == BlockSize)
+            var finite = true;
+            foreach (var x in xs) finite &= double.IsFinite(x);
+            if (finite && _blocks is null && _numbers.Length - _n >= xs.Length)
             {
-                _blocks.Add(new double[BlockSize]);
-                _inBlock = 0;
+                xs.CopyTo(_numbers.AsSpan(_n));
+                _n += xs.Length;
+                return;
             }
-            _blocks[^1][_inBlock++] = x;
+            foreach (var x in xs)
+            {
+                if (!double.IsFinite(x)) Missing++;
+                else if (_blocks is null && _n < _numbers.Length) _numbers[_n++] = x;
+                else
+                {
+                    if (_blocks is null || _inBlock == BlockSize)
+                    {
+                        (_blocks ??= []).Add(new double[BlockSize]);
+                        _inBlock = 0;
+                    }
+                    _blocks[^1][_inBlock++] = x;
+                }
+            }
         }
 
         private bool _sorted;
@@ -652,20 +679,21 @@ internal static class DriftAnalysis
         {
             if (_sorted) return;
             _sorted = true;
-            if (_blocks is not null)
+            if (_raw)
             {
-                var n = (_blocks.Count - 1) * BlockSize + _inBlock;
-                var all = new double[n];
-                for (var b = 0; b < _blocks.Count; b++)
+                if (_blocks is not null)
                 {
-                    Array.Copy(_blocks[b], 0, all, b * BlockSize, b == _blocks.Count - 1 ? _inBlock : BlockSize);
-                    _blocks[b] = [];
+                    var n = _n + (_blocks.Count - 1) * BlockSize + _inBlock;
+                    var all = GC.AllocateUninitializedArray<double>(n);
+                    Array.Copy(_numbers, all, _n);
+                    for (var b = 0; b < _blocks.Count; b++)
+                    {
+                        Array.Copy(_blocks[b], 0, all, _n + b * BlockSize, b == _blocks.Count - 1 ? _inBlock : BlockSize);
+                        _blocks[b] = [];
+                    }
+                    (_numbers, _n, _blocks, _inBlock) = (all, n, null, 0);
                 }
-                _blocks = null;
-                _inBlock = 0;
-                Vigil.Analysis.Summary.KeySort.Sort(all, n);
-                _numbers = all;
-                _n = n;
+                Vigil.Analysis.Summary.KeySort.Sort(_numbers, _n);
                 return;
             }
             var v = _numbers;
@@ -738,7 +766,7 @@ internal static class DriftAnalysis
         public void Release()
         {
             _numbers = [];
-            _numberCounts = _numberCounts is null ? null : [];
+            _numberCounts = _raw ? null : [];
             _n = 0;
             _blocks = null;
             _inBlock = 0;
@@ -819,7 +847,7 @@ internal static class DriftAnalysis
     /// <summary>One pass over an in-process source (DuckDB): numbers arrive raw and are sorted in .NET, categories are
     /// counted as they arrive. Sorting a column's values costs less than the engine's hash table of as many groups
     /// plus moving the (value, count) pairs, and the raw values take less memory than those groups.</summary>
-    private static (long Rows, SideCounts[] Counts) Stream(IQueryEngine engine, string relation, List<Column> columns)
+    private static (long Rows, SideCounts[] Counts) Stream(IQueryEngine engine, string relation, List<Column> columns, long? rowsHint = null)
     {
         var d = engine.Dialect;
         var exprs = columns.Select((c, k) =>
@@ -830,6 +858,9 @@ internal static class DriftAnalysis
                 : $"{d.CastToText(q)} AS c{k}_";
         });
         var counts = columns.Select(_ => new SideCounts()).ToArray();
+        if (rowsHint is > 0 && rowsHint.Value <= Array.MaxLength)
+            for (var k = 0; k < columns.Count; k++)
+                if (columns[k].Type == ColumnType.Numerical) counts[k].ExpectValues((int)rowsHint.Value);
         long rows = 0;
         engine.StreamUnordered($"SELECT {string.Join(", ", exprs)} FROM {relation}", [], chunk =>
         {
@@ -838,18 +869,7 @@ internal static class DriftAnalysis
             for (var k = 0; k < columns.Count; k++)
             {
                 var side = counts[k];
-                if (columns[k].Type == ColumnType.Numerical)
-                {
-                    var vs = chunk.Doubles(k);
-                    long missing = 0;
-                    for (var i = 0; i < vs.Length; i++)
-                    {
-                        var x = vs[i];
-                        if (double.IsFinite(x)) side.AddValue(x);
-                        else missing++;
-                    }
-                    side.Missing += missing;
-                }
+                if (columns[k].Type == ColumnType.Numerical) side.AddValues(chunk.Doubles(k));
                 else
                 {
                     var ss = chunk.Strings(k);

@@ -99,15 +99,17 @@ public static class DriftMethods
         BasicRefusal(method, ColumnType.Numerical, census.ReferenceTotal, census.CurrentTotal, named);
 
     /// <summary>Runs ks or wasserstein on two numerical samples: the same result as <see cref="Run"/> on their merged
-    /// counts, from ordered passes over the samples.</summary>
-    public static DriftTestResult RunOnSamples(string method, SortedSample reference, SortedSample current, SampleCensus census, double? threshold = null, bool named = true)
+    /// counts, from the one-pass summary (and, for wasserstein, two passes over the reference).</summary>
+    public static DriftTestResult RunOnSamples(string method, SortedSample reference, SampleSummary summary, double? threshold = null, bool named = true)
     {
+        ArgumentNullException.ThrowIfNull(summary);
+        var census = summary.Census;
         if (RefusalOnSamples(method, census, named) is { } why) throw new ArgumentException(why, nameof(method));
         var t = threshold ?? DefaultThreshold(method);
         return Canonical(method) switch
         {
-            "ks" => Ks(SortedSamples.KsStatistic(reference, current, census), census.ReferenceTotal, census.CurrentTotal, t),
-            "wasserstein" => Distance(method, SortedSamples.WassersteinNormed(reference, current, census), t),
+            "ks" => Ks(summary.KsStatistic, census.ReferenceTotal, census.CurrentTotal, t),
+            "wasserstein" => Distance(method, SortedSamples.WassersteinNormed(reference, summary), t),
             _ => throw new ArgumentException($"{method} needs the merged counts; see RunsOnSamples", nameof(method)),
         };
     }

@@ -54,6 +54,42 @@ public static class SortedSamples
         }
     }
 
+    private struct Everything(long referenceTotal, long currentTotal, double[] edges) : IRunVisitor
+    {
+        public int Distinct;
+        public KsGap Ks = new(referenceTotal, currentTotal);
+        public WassersteinSum Wasserstein = new(referenceTotal, currentTotal);
+        public BinWalk Bins = new(edges);
+
+        public void Visit(double value, long reference, long current)
+        {
+            Distinct++;
+            Ks.Add(reference, current);
+            Wasserstein.Add(value, reference, current);
+            Bins.Add(value, reference, current);
+        }
+    }
+
+    /// <summary>Everything one ordered pass gives: totals, distinct values and range; the Kolmogorov–Smirnov statistic
+    /// and the (unnormed) Wasserstein distance; and the counts per Sturges bin over both samples (null when either
+    /// sample is empty). The range and the totals come from the arrays' ends and lengths, so the bins are cut during
+    /// the same pass.</summary>
+    public static SampleSummary Summarize(SortedSample reference, SortedSample current)
+    {
+        var (r, c) = (reference.Total, current.Total);
+        if (r == 0 || c == 0)
+        {
+            var census = CensusOf(reference, current);
+            return new SampleSummary(census, double.NaN, double.NaN, null, null, null);
+        }
+        var min = Math.Min(reference.Values[0], current.Values[0]) + 0.0;
+        var max = Math.Max(reference.Values[reference.Length - 1], current.Values[current.Length - 1]) + 0.0;
+        var edges = Binning.SturgesEdges(min, max, r + c);
+        var all = new Everything(r, c, edges);
+        Walk(reference, current, ref all);
+        return new SampleSummary(new SampleCensus(r, c, all.Distinct, min, max), all.Ks.Max, all.Wasserstein.Value, edges, all.Bins.Reference, all.Bins.Current);
+    }
+
     private struct Census : IRunVisitor
     {
         public long R, C;
@@ -115,40 +151,22 @@ public static class SortedSamples
         }
     }
 
-    private struct Wasserstein(long referenceTotal, long currentTotal) : IRunVisitor
+    /// <summary>The reference's population standard deviation, as <see cref="DriftMethods.WassersteinNormed"/> computes
+    /// it from the merged counts (two passes over the reference's distinct values, the same terms in the same order).</summary>
+    public static double ReferenceStandardDeviation(SortedSample reference)
     {
-        public WassersteinSum Sum = new(referenceTotal, currentTotal);
-        public void Visit(double value, long reference, long current) => Sum.Add(value, reference, current);
-    }
-
-    /// <summary>Evidently's normed Wasserstein distance, as <see cref="DriftMethods.WassersteinNormed"/> computes it
-    /// from the merged counts (the same terms in the same order).</summary>
-    public static double WassersteinNormed(SortedSample reference, SortedSample current, SampleCensus census)
-    {
+        var none = new SortedSample([], null, 0);
+        var n = reference.Total;
         var mean = new Moments(double.NaN);
-        Walk(reference, current, ref mean);
-        var m = mean.Sum.Value / census.ReferenceTotal;
-        var ss = new Moments(m);
-        Walk(reference, current, ref ss);
-        var std = Math.Sqrt(ss.Sum.Value / census.ReferenceTotal);
-        var w = new Wasserstein(census.ReferenceTotal, census.CurrentTotal);
-        Walk(reference, current, ref w);
-        return w.Sum.Value / Math.Max(std, 0.001);
+        Walk(reference, none, ref mean);
+        var ss = new Moments(mean.Sum.Value / n);
+        Walk(reference, none, ref ss);
+        return Math.Sqrt(ss.Sum.Value / n);
     }
 
-    private struct Ks(long referenceTotal, long currentTotal) : IRunVisitor
-    {
-        public KsGap Gap = new(referenceTotal, currentTotal);
-        public void Visit(double value, long reference, long current) => Gap.Add(reference, current);
-    }
-
-    /// <summary>The two-sample Kolmogorov–Smirnov statistic, as <see cref="DriftMethods.KsStatistic"/> computes it.</summary>
-    public static double KsStatistic(SortedSample reference, SortedSample current, SampleCensus census)
-    {
-        var ks = new Ks(census.ReferenceTotal, census.CurrentTotal);
-        Walk(reference, current, ref ks);
-        return ks.Gap.Max;
-    }
+    /// <summary>Evidently's normed Wasserstein distance, as <see cref="DriftMethods.WassersteinNormed"/> computes it.</summary>
+    public static double WassersteinNormed(SortedSample reference, SampleSummary summary) =>
+        summary.Wasserstein / Math.Max(ReferenceStandardDeviation(reference), 0.001);
 
     private struct Bins(double[] edges) : IRunVisitor
     {
@@ -164,6 +182,9 @@ public static class SortedSamples
         return (bins.Walk.Reference, bins.Walk.Current);
     }
 }
+
+/// <summary>What <see cref="SortedSamples.Summarize"/> finds in one pass.</summary>
+public sealed record SampleSummary(SampleCensus Census, double KsStatistic, double Wasserstein, double[]? Edges, long[]? ReferenceBins, long[]? CurrentBins);
 
 /// <summary>SciPy's Wasserstein distance as a running sum over ascending distinct values: each step adds the gap
 /// between the two distribution functions (as they stand after the previous value) times the step's width.</summary>

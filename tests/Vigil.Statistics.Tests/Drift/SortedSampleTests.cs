@@ -44,19 +44,24 @@ public sealed class SortedSampleTests
         var merged = ValueCounts.FromSamples(r, c);
         foreach (var (rs, cs) in new[] { (Raw(r), Raw(c)), (Counted(r), Counted(c)), (Raw(r), Counted(c)), (Counted(r), Raw(c)) })
         {
-            var census = SortedSamples.CensusOf(rs, cs);
+            var summary = SortedSamples.Summarize(rs, cs);
+            var census = summary.Census;
+            Assert.Equal(census, SortedSamples.CensusOf(rs, cs));
             Assert.Equal(merged.Count, census.Distinct);
             Assert.Equal(merged.ReferenceTotal, census.ReferenceTotal);
             Assert.Equal(merged.CurrentTotal, census.CurrentTotal);
             Assert.Equal(merged.Numbers![0], census.Min);
             Assert.Equal(merged.Numbers[^1], census.Max);
-            Assert.Equal(DriftMethods.KsStatistic(merged), SortedSamples.KsStatistic(rs, cs, census));
-            Assert.Equal(DriftMethods.WassersteinNormed(merged), SortedSamples.WassersteinNormed(rs, cs, census));
-            Assert.Equal(DriftMethods.Run("ks", merged), DriftMethods.RunOnSamples("ks", rs, cs, census));
-            Assert.Equal(DriftMethods.Run("wasserstein", merged, 0.2), DriftMethods.RunOnSamples("wasserstein", rs, cs, census, 0.2));
+            Assert.Equal(DriftMethods.KsStatistic(merged), summary.KsStatistic);
+            Assert.Equal(DriftMethods.Wasserstein(merged), summary.Wasserstein);
+            Assert.Equal(DriftMethods.WassersteinNormed(merged), SortedSamples.WassersteinNormed(rs, summary));
+            Assert.Equal(DriftMethods.Run("ks", merged), DriftMethods.RunOnSamples("ks", rs, summary));
+            Assert.Equal(DriftMethods.Run("wasserstein", merged, 0.2), DriftMethods.RunOnSamples("wasserstein", rs, summary, 0.2));
             var edges = Binning.SturgesEdges(merged);
-            Assert.Equal(edges, Binning.SturgesEdges(census.Min, census.Max, census.ReferenceTotal + census.CurrentTotal));
+            Assert.Equal(edges, summary.Edges);
             var (br, bc) = Binning.Counts(merged, edges);
+            Assert.Equal(br, summary.ReferenceBins);
+            Assert.Equal(bc, summary.CurrentBins);
             var (sr, sc) = SortedSamples.BinCounts(rs, cs, edges);
             Assert.Equal(br, sr);
             Assert.Equal(bc, sc);
@@ -84,13 +89,15 @@ public sealed class SortedSampleTests
     [Fact]
     public void EmptySide_IsRefused_AndOnlyKsAndWassersteinRunOnSamples()
     {
-        var census = SortedSamples.CensusOf(Raw([]), Raw([1, 2]));
-        Assert.Equal("the reference has no values", DriftMethods.RefusalOnSamples("ks", census));
-        Assert.Equal(0, census.Distinct - 2);
-        Assert.True(double.IsNaN(SortedSamples.CensusOf(Raw([]), Raw([])).Min));
+        var summary = SortedSamples.Summarize(Raw([]), Raw([1, 2]));
+        Assert.Equal("the reference has no values", DriftMethods.RefusalOnSamples("ks", summary.Census));
+        Assert.Equal(2, summary.Census.Distinct);
+        Assert.Null(summary.Edges);
+        Assert.Throws<ArgumentException>(() => DriftMethods.RunOnSamples("ks", Raw([]), summary));
+        Assert.True(double.IsNaN(SortedSamples.Summarize(Raw([]), Raw([])).Census.Min));
         Assert.True(DriftMethods.RunsOnSamples("ks"));
         Assert.True(DriftMethods.RunsOnSamples("wasserstein"));
         Assert.False(DriftMethods.RunsOnSamples("psi"));
-        Assert.Throws<ArgumentException>(() => DriftMethods.RunOnSamples("psi", Raw([1]), Raw([2]), SortedSamples.CensusOf(Raw([1]), Raw([2]))));
+        Assert.Throws<ArgumentException>(() => DriftMethods.RunOnSamples("psi", Raw([1]), SortedSamples.Summarize(Raw([1]), Raw([2]))));
     }
 }
