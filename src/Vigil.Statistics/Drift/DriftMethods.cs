@@ -22,7 +22,7 @@ public static class DriftMethods
     public static IReadOnlyList<string> Names { get; } =
     [
         "ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi", "kl_div", "hellinger",
-        "TVD", "anderson", "cramer_von_mises", "ed", "mannw", "t_test", "fisher_exact", "g_test", "l_infinity",
+        "TVD", "anderson", "cramer_von_mises", "ed", "mannw", "t_test", "fisher_exact", "g_test", "empirical_mmd", "l_infinity",
     ];
 
     /// <summary>Other names accepted for a method: <c>energy</c> for <c>ed</c>.</summary>
@@ -41,13 +41,13 @@ public static class DriftMethods
 
     /// <summary>Whether a method reports a p-value (drift when it is below the threshold) rather than a distance.</summary>
     public static bool IsTest(string method) => Canonical(method) is "ks" or "chisquare" or "z" or "TVD" or "anderson"
-        or "cramer_von_mises" or "mannw" or "t_test" or "fisher_exact" or "g_test";
+        or "cramer_von_mises" or "mannw" or "t_test" or "fisher_exact" or "g_test" or "empirical_mmd";
 
     /// <summary>The column types a method accepts when it is named (the automatic choice may still run chisquare or z
     /// on a numerical column with few values, as Evidently does).</summary>
     public static bool Accepts(string method, ColumnType type) => Canonical(method) switch
     {
-        "ks" or "wasserstein" or "anderson" or "cramer_von_mises" or "ed" or "mannw" or "t_test" => type == ColumnType.Numerical,
+        "ks" or "wasserstein" or "anderson" or "cramer_von_mises" or "ed" or "mannw" or "t_test" or "empirical_mmd" => type == ColumnType.Numerical,
         "chisquare" or "z" or "TVD" or "fisher_exact" or "g_test" or "l_infinity" => type == ColumnType.Categorical,
         _ => true,
     };
@@ -57,7 +57,7 @@ public static class DriftMethods
     {
         "ks" or "chisquare" or "z" or "mannw" or "t_test" => 0.05,
         "wasserstein" or "jensenshannon" or "psi" or "kl_div" or "hellinger" => 0.1,
-        "TVD" or "anderson" or "cramer_von_mises" or "ed" or "fisher_exact" or "g_test" or "l_infinity" => 0.1,
+        "TVD" or "anderson" or "cramer_von_mises" or "ed" or "fisher_exact" or "g_test" or "l_infinity" or "empirical_mmd" => 0.1,
         _ => throw new ArgumentException($"unknown drift method '{method}'", nameof(method)),
     };
 
@@ -72,6 +72,7 @@ public static class DriftMethods
             "anderson" => NumericalDrift.AndersonRefusal(v),
             "cramer_von_mises" => NumericalDrift.CramerVonMisesRefusal(v),
             "fisher_exact" => CategoricalDrift.FisherRefusal(v),
+            "empirical_mmd" => MmdTest.Refusal(v),
             "TVD" when v.ReferenceTotal + v.CurrentTotal > CategoricalDrift.MaxTvdValues =>
                 $"TVD's permutation test is limited to {CategoricalDrift.MaxTvdValues:N0} values (1000 shuffles of every value)",
             _ => null,
@@ -138,6 +139,7 @@ public static class DriftMethods
             "t_test" => NumericalDrift.TTest(v, t),
             "fisher_exact" => CategoricalDrift.FisherExact(v, t),
             "g_test" => CategoricalDrift.GTest(v, t),
+            "empirical_mmd" => MmdTest.Run(v, t),
             "l_infinity" => StrictDistance("l_infinity", CategoricalDrift.LInfinity(v), t),
             _ => throw new ArgumentException($"unknown drift method '{method}'", nameof(method)),
         };
