@@ -15,6 +15,7 @@ internal static class Program
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(DriftCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());

@@ -1,0 +1,66 @@
+using Vigil.Analysis.Results;
+
+namespace Vigil.Monitoring.Config;
+
+/// <summary>What an API key may do: send predictions and labels, read models and alerts, or everything.</summary>
+public enum Scope { Ingest, Read, Admin }
+
+/// <summary>An API key (sent as <c>Authorization: Bearer KEY</c>) with its scopes; admin allows everything.</summary>
+public sealed record ApiKey(string Name, string Key, IReadOnlySet<Scope> Scopes)
+{
+    public bool Allows(Scope scope) => Scopes.Contains(Scope.Admin) || Scopes.Contains(scope);
+}
+
+/// <summary>The type of a feature: numbers, or categories (any text; numbers and booleans sent for one are kept as
+/// text).</summary>
+public enum FeatureType { Number, Category }
+
+public sealed record FeatureSpec(string Name, FeatureType Type);
+
+/// <summary>A monitored model: its task (which decides whether records carry a score or a prediction, and what a label
+/// is), its features, its reference (a source or a saved profile) and its monitors.</summary>
+public sealed record ModelConfig
+{
+    public required string Name { get; init; }
+    public required ModelTask Task { get; init; }
+    public required IReadOnlyList<FeatureSpec> Features { get; init; }
+    public string? Reference { get; init; }
+    public IReadOnlyList<MonitorConfig> Monitors { get; init; } = [];
+}
+
+/// <summary>A monitor: a metric computed on a sliding window on a schedule, against a threshold; it fires at its
+/// severity once the breach has held for <see cref="For"/>, and not again within <see cref="Cooldown"/>.</summary>
+public sealed record MonitorConfig
+{
+    public required string Name { get; init; }
+    public required string Metric { get; init; }
+    public string? Method { get; init; }
+    public TimeSpan Window { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan Every { get; init; } = TimeSpan.FromMinutes(1);
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+    /// <summary>Dynamic threshold: mean ± <see cref="Sigma"/> standard deviations of the metric over this period.</summary>
+    public TimeSpan? Rolling { get; init; }
+    public double Sigma { get; init; } = 3;
+    public string Severity { get; init; } = "P2";
+    public TimeSpan For { get; init; } = TimeSpan.Zero;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>Where alerts go: a generic webhook (Alertmanager-compatible JSON), Slack (incoming webhook) or PagerDuty
+/// (Events API v2), for the severities listed.</summary>
+public sealed record NotifierConfig(string Name, string Type, string Url, IReadOnlyList<string> Severities, string? RoutingKey);
+
+/// <summary>The service's configuration (vigil.yaml; docs/service.md).</summary>
+public sealed record ServiceConfig
+{
+    /// <summary>The store: a DuckDB file path, a folder, or a postgres:// URL; null for ./vigil-data/.</summary>
+    public string? Store { get; init; }
+    public IReadOnlyList<ApiKey> Keys { get; init; } = [];
+    public IReadOnlyList<ModelConfig> Models { get; init; } = [];
+    public IReadOnlyList<NotifierConfig> Notifiers { get; init; } = [];
+    /// <summary>The file it was read from (for messages).</summary>
+    public string Source { get; init; } = "(built in code)";
+
+    public ModelConfig? Model(string name) => Models.FirstOrDefault(m => m.Name == name);
+}

@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Monitoring.Config;
+
+/// <summary>
+/// Reads vigil.yaml for the service. Every problem is one line naming the file, the line and what was expected: an
+/// unknown key (with the keys allowed there), a missing one, a value of the wrong kind, an unset <c>${ENV}</c>.
+/// </summary>
+public static partial class ServiceConfigLoader
+{
+    public static ServiceConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new VigilInputException($"{path}: no such config file");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static ServiceConfig Parse(string text, string source = "vigil.yaml")
+    {
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new VigilInputException($"{source}: line {e.Start.Line}: not valid YAML: {e.Message.Split('\n')[0]}");
+        }
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+            throw new VigilInputException($"{source}: expected a mapping with 'models:' at the top (see docs/service.md)");
+        var r = new Reader(source);
+        var config = new ServiceConfig { Source = source };
+        foreach (var (key, value) in r.Entries(root, "the top level", ["store", "keys", "models", "notifiers"]))
+        {
+            config = key switch
+            {
+                "store" => config with { Store = r.Scalar(value, "store") },
+                "keys" => config with { Keys = r.Keys(value) },
+                "models" => config with { Models = r.Models(value) },
+                "notifiers" => config with { Notifiers = r.Notifiers(value) },
+                _ => config,
+            };
+        }
+        if (config.Models.Count == 0) throw new VigilInputException($"{source}: no models: add at least one under 'models:' (see docs/service.md)");
+        if (config.Keys.Count == 0) throw new VigilInputException($"{source}: no API keys: add at least one under 'keys:' (see docs/service.md)");
+        return config;
+    }
+
+    /// <summary>"30s", "5m", "1h", "7d" (or a number of seconds).</summary>
+    public static TimeSpan ParseDuration(string text, string what)
+    {
+        var m = DurationPattern().Match(text.Trim());
+        if (!m.Success) throw new VigilInputException($"{what}: '{text}' is not a duration; expected e.g. 30s, 5m, 1h or 7d");
+        var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(n),
+            "" or "s" => TimeSpan.FromSeconds(n),
+            "m" => TimeSpan.FromMinutes(n),
+            "h" => TimeSpan.FromHours(n),
+            _ => TimeSpan.FromDays(n),
+        };
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)?$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex EnvPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,62}$")]
+    private static partial Regex NamePattern();
+
+    private sealed class Reader(string source)
+    {
+        private VigilInputException Error(YamlNode node, string message) => new($"{source}: line {node.Start.Line}: {message}");
+
+        public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string where, string[] allowed)
+        {
+            if (node is not YamlMappingNode map) throw Error(node, $"{where} must be a mapping of {string.Join(", ", allowed)}");
+            foreach (var (k, v) in map.Children)
+            {
+                var key = (k as YamlScalarNode)?.Value ?? "";
+                if (!allowed.Contains(key)) throw Error(k, $"unknown key '{key}' in {where}; expected one of {string.Join(", ", allowed)}");
+                yield return (key, v);
+            }
+        }
+
+        public string Scalar(YamlNode node, string what)
+        {
+            if (node is not YamlScalarNode s || s.Value is null) throw Error(node, $"{what} must be a single value");
+            return EnvPattern().Replace(s.Value, m => Environment.GetEnvironmentVariable(m.Groups[1].Value)
+                ?? throw Error(node, $"{what}: environment variable {m.Groups[1].Value} is not set"));
+        }
+
+        private double Number(YamlNode node, string what)
+        {
+            var s = Scalar(node, what);
+            return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+                ? v : throw Error(node, $"{what}: '{s}' is not a number");
+        }
+
+        private TimeSpan Duration(YamlNode node, string what)
+        {
+            try
+            {
+                return ParseDuration(Scalar(node, what), what);
+            }
+            catch (VigilInputException e)
+            {
+                throw Error(node, e.Message);
+            }
+        }
+
+        private string Name(YamlNode node, string what)
+        {
+            var name = Scalar(node, what);
+            return NamePattern().IsMatch(name) ? name : throw Error(node, $"{what}: '{name}' is not a name (letters, digits, '_' and '-', starting with a letter)");
+        }
+
+        private IEnumerable<YamlNode> Items(YamlNode node, string what) =>
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
+
+        public IReadOnlyList<ApiKey> Keys(YamlNode node)
+        {
+            var keys = new List<ApiKey>();
+            foreach (var item in Items(node, "keys"))
+            {
+                string? name = null, key = null;
+                var scopes = new HashSet<Scope>();
+                foreach (var (k, v) in Entries(item, "a key", ["name", "key", "scopes"]))
+                {
+                    switch (k)
+                    {
+                        case "name": name = Scalar(v, "name"); break;
+                        case "key": key = Scalar(v, "key"); break;
+                        case "scopes":
+                            foreach (var s in Items(v, "scopes"))
+                            {
+                                scopes.Add(Scalar(s, "scope") switch
+                                {
+                                    "ingest" => Scope.Ingest,
+                                    "read" => Scope.Read,
+                                    "admin" => Scope.Admin,
+                                    var other => throw Error(s, $"unknown scope '{other}'; expected ingest, read or admin"),
+                                });
+                            }
+                            break;
+                    }
+                }
+                if (key is null || key.Length < 8) throw Error(item, "a key needs 'key:' of at least 8 characters");
+                if (scopes.Count == 0) throw Error(item, "a key needs 'scopes:' (ingest, read and/or admin)");
+                if (keys.Any(x => x.Key == key)) throw Error(item, "the same key is listed twice");
+                keys.Add(new ApiKey(name ?? $"key {keys.Count + 1}", key, scopes));
+            }
+            return keys;
+        }
+
+        public IReadOnlyList<ModelConfig> Models(YamlNode node)
+        {
+            if (node is not YamlMappingNode map) throw Error(node, "models must be a mapping of model name to its settings");
+            var models = new List<ModelConfig>();
+            foreach (var (k, v) in map.Children)
+            {
+                var name = Name(k, "model name");
+                ModelTask? task = null;
+                IReadOnlyList<FeatureSpec>? features = null;
+                string? reference = null;
+                IReadOnlyList<MonitorConfig> monitors = [];
+                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors"]))
+                {
+                    switch (key)
+                    {
+                        case "task":
+                            task = Scalar(value, "task") switch
+                            {
+                                "binary" => ModelTask.Binary,
+                                "multiclass" => ModelTask.Multiclass,
+                                "regression" => ModelTask.Regression,
+                                var other => throw Error(value, $"task: '{other}' is not a task; expected binary, multiclass or regression"),
+                            };
+                            break;
+                        case "schema": features = Schema(value, name); break;
+                        case "reference": reference = Scalar(value, "reference"); break;
+                        case "monitors": monitors = Monitors(value, name); break;
+                    }
+                }
+                if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                models.Add(new ModelConfig { Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = monitors });
+            }
+            return models;
+        }
+
+        private IReadOnlyList<FeatureSpec> Schema(YamlNode node, string model)
+        {
+            var features = new List<FeatureSpec>();
+            foreach (var (key, value) in Entries(node, $"the schema of '{model}'", ["features"]))
+            {
+                if (value is not YamlMappingNode map) throw Error(value, "features must be a mapping of feature name to number or category");
+                foreach (var (fk, fv) in map.Children)
+                {
+                    var name = Name(fk, "feature name");
+                    var type = Scalar(fv, $"feature '{name}'") switch
+                    {
+                        "number" => FeatureType.Number,
+                        "category" => FeatureType.Category,
+                        var other => throw Error(fv, $"feature '{name}': '{other}' is not a type; expected number or category"),
+                    };
+                    if (features.Any(f => f.Name == name)) throw Error(fk, $"feature '{name}' is listed twice");
+                    features.Add(new FeatureSpec(name, type));
+                }
+            }
+            return features;
+        }
+
+        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model)
+        {
+            var monitors = new List<MonitorConfig>();
+            foreach (var item in Items(node, "monitors"))
+            {
+                string? name = null, metric = null;
+                var m = new MonitorConfig { Name = "", Metric = "" };
+                foreach (var (key, value) in Entries(item, $"a monitor of '{model}'",
+                             ["name", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown"]))
+                {
+                    switch (key)
+                    {
+                        case "name": name = Name(value, "monitor name"); break;
+                        case "metric": metric = Scalar(value, "metric"); break;
+                        case "method": m = m with { Method = Scalar(value, "method") }; break;
+                        case "window": m = m with { Window = Duration(value, "window") }; break;
+                        case "every": m = m with { Every = Duration(value, "every") }; break;
+                        case "for": m = m with { For = Duration(value, "for") }; break;
+                        case "cooldown": m = m with { Cooldown = Duration(value, "cooldown") }; break;
+                        case "severity":
+                            var sev = Scalar(value, "severity");
+                            m = sev is "P1" or "P2" or "P3" ? m with { Severity = sev } : throw Error(value, $"severity: '{sev}' is not a severity; expected P1, P2 or P3");
+                            break;
+                        case "threshold":
+                            foreach (var (tk, tv) in Entries(value, "a threshold", ["min", "max", "rolling", "sigma"]))
+                            {
+                                m = tk switch
+                                {
+                                    "min" => m with { Min = Number(tv, "min") },
+                                    "max" => m with { Max = Number(tv, "max") },
+                                    "rolling" => m with { Rolling = Duration(tv, "rolling") },
+                                    _ => m with { Sigma = Number(tv, "sigma") },
+                                };
+                            }
+                            break;
+                    }
+                }
+                if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
+                if (m.Min is null && m.Max is null && m.Rolling is null) throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
+                if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
+                monitors.Add(m with { Name = name, Metric = metric });
+            }
+            return monitors;
+        }
+
+        public IReadOnlyList<NotifierConfig> Notifiers(YamlNode node)
+        {
+            var list = new List<NotifierConfig>();
+            foreach (var item in Items(node, "notifiers"))
+            {
+                string? name = null, type = null, url = null, routingKey = null;
+                IReadOnlyList<string> severities = ["P1", "P2"];
+                foreach (var (key, value) in Entries(item, "a notifier", ["name", "type", "url", "severities", "routing_key"]))
+                {
+                    switch (key)
+                    {
+                        case "name": name = Name(value, "notifier name"); break;
+                        case "type":
+                            type = Scalar(value, "type");
+                            if (type is not ("webhook" or "slack" or "pagerduty")) throw Error(value, $"type: '{type}' is not a notifier; expected webhook, slack or pagerduty");
+                            break;
+                        case "url": url = Scalar(value, "url"); break;
+                        case "routing_key": routingKey = Scalar(value, "routing_key"); break;
+                        case "severities": severities = Items(value, "severities").Select(s => Scalar(s, "severity")).ToList(); break;
+                    }
+                }
+                if (name is null || type is null || url is null) throw Error(item, "a notifier needs 'name:', 'type:' and 'url:'");
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    throw Error(item, $"notifier '{name}': '{url}' is not an http(s) URL");
+                list.Add(new NotifierConfig(name, type, url, severities, routingKey));
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.Json;
+using Vigil.Analysis.Results;
+using Vigil.Monitoring.Config;
+using Vigil.Server.Store;
+
+namespace Vigil.Server.Ingest;
+
+/// <summary>One bad record of a refused batch: its index in the batch (0-based) and why.</summary>
+internal sealed record BadRecord(int Index, string Reason);
+
+/// <summary>
+/// Reads an ingest body (a JSON array of records, or NDJSON: one record per line) and checks every record against the
+/// model's schema. A batch is taken whole or not at all: any bad record refuses it, with each bad record's index and
+/// reason.
+/// </summary>
+internal static class BatchReader
+{
+    /// <summary>The most records one batch may hold.</summary>
+    public const int MaxRecords = 50_000;
+
+    /// <summary>The JSON elements of a body: the items of a top-level array, or one per non-empty line.</summary>
+    public static List<JsonElement> Elements(byte[] body, out string? error)
+    {
+        error = null;
+        var list = new List<JsonElement>();
+        var span = body.AsSpan();
+        var start = 0;
+        while (start < span.Length && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') start++;
+        if (start == span.Length)
+        {
+            error = "the body is empty; expected a JSON array of records or NDJSON";
+            return list;
+        }
+        try
+        {
+            if (span[start] == (byte)'[')
+            {
+                using var doc = JsonDocument.Parse(body);
+                foreach (var e in doc.RootElement.EnumerateArray()) list.Add(e.Clone());
+                return list;
+            }
+            var line = 0;
+            foreach (var raw in SplitLines(body))
+            {
+                line++;
+                if (raw.Span.Trim(" \t\r"u8).IsEmpty) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(raw.ToArray());
+                    list.Add(doc.RootElement.Clone());
+                }
+                catch (JsonException e)
+                {
+                    error = $"line {line} is not JSON: {e.Message.Split('.')[0]}";
+                    return [];
+                }
+            }
+            return list;
+        }
+        catch (JsonException e)
+        {
+            error = $"the body is not JSON: {e.Message.Split('.')[0]}";
+            return [];
+        }
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> SplitLines(byte[] body)
+    {
+        var start = 0;
+        for (var i = 0; i <= body.Length; i++)
+        {
+            if (i == body.Length || body[i] == (byte)'\n')
+            {
+                yield return body.AsMemory(start, i - start);
+                start = i + 1;
+            }
+        }
+    }
+
+    /// <summary>Checks prediction records; returns them, or the bad ones.</summary>
+    public static (List<PredictionRecord> Records, List<BadRecord> Bad) Predictions(ModelConfig model, List<JsonElement> items, DateTime now)
+    {
+        var records = new List<PredictionRecord>(items.Count);
+        var bad = new List<BadRecord>();
+        var featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < model.Features.Count; k++) featureIndex[model.Features[k].Name] = k;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var e = items[i];
+            try
+            {
+                records.Add(Prediction(model, e, now, featureIndex));
+            }
+            catch (FormatException ex)
+            {
+                bad.Add(new BadRecord(i, ex.Message));
+            }
+        }
+        return (records, bad);
+    }
+
+    private static PredictionRecord Prediction(ModelConfig model, JsonElement e, DateTime now, Dictionary<string, int> featureIndex)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw new FormatException("a record must be a JSON object");
+        string? id = null, version = null;
+        DateTime? ts = null;
+        double? score = null, latency = null;
+        object? prediction = null, label = null;
+        bool? error = null;
+        var features = new object?[model.Features.Count];
+        foreach (var p in e.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "id": id = Id(p.Value); break;
+                case "timestamp": ts = Timestamp(p.Value, "timestamp"); break;
+                case "version": version = p.Value.ValueKind == JsonValueKind.Null ? null : Text(p.Value, "version"); break;
+                case "score":
+                    if (model.Task != ModelTask.Binary) throw new FormatException($"'score' is for binary models; '{model.Name}' is {Task(model.Task)} and takes 'prediction'");
+                    score = Number(p.Value, "score");
+                    if (score is < 0 or > 1) throw new FormatException($"score {score.Value.ToString(CultureInfo.InvariantCulture)} is not in [0, 1]");
+                    break;
+                case "prediction":
+                    prediction = model.Task switch
+                    {
+                        ModelTask.Regression => Number(p.Value, "prediction"),
+                        ModelTask.Multiclass => Text(p.Value, "prediction"),
+                        _ => throw new FormatException($"'prediction' is for regression and multiclass models; '{model.Name}' is binary and takes 'score'"),
+                    };
+                    break;
+                case "label": label = p.Value.ValueKind == JsonValueKind.Null ? null : Label(model.Task, p.Value); break;
+                case "latency_ms":
+                    latency = Number(p.Value, "latency_ms");
+                    if (latency < 0) throw new FormatException("latency_ms must not be negative");
+                    break;
+                case "error":
+                    error = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.True => true,
+                        JsonValueKind.False => false,
+                        JsonValueKind.Null => null,
+                        _ => throw new FormatException("error must be true or false"),
+                    };
+                    break;
+                case "features":
+                    if (p.Value.ValueKind != JsonValueKind.Object) throw new FormatException("features must be an object of feature: value");
+                    foreach (var f in p.Value.EnumerateObject())
+                    {
+                        if (!featureIndex.TryGetValue(f.Name, out var k))
+                            throw new FormatException($"unknown feature '{f.Name}'; the schema of '{model.Name}' has {(model.Features.Count == 0 ? "no features" : string.Join(", ", model.Features.Select(x => x.Name)))}");
+                        features[k] = Feature(model.Features[k], f.Value);
+                    }
+                    break;
+                default:
+                    throw new FormatException($"unknown field '{p.Name}'; expected id, timestamp, version, {(model.Task == ModelTask.Binary ? "score" : "prediction")}, features, label, latency_ms, error");
+            }
+        }
+        if (id is null) throw new FormatException("no id");
+        if (model.Task == ModelTask.Binary && score is null) throw new FormatException("no score");
+        if (model.Task != ModelTask.Binary && prediction is null) throw new FormatException("no prediction");
+        return new PredictionRecord(id, ts ?? now, version, score, prediction, label, latency, error, features);
+    }
+
+    /// <summary>Checks label records.</summary>
+    public static (List<LabelRecord> Records, List<BadRecord> Bad) Labels(ModelConfig model, List<JsonElement> items, DateTime now)
+    {
+        var records = new List<LabelRecord>(items.Count);
+        var bad = new List<BadRecord>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var e = items[i];
+            try
+            {
+                if (e.ValueKind != JsonValueKind.Object) throw new FormatException("a record must be a JSON object");
+                string? id = null;
+                object? label = null;
+                DateTime? ts = null;
+                foreach (var p in e.EnumerateObject())
+                {
+                    switch (p.Name)
+                    {
+                        case "id": id = Id(p.Value); break;
+                        case "label": label = Label(model.Task, p.Value); break;
+                        case "timestamp": ts = Timestamp(p.Value, "timestamp"); break;
+                        default: throw new FormatException($"unknown field '{p.Name}'; expected id, label, timestamp");
+                    }
+                }
+                if (id is null) throw new FormatException("no id");
+                if (label is null) throw new FormatException("no label");
+                records.Add(new LabelRecord(id, label, ts ?? now));
+            }
+            catch (FormatException ex)
+            {
+                bad.Add(new BadRecord(i, ex.Message));
+            }
+        }
+        return (records, bad);
+    }
+
+    private static string Task(ModelTask t) => t.ToString().ToLowerInvariant();
+
+    private static string Id(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String when v.GetString() is { Length: > 0 and <= 256 } s => s,
+        JsonValueKind.Number => v.GetRawText(),
+        _ => throw new FormatException("id must be a non-empty string (at most 256 characters) or a number"),
+    };
+
+    private static double Number(JsonElement v, string what) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d)
+            ? d
+            : throw new FormatException($"{what} must be a finite number");
+
+    private static string Text(JsonElement v, string what) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString()!,
+        JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => throw new FormatException($"{what} must be a string"),
+    };
+
+    private static DateTime Timestamp(JsonElement v, string what)
+    {
+        if (v.ValueKind == JsonValueKind.String && DateTime.TryParse(v.GetString(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
+            return DateTime.SpecifyKind(t, DateTimeKind.Utc);
+        throw new FormatException($"{what} must be an ISO 8601 date-time string, e.g. 2026-11-23T10:00:00Z");
+    }
+
+    private static object Label(ModelTask task, JsonElement v) => task switch
+    {
+        ModelTask.Binary => v.ValueKind switch
+        {
+            JsonValueKind.True => 1.0,
+            JsonValueKind.False => 0.0,
+            JsonValueKind.Number when v.TryGetDouble(out var d) && d is 0 or 1 => d,
+            _ => throw new FormatException("label must be 0, 1, true or false for a binary model"),
+        },
+        ModelTask.Regression => Number(v, "label"),
+        _ => Text(v, "label"),
+    };
+
+    private static object? Feature(FeatureSpec f, JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        return f.Type == FeatureType.Number ? Number(v, $"feature '{f.Name}'") : Text(v, $"feature '{f.Name}'");
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Engine;
+using Vigil.Engine.DuckDb;
+using Vigil.Monitoring.Config;
+using Vigil.Server.Ingest;
+using Vigil.Server.Metrics;
+using Vigil.Server.Store;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// <c>vigil serve</c>: the ingest API (predictions and late labels, durable before they are acknowledged), the query
+/// API, health checks and Prometheus metrics over a <see cref="PredictionStore"/> (docs/service.md).
+/// </summary>
+public sealed class VigilServer : IAsyncDisposable
+{
+    /// <summary>The largest request body accepted.</summary>
+    public const long MaxBodyBytes = 64L * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly WebApplication _app;
+    private readonly PredictionStore _store;
+    private readonly ServiceConfig _config;
+    private readonly Dictionary<string, ModelStats> _stats;
+
+    private VigilServer(WebApplication app, PredictionStore store, ServiceConfig config)
+    {
+        _app = app;
+        _store = store;
+        _config = config;
+        _stats = config.Models.ToDictionary(m => m.Name, _ => new ModelStats(), StringComparer.Ordinal);
+        Map(app);
+    }
+
+    /// <summary>The addresses the server listens on (with the port chosen when it was 0).</summary>
+    public IReadOnlyList<string> Addresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>Builds the server: opens (or creates) the store; bad config or store is a <see cref="VigilInputException"/>.</summary>
+    public static VigilServer Create(ServiceConfig config, string urls, bool quiet = true)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var store = new PredictionStore(config);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(urls);
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
+            builder.Logging.ClearProviders();
+            if (!quiet) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            var app = builder.Build();
+            return new VigilServer(app, store, config);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    public Task StartAsync(CancellationToken ct = default) => _app.StartAsync(ct);
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Json(new { Status = "ok" }, Json));
+        app.MapGet("/readyz", () => _store.Ready()
+            ? Results.Json(new { Status = "ready" }, Json)
+            : Results.Json(new { Status = "store unavailable" }, Json, statusCode: 503));
+        app.MapGet("/metrics", () => Results.Text(MetricsText(), PrometheusText.ContentType));
+        app.MapPost("/v1/models/{model}/predictions", (HttpContext ctx, string model) => Ingest(ctx, model, labels: false));
+        app.MapPost("/v1/models/{model}/labels", (HttpContext ctx, string model) => Ingest(ctx, model, labels: true));
+        app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
+        app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>
+        {
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            return _config.Model(model) is { } m ? Results.Json(ModelView(m), Json) : NotFound(model);
+        });
+    }
+
+    private static IResult Error(int status, string message, object? details = null) =>
+        Results.Json(details is null ? new Dictionary<string, object> { ["error"] = message } : new Dictionary<string, object> { ["error"] = message, ["records"] = details }, Json, statusCode: status);
+
+    private IResult NotFound(string model) =>
+        Error(404, $"no model '{model}'; the configured models are {string.Join(", ", _config.Models.Select(m => m.Name))}");
+
+    /// <summary>Null when the request carries a key with the scope; else the 401 or 403 to answer.</summary>
+    private IResult? Authorized(HttpContext ctx, Scope scope)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+            return Error(401, "no API key: send 'Authorization: Bearer KEY'");
+        var key = header["Bearer ".Length..].Trim();
+        var found = _config.Keys.FirstOrDefault(k => FixedTimeEquals(k.Key, key));
+        if (found is null) return Error(401, "unknown API key");
+        return found.Allows(scope) ? null : Error(403, $"this key may not {scope.ToString().ToLowerInvariant()} (its scopes: {string.Join(", ", found.Scopes.Select(s => s.ToString().ToLowerInvariant()))})");
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
+
+    private async Task<IResult> Ingest(HttpContext ctx, string model, bool labels)
+    {
+        if (Authorized(ctx, Scope.Ingest) is { } denied) return denied;
+        if (_config.Model(model) is not { } m) return NotFound(model);
+        byte[] body;
+        try
+        {
+            using var ms = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted).ConfigureAwait(false);
+            body = ms.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            return Error(413, $"the body is larger than {MaxBodyBytes / (1024 * 1024)} MB; send smaller batches");
+        }
+        var items = BatchReader.Elements(body, out var parseError);
+        if (parseError is not null) return Error(400, parseError);
+        if (items.Count == 0) return Error(400, "the batch holds no records");
+        if (items.Count > BatchReader.MaxRecords) return Error(413, $"the batch holds {items.Count:N0} records; at most {BatchReader.MaxRecords:N0} per batch");
+        var now = DateTime.UtcNow;
+        try
+        {
+            if (labels)
+            {
+                var (records, bad) = BatchReader.Labels(m, items, now);
+                if (bad.Count > 0) return Refused(bad);
+                var matched = _store.SetLabels(m.Name, records);
+                _stats[m.Name].LabelsJoined(matched);
+                return Results.Json(new { Accepted = matched, Unknown = records.Count - matched }, Json, statusCode: 202);
+            }
+            else
+            {
+                var (records, bad) = BatchReader.Predictions(m, items, now);
+                if (bad.Count > 0) return Refused(bad);
+                // An id repeated within the batch counts once; the store leaves ids it already holds alone.
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var unique = records.Where(r => seen.Add(r.Id)).ToList();
+                var stored = _store.Insert(m.Name, unique);
+                _stats[m.Name].Accepted(unique.Where(r => stored.Contains(r.Id)).Select(r => (r.Version, r.LatencyMs, r.Error)));
+                return Results.Json(new { Accepted = stored.Count, Duplicates = records.Count - stored.Count }, Json, statusCode: 202);
+            }
+        }
+        catch (DuckDbException e)
+        {
+            return Error(503, $"the store could not take the batch, nothing of it was stored: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static IResult Refused(List<BadRecord> bad) =>
+        Error(400, $"batch refused, nothing stored: {bad.Count} bad record{(bad.Count == 1 ? "" : "s")}",
+            bad.Take(1000).Select(b => new Dictionary<string, object> { ["index"] = b.Index, ["reason"] = b.Reason }).ToList());
+
+    private Dictionary<string, object?> ModelView(ModelConfig m)
+    {
+        var (predictions, labels) = _store.Counts(m.Name);
+        return new Dictionary<string, object?>
+        {
+            ["name"] = m.Name,
+            ["task"] = m.Task.ToString().ToLowerInvariant(),
+            ["predictions"] = predictions,
+            ["labels"] = labels,
+            ["health"] = "ok",
+            ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
+            ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?> { ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity, ["value"] = null }).ToList(),
+        };
+    }
+
+    private string MetricsText()
+    {
+        var text = new PrometheusText();
+        var snapshots = _config.Models.Select(m => (m.Name, Stats: _stats[m.Name].Snapshot())).ToList();
+        text.Family("vigil_predictions_total", "counter", "Predictions accepted since the service started, by model and version.");
+        foreach (var (name, s) in snapshots)
+            foreach (var (version, n) in s.ByVersion.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                text.Sample("vigil_predictions_total", n, ("model", name), ("version", version));
+        text.Family("vigil_prediction_errors_total", "counter", "Accepted predictions that reported an error, by model.");
+        foreach (var (name, s) in snapshots) text.Sample("vigil_prediction_errors_total", s.Errors, ("model", name));
+        text.Family("vigil_labels_total", "counter", "Late labels joined to their predictions since the service started, by model.");
+        foreach (var (name, s) in snapshots) text.Sample("vigil_labels_total", s.Labels, ("model", name));
+        text.Family("vigil_prediction_latency_seconds", "histogram", "Serving latency reported with each prediction (latency_ms), by model.");
+        foreach (var (name, s) in snapshots)
+        {
+            long cumulative = 0;
+            for (var b = 0; b < ModelStats.LatencyBuckets.Length; b++)
+            {
+                cumulative += s.Buckets[b];
+                text.Sample("vigil_prediction_latency_seconds_bucket", cumulative, ("model", name), ("le", PrometheusText.Format(ModelStats.LatencyBuckets[b])));
+            }
+            cumulative += s.Buckets[^1];
+            text.Sample("vigil_prediction_latency_seconds_bucket", cumulative, ("model", name), ("le", "+Inf"));
+            text.Sample("vigil_prediction_latency_seconds_sum", s.LatencySum, ("model", name));
+            text.Sample("vigil_prediction_latency_seconds_count", s.LatencyCount, ("model", name));
+        }
+        text.Family("vigil_stored_predictions", "gauge", "Predictions held in the store, by model.");
+        foreach (var m in _config.Models) text.Sample("vigil_stored_predictions", _store.Counts(m.Name).Predictions, ("model", m.Name));
+        return text.ToString();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>`vigil serve` as an operator runs it: a bad config is one line and exit code 2; a process killed with
+/// SIGKILL in the middle of ingest loses no acknowledged record.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly string _dir = VigilProcess.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Config()
+    {
+        var path = Path.Combine(_dir, "vigil.yaml");
+        File.WriteAllText(path, $"""
+            store: {Path.Combine(_dir, "data", "vigil.duckdb")}
+            keys:
+              - key: test-key-0001
+                scopes: [admin]
+            models:
+              fraud:
+                task: binary
+                schema:
+                  features:
+                    amount: number
+            """);
+        return path;
+    }
+
+    /// <summary>Starts `vigil serve` on a free port and returns the process and its address.</summary>
+    private static (Process Process, Uri Address) Start(string config)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
+        foreach (var a in new[] { "serve", "--config", config, "--urls", "http://127.0.0.1:0" }) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        var line = p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult()
+                   ?? throw new InvalidOperationException("vigil serve ended: " + p.StandardError.ReadToEnd());
+        var url = line.Split("listening on ")[1].Split(';')[0].Split(',')[0].Trim();
+        return (p, new Uri(url));
+    }
+
+    private static async Task<long> Stored(HttpClient http)
+    {
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/v1/models/fraud"));
+        return doc.RootElement.GetProperty("predictions").GetInt64();
+    }
+
+    [Fact]
+    public async Task KilledMidIngest_LosesNoAcknowledgedRecord()
+    {
+        var config = Config();
+        var (p, address) = Start(config);
+        long acknowledged = 0;
+        using (var http = new HttpClient { BaseAddress = address })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key-0001");
+            var stop = DateTime.UtcNow.AddSeconds(30);
+            var batch = 0;
+            // Keep posting; kill the process after the 15th acknowledged batch while a request is in flight.
+            while (DateTime.UtcNow < stop)
+            {
+                var body = "[" + string.Join(",", Enumerable.Range(0, 500).Select(i => $"{{\"id\": \"b{batch}-{i}\", \"score\": 0.5, \"features\": {{\"amount\": {i}}}}}")) + "]";
+                var send = http.PostAsync("/v1/models/fraud/predictions", new StringContent(body, Encoding.UTF8, "application/json"));
+                if (batch == 15) p.Kill(entireProcessTree: true); // SIGKILL
+                try
+                {
+                    using var resp = await send;
+                    if ((int)resp.StatusCode == 202)
+                    {
+                        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+                        acknowledged += doc.RootElement.GetProperty("accepted").GetInt64();
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    break; // the server is gone
+                }
+                batch++;
+            }
+        }
+        await p.WaitForExitAsync();
+        Assert.True(acknowledged >= 15 * 500, $"only {acknowledged} acknowledged before the kill");
+        var (again, address2) = Start(config);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = address2 };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key-0001");
+            var stored = await Stored(http);
+            Assert.True(stored >= acknowledged, $"{acknowledged} acknowledged, {stored} stored after the restart");
+            Assert.True(stored <= acknowledged + 500, $"{stored} stored, more than was sent");
+        }
+        finally
+        {
+            again.Kill(entireProcessTree: true);
+            await again.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public void BadConfig_IsOneLineAndExit2()
+    {
+        var path = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(path, "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  m:\n    task: binary\n    colour: red\n");
+        VigilProcess.AssertBadInput(VigilProcess.Run(_dir, "serve", "--config", path), "line 7: unknown key 'colour'", _dir);
+        VigilProcess.AssertBadInput(VigilProcess.Run(_dir, "serve", "--config", Path.Combine(_dir, "missing.yaml")), "no such config file", _dir);
+    }
+}
