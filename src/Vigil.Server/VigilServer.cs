@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging;
 using Vigil.Engine;
 using Vigil.Engine.DuckDb;
 using Vigil.Monitoring.Config;
+using Vigil.Server.Alerts;
 using Vigil.Server.Ingest;
+using Vigil.Server.Monitors;
 using Vigil.Server.Metrics;
 using Vigil.Server.Store;
 
@@ -35,14 +37,26 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly ServiceConfig _config;
     private readonly Dictionary<string, ModelStats> _stats;
 
-    private VigilServer(WebApplication app, PredictionStore store, ServiceConfig config)
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly MonitorRunner _monitors;
+    private readonly Notifiers _notifiers;
+
+    private VigilServer(WebApplication app, PredictionStore store, ServiceConfig config, Action<string> log)
     {
         _app = app;
         _store = store;
         _config = config;
         _stats = config.Models.ToDictionary(m => m.Name, _ => new ModelStats(), StringComparer.Ordinal);
+        _notifiers = new Notifiers(config, _http, log);
+        _monitors = new MonitorRunner(config, new WindowMetrics(store), _notifiers, log);
         Map(app);
     }
+
+    /// <summary>The monitors (their latest readings and the alert engine).</summary>
+    internal MonitorRunner Monitors => _monitors;
+
+    /// <summary>The notifiers and their delivery log.</summary>
+    internal Notifiers Deliveries => _notifiers;
 
     /// <summary>The addresses the server listens on (with the port chosen when it was 0).</summary>
     public IReadOnlyList<string> Addresses =>
@@ -61,7 +75,8 @@ public sealed class VigilServer : IAsyncDisposable
             builder.Logging.ClearProviders();
             if (!quiet) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
             var app = builder.Build();
-            return new VigilServer(app, store, config);
+            Action<string> log = quiet ? _ => { } : line => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}");
+            return new VigilServer(app, store, config, log);
         }
         catch
         {
@@ -70,12 +85,19 @@ public sealed class VigilServer : IAsyncDisposable
         }
     }
 
-    public Task StartAsync(CancellationToken ct = default) => _app.StartAsync(ct);
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await _app.StartAsync(ct).ConfigureAwait(false);
+        _monitors.Start();
+    }
 
     public Task WaitForShutdownAsync(CancellationToken ct = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, ct);
 
     public async ValueTask DisposeAsync()
     {
+        await _monitors.DisposeAsync().ConfigureAwait(false);
+        await _notifiers.Drain().ConfigureAwait(false);
+        _http.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
@@ -90,6 +112,16 @@ public sealed class VigilServer : IAsyncDisposable
         app.MapGet("/metrics", () => Results.Text(MetricsText(), PrometheusText.ContentType));
         app.MapPost("/v1/models/{model}/predictions", (HttpContext ctx, string model) => Ingest(ctx, model, labels: false));
         app.MapPost("/v1/models/{model}/labels", (HttpContext ctx, string model) => Ingest(ctx, model, labels: true));
+        app.MapGet("/v1/alerts", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new Dictionary<string, object>
+        {
+            ["active"] = _monitors.Alerts.Active.Select(AlertView).ToList(),
+            ["resolved"] = _monitors.Alerts.History.Select(AlertView).ToList(),
+            ["deliveries"] = _notifiers.Log.Select(d => new Dictionary<string, object?>
+            {
+                ["notifier"] = d.Notifier, ["type"] = d.Type, ["event"] = d.Event, ["alert"] = d.AlertKey, ["model"] = d.Model, ["monitor"] = d.Monitor,
+                ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
+            }).ToList(),
+        }, Json));
         app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
         app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>
         {
@@ -171,18 +203,33 @@ public sealed class VigilServer : IAsyncDisposable
         Error(400, $"batch refused, nothing stored: {bad.Count} bad record{(bad.Count == 1 ? "" : "s")}",
             bad.Take(1000).Select(b => new Dictionary<string, object> { ["index"] = b.Index, ["reason"] = b.Reason }).ToList());
 
+    private static Dictionary<string, object?> AlertView(Monitoring.Alerts.Alert a) => new()
+    {
+        ["key"] = a.Key, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity, ["state"] = a.State.ToString().ToLowerInvariant(),
+        ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
+    };
+
     private Dictionary<string, object?> ModelView(ModelConfig m)
     {
         var (predictions, labels) = _store.Counts(m.Name);
+        var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
+        var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing).ToList();
+        var health = firing.Any(a => a.Severity == "P1") ? "critical" : firing.Count > 0 ? "warning" : "ok";
         return new Dictionary<string, object?>
         {
             ["name"] = m.Name,
             ["task"] = m.Task.ToString().ToLowerInvariant(),
             ["predictions"] = predictions,
             ["labels"] = labels,
-            ["health"] = "ok",
+            ["health"] = health,
             ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
-            ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?> { ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity, ["value"] = null }).ToList(),
+            ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?>
+            {
+                ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity,
+                ["value"] = readings.GetValueOrDefault(x.Name)?.Value, ["breached"] = readings.GetValueOrDefault(x.Name)?.Breached,
+                ["condition"] = readings.GetValueOrDefault(x.Name)?.Condition, ["note"] = readings.GetValueOrDefault(x.Name)?.Note,
+                ["at"] = readings.GetValueOrDefault(x.Name)?.At,
+            }).ToList(),
         };
     }
 
@@ -212,6 +259,17 @@ public sealed class VigilServer : IAsyncDisposable
             text.Sample("vigil_prediction_latency_seconds_sum", s.LatencySum, ("model", name));
             text.Sample("vigil_prediction_latency_seconds_count", s.LatencyCount, ("model", name));
         }
+        var readings = _monitors.Readings;
+        text.Family("vigil_monitor_value", "gauge", "Each monitor's latest value on its window, by model and monitor.");
+        foreach (var r in readings.Where(r => r.Value is not null))
+            text.Sample("vigil_monitor_value", r.Value!.Value, ("model", r.Model), ("monitor", r.Monitor), ("severity", r.Severity));
+        text.Family("vigil_feature_drift", "gauge", "The latest drift score of each monitored feature (p-value for tests, distance otherwise), by model and feature.");
+        foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
+            text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
+        text.Family("vigil_alerts_firing", "gauge", "Alerts firing, by model and severity.");
+        foreach (var m in _config.Models)
+            foreach (var sev in new[] { "P1", "P2", "P3" })
+                text.Sample("vigil_alerts_firing", _monitors.Alerts.Active.Count(a => a.Model == m.Name && a.Severity == sev && a.State == Monitoring.Alerts.AlertState.Firing), ("model", m.Name), ("severity", sev));
         text.Family("vigil_stored_predictions", "gauge", "Predictions held in the store, by model.");
         foreach (var m in _config.Models) text.Sample("vigil_stored_predictions", _store.Counts(m.Name).Predictions, ("model", m.Name));
         return text.ToString();

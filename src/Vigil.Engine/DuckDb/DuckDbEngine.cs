@@ -5,6 +5,25 @@ internal sealed class DuckDbEngine : IQueryEngine
 {
     private readonly DuckDbDatabase _database;
     private readonly DuckDbConnection _connection;
+    private readonly bool _ownsDatabase = true;
+
+    /// <summary>Another connection to this engine's database (same data, its own transactions), for work that runs
+    /// beside this one; disposing it leaves the database open.</summary>
+    public DuckDbEngine NewConnection() => new(_database);
+
+    private DuckDbEngine(DuckDbDatabase shared)
+    {
+        _database = shared;
+        _ownsDatabase = false;
+        _connection = shared.Connect();
+        try
+        {
+            _connection.Execute("SET TimeZone = 'UTC'");
+        }
+        catch (DuckDbException)
+        {
+        }
+    }
 
     public DuckDbEngine(DuckDbOptions? options = null)
     {
@@ -91,6 +110,6 @@ internal sealed class DuckDbEngine : IQueryEngine
     public void Dispose()
     {
         _connection.Dispose();
-        _database.Dispose();
+        if (_ownsDatabase) _database.Dispose();
     }
 }

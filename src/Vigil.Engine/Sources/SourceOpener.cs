@@ -221,6 +221,11 @@ internal static class SourceOpener
         return new VigilInputException($"{inputs[0]}: {what}({error.FirstLine})", error);
     }
 
+    /// <summary>A source over any relation of a DuckDB engine (a query over the service's store, say); the engine is
+    /// disposed with the source when <paramref name="ownsEngine"/>.</summary>
+    internal static OpenedSource OverRelation(DuckDbEngine engine, string relation, string description, bool ownsEngine) =>
+        new(engine, relation, description, Describe(engine, relation), ownsEngine);
+
     private static List<SourceColumn> Describe(DuckDbEngine engine, string relation)
     {
         Table t = engine.Query($"DESCRIBE SELECT * FROM {relation}");

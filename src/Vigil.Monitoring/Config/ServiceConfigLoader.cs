@@ -255,7 +255,9 @@ public static partial class ServiceConfigLoader
                     }
                 }
                 if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
-                if (m.Min is null && m.Max is null && m.Rolling is null) throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
+                // A drift monitor without a threshold fires on its method's own decision.
+                if (m.Min is null && m.Max is null && m.Rolling is null && !metric.StartsWith("drift(", StringComparison.Ordinal))
+                    throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
                 if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
                 monitors.Add(m with { Name = name, Metric = metric });
             }

@@ -158,6 +158,12 @@ internal sealed class PredictionStore : IDisposable
         }
     }
 
+    /// <summary>A connection of its own to the store (reads see committed batches), for monitors that run beside ingest.</summary>
+    public DuckDbEngine NewConnection()
+    {
+        lock (_gate) return _engine.NewConnection();
+    }
+
     /// <summary>Whether the store answers a query.</summary>
     public bool Ready()
     {

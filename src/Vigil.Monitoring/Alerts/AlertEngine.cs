@@ -1,0 +1,105 @@
+using Vigil.Monitoring.Config;
+
+namespace Vigil.Monitoring.Alerts;
+
+/// <summary>Where a monitor's alert stands: no breach, a breach not yet held for the monitor's <c>for</c>, or firing.</summary>
+public enum AlertState { Ok, Pending, Firing }
+
+/// <summary>
+/// One monitor's alert (there is at most one per model and monitor: alerts are deduplicated by that pair). It opens
+/// when the condition first breaches, fires once the breach has held for the monitor's <c>for</c>, and resolves when
+/// the condition clears. <see cref="Notified"/> is false when it fired within the monitor's cooldown of the last
+/// notified one, so nobody was told again.
+/// </summary>
+public sealed record Alert
+{
+    public required string Model { get; init; }
+    public required string Monitor { get; init; }
+    public required string Severity { get; init; }
+    public required AlertState State { get; init; }
+    /// <summary>When the breach began.</summary>
+    public required DateTime Since { get; init; }
+    public DateTime? FiredAt { get; init; }
+    public DateTime? ResolvedAt { get; init; }
+    public double? Value { get; init; }
+    /// <summary>What the threshold is, in words (e.g. "min 0.75", "drift by psi", "mean ± 3σ of the last 7d: [0.2, 0.4]").</summary>
+    public required string Condition { get; init; }
+    public bool Notified { get; init; }
+    /// <summary>A key that stays the same for the life of this alert (PagerDuty's dedup_key).</summary>
+    public string Key => $"vigil/{Model}/{Monitor}/{Since:yyyyMMddTHHmmssfff}";
+}
+
+/// <summary>What changed when a monitor was observed: an alert fired (and should be sent) or resolved.</summary>
+public sealed record AlertEvent(string Kind, Alert Alert);
+
+/// <summary>
+/// The alerts' state machine, one per (model, monitor): observe each evaluation of a monitor and get back what to
+/// send. Pure and thread-safe; time is passed in.
+/// </summary>
+public sealed class AlertEngine
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string, string), Alert> _active = new();
+    private readonly Dictionary<(string, string), DateTime> _lastNotified = new();
+    private readonly List<Alert> _history = [];
+
+    /// <summary>Resolved alerts kept for <see cref="History"/>.</summary>
+    public int HistoryLimit { get; init; } = 1000;
+
+    /// <summary>Records one evaluation: <paramref name="breached"/> null means no data (nothing changes).</summary>
+    public IReadOnlyList<AlertEvent> Observe(string model, MonitorConfig monitor, double? value, bool? breached, string condition, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        if (breached is null) return [];
+        var key = (model, monitor.Name);
+        lock (_gate)
+        {
+            _active.TryGetValue(key, out var alert);
+            if (breached.Value)
+            {
+                alert ??= new Alert
+                {
+                    Model = model, Monitor = monitor.Name, Severity = monitor.Severity, State = AlertState.Pending, Since = now,
+                    Condition = condition,
+                };
+                alert = alert with { Value = value, Condition = condition };
+                if (alert.State == AlertState.Pending && now - alert.Since >= monitor.For)
+                {
+                    var quiet = _lastNotified.TryGetValue(key, out var last) && now - last < monitor.Cooldown;
+                    alert = alert with { State = AlertState.Firing, FiredAt = now, Notified = !quiet };
+                    _active[key] = alert;
+                    if (quiet) return [];
+                    _lastNotified[key] = now;
+                    return [new AlertEvent("firing", alert)];
+                }
+                _active[key] = alert;
+                return [];
+            }
+            if (alert is null) return [];
+            _active.Remove(key);
+            if (alert.State != AlertState.Firing) return [];
+            var resolved = alert with { ResolvedAt = now, Value = value };
+            _history.Add(resolved);
+            if (_history.Count > HistoryLimit) _history.RemoveAt(0);
+            return resolved.Notified ? [new AlertEvent("resolved", resolved)] : [];
+        }
+    }
+
+    /// <summary>Open alerts (pending and firing).</summary>
+    public IReadOnlyList<Alert> Active
+    {
+        get
+        {
+            lock (_gate) return _active.Values.OrderBy(a => a.Since).ToList();
+        }
+    }
+
+    /// <summary>Resolved alerts, oldest first.</summary>
+    public IReadOnlyList<Alert> History
+    {
+        get
+        {
+            lock (_gate) return _history.ToList();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Vigil.Engine;
+using Vigil.Monitoring.Alerts;
+using Vigil.Monitoring.Config;
+using Vigil.Server.Alerts;
+
+namespace Vigil.Server.Monitors;
+
+/// <summary>A monitor's latest evaluation.</summary>
+internal sealed record MonitorReading(string Model, string Monitor, string Metric, string Severity, double? Value, bool? Breached, string Condition,
+    string? Note, string? Feature, DateTime At, TimeSpan Took);
+
+/// <summary>
+/// Runs every monitor on its schedule (<c>every</c>), one at a time on a background task: computes its metric on its
+/// window (<see cref="WindowMetrics"/>), judges it against its threshold, and hands the alert engine's events to the
+/// notifiers. A monitor that fails is logged and tried again on its next turn.
+/// </summary>
+internal sealed class MonitorRunner : IAsyncDisposable
+{
+    private readonly ServiceConfig _config;
+    private readonly WindowMetrics _metrics;
+    private readonly Thresholds _thresholds = new();
+    private readonly Notifiers _notifiers;
+    private readonly Action<string> _log;
+    private readonly Dictionary<(string, string), MonitorReading> _readings = new();
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public MonitorRunner(ServiceConfig config, WindowMetrics metrics, Notifiers notifiers, Action<string> log)
+    {
+        _config = config;
+        _metrics = metrics;
+        _notifiers = notifiers;
+        _log = log;
+    }
+
+    public AlertEngine Alerts { get; } = new();
+
+    public IReadOnlyList<MonitorReading> Readings
+    {
+        get
+        {
+            lock (_gate) return _readings.Values.ToList();
+        }
+    }
+
+    public void Start() => _loop = Task.Run(() => Loop(_stop.Token));
+
+    private async Task Loop(CancellationToken ct)
+    {
+        var due = new Dictionary<(string, string), DateTime>();
+        var start = DateTime.UtcNow;
+        foreach (var m in _config.Models)
+            foreach (var mon in m.Monitors) due[(m.Name, mon.Name)] = start + TimeSpan.FromMilliseconds(Math.Min(mon.Every.TotalMilliseconds, 1000));
+        if (due.Count == 0) return;
+        while (!ct.IsCancellationRequested)
+        {
+            foreach (var model in _config.Models)
+            {
+                foreach (var monitor in model.Monitors)
+                {
+                    if (ct.IsCancellationRequested) return;
+                    var now = DateTime.UtcNow;
+                    if (due[(model.Name, monitor.Name)] > now) continue;
+                    due[(model.Name, monitor.Name)] = now + monitor.Every;
+                    RunOnce(model, monitor, now);
+                }
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+            }
+            catch (TaskCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Evaluates one monitor now (the loop's step; also for tests).</summary>
+    public MonitorReading RunOnce(ModelConfig model, MonitorConfig monitor, DateTime now)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        MetricValue value;
+        try
+        {
+            value = _metrics.Compute(model, monitor, now);
+        }
+        catch (Exception e) when (e is VigilInputException or Vigil.Engine.DuckDb.DuckDbException or InvalidOperationException)
+        {
+            _log($"monitor {model.Name}/{monitor.Name}: {e.Message.Split('\n')[0]}");
+            value = new MetricValue(null, null, e.Message.Split('\n')[0]);
+        }
+        bool? breached = null;
+        var condition = monitor.Method is null ? "" : $"by {monitor.Method}";
+        if (value.Value is { } v)
+        {
+            var hasThreshold = monitor.Min is not null || monitor.Max is not null || monitor.Rolling is not null;
+            if (hasThreshold) (breached, condition) = _thresholds.Judge(model.Name, monitor, v, now);
+            else if (value.Drifted is { } drifted)
+            {
+                breached = drifted;
+                condition = "the drift method's own decision" + (value.Note is null ? "" : $" ({value.Note})");
+            }
+        }
+        var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed);
+        lock (_gate) _readings[(model.Name, monitor.Name)] = reading;
+        foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now))
+            _notifiers.Send(e, value.Note);
+        return reading;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Drift;
+using Vigil.Analysis.Evaluation;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.DuckDb;
+using Vigil.Engine.Sources;
+using Vigil.Monitoring.Config;
+using Vigil.Server.Store;
+
+namespace Vigil.Server.Monitors;
+
+/// <summary>A monitor's value on its window, and for drift monitors the method's own decision and the statistic.</summary>
+internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, string? Feature = null);
+
+/// <summary>
+/// Computes a monitor's metric on its sliding window of the store, as the CLI computes it: the window is a query over
+/// the model's table whose columns carry the CLI's default names, and the metrics come from the same analyses
+/// (<c>vigil evaluate</c> for performance, <c>vigil drift</c> against the model's reference profile for drift). Simple
+/// aggregates (volume, mean score, rates, latency quantile) are one SQL query.
+/// </summary>
+internal sealed partial class WindowMetrics(PredictionStore store)
+{
+    private readonly Dictionary<string, ReferenceProfile?> _references = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    [GeneratedRegex(@"^(drift|null_rate)\(([A-Za-z][A-Za-z0-9_-]*)\)$")]
+    private static partial Regex FeatureMetric();
+
+    /// <summary>The names a monitor's metric may take (besides drift(feature) and null_rate(feature)).</summary>
+    public static readonly string[] Simple = ["volume", "mean_score", "mean_prediction", "error_rate", "latency_p50_ms", "latency_p99_ms", "label_rate"];
+
+    public MetricValue Compute(ModelConfig model, MonitorConfig monitor, DateTime now)
+    {
+        var from = now - monitor.Window;
+        var m = FeatureMetric().Match(monitor.Metric);
+        if (m.Success)
+        {
+            var feature = m.Groups[2].Value;
+            if (model.Features.All(f => f.Name != feature))
+                return new MetricValue(null, null, $"'{feature}' is not a feature of '{model.Name}'");
+            return m.Groups[1].Value == "drift" ? Drift(model, monitor, feature, from, now) : Scalar(model, $"avg(CASE WHEN {Q("f_" + feature)} IS NULL THEN 1.0 ELSE 0.0 END)", from, now, feature);
+        }
+        return monitor.Metric switch
+        {
+            "volume" => Scalar(model, "CAST(count(*) AS DOUBLE)", from, now),
+            "mean_score" => Scalar(model, "avg(score)", from, now),
+            "mean_prediction" => Scalar(model, model.Task == ModelTask.Multiclass ? "NULL" : "avg(prediction)", from, now),
+            "error_rate" => Scalar(model, "avg(CASE WHEN error THEN 1.0 ELSE 0.0 END)", from, now),
+            "latency_p50_ms" => Scalar(model, "quantile_cont(latency_ms, 0.5)", from, now),
+            "latency_p99_ms" => Scalar(model, "quantile_cont(latency_ms, 0.99)", from, now),
+            "label_rate" => Scalar(model, "avg(CASE WHEN label IS NULL THEN 0.0 ELSE 1.0 END)", from, now),
+            _ => Performance(model, monitor.Metric, from, now),
+        };
+    }
+
+    private static string Q(string identifier) => SqlDialect.DuckDb.QuoteIdentifier(identifier);
+
+    private static string Literal(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
+
+    private static string Where(DateTime from, DateTime to) => $"ts > {Literal(from)} AND ts <= {Literal(to)}";
+
+    private MetricValue Scalar(ModelConfig model, string expression, DateTime from, DateTime to, string? feature = null)
+    {
+        using var engine = store.NewConnection();
+        var t = engine.Query($"SELECT {expression}, count(*) FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}");
+        if (t.GetInt64(1, 0) == 0 && expression != "CAST(count(*) AS DOUBLE)") return new MetricValue(null, null, "no predictions in the window", feature);
+        return new MetricValue(t.IsNull(0, 0) ? null : t.GetDouble(0, 0), null, null, feature);
+    }
+
+    /// <summary>The window as a source with the CLI's default column names (and the features under their own).</summary>
+    private OpenedSource Window(ModelConfig model, DateTime from, DateTime to, bool labeledOnly)
+    {
+        var value = model.Task == ModelTask.Binary ? $"score AS {Q(MappingOptions.DefaultScore)}" : $"prediction AS {Q(MappingOptions.DefaultPrediction)}";
+        var features = model.Features.Select(f => $"{Q("f_" + f.Name)} AS {Q(f.Name)}");
+        var select = string.Join(", ", new[]
+        {
+            $"id AS {Q(MappingOptions.DefaultId)}", $"ts AS {Q(MappingOptions.DefaultTimestamp)}", $"version AS {Q(MappingOptions.DefaultVersion)}",
+            value, $"label AS {Q(MappingOptions.DefaultLabel)}",
+        }.Concat(features));
+        var relation = $"(SELECT {select} FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}) AS vigil_window";
+        var engine = store.NewConnection();
+        try
+        {
+            return SourceOpener.OverRelation(engine, relation, $"{model.Name}, the window ({from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC)", ownsEngine: true);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private MetricValue Performance(ModelConfig model, string metric, DateTime from, DateTime to)
+    {
+        using var window = Window(model, from, to, labeledOnly: true);
+        if (window.Engine.Query($"SELECT 1 FROM {window.Relation} LIMIT 1").RowCount == 0)
+            return new MetricValue(null, null, "no labeled predictions in the window");
+        var mapping = new MappingOptions { Task = model.Task, Features = model.Features.Select(f => f.Name).ToArray() };
+        var result = EvaluationAnalysis.Run(window, new EvaluateOptions { Mapping = mapping });
+        var found = result.Metrics.FirstOrDefault(x => x.Name == metric);
+        if (found is null) return new MetricValue(null, null, $"'{metric}' is not a metric of a {model.Task.ToString().ToLowerInvariant()} model; it has {string.Join(", ", result.Metrics.Select(x => x.Name))}");
+        return new MetricValue(found.Value, null, found.Note);
+    }
+
+    /// <summary>The model's reference as a profile (read once; a data source is profiled on first use).</summary>
+    private ReferenceProfile? Reference(ModelConfig model)
+    {
+        lock (_gate)
+        {
+            if (_references.TryGetValue(model.Name, out var cached)) return cached;
+            ReferenceProfile? profile = null;
+            if (model.Reference is { } path)
+            {
+                if (path.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase)) profile = ReferenceProfile.Load(path);
+                else
+                {
+                    using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
+                    profile = ReferenceProfile.Build(source, model.Features.Select(f => f.Name).Where(n => source.Columns.Any(c => c.Name == n)).ToList());
+                }
+            }
+            _references[model.Name] = profile;
+            return profile;
+        }
+    }
+
+    private MetricValue Drift(ModelConfig model, MonitorConfig monitor, string feature, DateTime from, DateTime to)
+    {
+        var reference = Reference(model);
+        if (reference is null) return new MetricValue(null, null, $"'{model.Name}' has no reference to compare with (set 'reference:' to a profile or a data file)", feature);
+        if (reference.Columns.All(c => c.Name != feature)) return new MetricValue(null, null, $"the reference has no column '{feature}'", feature);
+        using var window = Window(model, from, to, labeledOnly: false);
+        if (window.Engine.Query($"SELECT 1 FROM {window.Relation} WHERE {Q(feature)} IS NOT NULL LIMIT 1").RowCount == 0)
+            return new MetricValue(null, null, "no values in the window", feature);
+        var result = DriftAnalysis.Run(reference, window, new DriftOptions { Columns = [feature], Method = monitor.Method });
+        var column = result.Columns[0];
+        return column.Result is { } r
+            ? new MetricValue(r.PValue ?? r.Statistic, column.Drifted, $"{r.Method}: statistic {r.Statistic?.ToString("G6", CultureInfo.InvariantCulture)}", feature)
+            : new MetricValue(null, null, column.Note, feature);
+    }
+}
