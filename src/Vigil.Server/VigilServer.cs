@@ -166,7 +166,8 @@ public sealed class VigilServer : IAsyncDisposable
         {
             return Error(413, $"the body is larger than {MaxBodyBytes / (1024 * 1024)} MB; send smaller batches");
         }
-        var items = BatchReader.Elements(body, out var parseError);
+        using var parsed = BatchReader.Elements(body, out var parseError);
+        var items = parsed.Items;
         if (parseError is not null) return Error(400, parseError);
         if (items.Count == 0) return Error(400, "the batch holds no records");
         if (items.Count > BatchReader.MaxRecords) return Error(413, $"the batch holds {items.Count:N0} records; at most {BatchReader.MaxRecords:N0} per batch");
@@ -188,7 +189,7 @@ public sealed class VigilServer : IAsyncDisposable
                 // An id repeated within the batch counts once; the store leaves ids it already holds alone.
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 var unique = records.Where(r => seen.Add(r.Id)).ToList();
-                var stored = _store.Insert(m.Name, unique);
+                var stored = await _store.InsertAsync(m.Name, unique).ConfigureAwait(false);
                 _stats[m.Name].Accepted(unique.Where(r => stored.Contains(r.Id)).Select(r => (r.Version, r.LatencyMs, r.Error)));
                 return Results.Json(new { Accepted = stored.Count, Duplicates = records.Count - stored.Count }, Json, statusCode: 202);
             }

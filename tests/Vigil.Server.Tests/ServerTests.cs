@@ -94,6 +94,22 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentBatches_CommittedTogether_StoreEachIdOnce()
+    {
+        // 12 batches at once, each overlapping the next by half: the writer may put several in one commit, and an id in
+        // two of them is stored once and counted as a duplicate in the other.
+        var posts = Enumerable.Range(0, 12).Select(b =>
+            Post("/v1/models/fraud/predictions", "[" + string.Join(",", Enumerable.Range(b * 50, 100).Select(i => $"{{\"id\": \"c{i}\", \"score\": 0.5}}")) + "]")).ToList();
+        var answers = await Task.WhenAll(posts);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
+        var accepted = answers.Sum(a => a.Body.GetProperty("accepted").GetInt64());
+        var duplicates = answers.Sum(a => a.Body.GetProperty("duplicates").GetInt64());
+        Assert.Equal(650, accepted); // ids c0 .. c649
+        Assert.Equal(12 * 100 - 650, duplicates);
+        Assert.Equal(650, await Stored("fraud"));
+    }
+
+    [Fact]
     public async Task Ndjson_AndEveryTask()
     {
         var (status, body) = await Post("/v1/models/prices/predictions", "{\"id\": \"h1\", \"prediction\": 250000, \"features\": {\"rooms\": 3}}\n\n{\"id\": \"h2\", \"prediction\": 1.5e5}\n", type: "application/x-ndjson");

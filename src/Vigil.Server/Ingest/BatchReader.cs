@@ -19,26 +19,40 @@ internal static class BatchReader
     /// <summary>The most records one batch may hold.</summary>
     public const int MaxRecords = 50_000;
 
+    /// <summary>A parsed body: its records, valid while it is not disposed.</summary>
+    public sealed class Parsed : IDisposable
+    {
+        public List<JsonElement> Items { get; } = [];
+        internal List<JsonDocument> Documents { get; } = [];
+
+        public void Dispose()
+        {
+            foreach (var d in Documents) d.Dispose();
+        }
+    }
+
     /// <summary>The JSON elements of a body: the items of a top-level array, or one per non-empty line.</summary>
-    public static List<JsonElement> Elements(byte[] body, out string? error)
+    public static Parsed Elements(byte[] body, out string? error)
     {
         error = null;
-        var list = new List<JsonElement>();
+        var parsed = new Parsed();
+        var list = parsed.Items;
         var span = body.AsSpan();
         var start = 0;
         while (start < span.Length && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') start++;
         if (start == span.Length)
         {
             error = "the body is empty; expected a JSON array of records or NDJSON";
-            return list;
+            return parsed;
         }
         try
         {
             if (span[start] == (byte)'[')
             {
-                using var doc = JsonDocument.Parse(body);
-                foreach (var e in doc.RootElement.EnumerateArray()) list.Add(e.Clone());
-                return list;
+                var doc = JsonDocument.Parse(body);
+                parsed.Documents.Add(doc);
+                foreach (var e in doc.RootElement.EnumerateArray()) list.Add(e);
+                return parsed;
             }
             var line = 0;
             foreach (var raw in SplitLines(body))
@@ -47,21 +61,30 @@ internal static class BatchReader
                 if (raw.Span.Trim(" \t\r"u8).IsEmpty) continue;
                 try
                 {
-                    using var doc = JsonDocument.Parse(raw.ToArray());
-                    list.Add(doc.RootElement.Clone());
+                    var doc = JsonDocument.Parse(raw);
+                    parsed.Documents.Add(doc);
+                    list.Add(doc.RootElement);
                 }
                 catch (JsonException e)
                 {
                     error = $"line {line} is not JSON: {e.Message.Split('.')[0]}";
-                    return [];
+                    list.Clear();
+                    return parsed;
                 }
             }
-            return list;
+            return parsed;
         }
         catch (JsonException e)
         {
             error = $"the body is not JSON: {e.Message.Split('.')[0]}";
-            return [];
+            list.Clear();
+            return parsed;
+        }
+        catch (InvalidOperationException)
+        {
+            error = "the body is not a JSON array of records";
+            list.Clear();
+            return parsed;
         }
     }
 
@@ -108,7 +131,9 @@ internal static class BatchReader
         double? score = null, latency = null;
         object? prediction = null, label = null;
         bool? error = null;
-        var features = new object?[model.Features.Count];
+        var numbers = new double[model.Features.Count];
+        Array.Fill(numbers, double.NaN);
+        var texts = new string?[model.Features.Count];
         foreach (var p in e.EnumerateObject())
         {
             switch (p.Name)
@@ -149,7 +174,10 @@ internal static class BatchReader
                     {
                         if (!featureIndex.TryGetValue(f.Name, out var k))
                             throw new FormatException($"unknown feature '{f.Name}'; the schema of '{model.Name}' has {(model.Features.Count == 0 ? "no features" : string.Join(", ", model.Features.Select(x => x.Name)))}");
-                        features[k] = Feature(model.Features[k], f.Value);
+                        var spec = model.Features[k];
+                        if (f.Value.ValueKind == JsonValueKind.Null) continue;
+                        if (spec.Type == FeatureType.Number) numbers[k] = Number(f.Value, $"feature '{spec.Name}'");
+                        else texts[k] = Text(f.Value, $"feature '{spec.Name}'");
                     }
                     break;
                 default:
@@ -159,7 +187,7 @@ internal static class BatchReader
         if (id is null) throw new FormatException("no id");
         if (model.Task == ModelTask.Binary && score is null) throw new FormatException("no score");
         if (model.Task != ModelTask.Binary && prediction is null) throw new FormatException("no prediction");
-        return new PredictionRecord(id, ts ?? now, version, score, prediction, label, latency, error, features);
+        return new PredictionRecord(id, ts ?? now, version, score, prediction, label, latency, error, numbers, texts);
     }
 
     /// <summary>Checks label records.</summary>
@@ -241,10 +269,4 @@ internal static class BatchReader
         ModelTask.Regression => Number(v, "label"),
         _ => Text(v, "label"),
     };
-
-    private static object? Feature(FeatureSpec f, JsonElement v)
-    {
-        if (v.ValueKind == JsonValueKind.Null) return null;
-        return f.Type == FeatureType.Number ? Number(v, $"feature '{f.Name}'") : Text(v, $"feature '{f.Name}'");
-    }
 }

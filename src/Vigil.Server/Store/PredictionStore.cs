@@ -5,9 +5,10 @@ using Vigil.Monitoring.Config;
 
 namespace Vigil.Server.Store;
 
-/// <summary>One validated prediction, ready to store.</summary>
+/// <summary>One validated prediction, ready to store. Features in the schema's order: a number feature's value in
+/// <see cref="Numbers"/> (NaN for none: JSON has no NaN), a category's in <see cref="Texts"/> (null for none).</summary>
 internal sealed record PredictionRecord(string Id, DateTime Timestamp, string? Version, double? Score, object? Prediction,
-    object? Label, double? LatencyMs, bool? Error, object?[] Features);
+    object? Label, double? LatencyMs, bool? Error, double[] Numbers, string?[] Texts);
 
 /// <summary>A late label for a stored prediction.</summary>
 internal sealed record LabelRecord(string Id, object Label, DateTime Timestamp);
@@ -30,6 +31,9 @@ internal sealed class PredictionStore : IDisposable
         Path = ResolvePath(config.Store);
         _models = config.Models.ToDictionary(m => m.Name, StringComparer.Ordinal);
         _engine = new DuckDbEngine(new DuckDbOptions { Path = Path });
+        // DuckDB folds its write-ahead log into the database file (a checkpoint) inside the commit that crosses this
+        // size, stalling every batch behind it: fewer, larger checkpoints keep ingest's tail latency down.
+        _engine.Execute($"SET checkpoint_threshold = '{CheckpointThreshold}'");
         foreach (var m in config.Models) CreateTable(m);
     }
 
@@ -75,42 +79,123 @@ internal sealed class PredictionStore : IDisposable
         }
     }
 
-    /// <summary>Stores a validated batch (ids distinct) in one transaction; ids already stored are left as they are.
-    /// Returns the ids that were stored.</summary>
-    public HashSet<string> Insert(string model, IReadOnlyList<PredictionRecord> records)
+    private static readonly bool Timing = Environment.GetEnvironmentVariable("VIGIL_TIMING") == "1";
+
+    /// <summary>The write-ahead log's size at which DuckDB checkpoints (its default is 16 MB).</summary>
+    internal static string CheckpointThreshold { get; set; } = Environment.GetEnvironmentVariable("VIGIL_CHECKPOINT") ?? "256MB";
+
+    /// <summary>A batch waiting for the writer, and who waits for it.</summary>
+    private sealed record Pending(string Model, IReadOnlyList<PredictionRecord> Records, TaskCompletionSource<HashSet<string>> Done);
+
+    private readonly System.Threading.Channels.Channel<Pending> _queue =
+        System.Threading.Channels.Channel.CreateBounded<Pending>(new System.Threading.Channels.BoundedChannelOptions(256) { SingleReader = true });
+    private Task? _writer;
+
+    /// <summary>Rows one commit takes at the most (batches waiting beyond that go in the next one).</summary>
+    private const int MaxRowsPerCommit = 20_000;
+
+    /// <summary>Stores a validated batch (ids distinct within it); ids already stored are left as they are. Returns the
+    /// ids that were stored, once they are committed. Batches that arrive while a commit runs are committed together
+    /// in the next one (group commit): one transaction, one statement per model and one write-ahead-log flush serve
+    /// them all.</summary>
+    public async Task<HashSet<string>> InsertAsync(string model, IReadOnlyList<PredictionRecord> records)
     {
-        var m = _models[model];
-        var table = TableOf(model);
-        var stage = "stage_" + table;
+        _writer ??= StartWriter();
+        var done = new TaskCompletionSource<HashSet<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Pending(model, records, done)).ConfigureAwait(false);
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    private Task StartWriter()
+    {
+        lock (_gate) return _writer ??= Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task WriteLoop()
+    {
+        var reader = _queue.Reader;
+        var group = new List<Pending>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            var rows = 0;
+            while (rows < MaxRowsPerCommit && reader.TryRead(out var p))
+            {
+                group.Add(p);
+                rows += p.Records.Count;
+            }
+            try
+            {
+                var stored = Commit(group);
+                // An id in two batches of one commit is stored once: the first batch that holds it gets it.
+                foreach (var p in group)
+                {
+                    var mine = new HashSet<string>(StringComparer.Ordinal);
+                    var ids = stored[p.Model];
+                    foreach (var r in p.Records)
+                        if (ids.Remove(r.Id)) mine.Add(r.Id);
+                    p.Done.TrySetResult(mine);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var p in group) p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>One transaction for a group of batches: each model's rows staged, inserted unless their id is stored,
+    /// committed. Returns the stored ids per model.</summary>
+    private Dictionary<string, HashSet<string>> Commit(List<Pending> group)
+    {
         var received = DateTime.UtcNow;
+        var stored = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         lock (_gate)
         {
             _engine.Execute("BEGIN TRANSACTION");
             try
             {
-                using (var app = _engine.Connection.CreateAppender(stage))
+                foreach (var byModel in group.GroupBy(p => p.Model))
                 {
-                    foreach (var r in records)
+                    var m = _models[byModel.Key];
+                    var table = TableOf(m.Name);
+                    var stage = "stage_" + table;
+                    using (var app = _engine.Connection.CreateAppender(stage))
                     {
-                        app.Append(r.Id).Append(r.Timestamp).AppendValue(r.Version).AppendValue(r.Score).AppendValue(r.Prediction)
-                            .AppendValue(r.Label).AppendValue(r.Label is null ? null : (object)r.Timestamp).AppendValue(r.LatencyMs)
-                            .AppendValue(r.Error).Append(received);
-                        foreach (var f in r.Features) app.AppendValue(f);
-                        app.EndRow();
+                        foreach (var r in byModel.SelectMany(p => p.Records))
+                        {
+                            app.Append(r.Id).Append(r.Timestamp).AppendValue(r.Version).AppendValue(r.Score).AppendValue(r.Prediction)
+                                .AppendValue(r.Label).AppendValue(r.Label is null ? null : (object)r.Timestamp).AppendValue(r.LatencyMs)
+                                .AppendValue(r.Error).Append(received);
+                            for (var k = 0; k < m.Features.Count; k++)
+                            {
+                                if (m.Features[k].Type == FeatureType.Number)
+                                {
+                                    if (double.IsNaN(r.Numbers[k])) app.AppendNull();
+                                    else app.Append(r.Numbers[k]);
+                                }
+                                else app.Append(r.Texts[k]);
+                            }
+                            app.EndRow();
+                        }
+                        app.Flush();
                     }
-                    app.Flush();
+                    var columns = StoredColumns(m);
+                    var ids = _engine.Query($"INSERT OR IGNORE INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)} RETURNING id");
+                    var set = new HashSet<string>(ids.RowCount, StringComparer.Ordinal);
+                    for (var i = 0; i < ids.RowCount; i++) set.Add(ids.GetString(0, i)!);
+                    stored[m.Name] = set;
+                    _engine.Execute($"DELETE FROM {Q(stage)}");
                 }
-                var columns = StoredColumns(m);
-                var ids = _engine.Query($"INSERT OR IGNORE INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)} RETURNING id");
-                var inserted = new HashSet<string>(ids.RowCount, StringComparer.Ordinal);
-                for (var i = 0; i < ids.RowCount; i++) inserted.Add(ids.GetString(0, i)!);
-                _engine.Execute($"DELETE FROM {Q(stage)}");
+                var sw = System.Diagnostics.Stopwatch.StartNew();
                 _engine.Execute("COMMIT");
-                return inserted;
+                if (Timing && sw.ElapsedMilliseconds > 30) Console.Error.WriteLine($"[store] commit of {group.Sum(p => p.Records.Count)} rows took {sw.ElapsedMilliseconds} ms");
+                return stored;
             }
             catch
             {
                 _engine.Execute("ROLLBACK");
+                foreach (var byModel in group.GroupBy(p => p.Model)) _engine.Execute($"DELETE FROM {Q("stage_" + TableOf(byModel.Key))}");
                 throw;
             }
         }
@@ -180,6 +265,8 @@ internal sealed class PredictionStore : IDisposable
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        _writer?.GetAwaiter().GetResult();
         lock (_gate) _engine.Dispose();
     }
 }

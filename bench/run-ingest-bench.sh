@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Ingest benchmark: `vigil serve` on loopback under a closed-loop load generator (bench/IngestLoad): batches of 500
+# predictions with 20 number features, CLIENTS concurrent clients, for SECONDS. Samples the server's resident memory
+# every 10 s and checks that the monitors kept their schedule. Prints a Markdown summary.
+#   bench/run-ingest-bench.sh [SECONDS=120] [CLIENTS=4]
+# VIGIL=path overrides the vigil executable (default ./vigil).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SECONDS_RUN="${1:-120}"
+CLIENTS="${2:-4}"
+VIGIL="${VIGIL:-./vigil}"
+WORK="$(mktemp -d)"
+trap 'pkill -f "serve --config $WORK/vigil.yaml" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+"$VIGIL" --help >/dev/null 2>&1 || true   # build once
+dotnet build bench/IngestLoad -c Release -o "$WORK/load" -v q -nologo >/dev/null
+PORT=5197
+{
+  echo "store: $WORK/data/vigil.duckdb"
+  echo "keys:"
+  echo "  - key: bench-key-0001"
+  echo "    scopes: [admin]"
+  echo "models:"
+  echo "  load:"
+  echo "    task: binary"
+  echo "    schema:"
+  echo "      features:"
+  for i in $(seq 0 19); do echo "        f$i: number"; done
+  echo "    monitors:"
+  echo "      - {name: volume, metric: volume, window: 1m, every: 5s, threshold: {min: 1}}"
+  echo "      - {name: mean-score, metric: mean_score, window: 1m, every: 5s, threshold: {min: 0.4, max: 0.6}}"
+  echo "      - {name: f0-nulls, metric: null_rate(f0), window: 1m, every: 10s, threshold: {max: 0.1}}"
+} > "$WORK/vigil.yaml"
+"$VIGIL" serve --config "$WORK/vigil.yaml" --urls "http://127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+PID="$(pgrep -f "serve --config $WORK/vigil.yaml" | head -1)"
+( while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print int($2/1024)}' "/proc/$PID/status" >> "$WORK/rss"; sleep 10; done ) &
+"$WORK/load/IngestLoad" "http://127.0.0.1:$PORT" bench-key-0001 load "$SECONDS_RUN" "$CLIENTS" > "$WORK/result.json"
+MODEL="$(curl -s -H 'Authorization: Bearer bench-key-0001' "http://127.0.0.1:$PORT/v1/models/load")"
+STORED="$(echo "$MODEL" | python3 -c 'import json,sys; print(json.load(sys.stdin)["predictions"])')"
+LATE="$(echo "$MODEL" | python3 -c '
+import json, sys, datetime
+m = json.load(sys.stdin); now = datetime.datetime.now(datetime.timezone.utc)
+ages = [(now - datetime.datetime.fromisoformat(x["at"].replace("Z", "+00:00"))).total_seconds() for x in m["monitors"] if x["at"]]
+print("%d of %d monitors evaluated within 20 s of the end (oldest %.1f s ago)" % (sum(a < 20 for a in ages), len(m["monitors"]), max(ages) if ages else -1))')"
+python3 - "$WORK/result.json" "$WORK/rss" "$STORED" "$LATE" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); rss = [int(x) for x in open(sys.argv[2]).read().split()]
+print("| seconds | clients | batches | predictions/s | p50 ms | p99 ms | max ms | failed | stored |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print(f"| {r['seconds']} | {r['clients']} | {r['batches']} | {r['predictions_per_second']:,} | {r['latency_ms_p50']} | {r['latency_ms_p99']} | {r['latency_ms_max']} | {r['failed_batches']} | {int(sys.argv[3]):,} |")
+print()
+print("Server memory (RSS MB, every 10 s): " + ", ".join(map(str, rss)))
+print("Monitors: " + sys.argv[4])
+PY
