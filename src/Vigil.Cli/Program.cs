@@ -8,9 +8,11 @@ internal static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand(
-            "Vigil watches machine-learning models in production: performance summaries, data-quality checks and " +
-            "evaluation dashboards, computed exactly on prediction logs of any size.\n\n" +
-            "Start with `vigil demo`, then `vigil summary FILE` and `vigil evaluate FILE`.");
+            "Vigil watches machine-learning models in production: performance summaries, data-quality checks, " +
+            "evaluation dashboards and drift reports, computed exactly on prediction logs of any size, and a monitoring " +
+            "service that ingests predictions and pages at the right severity.\n\n" +
+            "Start with `vigil demo`, then `vigil summary FILE`, `vigil evaluate FILE`, `vigil drift -r REF -c CUR` and " +
+            "`vigil serve --config vigil.yaml`.");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(DriftCommand.Create());
