@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(DriftCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(RulesCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());

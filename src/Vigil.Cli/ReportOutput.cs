@@ -9,6 +9,10 @@ namespace Vigil.Cli;
 /// temporary file beside the target and moved over it only when complete, so a failure never leaves half a file.</summary>
 internal static class ReportOutput
 {
+    /// <summary>Plain text to standard output or, atomically, to a file.</summary>
+    public static void WriteText(string? outPath, string text) =>
+        Write(ReportFormat.Markdown, outPath, (w, _) => w.Write(text));
+
     public static void Write(ReportFormat format, string? outPath, Action<TextWriter, IAnsiConsole?> render)
     {
         if (outPath is null)

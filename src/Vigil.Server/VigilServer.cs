@@ -264,6 +264,9 @@ public sealed class VigilServer : IAsyncDisposable
         text.Family("vigil_monitor_value", "gauge", "Each monitor's latest value on its window, by model and monitor.");
         foreach (var r in readings.Where(r => r.Value is not null))
             text.Sample("vigil_monitor_value", r.Value!.Value, ("model", r.Model), ("monitor", r.Monitor), ("severity", r.Severity));
+        text.Family("vigil_monitor_breached", "gauge", "1 while a monitor's latest value breaches its threshold (or its drift method says drift), else 0.");
+        foreach (var r in readings.Where(r => r.Breached is not null))
+            text.Sample("vigil_monitor_breached", r.Breached!.Value ? 1 : 0, ("model", r.Model), ("monitor", r.Monitor), ("severity", r.Severity));
         text.Family("vigil_feature_drift", "gauge", "The latest drift score of each monitored feature (p-value for tests, distance otherwise), by model and feature.");
         foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
             text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
