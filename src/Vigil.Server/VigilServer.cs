@@ -122,6 +122,37 @@ public sealed class VigilServer : IAsyncDisposable
                 ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
             }).ToList(),
         }, Json));
+        app.MapGet("/v1/incidents", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new Dictionary<string, object>
+        {
+            ["incidents"] = _monitors.Incidents.All.OrderByDescending(i => i.Id).Select(IncidentView).ToList(),
+        }, Json));
+        app.MapGet("/v1/incidents/{id:int}", (HttpContext ctx, int id) =>
+        {
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            return _monitors.Incidents.Get(id) is { } i ? Results.Json(IncidentView(i), Json) : Error(404, $"no incident {id}");
+        });
+        app.MapPost("/v1/incidents/{id:int}/{action}", async (HttpContext ctx, int id, string action) =>
+        {
+            if (Authorized(ctx, Scope.Admin) is { } denied) return denied;
+            string? text = null;
+            if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
+            {
+                try
+                {
+                    using var doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted).ConfigureAwait(false);
+                    foreach (var name in new[] { "text", "assignee", "note" })
+                        if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String) text = v.GetString();
+                }
+                catch (JsonException)
+                {
+                    return Error(400, "the body is not JSON; expected e.g. {\"text\": \"...\"} or {\"assignee\": \"name\"}");
+                }
+            }
+            var author = KeyName(ctx);
+            var (incident, error) = _monitors.Incidents.Act(id, action, author, text, DateTime.UtcNow);
+            if (incident is null) return Error(404, $"no incident {id}");
+            return error is not null ? Error(action is "acknowledge" or "resolve" ? 409 : 400, error) : Results.Json(IncidentView(incident), Json);
+        });
         app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
         app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>
         {
@@ -204,8 +235,23 @@ public sealed class VigilServer : IAsyncDisposable
         Error(400, $"batch refused, nothing stored: {bad.Count} bad record{(bad.Count == 1 ? "" : "s")}",
             bad.Take(1000).Select(b => new Dictionary<string, object> { ["index"] = b.Index, ["reason"] = b.Reason }).ToList());
 
+    private string KeyName(HttpContext ctx)
+    {
+        var key = ctx.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        return _config.Keys.FirstOrDefault(k => k.Key == key)?.Name ?? "unknown";
+    }
+
+    private static Dictionary<string, object?> IncidentView(Monitoring.Alerts.Incident i) => new()
+    {
+        ["id"] = i.Id, ["model"] = i.Model, ["state"] = i.State.ToString().ToLowerInvariant(), ["severity"] = i.Severity,
+        ["opened_at"] = i.OpenedAt, ["acknowledged_at"] = i.AcknowledgedAt, ["resolved_at"] = i.ResolvedAt, ["assignee"] = i.Assignee,
+        ["alerts"] = i.Alerts, ["firing"] = i.Firing,
+        ["notes"] = i.Notes.Select(n => new Dictionary<string, object> { ["at"] = n.At, ["author"] = n.Author, ["text"] = n.Text }).ToList(),
+    };
+
     private static Dictionary<string, object?> AlertView(Monitoring.Alerts.Alert a) => new()
     {
+        ["importance"] = a.Importance, ["performance_moved"] = a.PerformanceMoved,
         ["key"] = a.Key, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity, ["state"] = a.State.ToString().ToLowerInvariant(),
         ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
     };

@@ -131,5 +131,88 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Contains("vigil_feature_drift{model=\"fraud\",feature=\"amount\",monitor=\"amount-drift\"}", metrics);
         using var alerts = JsonDocument.Parse(await http.GetStringAsync("/v1/alerts"));
         Assert.Equal("firing", alerts.RootElement.GetProperty("active")[0].GetProperty("state").GetString());
+
+        // The alert opened an incident; the on-call engineer works it through.
+        using (var incidents = JsonDocument.Parse(await http.GetStringAsync("/v1/incidents")))
+        {
+            var incident = Assert.Single(incidents.RootElement.GetProperty("incidents").EnumerateArray());
+            Assert.Equal(("open", "P2", "fraud"), (incident.GetProperty("state").GetString(), incident.GetProperty("severity").GetString(), incident.GetProperty("model").GetString()));
+        }
+        async Task<(int Status, JsonElement Body)> Act(string action, string? body = null)
+        {
+            using var r = await http.PostAsync($"/v1/incidents/1/{action}", body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"));
+            using var d = JsonDocument.Parse(await r.Content.ReadAsStringAsync());
+            return ((int)r.StatusCode, d.RootElement.Clone());
+        }
+        Assert.Equal("acknowledged", (await Act("acknowledge")).Body.GetProperty("state").GetString());
+        Assert.Equal(409, (await Act("acknowledge")).Status);
+        Assert.Equal("dana", (await Act("assign", """{"assignee": "dana"}""")).Body.GetProperty("assignee").GetString());
+        Assert.Equal(400, (await Act("notes", "{}")).Status);
+        var noted = await Act("notes", """{"text": "shift in amount traced to a currency change"}""");
+        Assert.Equal("shift in amount traced to a currency change", noted.Body.GetProperty("notes").EnumerateArray().Last().GetProperty("text").GetString());
+        Assert.Equal("resolved", (await Act("resolve", """{"text": "rates fixed upstream"}""")).Body.GetProperty("state").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync("/v1/incidents/7/resolve", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task DriftOnAnUnimportantFeature_IsHeldAtP3_UnlessPerformanceMoved()
+    {
+        var reference = Reference();
+        ServiceConfig Make(string storeName) => ServiceConfigLoader.Parse($$"""
+            store: {{Path.Combine(_dir, storeName)}}
+            keys:
+              - key: admin-key-0001
+                scopes: [admin]
+            models:
+              fraud:
+                task: binary
+                reference: {{reference}}
+                importance:
+                  amount: 0.02
+                  country: 0.5
+                min_importance: 0.1
+                schema:
+                  features:
+                    amount: number
+                    country: category
+                monitors:
+                  - name: amount-drift
+                    metric: drift(amount)
+                    window: 10m
+                    every: 1h
+                    severity: P1
+                  - name: auc
+                    metric: roc_auc
+                    window: 10m
+                    every: 1h
+                    threshold:
+                      min: 0.8
+                    severity: P1
+            """);
+        foreach (var performanceMoved in new[] { false, true })
+        {
+            var config = Make($"store-{performanceMoved}.duckdb");
+            await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
+            await server.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin-key-0001");
+            await http.PostAsync("/v1/models/fraud/predictions", new StringContent(Batch(0, 3000, 15, 4), Encoding.UTF8, "application/json"));
+            // Labels that make the scores useless (AUC near 0.5) when performance is to move.
+            if (performanceMoved)
+            {
+                var labels = "[" + string.Join(",", Enumerable.Range(0, 3000).Select(i => $"{{\"id\": \"p{i}\", \"label\": {i % 2}}}")) + "]";
+                await http.PostAsync("/v1/models/fraud/labels", new StringContent(labels, Encoding.UTF8, "application/json"));
+            }
+            var model = config.Models[0];
+            var now = DateTime.UtcNow.AddSeconds(1);
+            server.Monitors.RunOnce(model, model.Monitors[1], now);
+            var drift = server.Monitors.RunOnce(model, model.Monitors[0], now);
+            Assert.True(drift.Breached);
+            var alert = Assert.Single(server.Monitors.Alerts.Active, a => a.Monitor == "amount-drift");
+            Assert.Equal(0.02, alert.Importance);
+            Assert.Equal(performanceMoved, alert.PerformanceMoved);
+            Assert.Equal(performanceMoved ? "P1" : "P3", alert.Severity);
+            if (!performanceMoved) Assert.Contains("held at P3", alert.Condition);
+        }
     }
 }

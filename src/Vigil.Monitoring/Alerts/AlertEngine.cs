@@ -25,9 +25,17 @@ public sealed record Alert
     /// <summary>What the threshold is, in words (e.g. "min 0.75", "drift by psi", "mean ± 3σ of the last 7d: [0.2, 0.4]").</summary>
     public required string Condition { get; init; }
     public bool Notified { get; init; }
+    /// <summary>Drift alerts: the feature's configured importance (null when none is configured).</summary>
+    public double? Importance { get; init; }
+    /// <summary>Drift alerts: whether a performance monitor of the same model was breached at the same evaluation.</summary>
+    public bool? PerformanceMoved { get; init; }
     /// <summary>A key that stays the same for the life of this alert (PagerDuty's dedup_key).</summary>
     public string Key => $"vigil/{Model}/{Monitor}/{Since:yyyyMMddTHHmmssfff}";
 }
+
+/// <summary>What the runner knows besides the value: the severity to use (a drift alert held at P3), the feature's
+/// importance, and whether performance moved.</summary>
+public sealed record AlertContext(string? Severity, double? Importance, bool? PerformanceMoved);
 
 /// <summary>What changed when a monitor was observed: an alert fired (and should be sent) or resolved.</summary>
 public sealed record AlertEvent(string Kind, Alert Alert);
@@ -47,7 +55,8 @@ public sealed class AlertEngine
     public int HistoryLimit { get; init; } = 1000;
 
     /// <summary>Records one evaluation: <paramref name="breached"/> null means no data (nothing changes).</summary>
-    public IReadOnlyList<AlertEvent> Observe(string model, MonitorConfig monitor, double? value, bool? breached, string condition, DateTime now)
+    public IReadOnlyList<AlertEvent> Observe(string model, MonitorConfig monitor, double? value, bool? breached, string condition, DateTime now,
+        AlertContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         if (breached is null) return [];
@@ -59,10 +68,12 @@ public sealed class AlertEngine
             {
                 alert ??= new Alert
                 {
-                    Model = model, Monitor = monitor.Name, Severity = monitor.Severity, State = AlertState.Pending, Since = now,
+                    Model = model, Monitor = monitor.Name, Severity = context?.Severity ?? monitor.Severity, State = AlertState.Pending, Since = now,
                     Condition = condition,
                 };
-                alert = alert with { Value = value, Condition = condition };
+                alert = alert with { Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved };
+                // Until it fires, the severity follows the latest context (a drift alert is held at P3 or not).
+                if (alert.State == AlertState.Pending) alert = alert with { Severity = context?.Severity ?? monitor.Severity };
                 if (alert.State == AlertState.Pending && now - alert.Since >= monitor.For)
                 {
                     var quiet = _lastNotified.TryGetValue(key, out var last) && now - last < monitor.Cooldown;

@@ -26,6 +26,10 @@ public sealed record ModelConfig
     public required IReadOnlyList<FeatureSpec> Features { get; init; }
     public string? Reference { get; init; }
     public IReadOnlyList<MonitorConfig> Monitors { get; init; } = [];
+    /// <summary>Each feature's importance to the model (e.g. its share of mean |SHAP|), for drift alerts.</summary>
+    public IReadOnlyDictionary<string, double> Importance { get; init; } = new Dictionary<string, double>();
+    /// <summary>Drift on a feature less important than this, while no performance monitor is breached, is held at P3.</summary>
+    public double? MinImportance { get; init; }
 }
 
 /// <summary>A monitor: a metric computed on a sliding window on a schedule, against a threshold; it fires at its

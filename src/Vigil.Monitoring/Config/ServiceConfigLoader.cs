@@ -171,7 +171,9 @@ public static partial class ServiceConfigLoader
                 IReadOnlyList<FeatureSpec>? features = null;
                 string? reference = null;
                 IReadOnlyList<MonitorConfig> monitors = [];
-                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors"]))
+                var importance = new Dictionary<string, double>(StringComparer.Ordinal);
+                double? minImportance = null;
+                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance"]))
                 {
                     switch (key)
                     {
@@ -187,10 +189,21 @@ public static partial class ServiceConfigLoader
                         case "schema": features = Schema(value, name); break;
                         case "reference": reference = Scalar(value, "reference"); break;
                         case "monitors": monitors = Monitors(value, name); break;
+                        case "min_importance": minImportance = Number(value, "min_importance"); break;
+                        case "importance":
+                            if (value is not YamlMappingNode imp) throw Error(value, "importance must be a mapping of feature name to a number");
+                            foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
+                            break;
                     }
                 }
+                if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
+                    throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
                 if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
-                models.Add(new ModelConfig { Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = monitors });
+                models.Add(new ModelConfig
+                {
+                    Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = monitors,
+                    Importance = importance, MinImportance = minImportance,
+                });
             }
             return models;
         }

@@ -37,6 +37,8 @@ internal sealed class MonitorRunner : IAsyncDisposable
 
     public AlertEngine Alerts { get; } = new();
 
+    public Incidents Incidents { get; } = new();
+
     public IReadOnlyList<MonitorReading> Readings
     {
         get
@@ -104,12 +106,32 @@ internal sealed class MonitorRunner : IAsyncDisposable
                 condition = "the drift method's own decision" + (value.Note is null ? "" : $" ({value.Note})");
             }
         }
-        var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed);
+        // A drift alert says how important the feature is and whether performance moved; drift on a feature below the
+        // model's min_importance, while no performance monitor is breached, is held at P3.
+        AlertContext? context = null;
+        if (monitor.Metric.StartsWith("drift(", StringComparison.Ordinal) && value.Feature is { } feature)
+        {
+            double? importance = model.Importance.TryGetValue(feature, out var imp) ? imp : null;
+            bool moved;
+            lock (_gate) moved = _readings.Values.Any(r => r.Model == model.Name && IsPerformance(r.Metric) && r.Breached == true);
+            var held = model.MinImportance is { } floor && importance is { } im && im < floor && !moved;
+            if (held)
+                condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within its thresholds";
+            context = new AlertContext(held ? "P3" : null, importance, moved);
+        }
+        var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed);
         lock (_gate) _readings[(model.Name, monitor.Name)] = reading;
-        foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now))
+        foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now, context))
+        {
+            Incidents.Observe(e, now);
             _notifiers.Send(e, value.Note);
+        }
         return reading;
     }
+
+    /// <summary>Whether a metric measures the model's quality (from labels), as opposed to its inputs or its serving.</summary>
+    internal static bool IsPerformance(string metric) =>
+        !metric.Contains('(', StringComparison.Ordinal) && !WindowMetrics.Simple.Contains(metric);
 
     public async ValueTask DisposeAsync()
     {
