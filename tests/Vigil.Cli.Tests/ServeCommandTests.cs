@@ -102,6 +102,47 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_FeedsItsModel_AndPrintsItsKey()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
+        foreach (var a in new[] { "serve", "--demo", "--urls", "http://127.0.0.1:0" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        try
+        {
+            var output = new StringBuilder();
+            string? key = null;
+            string? address = null;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (key is null && DateTime.UtcNow < deadline)
+            {
+                var line = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? break_();
+                output.AppendLine(line);
+                if (line.Contains("listening on ", StringComparison.Ordinal)) address = line.Split("listening on ")[1].Split(';')[0].Trim();
+                if (line.Contains("API key ", StringComparison.Ordinal)) key = line.Split("API key ")[1].Trim();
+            }
+            Assert.True(key is not null && address is not null, output.ToString());
+            using var http = new HttpClient { BaseAddress = new Uri(address!) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            long predictions = 0;
+            while (predictions == 0 && DateTime.UtcNow < deadline.AddSeconds(30))
+            {
+                await Task.Delay(500);
+                predictions = await Stored(http);
+            }
+            Assert.True(predictions > 0, "the demo fed nothing");
+            Assert.True(Directory.Exists(Path.Combine(_dir, "vigil-serve-demo")));
+        }
+        finally
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+
+        static string break_() => throw new InvalidOperationException("vigil serve --demo ended");
+    }
+
+    [Fact]
     public void BadConfig_IsOneLineAndExit2()
     {
         var path = Path.Combine(_dir, "bad.yaml");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Monitoring.Config;
 using Vigil.Server;
+using Vigil.Server.Demo;
 
 namespace Vigil.Cli.Commands;
 
@@ -14,21 +15,53 @@ internal static class ServeCommand
         var cmd = new Command("serve",
             "Run the monitoring service: an ingest API for predictions and late labels (each acknowledged batch is durable), " +
             "a query API, health checks and Prometheus metrics, over an embedded DuckDB store (./vigil-data/ unless the " +
-            "config names one). This is the service's first part: monitors, alerts and notifiers are read from the config " +
-            "but not yet run (docs/service.md says what is there).\n\n" +
+            "config names one), monitors on sliding windows, tiered alerts to webhooks, Slack and PagerDuty, and incidents. " +
+            "docs/service.md has a full config and says what is not there yet.\n\n" +
             "Example:\n" +
+            "  vigil serve --demo\n" +
             "  vigil serve --config vigil.yaml\n" +
             "  curl -H 'Authorization: Bearer $KEY' -d '[{\"id\": \"a1\", \"score\": 0.9, \"features\": {\"amount\": 12.5}}]' http://127.0.0.1:5080/v1/models/fraud/predictions");
+        var demo = new Option<bool>("--demo") { Description = "Start with a demo fraud model fed by generated traffic; drift and a drop in AUC begin after a minute. Needs no config." };
+        var demoDir = new Option<string>("--demo-dir") { Description = "Where the demo keeps its store and reference profile (default ./vigil-serve-demo; emptied at start).", DefaultValueFactory = _ => "vigil-serve-demo" };
         cmd.Options.Add(config);
         cmd.Options.Add(urls);
+        cmd.Options.Add(demo);
+        cmd.Options.Add(demoDir);
         cmd.SetAction(async (p, ct) =>
         {
-            var settings = ServiceConfigLoader.Load(p.GetValue(config)!);
+            ServeDemo? feeder = null;
+            ServiceConfig settings;
+            if (p.GetValue(demo))
+            {
+                feeder = ServeDemo.Prepare(p.GetValue(demoDir)!);
+                settings = feeder.Config;
+            }
+            else settings = ServiceConfigLoader.Load(p.GetValue(config)!);
             await using var server = VigilServer.Create(settings, p.GetValue(urls)!, quiet: false);
             await server.StartAsync(ct).ConfigureAwait(false);
+            var address = server.Addresses[0];
             Console.WriteLine($"vigil serve: listening on {string.Join(", ", server.Addresses)}; models: {string.Join(", ", settings.Models.Select(m => m.Name))}");
+            if (feeder is not null)
+            {
+                feeder.Start(new Uri(address), line => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}"));
+                Console.WriteLine($"""
+                    demo: a fraud model fed 200 predictions a second, labels 10 s later; after a minute the amounts drift
+                          and the model loses its edge, and the drift and AUC monitors fire (alerts are logged below).
+                    demo: API key {feeder.Key}
+                          curl -s -H 'Authorization: Bearer {feeder.Key}' {address}/v1/models/fraud
+                          curl -s -H 'Authorization: Bearer {feeder.Key}' {address}/v1/alerts
+                          curl -s {address}/metrics
+                    """);
+            }
             Console.Out.Flush();
-            await server.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await server.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (feeder is not null) await feeder.DisposeAsync().ConfigureAwait(false);
+            }
             return Cli.Ok;
         });
         return cmd;

@@ -103,7 +103,7 @@ internal sealed class MonitorRunner : IAsyncDisposable
             else if (value.Drifted is { } drifted)
             {
                 breached = drifted;
-                condition = "the drift method's own decision" + (value.Note is null ? "" : $" ({value.Note})");
+                condition = "the drift method's own decision";
             }
         }
         // A drift alert says how important the feature is and whether performance moved; drift on a feature below the
