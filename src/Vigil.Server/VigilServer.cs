@@ -39,6 +39,7 @@ public sealed class VigilServer : IAsyncDisposable
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly MonitorRunner _monitors;
+    private readonly WindowMetrics _windows;
     private readonly Notifiers _notifiers;
 
     private VigilServer(WebApplication app, PredictionStore store, ServiceConfig config, Action<string> log)
@@ -48,7 +49,8 @@ public sealed class VigilServer : IAsyncDisposable
         _config = config;
         _stats = config.Models.ToDictionary(m => m.Name, _ => new ModelStats(), StringComparer.Ordinal);
         _notifiers = new Notifiers(config, _http, log);
-        _monitors = new MonitorRunner(config, new WindowMetrics(store), _notifiers, log);
+        _windows = new WindowMetrics(store);
+        _monitors = new MonitorRunner(config, _windows, _notifiers, log);
         Map(app);
     }
 
@@ -152,6 +154,12 @@ public sealed class VigilServer : IAsyncDisposable
             var (incident, error) = _monitors.Incidents.Act(id, action, author, text, DateTime.UtcNow);
             if (incident is null) return Error(404, $"no incident {id}");
             return error is not null ? Error(action is "acknowledge" or "resolve" ? 409 : 400, error) : Results.Json(IncidentView(incident), Json);
+        });
+        app.MapGet("/v1/models/{model}/canary", (HttpContext ctx, string model) =>
+        {
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            if (_config.Model(model) is not { } m) return NotFound(model);
+            return Canary.Compare(_windows, m, ctx.Request.Query, DateTime.UtcNow) is var (status, body) ? Results.Json(body, Json, statusCode: status) : Results.Empty;
         });
         app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
         app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>

@@ -110,6 +110,43 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Canary_ComparesVersionsOnTheWindow()
+    {
+        // v1: scores follow the labels; v2-good: the same; v2-bad: random scores and more errors.
+        var r = new Random(5);
+        string Records(string version, int n, bool good, double errorRate) => "[" + string.Join(",", Enumerable.Range(0, n).Select(i =>
+        {
+            var label = r.Next(2);
+            var score = good ? Math.Clamp(0.5 + (label == 1 ? 0.3 : -0.3) + 0.2 * (r.NextDouble() - 0.5), 0, 1) : r.NextDouble();
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{{\"id\": \"{version}-{i}\", \"version\": \"{version}\", \"score\": {score:F4}, \"label\": {label}, \"latency_ms\": {10 + r.Next(10)}, \"error\": {(r.NextDouble() < errorRate ? "true" : "false")}}}");
+        })) + "]";
+        foreach (var (version, good, errors) in new[] { ("v1", true, 0.01), ("v2-good", true, 0.01), ("v2-bad", false, 0.2) })
+            Assert.Equal(HttpStatusCode.Accepted, (await Post("/v1/models/fraud/predictions", Records(version, 400, good, errors))).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await Post("/v1/models/fraud/predictions", Records("v3-new", 20, true, 0))).Status);
+
+        var (status, body) = await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1&candidate=v2-good&window=1h", ReadKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body.GetProperty("ok").GetBoolean(), body.ToString());
+        Assert.Equal(400, body.GetProperty("candidate").GetProperty("metrics").GetProperty("predictions").GetDouble());
+        Assert.True(body.GetProperty("baseline").GetProperty("metrics").GetProperty("roc_auc").GetDouble() > 0.9);
+
+        (_, body) = await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1&candidate=v2-bad&window=1h", ReadKey);
+        Assert.False(body.GetProperty("ok").GetBoolean());
+        Assert.True(body.GetProperty("conclusive").GetBoolean());
+        var reasons = body.GetProperty("reasons").EnumerateArray().Select(x => x.GetString()!).ToList();
+        Assert.Contains(reasons, x => x.StartsWith("error rate", StringComparison.Ordinal));
+        Assert.Contains(reasons, x => x.StartsWith("roc_auc", StringComparison.Ordinal));
+
+        (_, body) = await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1&candidate=v3-new", ReadKey);
+        Assert.False(body.GetProperty("ok").GetBoolean());
+        Assert.False(body.GetProperty("conclusive").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1", ReadKey)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1&candidate=v2&window=soon", ReadKey)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, "/v1/models/fraud/canary?baseline=v1&candidate=v2", null)).Status);
+    }
+
+    [Fact]
     public async Task Ndjson_AndEveryTask()
     {
         var (status, body) = await Post("/v1/models/prices/predictions", "{\"id\": \"h1\", \"prediction\": 250000, \"features\": {\"rooms\": 3}}\n\n{\"id\": \"h2\", \"prediction\": 1.5e5}\n", type: "application/x-ndjson");

@@ -70,8 +70,43 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         return new MetricValue(t.IsNull(0, 0) ? null : t.GetDouble(0, 0), null, null, feature);
     }
 
+    /// <summary>One version's numbers on a window, for canary analysis: predictions, labeled ones, error rate, p99
+    /// latency, mean score or prediction, and the model's main quality metrics (<c>vigil evaluate</c> on the labeled
+    /// rows; null with fewer than <paramref name="minLabeled"/>).</summary>
+    public Dictionary<string, double?> Version(ModelConfig model, string version, DateTime from, DateTime to, int minLabeled)
+    {
+        var result = new Dictionary<string, double?>(StringComparer.Ordinal);
+        using (var engine = store.NewConnection())
+        {
+            var mean = model.Task == ModelTask.Binary ? "avg(score)" : model.Task == ModelTask.Regression ? "avg(prediction)" : "NULL";
+            var t = engine.Query($"SELECT count(*), count(label), avg(CASE WHEN error THEN 1.0 ELSE 0.0 END), quantile_cont(latency_ms, 0.99), {mean} " +
+                                 $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)} AND version = $1", [version]);
+            double? At(int c) => t.IsNull(c, 0) ? null : t.GetDouble(c, 0);
+            result["predictions"] = t.GetInt64(0, 0);
+            result["labeled"] = t.GetInt64(1, 0);
+            result["error_rate"] = At(2);
+            result["latency_p99_ms"] = At(3);
+            result[model.Task == ModelTask.Binary ? "mean_score" : "mean_prediction"] = At(4);
+        }
+        string[] quality = model.Task switch
+        {
+            ModelTask.Binary => ["roc_auc", "average_precision", "f1", "log_loss"],
+            ModelTask.Regression => ["mae", "rmse", "r2"],
+            _ => ["accuracy", "f1_macro"],
+        };
+        if (result["labeled"] >= minLabeled)
+        {
+            using var window = Window(model, from, to, labeledOnly: true, version: version);
+            var mapping = new MappingOptions { Task = model.Task, Features = model.Features.Select(f => f.Name).ToArray() };
+            var metrics = EvaluationAnalysis.Run(window, new EvaluateOptions { Mapping = mapping }).Metrics;
+            foreach (var name in quality) result[name] = metrics.FirstOrDefault(x => x.Name == name)?.Value;
+        }
+        else foreach (var name in quality) result[name] = null;
+        return result;
+    }
+
     /// <summary>The window as a source with the CLI's default column names (and the features under their own).</summary>
-    private OpenedSource Window(ModelConfig model, DateTime from, DateTime to, bool labeledOnly)
+    private OpenedSource Window(ModelConfig model, DateTime from, DateTime to, bool labeledOnly, string? version = null)
     {
         var value = model.Task == ModelTask.Binary ? $"score AS {Q(MappingOptions.DefaultScore)}" : $"prediction AS {Q(MappingOptions.DefaultPrediction)}";
         var features = model.Features.Select(f => $"{Q("f_" + f.Name)} AS {Q(f.Name)}");
@@ -80,7 +115,8 @@ internal sealed partial class WindowMetrics(PredictionStore store)
             $"id AS {Q(MappingOptions.DefaultId)}", $"ts AS {Q(MappingOptions.DefaultTimestamp)}", $"version AS {Q(MappingOptions.DefaultVersion)}",
             value, $"label AS {Q(MappingOptions.DefaultLabel)}",
         }.Concat(features));
-        var relation = $"(SELECT {select} FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}) AS vigil_window";
+        var byVersion = version is null ? "" : $" AND version = '{version.Replace("'", "''", StringComparison.Ordinal)}'";
+        var relation = $"(SELECT {select} FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}{byVersion}) AS vigil_window";
         var engine = store.NewConnection();
         try
         {
