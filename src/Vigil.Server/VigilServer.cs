@@ -54,6 +54,13 @@ public sealed class VigilServer : IAsyncDisposable
         Map(app);
     }
 
+    /// <summary>Every mapped route's pattern (for the OpenAPI test), constraints left out.</summary>
+    internal IReadOnlyList<string> Routes =>
+        _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(e => System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText ?? "", @":[a-z]+\}", "}"))
+            .Distinct().ToList();
+
     /// <summary>The monitors (their latest readings and the alert engine).</summary>
     internal MonitorRunner Monitors => _monitors;
 
@@ -112,6 +119,8 @@ public sealed class VigilServer : IAsyncDisposable
             ? Results.Json(new { Status = "ready" }, Json)
             : Results.Json(new { Status = "store unavailable" }, Json, statusCode: 503));
         app.MapGet("/metrics", () => Results.Text(MetricsText(), PrometheusText.ContentType));
+        var openApi = OpenApi.Document();
+        app.MapGet("/openapi.json", () => Results.Text(openApi, "application/json"));
         app.MapPost("/v1/models/{model}/predictions", (HttpContext ctx, string model) => Ingest(ctx, model, labels: false));
         app.MapPost("/v1/models/{model}/labels", (HttpContext ctx, string model) => Ingest(ctx, model, labels: true));
         app.MapGet("/v1/alerts", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new Dictionary<string, object>

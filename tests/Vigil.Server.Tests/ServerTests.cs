@@ -208,6 +208,22 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenApi_DescribesEveryRoute()
+    {
+        using var resp = await _http.GetAsync("/openapi.json");
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+        Assert.Equal("3.0.3", doc.RootElement.GetProperty("openapi").GetString());
+        var paths = doc.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        var routes = _server!.Routes.Where(r => r != "/openapi.json").ToList();
+        Assert.True(routes.Count >= 12, string.Join(", ", routes));
+        foreach (var route in routes) Assert.Contains(route, paths);
+        var post = doc.RootElement.GetProperty("paths").GetProperty("/v1/models/{model}/predictions").GetProperty("post");
+        Assert.True(post.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.Equal("bearer", doc.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+    }
+
+    [Fact]
     public async Task HealthAndMetrics()
     {
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, "/healthz", null)).Status);

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+
+namespace Vigil.Server;
+
+/// <summary>The service's OpenAPI 3.0 document (GET /openapi.json), written out by hand so that it says exactly what the
+/// endpoints do.</summary>
+internal static class OpenApi
+{
+    private static JsonObject Ref(string name) => new() { ["$ref"] = $"#/components/schemas/{name}" };
+
+    private static JsonObject Json(JsonObject schema) => new() { ["application/json"] = new JsonObject { ["schema"] = schema } };
+
+    private static JsonObject Response(string description, JsonObject? schema = null)
+    {
+        var r = new JsonObject { ["description"] = description };
+        if (schema is not null) r["content"] = Json(schema);
+        return r;
+    }
+
+    private static JsonObject Errors(params int[] codes)
+    {
+        var o = new JsonObject();
+        foreach (var c in codes)
+        {
+            o[c.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(c switch
+            {
+                400 => "bad request (for a batch: every bad record's index and reason; nothing stored)",
+                401 => "no API key, or an unknown one",
+                403 => "the key lacks the scope",
+                404 => "no such model or incident",
+                409 => "the incident is not in a state that allows this step",
+                413 => "the body or the batch is too large",
+                _ => "the store could not take the batch; nothing of it was stored",
+            }, Ref("Error"));
+        }
+        return o;
+    }
+
+    private static JsonObject Op(string summary, string scope, JsonObject responses, JsonObject? body = null, JsonArray? parameters = null)
+    {
+        var op = new JsonObject { ["summary"] = summary, ["description"] = $"Scope: {scope}.", ["responses"] = responses };
+        if (scope != "none") op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+        else op["security"] = new JsonArray();
+        if (body is not null) op["requestBody"] = body;
+        if (parameters is not null) op["parameters"] = parameters;
+        return op;
+    }
+
+    private static JsonObject PathParam(string name) =>
+        new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject QueryParam(string name, string description, bool required = false) =>
+        new() { ["name"] = name, ["in"] = "query", ["required"] = required, ["description"] = description, ["schema"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject Merge(JsonObject a, JsonObject b)
+    {
+        foreach (var (k, v) in b) a[k] = v?.DeepClone();
+        return a;
+    }
+
+    public static string Document()
+    {
+        var batch = new JsonObject
+        {
+            ["required"] = true,
+            ["content"] = new JsonObject
+            {
+                ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "array", ["items"] = Ref("Prediction") } },
+                ["application/x-ndjson"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["description"] = "one Prediction per line" } },
+            },
+        };
+        var labels = new JsonObject { ["required"] = true, ["content"] = Json(new JsonObject { ["type"] = "array", ["items"] = Ref("Label") }) };
+        var doc = new JsonObject
+        {
+            ["openapi"] = "3.0.3",
+            ["info"] = new JsonObject { ["title"] = "Vigil monitoring service", ["version"] = "1", ["description"] = "vigil serve: ingest predictions and labels, read models, alerts and incidents (docs/service.md)." },
+            ["paths"] = new JsonObject
+            {
+                ["/v1/models/{model}/predictions"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("model")),
+                    ["post"] = Op("Store a batch of predictions (whole or not at all; durable before 202)", "ingest",
+                        Merge(new JsonObject { ["202"] = Response("stored", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["accepted"] = new JsonObject { ["type"] = "integer" }, ["duplicates"] = new JsonObject { ["type"] = "integer" } } }) }, Errors(400, 401, 403, 404, 413, 503)), batch),
+                },
+                ["/v1/models/{model}/labels"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("model")),
+                    ["post"] = Op("Join late labels to stored predictions", "ingest",
+                        Merge(new JsonObject { ["202"] = Response("joined", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["accepted"] = new JsonObject { ["type"] = "integer" }, ["unknown"] = new JsonObject { ["type"] = "integer" } } }) }, Errors(400, 401, 403, 404, 413, 503)), labels),
+                },
+                ["/v1/models"] = new JsonObject { ["get"] = Op("Every model with its counts, health and monitors", "read", Merge(new JsonObject { ["200"] = Response("the models", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["models"] = new JsonObject { ["type"] = "array", ["items"] = Ref("Model") } } }) }, Errors(401, 403))) },
+                ["/v1/models/{model}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("One model", "read", Merge(new JsonObject { ["200"] = Response("the model", Ref("Model")) }, Errors(401, 403, 404))) },
+                ["/v1/models/{model}/canary"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("model")),
+                    ["get"] = Op("Compare a candidate version with a baseline on a window", "read", Merge(new JsonObject { ["200"] = Response("the comparison; ok tells whether the candidate passes") }, Errors(400, 401, 403, 404)), parameters: new JsonArray(
+                        QueryParam("baseline", "the baseline version", true), QueryParam("candidate", "the candidate version", true), QueryParam("window", "e.g. 30m (default)"),
+                        QueryParam("max_error_rate_increase", "default 0.01"), QueryParam("max_latency_ratio", "default 1.2"), QueryParam("max_quality_drop", "default 0.02"),
+                        QueryParam("min_predictions", "default 100"), QueryParam("min_labeled", "default 100"))),
+                },
+                ["/v1/alerts"] = new JsonObject { ["get"] = Op("Active and resolved alerts, and the delivery log", "read", Merge(new JsonObject { ["200"] = Response("alerts") }, Errors(401, 403))) },
+                ["/v1/incidents"] = new JsonObject { ["get"] = Op("Incidents, newest first", "read", Merge(new JsonObject { ["200"] = Response("incidents") }, Errors(401, 403))) },
+                ["/v1/incidents/{id}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("id")), ["get"] = Op("One incident", "read", Merge(new JsonObject { ["200"] = Response("the incident") }, Errors(401, 403, 404))) },
+                ["/v1/incidents/{id}/{action}"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("id"), new JsonObject { ["name"] = "action", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("acknowledge", "resolve", "assign", "notes") } }),
+                    ["post"] = Op("Acknowledge, resolve, assign ({\"assignee\"}) or note ({\"text\"}) an incident", "admin", Merge(new JsonObject { ["200"] = Response("the incident") }, Errors(400, 401, 403, 404, 409))),
+                },
+                ["/healthz"] = new JsonObject { ["get"] = Op("The process is up", "none", new JsonObject { ["200"] = Response("up") }) },
+                ["/readyz"] = new JsonObject { ["get"] = Op("The store answers", "none", new JsonObject { ["200"] = Response("ready"), ["503"] = Response("the store does not answer") }) },
+                ["/metrics"] = new JsonObject { ["get"] = Op("Prometheus text exposition format 0.0.4", "none", new JsonObject { ["200"] = new JsonObject { ["description"] = "metrics", ["content"] = new JsonObject { ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } } }) },
+            },
+            ["components"] = new JsonObject
+            {
+                ["securitySchemes"] = new JsonObject { ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" } },
+                ["schemas"] = new JsonObject
+                {
+                    ["Prediction"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("id"),
+                        ["additionalProperties"] = false,
+                        ["properties"] = new JsonObject
+                        {
+                            ["id"] = new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string", ["maxLength"] = 256 }, new JsonObject { ["type"] = "number" }) },
+                            ["timestamp"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+                            ["version"] = new JsonObject { ["type"] = "string" },
+                            ["score"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1, ["description"] = "binary models (required there)" },
+                            ["prediction"] = new JsonObject { ["description"] = "regression (a number) and multiclass (a class) models (required there)" },
+                            ["features"] = new JsonObject { ["type"] = "object", ["description"] = "feature: value, as the model's schema declares them" },
+                            ["label"] = new JsonObject { ["description"] = "0/1/true/false (binary), a number (regression), a class (multiclass)" },
+                            ["latency_ms"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 },
+                            ["error"] = new JsonObject { ["type"] = "boolean" },
+                        },
+                    },
+                    ["Label"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("id", "label"),
+                        ["properties"] = new JsonObject { ["id"] = new JsonObject(), ["label"] = new JsonObject(), ["timestamp"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" } },
+                    },
+                    ["Model"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = new JsonObject
+                        {
+                            ["name"] = new JsonObject { ["type"] = "string" }, ["task"] = new JsonObject { ["type"] = "string" },
+                            ["predictions"] = new JsonObject { ["type"] = "integer" }, ["labels"] = new JsonObject { ["type"] = "integer" },
+                            ["health"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("ok", "warning", "critical") },
+                            ["features"] = new JsonObject { ["type"] = "array" }, ["monitors"] = new JsonObject { ["type"] = "array" },
+                        },
+                    },
+                    ["Error"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = new JsonObject
+                        {
+                            ["error"] = new JsonObject { ["type"] = "string" },
+                            ["records"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["index"] = new JsonObject { ["type"] = "integer" }, ["reason"] = new JsonObject { ["type"] = "string" } } } },
+                        },
+                    },
+                },
+            },
+        };
+        return doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+}
