@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vigil.Analysis.Results;
 using Vigil.Engine;
 using Vigil.Engine.DuckDb;
 using Vigil.Monitoring.Config;
@@ -226,9 +227,9 @@ public sealed class VigilServer : IAsyncDisposable
             {
                 var (records, bad) = BatchReader.Labels(m, items, now);
                 if (bad.Count > 0) return Refused(bad);
-                var matched = _store.SetLabels(m.Name, records);
-                _stats[m.Name].LabelsJoined(matched);
-                return Results.Json(new { Accepted = matched, Unknown = records.Count - matched }, Json, statusCode: 202);
+                var outcomes = _store.SetLabels(m.Name, records);
+                _stats[m.Name].LabelsJoined(outcomes);
+                return Results.Json(new { Accepted = outcomes.Count, Unknown = records.Count - outcomes.Count }, Json, statusCode: 202);
             }
             else
             {
@@ -238,7 +239,7 @@ public sealed class VigilServer : IAsyncDisposable
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 var unique = records.Where(r => seen.Add(r.Id)).ToList();
                 var stored = await _store.InsertAsync(m.Name, unique).ConfigureAwait(false);
-                _stats[m.Name].Accepted(unique.Where(r => stored.Contains(r.Id)).Select(r => (r.Version, r.LatencyMs, r.Error)));
+                _stats[m.Name].Accepted(unique.Where(r => stored.Contains(r.Id)).Select(r => (r.Version, r.LatencyMs, r.Error, r.Score ?? r.Prediction as double?)));
                 return Results.Json(new { Accepted = stored.Count, Duplicates = records.Count - stored.Count }, Json, statusCode: 202);
             }
         }
@@ -273,8 +274,15 @@ public sealed class VigilServer : IAsyncDisposable
         ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
     };
 
+    private static string Outcome(ModelConfig m) => m.Task == ModelTask.Regression ? "absolute error" : "correctness";
+
     private Dictionary<string, object?> ModelView(ModelConfig m)
     {
+        var (_, scoreDetector, outcomeDetector) = _stats[m.Name].Streaming(Outcome(m));
+        Dictionary<string, object?> Detector(DetectorState d) => new()
+        {
+            ["detector"] = d.Name, ["watches"] = d.Watches, ["values"] = d.Values, ["detections"] = d.Detections, ["last_detection"] = d.LastDetection,
+        };
         var (predictions, labels) = _store.Counts(m.Name);
         var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
         var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing).ToList();
@@ -286,6 +294,7 @@ public sealed class VigilServer : IAsyncDisposable
             ["predictions"] = predictions,
             ["labels"] = labels,
             ["health"] = health,
+            ["streaming"] = new Dictionary<string, object?> { ["scores"] = Detector(scoreDetector), ["outcomes"] = Detector(outcomeDetector) },
             ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
             ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?>
             {
@@ -337,6 +346,25 @@ public sealed class VigilServer : IAsyncDisposable
         foreach (var m in _config.Models)
             foreach (var sev in new[] { "P1", "P2", "P3" })
                 text.Sample("vigil_alerts_firing", _monitors.Alerts.Active.Count(a => a.Model == m.Name && a.Severity == sev && a.State == Monitoring.Alerts.AlertState.Firing), ("model", m.Name), ("severity", sev));
+        text.Family("vigil_score", "histogram", "Scores (binary) or predictions (regression) accepted since the service started, by model.");
+        foreach (var m in _config.Models.Where(m => m.Task != ModelTask.Multiclass))
+        {
+            var (buckets, _, _) = _stats[m.Name].Streaming(Outcome(m));
+            long cumulative = 0;
+            for (var b = 0; b < ModelStats.ScoreBuckets.Length; b++)
+            {
+                cumulative += buckets[b];
+                text.Sample("vigil_score_bucket", cumulative, ("model", m.Name), ("le", PrometheusText.Format(ModelStats.ScoreBuckets[b])));
+            }
+            text.Sample("vigil_score_bucket", cumulative + buckets[^1], ("model", m.Name), ("le", "+Inf"));
+        }
+        text.Family("vigil_stream_drift_detections_total", "counter", "Changes the online detectors signalled since the service started: PageHinkley on the score mean, ADWIN on the outcomes of labeled predictions.");
+        foreach (var m in _config.Models)
+        {
+            var (_, scores, outcomes) = _stats[m.Name].Streaming(Outcome(m));
+            foreach (var d in new[] { scores, outcomes })
+                text.Sample("vigil_stream_drift_detections_total", d.Detections, ("model", m.Name), ("detector", d.Name), ("watches", d.Watches));
+        }
         text.Family("vigil_stored_predictions", "gauge", "Predictions held in the store, by model.");
         foreach (var m in _config.Models) text.Sample("vigil_stored_predictions", _store.Counts(m.Name).Predictions, ("model", m.Name));
         return text.ToString();

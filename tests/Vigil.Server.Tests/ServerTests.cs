@@ -208,6 +208,31 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamingTier_DetectsAShiftInScores_AndFollowsOutcomes()
+    {
+        string Batch(int from, double score) => "[" + string.Join(",", Enumerable.Range(from, 1000).Select(i =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"id\": \"s{i}\", \"score\": {score + (i % 10) * 0.001}}}"))) + "]";
+        await Post("/v1/models/fraud/predictions", Batch(0, 0.1));
+        var (_, model) = await Send(HttpMethod.Get, "/v1/models/fraud", ReadKey);
+        var scores = model.GetProperty("streaming").GetProperty("scores");
+        Assert.Equal(("PageHinkley", 1000L, 0L), (scores.GetProperty("detector").GetString(), scores.GetProperty("values").GetInt64(), scores.GetProperty("detections").GetInt64()));
+        await Post("/v1/models/fraud/predictions", Batch(1000, 0.9));
+        (_, model) = await Send(HttpMethod.Get, "/v1/models/fraud", ReadKey);
+        Assert.True(model.GetProperty("streaming").GetProperty("scores").GetProperty("detections").GetInt64() >= 1);
+        // Labels: the first thousand were right (score < 0.5, label 0), the next thousand wrong (score > 0.5, label 0).
+        var labels = "[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"{{\"id\": \"s{i}\", \"label\": 0}}")) + "]";
+        await Post("/v1/models/fraud/labels", labels);
+        (_, model) = await Send(HttpMethod.Get, "/v1/models/fraud", ReadKey);
+        var outcomes = model.GetProperty("streaming").GetProperty("outcomes");
+        Assert.Equal(("ADWIN", "correctness", 2000L), (outcomes.GetProperty("detector").GetString(), outcomes.GetProperty("watches").GetString(), outcomes.GetProperty("values").GetInt64()));
+        Assert.True(outcomes.GetProperty("detections").GetInt64() >= 1);
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.Contains("vigil_score_bucket{model=\"fraud\",le=\"0.2\"} 1000\n", metrics);
+        Assert.Contains("vigil_score_bucket{model=\"fraud\",le=\"+Inf\"} 2000\n", metrics);
+        Assert.Contains("vigil_stream_drift_detections_total{model=\"fraud\",detector=\"ADWIN\",watches=\"correctness\"}", metrics);
+    }
+
+    [Fact]
     public async Task OpenApi_DescribesEveryRoute()
     {
         using var resp = await _http.GetAsync("/openapi.json");

@@ -1,4 +1,9 @@
+using Vigil.Statistics.Streaming;
+
 namespace Vigil.Server.Metrics;
+
+/// <summary>One online detector's state for /metrics and the model view.</summary>
+internal sealed record DetectorState(string Name, string Watches, long Values, long Detections, DateTime? LastDetection);
 
 /// <summary>
 /// The streaming tier of one model, updated at ingest and read by /metrics: predictions accepted per version, records
@@ -16,13 +21,29 @@ internal sealed class ModelStats
     private long _latencyCount;
     private long _errors;
     private long _labels;
+    private readonly long[] _scores = new long[ScoreBuckets.Length + 1];
+    // The streaming tier's online detectors (River's defaults): Page–Hinkley on the scores (or predictions) as they
+    // arrive, ADWIN on whether each labeled prediction was right (binary) or on its absolute error (regression).
+    private readonly PageHinkley _scoreDetector = new();
+    private readonly Adwin _outcomeDetector = new();
+    private DateTime? _scoreDetectedAt;
+    private DateTime? _outcomeDetectedAt;
 
-    public void Accepted(IEnumerable<(string? Version, double? LatencyMs, bool? Error)> records)
+    /// <summary>Score histogram bounds (the last bucket, +Inf, is implicit).</summary>
+    public static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+    public void Accepted(IEnumerable<(string? Version, double? LatencyMs, bool? Error, double? Value)> records)
     {
         lock (_gate)
         {
-            foreach (var (version, latency, error) in records)
+            foreach (var (version, latency, error, value) in records)
             {
+                if (value is { } x && double.IsFinite(x))
+                {
+                    var sb = Array.FindIndex(ScoreBuckets, bound => x <= bound);
+                    _scores[sb < 0 ? ScoreBuckets.Length : sb]++;
+                    if (_scoreDetector.Update(x)) _scoreDetectedAt = DateTime.UtcNow;
+                }
                 var v = version ?? "";
                 _byVersion[v] = _byVersion.GetValueOrDefault(v) + 1;
                 if (error == true) _errors++;
@@ -38,9 +59,25 @@ internal sealed class ModelStats
         }
     }
 
-    public void LabelsJoined(long n)
+    /// <summary>Labels joined: each one's outcome (1 right / 0 wrong, or the absolute error) feeds ADWIN.</summary>
+    public void LabelsJoined(IReadOnlyList<double> outcomes)
     {
-        lock (_gate) _labels += n;
+        lock (_gate)
+        {
+            _labels += outcomes.Count;
+            foreach (var o in outcomes)
+                if (double.IsFinite(o) && _outcomeDetector.Update(o)) _outcomeDetectedAt = DateTime.UtcNow;
+        }
+    }
+
+    public (long[] Buckets, DetectorState Scores, DetectorState Outcomes) Streaming(string outcome)
+    {
+        lock (_gate)
+        {
+            return ((long[])_scores.Clone(),
+                new DetectorState(_scoreDetector.Name, "score mean", _scoreDetector.Count, _scoreDetector.Detections, _scoreDetectedAt),
+                new DetectorState(_outcomeDetector.Name, outcome, _outcomeDetector.Count, _outcomeDetector.Detections, _outcomeDetectedAt));
+        }
     }
 
     public (IReadOnlyDictionary<string, long> ByVersion, long[] Buckets, double LatencySum, long LatencyCount, long Errors, long Labels) Snapshot()

@@ -205,8 +205,10 @@ internal sealed class PredictionStore : IDisposable
         string.Join(", ", new[] { "id", "ts", "version", "score", "prediction", "label", "label_ts", "latency_ms", "error", "received" }
             .Concat(m.Features.Select(f => Q("f_" + f.Name))));
 
-    /// <summary>Sets the labels of stored predictions in one transaction; returns how many predictions were found.</summary>
-    public long SetLabels(string model, IReadOnlyList<LabelRecord> labels)
+    /// <summary>Sets the labels of stored predictions in one transaction; returns, for each prediction found, its
+    /// outcome: 1 if it was right and 0 if not (binary: score ≥ 0.5 against the label; multiclass: the class), or its
+    /// absolute error (regression).</summary>
+    public List<double> SetLabels(string model, IReadOnlyList<LabelRecord> labels)
     {
         var table = Q(TableOf(model));
         lock (_gate)
@@ -220,10 +222,18 @@ internal sealed class PredictionStore : IDisposable
                     foreach (var l in labels) app.Append(l.Id).AppendValue(l.Label).Append(l.Timestamp).EndRow();
                     app.Flush();
                 }
-                var matched = _engine.Query($"UPDATE {table} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id").GetInt64(0, 0);
+                var outcome = _models[model].Task switch
+                {
+                    ModelTask.Binary => "CAST((p.score >= 0.5) = (l.label = 1) AS DOUBLE)",
+                    ModelTask.Regression => "abs(p.prediction - l.label)",
+                    _ => "CAST(p.prediction = l.label AS DOUBLE)",
+                };
+                var joined = _engine.Query($"UPDATE {table} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id RETURNING {outcome.Replace("l.label", "p.label", StringComparison.Ordinal)}");
+                var outcomes = new List<double>(joined.RowCount);
+                for (var i = 0; i < joined.RowCount; i++) outcomes.Add(joined.IsNull(0, i) ? double.NaN : joined.GetDouble(0, i));
                 _engine.Execute("DROP TABLE vigil_labels");
                 _engine.Execute("COMMIT");
-                return matched;
+                return outcomes;
             }
             catch
             {
