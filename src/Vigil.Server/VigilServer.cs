@@ -43,8 +43,11 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly WindowMetrics _windows;
     private readonly Notifiers _notifiers;
 
+    private readonly Action<string> _log;
+
     private VigilServer(WebApplication app, PredictionStore store, ServiceConfig config, Action<string> log)
     {
+        _log = log;
         _app = app;
         _store = store;
         _config = config;
@@ -76,7 +79,7 @@ public sealed class VigilServer : IAsyncDisposable
     public static VigilServer Create(ServiceConfig config, string urls, bool quiet = true)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var store = new PredictionStore(config);
+        var store = PredictionStore.Open(config);
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -243,9 +246,14 @@ public sealed class VigilServer : IAsyncDisposable
                 return Results.Json(new { Accepted = stored.Count, Duplicates = records.Count - stored.Count }, Json, statusCode: 202);
             }
         }
-        catch (DuckDbException e)
+        catch (Exception e) when (_store.IsStoreError(e))
         {
             return Error(503, $"the store could not take the batch, nothing of it was stored: {e.Message.Split('\n')[0]}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log($"internal error on {ctx.Request.Path}: {e}");
+            return Error(500, $"internal error, nothing of the batch was stored: {e.Message.Split('\n')[0]}");
         }
     }
 

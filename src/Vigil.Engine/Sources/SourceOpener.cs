@@ -429,6 +429,10 @@ internal static class SourceOpener
         }
     }
 
+    /// <summary>A source over a relation of a PostgreSQL engine; the engine is disposed with the source.</summary>
+    internal static OpenedSource OverRelation(PostgresEngine engine, string relation, string description) =>
+        new(engine, relation, description, DescribePostgres(engine, relation));
+
     private static List<SourceColumn> DescribePostgres(PostgresEngine engine, string relation)
     {
         using var cmd = new NpgsqlCommand($"SELECT * FROM {relation} LIMIT 0", engine.Connection);

@@ -89,8 +89,9 @@ internal sealed class MonitorRunner : IAsyncDisposable
         {
             value = _metrics.Compute(model, monitor, now);
         }
-        catch (Exception e) when (e is VigilInputException or Vigil.Engine.DuckDb.DuckDbException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A monitor that fails (a store hiccup, a metric the data cannot give) is logged and tried on its next turn.
             _log($"monitor {model.Name}/{monitor.Name}: {e.Message.Split('\n')[0]}");
             value = new MetricValue(null, null, e.Message.Split('\n')[0]);
         }

@@ -45,28 +45,28 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         }
         return monitor.Metric switch
         {
-            "volume" => Scalar(model, "CAST(count(*) AS DOUBLE)", from, now),
+            "volume" => Scalar(model, store.Dialect.CastDouble("count(*)"), from, now, countsRows: true),
             "mean_score" => Scalar(model, "avg(score)", from, now),
-            "mean_prediction" => Scalar(model, model.Task == ModelTask.Multiclass ? "NULL" : "avg(prediction)", from, now),
+            "mean_prediction" => Scalar(model, model.Task == ModelTask.Multiclass ? $"CAST(NULL AS {store.Dialect.Double})" : "avg(prediction)", from, now),
             "error_rate" => Scalar(model, "avg(CASE WHEN error THEN 1.0 ELSE 0.0 END)", from, now),
-            "latency_p50_ms" => Scalar(model, "quantile_cont(latency_ms, 0.5)", from, now),
-            "latency_p99_ms" => Scalar(model, "quantile_cont(latency_ms, 0.99)", from, now),
+            "latency_p50_ms" => Scalar(model, store.Dialect.Quantile("latency_ms", 0.5), from, now),
+            "latency_p99_ms" => Scalar(model, store.Dialect.Quantile("latency_ms", 0.99), from, now),
             "label_rate" => Scalar(model, "avg(CASE WHEN label IS NULL THEN 0.0 ELSE 1.0 END)", from, now),
             _ => Performance(model, monitor.Metric, from, now),
         };
     }
 
-    private static string Q(string identifier) => SqlDialect.DuckDb.QuoteIdentifier(identifier);
+    private string Q(string identifier) => store.Dialect.QuoteIdentifier(identifier);
 
     private static string Literal(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
 
     private static string Where(DateTime from, DateTime to) => $"ts > {Literal(from)} AND ts <= {Literal(to)}";
 
-    private MetricValue Scalar(ModelConfig model, string expression, DateTime from, DateTime to, string? feature = null)
+    private MetricValue Scalar(ModelConfig model, string expression, DateTime from, DateTime to, string? feature = null, bool countsRows = false)
     {
-        using var engine = store.NewConnection();
+        using var engine = store.NewReader();
         var t = engine.Query($"SELECT {expression}, count(*) FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}");
-        if (t.GetInt64(1, 0) == 0 && expression != "CAST(count(*) AS DOUBLE)") return new MetricValue(null, null, "no predictions in the window", feature);
+        if (t.GetInt64(1, 0) == 0 && !countsRows) return new MetricValue(null, null, "no predictions in the window", feature);
         return new MetricValue(t.IsNull(0, 0) ? null : t.GetDouble(0, 0), null, null, feature);
     }
 
@@ -76,10 +76,10 @@ internal sealed partial class WindowMetrics(PredictionStore store)
     public Dictionary<string, double?> Version(ModelConfig model, string version, DateTime from, DateTime to, int minLabeled)
     {
         var result = new Dictionary<string, double?>(StringComparer.Ordinal);
-        using (var engine = store.NewConnection())
+        using (var engine = store.NewReader())
         {
-            var mean = model.Task == ModelTask.Binary ? "avg(score)" : model.Task == ModelTask.Regression ? "avg(prediction)" : "NULL";
-            var t = engine.Query($"SELECT count(*), count(label), avg(CASE WHEN error THEN 1.0 ELSE 0.0 END), quantile_cont(latency_ms, 0.99), {mean} " +
+            var mean = model.Task == ModelTask.Binary ? "avg(score)" : model.Task == ModelTask.Regression ? "avg(prediction)" : $"CAST(NULL AS {store.Dialect.Double})";
+            var t = engine.Query($"SELECT count(*), count(label), avg(CASE WHEN error THEN 1.0 ELSE 0.0 END), {store.Dialect.Quantile("latency_ms", 0.99)}, {mean} " +
                                  $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)} AND version = $1", [version]);
             double? At(int c) => t.IsNull(c, 0) ? null : t.GetDouble(c, 0);
             result["predictions"] = t.GetInt64(0, 0);
@@ -117,16 +117,7 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         }.Concat(features));
         var byVersion = version is null ? "" : $" AND version = '{version.Replace("'", "''", StringComparison.Ordinal)}'";
         var relation = $"(SELECT {select} FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}{byVersion}) AS vigil_window";
-        var engine = store.NewConnection();
-        try
-        {
-            return SourceOpener.OverRelation(engine, relation, $"{model.Name}, the window ({from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC)", ownsEngine: true);
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
+        return store.OpenWindow(relation, $"{model.Name}, the window ({from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC)");
     }
 
     private MetricValue Performance(ModelConfig model, string metric, DateTime from, DateTime to)

@@ -1,0 +1,192 @@
+using Vigil.Engine;
+using Vigil.Engine.DuckDb;
+using Vigil.Engine.Sources;
+using Vigil.Monitoring.Config;
+
+namespace Vigil.Server.Store;
+
+/// <summary>The embedded store: a DuckDB file. Writes go through one connection under a lock; monitors read on
+/// connections of their own.</summary>
+internal sealed class DuckDbStore : PredictionStore
+{
+    private readonly DuckDbEngine _engine;
+    private readonly Lock _gate = new();
+
+    /// <summary>The write-ahead log's size at which DuckDB checkpoints (its default is 16 MB).</summary>
+    internal static string CheckpointThreshold { get; set; } = Environment.GetEnvironmentVariable("VIGIL_CHECKPOINT") ?? "256MB";
+
+    public DuckDbStore(ServiceConfig config) : base(config)
+    {
+        Path = ResolvePath(config.Store);
+        _engine = new DuckDbEngine(new DuckDbOptions { Path = Path });
+        // DuckDB folds its write-ahead log into the database file (a checkpoint) inside the commit that crosses this
+        // size, stalling every batch behind it: fewer, larger checkpoints keep ingest's tail latency down.
+        _engine.Execute($"SET checkpoint_threshold = '{CheckpointThreshold}'");
+        foreach (var m in config.Models) CreateTable(m);
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    public override string Description => Path;
+
+    public override SqlDialect Dialect => SqlDialect.DuckDb;
+
+    private static string ResolvePath(string? store)
+    {
+        var path = store ?? System.IO.Path.Combine("vigil-data", "vigil.duckdb");
+        if (Directory.Exists(path) || path.EndsWith('/')) path = System.IO.Path.Combine(path, "vigil.duckdb");
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        return System.IO.Path.GetFullPath(path);
+    }
+
+    private void CreateTable(ModelConfig m)
+    {
+        var table = Q(TableOf(m.Name));
+        var columns = Columns(m, "VARCHAR", "TIMESTAMP", "BOOLEAN").ToList();
+        string Definition((string Name, string Type) c) => $"{Q(c.Name)} {c.Type}" + (c.Name == "id" ? " PRIMARY KEY" : c.Name is "ts" or "received" ? " NOT NULL" : "");
+        lock (_gate)
+        {
+            _engine.Execute($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Select(Definition))})");
+            // A feature added to the config after the table was made becomes a new column.
+            foreach (var c in columns.Where(c => c.Name.StartsWith("f_", StringComparison.Ordinal)))
+                _engine.Execute($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {Q(c.Name)} {c.Type}");
+            // The staging table takes a batch in the config's column order, without the key (a group may repeat an id).
+            _engine.Execute($"CREATE TEMP TABLE IF NOT EXISTS {Q("stage_" + TableOf(m.Name))} ({string.Join(", ", columns.Select(c => $"{Q(c.Name)} {c.Type}"))})");
+        }
+    }
+
+    protected override Dictionary<string, HashSet<string>> Commit(List<Pending> group)
+    {
+        var received = DateTime.UtcNow;
+        var stored = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            _engine.Execute("BEGIN TRANSACTION");
+            try
+            {
+                foreach (var byModel in group.GroupBy(p => p.Model))
+                {
+                    var m = Models[byModel.Key];
+                    var table = TableOf(m.Name);
+                    var stage = "stage_" + table;
+                    using (var app = _engine.Connection.CreateAppender(stage))
+                    {
+                        foreach (var r in byModel.SelectMany(p => p.Records))
+                        {
+                            app.Append(r.Id).Append(r.Timestamp).AppendValue(r.Version).AppendValue(r.Score).AppendValue(r.Prediction)
+                                .AppendValue(r.Label).AppendValue(r.Label is null ? null : (object)r.Timestamp).AppendValue(r.LatencyMs)
+                                .AppendValue(r.Error).Append(received);
+                            for (var k = 0; k < m.Features.Count; k++)
+                            {
+                                if (m.Features[k].Type == FeatureType.Number)
+                                {
+                                    if (double.IsNaN(r.Numbers[k])) app.AppendNull();
+                                    else app.Append(r.Numbers[k]);
+                                }
+                                else app.Append(r.Texts[k]);
+                            }
+                            app.EndRow();
+                        }
+                        app.Flush();
+                    }
+                    var columns = ColumnList(m);
+                    var ids = _engine.Query($"INSERT OR IGNORE INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)} RETURNING id");
+                    var set = new HashSet<string>(ids.RowCount, StringComparer.Ordinal);
+                    for (var i = 0; i < ids.RowCount; i++) set.Add(ids.GetString(0, i)!);
+                    stored[m.Name] = set;
+                    _engine.Execute($"DELETE FROM {Q(stage)}");
+                }
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                _engine.Execute("COMMIT");
+                if (Timing && sw.ElapsedMilliseconds > 30) Console.Error.WriteLine($"[store] commit of {group.Sum(p => p.Records.Count)} rows took {sw.ElapsedMilliseconds} ms");
+                return stored;
+            }
+            catch
+            {
+                _engine.Execute("ROLLBACK");
+                foreach (var byModel in group.GroupBy(p => p.Model)) _engine.Execute($"DELETE FROM {Q("stage_" + TableOf(byModel.Key))}");
+                throw;
+            }
+        }
+    }
+
+    public override List<double> SetLabels(string model, IReadOnlyList<LabelRecord> labels)
+    {
+        var table = Q(TableOf(model));
+        var m = Models[model];
+        lock (_gate)
+        {
+            _engine.Execute("BEGIN TRANSACTION");
+            try
+            {
+                _engine.Execute($"CREATE TEMP TABLE IF NOT EXISTS vigil_labels (id VARCHAR, label {(m.Task == Analysis.Results.ModelTask.Multiclass ? "VARCHAR" : "DOUBLE")}, label_ts TIMESTAMP)");
+                using (var app = _engine.Connection.CreateAppender("vigil_labels"))
+                {
+                    foreach (var l in labels) app.Append(l.Id).AppendValue(l.Label).Append(l.Timestamp).EndRow();
+                    app.Flush();
+                }
+                var joined = _engine.Query($"UPDATE {table} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id RETURNING {Outcome(m.Task)}");
+                var outcomes = new List<double>(joined.RowCount);
+                for (var i = 0; i < joined.RowCount; i++) outcomes.Add(joined.IsNull(0, i) ? double.NaN : joined.GetDouble(0, i));
+                _engine.Execute("DROP TABLE vigil_labels");
+                _engine.Execute("COMMIT");
+                return outcomes;
+            }
+            catch
+            {
+                _engine.Execute("ROLLBACK");
+                throw;
+            }
+        }
+    }
+
+    public override (long Predictions, long Labels) Counts(string model)
+    {
+        lock (_gate)
+        {
+            var t = _engine.Query($"SELECT count(*), count(label) FROM {Q(TableOf(model))}");
+            return (t.GetInt64(0, 0), t.GetInt64(1, 0));
+        }
+    }
+
+    public override bool Ready()
+    {
+        try
+        {
+            lock (_gate) _engine.Query("SELECT 1");
+            return true;
+        }
+        catch (DuckDbException)
+        {
+            return false;
+        }
+    }
+
+    public override IQueryEngine NewReader()
+    {
+        lock (_gate) return _engine.NewConnection();
+    }
+
+    public override OpenedSource OpenWindow(string relation, string description)
+    {
+        var engine = (DuckDbEngine)NewReader();
+        try
+        {
+            return SourceOpener.OverRelation(engine, relation, description, ownsEngine: true);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    public override bool IsStoreError(Exception e) => e is DuckDbException;
+
+    protected override void Close()
+    {
+        lock (_gate) _engine.Dispose();
+    }
+}
