@@ -105,8 +105,22 @@ internal sealed class DuckDbStore : PredictionStore
             }
             catch
             {
-                _engine.Execute("ROLLBACK");
-                foreach (var byModel in group.GroupBy(p => p.Model)) _engine.Execute($"DELETE FROM {Q("stage_" + TableOf(byModel.Key))}");
+                // Undo what can be undone; if the database cannot even do that (a full disk can invalidate it), the
+                // original error is the one to report.
+                try
+                {
+                    _engine.Execute("ROLLBACK");
+                }
+                catch (DuckDbException)
+                {
+                }
+                try
+                {
+                    foreach (var byModel in group.GroupBy(p => p.Model)) _engine.Execute($"DELETE FROM {Q("stage_" + TableOf(byModel.Key))}");
+                }
+                catch (DuckDbException)
+                {
+                }
                 throw;
             }
         }
@@ -136,7 +150,13 @@ internal sealed class DuckDbStore : PredictionStore
             }
             catch
             {
-                _engine.Execute("ROLLBACK");
+                try
+                {
+                    _engine.Execute("ROLLBACK");
+                }
+                catch (DuckDbException)
+                {
+                }
                 throw;
             }
         }
