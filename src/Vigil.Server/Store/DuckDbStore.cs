@@ -6,11 +6,21 @@ using Vigil.Monitoring.Config;
 namespace Vigil.Server.Store;
 
 /// <summary>The embedded store: a DuckDB file. Writes go through one connection under a lock; monitors read on
-/// connections of their own.</summary>
+/// connections of their own. The tables carry no key: a primary key's index lives in DuckDB's memory and slows every
+/// insert as the table grows (docs/architecture.md), so duplicate ids are refused by an <see cref="IdFilter"/> per
+/// model, rebuilt from the table at start, with an exact check against the table for the ids it cannot rule out.</summary>
 internal sealed class DuckDbStore : PredictionStore
 {
     private readonly DuckDbEngine _engine;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
+
+    /// <summary>Ids each model's filter is sized for (it keeps working past that, checking the table more often).</summary>
+    internal static long FilterCapacity { get; set; } =
+        long.TryParse(Environment.GetEnvironmentVariable("VIGIL_DEDUP_CAPACITY"), out var c) && c > 0 ? c : 50_000_000;
+
+    /// <summary>DuckDB's memory limit for the store (its buffer cache), so the service's memory stays flat.</summary>
+    internal static string MemoryLimit { get; set; } = Environment.GetEnvironmentVariable("VIGIL_STORE_MEMORY") ?? "1GB";
 
     /// <summary>The write-ahead log's size at which DuckDB checkpoints (its default is 16 MB).</summary>
     internal static string CheckpointThreshold { get; set; } = Environment.GetEnvironmentVariable("VIGIL_CHECKPOINT") ?? "256MB";
@@ -22,7 +32,18 @@ internal sealed class DuckDbStore : PredictionStore
         // DuckDB folds its write-ahead log into the database file (a checkpoint) inside the commit that crosses this
         // size, stalling every batch behind it: fewer, larger checkpoints keep ingest's tail latency down.
         _engine.Execute($"SET checkpoint_threshold = '{CheckpointThreshold}'");
-        foreach (var m in config.Models) CreateTable(m);
+        _engine.Execute($"SET memory_limit = '{MemoryLimit}'");
+        foreach (var m in config.Models)
+        {
+            CreateTable(m);
+            var filter = new IdFilter(Math.Max(FilterCapacity, 2 * Counts(m.Name).Predictions));
+            _engine.Stream($"SELECT id FROM {Q(TableOf(m.Name))}", [], chunk =>
+            {
+                var ids = chunk.Strings(0);
+                foreach (var id in ids) filter.Add(id!);
+            });
+            _filters[m.Name] = filter;
+        }
     }
 
     /// <summary>The database file.</summary>
@@ -45,7 +66,7 @@ internal sealed class DuckDbStore : PredictionStore
     {
         var table = Q(TableOf(m.Name));
         var columns = Columns(m, "VARCHAR", "TIMESTAMP", "BOOLEAN").ToList();
-        string Definition((string Name, string Type) c) => $"{Q(c.Name)} {c.Type}" + (c.Name == "id" ? " PRIMARY KEY" : c.Name is "ts" or "received" ? " NOT NULL" : "");
+        string Definition((string Name, string Type) c) => $"{Q(c.Name)} {c.Type}" + (c.Name is "id" or "ts" or "received" ? " NOT NULL" : "");
         lock (_gate)
         {
             _engine.Execute($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Select(Definition))})");
@@ -71,10 +92,22 @@ internal sealed class DuckDbStore : PredictionStore
                     var m = Models[byModel.Key];
                     var table = TableOf(m.Name);
                     var stage = "stage_" + table;
+                    var filter = _filters[m.Name];
+                    // The ids the filter cannot rule out are looked up in the table, all in one query.
+                    var maybe = byModel.SelectMany(p => p.Records).Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList();
+                    var present = new HashSet<string>(StringComparer.Ordinal);
+                    for (var at = 0; at < maybe.Count; at += 1000)
+                    {
+                        var list = string.Join(", ", maybe.Skip(at).Take(1000).Select(Dialect.StringLiteral));
+                        var found = _engine.Query($"SELECT DISTINCT id FROM {Q(table)} WHERE id IN ({list})");
+                        for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
+                    }
+                    var set = new HashSet<string>(StringComparer.Ordinal);
                     using (var app = _engine.Connection.CreateAppender(stage))
                     {
                         foreach (var r in byModel.SelectMany(p => p.Records))
                         {
+                            if (present.Contains(r.Id) || !set.Add(r.Id)) continue;
                             app.Append(r.Id).Append(r.Timestamp).AppendValue(r.Version).AppendValue(r.Score).AppendValue(r.Prediction)
                                 .AppendValue(r.Label).AppendValue(r.Label is null ? null : (object)r.Timestamp).AppendValue(r.LatencyMs)
                                 .AppendValue(r.Error).Append(received);
@@ -92,14 +125,15 @@ internal sealed class DuckDbStore : PredictionStore
                         app.Flush();
                     }
                     var columns = ColumnList(m);
-                    var ids = _engine.Query($"INSERT OR IGNORE INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)} RETURNING id");
-                    var set = new HashSet<string>(ids.RowCount, StringComparer.Ordinal);
-                    for (var i = 0; i < ids.RowCount; i++) set.Add(ids.GetString(0, i)!);
+                    _engine.Execute($"INSERT INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)}");
                     stored[m.Name] = set;
                     _engine.Execute($"DELETE FROM {Q(stage)}");
                 }
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 _engine.Execute("COMMIT");
+                // Only what is committed joins the filters.
+                foreach (var (model, ids) in stored)
+                    foreach (var id in ids) _filters[model].Add(id);
                 if (Timing && sw.ElapsedMilliseconds > 30) Console.Error.WriteLine($"[store] commit of {group.Sum(p => p.Records.Count)} rows took {sw.ElapsedMilliseconds} ms");
                 return stored;
             }
