@@ -171,6 +171,11 @@ public sealed class MonitoringTests : IAsyncLifetime
                   amount: 0.02
                   country: 0.5
                 min_importance: 0.1
+                slo:
+                  roc_auc:
+                    min: 0.8
+                    window: 10m
+                    every: 1h
                 schema:
                   features:
                     amount: number
@@ -180,13 +185,6 @@ public sealed class MonitoringTests : IAsyncLifetime
                     metric: drift(amount)
                     window: 10m
                     every: 1h
-                    severity: P1
-                  - name: auc
-                    metric: roc_auc
-                    window: 10m
-                    every: 1h
-                    threshold:
-                      min: 0.8
                     severity: P1
             """);
         foreach (var performanceMoved in new[] { false, true })
@@ -204,6 +202,7 @@ public sealed class MonitoringTests : IAsyncLifetime
                 await http.PostAsync("/v1/models/fraud/labels", new StringContent(labels, Encoding.UTF8, "application/json"));
             }
             var model = config.Models[0];
+            Assert.Equal(("slo-roc_auc", "P1", true), (model.Monitors[1].Name, model.Monitors[1].Severity, model.Monitors[1].Slo));
             var now = DateTime.UtcNow.AddSeconds(1);
             server.Monitors.RunOnce(model, model.Monitors[1], now);
             var drift = server.Monitors.RunOnce(model, model.Monitors[0], now);
@@ -212,7 +211,7 @@ public sealed class MonitoringTests : IAsyncLifetime
             Assert.Equal(0.02, alert.Importance);
             Assert.Equal(performanceMoved, alert.PerformanceMoved);
             Assert.Equal(performanceMoved ? "P1" : "P3", alert.Severity);
-            if (!performanceMoved) Assert.Contains("held at P3", alert.Condition);
+            if (!performanceMoved) Assert.Contains("held at P3: importance 0.02 < 0.1 and performance within SLO", alert.Condition);
         }
     }
 }

@@ -47,6 +47,8 @@ public sealed record MonitorConfig
     public TimeSpan? Rolling { get; init; }
     public double Sigma { get; init; } = 3;
     public string Severity { get; init; } = "P2";
+    /// <summary>Made from the model's <c>slo:</c> (a P1 monitor whose breach means the SLO is missed).</summary>
+    public bool Slo { get; init; }
     public TimeSpan For { get; init; } = TimeSpan.Zero;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -173,7 +173,8 @@ public static partial class ServiceConfigLoader
                 IReadOnlyList<MonitorConfig> monitors = [];
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
-                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance"]))
+                var slos = new List<MonitorConfig>();
+                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]))
                 {
                     switch (key)
                     {
@@ -190,6 +191,7 @@ public static partial class ServiceConfigLoader
                         case "reference": reference = Scalar(value, "reference"); break;
                         case "monitors": monitors = Monitors(value, name); break;
                         case "min_importance": minImportance = Number(value, "min_importance"); break;
+                        case "slo": slos = Slos(value, name); break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, "importance must be a mapping of feature name to a number");
                             foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
@@ -199,9 +201,11 @@ public static partial class ServiceConfigLoader
                 if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
                     throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
                 if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
+                    throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
                 {
-                    Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = monitors,
+                    Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = [.. monitors, .. slos],
                     Importance = importance, MinImportance = minImportance,
                 });
             }
@@ -228,6 +232,35 @@ public static partial class ServiceConfigLoader
                 }
             }
             return features;
+        }
+
+        /// <summary>The model's SLOs (<c>slo: {roc_auc: {min: 0.8, window: 1d}, latency_p99_ms: {max: 250}}</c>): each is
+        /// a P1 monitor named <c>slo-{metric}</c> (window 1h and every 1m unless given), and "performance within SLO"
+        /// for drift alerts means none of them is breached.</summary>
+        private List<MonitorConfig> Slos(YamlNode node, string model)
+        {
+            var list = new List<MonitorConfig>();
+            if (node is not YamlMappingNode map) throw Error(node, "slo must be a mapping of metric to {min, max, window, every, for}");
+            foreach (var (k, v) in map.Children)
+            {
+                var metric = Scalar(k, "slo metric");
+                var m = new MonitorConfig { Name = "slo-" + metric.Replace('(', '-').Replace(")", "", StringComparison.Ordinal), Metric = metric, Severity = "P1", Slo = true };
+                foreach (var (key, value) in Entries(v, $"the SLO on {metric} of '{model}'", ["min", "max", "window", "every", "for", "cooldown"]))
+                {
+                    m = key switch
+                    {
+                        "min" => m with { Min = Number(value, "min") },
+                        "max" => m with { Max = Number(value, "max") },
+                        "window" => m with { Window = Duration(value, "window") },
+                        "every" => m with { Every = Duration(value, "every") },
+                        "for" => m with { For = Duration(value, "for") },
+                        _ => m with { Cooldown = Duration(value, "cooldown") },
+                    };
+                }
+                if (m.Min is null && m.Max is null) throw Error(k, $"the SLO on {metric} needs min or max");
+                list.Add(m);
+            }
+            return list;
         }
 
         private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model)

@@ -114,10 +114,13 @@ internal sealed class MonitorRunner : IAsyncDisposable
         {
             double? importance = model.Importance.TryGetValue(feature, out var imp) ? imp : null;
             bool moved;
-            lock (_gate) moved = _readings.Values.Any(r => r.Model == model.Name && IsPerformance(r.Metric) && r.Breached == true);
+            // Performance moved: an SLO of the model is missed, or (without SLOs) a performance monitor is breached.
+            var slos = model.Monitors.Where(x => x.Slo).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+            lock (_gate)
+                moved = _readings.Values.Any(r => r.Model == model.Name && r.Breached == true && (slos.Count > 0 ? slos.Contains(r.Monitor) : IsPerformance(r.Metric)));
             var held = model.MinImportance is { } floor && importance is { } im && im < floor && !moved;
             if (held)
-                condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within its thresholds";
+                condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within SLO";
             context = new AlertContext(held ? "P3" : null, importance, moved);
         }
         var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed);

@@ -82,6 +82,19 @@ public sealed class ServiceConfigLoaderTests
     }
 
     [Fact]
+    public void Slo_BecomesP1Monitors()
+    {
+        var c = ServiceConfigLoader.Parse("keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  m:\n    task: binary\n    slo:\n      roc_auc: {min: 0.8, window: 1d}\n      latency_p99_ms: {max: 250, for: 5m}\n");
+        var slos = c.Models[0].Monitors;
+        Assert.Equal(["slo-roc_auc", "slo-latency_p99_ms"], slos.Select(m => m.Name));
+        Assert.All(slos, m => Assert.True(m.Slo && m.Severity == "P1"));
+        Assert.Equal((0.8, TimeSpan.FromDays(1)), (slos[0].Min!.Value, slos[0].Window));
+        Assert.Equal((250.0, TimeSpan.FromMinutes(5)), (slos[1].Max!.Value, slos[1].For));
+        Assert.Contains("needs min or max", Error("keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  m:\n    task: binary\n    slo:\n      f1: {window: 1h}\n"));
+        Assert.Contains("unknown key 'target'", Error("keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  m:\n    task: binary\n    slo:\n      f1: {target: 1}\n"));
+    }
+
+    [Fact]
     public void EnvironmentVariables_Expand_AndAnUnsetOneIsNamed()
     {
         Environment.SetEnvironmentVariable("VIGIL_TEST_CONFIG_KEY", "from-the-env-123");
