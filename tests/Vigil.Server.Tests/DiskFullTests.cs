@@ -12,21 +12,11 @@ namespace Vigil.Server.Tests;
 /// skipped with the reason otherwise.</summary>
 public sealed class DiskFullTests
 {
-    private static (int Code, string Output) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output);
-    }
-
     [SkippableFact]
     public async Task FullDisk_Answers503_AndLosesNothingAcknowledged()
     {
         var dir = Directory.CreateTempSubdirectory("vigil-full-").FullName;
-        var (code, output) = Environment.UserName == "root" ? Run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", dir) : (1, "not root");
+        var (code, output) = Environment.UserName == "root" ? Tools.Run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", dir) : (1, "not root");
         if (code != 0)
         {
             Directory.Delete(dir);
@@ -80,7 +70,7 @@ public sealed class DiskFullTests
         }
         finally
         {
-            Run("umount", dir);
+            Tools.Run("umount", dir);
             Directory.Delete(dir, true);
         }
     }

@@ -28,16 +28,6 @@ public sealed class PrometheusTests : IDisposable
         Skip.If(true, reason);
     }
 
-    private static (int Code, string Output) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output);
-    }
-
     [SkippableFact]
     public void Rules_PassPromtool()
     {
@@ -45,7 +35,7 @@ public sealed class PrometheusTests : IDisposable
         var config = ServiceConfigLoader.Parse(ServiceConfigLoaderTests.Example);
         var path = Path.Combine(_dir, "rules.yml");
         File.WriteAllText(path, PrometheusRules.Write(config));
-        var (code, output) = Run("promtool", "check", "rules", path);
+        var (code, output) = Tools.Run("promtool", "check", "rules", path);
         Assert.True(code == 0, output);
         Assert.Contains("SUCCESS: 2 rules found", output);
         var text = File.ReadAllText(path);
