@@ -16,7 +16,7 @@ internal static class ServeCommand
             "Run the monitoring service: an ingest API for predictions and late labels (each acknowledged batch is durable), " +
             "a query API, health checks and Prometheus metrics, over an embedded DuckDB store (./vigil-data/ unless the " +
             "config names one), monitors on sliding windows, tiered alerts to webhooks, Slack and PagerDuty, and incidents. " +
-            "docs/service.md has a full config and says what is not there yet.\n\n" +
+            "docs/service.md has a full config and a worked session.\n\n" +
             "Example:\n" +
             "  vigil serve --demo\n" +
             "  vigil serve --config vigil.yaml\n" +
