@@ -188,19 +188,8 @@ public static class DriftMethods
     public static double WassersteinNormed(ValueCounts v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        if (v.ReferenceStandardDeviation is { } known) return Wasserstein(v) / Math.Max(known, 0.001);
-        var x = v.Numbers!;
-        var n = (double)v.ReferenceTotal;
-        var mean = new NeumaierSum();
-        for (var i = 0; i < v.Count; i++) mean.Add(v.Reference[i] * x[i]);
-        var m = mean.Value / n;
-        var ss = new NeumaierSum();
-        for (var i = 0; i < v.Count; i++)
-        {
-            var dev = x[i] - m;
-            ss.Add(v.Reference[i] * dev * dev);
-        }
-        var std = Math.Sqrt(ss.Value / n);
+        var std = v.ReferenceStandardDeviation
+                  ?? SortedSamples.ReferenceStandardDeviation(new SortedSample(v.Numbers!, v.Reference, v.Count));
         return Wasserstein(v) / Math.Max(std, 0.001);
     }
 

@@ -151,8 +151,9 @@ public static class SortedSamples
         }
     }
 
-    /// <summary>The reference's population standard deviation, as <see cref="DriftMethods.WassersteinNormed"/> computes
-    /// it from the merged counts (two passes over the reference's distinct values, the same terms in the same order).</summary>
+    /// <summary>The reference's population standard deviation, numpy's way: two compensated passes over its distinct
+    /// values (mean, then squared deviations). <see cref="DriftMethods.WassersteinNormed"/> uses it on merged counts
+    /// too, so both routes do the same arithmetic.</summary>
     public static double ReferenceStandardDeviation(SortedSample reference)
     {
         var none = new SortedSample([], null, 0);
@@ -167,20 +168,6 @@ public static class SortedSamples
     /// <summary>Evidently's normed Wasserstein distance, as <see cref="DriftMethods.WassersteinNormed"/> computes it.</summary>
     public static double WassersteinNormed(SortedSample reference, SampleSummary summary) =>
         summary.Wasserstein / Math.Max(ReferenceStandardDeviation(reference), 0.001);
-
-    private struct Bins(double[] edges) : IRunVisitor
-    {
-        public BinWalk Walk = new(edges);
-        public void Visit(double value, long reference, long current) => Walk.Add(value, reference, current);
-    }
-
-    /// <summary>Reference and current counts per bin, as <see cref="Binning.Counts(ValueCounts, double[])"/> counts them.</summary>
-    public static (long[] Reference, long[] Current) BinCounts(SortedSample reference, SortedSample current, double[] edges)
-    {
-        var bins = new Bins(edges);
-        Walk(reference, current, ref bins);
-        return (bins.Walk.Reference, bins.Walk.Current);
-    }
 }
 
 /// <summary>What <see cref="SortedSamples.Summarize"/> finds in one pass.</summary>

@@ -62,9 +62,6 @@ public sealed class SortedSampleTests
             var (br, bc) = Binning.Counts(merged, edges);
             Assert.Equal(br, summary.ReferenceBins);
             Assert.Equal(bc, summary.CurrentBins);
-            var (sr, sc) = SortedSamples.BinCounts(rs, cs, edges);
-            Assert.Equal(br, sr);
-            Assert.Equal(bc, sc);
             var again = SortedSamples.Merge(rs, cs, census);
             Assert.Equal(merged.Numbers, again.Numbers);
             Assert.Equal(merged.Reference, again.Reference);
