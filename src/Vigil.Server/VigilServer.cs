@@ -163,7 +163,7 @@ public sealed class VigilServer : IAsyncDisposable
                     return Error(400, "the body is not JSON; expected e.g. {\"text\": \"...\"} or {\"assignee\": \"name\"}");
                 }
             }
-            var author = KeyName(ctx);
+            var author = KeyOf(ctx, out _)?.Name ?? "unknown";
             var (incident, error) = _monitors.Incidents.Act(id, action, author, text, DateTime.UtcNow);
             if (incident is null) return Error(404, $"no incident {id}");
             return error is not null ? Error(action is "acknowledge" or "resolve" ? 409 : 400, error) : Results.Json(IncidentView(incident), Json);
@@ -189,13 +189,20 @@ public sealed class VigilServer : IAsyncDisposable
         Error(404, $"no model '{model}'; the configured models are {string.Join(", ", _config.Models.Select(m => m.Name))}");
 
     /// <summary>Null when the request carries a key with the scope; else the 401 or 403 to answer.</summary>
-    private IResult? Authorized(HttpContext ctx, Scope scope)
+    /// <summary>The configured key the request carries (null when none or unknown); <paramref name="sent"/> tells which.</summary>
+    private ApiKey? KeyOf(HttpContext ctx, out bool sent)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
-            return Error(401, "no API key: send 'Authorization: Bearer KEY'");
+        sent = header.StartsWith("Bearer ", StringComparison.Ordinal);
+        if (!sent) return null;
         var key = header["Bearer ".Length..].Trim();
-        var found = _config.Keys.FirstOrDefault(k => FixedTimeEquals(k.Key, key));
+        return _config.Keys.FirstOrDefault(k => FixedTimeEquals(k.Key, key));
+    }
+
+    private IResult? Authorized(HttpContext ctx, Scope scope)
+    {
+        var found = KeyOf(ctx, out var sent);
+        if (!sent) return Error(401, "no API key: send 'Authorization: Bearer KEY'");
         if (found is null) return Error(401, "unknown API key");
         return found.Allows(scope) ? null : Error(403, $"this key may not {scope.ToString().ToLowerInvariant()} (its scopes: {string.Join(", ", found.Scopes.Select(s => s.ToString().ToLowerInvariant()))})");
     }
@@ -261,12 +268,6 @@ public sealed class VigilServer : IAsyncDisposable
         Error(400, $"batch refused, nothing stored: {bad.Count} bad record{(bad.Count == 1 ? "" : "s")}",
             bad.Take(1000).Select(b => new Dictionary<string, object> { ["index"] = b.Index, ["reason"] = b.Reason }).ToList());
 
-    private string KeyName(HttpContext ctx)
-    {
-        var key = ctx.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-        return _config.Keys.FirstOrDefault(k => k.Key == key)?.Name ?? "unknown";
-    }
-
     private static Dictionary<string, object?> IncidentView(Monitoring.Alerts.Incident i) => new()
     {
         ["id"] = i.Id, ["model"] = i.Model, ["state"] = i.State.ToString().ToLowerInvariant(), ["severity"] = i.Severity,
@@ -318,6 +319,7 @@ public sealed class VigilServer : IAsyncDisposable
     {
         var text = new PrometheusText();
         var snapshots = _config.Models.Select(m => (m.Name, Stats: _stats[m.Name].Snapshot())).ToList();
+        var streaming = _config.Models.ToDictionary(m => m.Name, m => _stats[m.Name].Streaming(Outcome(m)));
         text.Family("vigil_predictions_total", "counter", "Predictions accepted since the service started, by model and version.");
         foreach (var (name, s) in snapshots)
             foreach (var (version, n) in s.ByVersion.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -357,7 +359,7 @@ public sealed class VigilServer : IAsyncDisposable
         text.Family("vigil_score", "histogram", "Scores (binary) or predictions (regression) accepted since the service started, by model.");
         foreach (var m in _config.Models.Where(m => m.Task != ModelTask.Multiclass))
         {
-            var (buckets, _, _) = _stats[m.Name].Streaming(Outcome(m));
+            var (buckets, _, _) = streaming[m.Name];
             long cumulative = 0;
             for (var b = 0; b < ModelStats.ScoreBuckets.Length; b++)
             {
@@ -369,7 +371,7 @@ public sealed class VigilServer : IAsyncDisposable
         text.Family("vigil_stream_drift_detections_total", "counter", "Changes the online detectors signalled since the service started: PageHinkley on the score mean, ADWIN on the outcomes of labeled predictions.");
         foreach (var m in _config.Models)
         {
-            var (_, scores, outcomes) = _stats[m.Name].Streaming(Outcome(m));
+            var (_, scores, outcomes) = streaming[m.Name];
             foreach (var d in new[] { scores, outcomes })
                 text.Sample("vigil_stream_drift_detections_total", d.Detections, ("model", m.Name), ("detector", d.Name), ("watches", d.Watches));
         }
