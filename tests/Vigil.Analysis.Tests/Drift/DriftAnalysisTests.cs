@@ -51,6 +51,15 @@ public sealed class DriftAnalysisTests : IDisposable
 
     private static ColumnDrift Col(DriftResult r, string name) => Assert.Single(r.Columns, c => c.Name == name);
 
+    /// <summary>The CSV copied to Parquet beside it (<paramref name="readOptions"/> added to read_csv's).</summary>
+    private static string ToParquet(string csvPath, string readOptions = "")
+    {
+        var pq = Path.ChangeExtension(csvPath, ".parquet");
+        using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
+        e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true{readOptions})) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
+        return pq;
+    }
+
     [Fact]
     public void SmallReference_AutomaticMethods_AndNumbersFromTheRawSamples()
     {
@@ -94,13 +103,6 @@ public sealed class DriftAnalysisTests : IDisposable
         Assert.Equal("jensenshannon", Col(csv, "k").Method);
         Assert.Equal(DriftMethods.Run("wasserstein", ValueCounts.FromSamples(x0, x1)), Col(csv, "x").Result);
 
-        string ToParquet(string csvPath)
-        {
-            var pq = Path.ChangeExtension(csvPath, ".parquet");
-            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
-            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true)) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
-            return pq;
-        }
         var pqResult = Run(ToParquet(refPath), ToParquet(curPath));
         Assert.Equal(csv.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing)), pqResult.Columns.Select(c => (c.Name, c.Method, c.Result, c.ReferenceMissing)));
     }
@@ -282,13 +284,6 @@ public sealed class DriftAnalysisTests : IDisposable
         foreach (var j in new[] { 0, 5, DriftAnalysis.ColumnsPerPass - 1, DriftAnalysis.ColumnsPerPass, width - 1 })
             Assert.Equal(DriftMethods.Run("ks", ValueCounts.FromSamples(a[j], b[j])), Col(r, $"f{j}").Result);
         // Parquet is read in smaller passes: the same numbers.
-        string ToParquet(string csvPath)
-        {
-            var pq = Path.ChangeExtension(csvPath, ".parquet");
-            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
-            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true)) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
-            return pq;
-        }
         var pqResult = Run(ToParquet(refCsv), ToParquet(curCsv));
         Assert.Equal(r.Columns.Select(c => (c.Name, c.Result)), pqResult.Columns.Select(c => (c.Name, c.Result)));
     }
@@ -329,15 +324,9 @@ public sealed class DriftAnalysisTests : IDisposable
         }
         var refCsv = Mixed("mr.csv", 11, 0, out var rn, out var rt);
         var curCsv = Mixed("mc.csv", 12, 0.4, out var cn, out var ct);
-        string ToParquet(string csvPath)
-        {
-            var pq = Path.ChangeExtension(csvPath, ".parquet");
-            using var e = new Vigil.Engine.DuckDb.DuckDbEngine();
-            e.Execute($"COPY (SELECT * FROM read_csv('{csvPath.Replace("'", "''")}', header = true, all_varchar = false, types = {{'s0': 'VARCHAR', 's1': 'VARCHAR', 's2': 'VARCHAR'}})) TO '{pq.Replace("'", "''")}' (FORMAT parquet)");
-            return pq;
-        }
         var csv = Run(refCsv, curCsv);
-        var pq = Run(ToParquet(refCsv), ToParquet(curCsv));
+        const string texts = ", all_varchar = false, types = {'s0': 'VARCHAR', 's1': 'VARCHAR', 's2': 'VARCHAR'}";
+        var pq = Run(ToParquet(refCsv, texts), ToParquet(curCsv, texts));
         Assert.True(nums > DriftAnalysis.ColumnsPerGroup * 2);
         for (var j = 0; j < nums; j++)
         {
