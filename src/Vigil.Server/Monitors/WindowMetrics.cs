@@ -97,8 +97,7 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         if (result["labeled"] >= minLabeled)
         {
             using var window = Window(model, from, to, labeledOnly: true, version: version);
-            var mapping = new MappingOptions { Task = model.Task, Features = model.Features.Select(f => f.Name).ToArray() };
-            var metrics = EvaluationAnalysis.Run(window, new EvaluateOptions { Mapping = mapping }).Metrics;
+            var metrics = Evaluate(model, window).Metrics;
             foreach (var name in quality) result[name] = metrics.FirstOrDefault(x => x.Name == name)?.Value;
         }
         else foreach (var name in quality) result[name] = null;
@@ -125,12 +124,18 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         using var window = Window(model, from, to, labeledOnly: true);
         if (window.Engine.Query($"SELECT 1 FROM {window.Relation} LIMIT 1").RowCount == 0)
             return new MetricValue(null, null, "no labeled predictions in the window");
-        var mapping = new MappingOptions { Task = model.Task, Features = model.Features.Select(f => f.Name).ToArray() };
-        var result = EvaluationAnalysis.Run(window, new EvaluateOptions { Mapping = mapping });
+        var result = Evaluate(model, window);
         var found = result.Metrics.FirstOrDefault(x => x.Name == metric);
         if (found is null) return new MetricValue(null, null, $"'{metric}' is not a metric of a {model.Task.ToString().ToLowerInvariant()} model; it has {string.Join(", ", result.Metrics.Select(x => x.Name))}");
         return new MetricValue(found.Value, null, found.Note);
     }
+
+    /// <summary><c>vigil evaluate</c> on a window (its columns carry the CLI's default names).</summary>
+    private static EvaluationResult Evaluate(ModelConfig model, OpenedSource window) =>
+        EvaluationAnalysis.Run(window, new EvaluateOptions
+        {
+            Mapping = new MappingOptions { Task = model.Task, Features = model.Features.Select(f => f.Name).ToArray() },
+        });
 
     /// <summary>The model's reference as a profile (read once; a data source is profiled on first use).</summary>
     private ReferenceProfile? Reference(ModelConfig model)
