@@ -207,70 +207,68 @@ internal static class BinarySummary
             if (ordered) engine.Stream(streamSql, parameters, onChunk);
             else engine.StreamUnordered(streamSql, parameters, onChunk);
         }
+        Read(chunk =>
         {
-            Read(chunk =>
+            swC.Start();
+            var h1 = chunk.Int64s(0);
+            var h2 = chunk.Int64s(1);
+            var t = chunk.Doubles(2);
+            var s = chunk.Doubles(4);
+            var y = chunk.Int64s(5);
+            var n = chunk.Int64s(6);
+            var m = chunk.Int64s(7);
+            for (var i = 0; i < chunk.RowCount; i++)
             {
-                swC.Start();
-                var h1 = chunk.Int64s(0);
-                var h2 = chunk.Int64s(1);
-                var t = chunk.Doubles(2);
-                var s = chunk.Doubles(4);
-                var y = chunk.Int64s(5);
-                var n = chunk.Int64s(6);
-                var m = chunk.Int64s(7);
-                for (var i = 0; i < chunk.RowCount; i++)
+                var bits = (int)m[i];
+                if (bits != 0)
                 {
-                    var bits = (int)m[i];
-                    if (bits != 0)
+                    var id = hasId ? chunk.GetString(8, i) ?? "(null id)" : null;
+                    for (var k = 0; k < checkCounts.Length; k++)
                     {
-                        var id = hasId ? chunk.GetString(8, i) ?? "(null id)" : null;
-                        for (var k = 0; k < checkCounts.Length; k++)
-                        {
-                            if ((bits & (1 << k)) == 0) continue;
-                            checkCounts[k]++;
-                            if (id is not null) checkExamples[k].Offer(id);
-                        }
-                        if ((bits & excluding) != 0) excludedByChecks++;
+                        if ((bits & (1 << k)) == 0) continue;
+                        checkCounts[k]++;
+                        if (id is not null) checkExamples[k].Offer(id);
                     }
-                    if (hasId && (h1[i] & sampleMask) == 0 && !chunk.IsNull(8, i)) sampledIds[rows.Count] = chunk.GetString(8, i)!;
-                    var p = PeriodStart(t[i], period);
-                    int pi;
-                    if (double.IsNaN(p)) pi = -1;
-                    else if (p == lastPeriod) pi = lastIndex;
-                    else
-                    {
-                        if (!periodIndex.TryGetValue(p, out pi))
-                        {
-                            pi = periodStarts.Count;
-                            periodIndex[p] = pi;
-                            periodStarts.Add(p);
-                        }
-                        lastPeriod = p;
-                        lastIndex = pi;
-                    }
-                    // The version as a small integer (0: none); the reader hands repeated values over as one string object.
-                    int vi;
-                    var ver = chunk.IsNull(3, i) ? null : chunk.GetString(3, i);
-                    if (ver is null) vi = 0;
-                    else if (ReferenceEquals(ver, lastVersion)) vi = lastVersionIndex;
-                    else
-                    {
-                        if (!versionIndex.TryGetValue(ver, out vi))
-                        {
-                            if (versions.Count == MaxVersions)
-                                throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
-                            versions.Add(ver);
-                            vi = versions.Count;
-                            versionIndex[ver] = vi;
-                        }
-                        lastVersion = ver;
-                        lastVersionIndex = vi;
-                    }
-                    rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
+                    if ((bits & excluding) != 0) excludedByChecks++;
                 }
-                swC.Stop();
-            });
-        }
+                if (hasId && (h1[i] & sampleMask) == 0 && !chunk.IsNull(8, i)) sampledIds[rows.Count] = chunk.GetString(8, i)!;
+                var p = PeriodStart(t[i], period);
+                int pi;
+                if (double.IsNaN(p)) pi = -1;
+                else if (p == lastPeriod) pi = lastIndex;
+                else
+                {
+                    if (!periodIndex.TryGetValue(p, out pi))
+                    {
+                        pi = periodStarts.Count;
+                        periodIndex[p] = pi;
+                        periodStarts.Add(p);
+                    }
+                    lastPeriod = p;
+                    lastIndex = pi;
+                }
+                // The version as a small integer (0: none); the reader hands repeated values over as one string object.
+                int vi;
+                var ver = chunk.IsNull(3, i) ? null : chunk.GetString(3, i);
+                if (ver is null) vi = 0;
+                else if (ReferenceEquals(ver, lastVersion)) vi = lastVersionIndex;
+                else
+                {
+                    if (!versionIndex.TryGetValue(ver, out vi))
+                    {
+                        if (versions.Count == MaxVersions)
+                            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
+                        versions.Add(ver);
+                        vi = versions.Count;
+                        versionIndex[ver] = vi;
+                    }
+                    lastVersion = ver;
+                    lastVersionIndex = vi;
+                }
+                rows.Add(h1[i], h2[i], t[i], s[i], Tag(pi, vi, (int)y[i], (bits & excluding) == 0, n[i] != 0));
+            }
+            swC.Stop();
+        });
         Exp($"[timing]   row pass {swAll.Elapsed.TotalSeconds:F3} s, of which reading chunks in .NET {swC.Elapsed.TotalSeconds:F3} s");
 
         var total = (long)rows.Count;
