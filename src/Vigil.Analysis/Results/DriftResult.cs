@@ -21,6 +21,13 @@ public sealed record DriftResult
     public long RowsWithoutChunk { get; init; }
     /// <summary>With --multivariate and --chunk: NannyML's PCA reconstruction error per chunk, else null.</summary>
     public MultivariateDrift? Multivariate { get; init; }
+
+    /// <summary>Whether any drift signal this run computed fired: the dataset as a whole, any chunk's dataset drift,
+    /// or any multivariate chunk. The headline and <c>--fail-on drift</c> both use this, so they never disagree
+    /// with the details.</summary>
+    public bool AnyDrift => Dataset.Drifted
+        || (Chunks?.Any(c => c.Dataset.Drifted) ?? false)
+        || (Multivariate?.Chunks.Any(c => c.Drifted) ?? false);
 }
 
 /// <summary>Multivariate drift (NannyML's data reconstruction): the PCA kept <see cref="Components"/> components

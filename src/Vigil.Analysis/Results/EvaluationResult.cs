@@ -30,6 +30,10 @@ public sealed record EvaluationResult
     public ResidualData? Residuals { get; init; }
     /// <summary>With --segment-by: the same evaluation per segment (segments carry no nested segments).</summary>
     public IReadOnlyList<SegmentEvaluation>? Segments { get; init; }
+    /// <summary>What a reader should know about this evaluation, as findings with a severity (e.g. the decision
+    /// threshold is far from the best one, or rows that summary would exclude were kept). <c>--fail-on</c> gates on
+    /// their severities, as it does on a summary's data-quality findings.</summary>
+    public IReadOnlyList<QualityIssue> Findings { get; init; } = [];
 }
 
 /// <summary>One segment's evaluation: the segment's key (column -> value, null shown as null) and its result.</summary>
