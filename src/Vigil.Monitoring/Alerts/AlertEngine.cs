@@ -72,8 +72,19 @@ public sealed class AlertEngine
                     Condition = condition,
                 };
                 alert = alert with { Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved };
-                // Until it fires, the severity follows the latest context (a drift alert is held at P3 or not).
-                if (alert.State == AlertState.Pending) alert = alert with { Severity = context?.Severity ?? monitor.Severity };
+                // Until it fires, the severity follows the latest context (a drift alert is held at P3 or not). Once it has
+                // fired it only escalates: a drift alert that fired held at P3 is released when performance moves (its
+                // context no longer holds it), and the escalation is sent (same key) even within the cooldown, since
+                // nobody was paged at the lower severity. It never drops back while it stays open.
+                var severity = context?.Severity ?? monitor.Severity;
+                if (alert.State == AlertState.Pending) alert = alert with { Severity = severity };
+                else if (alert.State == AlertState.Firing && string.CompareOrdinal(severity, alert.Severity) < 0)
+                {
+                    alert = alert with { Severity = severity, Notified = true };
+                    _active[key] = alert;
+                    _lastNotified[key] = now;
+                    return [new AlertEvent("firing", alert)];
+                }
                 if (alert.State == AlertState.Pending && now - alert.Since >= monitor.For)
                 {
                     var quiet = _lastNotified.TryGetValue(key, out var last) && now - last < monitor.Cooldown;

@@ -69,6 +69,27 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void AFiredAlertHeldAtP3_EscalatesWhenPerformanceMoves_AndNeverDropsBack()
+    {
+        var engine = new AlertEngine();
+        var m = new MonitorConfig { Name = "amount-drift", Metric = "drift(amount)", Severity = "P1" };
+        var held = new AlertContext("P3", 0.02, false);
+        var moved = new AlertContext(null, 0.02, true);
+        var fired = Assert.Single(engine.Observe("fraud", m, 1.5, true, "held at P3", T0, held));
+        Assert.Equal(("firing", "P3", false), (fired.Kind, fired.Alert.Severity, fired.Alert.PerformanceMoved));
+        Assert.Empty(engine.Observe("fraud", m, 1.5, true, "held at P3", T0.AddMinutes(1), held));
+        // Performance moved: the same alert (same key) escalates to the monitor's severity, and that is sent.
+        var escalated = Assert.Single(engine.Observe("fraud", m, 1.6, true, "", T0.AddMinutes(2), moved));
+        Assert.Equal(("firing", "P1", true, fired.Alert.Key, T0), (escalated.Kind, escalated.Alert.Severity, escalated.Alert.PerformanceMoved, escalated.Alert.Key, escalated.Alert.FiredAt));
+        Assert.Empty(engine.Observe("fraud", m, 1.6, true, "", T0.AddMinutes(3), moved));
+        // Performance recovers while the drift stays: the alert stays at P1, and nothing new is sent.
+        Assert.Empty(engine.Observe("fraud", m, 1.6, true, "held at P3", T0.AddMinutes(4), held));
+        Assert.Equal(("P1", false), (Assert.Single(engine.Active).Severity, engine.Active[0].PerformanceMoved));
+        var resolved = Assert.Single(engine.Observe("fraud", m, 0.1, false, "", T0.AddMinutes(5), held));
+        Assert.Equal(("resolved", "P1"), (resolved.Kind, resolved.Alert.Severity));
+    }
+
+    [Fact]
     public void Thresholds_StaticAndRolling()
     {
         var t = new Thresholds();
