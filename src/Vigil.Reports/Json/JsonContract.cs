@@ -64,6 +64,7 @@ internal static class JsonContract
         {
             var metrics = t.Properties[i];
             if (metrics.PropertyType != typeof(IReadOnlyList<MetricValue>) || metrics.Get is not { } get) continue;
+            if (i + 1 < t.Properties.Count && t.Properties[i + 1].Name == "undefined") continue; // inlined with its reasons
             t.Properties.Insert(i + 1, Computed(t, "undefined", o => MetricsConverter.Undefined((IReadOnlyList<MetricValue>)get(o)!)));
             t.Properties.Insert(i + 2, Computed(t, "notes", o => MetricsConverter.Notes((IReadOnlyList<MetricValue>)get(o)!)));
         }
@@ -83,12 +84,14 @@ internal static class JsonContract
         foreach (var p in innerInfo.Properties)
         {
             if (!keep(p.Name) || p.Get is not { } get) continue;
-            // A value-type field becomes nullable: it is null when the inner record is.
-            var type = p.PropertyType.IsValueType && Nullable.GetUnderlyingType(p.PropertyType) is null
+            // Written as null when the inner record is: a value-type field becomes nullable. Left out instead, it keeps
+            // its type (and the getter a default, as the value is asked for before ShouldSerialize).
+            var type = !omitWhenNull && p.PropertyType.IsValueType && Nullable.GetUnderlyingType(p.PropertyType) is null
                 ? typeof(Nullable<>).MakeGenericType(p.PropertyType)
                 : p.PropertyType;
+            var absent = type.IsValueType ? Activator.CreateInstance(type) : null;
             var q = t.CreateJsonPropertyInfo(type, p.Name);
-            q.Get = o => inner((TOuter)o) is { } x ? get(x) : null;
+            q.Get = o => inner((TOuter)o) is { } x ? get(x) : absent;
             if (type == p.PropertyType) q.CustomConverter = p.CustomConverter;
             var should = p.ShouldSerialize;
             q.ShouldSerialize = (o, v) => inner((TOuter)o) is { } x ? should?.Invoke(x, v) ?? true : !omitWhenNull;
