@@ -305,4 +305,22 @@ public class JsonContractTests
         Assert.Throws<Vigil.Engine.VigilInputException>(() => ReportWriter.Write(JsonFixtures.Profile(), ReportFormat.Html, new StringWriter()));
         Assert.Throws<NotSupportedException>(() => ReportWriter.Write("not a result", ReportFormat.Json, new StringWriter()));
     }
+
+    [Fact]
+    public void ReportWriter_Drift_DispatchesEveryFormat()
+    {
+        foreach (var f in Enum.GetValues<ReportFormat>())
+        {
+            var w = new StringWriter();
+            ReportWriter.Write(JsonFixtures.Drift(), f, w);
+            var s = w.ToString();
+            switch (f)
+            {
+                case ReportFormat.Html: Assert.StartsWith("<!DOCTYPE html>", s, StringComparison.Ordinal); break;
+                case ReportFormat.Markdown: Assert.StartsWith("# Vigil drift", s, StringComparison.Ordinal); break;
+                case ReportFormat.Json: Assert.StartsWith("{\n  \"kind\": \"drift\"", s, StringComparison.Ordinal); break;
+                default: Assert.Contains("amount", s, StringComparison.Ordinal); break;
+            }
+        }
+    }
 }
