@@ -18,6 +18,7 @@ namespace Vigil.Reports.Json;
 /// <item>A drift column's test result is written inline (<c>statistic</c>, <c>p_value</c>, <c>threshold</c>), and a
 /// segment's evaluation inline after its <c>key</c>, without the fields only the top level has.</item>
 /// <item>A regression's residual sample names its points' coordinates; <c>rows_without_chunk</c> comes with chunks.</item>
+/// <item>Where the documented key order is not the record's, <see cref="DocumentedOrder"/> keeps it.</item>
 /// </list>
 /// </summary>
 internal static class JsonContract
@@ -37,6 +38,14 @@ internal static class JsonContract
     /// <summary>The test result's fields a drift column writes inline (its method and decision are the column's own).</summary>
     public static readonly IReadOnlySet<string> InlineTestResult = new HashSet<string>(StringComparer.Ordinal) { "statistic", "p_value", "threshold" };
 
+    /// <summary>Keys whose documented order differs from the record's: they swap places among themselves, and every
+    /// other key (a new property too) keeps its own.</summary>
+    private static readonly Dictionary<Type, string[]> DocumentedOrder = new()
+    {
+        [typeof(DriftResult)] = ["rows_without_chunk", "chunks"],
+        [typeof(ColumnDrift)] = ["statistic", "p_value", "p_value_adjusted", "threshold", "drifted", "distinct_values", "reference_missing", "current_missing", "note"],
+    };
+
     public static void Modify(JsonTypeInfo t)
     {
         if (t.Kind != JsonTypeInfoKind.Object) return;
@@ -50,6 +59,7 @@ internal static class JsonContract
             Find(t, "sample").CustomConverter = new ResidualSampleConverter();
 
         AddMetricReasons(t);
+        if (DocumentedOrder.TryGetValue(t.Type, out var order)) Reorder(t, order);
         if (Kinds.TryGetValue(t.Type, out var kind))
         {
             t.Properties.Insert(0, Computed(t, "kind", _ => kind));
@@ -97,6 +107,14 @@ internal static class JsonContract
             q.ShouldSerialize = (o, v) => inner((TOuter)o) is { } x ? should?.Invoke(x, v) ?? true : !omitWhenNull;
             t.Properties.Insert(at++, q);
         }
+    }
+
+    /// <summary>Puts the properties <paramref name="order"/> names in that order, in the places they occupy.</summary>
+    private static void Reorder(JsonTypeInfo t, string[] order)
+    {
+        var slots = Enumerable.Range(0, t.Properties.Count).Where(i => order.Contains(t.Properties[i].Name)).ToList();
+        var sorted = slots.Select(i => t.Properties[i]).OrderBy(p => Array.IndexOf(order, p.Name)).ToList();
+        for (var k = 0; k < slots.Count; k++) t.Properties[slots[k]] = sorted[k];
     }
 
     private static JsonPropertyInfo Computed<T>(JsonTypeInfo t, string name, Func<object, T> get)
