@@ -10,7 +10,7 @@ using SText = Spectre.Console.Text;
 namespace Vigil.Reports;
 
 /// <summary>The drift report in every format. The rows of the column table are built once
-/// (<see cref="ColumnRows"/>) and each format only lays them out: DriftReport.Json.cs, .Console.cs, .Markdown.cs, .Html.cs.</summary>
+/// (<see cref="ColumnRows"/>) and each format only lays them out: DriftReport.Console.cs, .Markdown.cs, .Html.cs (JSON is the record, see JsonReport).</summary>
 internal static partial class DriftReport
 {
     public static readonly string[] Headers = ["column", "type", "method", "statistic", "p-value", "threshold", "drifted", "why this method", "left out (ref / cur)"];

@@ -38,16 +38,11 @@ internal static class ProfileReport
         };
     });
 
-    public static void Write(ReferenceProfile p, ReportFormat format, TextWriter w, IAnsiConsole? console)
+    /// <summary>Writes the profile on the console or as JSON; other formats are bad input.</summary>
+    public static void Write(ReferenceProfile p, ReportFormat format, TextWriter w, IAnsiConsole? console) => ReportWriter.Write(p, format, w, console);
+
+    public static void WriteConsole(ReferenceProfile p, IAnsiConsole c)
     {
-        if (format == ReportFormat.Json)
-        {
-            w.Write(ToJson(p) + "\n");
-            w.Flush();
-            return;
-        }
-        if (format != ReportFormat.Console) throw new Vigil.Engine.VigilInputException("a profile is shown on the console or as JSON (--format console|json)");
-        var c = console ?? ReportWriter.PlainConsole(w);
         ConsoleReport.Header(c, "Vigil reference profile", Facts(p));
         var t = ConsoleReport.NewTable("Columns", Headers, 2);
         foreach (var row in Rows(p)) t.AddRow(row.Select(x => (Spectre.Console.Rendering.IRenderable)new SText(x)).ToArray());
@@ -56,50 +51,8 @@ internal static class ProfileReport
         c.WriteLine(pooled == 0
             ? "Every column is held exactly: drift against this profile is exact."
             : $"{pooled} numerical column{(pooled == 1 ? " is" : "s are")} pooled into buckets: drift against them is approximate, within the bounds each result states (cdf error: the most the distribution function can be off).");
-        w.Flush();
     }
 
-    public static string ToJson(ReferenceProfile p) => JsonReport.Render(j =>
-    {
-        j.WriteStartObject();
-        j.WriteString("kind", "profile");
-        j.WriteNumber("schema_version", JsonReport.SchemaVersion);
-        j.WriteString("path", p.Path);
-        j.WriteStartArray("sources");
-        foreach (var s in p.Sources) j.WriteStringValue(s);
-        j.WriteEndArray();
-        j.WriteNumber("rows", p.Rows);
-        j.WriteNumber("resolution", p.Resolution);
-        j.WriteString("created", Fmt.Iso(p.Created));
-        j.WriteStartArray("columns");
-        foreach (var c in p.Columns)
-        {
-            j.WriteStartObject();
-            j.WriteString("name", c.Name);
-            j.WriteString("type", DriftReport.Type(c.Type));
-            j.WriteString("kind", c.Kind);
-            j.WriteNumber("missing", c.Missing);
-            j.WriteNumber("values", c.Values);
-            if (c.Numbers is { } s)
-            {
-                j.WriteNumber("buckets", s.Counts.Length);
-                j.WriteNumber("pooled_buckets", s.PooledBuckets);
-                j.WriteBoolean("exact", s.IsExact);
-                JsonReport.Number(j, "cdf_error", s.CdfError);
-                JsonReport.Number(j, "wasserstein_error", s.WassersteinError);
-                JsonReport.Number(j, "mean", s.Count == 0 ? null : s.Mean);
-                JsonReport.Number(j, "std", s.Count == 0 ? null : s.StandardDeviation);
-                JsonReport.Number(j, "min", s.Count == 0 ? null : s.Min);
-                JsonReport.Number(j, "max", s.Count == 0 ? null : s.Max);
-            }
-            else
-            {
-                j.WriteNumber("categories", c.Categories!.Count);
-                j.WriteBoolean("exact", true);
-            }
-            j.WriteEndObject();
-        }
-        j.WriteEndArray();
-        j.WriteEndObject();
-    });
+    /// <summary>The profile's JSON document (<see cref="Json.ProfileDocument"/>).</summary>
+    public static string ToJson(ReferenceProfile p) => JsonReport.ToJson(Json.ProfileDocument.From(p));
 }

@@ -1,49 +1,26 @@
 using Spectre.Console;
-using Vigil.Analysis.Results;
+using Vigil.Reports.Renderers;
 
 namespace Vigil.Reports;
 
 /// <summary>The entry point of the renderers: one result, one format, one destination.</summary>
 internal static class ReportWriter
 {
-    /// <summary>Writes an evaluation. Console output goes to <paramref name="console"/> (or, when null, to a plain console
-    /// over <paramref name="w"/>); the other formats go to <paramref name="w"/>.</summary>
-    public static void Write(EvaluationResult r, ReportFormat f, TextWriter w, IAnsiConsole? console = null)
+    /// <summary>Writes a result (an evaluation, a summary, a drift report or a profile) with its type's renderer
+    /// (<see cref="ReportRenderers"/>). Console output goes to <paramref name="console"/> (or, when null, to a plain
+    /// console over <paramref name="w"/>); the other formats go to <paramref name="w"/>. JSON is the result serialized
+    /// by <see cref="JsonReport"/>.</summary>
+    public static void Write<TResult>(TResult result, ReportFormat f, TextWriter w, IAnsiConsole? console = null)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(w);
+        var renderer = ReportRenderers.For<TResult>();
         switch (f)
         {
-            case ReportFormat.Console: ConsoleReport.Write(r, console ?? PlainConsole(w)); break;
-            case ReportFormat.Json: JsonReport.Write(r, w); break;
-            case ReportFormat.Html: w.Write(HtmlReport.ToHtml(r)); break;
-            case ReportFormat.Markdown: w.Write(MarkdownReport.ToMarkdown(r)); break;
-            default: throw new ArgumentOutOfRangeException(nameof(f), f, "Unknown report format.");
-        }
-        w.Flush();
-    }
-
-    /// <summary>Writes a summary; see <see cref="Write(EvaluationResult, ReportFormat, TextWriter, IAnsiConsole?)"/>.</summary>
-    public static void Write(SummaryResult r, ReportFormat f, TextWriter w, IAnsiConsole? console = null)
-    {
-        switch (f)
-        {
-            case ReportFormat.Console: ConsoleReport.Write(r, console ?? PlainConsole(w)); break;
-            case ReportFormat.Json: JsonReport.Write(r, w); break;
-            case ReportFormat.Html: w.Write(HtmlReport.ToHtml(r)); break;
-            case ReportFormat.Markdown: w.Write(MarkdownReport.ToMarkdown(r)); break;
-            default: throw new ArgumentOutOfRangeException(nameof(f), f, "Unknown report format.");
-        }
-        w.Flush();
-    }
-
-    /// <summary>Writes a drift report; see <see cref="Write(EvaluationResult, ReportFormat, TextWriter, IAnsiConsole?)"/>.</summary>
-    public static void Write(DriftResult r, ReportFormat f, TextWriter w, IAnsiConsole? console = null)
-    {
-        switch (f)
-        {
-            case ReportFormat.Console: DriftReport.Write(r, console ?? PlainConsole(w)); break;
-            case ReportFormat.Json: w.Write(DriftReport.ToJson(r) + "\n"); break;
-            case ReportFormat.Html: w.Write(DriftReport.ToHtml(r)); break;
-            case ReportFormat.Markdown: w.Write(DriftReport.ToMarkdown(r)); break;
+            case ReportFormat.Console: renderer.Console(result, console ?? PlainConsole(w)); break;
+            case ReportFormat.Json: JsonReport.Write(renderer.JsonDocument(result), w); break;
+            case ReportFormat.Html: w.Write(renderer.Html(result)); break;
+            case ReportFormat.Markdown: w.Write(renderer.Markdown(result)); break;
             default: throw new ArgumentOutOfRangeException(nameof(f), f, "Unknown report format.");
         }
         w.Flush();

@@ -16,7 +16,7 @@ public class JsonReportTests
         var root = Parse(JsonReport.ToJson(Fixtures.Binary()));
         Assert.Equal(
             ["kind", "schema_version", "source", "task", "columns", "rows", "excluded", "threshold", "metrics", "undefined", "notes",
-             "confusion", "curves", "threshold_table", "best_thresholds"],
+             "confusion", "curves", "threshold_table", "best_thresholds", "findings"],
             Keys(root));
         Assert.Equal("evaluation", root.GetProperty("kind").GetString());
         Assert.Equal(1, root.GetProperty("schema_version").GetInt32());

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vigil.Statistics.Classification;
 
 namespace Vigil.Analysis.Results;
@@ -36,5 +37,5 @@ public sealed record ResidualData(IReadOnlyList<Point> Sample, IReadOnlyList<His
 /// <summary>The curves of a binary evaluation.</summary>
 public sealed record BinaryCurves(
     IReadOnlyList<RocPoint> Roc,
-    IReadOnlyList<PrPoint> PrecisionRecall,
+    [property: JsonPropertyName("pr")] IReadOnlyList<PrPoint> PrecisionRecall,
     IReadOnlyList<CalibrationBin> Calibration);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vigil.Statistics.Drift;
 
 namespace Vigil.Analysis.Results;
@@ -14,12 +15,15 @@ public sealed record DriftResult
     /// <summary>Columns, most drifted first (drifted before not, then by how far past the threshold).</summary>
     public required IReadOnlyList<ColumnDrift> Columns { get; init; }
     /// <summary>With --chunk: how the chunks were cut ("day", "week" or "N rows"), else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ChunkBy { get; init; }
     /// <summary>With --chunk: each chunk of the current data against the whole reference, in order.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ChunkDrift>? Chunks { get; init; }
     /// <summary>With --chunk by time: current rows left out for lack of a valid timestamp.</summary>
     public long RowsWithoutChunk { get; init; }
     /// <summary>With --multivariate and --chunk: NannyML's PCA reconstruction error per chunk, else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MultivariateDrift? Multivariate { get; init; }
 
     /// <summary>Whether any drift signal this run computed fired: the dataset as a whole, any chunk's dataset drift,
@@ -64,10 +68,13 @@ public sealed record ColumnDrift
     public required int DistinctValues { get; init; }
     public string? Note { get; init; }
     /// <summary>The p-value after --correction (null without one, and for distances).</summary>
+    [JsonPropertyName("p_value_adjusted")]
     public double? AdjustedPValue { get; init; }
     /// <summary>The decision: the method's, or with --correction the adjusted p-value's against the threshold.</summary>
     public bool Drifted { get; init; }
     /// <summary>The two distributions to draw: shares of each side per bin (numbers) or category.</summary>
+    // Chart data for the HTML report, not part of the documented JSON.
+    [JsonIgnore]
     public Distribution? Distribution { get; init; }
     /// <summary>Null when the result is exact; set when the reference is a profile that pooled this column's values.</summary>
     public ReferenceApproximation? Approximation { get; init; }

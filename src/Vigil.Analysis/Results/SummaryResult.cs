@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vigil.Statistics.Classification;
 
 namespace Vigil.Analysis.Results;
@@ -14,6 +15,7 @@ public sealed record SummaryResult
     public required ColumnRoles Columns { get; init; }
     public required PeriodUnit Period { get; init; }
     public required DateTime AsOf { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Threshold { get; init; }
     /// <summary>All rows read.</summary>
     public required long TotalRows { get; init; }
@@ -30,6 +32,8 @@ public sealed record SummaryResult
 /// <summary>One period (or the whole range, with Start null) of one model version (null when there is no version column).</summary>
 public sealed record PeriodSummary
 {
+    /// <summary>Null in <see cref="SummaryResult.Overall"/>, and then left out of the JSON.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? Start { get; init; }
     public string? ModelVersion { get; init; }
     /// <summary>Rows in the period that pass the quality checks.</summary>

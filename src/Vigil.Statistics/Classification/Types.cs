@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Vigil.Statistics.Classification;
 
 /// <summary>A metric's value, or null with the reason it is undefined. A note may accompany a defined value
@@ -10,6 +11,7 @@ public sealed record MetricValue(string Name, double? Value, string? Note = null
 /// <summary>Confusion counts of a binary classifier at one threshold (positive when score &gt;= threshold).</summary>
 public readonly record struct ConfusionCounts(long Tp, long Fp, long Tn, long Fn)
 {
+    [JsonIgnore]
     public long Total => Tp + Fp + Tn + Fn;
 }
 
@@ -67,8 +69,8 @@ public sealed record ClassMetrics(string Label, long Support, double Precision, 
 
 /// <summary>Everything a multiclass evaluation produces. Matrix[i][j] counts rows of actual class i predicted as class j.</summary>
 public sealed record MulticlassEvaluation(
-    long Rows,
+    [property: JsonIgnore] long Rows,
     IReadOnlyList<string> Classes,
     IReadOnlyList<IReadOnlyList<long>> Matrix,
-    IReadOnlyList<MetricValue> Metrics,
+    [property: JsonIgnore] IReadOnlyList<MetricValue> Metrics,
     IReadOnlyList<ClassMetrics> PerClass);

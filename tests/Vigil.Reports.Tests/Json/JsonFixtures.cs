@@ -1,0 +1,78 @@
+using Vigil.Analysis.Drift;
+using Vigil.Analysis.Results;
+using Vigil.Statistics.Drift;
+
+namespace Vigil.Reports.Tests.Json;
+
+/// <summary>Results that fill every field the JSON can hold, for the contract tests.</summary>
+internal static class JsonFixtures
+{
+    public static readonly QualityIssue ThresholdFinding = new("threshold_far_from_best", Severity.Warning, 0,
+        "The decision threshold 0.5 is far from the F1-best threshold 0.125.", [], Period: Fixtures.Day0);
+
+    /// <summary>A binary evaluation with a finding, and segments that carry findings too.</summary>
+    public static EvaluationResult WithFindings()
+    {
+        var e = Fixtures.Segmented() with { Findings = [ThresholdFinding] };
+        return e with { Segments = [.. e.Segments!.Select(s => s with { Result = s.Result with { Findings = [ThresholdFinding with { Check = "kept_rows" }] } })] };
+    }
+
+    public static ColumnDrift Amount(double statistic = 0.2) => new()
+    {
+        Name = "amount", Type = ColumnType.Numerical, Method = "ks", Reason = "numerical, reference ≤ 1,000 rows",
+        Result = new DriftTestResult("ks", statistic, 1.2e-8, 0.05, true), ReferenceMissing = 1, CurrentMissing = 2, DistinctValues = 117,
+        AdjustedPValue = 2.4e-8, Drifted = true,
+        Distribution = new Distribution([0, 1, 2], null, [0.5, 0.5], [0.25, 0.75]),
+        Approximation = new ReferenceApproximation(12, 0.01, 0.01, null, "the reference profile pools 12 buckets"),
+    };
+
+    public static ColumnDrift Country => new()
+    {
+        Name = "country", Role = "target", Type = ColumnType.Categorical, Method = "jensenshannon", Reason = "categorical",
+        Result = new DriftTestResult("jensenshannon", 0.05, null, 0.1, false), ReferenceMissing = 0, CurrentMissing = 0, DistinctValues = 3,
+        Distribution = new Distribution(null, ["DE", "FR"], [0.5, 0.5], [0.4, 0.6]),
+    };
+
+    public static ColumnDrift Skipped => new()
+    {
+        Name = "comment", Type = ColumnType.Categorical, Method = "none", Reason = "chosen (--method)",
+        ReferenceMissing = 0, CurrentMissing = 0, DistinctValues = 0, Note = "ks needs numbers",
+    };
+
+    /// <summary>Drift by day with multivariate drift: the whole data does not drift, one daily chunk and one
+    /// multivariate chunk do.</summary>
+    public static DriftResult Drift()
+    {
+        var calm = new DatasetDrift(false, 1 / 3.0, 1, 3, 0.5, "fdr");
+        return new DriftResult
+        {
+            Reference = new SourceInfo("reference.csv", "duckdb", ["amount", "country", "comment"]),
+            Current = new SourceInfo("current.csv", "duckdb", ["amount", "country", "comment", "ts"]),
+            ReferenceRows = 500,
+            CurrentRows = 400,
+            Dataset = calm,
+            Columns = [Amount(), Country, Skipped],
+            ChunkBy = "day",
+            RowsWithoutChunk = 0,
+            Chunks =
+            [
+                new ChunkDrift("2026-01-01", Fixtures.Day0, 0, 200, calm, [Amount(0.1), Country]),
+                new ChunkDrift("2026-01-02", Fixtures.Day0.AddDays(1), 200, 200, new DatasetDrift(true, 1, 2, 2, 0.5, "fdr"), [Amount(0.3), Country]),
+            ],
+            Multivariate = new MultivariateDrift(2, 0.9, null, 1.5, 5, ["amount"],
+                [new MultivariateChunk("2026-01-01", 200, 1.2, false), new MultivariateChunk("2026-01-02", 200, 1.7, true)]),
+        };
+    }
+
+    /// <summary>Drift without chunks: only the whole data.</summary>
+    public static DriftResult PlainDrift() => Drift() with { ChunkBy = null, Chunks = null, Multivariate = null };
+
+    public static ReferenceProfile Profile() => new(
+        ["reference.csv"], 500, 100,
+        [
+            new ProfileColumn("amount", "double", 1, NumericSummary.FromSamples(Enumerable.Range(0, 499).Select(i => i * 0.37 % 50), 10), null),
+            new ProfileColumn("empty", "double", 500, NumericSummary.FromSamples([], 10), null),
+            new ProfileColumn("country", "varchar", 0, null, new SortedDictionary<string, long>(StringComparer.Ordinal) { ["DE"] = 300, ["FR"] = 200 }),
+        ],
+        new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+}
