@@ -104,8 +104,8 @@ internal static class BinarySummary
         }
         var order = Enumerable.Range(0, periodStarts.Count).Where(pi => perPeriod[pi] > 0).OrderBy(pi => periodStarts[pi]).ToArray();
         var starts = order.Select(pi => DateTime.UnixEpoch.AddSeconds(periodStarts[pi])).ToList();
-        issues.AddRange(SummaryAnalysis.MissingPeriods(starts, options.Period));
-        issues.AddRange(SummaryAnalysis.VolumeAnomalies(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options));
+        issues.AddRange(SummaryAnalysis.PeriodIssues(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options,
+            (low, high) => SummaryAnalysis.OutlierExamples(input.Engine, $"({input.RowsSql})", input.Cols.Id is not null, asOf, low, high, options.Examples)));
         issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
         issues.AddRange(SummaryAnalysis.ColumnIssues(collected.Profiles, total, options));
 
