@@ -71,6 +71,7 @@ public static class Binning
             for (var i = 0; i <= bins; i++) edges[i] = i * step + first;
         else
             for (var i = 0; i <= bins; i++) edges[i] = first / bins * (bins - i) + last / bins * i;
+        edges[0] = first;
         edges[bins] = last;
         return edges;
     }
