@@ -307,9 +307,13 @@ internal static class SummaryAnalysis
     /// more finding counts the rest.</summary>
     internal const int MaxMissingPeriodFindings = 20;
 
-    /// <summary>How far (in multiples of the bulk's span) a period must lie beyond the bulk of the data (the 0.1 % and
-    /// 99.9 % quantiles of the rows' periods) to be an outlier timestamp.</summary>
+    /// <summary>A gap between periods that hold rows is "long" beyond this many times the span of the middle half of
+    /// the rows (their quartiles' periods, plus one period).</summary>
     internal const double OutlierSpans = 3;
+
+    /// <summary>Rows beyond a long gap are outlier timestamps only while they are at most this share of all rows
+    /// (a larger group is a part of the data, however far away).</summary>
+    internal const double OutlierShare = 0.01;
 
     /// <summary>The findings about periods: outlier timestamps (periods far outside the bulk of the data), runs of
     /// empty periods inside the bulk, and volume anomalies among the bulk's periods. <paramref name="starts"/>: the
@@ -349,33 +353,48 @@ internal static class SummaryAnalysis
         return issues;
     }
 
-    /// <summary>The first and last index of the periods that are not outliers: those within
-    /// <see cref="OutlierSpans"/> spans of the rows' 0.1 % and 99.9 % quantiles, the span being the larger of the
-    /// distance between those quantiles, the interquartile distance and one period.</summary>
+    /// <summary>The first and last index of the periods that are not outliers. From the middle half of the rows (the
+    /// periods of their quartiles) the bulk grows outwards period by period, and stops at a gap longer than
+    /// <see cref="OutlierSpans"/> times the middle half's span when the rows beyond it are at most
+    /// <see cref="OutlierShare"/> of all rows: those are outliers (a 1970 timestamp in a 2026 log). Contiguous
+    /// history, however sparse, is never cut.</summary>
     internal static (int From, int To) Bulk(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, PeriodUnit unit)
     {
-        if (starts.Count < 2) return (0, starts.Count - 1);
+        if (starts.Count < 3) return (0, starts.Count - 1);
         var total = counts.Sum();
-        DateTime Quantile(double q)
+        int Quantile(double q)
         {
             var target = q * total;
             double cum = 0;
             for (var i = 0; i < starts.Count; i++)
             {
                 cum += counts[i];
-                if (cum >= target) return starts[i];
+                if (cum >= target) return i;
             }
-            return starts[^1];
+            return starts.Count - 1;
         }
-        DateTime lo = Quantile(0.001), hi = Quantile(0.999);
-        var span = new[] { hi - lo, Quantile(0.75) - Quantile(0.25), Next(lo, unit) - lo }.Max();
-        var fence = TimeSpan.FromTicks((long)Math.Min(OutlierSpans * span.Ticks, TimeSpan.MaxValue.Ticks / 4));
-        var lowFence = lo.Ticks - fence.Ticks < DateTime.MinValue.Ticks ? DateTime.MinValue : lo - fence;
-        var highFence = hi.Ticks + fence.Ticks > DateTime.MaxValue.Ticks ? DateTime.MaxValue : hi + fence;
-        var from = 0;
-        while (from < starts.Count - 1 && starts[from] < lowFence) from++;
-        var to = starts.Count - 1;
-        while (to > from && starts[to] > highFence) to--;
+        int q1 = Quantile(0.25), q3 = Quantile(0.75);
+        var core = starts[q3] - starts[q1] + (Next(starts[q3], unit) - starts[q3]);
+        var longGap = core.Ticks > TimeSpan.MaxValue.Ticks / (long)(OutlierSpans + 1) ? TimeSpan.MaxValue : core * OutlierSpans;
+        var limit = OutlierShare * total;
+        var from = q1;
+        double before = 0;
+        for (var i = 0; i < q1; i++) before += counts[i];
+        while (from > 0)
+        {
+            if (starts[from] - starts[from - 1] > longGap && before <= limit) break;
+            from--;
+            before -= counts[from];
+        }
+        var to = q3;
+        double after = 0;
+        for (var i = q3 + 1; i < starts.Count; i++) after += counts[i];
+        while (to < starts.Count - 1)
+        {
+            if (starts[to + 1] - starts[to] > longGap && after <= limit) break;
+            to++;
+            after -= counts[to];
+        }
         return (from, to);
     }
 
