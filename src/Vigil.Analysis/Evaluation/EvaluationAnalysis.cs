@@ -98,10 +98,15 @@ internal static class EvaluationAnalysis
     /// to say. <paramref name="select"/>: the role columns' SQL (s_/y_ or p_/l_ …); <paramref name="evaluated"/>: the
     /// predicate of an evaluated row over them.
     /// </summary>
-    internal static QualityIssue? RowsKept(Context ctx, string select, string evaluated)
+    internal static QualityIssue? RowsKept(Context ctx, string select, string evaluated) => RowsKept(ctx, select, evaluated, bySegment: false).Overall;
+
+    /// <summary><see cref="RowsKept(Context, string, string)"/> over all rows and, with <paramref name="bySegment"/>,
+    /// per segment (keyed by <see cref="KeyText"/>; duplicates counted within the segment).</summary>
+    internal static (QualityIssue? Overall, Dictionary<string, QualityIssue> BySegment) RowsKept(Context ctx, string select, string evaluated, bool bySegment)
     {
+        var none = (default(QualityIssue), new Dictionary<string, QualityIssue>(StringComparer.Ordinal));
         var (id, ts) = (ctx.Cols.Id, ctx.Cols.Timestamp);
-        if (id is null && ts is null) return null;
+        if (id is null && ts is null) return none;
         var x = ctx.X;
         var cols = new List<string> { select };
         if (id is not null) cols.Add($"{x.Text(id)} AS kid_");
@@ -110,9 +115,24 @@ internal static class EvaluationAnalysis
         aggs.Add(id is not null ? "count(kid_) - count(DISTINCT kid_) AS dup_" : "CAST(0 AS BIGINT) AS dup_");
         aggs.Add(ts is not null ? "count(*) FILTER (WHERE ktsnull_ OR kts_ IS NULL OR kts_ > $1) AS badts_" : "CAST(0 AS BIGINT) AS badts_");
         var now = DateTime.SpecifyKind(DateTime.UtcNow, DateTimeKind.Unspecified);
-        var t = ctx.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)} FROM {ctx.Source.Relation}) k WHERE {evaluated}",
-            ts is not null ? [now] : null);
-        long dup = t.GetInt64(1, 0), badTs = t.GetInt64(2, 0);
+        object?[]? p = ts is not null ? [now] : null;
+        var t = ctx.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)} FROM {ctx.Source.Relation}) k WHERE {evaluated}", p);
+        var overall = Kept(ctx, t.GetInt64(1, 0), t.GetInt64(2, 0));
+        var segments = new Dictionary<string, QualityIssue>(StringComparer.Ordinal);
+        var nseg = ctx.Segments.Count;
+        if (bySegment && nseg > 0 && overall is not null)
+        {
+            var g = ctx.SegmentList().TrimEnd(' ', ',');
+            var st = ctx.Engine.Query($"SELECT {g}, {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)}{ctx.SegmentSelect} FROM {ctx.Source.Relation}) k WHERE {evaluated} GROUP BY {g}", p);
+            for (var r = 0; r < st.RowCount; r++)
+                if (Kept(ctx, st.GetInt64(nseg + 1, r), st.GetInt64(nseg + 2, r)) is { } k) segments[KeyText(KeyOf(st, nseg, r))] = k;
+        }
+        return (overall, segments);
+    }
+
+    private static QualityIssue? Kept(Context ctx, long dup, long badTs)
+    {
+        var (id, ts) = (ctx.Cols.Id, ctx.Cols.Timestamp);
         if (dup == 0 && badTs == 0) return null;
         var parts = new List<string>();
         if (dup > 0) parts.Add($"{dup:N0} {(dup == 1 ? "row repeats an id" : "rows repeat an id")} already evaluated ('{id!.Name}')");
@@ -232,8 +252,12 @@ internal static class BinaryEvaluationRun
                 segResults.Add(new SegmentEvaluation(EvaluationAnalysis.KeyMap(ctx.Segments, key), Result(ctx, new BinaryScoreAccumulator(opts).Finish(), d, null)));
             }
         }
-        var kept = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_",
-            $"s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL");
+        var (kept, keptBySegment) = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_",
+            $"s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL", bySegment: true);
+        segResults = segResults?.Select(sr =>
+            keptBySegment.TryGetValue(EvaluationAnalysis.KeyText(ctx.Segments.Select(sg => sr.Key[sg.Name]).ToArray()), out var k)
+                ? sr with { Result = sr.Result with { Findings = [.. sr.Result.Findings, k] } }
+                : sr).ToList();
         var result = Result(ctx, overall, overallExcluded, segResults);
         return kept is null ? result : result with { Findings = [.. result.Findings, kept] };
     }

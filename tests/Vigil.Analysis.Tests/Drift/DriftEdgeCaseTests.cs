@@ -120,4 +120,30 @@ public sealed class DriftEdgeCaseTests : IDisposable
         Assert.StartsWith("--multivariate: every compared column is constant in", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }
+
+    [Fact]
+    public void Profile_ValuesNearDoubleLimits_SavesLoadsAndDrifts()
+    {
+        var (r, c) = Extreme([1.7e308, 1.7e308, -1.7e308], [], shift: 3);
+        ReferenceProfile profile;
+        using (var s = SourceOpener.Open(new SourceSpec { Inputs = [r] })) profile = ReferenceProfile.Build(s, null, 100);
+        var path = Path.Combine(_dir, "ref" + ReferenceProfile.Extension);
+        profile.Save(path);
+        var back = ReferenceProfile.Load(path);
+        using var cur = SourceOpener.Open(new SourceSpec { Inputs = [c] });
+        var x = Assert.Single(DriftAnalysis.Run(back, cur, new DriftOptions { Method = "wasserstein" }).Columns);
+        Assert.True(x.Result!.Statistic is { } st && double.IsFinite(st), $"statistic {x.Result.Statistic}");
+        Assert.Contains("extreme values", x.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UndefinedStatistic_CarriesANote_AndIsNotDrift()
+    {
+        // t_test on two constant samples: no spread, so the statistic is undefined (NaN in SciPy).
+        var r = Csv("r.csv", "x", Enumerable.Range(0, 50).Select(_ => "3"));
+        var c = Csv("c.csv", "x", Enumerable.Range(0, 50).Select(_ => "3"));
+        var x = Assert.Single(Run(r, c, new DriftOptions { Method = "t_test" }).Columns);
+        Assert.False(x.Drifted);
+        Assert.Contains("undefined", x.Note, StringComparison.Ordinal);
+    }
 }

@@ -76,6 +76,23 @@ public sealed class EvaluationFindingsTests : IDisposable
     }
 
     [Fact]
+    public void RowsKept_PerSegment()
+    {
+        using var s = Open("prediction_id,timestamp,prediction_score,actual_label,model_version\n" +
+                           "a,2026-01-01 00:00:00,0.9,1,v1\n" +
+                           "a,2026-01-01 02:00:00,0.8,1,v1\n" +
+                           "b,2026-01-01 01:00:00,0.2,0,v2\n" +
+                           "c,2099-01-01 00:00:00,0.1,0,v2\n" +
+                           "d,2026-01-01 01:00:00,0.3,0,v3\n");
+        var r = EvaluationAnalysis.Run(s, new EvaluateOptions { SegmentBy = ["model_version"] });
+        Assert.Equal(2, r.Findings.Single(i => i.Check == "rows_kept").Rows);
+        EvaluationResult Seg(string v) => r.Segments!.Single(g => g.Key["model_version"] == v).Result;
+        Assert.Contains("1 row repeats an id", Seg("v1").Findings.Single(i => i.Check == "rows_kept").Message, StringComparison.Ordinal);
+        Assert.Contains("1 row has a null, unparseable or future timestamp", Seg("v2").Findings.Single(i => i.Check == "rows_kept").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Seg("v3").Findings, i => i.Check == "rows_kept");
+    }
+
+    [Fact]
     public void RowsKept_CleanLog_NoFinding()
     {
         using var s = Open("prediction_id,timestamp,prediction_score,actual_label\na,2026-01-01 00:00:00,0.9,1\nb,2026-01-01 01:00:00,0.2,0\n");
