@@ -360,7 +360,7 @@ internal static class SummaryAnalysis
     /// history, however sparse, is never cut.</summary>
     internal static (int From, int To) Bulk(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, PeriodUnit unit)
     {
-        if (starts.Count < 3) return (0, starts.Count - 1);
+        if (starts.Count < 2) return (0, starts.Count - 1);
         var total = counts.Sum();
         int Quantile(double q)
         {

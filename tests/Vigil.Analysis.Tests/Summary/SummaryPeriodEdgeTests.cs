@@ -83,6 +83,16 @@ public sealed class SummaryPeriodEdgeTests : IDisposable
     }
 
     [Fact]
+    public void PeriodIssues_TwoPeriodsOnly_TheLoneOldRowIsAnOutlier()
+    {
+        List<DateTime> starts = [DateTime.UnixEpoch, Day0];
+        var issues = SummaryAnalysis.PeriodIssues(starts, [1, 500], new SummaryOptions(), (_, _) => []);
+        var outlier = Assert.Single(issues);
+        Assert.Equal("outlier_timestamp", outlier.Check);
+        Assert.Equal(["1970-01-01"], outlier.Examples);
+    }
+
+    [Fact]
     public void PeriodIssues_AFarAwayGroupWithManyRows_IsPartOfTheData()
     {
         // 5 % of the rows a year earlier: a gap, not an outlier.
