@@ -112,6 +112,17 @@ public sealed class DriftEdgeCaseTests : IDisposable
     }
 
     [Fact]
+    public void Multivariate_OneVaryingColumnLeft_SaysSoAndDoesNotFlagEveryChunk()
+    {
+        var r = Csv("r.csv", "a,k", Enumerable.Range(0, 600).Select(i => $"{N(Math.Sin(i))},5"));
+        var c = Csv("c.csv", "a,k", Enumerable.Range(0, 300).Select(i => $"{N(Math.Sin(i) + 1)},5"));
+        var mv = Run(r, c, new DriftOptions { Chunk = "100", Multivariate = true }).Multivariate!;
+        Assert.Equal(["a"], mv.Columns);
+        Assert.Contains("only a varies in the reference", mv.Note, StringComparison.Ordinal);
+        Assert.All(mv.Chunks, ch => Assert.False(ch.Drifted));
+    }
+
+    [Fact]
     public void Multivariate_EveryColumnConstant_IsOneLineError()
     {
         var r = Csv("r.csv", "k,t", Enumerable.Range(0, 300).Select(_ => "5,a"));
