@@ -159,4 +159,20 @@ public sealed class SummaryPeriodEdgeTests : IDisposable
         Assert.Contains("1,100 classes", e.Message, StringComparison.Ordinal);
         Assert.Contains("at most 1,000", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BinarySummary_DecisionThresholdFarFromBest_IsAWarningPerVersion()
+    {
+        var sb = new StringBuilder("prediction_id,timestamp,prediction_score,actual_label,model_version\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            var pos = i % 10 == 0;
+            var sc = pos ? 0.2 + (i % 7) / 35.0 : (i % 13) / 43.3;
+            sb.Append(CultureInfo.InvariantCulture, $"p{i},{Day0.AddHours(i % 48):yyyy-MM-dd HH:mm:ss},{sc:R},{(pos ? 1 : 0)},v1\n");
+        }
+        var r = Summarize(sb.ToString(), new SummaryOptions { AsOf = new DateTime(2026, 3, 1) });
+        var far = Assert.Single(r.Quality.Issues, i => i.Check == "threshold_far_from_best");
+        Assert.Equal(Severity.Warning, far.Severity);
+        Assert.StartsWith("model version v1: at threshold 0.5, recall is 0 and F1 0; the F1-best threshold ", far.Message, StringComparison.Ordinal);
+    }
 }
