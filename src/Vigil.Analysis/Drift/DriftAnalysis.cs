@@ -99,6 +99,11 @@ internal static class DriftAnalysis
         string? refChunkExpr = null;
         var reference = side.Source;
         if (reference is not null && (options.ThresholdFrom is not null || options.Multivariate)) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
+        if (chunk is not null)
+        {
+            CheckChunks(options.Chunk!, chunk, current, chunkExpr!);
+            if (refChunkExpr is not null) CheckChunks(options.Chunk!, chunk, reference!, refChunkExpr);
+        }
 
         long refRows, curRows;
         SideCounts[] refCounts = [];
@@ -125,7 +130,7 @@ internal static class DriftAnalysis
             progress.Stage("Testing columns");
             (results, dataset) = TestAll(columns, refCounts, curCounts, options, keepReference: chunk is not null, draw: true);
         }
-        Dictionary<string, (string Method, double Threshold, int Chunks)>? learned = null;
+        Dictionary<string, Learned>? learned = null;
         if (options.ThresholdFrom is not null && reference is not null)
         {
             progress.Stage($"Learning thresholds from the chunks of {reference.Description}");
@@ -164,7 +169,7 @@ internal static class DriftAnalysis
         if (options.Multivariate && chunk is not null && chunkExpr is not null && reference is not null)
         {
             progress.Stage("Multivariate drift (PCA reconstruction error)");
-            var refColumns = refCounts.Select(c => (c.Missing, c.Mean(), (IReadOnlyDictionary<string, long>?)c.Categories)).ToList();
+            var refColumns = refCounts.Select((c, k) => (c.Missing, c.Mean(), (IReadOnlyDictionary<string, long>?)c.Categories, c.IsConstant(columns[k].Type))).ToList();
             multivariate = MultivariateDriftAnalysis.Run(reference, current, columns, refRows, refColumns, refChunkExpr!, chunkExpr,
                 (key, rows) => ChunkOf(chunk, key, rows, dataset, []).Key);
         }
@@ -308,11 +313,13 @@ internal static class DriftAnalysis
 
     /// <summary>NannyML's thresholds: each column's statistic (its method as chosen on the whole data) on every chunk of
     /// the reference against the whole reference; the threshold is their mean + 3 standard deviations (population).
-    /// Columns with fewer than two usable chunks keep their method's threshold.</summary>
-    private static Dictionary<string, (string Method, double Threshold, int Chunks)> Learn(List<Column> columns, SideCounts[] refCounts,
+    /// Columns with fewer than two usable chunks keep their method's threshold, and so do columns whose statistic does
+    /// not vary across the reference chunks (a degenerate threshold: σ = 0 would flag any change at all; the result
+    /// says so).</summary>
+    private static Dictionary<string, Learned> Learn(List<Column> columns, SideCounts[] refCounts,
         Dictionary<double, SideCounts[]> refByChunk, List<ColumnDrift> results)
     {
-        var learned = new Dictionary<string, (string, double, int)>(StringComparer.Ordinal);
+        var learned = new Dictionary<string, Learned>(StringComparer.Ordinal);
         for (var k = 0; k < columns.Count; k++)
         {
             var col = columns[k];
@@ -329,16 +336,33 @@ internal static class DriftAnalysis
             if (stats.Count < 2) continue;
             var mean = stats.Average();
             var sd = Math.Sqrt(stats.Sum(x => (x - mean) * (x - mean)) / stats.Count);
-            learned[col.Name] = (main.Method, mean + 3 * sd, stats.Count);
+            learned[col.Name] = new Learned(main.Method, mean + 3 * sd, stats.Count, IsDegenerate(mean, sd));
         }
         return learned;
     }
 
+    /// <summary>A threshold learned from reference chunks: <see cref="Degenerate"/> when the statistic did not vary
+    /// across them, so that the method's own threshold is kept.</summary>
+    internal sealed record Learned(string Method, double Threshold, int Chunks, bool Degenerate);
+
+    /// <summary>Whether mean + 3σ is no threshold at all: no spread (up to rounding) or not a finite number.</summary>
+    internal static bool IsDegenerate(double mean, double sd) =>
+        !double.IsFinite(mean) || !double.IsFinite(sd) || sd <= 1e-12 * Math.Max(1, Math.Abs(mean));
+
+    /// <summary>What a column says when its learned threshold degenerated and the method's threshold was used.</summary>
+    internal static string DegenerateNote(Learned l, double threshold) =>
+        $"learned threshold degenerate (no variation across {l.Chunks} reference chunks); the method's {(DriftMethods.IsTest(l.Method) ? "p-value threshold" : "default threshold")} {threshold.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} used";
+
     /// <summary>Decisions against learned thresholds: drift when the statistic exceeds the column's threshold.</summary>
-    private static List<ColumnDrift> Redecided(IEnumerable<ColumnDrift> results, Dictionary<string, (string Method, double Threshold, int Chunks)> learned) =>
+    private static List<ColumnDrift> Redecided(IEnumerable<ColumnDrift> results, Dictionary<string, Learned> learned) =>
         Ranked(results.Select(c =>
         {
             if (c.Result is not { Statistic: { } st } r || !learned.TryGetValue(c.Name, out var l)) return c;
+            if (l.Degenerate)
+            {
+                var why = DegenerateNote(l, r.Threshold);
+                return c with { Reason = c.Reason + "; " + why, Note = Join(c.Note, why) };
+            }
             var drifted = st > l.Threshold;
             return c with
             {
@@ -370,6 +394,29 @@ internal static class DriftAnalysis
             return $"{n} rows";
         }
         throw new VigilInputException($"--chunk: '{spec}' is not a chunk; expected day, week or a number of rows");
+    }
+
+    /// <summary>The most chunks a drift run tests (each is a full drift test of every column, so 100,000 chunks
+    /// would take hours and say nothing a reader could follow). docs/cli.md, "Limits".</summary>
+    public const int MaxChunks = 1_000;
+
+    /// <summary>Refuses a --chunk that cuts a side into more than <see cref="MaxChunks"/> chunks, before any counting.</summary>
+    private static void CheckChunks(string spec, string chunk, OpenedSource source, string expr)
+    {
+        long chunks;
+        if (chunk is "day" or "week")
+            chunks = source.Engine.Query($"SELECT count(DISTINCT {expr}) FROM {source.Relation}").GetInt64(0, 0);
+        else
+        {
+            var size = long.Parse(chunk.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var rows = source.Engine.Query($"SELECT count(*) FROM {source.Relation}").GetInt64(0, 0);
+            chunks = (rows + size - 1) / size;
+        }
+        if (chunks <= MaxChunks) return;
+        var f = System.Globalization.CultureInfo.InvariantCulture;
+        var hint = chunk is "day" ? "use --chunk week or a number of rows" : chunk is "week" ? "use a number of rows" : "use a larger chunk or --chunk day";
+        throw new VigilInputException(string.Create(f,
+            $"--chunk {spec.Trim()}: {chunks:N0} chunks in {source.Description}; at most {MaxChunks:N0} ({hint})"));
     }
 
     private static ChunkDrift ChunkOf(string chunk, double key, long rows, DatasetDrift dataset, List<ColumnDrift> columns)
@@ -435,6 +482,7 @@ internal static class DriftAnalysis
             note = refusal;
         }
         else result = onSamples ? DriftMethods.RunOnSamples(method, rs, summary!, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
+        if (result is not null) note = Join(note, UndefinedNote(result), ExtremeNote(col.Type, census));
         Distribution? distribution = null;
         if (draw) distribution = summary is not null && pooled is null ? DistributionOf(summary) : values is not null ? DistributionOf(values) : null;
         if (!keepReference) refCounts.Release();
@@ -454,6 +502,33 @@ internal static class DriftAnalysis
             Distribution = distribution,
             Approximation = pooled is not null && result is not null ? ApproximationOf(pooled, result.Method, values!) : null,
         };
+    }
+
+    private static string? Join(params string?[] notes) =>
+        notes.Any(n => n is not null) ? string.Join("; ", notes.Where(n => n is not null)) : null;
+
+    /// <summary>A note for a result whose statistic or p-value is undefined (NaN or infinite): such a column is not
+    /// counted as drifted, and the reader must be told so rather than read it as "no drift".</summary>
+    internal static string? UndefinedNote(DriftTestResult r)
+    {
+        var statistic = r.Statistic is not { } s || !double.IsFinite(s);
+        var p = DriftMethods.IsTest(r.Method) && (r.PValue is not { } pv || double.IsNaN(pv));
+        if (!statistic && !p) return null;
+        return $"the {r.Method} {(statistic ? "statistic" : "p-value")} is undefined for these values (e.g. no spread on either side, or values too large for a double), so the column is not counted as drifted; inspect it or choose another method";
+    }
+
+    /// <summary>Magnitude beyond which squares overflow a double: such values are computed scaled, and noted.</summary>
+    internal const double ExtremeMagnitude = 1e150;
+
+    /// <summary>A note for a numerical column holding values near the limits of a double: the statistics are computed
+    /// scaled (so they are finite), but one such value dominates the spread and can hide a shift in the bulk.</summary>
+    internal static string? ExtremeNote(ColumnType type, SampleCensus census)
+    {
+        if (type != ColumnType.Numerical || double.IsNaN(census.Min)) return null;
+        if (!(Math.Max(Math.Abs(census.Min), Math.Abs(census.Max)) > ExtremeMagnitude)) return null;
+        var f = System.Globalization.CultureInfo.InvariantCulture;
+        return $"extreme values (from {census.Min.ToString("G3", f)} to {census.Max.ToString("G3", f)}): the statistics are computed on scaled values, "
+            + "but such values dominate the range and the spread, so a shift in the bulk of the data may not show; check the column for sentinel or corrupt values";
     }
 
     /// <summary>How far a result computed from a profile's pooled buckets can be from the exact one.</summary>
@@ -747,6 +822,14 @@ internal static class DriftAnalysis
                 i = j;
             }
             return (values.ToArray(), counts.ToArray(), values.Count);
+        }
+
+        /// <summary>Whether the column holds one value only (its missing values, imputed, take that value too).</summary>
+        public bool IsConstant(ColumnType type)
+        {
+            if (type != ColumnType.Numerical) return Categories.Count == 1;
+            var (v, _, n) = Sorted();
+            return n > 0 && v[0] == v[n - 1];
         }
 
         /// <summary>The mean of the numbers (NaN when there are none).</summary>

@@ -21,11 +21,20 @@ internal static class MultivariateDriftAnalysis
     /// <param name="refRows">The reference's rows.</param>
     /// <param name="refColumns">Per column, from the column tests' counts of the reference: the values left out, the
     /// mean of the numbers (numerical columns), the category counts (categorical columns).</param>
-    public static MultivariateDrift Run(OpenedSource reference, OpenedSource current, IReadOnlyList<DriftAnalysis.Column> columns,
-        long refRows, IReadOnlyList<(long Missing, double Mean, IReadOnlyDictionary<string, long>? Categories)> refColumns,
+    /// <remarks>Columns that hold one value in the reference (after imputation) carry no information for the PCA and
+    /// would be standardised by a zero spread: they are left out, and the result names them in its note. When every
+    /// column is constant there is nothing to reconstruct, and that is a one-line input error.</remarks>
+    public static MultivariateDrift Run(OpenedSource reference, OpenedSource current, IReadOnlyList<DriftAnalysis.Column> allColumns,
+        long refRows, IReadOnlyList<(long Missing, double Mean, IReadOnlyDictionary<string, long>? Categories, bool Constant)> allRefColumns,
         string refChunkExpr, string curChunkExpr, Func<double, long, string> keyOf)
     {
-        if (columns.Count == 0) throw new VigilInputException("--multivariate: no columns");
+        if (allColumns.Count == 0) throw new VigilInputException("--multivariate: no columns");
+        var kept = Enumerable.Range(0, allColumns.Count).Where(k => !allRefColumns[k].Constant).ToList();
+        var constant = Enumerable.Range(0, allColumns.Count).Where(k => allRefColumns[k].Constant).Select(k => allColumns[k].Name).ToList();
+        if (kept.Count == 0)
+            throw new VigilInputException($"--multivariate: every compared column is constant in {reference.Description} ({string.Join(", ", constant)}), so there is no variation to reconstruct; leave out --multivariate or compare columns that vary");
+        var columns = kept.Select(k => allColumns[k]).ToList();
+        var refColumns = kept.Select(k => allRefColumns[k]).ToList();
         var rd = reference.Engine.Dialect;
         int d = columns.Count;
 
@@ -47,7 +56,7 @@ internal static class MultivariateDriftAnalysis
         var modes = new string?[d];
         for (var k = 0; k < d; k++)
         {
-            var (missing, mean, categories) = refColumns[k];
+            var (missing, mean, categories, _) = refColumns[k];
             if (columns[k].Type == ColumnType.Numerical)
             {
                 fill[k] = mean;
@@ -116,9 +125,26 @@ internal static class MultivariateDriftAnalysis
         var refChunks = PerChunk(reference, refChunkExpr);
         if (refChunks.Count == 0) throw new VigilInputException($"--multivariate: {reference.Description} has no chunks");
         var (lower, upper) = PcaReconstruction.Thresholds(refChunks.Select(c => c.Error).ToList());
+        // Reference chunks that all reconstruct equally (one column left: the reconstruction is exact, the error 0)
+        // give no band at all: a chunk then drifts only when its error differs from theirs beyond rounding.
+        var degenerate = lower is null && refChunks.All(c => c.Error == refChunks[0].Error);
+        bool Drifted(double error) => degenerate
+            ? Math.Abs(error - upper) > 1e-9 * Math.Max(1, Math.Abs(upper))
+            : PcaReconstruction.Drifted(error, lower, upper);
         var chunks = PerChunk(current, curChunkExpr)
-            .Select(c => new MultivariateChunk(keyOf(c.Key, c.Rows), c.Rows, c.Error, PcaReconstruction.Drifted(c.Error, lower, upper)))
+            .Select(c => new MultivariateChunk(keyOf(c.Key, c.Rows), c.Rows, c.Error, Drifted(c.Error)))
             .ToList();
-        return new MultivariateDrift(pca.Components, pca.ExplainedVariance, lower, upper, refChunks.Count, columns.Select(c => c.Name).ToArray(), chunks);
+        var notes = new List<string>();
+        if (constant.Count > 0)
+            notes.Add($"left out of the PCA: {string.Join(", ", constant)} ({(constant.Count == 1 ? "constant" : "each constant")} in the reference, so {(constant.Count == 1 ? "it carries" : "they carry")} no variation to learn from; the column tests still cover {(constant.Count == 1 ? "it" : "them")})");
+        if (columns.Count == 1)
+            notes.Add($"only {columns[0].Name} varies in the reference: one column is reconstructed exactly, so the error is 0 and multivariate drift adds nothing to its column test");
+        else if (degenerate)
+            notes.Add($"the reference chunks' errors do not vary (all {upper.ToString("G4", CultureInfo.InvariantCulture)}), so there is no band; a chunk drifts only when its error differs");
+        return new MultivariateDrift(pca.Components, pca.ExplainedVariance, lower, upper, refChunks.Count, columns.Select(c => c.Name).ToArray(), chunks)
+        {
+            ExcludedColumns = constant,
+            Note = notes.Count == 0 ? null : string.Join("; ", notes),
+        };
     }
 }

@@ -191,7 +191,9 @@ public sealed class ReferenceProfile
                 if (s.Count > 0)
                 {
                     w.WriteNumber("mean", s.Mean);
-                    w.WriteNumber("m2", s.M2);
+                    // m2 in units of m2_scale² when the values are too large for a square (absent: scale 1).
+                    w.WriteNumber("m2", s.ScaledM2);
+                    if (s.MomentScale != 1) w.WriteNumber("m2_scale", s.MomentScale);
                 }
                 w.WriteBoolean("exact", s.IsExact);
                 Numbers(w, "low", s.Lows);
@@ -199,7 +201,9 @@ public sealed class ReferenceProfile
                 w.WriteStartArray("count_per_bucket");
                 foreach (var n in s.Counts) w.WriteNumberValue(n);
                 w.WriteEndArray();
-                Numbers(w, "sum", s.Sums);
+                // A bucket of values near ±1.8e308 can sum past a double; its mean is then taken as its bound, and
+                // the sum is stored as the largest finite double so that the file stays JSON.
+                Numbers(w, "sum", [.. s.Sums.Select(x => double.IsNaN(x) ? 0 : Math.Clamp(x, -double.MaxValue, double.MaxValue))]);
             }
             else
             {
@@ -286,7 +290,8 @@ public sealed class ReferenceProfile
             var count = c.GetProperty("count").GetInt64();
             var summary = NumericSummary.FromParts(Doubles(c.GetProperty("low")), Doubles(c.GetProperty("high")),
                 c.GetProperty("count_per_bucket").EnumerateArray().Select(x => x.GetInt64()).ToArray(), Doubles(c.GetProperty("sum")),
-                count, count > 0 ? c.GetProperty("mean").GetDouble() : double.NaN, count > 0 ? c.GetProperty("m2").GetDouble() : 0);
+                count, count > 0 ? c.GetProperty("mean").GetDouble() : double.NaN, count > 0 ? c.GetProperty("m2").GetDouble() : 0,
+                c.TryGetProperty("m2_scale", out var scale) ? scale.GetDouble() : 1);
             column = new ProfileColumn(name, kind, missing, summary, null);
         }
         else

@@ -90,6 +90,59 @@ internal static class EvaluationAnalysis
             throw new VigilInputException($"{ctx.Source.Description}: --segment-by {string.Join(",", ctx.Segments.Select(s => s.Name))} makes more than {ctx.Options.MaxSegments} segments; choose columns with fewer distinct values");
     }
 
+    /// <summary>
+    /// What evaluate keeps that <c>vigil summary</c> leaves out: evaluate counts every row with a valid score (or
+    /// prediction) and label, while summary also leaves out later occurrences of a duplicated id and rows whose
+    /// timestamp is null, unparseable or in the future. One aggregate pass over the evaluated rows counts both exactly
+    /// (when the id and timestamp columns exist); the finding is <c>rows_kept</c> (info), or null when there is nothing
+    /// to say. <paramref name="select"/>: the role columns' SQL (s_/y_ or p_/l_ …); <paramref name="evaluated"/>: the
+    /// predicate of an evaluated row over them.
+    /// </summary>
+    internal static QualityIssue? RowsKept(Context ctx, string select, string evaluated) => RowsKept(ctx, select, evaluated, bySegment: false).Overall;
+
+    /// <summary><see cref="RowsKept(Context, string, string)"/> over all rows and, with <paramref name="bySegment"/>,
+    /// per segment (keyed by <see cref="KeyText"/>; duplicates counted within the segment).</summary>
+    internal static (QualityIssue? Overall, Dictionary<string, QualityIssue> BySegment) RowsKept(Context ctx, string select, string evaluated, bool bySegment)
+    {
+        var none = (default(QualityIssue), new Dictionary<string, QualityIssue>(StringComparer.Ordinal));
+        var (id, ts) = (ctx.Cols.Id, ctx.Cols.Timestamp);
+        if (id is null && ts is null) return none;
+        var x = ctx.X;
+        var cols = new List<string> { select };
+        if (id is not null) cols.Add($"{x.Text(id)} AS kid_");
+        if (ts is not null) cols.Add($"{x.Timestamp(ts)} AS kts_, {x.Col(ts)} IS NULL AS ktsnull_");
+        var aggs = new List<string> { "count(*) AS n_" };
+        aggs.Add(id is not null ? "count(kid_) - count(DISTINCT kid_) AS dup_" : "CAST(0 AS BIGINT) AS dup_");
+        aggs.Add(ts is not null ? "count(*) FILTER (WHERE ktsnull_ OR kts_ IS NULL OR kts_ > $1) AS badts_" : "CAST(0 AS BIGINT) AS badts_");
+        var now = DateTime.SpecifyKind(DateTime.UtcNow, DateTimeKind.Unspecified);
+        object?[]? p = ts is not null ? [now] : null;
+        var t = ctx.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)} FROM {ctx.Source.Relation}) k WHERE {evaluated}", p);
+        var overall = Kept(ctx, t.GetInt64(1, 0), t.GetInt64(2, 0));
+        var segments = new Dictionary<string, QualityIssue>(StringComparer.Ordinal);
+        var nseg = ctx.Segments.Count;
+        if (bySegment && nseg > 0 && overall is not null)
+        {
+            var g = ctx.SegmentList().TrimEnd(' ', ',');
+            var st = ctx.Engine.Query($"SELECT {g}, {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)}{ctx.SegmentSelect} FROM {ctx.Source.Relation}) k WHERE {evaluated} GROUP BY {g}", p);
+            for (var r = 0; r < st.RowCount; r++)
+                if (Kept(ctx, st.GetInt64(nseg + 1, r), st.GetInt64(nseg + 2, r)) is { } k) segments[KeyText(KeyOf(st, nseg, r))] = k;
+        }
+        return (overall, segments);
+    }
+
+    private static QualityIssue? Kept(Context ctx, long dup, long badTs)
+    {
+        var (id, ts) = (ctx.Cols.Id, ctx.Cols.Timestamp);
+        if (dup == 0 && badTs == 0) return null;
+        var parts = new List<string>();
+        if (dup > 0) parts.Add($"{dup:N0} {(dup == 1 ? "row repeats an id" : "rows repeat an id")} already evaluated ('{id!.Name}')");
+        if (badTs > 0) parts.Add($"{badTs:N0} {(badTs == 1 ? "row has" : "rows have")} a null, unparseable or future timestamp ('{ts!.Name}')");
+        return new QualityIssue("rows_kept", Severity.Info, dup + badTs,
+            $"evaluate counts every row with a valid {(ctx.Cols.Score is not null ? "score" : "prediction")} and label, including rows that vigil summary leaves out, so its row counts are higher than summary's: "
+            + string.Join("; ", parts) + (dup > 0 && badTs > 0 ? " (a row can be in both)" : ""),
+            []);
+    }
+
     /// <summary>Tallies rows left out, by reason, from a query's rows (segment columns 0..n-1, reason, count): over
     /// all segments, and per segment key (<see cref="KeyText"/>). Rows whose reason is null were not left out.</summary>
     internal static (Dictionary<string, long> Overall, Dictionary<string, Dictionary<string, long>> BySegment) TallyExcluded(Table t, int nseg)
@@ -199,8 +252,35 @@ internal static class BinaryEvaluationRun
                 segResults.Add(new SegmentEvaluation(EvaluationAnalysis.KeyMap(ctx.Segments, key), Result(ctx, new BinaryScoreAccumulator(opts).Finish(), d, null)));
             }
         }
-        return Result(ctx, overall, overallExcluded, segResults);
+        var (kept, keptBySegment) = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_",
+            $"s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL", bySegment: true);
+        segResults = segResults?.Select(sr =>
+            keptBySegment.TryGetValue(EvaluationAnalysis.KeyText(ctx.Segments.Select(sg => sr.Key[sg.Name]).ToArray()), out var k)
+                ? sr with { Result = sr.Result with { Findings = [.. sr.Result.Findings, k] } }
+                : sr).ToList();
+        var result = Result(ctx, overall, overallExcluded, segResults);
+        return kept is null ? result : result with { Findings = [.. result.Findings, kept] };
     }
+
+    /// <summary>A <c>threshold_far_from_best</c> finding when F1 at the decision threshold is less than half the best
+    /// F1 over all thresholds, and the best threshold is elsewhere; else null.</summary>
+    internal static QualityIssue? ThresholdFarFromBest(BinaryEvaluation e)
+    {
+        if (e.BestThresholds?.FirstOrDefault(b => b.Criterion == "f1") is not { } best) return null;
+        var f1 = e.Metrics.FirstOrDefault(m => m.Name == "f1")?.Value;
+        var recall = e.Metrics.FirstOrDefault(m => m.Name == "recall")?.Value;
+        if (f1 is not { } f || recall is not { } r || !(best.Value > 0) || Math.Abs(best.Threshold - e.Threshold) < 1e-12) return null;
+        if (!(f < FarFromBestRatio * best.Value)) return null;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string N(double v) => v.ToString("0.###", c) is var s && s != "0" || v == 0 ? s : v.ToString("G2", c);
+        return new QualityIssue("threshold_far_from_best", Severity.Warning, e.Rows,
+            $"at threshold {N(e.Threshold)}, recall is {N(r)} and F1 {N(f)}; the F1-best threshold {N(best.Threshold)} gives F1 {N(best.Value)} "
+            + "(the metrics at the decision threshold understate the model; choose a threshold with --threshold)",
+            [], null, null);
+    }
+
+    /// <summary>F1 at the decision threshold below this share of the best F1 is "far from the best".</summary>
+    internal const double FarFromBestRatio = 0.5;
 
     private static EvaluationResult Result(EvaluationAnalysis.Context ctx, BinaryEvaluation e, IReadOnlyDictionary<string, long> excluded, IReadOnlyList<SegmentEvaluation>? segments) => new()
     {
@@ -216,5 +296,6 @@ internal static class BinaryEvaluationRun
         ThresholdTable = e.ThresholdTable,
         BestThresholds = e.BestThresholds,
         Segments = segments,
+        Findings = ThresholdFarFromBest(e) is { } far ? [far] : [],
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Analysis.Results;
+using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Classification;
 
@@ -11,6 +12,18 @@ namespace Vigil.Analysis.Evaluation;
 internal static class MulticlassEvaluationRun
 {
     private const string Eps = "2.220446049250313e-16";
+
+    /// <summary>The most classes a multiclass evaluation takes: its confusion matrix has classes² cells, per segment
+    /// and period (100,000 classes would need 80 GB). docs/cli.md, "Limits".</summary>
+    public const int MaxClasses = 1_000;
+
+    /// <summary>Refuses more than <see cref="MaxClasses"/> distinct labels and predictions, before any matrix is built.</summary>
+    internal static void CheckClasses(string source, string label, string prediction, long classes)
+    {
+        if (classes <= MaxClasses) return;
+        throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
+            $"{source}: {classes:N0} classes in '{label}' and '{prediction}'; a multiclass evaluation takes at most {MaxClasses:N0} (is this the right label column, or a regression: --task regression?)"));
+    }
 
     public static EvaluationResult Run(EvaluationAnalysis.Context ctx)
     {
@@ -31,7 +44,9 @@ internal static class MulticlassEvaluationRun
             if (t.IsNull(1, r)) { missingPrediction += n; continue; }
             cells.Add((t.GetString(0, r)!, t.GetString(1, r)!, n));
         }
-        var classes = SortClasses(cells.Select(c => c.L).Concat(cells.Select(c => c.P)).Distinct(StringComparer.Ordinal));
+        var distinct = cells.Select(c => c.L).Concat(cells.Select(c => c.P)).Distinct(StringComparer.Ordinal).ToList();
+        CheckClasses(ctx.Source.Description, label.Name, pred.Name, distinct.Count);
+        var classes = SortClasses(distinct);
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var matrix = new long[classes.Count, classes.Count];
         foreach (var (l, p, n) in cells) matrix[index[l], index[p]] += n;
@@ -102,6 +117,7 @@ internal static class MulticlassEvaluationRun
             Excluded = excluded,
             Metrics = eval.Metrics,
             Multiclass = eval,
+            Findings = EvaluationAnalysis.RowsKept(ctx, $"{x.Text(label)} AS l_, {x.Text(pred)} AS p_", "l_ IS NOT NULL AND p_ IS NOT NULL") is { } kept ? [kept] : [],
         };
     }
 

@@ -64,7 +64,11 @@ internal static class RegressionEvaluation
 
         ctx.Progress.Stage("Sampling residuals");
         var residuals = Residuals(ctx, clean, sums.Count);
-        return Result(ctx, sums, overallExcluded, residuals, segs);
+        var nanLit = $"CAST('NaN' AS {ctx.D.Double})";
+        var kept = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(pred, "--prediction")} AS p_, {x.StrictNumber(label, "--label")} AS y_",
+            $"p_ IS NOT NULL AND p_ <> {nanLit} AND y_ IS NOT NULL AND y_ <> {nanLit}");
+        var result = Result(ctx, sums, overallExcluded, residuals, segs);
+        return kept is null ? result : result with { Findings = [.. result.Findings, kept] };
     }
 
     private static ResidualData Residuals(EvaluationAnalysis.Context ctx, string clean, long n)

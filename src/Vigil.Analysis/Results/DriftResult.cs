@@ -38,7 +38,14 @@ public sealed record DriftResult
 /// explaining <see cref="ExplainedVariance"/> of the reference's standardised variance; thresholds are the mean ∓ 3σ
 /// (population) of the reference chunks' errors (the lower one null when not above 0).</summary>
 public sealed record MultivariateDrift(int Components, double ExplainedVariance, double? ThresholdLower, double ThresholdUpper,
-    int ReferenceChunks, IReadOnlyList<string> Columns, IReadOnlyList<MultivariateChunk> Chunks);
+    int ReferenceChunks, IReadOnlyList<string> Columns, IReadOnlyList<MultivariateChunk> Chunks)
+{
+    /// <summary>Compared columns left out of the PCA because they are constant in the reference (empty when none).</summary>
+    public IReadOnlyList<string> ExcludedColumns { get; init; } = [];
+
+    /// <summary>What a reader should know about this result (e.g. the columns left out), or null.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>One current chunk's mean reconstruction error; drifted when not strictly between the thresholds.</summary>
 public sealed record MultivariateChunk(string Key, long Rows, double ReconstructionError, bool Drifted);

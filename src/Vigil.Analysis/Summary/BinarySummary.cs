@@ -104,15 +104,17 @@ internal static class BinarySummary
         }
         var order = Enumerable.Range(0, periodStarts.Count).Where(pi => perPeriod[pi] > 0).OrderBy(pi => periodStarts[pi]).ToArray();
         var starts = order.Select(pi => DateTime.UnixEpoch.AddSeconds(periodStarts[pi])).ToList();
-        issues.AddRange(SummaryAnalysis.MissingPeriods(starts, options.Period));
-        issues.AddRange(SummaryAnalysis.VolumeAnomalies(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options));
+        issues.AddRange(SummaryAnalysis.PeriodIssues(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options,
+            (low, high) => SummaryAnalysis.OutlierExamples(input.Engine, $"({input.RowsSql})", input.Cols.Id is not null, asOf, low, high, options.Examples)));
         issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
         issues.AddRange(SummaryAnalysis.ColumnIssues(collected.Profiles, total, options));
 
         // Metrics: the clean rows of each version, sorted by score once.
         rows.ReleaseH2AndT();
         progress.Stage("Computing metrics");
-        var (periods, overall) = Metrics(rows, dup, collected.Versions.Count + 1, collected.Versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold });
+        var farFromBest = new List<QualityIssue>();
+        var (periods, overall) = Metrics(rows, dup, collected.Versions.Count + 1, collected.Versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold }, farFromBest);
+        issues.AddRange(farFromBest);
 
         return new SummaryResult
         {
@@ -457,7 +459,10 @@ internal static class BinarySummary
 
     private static bool SameTime(double a, double b) => a == b || (double.IsNaN(a) && double.IsNaN(b));
 
-    private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, List<string> versions, List<double> periodStarts, BinaryMetricOptions opts)
+    /// <param name="farFromBest">Receives a <c>threshold_far_from_best</c> finding per model version whose decision
+    /// threshold is far from its F1-best one (as evaluate reports it).</param>
+    private static (List<PeriodSummary>, List<PeriodSummary>) Metrics(RowColumns rows, bool[] dup, int nv, List<string> versions, List<double> periodStarts, BinaryMetricOptions opts,
+        List<QualityIssue> farFromBest)
     {
         var np = periodStarts.Count;
         var swM = System.Diagnostics.Stopwatch.StartNew();
@@ -486,6 +491,7 @@ internal static class BinarySummary
         Exp($"[timing]   metrics: scores sorted after {swM.Elapsed.TotalSeconds:F3} s");
         var perGroup = new PeriodSummary?[np * nv];
         var overall = new PeriodSummary?[nv];
+        var evaluations = new BinaryEvaluation?[nv];
         var version = (int v) => v == 0 ? null : versions[v - 1];
         Parallel.For(0, 2 * nv, job =>
         {
@@ -514,7 +520,9 @@ internal static class BinarySummary
                     total.Add(s);
                 }
                 all.Add(allScore, allPos, allNeg);
-                overall[v] = SummaryAnalysis.Summarize(all.Finish(), sc.Length, total.Value / sc.Length, null, version(v));
+                var whole = all.Finish();
+                evaluations[v] = whole;
+                overall[v] = SummaryAnalysis.Summarize(whole, sc.Length, total.Value / sc.Length, null, version(v));
                 return;
             }
             // Per period: one accumulator each, fed the period's rows as the sorted pass meets them.
@@ -550,6 +558,9 @@ internal static class BinarySummary
             }
         });
         Exp($"[timing]   metrics: done after {swM.Elapsed.TotalSeconds:F3} s");
+        for (var v = 0; v < nv; v++)
+            if (evaluations[v] is { } e && Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
+                farFromBest.Add(far with { Message = (v == 0 || versions.Count == 0 ? "" : $"model version {version(v)}: ") + far.Message });
         return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
     }
 }

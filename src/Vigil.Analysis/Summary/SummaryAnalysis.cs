@@ -157,23 +157,25 @@ internal static class SummaryAnalysis
             periodStarts.Add(Utc(perPeriod.GetDateTime(0, r)));
             periodCounts.Add(perPeriod.GetInt64(1, r));
         }
-        issues.AddRange(MissingPeriods(periodStarts, options.Period));
-        issues.AddRange(VolumeAnomalies(periodStarts, periodCounts, options));
+        issues.AddRange(PeriodIssues(periodStarts, periodCounts, options,
+            (low, high) => OutlierExamples(engine, Base, cols.Id is not null, asOf, low, high, options.Examples)));
 
         // 5. Schema problems, null values and constant columns.
         issues.AddRange(SchemaIssues(cols, task, issues));
         issues.AddRange(ColumnIssues(profiles, total, options));
 
         // 6. Metrics per period and model version, then per version over the whole range.
-        progress.Stage("Computing metrics per period");
+        // The whole range first: a multiclass log with too many classes is refused before any period is counted.
         var clean = $"(SELECT * FROM {graded} g WHERE fail_ IS NULL)";
-        var periods = task == ModelTask.Regression
-            ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: true)
-            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: true);
+        void checkClasses(long n) => MulticlassEvaluationRun.CheckClasses(name, cols.Label?.Name ?? "label", scoreCol.Name, n);
         progress.Stage("Computing metrics per model version");
         var overall = task == ModelTask.Regression
             ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: false)
-            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: false);
+            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: false, checkClasses);
+        progress.Stage("Computing metrics per period");
+        var periods = task == ModelTask.Regression
+            ? RegressionGroups(engine, clean, periodExpr, asOfParam, withPeriod: true)
+            : MulticlassGroups(engine, clean, periodExpr, asOfParam, withPeriod: true, checkClasses);
         engine.Execute($"DROP TABLE IF EXISTS {Base}");
 
         return new SummaryResult
@@ -261,7 +263,7 @@ internal static class SummaryAnalysis
         return Ordered(result);
     }
 
-    private static List<PeriodSummary> MulticlassGroups(IQueryEngine engine, string clean, string periodExpr, object?[] p, bool withPeriod)
+    private static List<PeriodSummary> MulticlassGroups(IQueryEngine engine, string clean, string periodExpr, object?[] p, bool withPeriod, Action<long> checkClasses)
     {
         var pcol = withPeriod ? $"{periodExpr} AS p_, " : "";
         var pgroup = withPeriod ? "p_, " : "";
@@ -279,7 +281,9 @@ internal static class SummaryAnalysis
         foreach (var ((pr, v), cells) in groups)
         {
             var labeledCells = cells.Where(c => c.L is not null).ToList();
-            var classes = MulticlassEvaluationRun.SortClasses(labeledCells.Select(c => c.L!).Concat(labeledCells.Select(c => c.P)).Distinct(StringComparer.Ordinal));
+            var distinct = labeledCells.Select(c => c.L!).Concat(labeledCells.Select(c => c.P)).Distinct(StringComparer.Ordinal).ToList();
+            checkClasses(distinct.Count);
+            var classes = MulticlassEvaluationRun.SortClasses(distinct);
             var idx = classes.Select((c, i) => (c, i)).ToDictionary(q => q.c, q => q.i, StringComparer.Ordinal);
             var m = new long[classes.Count, classes.Count];
             foreach (var c in labeledCells) m[idx[c.L!], idx[c.P]] += c.N;
@@ -299,18 +303,155 @@ internal static class SummaryAnalysis
     internal static List<PeriodSummary> Ordered(List<PeriodSummary> list) =>
         list.OrderBy(s => s.Start ?? DateTime.MinValue).ThenBy(s => s.ModelVersion is null ? 0 : 1).ThenBy(s => s.ModelVersion, StringComparer.Ordinal).ToList();
 
+    /// <summary>At most this many <c>missing_period</c> findings are listed (the longest runs of empty periods); one
+    /// more finding counts the rest.</summary>
+    internal const int MaxMissingPeriodFindings = 20;
+
+    /// <summary>A gap between periods that hold rows is "long" beyond this many times the span of the middle half of
+    /// the rows (their quartiles' periods, plus one period).</summary>
+    internal const double OutlierSpans = 3;
+
+    /// <summary>Rows beyond a long gap are outlier timestamps only while they are at most this share of all rows
+    /// (a larger group is a part of the data, however far away).</summary>
+    internal const double OutlierShare = 0.01;
+
+    /// <summary>The findings about periods: outlier timestamps (periods far outside the bulk of the data), runs of
+    /// empty periods inside the bulk, and volume anomalies among the bulk's periods. <paramref name="starts"/>: the
+    /// periods that hold rows, ascending, with their <paramref name="counts"/>; the work is linear in them, never in
+    /// the length of the covered range. <paramref name="exampleIds"/> gives up to five ids of rows before its first
+    /// argument or at or after its second (empty without an id column).</summary>
+    internal static List<QualityIssue> PeriodIssues(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, SummaryOptions options,
+        Func<DateTime, DateTime, IReadOnlyList<string>> exampleIds)
+    {
+        var issues = new List<QualityIssue>();
+        var unit = options.Period;
+        var (from, to) = Bulk(starts, counts, unit);
+        if (from > 0 || to < starts.Count - 1)
+        {
+            long n = 0;
+            var outside = new List<int>();
+            for (var i = 0; i < starts.Count; i++)
+            {
+                if (i >= from && i <= to) continue;
+                n += (long)counts[i];
+                outside.Add(i);
+            }
+            var low = starts[from];
+            var high = Next(starts[to], unit);
+            var examples = exampleIds(low, high);
+            if (examples.Count == 0) examples = outside.Take(5).Select(i => Format(starts[i], unit)).ToList();
+            var where = string.Join(", ", outside.Take(3).Select(i => Format(starts[i], unit))) + (outside.Count > 3 ? $" and {outside.Count - 3:N0} more {Plural(unit, 2)}" : "");
+            issues.Add(new QualityIssue("outlier_timestamp", Severity.Warning, n,
+                $"{n:N0} {(n == 1 ? "row has a timestamp" : "rows have timestamps")} far outside the bulk of the data ({Format(low, unit)} to {Format(starts[to], unit)}): {where}; "
+                + "they count in the metrics, but the covered range, missing periods and volume checks use the bulk only",
+                examples));
+        }
+        var bulkStarts = starts.Skip(from).Take(to - from + 1).ToList();
+        var bulkCounts = counts.Skip(from).Take(to - from + 1).ToList();
+        issues.AddRange(MissingPeriods(bulkStarts, unit));
+        issues.AddRange(VolumeAnomalies(bulkStarts, bulkCounts, options));
+        return issues;
+    }
+
+    /// <summary>The first and last index of the periods that are not outliers. From the middle half of the rows (the
+    /// periods of their quartiles) the bulk grows outwards period by period, and stops at a gap longer than
+    /// <see cref="OutlierSpans"/> times the middle half's span when the rows beyond it are at most
+    /// <see cref="OutlierShare"/> of all rows: those are outliers (a 1970 timestamp in a 2026 log). Contiguous
+    /// history, however sparse, is never cut.</summary>
+    internal static (int From, int To) Bulk(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, PeriodUnit unit)
+    {
+        if (starts.Count < 2) return (0, starts.Count - 1);
+        var total = counts.Sum();
+        int Quantile(double q)
+        {
+            var target = q * total;
+            double cum = 0;
+            for (var i = 0; i < starts.Count; i++)
+            {
+                cum += counts[i];
+                if (cum >= target) return i;
+            }
+            return starts.Count - 1;
+        }
+        int q1 = Quantile(0.25), q3 = Quantile(0.75);
+        var core = starts[q3] - starts[q1] + (Next(starts[q3], unit) - starts[q3]);
+        var longGap = core.Ticks > TimeSpan.MaxValue.Ticks / (long)(OutlierSpans + 1) ? TimeSpan.MaxValue : core * OutlierSpans;
+        var limit = OutlierShare * total;
+        var from = q1;
+        double before = 0;
+        for (var i = 0; i < q1; i++) before += counts[i];
+        while (from > 0)
+        {
+            if (starts[from] - starts[from - 1] > longGap && before <= limit) break;
+            from--;
+            before -= counts[from];
+        }
+        var to = q3;
+        double after = 0;
+        for (var i = q3 + 1; i < starts.Count; i++) after += counts[i];
+        while (to < starts.Count - 1)
+        {
+            if (starts[to + 1] - starts[to] > longGap && after <= limit) break;
+            to++;
+            after -= counts[to];
+        }
+        return (from, to);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> ids (smallest first) of the rows of <paramref name="relation"/> (with
+    /// <c>id_</c> and <c>ts_</c>) whose valid timestamp up to <paramref name="asOf"/> lies before
+    /// <paramref name="low"/> or at or after <paramref name="high"/>; empty without an id column.</summary>
+    internal static IReadOnlyList<string> OutlierExamples(IQueryEngine engine, string relation, bool hasId, DateTime asOf, DateTime low, DateTime high, int limit)
+    {
+        if (!hasId) return [];
+        object?[] p = [DateTime.SpecifyKind(asOf, DateTimeKind.Unspecified), DateTime.SpecifyKind(low, DateTimeKind.Unspecified), DateTime.SpecifyKind(high, DateTimeKind.Unspecified)];
+        var t = engine.Query($"SELECT id_ FROM {relation} r WHERE id_ IS NOT NULL AND ts_ IS NOT NULL AND ts_ <= $1 AND (ts_ < $2 OR ts_ >= $3) ORDER BY id_ LIMIT {limit}", p);
+        return Enumerable.Range(0, t.RowCount).Select(r => t.GetString(0, r)!).ToList();
+    }
+
+    /// <summary>Runs of consecutive empty periods between the first and the last period that holds rows, one finding
+    /// per run (the <see cref="MaxMissingPeriodFindings"/> longest, in time order, and one finding for the rest),
+    /// found from the gaps between the periods present.</summary>
     internal static IEnumerable<QualityIssue> MissingPeriods(IReadOnlyList<DateTime> starts, PeriodUnit unit)
     {
-        if (starts.Count < 2) yield break;
-        var present = new HashSet<DateTime>(starts);
-        for (var t = Next(starts[0], unit); t < starts[^1]; t = Next(t, unit))
+        if (starts.Count < 2) return [];
+        var runs = new List<(DateTime From, DateTime To, long Periods)>();
+        for (var i = 1; i < starts.Count; i++)
         {
-            if (present.Contains(t)) continue;
-            yield return new QualityIssue("missing_period", Severity.Warning, 0,
-                $"no rows in the {unit.ToString().ToLowerInvariant()} starting {Format(t, unit)}, inside the covered range {Format(starts[0], unit)} to {Format(starts[^1], unit)}",
-                [Format(t, unit)], null, t);
+            var first = Next(starts[i - 1], unit);
+            if (first >= starts[i]) continue;
+            var n = PeriodsBetween(first, starts[i], unit);
+            runs.Add((first, Previous(starts[i], unit), n));
         }
+        var range = $"inside the covered range {Format(starts[0], unit)} to {Format(starts[^1], unit)}";
+        var name = unit.ToString().ToLowerInvariant();
+        var shown = runs.OrderByDescending(r => r.Periods).ThenBy(r => r.From).Take(MaxMissingPeriodFindings).OrderBy(r => r.From).ToList();
+        var issues = shown.Select(r => new QualityIssue("missing_period", Severity.Warning, 0,
+            r.Periods == 1
+                ? $"no rows in the {name} starting {Format(r.From, unit)}, {range}"
+                : $"no rows in the {r.Periods:N0} {Plural(unit, r.Periods)} from {Format(r.From, unit)} to {Format(r.To, unit)}, {range}",
+            [Format(r.From, unit)], null, r.From)).ToList();
+        if (runs.Count > shown.Count)
+        {
+            var rest = runs.Count - shown.Count;
+            var restPeriods = runs.Sum(r => r.Periods) - shown.Sum(r => r.Periods);
+            issues.Add(new QualityIssue("missing_period", Severity.Warning, 0,
+                $"{rest:N0} more {(rest == 1 ? "run" : "runs")} of empty {Plural(unit, 2)} ({restPeriods:N0} {Plural(unit, restPeriods)} in all) {range}, not listed; the {shown.Count} longest are",
+                []));
+        }
+        return issues;
     }
+
+    private static string Plural(PeriodUnit unit, long n) => unit.ToString().ToLowerInvariant() + (n == 1 ? "" : "s");
+
+    private static long PeriodsBetween(DateTime from, DateTime to, PeriodUnit unit) => (to - from).Ticks / (Next(from, unit) - from).Ticks;
+
+    private static DateTime Previous(DateTime t, PeriodUnit unit) => unit switch
+    {
+        PeriodUnit.Hour => t.AddHours(-1),
+        PeriodUnit.Week => t.AddDays(-7),
+        _ => t.AddDays(-1),
+    };
 
     internal static IEnumerable<QualityIssue> VolumeAnomalies(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, SummaryOptions options)
     {
@@ -328,7 +469,7 @@ internal static class SummaryAnalysis
         }
     }
 
-    private static DateTime Next(DateTime t, PeriodUnit unit) => unit switch
+    private static DateTime Next(DateTime t, PeriodUnit unit) => t.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay * 7 ? DateTime.MaxValue : unit switch
     {
         PeriodUnit.Hour => t.AddHours(1),
         PeriodUnit.Week => t.AddDays(7),

@@ -53,14 +53,25 @@ public static class Binning
             last += 0.5;
             bins = 1;
         }
-        else
+        else if (double.IsFinite(max - min))
         {
             var width = (max - min) / (Math.Log2(n) + 1.0);
             bins = width == 0 ? 1 : (int)Math.Ceiling((last - first) / width);
         }
+        else
+        {
+            // The range overflows (values near ±1.8e308): the same rule on half the range, which is finite.
+            var half = max / 2 - min / 2;
+            var width = half / (Math.Log2(n) + 1.0);
+            bins = Math.Max(1, (int)Math.Ceiling(half / width));
+        }
         var edges = new double[bins + 1];
         var step = (last - first) / bins;
-        for (var i = 0; i <= bins; i++) edges[i] = i * step + first;
+        if (double.IsFinite(step))
+            for (var i = 0; i <= bins; i++) edges[i] = i * step + first;
+        else
+            for (var i = 0; i <= bins; i++) edges[i] = first / bins * (bins - i) + last / bins * i;
+        edges[0] = first;
         edges[bins] = last;
         return edges;
     }

@@ -156,7 +156,7 @@ public static class DriftMethods
     }
 
     private static DriftTestResult Distance(string method, double value, double threshold) =>
-        new(method, value, null, threshold, value >= threshold);
+        DriftTestResult.Create(method, value, null, threshold, value >= threshold);
 
     /// <summary>A distance that drifts only when strictly above the threshold (Evidently's ed, NannyML's l_infinity).</summary>
     private static DriftTestResult StrictDistance(string method, double value, double threshold) =>
@@ -190,7 +190,11 @@ public static class DriftMethods
         ArgumentNullException.ThrowIfNull(v);
         var std = v.ReferenceStandardDeviation
                   ?? SortedSamples.ReferenceStandardDeviation(new SortedSample(v.Numbers!, v.Reference, v.Count));
-        return Wasserstein(v) / Math.Max(std, 0.001);
+        if (v.Type != ColumnType.Numerical) throw new ArgumentException("wasserstein needs a numerical column", nameof(v));
+        var x = v.Numbers!;
+        var sum = new WassersteinSum(v.ReferenceTotal, v.CurrentTotal);
+        for (var i = 0; i < v.Count; i++) sum.Add(x[i], v.Reference[i], v.Current[i]);
+        return SortedSamples.Normed(sum.Value, sum.Half, std);
     }
 
     /// <summary>Evidently's chi-square test: current counts against reference counts scaled to the current size, over

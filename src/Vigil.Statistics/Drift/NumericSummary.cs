@@ -22,15 +22,16 @@ public sealed class NumericSummary
     /// <summary>Default number of buckets a summary aims at: the distribution function within 1/10,000.</summary>
     public const int DefaultResolution = 10_000;
 
-    private NumericSummary(double[] lows, double[] highs, long[] counts, double[] sums, long count, double mean, double m2)
+    private NumericSummary(double[] lows, double[] highs, long[] counts, double[] sums, long count, double mean, double m2, double scale = 1)
     {
+        MomentScale = scale;
         Lows = lows;
         Highs = highs;
         Counts = counts;
         Sums = sums;
         Count = count;
         Mean = mean;
-        M2 = m2;
+        M2Stored = m2;
     }
 
     public double[] Lows { get; }
@@ -44,11 +45,22 @@ public sealed class NumericSummary
     /// <summary>Exact mean (NaN when empty).</summary>
     public double Mean { get; }
 
-    /// <summary>Exact sum of squared deviations from the mean.</summary>
-    public double M2 { get; }
+    /// <summary>Exact sum of squared deviations from the mean, in units of <see cref="MomentScale"/>² (the sum itself
+    /// when the scale is 1, as it is unless values beyond about 1e150 would overflow a square).</summary>
+    public double ScaledM2 => M2Stored;
 
-    /// <summary>numpy's population standard deviation (ddof 0).</summary>
-    public double StandardDeviation => Count == 0 ? double.NaN : Math.Sqrt(M2 / Count);
+    private double M2Stored { get; }
+
+    /// <summary>The power of two the moments are scaled by: 1, or, when a column holds values so large that a square
+    /// overflows, a power of two near the largest magnitude.</summary>
+    public double MomentScale { get; }
+
+    /// <summary>Exact sum of squared deviations from the mean (infinite when it does not fit in a double; see
+    /// <see cref="ScaledM2"/>).</summary>
+    public double M2 => MomentScale == 1 ? M2Stored : M2Stored * MomentScale * MomentScale;
+
+    /// <summary>numpy's population standard deviation (ddof 0), finite for any finite values.</summary>
+    public double StandardDeviation => Count == 0 ? double.NaN : MomentScale == 1 ? Math.Sqrt(M2Stored / Count) : Math.Sqrt(M2Stored / Count) * MomentScale;
 
     public double Min => Lows.Length == 0 ? double.NaN : Lows.Min();
     public double Max => Highs.Length == 0 ? double.NaN : Highs.Max();
@@ -89,9 +101,27 @@ public sealed class NumericSummary
             var d = values[i] - mean;
             ss.Add(counts[i] * d * d);
         }
+        var m2 = n == 0 ? 0 : ss.Value;
+        var scale = 1.0;
+        if (n > 0 && !(double.IsFinite(mean) && double.IsFinite(m2)))
+        {
+            // Values so large that a sum or a square overflows: the same passes on values divided by a power of two.
+            scale = SortedSamples.ScaleOf(Math.Max(Math.Abs(values[0]), Math.Abs(values[^1])));
+            var scaledSum = new NeumaierSum();
+            for (var i = 0; i < values.Length; i++) scaledSum.Add(values[i] / scale * counts[i]);
+            var scaledMean = scaledSum.Value / n;
+            var scaledSs = new NeumaierSum();
+            for (var i = 0; i < values.Length; i++)
+            {
+                var d = values[i] / scale - scaledMean;
+                scaledSs.Add(counts[i] * d * d);
+            }
+            mean = scaledMean * scale;
+            m2 = scaledSs.Value;
+        }
         var sums = new double[values.Length];
         for (var i = 0; i < values.Length; i++) sums[i] = values[i] * counts[i];
-        var exact = new NumericSummary(values.ToArray(), values.ToArray(), counts.ToArray(), sums, n, mean, n == 0 ? 0 : ss.Value);
+        var exact = new NumericSummary(values.ToArray(), values.ToArray(), counts.ToArray(), sums, n, mean, m2, scale);
         return exact.Lows.Length <= resolution ? exact : exact.Pooled(resolution);
     }
 
@@ -105,8 +135,9 @@ public sealed class NumericSummary
     }
 
     /// <summary>A summary as stored (for reading a profile back); checks that the parts fit together.</summary>
-    public static NumericSummary FromParts(double[] lows, double[] highs, long[] counts, double[] sums, long count, double mean, double m2)
+    public static NumericSummary FromParts(double[] lows, double[] highs, long[] counts, double[] sums, long count, double mean, double m2, double scale = 1)
     {
+        if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentException($"moment scale {scale} is not a positive number", nameof(scale));
         ArgumentNullException.ThrowIfNull(lows);
         ArgumentNullException.ThrowIfNull(highs);
         ArgumentNullException.ThrowIfNull(counts);
@@ -124,7 +155,7 @@ public sealed class NumericSummary
         }
         if (total != count) throw new ArgumentException($"the buckets hold {total} values, not {count}");
         if (count > 0 && (!double.IsFinite(mean) || !double.IsFinite(m2) || m2 < 0)) throw new ArgumentException("mean or m2 is not valid");
-        return new NumericSummary(lows, highs, counts, sums, count, count == 0 ? double.NaN : mean, count == 0 ? 0 : m2);
+        return new NumericSummary(lows, highs, counts, sums, count, count == 0 ? double.NaN : mean, count == 0 ? 0 : m2, scale);
     }
 
     /// <summary>The summary of both summaries' values together, pooled to <paramref name="resolution"/> buckets.</summary>
@@ -139,6 +170,16 @@ public sealed class NumericSummary
         var delta = b.Mean - a.Mean;
         var mean = a.Mean + delta * b.Count / n;
         var m2 = a.M2 + b.M2 + delta * delta * ((double)a.Count * b.Count / n);
+        var scale = 1.0;
+        if (a.MomentScale != 1 || b.MomentScale != 1 || !double.IsFinite(mean) || !double.IsFinite(m2))
+        {
+            // The same update with every moment divided by a common power of two, so nothing overflows.
+            scale = Math.Max(Math.Max(a.MomentScale, b.MomentScale), SortedSamples.ScaleOf(Math.Max(Math.Abs(a.Mean), Math.Abs(b.Mean))));
+            double ma = a.Mean / scale, mb = b.Mean / scale, ra = a.MomentScale / scale, rb = b.MomentScale / scale;
+            var d = mb - ma;
+            mean = (ma + d * b.Count / n) * scale;
+            m2 = a.M2Stored * ra * ra + b.M2Stored * rb * rb + d * d * ((double)a.Count * b.Count / n);
+        }
         // Merge the bucket lists by (low, high); equal single values add up.
         var cap = a.Lows.Length + b.Lows.Length;
         var lows = new double[cap];
@@ -165,7 +206,7 @@ public sealed class NumericSummary
             counts[m] = s.Counts[k];
             sums[m++] = s.Sums[k];
         }
-        var merged = new NumericSummary(lows[..m], highs[..m], counts[..m], sums[..m], n, mean, m2);
+        var merged = new NumericSummary(lows[..m], highs[..m], counts[..m], sums[..m], n, mean, m2, scale);
         return m <= resolution ? merged : merged.Pooled(resolution);
     }
 
@@ -210,7 +251,7 @@ public sealed class NumericSummary
         // Pooling keeps the lows in order; the highs of buckets with equal lows may need ordering.
         var order = Enumerable.Range(0, lows.Count).OrderBy(k => lows[k]).ThenBy(k => highs[k]).ToArray();
         return new NumericSummary(order.Select(k => lows[k]).ToArray(), order.Select(k => highs[k]).ToArray(),
-            order.Select(k => counts[k]).ToArray(), order.Select(k => sums[k]).ToArray(), Count, Mean, M2);
+            order.Select(k => counts[k]).ToArray(), order.Select(k => sums[k]).ToArray(), Count, Mean, M2Stored, MomentScale);
     }
 
     /// <summary>Where each bucket's values are taken to be: their mean, kept within the bucket. The result is the

@@ -87,7 +87,10 @@ public static class SortedSamples
         var edges = Binning.SturgesEdges(min, max, r + c);
         var all = new Everything(r, c, edges);
         Walk(reference, current, ref all);
-        return new SampleSummary(new SampleCensus(r, c, all.Distinct, min, max), all.Ks.Max, all.Wasserstein.Value, edges, all.Bins.Reference, all.Bins.Current);
+        return new SampleSummary(new SampleCensus(r, c, all.Distinct, min, max), all.Ks.Max, all.Wasserstein.Value, edges, all.Bins.Reference, all.Bins.Current)
+        {
+            WassersteinHalf = all.Wasserstein.Half,
+        };
     }
 
     private struct Census : IRunVisitor
@@ -136,12 +139,13 @@ public static class SortedSamples
         return ValueCounts.NumericalOrdered(fill.Values, fill.Reference, fill.Current);
     }
 
-    private struct Moments(double mean) : IRunVisitor
+    private struct Moments(double mean, double scale = 1) : IRunVisitor
     {
         public NeumaierSum Sum;
 
         public void Visit(double value, long reference, long current)
         {
+            if (scale != 1) value /= scale;
             if (double.IsNaN(mean)) Sum.Add(reference * value);
             else
             {
@@ -162,16 +166,50 @@ public static class SortedSamples
         Walk(reference, none, ref mean);
         var ss = new Moments(mean.Sum.Value / n);
         Walk(reference, none, ref ss);
-        return Math.Sqrt(ss.Sum.Value / n);
+        var std = Math.Sqrt(ss.Sum.Value / n);
+        if (double.IsFinite(std) || n == 0) return std;
+        // Values so large (beyond about 1.3e154) that a square overflows: the same two passes on the values divided
+        // by a power of two near the largest magnitude, and the result scaled back (it is at most half the range).
+        var scale = ScaleOf(Math.Max(Math.Abs(reference.Values[0]), Math.Abs(reference.Values[reference.Length - 1])));
+        var scaledMean = new Moments(double.NaN, scale);
+        Walk(reference, none, ref scaledMean);
+        var scaledSs = new Moments(scaledMean.Sum.Value / n, scale);
+        Walk(reference, none, ref scaledSs);
+        return Math.Sqrt(scaledSs.Sum.Value / n) * scale;
+    }
+
+    /// <summary>The power of two just above a magnitude (1 for zero and for non-finite input): dividing by it is exact
+    /// (for normal results) and brings the magnitude into [0.5, 1).</summary>
+    internal static double ScaleOf(double magnitude)
+    {
+        if (!(magnitude > 0) || !double.IsFinite(magnitude)) return 1;
+        var scale = Math.ScaleB(1.0, Math.Min(Math.ILogB(magnitude) + 1, 1023));
+        return scale;
+    }
+
+    /// <summary>The normed Wasserstein distance from the distance (or, when that overflowed, its half) and the
+    /// reference's standard deviation.</summary>
+    internal static double Normed(double wasserstein, double half, double std)
+    {
+        if (double.IsFinite(wasserstein) || double.IsNaN(half)) return wasserstein / Math.Max(std, 0.001);
+        return half / Math.Max(std / 2, 0.0005);
     }
 
     /// <summary>Evidently's normed Wasserstein distance, as <see cref="DriftMethods.WassersteinNormed"/> computes it.</summary>
-    public static double WassersteinNormed(SortedSample reference, SampleSummary summary) =>
-        summary.Wasserstein / Math.Max(ReferenceStandardDeviation(reference), 0.001);
+    public static double WassersteinNormed(SortedSample reference, SampleSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return Normed(summary.Wasserstein, summary.WassersteinHalf, ReferenceStandardDeviation(reference));
+    }
 }
 
 /// <summary>What <see cref="SortedSamples.Summarize"/> finds in one pass.</summary>
-public sealed record SampleSummary(SampleCensus Census, double KsStatistic, double Wasserstein, double[]? Edges, long[]? ReferenceBins, long[]? CurrentBins);
+public sealed record SampleSummary(SampleCensus Census, double KsStatistic, double Wasserstein, double[]? Edges, long[]? ReferenceBins, long[]? CurrentBins)
+{
+    /// <summary>Half the Wasserstein distance, computed so that it stays finite when the distance itself overflows
+    /// (values near ±1.8e308); NaN when unknown.</summary>
+    public double WassersteinHalf { get; init; } = double.NaN;
+}
 
 /// <summary>SciPy's Wasserstein distance as a running sum over ascending distinct values: each step adds the gap
 /// between the two distribution functions (as they stand after the previous value) times the step's width.</summary>
@@ -181,17 +219,27 @@ internal struct WassersteinSum(long referenceTotal, long currentTotal)
     private long _c;
     private double _previous = double.NaN;
     private NeumaierSum _sum;
+    private NeumaierSum _half;
 
     public void Add(double x, long reference, long current)
     {
         if (!double.IsNaN(_previous))
-            _sum.Add(Math.Abs((double)_r / referenceTotal - (double)_c / currentTotal) * (x - _previous));
+        {
+            var gap = Math.Abs((double)_r / referenceTotal - (double)_c / currentTotal);
+            _sum.Add(gap * (x - _previous));
+            // The same sum in halves, which stays finite when a step or the total overflows (values near ±1.8e308).
+            _half.Add(gap * (x * 0.5 - _previous * 0.5));
+        }
         _r += reference;
         _c += current;
         _previous = x;
     }
 
-    public readonly double Value => _sum.Value;
+    /// <summary>The distance (infinite when it does not fit in a double).</summary>
+    public readonly double Value => double.IsFinite(_sum.Value) ? _sum.Value : double.PositiveInfinity;
+
+    /// <summary>Half the distance, finite for any finite values.</summary>
+    public readonly double Half => double.IsFinite(_sum.Value) ? _sum.Value / 2 : _half.Value;
 }
 
 /// <summary>The largest gap between two empirical distribution functions, each evaluated after every distinct value.</summary>
