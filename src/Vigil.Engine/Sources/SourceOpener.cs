@@ -247,7 +247,8 @@ internal static class SourceOpener
         }
         catch (DuckDbException e)
         {
-            throw new VigilInputException($"{what}: {e.FirstLine}", e);
+            // The user's own query: whatever DuckDB says about it is the user's to fix.
+            throw e.AsUserError(what);
         }
     }
 
@@ -417,9 +418,10 @@ internal static class SourceOpener
             {
                 throw new VigilInputException($"{shown}: no table \"{table}\" ({e.MessageText})", e);
             }
-            catch (PostgresException e)
+            catch (NpgsqlException e)
             {
-                throw new VigilInputException($"{description}: {e.MessageText}", e);
+                // The user's own table or query: whatever PostgreSQL says about it is the user's to fix.
+                throw VigilEngineException.FromNpgsql(e, $"SELECT * FROM {relation} LIMIT 0").AsUserError(table is not null ? description : "--sql");
             }
         }
         catch

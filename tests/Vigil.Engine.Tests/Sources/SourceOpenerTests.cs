@@ -259,8 +259,10 @@ public sealed class SourceOpenerTests : IDisposable
     public void BadSql_IsOneLine()
     {
         string a = _dir.Write("a.csv", "x\n1\n");
-        var e = Fails(new SourceSpec { Inputs = [a], Sql = "SELECT nope FROM input" });
-        Assert.StartsWith("--sql: ", e.Message);
+        var e = Assert.Throws<VigilEngineException>(() => SourceOpener.Open(new SourceSpec { Inputs = [a], Sql = "SELECT nope FROM input" }).Dispose());
+        Assert.True(e.IsUserError);
+        Assert.StartsWith("duckdb: Binder Error: ", e.Message);
+        Assert.EndsWith(" in --sql", e.Message);
         Assert.DoesNotContain("\n", e.Message);
     }
 
