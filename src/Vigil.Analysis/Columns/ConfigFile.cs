@@ -49,7 +49,7 @@ internal static class ConfigFile
         }
         catch (YamlException e)
         {
-            throw new VigilInputException($"{path}: line {e.Start.Line}: {YamlError(text, e)}");
+            throw new VigilInputException($"{path}: {YamlError(text, e)}");
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return new MappingOptions();
         if (yaml.Documents[0].RootNode is not YamlMappingNode root)
@@ -114,18 +114,21 @@ internal static class ConfigFile
         _ => "an alias",
     };
 
-    /// <summary>YamlDotNet's message, with a hint where the line holds a tab (YAML indents with spaces only).</summary>
+    /// <summary>"line N: what is wrong" for a YAML syntax error: YamlDotNet's message, or, when a line near the error
+    /// indents with a tab (YAML indents with spaces only), that line and a hint.</summary>
     internal static string YamlError(string text, YamlException e)
     {
         string message = FirstLine(e.Message);
         string[] lines = text.Split('\n');
-        long line = e.Start.Line;
-        // YamlDotNet reports a tab on its own line or on the next token's.
-        bool tab = (line >= 1 && line <= lines.Length && lines[line - 1].Contains('\t', StringComparison.Ordinal))
-                   || (line >= 2 && line - 1 <= lines.Length && lines[line - 2].Contains('\t', StringComparison.Ordinal));
-        return tab
-            ? $"a tab is used for indentation; YAML indents with spaces only ({message})"
-            : $"not valid YAML: {message}";
+        long at = e.Start.Line;
+        // YamlDotNet reports a tab on its own line or on a token before or after it.
+        for (long l = Math.Max(1, at - 1); l <= Math.Min(lines.Length, at + 1); l++)
+        {
+            string line = lines[l - 1];
+            if (line[..(line.Length - line.TrimStart(' ', '\t').Length)].Contains('\t', StringComparison.Ordinal))
+                return $"line {l}: a tab is used for indentation; YAML indents with spaces only";
+        }
+        return $"line {at}: not valid YAML: {message}";
     }
 
     private static VigilInputException Error(string path, YamlNode node, string message) => new($"{path}: line {node.Start.Line}: {message}");

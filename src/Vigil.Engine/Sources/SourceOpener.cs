@@ -361,8 +361,10 @@ internal static class SourceOpener
             char delim = delimiters.FirstOrDefault(c => cols[0].Name.Contains(c, StringComparison.Ordinal));
             if (delim == default) continue;
             (long line, int fields, int header)? bad = FirstRaggedLine(file, delim);
-            if (bad is { } b)
+            if (bad is { line: > 0 } b)
                 throw new VigilInputException($"{file}: could not split the header into columns: line {b.line} has {b.fields} field{(b.fields == 1 ? "" : "s")} where the header has {b.header}");
+            // A quoted header holding the delimiter ("a,b") is one column indeed.
+            if (bad is null) continue;
             throw new VigilInputException($"{file}: could not split the header into columns (\"{cols[0].Name}\" was read as one column); check the delimiter and the quoting");
         }
     }
@@ -382,7 +384,8 @@ internal static class SourceOpener
         return files;
     }
 
-    /// <summary>The first line (1-based, the header is line 1) whose number of fields differs from the header's.</summary>
+    /// <summary>The first line (1-based, the header is line 1) whose number of fields differs from the header's; line 0
+    /// when the header splits into several fields but no line differs; null when the header is one field.</summary>
     private static (long Line, int Fields, int Header)? FirstRaggedLine(string path, char delim)
     {
         try
@@ -402,6 +405,7 @@ internal static class SourceOpener
                 int f = Fields(line, delim);
                 if (f != expected) return (n, f, expected);
             }
+            return (0, expected, expected);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -29,7 +29,7 @@ public static partial class ServiceConfigLoader
         }
         catch (YamlException e)
         {
-            throw new VigilInputException($"{source}: line {e.Start.Line}: {ConfigFile.YamlError(text, e)}");
+            throw new VigilInputException($"{source}: {ConfigFile.YamlError(text, e)}");
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             throw new VigilInputException($"{source}: the file is empty; expected a mapping with 'models:' at the top (see docs/service.md)");
