@@ -10,6 +10,9 @@ internal sealed partial class DuckDbException : VigilEngineException
     /// <summary>An error Vigil's binding raises itself (not from DuckDB's text): internal unless the caller says otherwise.</summary>
     public DuckDbException(string message) : this(message, null, null) { }
 
+    /// <summary>An error of Vigil's binding about the user's data (a column of a type Vigil cannot read, say).</summary>
+    public DuckDbException(string message, bool isUserError) : base(DuckDb, "VIGIL", message, null, isUserError) { }
+
     public DuckDbException(string message, DuckDbErrorType? type, string? sql)
         : base(DuckDb, type is { } t ? CodeOf(t) : CodeOf(message), Friendly(message), sql)
     {

@@ -54,7 +54,7 @@ internal sealed unsafe class DuckDbResult : IDisposable
         for (int i = 0; i < n; i++)
         {
             _kinds[i] = KindOf(_types[i]) ?? throw new DuckDbException(
-                $"column \"{_names[i]}\" has type {TypeName(_types[i])}, which Vigil cannot read; CAST it to VARCHAR or DOUBLE");
+                $"column \"{_names[i]}\" has type {TypeName(_types[i])}, which Vigil cannot read; CAST it to VARCHAR or DOUBLE", isUserError: true);
         }
     }
 

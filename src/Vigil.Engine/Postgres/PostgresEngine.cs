@@ -156,8 +156,9 @@ internal sealed class PostgresEngine : IQueryEngine
         for (int i = 0; i < n; i++)
         {
             names[i] = reader.GetName(i);
-            kinds[i] = KindOf(reader.GetFieldType(i)) ?? throw new InvalidCastException(
-                $"column \"{names[i]}\" has type {reader.GetDataTypeName(i)}, which Vigil cannot read; CAST it to TEXT or DOUBLE PRECISION");
+            // 42804 datatype_mismatch: a column of the user's of a type Vigil cannot read.
+            kinds[i] = KindOf(reader.GetFieldType(i)) ?? throw new VigilEngineException(VigilEngineException.Postgres, "42804",
+                $"column \"{names[i]}\" has type {reader.GetDataTypeName(i)}, which Vigil cannot read; CAST it to TEXT or DOUBLE PRECISION", isUserError: true);
         }
         return new TableBuilder(names, kinds, capacity);
     }

@@ -20,9 +20,10 @@ internal static class SourceOpener
     {
         ArgumentNullException.ThrowIfNull(spec);
         string? piped = null;
+        string original = spec.Inputs.Count > 0 ? spec.Inputs[0] : "";
         if (spec.Inputs.Any(IsPipe))
         {
-            if (spec.Inputs.Count > 1) throw new VigilInputException("standard input ('-') must be the only input");
+            if (spec.Inputs.Count > 1) throw new VigilInputException($"{PipeName(spec.Inputs.First(IsPipe))}: piped input must be the only input");
             piped = CopyPipe(spec.Inputs[0], spec.Format);
             spec = spec with { Inputs = [piped] };
         }
@@ -32,7 +33,7 @@ internal static class SourceOpener
             source.Reopener = () => OpenCore(spec, options);
             if (piped is not null)
             {
-                source.Description = "stdin";
+                source.Description = PipeName(original);
                 source.OnDispose = () => TryDelete(piped);
             }
             return source;
@@ -40,7 +41,7 @@ internal static class SourceOpener
         catch (VigilInputException e) when (piped is not null)
         {
             TryDelete(piped);
-            throw new VigilInputException(e.Message.Replace(piped, "stdin", StringComparison.Ordinal), e.InnerException);
+            throw new VigilInputException(e.Message.Replace(piped, PipeName(original), StringComparison.Ordinal), e.InnerException);
         }
         catch
         {
@@ -52,9 +53,24 @@ internal static class SourceOpener
     // ---------------------------------------------------------------------------------------------
     // Standard input and other pipes
 
-    /// <summary>"-", /dev/stdin and other /dev or /proc paths (pipes, process substitution), which can be read once only.</summary>
-    internal static bool IsPipe(string input) =>
-        input == "-" || input.StartsWith("/dev/", StringComparison.Ordinal) || input.StartsWith("/proc/", StringComparison.Ordinal);
+    /// <summary>"-", /dev/stdin and other /dev or /proc paths that are not regular files with data (pipes, process
+    /// substitution, terminals), which can be read once only and have no size.</summary>
+    internal static bool IsPipe(string input)
+    {
+        if (input == "-") return true;
+        if (!input.StartsWith("/dev/", StringComparison.Ordinal) && !input.StartsWith("/proc/", StringComparison.Ordinal)) return false;
+        try
+        {
+            var info = new FileInfo(input);
+            return !(info.Exists && info.Length > 0 && !Directory.Exists(input));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    private static string PipeName(string input) => input is "-" or "/dev/stdin" or "/proc/self/fd/0" or "/dev/fd/0" ? "stdin" : input;
 
     /// <summary>Copies a pipe to a temporary file (DuckDB's readers sniff and scan more than once), named with the
     /// format's extension: the given format, else sniffed from the first bytes (Parquet magic, gzip, '{' or '[' for
@@ -73,12 +89,12 @@ internal static class SourceOpener
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(tmp);
-            throw new VigilInputException($"{(input == "-" ? "stdin" : input)}: cannot read ({e.Message})");
+            throw new VigilInputException($"{PipeName(input)}: cannot read ({e.Message})");
         }
         if (new FileInfo(tmp).Length == 0)
         {
             TryDelete(tmp);
-            throw new VigilInputException($"{(input == "-" ? "stdin" : input)}: no data on standard input");
+            throw new VigilInputException($"{PipeName(input)}: no data{(PipeName(input) == "stdin" ? " on standard input" : "")}");
         }
         string ext = format is not null ? FormatOf(input, format) switch
         {
