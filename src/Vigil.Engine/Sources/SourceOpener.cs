@@ -59,10 +59,12 @@ internal static class SourceOpener
     {
         if (input == "-") return true;
         if (!input.StartsWith("/dev/", StringComparison.Ordinal) && !input.StartsWith("/proc/", StringComparison.Ordinal)) return false;
+        if (Directory.Exists(input)) return false;
         try
         {
-            var info = new FileInfo(input);
-            return !(info.Exists && info.Length > 0 && !Directory.Exists(input));
+            // A regular file (/dev/shm/x.csv) can seek; pipes, terminals and devices cannot. Opening reads nothing.
+            using var f = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            return !f.CanSeek || f.Length == 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
