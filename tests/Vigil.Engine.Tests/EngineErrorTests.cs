@@ -87,6 +87,38 @@ public sealed class EngineErrorTests : IDisposable
         Assert.Equal("BINDER", bug.Code);
     }
 
+    [Fact]
+    public void DuckDb_ColumnOfATypeVigilCannotRead_IsTheUsers()
+    {
+        VigilEngineException e = Fails("SELECT [1, 2] AS xs");
+        Assert.True(e.IsUserError);
+        Assert.Contains("CAST it", e.Message);
+    }
+
+    [Fact]
+    public void PipedInput_IsCopiedOnce_AndReadWithASniffedFormat()
+    {
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out, HandleInheritability.None);
+        string path = $"/proc/self/fd/{pipe.ClientSafePipeHandle.DangerousGetHandle()}";
+        var writer = Task.Run(() =>
+        {
+            byte[] data = "a\tb\n1\tx\n2\ty\n"u8.ToArray();
+            pipe.Write(data);
+            pipe.Dispose();
+        });
+        string copy;
+        using (OpenedSource s = SourceOpener.Open(new SourceSpec { Inputs = [path] }))
+        {
+            writer.Wait();
+            Assert.Equal(["a", "b"], s.Columns.Select(c => c.Name));
+            Assert.Equal(2, s.Engine.Query($"SELECT count(*) FROM {s.Relation}").GetInt64(0, 0));
+            copy = s.Relation[(s.Relation.IndexOf('\'') + 1)..s.Relation.IndexOf('\'', s.Relation.IndexOf('\'') + 1)];
+            Assert.EndsWith(".tsv", copy);
+            Assert.True(File.Exists(copy));
+        }
+        Assert.False(File.Exists(copy), "the copy is deleted with the source");
+    }
+
     [Theory]
     [InlineData("42P01", false)]   // undefined table in Vigil's SQL: Vigil's (SourceOpener marks the user's --sql/--table)
     [InlineData("42601", false)]   // syntax error

@@ -18,13 +18,13 @@ internal sealed partial class DuckDbException : VigilEngineException
     {
     }
 
-    private DuckDbException(string engineMessage, string code, string? sql, bool _)
-        : base(DuckDb, code, engineMessage, sql)
+    private DuckDbException(string engineMessage, string code, string? sql, bool isUserError, bool _)
+        : base(DuckDb, code, engineMessage, sql, isUserError)
     {
     }
 
     /// <summary>This error with the statement that failed.</summary>
-    public DuckDbException WithSql(string sql) => new(EngineMessage, Code, sql, true);
+    public DuckDbException WithSql(string sql) => new(EngineMessage, Code, sql, IsUserError, true);
 
     /// <summary>The first line of the message, trimmed (DuckDB often adds context lines). For CSV errors it is
     /// rewritten to name the file and the line: <c>data.csv: line 2: not UTF-8 text ...</c>.</summary>
