@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Vigil.Engine;
-using Vigil.Engine.DuckDb;
 
 namespace Vigil.Cli;
 
@@ -34,20 +33,28 @@ internal static class Cli
 
     internal static int Report(Exception e)
     {
+        // Parallel work wraps what it throws; report the first real error.
+        while (e is AggregateException { InnerExceptions.Count: > 0 } agg) e = agg.InnerExceptions[0];
+        bool debug = Environment.GetEnvironmentVariable("VIGIL_DEBUG") == "1";
         switch (e)
         {
             case VigilInputException v:
                 Console.Error.WriteLine($"vigil: {OneLine(v.Message)}");
                 return BadInput;
-            case DuckDbException d:
-                Console.Error.WriteLine($"vigil: {OneLine(d.Message)}");
+            case VigilEngineException { IsUserError: true } user:
+                // The user's query, table, file or server: one line naming the engine, its message and code.
+                Console.Error.WriteLine($"vigil: {OneLine(user.Message)}");
                 return BadInput;
             case OperationCanceledException:
                 Console.Error.WriteLine("vigil: cancelled");
                 return 130;
             default:
                 Console.Error.WriteLine($"vigil: internal error: {OneLine(e.Message)} (set VIGIL_DEBUG=1 for details)");
-                if (Environment.GetEnvironmentVariable("VIGIL_DEBUG") == "1") Console.Error.WriteLine(e);
+                if (debug)
+                {
+                    Console.Error.WriteLine(e);
+                    if (e is VigilEngineException { Sql: { } sql }) Console.Error.WriteLine($"SQL: {sql}");
+                }
                 return InternalError;
         }
     }

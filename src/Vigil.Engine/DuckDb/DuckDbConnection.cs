@@ -26,7 +26,8 @@ internal sealed unsafe class DuckDbConnection : IDisposable
         DuckDbState state = DuckDbNative.Query(Handle, sql, &result);
         try
         {
-            if (state != DuckDbState.Success) throw new DuckDbException(DuckDbNative.Utf8(DuckDbNative.ResultError(&result)) ?? "query failed");
+            if (state != DuckDbState.Success)
+                throw new DuckDbException(DuckDbNative.Utf8(DuckDbNative.ResultError(&result)) ?? "query failed", DuckDbNative.ResultErrorType(&result), sql);
             return (long)DuckDbNative.RowsChanged(&result);
         }
         finally
@@ -40,7 +41,14 @@ internal sealed unsafe class DuckDbConnection : IDisposable
     {
         using DuckDbPreparedStatement stmt = Prepare(sql);
         if (parameters is not null) stmt.BindAll(parameters);
-        return stmt.Execute(streaming);
+        try
+        {
+            return stmt.Execute(streaming);
+        }
+        catch (DuckDbException e) when (e.Sql is null)
+        {
+            throw e.WithSql(sql);
+        }
     }
 
     public DuckDbPreparedStatement Prepare(string sql)
@@ -50,7 +58,7 @@ internal sealed unsafe class DuckDbConnection : IDisposable
         {
             string msg = DuckDbNative.Utf8(DuckDbNative.PrepareError(stmt)) ?? "prepare failed";
             DuckDbNative.DestroyPrepare(ref stmt);
-            throw new DuckDbException(msg);
+            throw new DuckDbException(msg, null, sql);
         }
         return new DuckDbPreparedStatement(stmt);
     }

@@ -93,6 +93,10 @@ internal sealed class DuckDbEngine : IQueryEngine
         {
             throw new OperationCanceledException(ct);
         }
+        catch (DuckDbException e) when (e.Sql is null)
+        {
+            throw e.WithSql(sql);
+        }
     }
 
     /// <summary>Like <see cref="Stream"/>, but DuckDB computes the whole (bounded) result in parallel first and then

@@ -10,6 +10,19 @@ internal enum DuckDbState
     Error = 1,
 }
 
+/// <summary>duckdb_error_type (its names are in <see cref="DuckDbException.TypeNames"/>, in order).</summary>
+internal enum DuckDbErrorType
+{
+    Invalid = 0,
+    Conversion = 2,
+    Catalog = 13,
+    Parser = 14,
+    Binder = 24,
+    Interrupt = 29,
+    Internal = 31,
+    InvalidInput = 32,
+}
+
 /// <summary>duckdb_pending_state.</summary>
 internal enum DuckDbPendingState
 {
@@ -156,6 +169,9 @@ internal static unsafe partial class DuckDbNative
 
     [LibraryImport(Library, EntryPoint = "duckdb_result_error")]
     public static partial nint ResultError(DuckDbResultStruct* result);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_result_error_type")]
+    public static partial DuckDbErrorType ResultErrorType(DuckDbResultStruct* result);
 
     [LibraryImport(Library, EntryPoint = "duckdb_column_count")]
     public static partial ulong ColumnCount(DuckDbResultStruct* result);

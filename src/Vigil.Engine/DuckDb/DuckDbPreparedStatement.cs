@@ -79,7 +79,8 @@ internal sealed unsafe class DuckDbPreparedStatement : IDisposable
             try
             {
                 if (DuckDbNative.ExecutePending(pending, result.Pointer) != DuckDbState.Success)
-                    throw new DuckDbException(DuckDbNative.Utf8(DuckDbNative.ResultError(result.Pointer)) ?? "execution failed");
+                    throw new DuckDbException(DuckDbNative.Utf8(DuckDbNative.ResultError(result.Pointer)) ?? "execution failed",
+                        DuckDbNative.ResultErrorType(result.Pointer), null);
                 result.Initialize();
                 return result;
             }

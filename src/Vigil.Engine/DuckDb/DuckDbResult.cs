@@ -54,7 +54,7 @@ internal sealed unsafe class DuckDbResult : IDisposable
         for (int i = 0; i < n; i++)
         {
             _kinds[i] = KindOf(_types[i]) ?? throw new DuckDbException(
-                $"column \"{_names[i]}\" has type {TypeName(_types[i])}, which Vigil cannot read; CAST it to VARCHAR or DOUBLE");
+                $"column \"{_names[i]}\" has type {TypeName(_types[i])}, which Vigil cannot read; CAST it to VARCHAR or DOUBLE", isUserError: true);
         }
     }
 
@@ -71,7 +71,11 @@ internal sealed unsafe class DuckDbResult : IDisposable
     {
         ObjectDisposedException.ThrowIf(_result == null, this);
         nint chunk = DuckDbNative.FetchChunk(*_result);
-        if (chunk == 0) return false;
+        if (chunk == 0)
+        {
+            ThrowIfFailed();
+            return false;
+        }
         try
         {
             int size = (int)DuckDbNative.DataChunkGetSize(chunk);
@@ -91,6 +95,13 @@ internal sealed unsafe class DuckDbResult : IDisposable
         {
             DuckDbNative.DestroyDataChunk(ref chunk);
         }
+    }
+
+    /// <summary>A streamed result that fails part-way ends its chunks early: raise the error rather than a short result.</summary>
+    private void ThrowIfFailed()
+    {
+        string? error = DuckDbNative.Utf8(DuckDbNative.ResultError(_result));
+        if (!string.IsNullOrEmpty(error)) throw new DuckDbException(error, DuckDbNative.ResultErrorType(_result), null);
     }
 
     public TableBuilder NewBuilder(int capacity = 2048) => new(_names, _kinds, capacity);

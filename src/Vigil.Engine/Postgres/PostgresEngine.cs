@@ -6,7 +6,8 @@ namespace Vigil.Engine.Postgres;
 /// PostgreSQL as a query engine (queries are pushed down to the server). One connection, opened in the
 /// constructor. Parameters are positional ($1, $2, ...). Types: bigint/integer/smallint → Int64;
 /// double precision/real/numeric → Double; boolean; text/varchar/char → String; timestamp, timestamptz
-/// and date → Timestamp (UTC).
+/// and date → Timestamp (UTC). Errors of queries are <see cref="VigilEngineException"/>s carrying the SQLSTATE (the
+/// npgsql exception is the inner one).
 /// </summary>
 internal sealed class PostgresEngine : IQueryEngine
 {
@@ -54,6 +55,10 @@ internal sealed class PostgresEngine : IQueryEngine
         {
             throw new OperationCanceledException(ct);
         }
+        catch (NpgsqlException e)
+        {
+            throw VigilEngineException.FromNpgsql(e, sql);
+        }
     }
 
     public void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default)
@@ -81,12 +86,23 @@ internal sealed class PostgresEngine : IQueryEngine
         {
             throw new OperationCanceledException(ct);
         }
+        catch (NpgsqlException e)
+        {
+            throw VigilEngineException.FromNpgsql(e, sql);
+        }
     }
 
     public void Execute(string sql)
     {
         using var cmd = new NpgsqlCommand(sql, _connection);
-        cmd.ExecuteNonQuery();
+        try
+        {
+            cmd.ExecuteNonQuery();
+        }
+        catch (NpgsqlException e)
+        {
+            throw VigilEngineException.FromNpgsql(e, sql);
+        }
     }
 
     public void Dispose() => _connection.Dispose();
@@ -140,8 +156,9 @@ internal sealed class PostgresEngine : IQueryEngine
         for (int i = 0; i < n; i++)
         {
             names[i] = reader.GetName(i);
-            kinds[i] = KindOf(reader.GetFieldType(i)) ?? throw new InvalidCastException(
-                $"column \"{names[i]}\" has type {reader.GetDataTypeName(i)}, which Vigil cannot read; CAST it to TEXT or DOUBLE PRECISION");
+            // 42804 datatype_mismatch: a column of the user's of a type Vigil cannot read.
+            kinds[i] = KindOf(reader.GetFieldType(i)) ?? throw new VigilEngineException(VigilEngineException.Postgres, "42804",
+                $"column \"{names[i]}\" has type {reader.GetDataTypeName(i)}, which Vigil cannot read; CAST it to TEXT or DOUBLE PRECISION", isUserError: true);
         }
         return new TableBuilder(names, kinds, capacity);
     }

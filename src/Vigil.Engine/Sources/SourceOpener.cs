@@ -18,9 +18,125 @@ internal static class SourceOpener
 
     public static OpenedSource Open(SourceSpec spec, DuckDbOptions? options = null)
     {
-        var source = OpenCore(spec, options);
-        source.Reopener = () => OpenCore(spec, options);
-        return source;
+        ArgumentNullException.ThrowIfNull(spec);
+        string? piped = null;
+        string original = spec.Inputs.Count > 0 ? spec.Inputs[0] : "";
+        if (spec.Inputs.Any(IsPipe))
+        {
+            if (spec.Inputs.Count > 1) throw new VigilInputException($"{PipeName(spec.Inputs.First(IsPipe))}: piped input must be the only input");
+            piped = CopyPipe(spec.Inputs[0], spec.Format);
+            spec = spec with { Inputs = [piped] };
+        }
+        try
+        {
+            var source = OpenCore(spec, options);
+            source.Reopener = () => OpenCore(spec, options);
+            if (piped is not null)
+            {
+                source.Description = PipeName(original);
+                source.OnDispose = () => TryDelete(piped);
+            }
+            return source;
+        }
+        catch (VigilInputException e) when (piped is not null)
+        {
+            TryDelete(piped);
+            throw new VigilInputException(e.Message.Replace(piped, PipeName(original), StringComparison.Ordinal), e.InnerException);
+        }
+        catch
+        {
+            if (piped is not null) TryDelete(piped);
+            throw;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Standard input and other pipes
+
+    /// <summary>"-", /dev/stdin and other /dev or /proc paths that are not regular files with data (pipes, process
+    /// substitution, terminals), which can be read once only and have no size.</summary>
+    internal static bool IsPipe(string input)
+    {
+        if (input == "-") return true;
+        if (!input.StartsWith("/dev/", StringComparison.Ordinal) && !input.StartsWith("/proc/", StringComparison.Ordinal)) return false;
+        if (Directory.Exists(input)) return false;
+        try
+        {
+            // A regular file (/dev/shm/x.csv) can seek; pipes, terminals and devices cannot. Opening reads nothing.
+            using var f = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            return !f.CanSeek || f.Length == 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    private static string PipeName(string input) => input is "-" or "/dev/stdin" or "/proc/self/fd/0" or "/dev/fd/0" ? "stdin" : input;
+
+    /// <summary>Copies a pipe to a temporary file (DuckDB's readers sniff and scan more than once), named with the
+    /// format's extension: the given format, else sniffed from the first bytes (Parquet magic, gzip, '{' or '[' for
+    /// JSON, a tab without a comma on the first line for TSV, else CSV).</summary>
+    private static string CopyPipe(string input, string? format)
+    {
+        string tmp = Path.Combine(Path.GetTempPath(), "vigil-stdin-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            using (Stream src = input == "-" ? Console.OpenStandardInput() : File.OpenRead(input))
+            using (FileStream dst = File.Create(tmp))
+            {
+                src.CopyTo(dst);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(tmp);
+            throw new VigilInputException($"{PipeName(input)}: cannot read ({e.Message})");
+        }
+        if (new FileInfo(tmp).Length == 0)
+        {
+            TryDelete(tmp);
+            throw new VigilInputException($"{PipeName(input)}: no data{(PipeName(input) == "stdin" ? " on standard input" : "")}");
+        }
+        string ext = format is not null ? FormatOf(input, format) switch
+        {
+            FileFormat.Csv => ".csv",
+            FileFormat.Tsv => ".tsv",
+            FileFormat.Parquet => ".parquet",
+            FileFormat.Json => ".json",
+            FileFormat.JsonLines => ".jsonl",
+            _ => ".duckdb",
+        } : SniffExtension(tmp);
+        File.Move(tmp, tmp + ext);
+        return tmp + ext;
+    }
+
+    private static string SniffExtension(string path)
+    {
+        var head = new byte[4096];
+        int n;
+        using (FileStream f = File.OpenRead(path)) n = f.Read(head, 0, head.Length);
+        if (n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') return ".parquet";
+        if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) return ".csv.gz";
+        if (n >= 16 && System.Text.Encoding.ASCII.GetString(head, 0, 15) == "SQLite format 3") return ".db";
+        if (n >= 12 && System.Text.Encoding.ASCII.GetString(head, 8, 4) == "DUCK") return ".duckdb";
+        string text = System.Text.Encoding.UTF8.GetString(head, 0, n).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        if (text.StartsWith('{')) return ".jsonl";
+        if (text.StartsWith('[')) return ".json";
+        int nl = text.IndexOf('\n');
+        string first = nl < 0 ? text : text[..nl];
+        return first.Contains('\t', StringComparison.Ordinal) && !first.Contains(',', StringComparison.Ordinal) ? ".tsv" : ".csv";
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private static OpenedSource OpenCore(SourceSpec spec, DuckDbOptions? options)
@@ -134,13 +250,28 @@ internal static class SourceOpener
             {
                 throw ReadError(engine, inputs, format, e);
             }
+            var notes = new List<string>();
+            if (format is FileFormat.Csv or FileFormat.Tsv)
+            {
+                CheckHeaderSplit(engine, inputs, format, columns);
+                // Text columns that hold only numbers and inf/nan: the sniffer types a column as text when such a value
+                // comes first; read them as DOUBLE so that identical data reads identically wherever the inf/nan falls.
+                List<string> numeric = NonFiniteNumberColumns(engine, reader, columns);
+                if (numeric.Count > 0)
+                {
+                    reader = Reader(inputs, format, numeric);
+                    relation = reader;
+                    columns = Describe(engine, reader);
+                    notes.Add($"read {string.Join(", ", numeric.Select(c => $"'{c}'"))} as numbers: the values include inf or nan");
+                }
+            }
             if (sql is not null)
             {
                 engine.Execute($"CREATE TEMP VIEW {engine.Dialect.QuoteIdentifier(InputView)} AS SELECT * FROM {reader}");
                 relation = $"({sql}) AS src";
                 columns = DescribeSql(engine, relation, "--sql");
             }
-            return new OpenedSource(engine, relation, description, columns);
+            return new OpenedSource(engine, relation, description, columns) { Notes = notes };
         }
         catch
         {
@@ -175,18 +306,142 @@ internal static class SourceOpener
         if (info.Length == 0) throw new VigilInputException($"{path}: file is empty");
     }
 
-    private static string Reader(IReadOnlyList<string> files, FileFormat format)
+    private static string Reader(IReadOnlyList<string> files, FileFormat format, IReadOnlyList<string>? doubles = null)
     {
         string list = "[" + string.Join(", ", files.Select(SqlDialect.DuckDb.StringLiteral)) + "]";
+        string types = doubles is { Count: > 0 }
+            ? ", types = {" + string.Join(", ", doubles.Select(c => SqlDialect.DuckDb.StringLiteral(c) + ": 'DOUBLE'")) + "}"
+            : "";
         return format switch
         {
-            FileFormat.Csv => $"read_csv({list}, header = true, union_by_name = true)",
-            FileFormat.Tsv => $"read_csv({list}, header = true, union_by_name = true, delim = '\\t')",
+            FileFormat.Csv => $"read_csv({list}, header = true, union_by_name = true{types})",
+            FileFormat.Tsv => $"read_csv({list}, header = true, union_by_name = true, delim = '\\t'{types})",
             FileFormat.Parquet => $"read_parquet({list}, union_by_name = true)",
             FileFormat.Json => $"read_json({list}, union_by_name = true)",
             FileFormat.JsonLines => $"read_json({list}, format = 'newline_delimited', union_by_name = true)",
             _ => throw new InvalidOperationException(),
         };
+    }
+
+    private static readonly string[] NonFinite = ["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"];
+
+    /// <summary>The text columns whose first rows (DuckDB's sniffing sample) all parse as numbers and include inf, -inf or nan.</summary>
+    private static List<string> NonFiniteNumberColumns(DuckDbEngine engine, string reader, List<SourceColumn> columns)
+    {
+        var text = columns.Where(c => c.SqlType == "VARCHAR").ToList();
+        if (text.Count == 0) return [];
+        SqlDialect d = engine.Dialect;
+        string specials = string.Join(", ", NonFinite.Select(d.StringLiteral));
+        var parts = new List<string>();
+        foreach (SourceColumn c in text)
+        {
+            string q = d.QuoteIdentifier(c.Name);
+            parts.Add($"count(*) FILTER (WHERE {q} IS NOT NULL AND TRY_CAST(trim({q}) AS DOUBLE) IS NULL)");
+            parts.Add($"count(*) FILTER (WHERE lower(trim({q})) IN ({specials}))");
+        }
+        Table t;
+        try
+        {
+            t = engine.Query($"SELECT {string.Join(", ", parts)} FROM (SELECT * FROM {reader} LIMIT 20480)");
+        }
+        catch (DuckDbException)
+        {
+            return []; // a later read reports what is wrong with the file
+        }
+        var result = new List<string>();
+        for (int i = 0; i < text.Count; i++)
+        {
+            if (t.GetInt64(2 * i, 0) == 0 && t.GetInt64(2 * i + 1, 0) > 0) result.Add(text[i].Name);
+        }
+        return result;
+    }
+
+    /// <summary>A ragged row makes DuckDB's sniffer give up on the delimiter and read each line as one column named
+    /// after the whole header; say so, naming the first line whose number of fields differs from the header's.</summary>
+    private static void CheckHeaderSplit(DuckDbEngine engine, IReadOnlyList<string> inputs, FileFormat format, List<SourceColumn> columns)
+    {
+        if (columns.Count != 1) return;
+        char[] delimiters = format == FileFormat.Tsv ? ['\t'] : [',', ';', '|', '\t'];
+        if (columns[0].Name.IndexOfAny(delimiters) < 0) return;
+        foreach (string file in ExpandFiles(engine, inputs))
+        {
+            if (IsRemote(file)) continue;
+            List<SourceColumn> cols;
+            try
+            {
+                cols = Describe(engine, Reader([file], format));
+            }
+            catch (DuckDbException)
+            {
+                continue;
+            }
+            if (cols.Count != 1) continue;
+            char delim = delimiters.FirstOrDefault(c => cols[0].Name.Contains(c, StringComparison.Ordinal));
+            if (delim == default) continue;
+            (long line, int fields, int header)? bad = FirstRaggedLine(file, delim);
+            if (bad is { line: > 0 } b)
+                throw new VigilInputException($"{file}: could not split the header into columns: line {b.line} has {b.fields} field{(b.fields == 1 ? "" : "s")} where the header has {b.header}");
+            // A quoted header holding the delimiter ("a,b") is one column indeed.
+            if (bad is null) continue;
+            throw new VigilInputException($"{file}: could not split the header into columns (\"{cols[0].Name}\" was read as one column); check the delimiter and the quoting");
+        }
+    }
+
+    private static List<string> ExpandFiles(DuckDbEngine engine, IReadOnlyList<string> inputs)
+    {
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (IsGlob(input) && !IsRemote(input))
+            {
+                Table m = engine.Query("SELECT file FROM glob($1) ORDER BY file", [input]);
+                for (int r = 0; r < m.RowCount; r++) files.Add(m.GetString(0, r)!);
+            }
+            else files.Add(input);
+        }
+        return files;
+    }
+
+    /// <summary>The first line (1-based, the header is line 1) whose number of fields differs from the header's; line 0
+    /// when the header splits into several fields but no line differs; null when the header is one field.</summary>
+    private static (long Line, int Fields, int Header)? FirstRaggedLine(string path, char delim)
+    {
+        try
+        {
+            using Stream raw = File.OpenRead(path);
+            using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
+            using var reader = new StreamReader(s);
+            string? header = reader.ReadLine();
+            if (header is null) return null;
+            int expected = Fields(header, delim);
+            if (expected < 2) return null;
+            long n = 1;
+            while (reader.ReadLine() is { } line && n < 10_000_000)
+            {
+                n++;
+                if (line.Length == 0) continue;
+                int f = Fields(line, delim);
+                if (f != expected) return (n, f, expected);
+            }
+            return (0, expected, expected);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>Fields of one line, splitting on <paramref name="delim"/> outside double quotes.</summary>
+    private static int Fields(string line, char delim)
+    {
+        int count = 1;
+        bool quoted = false;
+        foreach (char c in line)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == delim && !quoted) count++;
+        }
+        return count;
     }
 
     /// <summary>Names the file that DuckDB cannot read: with several inputs each is probed on its own.</summary>
@@ -213,13 +468,20 @@ internal static class SourceOpener
                 }
                 catch (DuckDbException e)
                 {
-                    return new VigilInputException($"{f}: {what}({e.FirstLine})", e);
+                    return Located(f, what, e);
                 }
             }
-            return new VigilInputException($"{string.Join(", ", inputs)}: {what}({error.FirstLine})", error);
+            return Located(string.Join(", ", inputs), what, error);
         }
-        return new VigilInputException($"{inputs[0]}: {what}({error.FirstLine})", error);
+        return Located(inputs[0], what, error);
     }
+
+    /// <summary>"file: what (DuckDB's first line)", or DuckDB's first line alone when it names the file already (CSV
+    /// errors, rewritten by <see cref="DuckDbException"/> to name the file and the line).</summary>
+    private static VigilInputException Located(string file, string what, DuckDbException e) =>
+        e.FirstLine.StartsWith(file + ":", StringComparison.Ordinal)
+            ? new VigilInputException(e.FirstLine, e)
+            : new VigilInputException($"{file}: {what}({e.FirstLine})", e);
 
     /// <summary>A source over any relation of a DuckDB engine (a query over the service's store, say); the engine is
     /// disposed with the source when <paramref name="ownsEngine"/>.</summary>
@@ -247,7 +509,8 @@ internal static class SourceOpener
         }
         catch (DuckDbException e)
         {
-            throw new VigilInputException($"{what}: {e.FirstLine}", e);
+            // The user's own query: whatever DuckDB says about it is the user's to fix.
+            throw e.AsUserError(what);
         }
     }
 
@@ -417,9 +680,10 @@ internal static class SourceOpener
             {
                 throw new VigilInputException($"{shown}: no table \"{table}\" ({e.MessageText})", e);
             }
-            catch (PostgresException e)
+            catch (NpgsqlException e)
             {
-                throw new VigilInputException($"{description}: {e.MessageText}", e);
+                // The user's own table or query: whatever PostgreSQL says about it is the user's to fix.
+                throw VigilEngineException.FromNpgsql(e, $"SELECT * FROM {relation} LIMIT 0").AsUserError(table is not null ? description : "--sql");
             }
         }
         catch

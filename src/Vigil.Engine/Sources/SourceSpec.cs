@@ -42,8 +42,15 @@ internal sealed class OpenedSource : IDisposable
     /// <summary>Text to put after FROM: <c>read_csv([...], ...)</c>, <c>"public"."preds"</c>, <c>(SELECT ...) AS src</c>.</summary>
     public string Relation { get; }
 
-    /// <summary>What the source is, for messages and reports (file list, redacted URL + table).</summary>
-    public string Description { get; }
+    /// <summary>What the source is, for messages and reports (file list, redacted URL + table, "stdin").</summary>
+    public string Description { get; internal set; }
+
+    /// <summary>What reading the source changed or noticed that a reader of the report should know (one sentence each),
+    /// for example text columns read as numbers because they hold inf or nan.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Run after the engine is disposed (deletes the copy of piped input).</summary>
+    internal Action? OnDispose { get; set; }
 
     public IReadOnlyList<SourceColumn> Columns { get; }
 
@@ -83,5 +90,7 @@ internal sealed class OpenedSource : IDisposable
     public void Dispose()
     {
         if (_ownsEngine) Engine.Dispose();
+        OnDispose?.Invoke();
+        OnDispose = null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
 using YamlDotNet.Core;
@@ -28,10 +29,25 @@ public static partial class ServiceConfigLoader
         }
         catch (YamlException e)
         {
-            throw new VigilInputException($"{source}: line {e.Start.Line}: not valid YAML: {e.Message.Split('\n')[0]}");
+            throw new VigilInputException($"{source}: {ConfigFile.YamlError(text, e)}");
         }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-            throw new VigilInputException($"{source}: expected a mapping with 'models:' at the top (see docs/service.md)");
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+            throw new VigilInputException($"{source}: the file is empty; expected a mapping with 'models:' at the top (see docs/service.md)");
+        if (yaml.Documents[0].RootNode is not YamlMappingNode root)
+            throw new VigilInputException($"{source}: line {yaml.Documents[0].RootNode.Start.Line}: expected a mapping with 'models:' at the top, found {ConfigFile.Found(yaml.Documents[0].RootNode)} (see docs/service.md)");
+        try
+        {
+            return Read(root, source);
+        }
+        catch (Exception e) when (e is InvalidCastException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // A value of an unexpected shape that no check above caught: still one line naming the file, never a cast.
+            throw new VigilInputException($"{source}: a value has a shape Vigil does not expect ({e.GetType().Name}); check the file against docs/service.md");
+        }
+    }
+
+    private static ServiceConfig Read(YamlMappingNode root, string source)
+    {
         var r = new Reader(source);
         var config = new ServiceConfig { Source = source };
         foreach (var (key, value) in r.Entries(root, "the top level", ["store", "keys", "models", "notifiers"]))
@@ -81,10 +97,10 @@ public static partial class ServiceConfigLoader
 
         public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string where, string[] allowed)
         {
-            if (node is not YamlMappingNode map) throw Error(node, $"{where} must be a mapping of {string.Join(", ", allowed)}");
+            if (node is not YamlMappingNode map) throw Error(node, $"{where} must be a mapping of {string.Join(", ", allowed)}, found {ConfigFile.Found(node)}");
             foreach (var (k, v) in map.Children)
             {
-                var key = (k as YamlScalarNode)?.Value ?? "";
+                if (k is not YamlScalarNode { Value: { } key }) throw Error(k, $"expected a key in {where}, found {ConfigFile.Found(k)}");
                 if (!allowed.Contains(key)) throw Error(k, $"unknown key '{key}' in {where}; expected one of {string.Join(", ", allowed)}");
                 yield return (key, v);
             }
@@ -92,7 +108,7 @@ public static partial class ServiceConfigLoader
 
         public string Scalar(YamlNode node, string what)
         {
-            if (node is not YamlScalarNode s || s.Value is null) throw Error(node, $"{what} must be a single value");
+            if (node is not YamlScalarNode s || s.Value is null) throw Error(node, $"{what} must be a single value, found {ConfigFile.Found(node)}");
             return EnvPattern().Replace(s.Value, m => Environment.GetEnvironmentVariable(m.Groups[1].Value)
                 ?? throw Error(node, $"{what}: environment variable {m.Groups[1].Value} is not set"));
         }
@@ -123,7 +139,7 @@ public static partial class ServiceConfigLoader
         }
 
         private IEnumerable<YamlNode> Items(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list, found {ConfigFile.Found(node)}");
 
         public IReadOnlyList<ApiKey> Keys(YamlNode node)
         {
@@ -162,7 +178,7 @@ public static partial class ServiceConfigLoader
 
         public IReadOnlyList<ModelConfig> Models(YamlNode node)
         {
-            if (node is not YamlMappingNode map) throw Error(node, "models must be a mapping of model name to its settings");
+            if (node is not YamlMappingNode map) throw Error(node, $"models must be a mapping of model name to its settings, found {ConfigFile.Found(node)}");
             var models = new List<ModelConfig>();
             foreach (var (k, v) in map.Children)
             {
@@ -193,7 +209,7 @@ public static partial class ServiceConfigLoader
                         case "min_importance": minImportance = Number(value, "min_importance"); break;
                         case "slo": slos = Slos(value, name); break;
                         case "importance":
-                            if (value is not YamlMappingNode imp) throw Error(value, "importance must be a mapping of feature name to a number");
+                            if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
                             foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
                             break;
                     }
@@ -217,7 +233,7 @@ public static partial class ServiceConfigLoader
             var features = new List<FeatureSpec>();
             foreach (var (key, value) in Entries(node, $"the schema of '{model}'", ["features"]))
             {
-                if (value is not YamlMappingNode map) throw Error(value, "features must be a mapping of feature name to number or category");
+                if (value is not YamlMappingNode map) throw Error(value, $"features must be a mapping of feature name to number or category, found {ConfigFile.Found(value)}");
                 foreach (var (fk, fv) in map.Children)
                 {
                     var name = Name(fk, "feature name");
@@ -240,7 +256,7 @@ public static partial class ServiceConfigLoader
         private List<MonitorConfig> Slos(YamlNode node, string model)
         {
             var list = new List<MonitorConfig>();
-            if (node is not YamlMappingNode map) throw Error(node, "slo must be a mapping of metric to {min, max, window, every, for}");
+            if (node is not YamlMappingNode map) throw Error(node, $"slo must be a mapping of metric to {{min, max, window, every, for}}, found {ConfigFile.Found(node)}");
             foreach (var (k, v) in map.Children)
             {
                 var metric = Scalar(k, "slo metric");

@@ -159,9 +159,38 @@ public sealed class PostgresEngineTests
     public void Source_BadSql_OneLine()
     {
         _server.Require();
-        var e = Assert.Throws<VigilInputException>(() => SourceOpener.Open(new SourceSpec { Inputs = [_server.Url], Sql = "SELECT nope" }).Dispose());
+        var e = Assert.Throws<VigilEngineException>(() => SourceOpener.Open(new SourceSpec { Inputs = [_server.Url], Sql = "SELECT nope" }).Dispose());
         Assert.Contains("nope", e.Message);
+        Assert.Equal("42703", e.Code);
+        Assert.True(e.IsUserError);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [SkippableFact]
+    public void Source_UsersSql_MissingRelation_IsTheUsersError_WithSqlState()
+    {
+        _server.Require();
+        var e = Assert.Throws<VigilEngineException>(() =>
+            SourceOpener.Open(new SourceSpec { Inputs = [_server.Url], Sql = "SELECT * FROM scoring.missing" }).Dispose());
+        Assert.Equal("postgres", e.Engine);
+        Assert.Equal("42P01", e.Code);
+        Assert.True(e.IsUserError);
+        Assert.Equal("postgres: relation \"scoring.missing\" does not exist (42P01) in --sql", e.Message);
+        Assert.IsType<Npgsql.PostgresException>(e.InnerException?.InnerException);
+    }
+
+    [SkippableFact]
+    public void Engine_QueryError_IsVigilEngineException_WithSqlStateAndSql()
+    {
+        using PostgresEngine e = Engine();
+        var bug = Assert.Throws<VigilEngineException>(() => e.Query("SELECT no_such_column FROM generate_series(1, 3) g"));
+        Assert.Equal("42703", bug.Code);
+        Assert.False(bug.IsUserError); // Vigil's own SQL
+        Assert.Contains("no_such_column", bug.Sql);
+        var data = Assert.Throws<VigilEngineException>(() => e.Query("SELECT ('1' || g::text || 'x')::int FROM generate_series(1, 3) g"));
+        Assert.Equal("22P02", data.Code);
+        Assert.True(data.IsUserError); // the data's
+        Assert.Throws<VigilEngineException>(() => e.Execute("CREATE TABLE"));
     }
 
     [SkippableFact]

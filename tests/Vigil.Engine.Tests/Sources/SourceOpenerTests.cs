@@ -259,8 +259,61 @@ public sealed class SourceOpenerTests : IDisposable
     public void BadSql_IsOneLine()
     {
         string a = _dir.Write("a.csv", "x\n1\n");
-        var e = Fails(new SourceSpec { Inputs = [a], Sql = "SELECT nope FROM input" });
-        Assert.StartsWith("--sql: ", e.Message);
+        var e = Assert.Throws<VigilEngineException>(() => SourceOpener.Open(new SourceSpec { Inputs = [a], Sql = "SELECT nope FROM input" }).Dispose());
+        Assert.True(e.IsUserError);
+        Assert.StartsWith("duckdb: Binder Error: ", e.Message);
+        Assert.EndsWith(" in --sql", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Theory]
+    [InlineData("x,y\ninf,1\n1.5,2\n2.5,3\n")]
+    [InlineData("x,y\n1.5,2\n2.5,3\ninf,1\n")]
+    [InlineData("x,y\n-Infinity,1\nnan,2\n2.5,3\n")]
+    public void Csv_InfOrNan_InANumericColumn_IsReadAsDouble_WhereverItFalls(string content)
+    {
+        string csv = _dir.Write("inf.csv", content);
+        using OpenedSource s = SourceOpener.Open(new SourceSpec { Inputs = [csv] });
+        Assert.Equal(ColumnKind.Double, s.Column("x").Kind);
+        Table t = s.Engine.Query($"SELECT count(*) FILTER (WHERE isinf(x)) AS inf, count(*) FILTER (WHERE x = 2.5) AS v FROM {s.Relation}");
+        Assert.Equal(1, t.GetInt64(1, 0));
+    }
+
+    [Fact]
+    public void Csv_InfFirst_SaysSoInANote_TextStaysText()
+    {
+        string csv = _dir.Write("inf.csv", "x,name\ninf,inf\n1.5,b\n");
+        using OpenedSource s = SourceOpener.Open(new SourceSpec { Inputs = [csv] });
+        Assert.Equal(ColumnKind.Double, s.Column("x").Kind);
+        Assert.Equal(ColumnKind.String, s.Column("name").Kind);
+        Assert.Contains(s.Notes, n => n.Contains("'x'", StringComparison.Ordinal) && n.Contains("inf", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Csv_RaggedRow_NamesTheLine_NotAMissingColumn()
+    {
+        string csv = _dir.Write("ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n");
+        var e = Fails(new SourceSpec { Inputs = [csv] });
+        Assert.Equal($"{csv}: could not split the header into columns: line 3 has 2 fields where the header has 3", e.Message);
+        string csv2 = _dir.Write("long.csv", "a,b,c\n1,2,3\n4,5,6,7\n6,7,8\n");
+        Assert.Contains("line 3 has 4 fields where the header has 3", Fails(new SourceSpec { Inputs = [csv2] }).Message);
+    }
+
+    [Fact]
+    public void Csv_OneColumn_IsNotRagged()
+    {
+        string csv = _dir.Write("one.csv", "\"a,b\"\n1\n2\n");
+        using OpenedSource s = SourceOpener.Open(new SourceSpec { Inputs = [csv] });
+        Assert.Single(s.Columns);
+    }
+
+    [Fact]
+    public void Csv_Latin1_SaysNotUtf8_WithTheFileAndLine()
+    {
+        string path = _dir.File("latin.csv");
+        File.WriteAllBytes(path, [.. "name,x\ncaf"u8, 0xE9, .. ",1\nb,2\n"u8]);
+        var e = Fails(new SourceSpec { Inputs = [path] });
+        Assert.StartsWith($"{path}: line 2: not UTF-8 text; re-encode the file, e.g. iconv -f latin1 -t utf-8 ", e.Message);
         Assert.DoesNotContain("\n", e.Message);
     }
 
