@@ -158,8 +158,11 @@ internal static class Fmt
     /// <summary>A p-value: 4 decimals, scientific below 1e-4, and "&lt; 1e-300" for one that underflowed to 0.</summary>
     public static string PValue(double? p) => p is 0 ? "< 1e-300" : Num(p);
 
-    /// <summary>A threshold in a threshold table: always 4 decimals, so the column reads as one format.</summary>
+    /// <summary>A threshold or rate in a threshold table: always 4 decimals, so each column reads as one format.</summary>
     public static string Fixed4(double v) => double.IsFinite(v) ? v.ToString("0.0000", Inv) : Num(v);
+
+    /// <summary>An axis edge: 3 significant digits, whole numbers with thousands separators from 1,000 on.</summary>
+    public static string Edge(double v) => !double.IsFinite(v) ? Num(v) : Math.Abs(v) >= 1000 ? v.ToString("#,0", Inv) : (v + 0.0).ToString("G3", Inv);
 
     /// <summary>The metrics that depend on the decision threshold (the rest are threshold-free: roc_auc, average_precision,
     /// log_loss, brier, ece).</summary>
@@ -190,6 +193,8 @@ internal static class Fmt
         if (thresholded.Count > 0)
             parts.Add((r.Threshold is { } th ? $"at threshold {Short(th)}: " : "") + string.Join(", ", thresholded.Select(m => $"{m} {Num(MetricOf(r.Metrics, m))}")));
         int errors = r.Findings.Count(f => f.Severity == Analysis.Results.Severity.Error), warnings = r.Findings.Count(f => f.Severity == Analysis.Results.Severity.Warning);
+        // The threshold warning counts once, whether the analysis made it a finding or the reports derive it.
+        if (r.Findings.All(f => f.Check != "threshold_far_from_best") && ThresholdWarning(r) is not null) warnings++;
         var findings = errors + warnings == 0 ? "no warnings" : $"{Plural(errors, "error", "errors")}, {Plural(warnings, "warning", "warnings")}";
         return $"{Count(r.Rows)} rows evaluated; " + string.Join("; ", parts) + "; " + findings + ".";
     }

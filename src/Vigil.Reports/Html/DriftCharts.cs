@@ -31,7 +31,7 @@ internal static class DriftCharts
             if (categorical) { what = d.Labels is { } l && i < l.Count ? l[i] : i.ToString(CultureInfo.InvariantCulture); (x0, x1) = (i - 0.42, i + 0.42); }
             else
             {
-                what = $"[{Fmt.Short(d.Edges![i])}, {Fmt.Short(d.Edges[i + 1])}{(i == n - 1 ? "]" : ")")}";
+                what = $"[{Fmt.Edge(d.Edges![i])}, {Fmt.Edge(d.Edges[i + 1])}{(i == n - 1 ? "]" : ")")}";
                 (x0, x1) = quantiles ? (i + 0.06, i + 0.94) : (d.Edges[i], d.Edges[i + 1]);
             }
             double mid = (x0 + x1) / 2;
@@ -47,7 +47,7 @@ internal static class DriftCharts
         };
         IReadOnlyList<Tick>? ticks = categorical
             ? [.. Enumerable.Range(0, n).Select(i => new Tick(i, d.Labels is { } l && i < l.Count ? l[i] : ""))]
-            : quantiles ? [.. d.Edges!.Select((e, i) => new Tick(i, SvgPlot.DefaultFormat(e)))] : null;
+            : quantiles ? [.. d.Edges!.Select((e, i) => new Tick(i, Fmt.Edge(e)))] : null;
         var plot = new SvgPlot("distribution", c.Name + ": reference vs current")
         {
             Width = 560,
@@ -96,7 +96,7 @@ internal static class DriftCharts
             Height = 240,
             YLabel = "share of values ≤ x",
             XLabel = c.Name + " (same quantile axis as above)",
-            XTicks = [.. edges.Select((v, i) => new Tick(i, SvgPlot.DefaultFormat(v)))],
+            XTicks = [.. edges.Select((v, i) => new Tick(i, Fmt.Edge(v)))],
             XMin = 0,
             XMax = edges.Count - 1,
             YMin = 0,

@@ -39,7 +39,7 @@ internal static class EvaluationHtml
         if (r.BestThresholds is { Count: > 0 } best)
             page.Section("best-thresholds", "Best thresholds", sb =>
                 Table(sb, "best-thresholds", ["criterion", "threshold", "value", "recall", "TP", "FP", "TN", "FN"], 1, best.Select(b => (IReadOnlyList<string>)[
-                    b.Criterion, Fmt.Fixed4(b.Threshold), Fmt.Num(b.Value), Fmt.Num(Recall(b.Confusion)),
+                    b.Criterion, Fmt.Fixed4(b.Threshold), Fmt.Fixed4(b.Value), Recall(b.Confusion) is { } rc ? Fmt.Fixed4(rc) : Fmt.Dash,
                     Fmt.Count(b.Confusion.Tp), Fmt.Count(b.Confusion.Fp), Fmt.Count(b.Confusion.Tn), Fmt.Count(b.Confusion.Fn)])));
         if (r.ThresholdTable is { Count: > 0 } table)
             page.Section("thresholds", "Thresholds", sb =>
@@ -49,7 +49,7 @@ internal static class EvaluationHtml
                     inUse = table.Select((t, i) => (Gap: Math.Abs(t.Threshold - t0), i)).OrderBy(x => x.Gap).First().i;
                 if (inUse >= 0) sb.Append("<p class=\"note\">The highlighted row is the threshold in use (").Append(E(Fmt.Short(r.Threshold!.Value))).Append(") or the nearest one in the table.</p>");
                 Table(sb, "thresholds", ["threshold", "precision", "recall", "f1", "fpr", "specificity", "accuracy", "TP", "FP", "TN", "FN"], 0, table.Select(t => (IReadOnlyList<string>)[
-                    Fmt.Fixed4(t.Threshold), Fmt.Num(t.Precision), Fmt.Num(t.Recall), Fmt.Num(t.F1), Fmt.Num(t.Fpr), Fmt.Num(t.Specificity), Fmt.Num(t.Accuracy),
+                    Fmt.Fixed4(t.Threshold), Fmt.Fixed4(t.Precision), Fmt.Fixed4(t.Recall), Fmt.Fixed4(t.F1), Fmt.Fixed4(t.Fpr), Fmt.Fixed4(t.Specificity), Fmt.Fixed4(t.Accuracy),
                     Fmt.Count(t.Confusion.Tp), Fmt.Count(t.Confusion.Fp), Fmt.Count(t.Confusion.Tn), Fmt.Count(t.Confusion.Fn)]),
                     rowClass: i => i == inUse ? "in-use" : null);
             });

@@ -20,7 +20,7 @@ internal static class SummaryHtml
         if (ThresholdNote(r, metrics) is { } note) points.Add(note);
         page.Verdict(Fmt.Verdict(r), Level(r.Quality.Issues), points);
 
-        page.Section("findings", "Data-quality findings", sb => Findings(sb, r.Quality.Issues, t => Fmt.PeriodStart(t, r.Period)));
+        page.Section("findings", "Data quality findings", sb => Findings(sb, r.Quality.Issues, t => Fmt.PeriodStart(t, r.Period)));
         if (r.Overall.Count > 0)
             page.Section("overall", "Overall", sb =>
             {
