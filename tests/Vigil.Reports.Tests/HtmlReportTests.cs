@@ -1,6 +1,7 @@
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using Vigil.Analysis.Results;
 
 namespace Vigil.Reports.Tests;
 
@@ -252,6 +253,22 @@ public class ReportPageTests
         Assert.Contains("positive_rate", headers);
         Assert.Contains("mean_score", headers);
         Assert.DoesNotContain("positive rate", headers);
+    }
+
+    [Fact]
+    public void Summary_OfALogWithNoLabels_StillOpensWithTheVerdict_AndLabelsEveryAxis()
+    {
+        var r = Fixtures.Summary();
+        PeriodSummary Unlabeled(PeriodSummary p) => p with { Labeled = 0, PositiveRate = null, Metrics = [] };
+        r = r with { Columns = r.Columns with { Label = null }, Periods = [.. r.Periods.Select(Unlabeled)], Overall = [.. r.Overall.Select(Unlabeled)] };
+        var doc = Parse(HtmlReport.ToHtml(r));
+        Assert.Contains("verdict", doc.Body!.FirstElementChild!.NextElementSibling!.ClassList);
+        var charts = doc.QuerySelectorAll("svg.chart[data-chart='timeline']").Select(c => c.GetAttribute("data-metric")).ToList();
+        Assert.Contains("rows", charts);
+        Assert.DoesNotContain("roc_auc", charts);
+        foreach (var chart in doc.QuerySelectorAll("svg.chart"))
+            Assert.Equal(2, chart.QuerySelectorAll("text.axis-label").Length);
+        Assert.Null(doc.QuerySelector(".threshold-note"));
     }
 
     [Fact]
