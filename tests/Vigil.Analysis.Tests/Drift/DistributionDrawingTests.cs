@@ -44,7 +44,7 @@ public sealed class DistributionDrawingTests
         Assert.Equal(e.X.OrderBy(x => x), e.X);
         Assert.Equal(1, e.Reference[^1], 12);
         Assert.Equal(1, e.Current[^1], 12);
-        Assert.True(e.Reference.Zip(e.Current, (a, b) => a - b).Max() > 0.2);
+        Assert.True(e.Reference.Zip(e.Current, (a, b) => a - b).Max() > 0.12); // the KS gap of a 0.46 σ shift is about 0.18
     }
 
     [Fact]
