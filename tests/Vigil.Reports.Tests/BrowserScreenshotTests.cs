@@ -41,8 +41,8 @@ public sealed class BrowserScreenshotTests
                 RedirectStandardOutput = true,
             };
             using var p = Process.Start(psi)!;
-            p.StandardOutput.ReadToEndAsync();
-            p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            _ = p.StandardError.ReadToEndAsync();
             if (!p.WaitForExit(90_000)) { p.Kill(true); Assert.Fail("chromium did not finish in 90 s"); }
             Assert.True(File.Exists(png), $"no screenshot of {name}");
             // A blank page compresses to a few kilobytes; a rendered report with charts is far larger.
