@@ -15,7 +15,7 @@ internal static partial class DriftReport
 
     public static string ToHtml(DriftResult r)
     {
-        var page = new ReportPage("drift", "Vigil drift", "Vigil drift — " + r.Current.Source()).Facts(Facts(r));
+        var page = new ReportPage("drift", "Vigil drift", "Vigil drift — " + r.Current.Description).Facts(Facts(r));
         var points = new List<string>();
         var drifted = r.Columns.Where(c => c.Drifted).ToList();
         if (drifted.Count > 0)
@@ -86,8 +86,6 @@ internal static partial class DriftReport
         });
         return page.Render();
     }
-
-    private static string Source(this SourceInfo s) => s.Description;
 
     /// <summary>An HTML table: numbers right-aligned, a "DRIFT" cell in the flag column marked.</summary>
     private static void HtmlTable(StringBuilder sb, string name, IReadOnlyList<string> headers, IEnumerable<string[]> rows, int[] numeric, int flag)
