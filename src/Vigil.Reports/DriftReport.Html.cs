@@ -1,108 +1,106 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Spectre.Console;
 using Vigil.Analysis.Results;
-using Vigil.Statistics.Drift;
-using SText = Spectre.Console.Text;
+using Vigil.Reports.Html;
+using static Vigil.Reports.Html.ReportPage;
 
 namespace Vigil.Reports;
 
-/// <summary>The drift report as one self-contained HTML page.</summary>
+/// <summary>The drift report as one self-contained HTML page on the shared template (<see cref="ReportPage"/>): the
+/// verdict, the columns, drift over time (per chunk and multivariate, as lines with their thresholds as bands), the
+/// per-chunk table and each column's distributions.</summary>
 internal static partial class DriftReport
 {
-    /// <summary>The two distributions as bars side by side in each bin (numbers) or category.</summary>
-    private static string Chart(string name, Distribution d)
+    /// <summary>Columns drawn per chunk: the drifted ones (whole period or any chunk) first, at most this many.</summary>
+    private const int ChunkColumnsDrawn = 6;
+
+    public static string ToHtml(DriftResult r)
     {
-        var n = d.Reference.Count;
-        var labels = d.Labels;
-        double X(int i) => d.Edges is { } e ? e[i] : i;
-        var refBars = new List<Svg.Bar>();
-        var curBars = new List<Svg.Bar>();
-        for (var i = 0; i < n; i++)
+        var page = new ReportPage("drift", "Vigil drift", "Vigil drift — " + r.Current.Description).Facts(Facts(r));
+        var points = new List<string>();
+        var drifted = r.Columns.Where(c => c.Drifted).ToList();
+        if (drifted.Count > 0)
+            points.Add("Drifted over the whole period: " + string.Join(", ", drifted.Select(c =>
+                $"{c.Name} ({c.Method} {Fmt.Num(c.Result?.Statistic)}{(c.Result?.PValue is { } p ? ", p " + Fmt.PValue(p) : "")}; threshold {Fmt.Num(c.Result?.Threshold)})")) + ".");
+        if (r.Chunks is { Count: > 0 } ch && ch.Any(c => c.Dataset.Drifted))
+            points.Add("Chunks with dataset drift: " + string.Join(", ", ch.Where(c => c.Dataset.Drifted).Select(c => c.Key)) + ".");
+        if (r.Multivariate is { } mvd && mvd.Chunks.Any(c => c.Drifted))
+            points.Add(MultivariateLine(mvd) + ".");
+        if (Concept(r) is { } concept) points.Add("Target and prediction: " + concept);
+        page.Verdict(Verdict(r), r.Dataset.Drifted ? "error" : r.AnyDrift ? "warning" : "ok", points);
+
+        page.Section("columns", "Columns, most drifted first", sb =>
         {
-            double x0 = X(i), x1 = d.Edges is not null ? X(i + 1) : i + 1, mid = (x0 + x1) / 2;
-            var what = labels is not null ? labels[i] : $"[{Fmt.Num(x0)}, {Fmt.Num(x1)}{(i == n - 1 ? "]" : ")")}";
-            refBars.Add(new Svg.Bar(x0, mid, d.Reference[i], $"{what}: reference {Fmt.Percent(d.Reference[i])}"));
-            curBars.Add(new Svg.Bar(mid, x1, d.Current[i], $"{what}: current {Fmt.Percent(d.Current[i])}"));
-        }
-        var plot = new Svg.SvgPlot("distribution", name)
+            HtmlTable(sb, "columns", Headers, ColumnRows(r), numeric: [3, 4, 5], flag: 6);
+            sb.Append("<p class=\"note\">p-value: for the methods that are tests; distances (wasserstein, jensenshannon, psi, …) have none (—).</p>");
+            var approx = ApproximationLines(r).ToList();
+            if (approx.Count > 0)
+            {
+                sb.Append("<h3>").Append(E(ApproximationTitle)).Append("</h3><ul class=\"approximations\">");
+                foreach (var line in approx) sb.Append("<li>").Append(E(line)).Append("</li>");
+                sb.Append("</ul>");
+            }
+        });
+        if (r.Chunks is { Count: > 0 } chunks)
+            page.Section("over-time", "Drift over time", sb =>
+            {
+                sb.Append("<p class=\"note\">").Append(E(ChunkTitle(r))).Append(". Shaded: the no-drift region; dashed red: the threshold; red dots: chunks that drifted.</p>");
+                sb.Append("<div class=\"charts\">").Append(DriftCharts.ChunkShare(r, chunks));
+                var columns = r.Columns.Where(c => c.Result is not null)
+                    .OrderByDescending(c => c.Drifted || chunks.Any(k => k.Columns.Any(x => x.Name == c.Name && x.Drifted)))
+                    .ThenByDescending(c => chunks.Count(k => k.Columns.Any(x => x.Name == c.Name && x.Drifted)))
+                    .Take(ChunkColumnsDrawn).ToList();
+                foreach (var c in columns) sb.Append(DriftCharts.ChunkColumn(r, chunks, c.Name));
+                sb.Append("</div>");
+            });
+        if (r.Multivariate is { } mv)
+            page.Section("multivariate", "Multivariate drift", sb =>
+            {
+                sb.Append("<p>").Append(E(MultivariateLine(mv))).Append(".</p>");
+                if (mv.Chunks.Count > 0) sb.Append("<div class=\"charts\">").Append(DriftCharts.Multivariate(r, mv)).Append("</div>");
+                HtmlTable(sb, "multivariate", MultivariateHeaders, MultivariateRows(mv), numeric: [1, 2], flag: 3);
+            });
+        if (r.Chunks is not null)
+            page.Section("chunks", "Per chunk", sb =>
+            {
+                sb.Append("<p class=\"note\">").Append(E(ChunkTitle(r))).Append(".</p>");
+                HtmlTable(sb, "chunks", ChunkHeaders, ChunkRows(r), numeric: [1, 3], flag: 4);
+            });
+        page.Section("distributions", "Distributions, most drifted first", sb =>
         {
-            Width = 560,
-            Height = 240,
-            YLabel = "share",
-            YMin = 0,
-            XLabel = labels is null ? name : null,
-            XFormat = labels is null ? Svg.SvgPlot.DefaultFormat : v => v >= 0 && v < labels.Count && Math.Abs(v - Math.Round(v)) < 1e-9 ? labels[(int)v] : "",
-            XMinStep = labels is null ? 0 : 1,
-        };
-        return plot.Bars("reference", refBars).Bars("current", curBars).Render();
+            sb.Append("<p class=\"note\">Each chart shows the share of each side's values per bin or category. Numbers with many values are cut at the reference's quantiles and every bin is drawn equally wide, so a shift shows even in skewed data; the ECDF chart under it compares both distribution functions on that axis.</p>");
+            foreach (var c in r.Columns)
+            {
+                sb.Append("<section class=\"column\" data-column=\"").Append(E(c.Name)).Append("\"><h3>").Append(E(c.Name)).Append(": ")
+                  .Append(c.Result is null ? E("not tested: " + c.Note) : c.Drifted ? "<span class=\"badge drift\">drift</span>" : "<span class=\"badge ok\">no drift</span>")
+                  .Append("</h3>");
+                if (c.Result is { } res)
+                    sb.Append("<p>").Append(E($"{res.Method}: statistic {Fmt.Num(res.Statistic)}" +
+                        (res.PValue is { } p ? $", p-value {Fmt.PValue(p)}" : "") + $", threshold {Fmt.Num(res.Threshold)}; {c.Reason}")).Append("</p>");
+                if (c.Distribution is { } d)
+                {
+                    sb.Append(DriftCharts.Distribution(c, d));
+                    if (DriftCharts.Ecdf(c, d) is { } ecdf) sb.Append(ecdf);
+                }
+                sb.Append("</section>");
+            }
+        });
+        return page.Render();
     }
 
     /// <summary>An HTML table: numbers right-aligned, a "DRIFT" cell in the flag column marked.</summary>
-    private static void HtmlTable(StringBuilder sb, string css, IReadOnlyList<string> headers, IEnumerable<string[]> rows, int[] numeric, int flag)
+    private static void HtmlTable(StringBuilder sb, string name, IReadOnlyList<string> headers, IEnumerable<string[]> rows, int[] numeric, int flag)
     {
-        sb.Append("<table class=\"").Append(css).Append("\"><thead><tr>");
-        foreach (var h in headers) sb.Append("<th>").Append(WebUtility.HtmlEncode(h)).Append("</th>");
+        sb.Append("<table class=\"").Append(name).Append("\" data-table=\"").Append(name).Append("\"><thead><tr>");
+        foreach (var h in headers) sb.Append("<th>").Append(E(h)).Append("</th>");
         sb.Append("</tr></thead><tbody>");
         foreach (var row in rows)
         {
             sb.Append("<tr>");
             for (var i = 0; i < row.Length; i++)
-                sb.Append(numeric.Contains(i) ? "<td class=\"n\">" : i == flag && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>")
-                  .Append(WebUtility.HtmlEncode(row[i])).Append("</td>");
+                sb.Append(numeric.Contains(i) ? "<td class=\"num\">" : i == flag && row[i] == "DRIFT" ? "<td class=\"drift\">" : "<td>")
+                  .Append(E(row[i])).Append("</td>");
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
-    }
-
-    // ---- HTML (one self-contained page) ----
-
-    public static string ToHtml(DriftResult r)
-    {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil drift</title><style>")
-          .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}")
-          .Append("td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}td.n{text-align:right}")
-          .Append(".drift{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}section.column{display:inline-block;vertical-align:top;width:600px;margin-right:1rem}section.column h3{margin-bottom:.2rem}section.column p{font-size:.9rem;margin:.2rem 0}</style></head><body>")
-          .Append("<h1>Vigil drift</h1><ul>");
-        foreach (var (k, v) in Facts(r)) sb.Append("<li><b>").Append(E(k)).Append(":</b> ").Append(E(v)).Append("</li>");
-        sb.Append("</ul><p class=\"").Append(r.Dataset.Drifted ? "drift" : "ok").Append("\">").Append(E(Verdict(r))).Append("</p>");
-        if (Concept(r) is { } concept) sb.Append("<p class=\"concept\"><b>Target and prediction:</b> ").Append(E(concept)).Append("</p>");
-        sb.Append("<h2>Columns, most drifted first</h2>");
-        HtmlTable(sb, "columns", Headers, ColumnRows(r), numeric: [3, 4, 5], flag: 6);
-        var approx = ApproximationLines(r).ToList();
-        if (approx.Count > 0)
-        {
-            sb.Append("<h3>").Append(E(ApproximationTitle)).Append("</h3><ul class=\"approximations\">");
-            foreach (var line in approx) sb.Append("<li>").Append(E(line)).Append("</li>");
-            sb.Append("</ul>");
-        }
-        if (r.Chunks is not null)
-        {
-            sb.Append("<h2>").Append(E(ChunkTitle(r))).Append("</h2>");
-            HtmlTable(sb, "chunks", ChunkHeaders, ChunkRows(r), numeric: [1, 3], flag: 4);
-        }
-        if (r.Multivariate is { } mv)
-        {
-            sb.Append("<h2>Multivariate drift</h2><p>").Append(E(MultivariateLine(mv))).Append("</p>");
-            HtmlTable(sb, "multivariate", MultivariateHeaders, MultivariateRows(mv), numeric: [1, 2], flag: 3);
-        }
-        sb.Append("<h2>Distributions, most drifted first</h2><p>Each chart shows the share of each side's values per bin or category (see its legend).</p>");
-        foreach (var c in r.Columns)
-        {
-            sb.Append("<section class=\"column\" data-column=\"").Append(E(c.Name)).Append("\"><h3>").Append(E(c.Name)).Append(": ")
-              .Append(c.Result is null ? E("not tested: " + c.Note) : c.Drifted ? "<span class=\"drift\">drift</span>" : "<span class=\"ok\">no drift</span>")
-              .Append("</h3>");
-            if (c.Result is { } res)
-                sb.Append("<p>").Append(E($"{res.Method}: statistic {Fmt.Num(res.Statistic)}" +
-                    (DriftMethods.IsTest(res.Method) ? $", p-value {Fmt.Num(res.PValue)}" : "") + $", threshold {Fmt.Num(res.Threshold)}; {c.Reason}")).Append("</p>");
-            if (c.Distribution is { } d) sb.Append(Chart(c.Name, d));
-            sb.Append("</section>");
-        }
-        sb.Append("</body></html>\n");
-        return sb.ToString();
     }
 }

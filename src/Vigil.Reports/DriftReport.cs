@@ -17,10 +17,32 @@ internal static partial class DriftReport
 
     public static string Type(ColumnType t) => t == ColumnType.Numerical ? "num" : "cat";
 
-    public static string Verdict(DriftResult r) =>
-        $"{(r.Dataset.Drifted ? "Dataset drift" : "No dataset drift")}: {r.Dataset.DriftedColumns} of {r.Dataset.Columns} columns drifted " +
-        $"({Fmt.Percent(r.Dataset.Share)}; the drift share is {Fmt.Percent(r.Dataset.DriftShare)})" +
-        (r.Dataset.Correction == "none" ? "." : $"; p-values corrected ({r.Dataset.Correction}).");
+    /// <summary>The one-line verdict. The headline ("Drift" / "No drift") follows <see cref="DriftResult.AnyDrift"/>, so
+    /// it counts every signal the run computed, and the line says which fired: the chunks, the multivariate chunks and
+    /// the whole period's columns against the drift-share threshold.</summary>
+    public static string Verdict(DriftResult r)
+    {
+        var parts = new List<string>();
+        if (r.Chunks is { Count: > 0 } chunks)
+            parts.Add($"{chunks.Count(c => c.Dataset.Drifted)} of {chunks.Count} {ChunkNoun(r.ChunkBy)} drifted");
+        if (r.Multivariate is { Chunks.Count: > 0 } mv)
+            parts.Add($"multivariate drift in {mv.Chunks.Count(c => c.Drifted)} of {mv.Chunks.Count} chunks");
+        var d = r.Dataset;
+        var whole = $"{d.DriftedColumns} of {d.Columns} columns drifted ({Fmt.Percent(d.Share)}, " +
+                    $"{(d.Drifted ? "at or above" : "below")} the {Fmt.Percent(d.DriftShare)} drift-share threshold)";
+        parts.Add(parts.Count > 0 ? "whole period: " + whole : whole);
+        return $"{(r.AnyDrift ? "Drift" : "No drift")}: {string.Join("; ", parts)}" +
+               (d.Correction == "none" ? "." : $"; p-values corrected ({d.Correction}).");
+    }
+
+    /// <summary>"daily chunks", "weekly chunks" or "chunks of N rows".</summary>
+    public static string ChunkNoun(string? chunkBy) => chunkBy switch
+    {
+        "day" => "daily chunks",
+        "week" => "weekly chunks",
+        null => "chunks",
+        _ => "chunks of " + chunkBy,
+    };
 
     /// <summary>What target and prediction drift say, next to feature drift (null when neither column is there).</summary>
     public static string? Concept(DriftResult r)
@@ -54,12 +76,21 @@ internal static partial class DriftReport
         Type(c.Type),
         c.Method,
         (c.Approximation is null ? "" : "≈ ") + Fmt.Num(c.Result?.Statistic),
-        c.Result is { } res && DriftMethods.IsTest(res.Method) ? Fmt.Num(res.PValue) + (c.AdjustedPValue is { } q ? $" (adj. {Fmt.Num(q)})" : "") : Fmt.Dash,
+        PValueCell(c),
         Fmt.Num(c.Result?.Threshold),
         c.Result is null ? "n/a: " + c.Note : c.Drifted ? "DRIFT" : "no",
         c.Reason,
         $"{Fmt.Count(c.ReferenceMissing)} / {Fmt.Count(c.CurrentMissing)}",
     });
+
+    /// <summary>The p-value whenever the result has one (with the adjusted one after --correction); "undefined" for a test
+    /// whose p-value could not be computed; "—" for a distance, which has none.</summary>
+    public static string PValueCell(ColumnDrift c) => c.Result switch
+    {
+        { PValue: { } p } => Fmt.PValue(p) + (c.AdjustedPValue is { } q ? $" (adj. {Fmt.PValue(q)})" : ""),
+        { } res when DriftMethods.IsTest(res.Method) => "undefined",
+        _ => Fmt.Dash,
+    };
 
     /// <summary>One line per column whose result is approximate (the reference is a profile that pooled its values),
     /// with the bound; empty when every result is exact.</summary>

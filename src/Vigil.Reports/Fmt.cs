@@ -151,8 +151,53 @@ internal static class Fmt
         return null;
     }
 
-    /// <summary>"mean score" for classifiers, "mean prediction" for regression.</summary>
-    public static string MeanLabel(ModelTask t) => t == ModelTask.Regression ? "mean prediction" : "mean score";
+    /// <summary>"mean_score" for classifiers, "mean_prediction" for regression (metric names are snake_case in every
+    /// report, as roc_auc is).</summary>
+    public static string MeanLabel(ModelTask t) => t == ModelTask.Regression ? "mean_prediction" : "mean_score";
+
+    /// <summary>A p-value: 4 decimals, scientific below 1e-4, and "&lt; 1e-300" for one that underflowed to 0.</summary>
+    public static string PValue(double? p) => p is 0 ? "< 1e-300" : Num(p);
+
+    /// <summary>A threshold or rate in a threshold table: always 4 decimals, so each column reads as one format.</summary>
+    public static string Fixed4(double v) => double.IsFinite(v) ? v.ToString("0.0000", Inv) : Num(v);
+
+    /// <summary>An axis edge: 3 significant digits, whole numbers with thousands separators from 1,000 on.</summary>
+    public static string Edge(double v) => !double.IsFinite(v) ? Num(v) : Math.Abs(v) >= 1000 ? v.ToString("#,0", Inv) : (v + 0.0).ToString("G3", Inv);
+
+    /// <summary>The metrics that depend on the decision threshold (the rest are threshold-free: roc_auc, average_precision,
+    /// log_loss, brier, ece).</summary>
+    public static bool IsThresholded(string metric) => metric is "accuracy" or "precision" or "recall" or "f1" or "specificity"
+        or "fpr" or "tpr" or "fnr" or "tnr" or "balanced_accuracy" or "mcc" or "npv" or "cohen_kappa";
+
+    /// <summary>When the decision threshold is far from the F1-best one (recall at it below half the best threshold's,
+    /// or thresholds further apart than 0.2): a sentence saying so, else null. Only layout of the result's own numbers.</summary>
+    public static string? ThresholdWarning(EvaluationResult r)
+    {
+        if (r.Threshold is not { } th || r.Confusion is not { } c || r.BestThresholds?.FirstOrDefault(b => b.Criterion == "f1") is not { } best) return null;
+        double Recall(Statistics.Classification.ConfusionCounts k) => k.Tp + k.Fn > 0 ? (double)k.Tp / (k.Tp + k.Fn) : double.NaN;
+        double now = Recall(c), atBest = Recall(best.Confusion);
+        if (!(now < 0.5 * atBest) && Math.Abs(th - best.Threshold) <= 0.2) return null;
+        return $"Recall is {Num(now)} at the threshold in use ({Short(th)}), against {Num(atBest)} at the F1-best threshold {Short(best.Threshold)} " +
+               $"(f1 {Num(best.Value)}): the threshold in use is far from the best one.";
+    }
+
+    /// <summary>The one-line verdict of an evaluation: the threshold-free headline metrics, the thresholded ones at the
+    /// threshold, and the findings by severity.</summary>
+    public static string Verdict(EvaluationResult r)
+    {
+        var parts = new List<string>();
+        foreach (var name in KeyMetrics(r.Task, [r.Metrics]).Where(m => !IsThresholded(m)))
+            parts.Add($"{name} {Num(MetricOf(r.Metrics, name))}");
+        var thresholded = KeyMetrics(r.Task, [r.Metrics]).Where(IsThresholded).Concat(r.Task == ModelTask.Binary ? ["recall"] : []).Distinct()
+            .Where(m => r.Metrics.Any(x => x.Name == m)).ToList();
+        if (thresholded.Count > 0)
+            parts.Add((r.Threshold is { } th ? $"at threshold {Short(th)}: " : "") + string.Join(", ", thresholded.Select(m => $"{m} {Num(MetricOf(r.Metrics, m))}")));
+        int errors = r.Findings.Count(f => f.Severity == Analysis.Results.Severity.Error), warnings = r.Findings.Count(f => f.Severity == Analysis.Results.Severity.Warning);
+        // The threshold warning counts once, whether the analysis made it a finding or the reports derive it.
+        if (r.Findings.All(f => f.Check != "threshold_far_from_best") && ThresholdWarning(r) is not null) warnings++;
+        var findings = errors + warnings == 0 ? "no warnings" : $"{Plural(errors, "error", "errors")}, {Plural(warnings, "warning", "warnings")}";
+        return $"{Count(r.Rows)} rows evaluated; " + string.Join("; ", parts) + "; " + findings + ".";
+    }
 
     /// <summary>The names of all segment key columns, in first-seen order.</summary>
     public static IReadOnlyList<string> SegmentKeys(IReadOnlyList<SegmentEvaluation> segments)
@@ -203,7 +248,7 @@ internal static class Fmt
         var headers = new List<string>();
         if (withStart) headers.Add("start");
         headers.AddRange(["version", "rows", "labeled"]);
-        if (r.Task == ModelTask.Binary) headers.Add("positive rate");
+        if (r.Task == ModelTask.Binary) headers.Add("positive_rate");
         headers.Add(MeanLabel(r.Task));
         headers.AddRange(metrics);
         return headers;

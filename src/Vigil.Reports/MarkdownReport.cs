@@ -15,7 +15,14 @@ internal static class MarkdownReport
         var sb = new StringBuilder();
         sb.Append("# Vigil evaluation\n\n");
         foreach (var (key, value) in Fmt.Facts(r)) Fact(sb, key, value);
-        sb.Append('\n');
+        sb.Append("\n**Verdict:** ").Append(Cell(Fmt.Verdict(r))).Append("\n\n");
+        var warning = r.Findings.Any(f => f.Check == "threshold_far_from_best") ? null : Fmt.ThresholdWarning(r);
+        if (r.Findings.Count > 0 || warning is not null)
+        {
+            sb.Append("## Findings\n\n");
+            if (warning is not null) sb.Append("- **warning:** ").Append(Cell(warning)).Append("\n\n");
+            if (r.Findings.Count > 0) Findings(sb, r.Findings, null);
+        }
         Body(sb, r, "##");
         if (r.Segments is { Count: > 0 } segments)
         {
@@ -54,8 +61,9 @@ internal static class MarkdownReport
         if (r.ThresholdTable is { Count: > 0 } table)
         {
             sb.Append(h).Append(" Thresholds\n\n");
-            Table(sb, ["threshold", "precision", "recall", "f1", "fpr", "specificity", "accuracy"], 0, table.Select(t => (IReadOnlyList<string>)[
-                Fmt.Short(t.Threshold), Fmt.Num(t.Precision), Fmt.Num(t.Recall), Fmt.Num(t.F1), Fmt.Num(t.Fpr), Fmt.Num(t.Specificity), Fmt.Num(t.Accuracy)]));
+            int inUse = r.Threshold is { } t0 ? table.Select((t, i) => (Gap: Math.Abs(t.Threshold - t0), i)).OrderBy(x => x.Gap).First().i : -1;
+            Table(sb, ["threshold", "precision", "recall", "f1", "fpr", "specificity", "accuracy"], 0, table.Select((t, i) => (IReadOnlyList<string>)[
+                Fmt.Fixed4(t.Threshold) + (i == inUse ? " (in use)" : ""), Fmt.Fixed4(t.Precision), Fmt.Fixed4(t.Recall), Fmt.Fixed4(t.F1), Fmt.Fixed4(t.Fpr), Fmt.Fixed4(t.Specificity), Fmt.Fixed4(t.Accuracy)]));
         }
         if (r.Multiclass is { } mc)
         {
@@ -81,10 +89,15 @@ internal static class MarkdownReport
         sb.Append("\n**Verdict:** ").Append(Cell(Fmt.Verdict(r))).Append("\n\n");
 
         var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
+        // Findings first: the verdict is about them.
+        sb.Append("## Data quality findings\n\n");
+        if (r.Quality.Issues.Count == 0) sb.Append("No findings.\n\n");
+        else Findings(sb, r.Quality.Issues, p => Fmt.PeriodStart(p, r.Period));
         if (r.Overall.Count > 0)
         {
             sb.Append("## Overall\n\n");
             Periods(sb, r, r.Overall, metrics, withStart: false);
+            if (Html.SummaryHtml.ThresholdNote(r, metrics) is { } note) sb.Append("> ").Append(Cell(note)).Append("\n\n");
         }
         if (r.Periods.Count > 0)
         {
@@ -97,17 +110,15 @@ internal static class MarkdownReport
                   .Append(": ").Append(Cell(g.Key.Reason)).Append('\n');
             if (reasons.Count > 0) sb.Append('\n');
         }
-        sb.Append("## Data quality\n\n");
-        if (r.Quality.Issues.Count == 0) sb.Append("No findings.\n\n");
-        else
-            Table(sb, ["severity", "check", "rows", "column", "period", "message", "examples"], 2, Fmt.BySeverity(r.Quality.Issues).Select(i => (IReadOnlyList<string>)[
-                Fmt.Severity(i.Severity), i.Check, Fmt.Count(i.Rows), i.Column ?? "", i.Period is { } p ? Fmt.PeriodStart(p, r.Period) : "", i.Message, string.Join(", ", i.Examples)]),
-                rightFrom: 2, rightTo: 3);
         if (r.Quality.Columns.Count > 0)
         {
             sb.Append("## Columns\n\n");
-            Table(sb, ["column", "type", "role", "nulls", "null rate", "distinct", "constant"], 3, r.Quality.Columns.Select(c => (IReadOnlyList<string>)[
-                c.Name, c.Type, c.Role, Fmt.Count(c.Nulls), Fmt.Percent(c.NullRate), Fmt.Count(c.Distinct), c.Constant ? "yes" : "no"]));
+            // Distinct counts are not always computed: the column only when some are.
+            bool distinct = r.Quality.Columns.Any(c => c.Distinct is not null);
+            Table(sb, distinct ? ["column", "type", "role", "nulls", "null_rate", "distinct", "constant"] : ["column", "type", "role", "nulls", "null_rate", "constant"], 3,
+                r.Quality.Columns.Select(c => (IReadOnlyList<string>)(distinct
+                    ? [c.Name, c.Type, c.Role, Fmt.Count(c.Nulls), Fmt.Percent(c.NullRate), Fmt.Count(c.Distinct), c.Constant ? "yes" : "no"]
+                    : [c.Name, c.Type, c.Role, Fmt.Count(c.Nulls), Fmt.Percent(c.NullRate), c.Constant ? "yes" : "no"])));
         }
         sb.Append(ChartsNote).Append('\n');
         return sb.ToString();
@@ -131,10 +142,35 @@ internal static class MarkdownReport
         }));
     }
 
+    /// <summary>The metric table; the note column only when some metric has a note.</summary>
     private static void Metrics(StringBuilder sb, IReadOnlyList<MetricValue> metrics)
     {
-        Table(sb, ["metric", "value", "note"], 1, metrics.Select(m => (IReadOnlyList<string>)[
-            m.Name, Fmt.Num(m.Value), m.Value is null ? "undefined: " + (m.Note ?? "no reason given") : m.Note ?? ""]), rightTo: 2);
+        if (metrics.Any(m => m.Value is null || !string.IsNullOrEmpty(m.Note)))
+            Table(sb, ["metric", "value", "note"], 1, metrics.Select(m => (IReadOnlyList<string>)[
+                m.Name, Fmt.Num(m.Value), m.Value is null ? "undefined: " + (m.Note ?? "no reason given") : m.Note ?? ""]), rightTo: 2);
+        else
+            Table(sb, ["metric", "value"], 1, metrics.Select(m => (IReadOnlyList<string>)[m.Name, Fmt.Num(m.Value)]));
+    }
+
+    /// <summary>Findings, errors first; the column, period and examples columns only when some finding has them.</summary>
+    private static void Findings(StringBuilder sb, IReadOnlyList<QualityIssue> issues, Func<DateTime, string>? period)
+    {
+        bool columns = issues.Any(i => i.Column is not null), examples = issues.Any(i => i.Examples.Count > 0);
+        bool periods = period is not null && issues.Any(i => i.Period is not null);
+        var headers = new List<string> { "severity", "check", "rows" };
+        if (columns) headers.Add("column");
+        if (periods) headers.Add("period");
+        headers.Add("message");
+        if (examples) headers.Add("examples");
+        Table(sb, headers, 2, Fmt.BySeverity(issues).Select(i =>
+        {
+            var cells = new List<string> { Fmt.Severity(i.Severity), i.Check, Fmt.Count(i.Rows) };
+            if (columns) cells.Add(i.Column ?? "");
+            if (periods) cells.Add(i.Period is { } p ? period!(p) : "");
+            cells.Add(i.Message);
+            if (examples) cells.Add(string.Join(", ", i.Examples));
+            return (IReadOnlyList<string>)cells;
+        }), rightFrom: 2, rightTo: 3);
     }
 
     private static void Fact(StringBuilder sb, string key, string value) =>

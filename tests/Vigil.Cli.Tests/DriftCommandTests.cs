@@ -77,7 +77,7 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", html).ExitCode);
         Assert.Equal(0, VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--out", md).ExitCode);
         var page = File.ReadAllText(html);
-        Assert.Contains("<table class=\"columns\">", page);
+        Assert.Contains("<table class=\"columns\" data-table=\"columns\">", page);
         // One chart per column, with both distributions.
         foreach (var col in new[] { "amount", "country" })
         {

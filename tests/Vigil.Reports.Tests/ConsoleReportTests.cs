@@ -83,7 +83,7 @@ public class ConsoleReportTests
         string s = Render(c => ConsoleReport.Write(Fixtures.Summary(), c), width: 200);
         Assert.Contains("2026-01-01", s, StringComparison.Ordinal);
         Assert.Contains("2026-01-30", s, StringComparison.Ordinal);
-        Assert.Contains("positive rate", s, StringComparison.Ordinal);
+        Assert.Contains("positive_rate", s, StringComparison.Ordinal); // metric names are snake_case in every report
         Assert.Contains("10.00%", s, StringComparison.Ordinal);
         Assert.Contains("roc_auc (3×): no labels yet", s, StringComparison.Ordinal);
         Assert.Contains("duplicate_id", s, StringComparison.Ordinal);

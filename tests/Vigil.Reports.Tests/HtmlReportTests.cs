@@ -1,6 +1,7 @@
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using Vigil.Analysis.Results;
 
 namespace Vigil.Reports.Tests;
 
@@ -135,7 +136,7 @@ public class HtmlReportTests
         var severities = doc.QuerySelectorAll("table[data-table='quality'] tbody tr").Select(tr => tr.GetAttribute("data-severity")).ToList();
         Assert.Equal([.. Enumerable.Repeat("error", 3), .. Enumerable.Repeat("warning", 4), .. Enumerable.Repeat("info", 3)], severities);
         Assert.Equal(3, doc.QuerySelectorAll("table[data-table='quality'] span.badge.sev-error").Length);
-        Assert.Equal(Fixtures.SummaryVerdict, doc.QuerySelector(".verdict")!.TextContent);
+        Assert.Equal(Fixtures.SummaryVerdict, doc.QuerySelector(".verdict .headline")!.TextContent);
     }
 
     [Theory]
@@ -150,6 +151,8 @@ public class HtmlReportTests
             foreach (var attr in el.Attributes)
             {
                 string n = attr.LocalName.ToLowerInvariant();
+                // In-page anchors (the table of contents) are not resources.
+                if (n is "href" && attr.Value.StartsWith('#')) continue;
                 if (n is "src" or "href" or "xlink:href" or "action" or "srcset" or "data" or "poster" or "background")
                     Assert.Fail($"<{el.LocalName} {attr.Name}=\"{attr.Value}\"> references a resource");
                 if (n.StartsWith("on", StringComparison.Ordinal)) Assert.Fail($"event handler {attr.Name} on <{el.LocalName}>");
@@ -195,5 +198,135 @@ public class HtmlReportTests
         Assert.StartsWith("Vigil evaluation", doc.Title, StringComparison.Ordinal);
         Assert.NotNull(doc.QuerySelector("meta[charset='utf-8']"));
         Assert.Single(doc.QuerySelectorAll("style"));
+    }
+}
+
+/// <summary>The shared template and what the summary and evaluation pages open with.</summary>
+public class ReportPageTests
+{
+    private static IDocument Parse(string html) => new HtmlParser().ParseDocument(html);
+
+    public static TheoryData<string> Reports => ["binary", "regression", "multiclass", "summary"];
+
+    private static string Render(string name) => name switch
+    {
+        "binary" => HtmlReport.ToHtml(Fixtures.Binary()),
+        "regression" => HtmlReport.ToHtml(Fixtures.Regression()),
+        "multiclass" => HtmlReport.ToHtml(Fixtures.Multiclass()),
+        _ => HtmlReport.ToHtml(Fixtures.Summary()),
+    };
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void VerdictComesFirst_ThenContents_AndEveryAxisIsLabelled(string name)
+    {
+        var doc = Parse(Render(name));
+        var header = doc.Body!.FirstElementChild!;
+        Assert.Equal("header", header.LocalName);
+        var verdict = header.NextElementSibling!;
+        Assert.Contains("verdict", verdict.ClassList);
+        Assert.False(string.IsNullOrWhiteSpace(verdict.QuerySelector(".headline")!.TextContent));
+        // A long page has a table of contents whose links all land on a section; a short one needs none.
+        var toc = doc.QuerySelectorAll("nav.toc a");
+        Assert.Equal(doc.QuerySelectorAll("body > section").Length >= Html.ReportPage.TocFrom, toc.Length > 0);
+        foreach (var a in toc) Assert.NotNull(doc.GetElementById(a.GetAttribute("href")!.TrimStart('#')));
+        foreach (var chart in doc.QuerySelectorAll("svg.chart"))
+            Assert.Equal(2, chart.QuerySelectorAll("text.axis-label").Count(l => l.TextContent.Trim().Length > 0));
+        Assert.Single(doc.QuerySelectorAll("style"));
+        Assert.NotNull(doc.QuerySelector("footer"));
+    }
+
+    [Fact]
+    public void Summary_FindingsBeforeTables_CountsFromZero_DatesDoNotWrap_SnakeCaseNames()
+    {
+        var doc = Parse(HtmlReport.ToHtml(Fixtures.Summary()));
+        var sections = doc.QuerySelectorAll("section").Select(s => s.Id).ToList();
+        Assert.Equal("findings", sections[0]);
+        Assert.True(sections.IndexOf("findings") < sections.IndexOf("periods"));
+        var rows = doc.QuerySelector("svg[data-chart='timeline'][data-metric='rows']")!;
+        Assert.Contains("rows per day", rows.TextContent, StringComparison.Ordinal);
+        Assert.Contains("date (UTC)", rows.TextContent, StringComparison.Ordinal);
+        var yTicks = rows.QuerySelectorAll("g.axis text[text-anchor='end']").Select(t => t.TextContent).ToList();
+        Assert.Equal("0", yTicks[0]);
+        Assert.All(doc.QuerySelectorAll("table[data-table='periods'] tbody tr td:first-child"), td => Assert.Contains("nowrap", td.ClassList));
+        var headers = doc.QuerySelectorAll("table[data-table='periods'] th").Select(h => h.TextContent).ToList();
+        Assert.Contains("positive_rate", headers);
+        Assert.Contains("mean_score", headers);
+        Assert.DoesNotContain("positive rate", headers);
+    }
+
+    [Fact]
+    public void Summary_OfALogWithNoLabels_StillOpensWithTheVerdict_AndLabelsEveryAxis()
+    {
+        var r = Fixtures.Summary();
+        PeriodSummary Unlabeled(PeriodSummary p) => p with { Labeled = 0, PositiveRate = null, Metrics = [] };
+        r = r with { Columns = r.Columns with { Label = null }, Periods = [.. r.Periods.Select(Unlabeled)], Overall = [.. r.Overall.Select(Unlabeled)] };
+        var doc = Parse(HtmlReport.ToHtml(r));
+        Assert.Contains("verdict", doc.Body!.FirstElementChild!.NextElementSibling!.ClassList);
+        var charts = doc.QuerySelectorAll("svg.chart[data-chart='timeline']").Select(c => c.GetAttribute("data-metric")).ToList();
+        Assert.Contains("rows", charts);
+        Assert.DoesNotContain("roc_auc", charts);
+        foreach (var chart in doc.QuerySelectorAll("svg.chart"))
+            Assert.Equal(2, chart.QuerySelectorAll("text.axis-label").Length);
+        Assert.Null(doc.QuerySelector(".threshold-note"));
+    }
+
+    [Fact]
+    public void Summary_DropsTheDistinctColumn_WhenNoneWasComputed()
+    {
+        var r = Fixtures.Summary();
+        r = r with { Quality = r.Quality with { Columns = [.. r.Quality.Columns.Select(c => c with { Distinct = null })] } };
+        var doc = Parse(HtmlReport.ToHtml(r));
+        Assert.DoesNotContain("distinct", doc.QuerySelectorAll("table[data-table='columns'] th").Select(h => h.TextContent));
+        Assert.Contains("distinct", Parse(HtmlReport.ToHtml(Fixtures.Summary())).QuerySelectorAll("table[data-table='columns'] th").Select(h => h.TextContent));
+        Assert.DoesNotContain("| distinct |", MarkdownReport.ToMarkdown(r), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluation_OpensWithKeyNumbers_MarksTheThresholdInUse_AndShowsFindings()
+    {
+        var r = Fixtures.Binary() with
+        {
+            Findings = [new Vigil.Analysis.Results.QualityIssue("rows_kept", Vigil.Analysis.Results.Severity.Info, 170, "170 rows that summary excludes were kept", [])],
+        };
+        var doc = Parse(HtmlReport.ToHtml(r));
+        Assert.Equal("key-numbers", doc.QuerySelectorAll("section")[0].Id);
+        var cards = doc.QuerySelectorAll("section#key-numbers .card").Select(c => c.GetAttribute("data-metric")).ToList();
+        Assert.Equal(["rows", "roc_auc", "average_precision"], cards.Take(3));
+        Assert.Contains("at threshold 0.5", doc.QuerySelector(".card[data-metric='f1']")!.TextContent, StringComparison.Ordinal);
+        var inUse = Assert.Single(doc.QuerySelectorAll("table[data-table='thresholds'] tr.in-use"));
+        Assert.Equal("0.5000", inUse.Children[0].TextContent);
+        // One format per column: every threshold with 4 decimals.
+        Assert.All(doc.QuerySelectorAll("table[data-table='thresholds'] tbody tr td:first-child"), td => Assert.Matches(@"^\d\.\d{4}$", td.TextContent));
+        var finding = doc.QuerySelector("section#findings tr[data-check='rows_kept']")!;
+        Assert.NotNull(finding.QuerySelector("span.badge.sev-info"));
+    }
+
+    [Fact]
+    public void Evaluation_NoteColumnOnlyWhenSomeMetricHasANote()
+    {
+        var r = Fixtures.Binary();
+        var withNotes = Parse(HtmlReport.ToHtml(r));
+        Assert.Equal(3, withNotes.QuerySelectorAll("table[data-table='metrics'] th").Length);
+        var clean = r with { Metrics = [.. r.Metrics.Where(m => m.Value is not null).Select(m => m with { Note = null })] };
+        Assert.Equal(2, Parse(HtmlReport.ToHtml(clean)).QuerySelectorAll("table[data-table='metrics'] th").Length);
+    }
+
+    [Fact]
+    public void Evaluation_SaysWhenRecallAtTheThresholdIsFarBelowTheBest()
+    {
+        var r = Fixtures.Binary() with { Confusion = new Vigil.Statistics.Classification.ConfusionCounts(12, 3, 997, 388) };
+        var doc = Parse(HtmlReport.ToHtml(r));
+        var verdict = doc.QuerySelector(".verdict")!;
+        Assert.Equal("warning", verdict.GetAttribute("data-level"));
+        Assert.Contains("1 warning", verdict.QuerySelector(".headline")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("far from the best", verdict.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(doc.QuerySelector("section#findings .threshold-warning"));
+        // Not when the analysis already made it a finding: then it shows once, as that finding.
+        var found = r with { Findings = [new Vigil.Analysis.Results.QualityIssue("threshold_far_from_best", Vigil.Analysis.Results.Severity.Warning, 0, "the threshold 0.5 is far from the F1-best 0.35", [])] };
+        var doc2 = Parse(HtmlReport.ToHtml(found));
+        Assert.Null(doc2.QuerySelector(".threshold-warning"));
+        Assert.NotNull(doc2.QuerySelector("tr[data-check='threshold_far_from_best']"));
+        Assert.Contains("1 warning", doc2.QuerySelector(".verdict .headline")!.TextContent, StringComparison.Ordinal);
     }
 }

@@ -68,13 +68,16 @@ public partial class MarkdownReportTests
         string md = MarkdownReport.ToMarkdown(r);
         Assert.Contains("**Verdict:** " + Fixtures.SummaryVerdict, md, StringComparison.Ordinal);
         Assert.Contains("## Per day", md, StringComparison.Ordinal);
-        Assert.Contains("## Data quality", md, StringComparison.Ordinal);
-        AssertValidTables(md, 4); // overall, periods, quality, columns
+        Assert.Contains("## Data quality findings", md, StringComparison.Ordinal);
+        // The verdict first, then the findings it is about, then the detail.
+        Assert.True(md.IndexOf("**Verdict:**", StringComparison.Ordinal) < md.IndexOf("## Data quality findings", StringComparison.Ordinal));
+        Assert.True(md.IndexOf("## Data quality findings", StringComparison.Ordinal) < md.IndexOf("## Overall", StringComparison.Ordinal));
+        AssertValidTables(md, 4); // quality, overall, periods, columns
         var tables = Tables(md);
-        Assert.Equal(r.Periods.Count + 2, tables[1].Count);
-        Assert.Equal(12, tables[2].Count);
-        Assert.StartsWith("| error | duplicate_id |", tables[2][2], StringComparison.Ordinal);
-        Assert.StartsWith("| info |", tables[2][^1], StringComparison.Ordinal);
+        Assert.Equal(r.Periods.Count + 2, tables[2].Count);
+        Assert.Equal(12, tables[0].Count);
+        Assert.StartsWith("| error | duplicate_id |", tables[0][2], StringComparison.Ordinal);
+        Assert.StartsWith("| info |", tables[0][^1], StringComparison.Ordinal);
         Assert.Contains("x\\|1, x2", md, StringComparison.Ordinal);
         Assert.Contains("&lt;b&gt;amount\\|eur&lt;/b&gt;", md, StringComparison.Ordinal);
         Assert.Contains("roc_auc undefined in 3 periods: no labels yet", md, StringComparison.Ordinal);

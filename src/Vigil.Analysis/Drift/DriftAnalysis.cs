@@ -484,7 +484,16 @@ internal static class DriftAnalysis
         else result = onSamples ? DriftMethods.RunOnSamples(method, rs, summary!, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
         if (result is not null) note = Join(note, UndefinedNote(result), ExtremeNote(col.Type, census));
         Distribution? distribution = null;
-        if (draw) distribution = summary is not null && pooled is null ? DistributionOf(summary) : values is not null ? DistributionOf(values) : null;
+        if (draw)
+        {
+            // Numbers: few values as categories, else the reference's quantile bins (Sturges bins when it has too few
+            // distinct values for them); categories: the most frequent ones.
+            var walk = col.Type != ColumnType.Numerical ? null
+                : summary is not null && pooled is null ? DistributionDrawing.Of(rs, cs)
+                : values is not null ? DistributionDrawing.Of(values) : null;
+            distribution = walk is not null ? DistributionDrawing.Numerical(walk, method) : null;
+            distribution ??= summary is not null && pooled is null ? DistributionOf(summary) : values is not null ? DistributionOf(values) : null;
+        }
         if (!keepReference) refCounts.Release();
         curCounts.Release();
         return new ColumnDrift
@@ -556,8 +565,8 @@ internal static class DriftAnalysis
 
     private const int MaxCategoriesDrawn = 20;
 
-    /// <summary>What the reports draw: Sturges bins over both sides for numbers, the most frequent categories (over
-    /// both sides) for text, as shares of each side.</summary>
+    /// <summary>What the reports draw when <see cref="DistributionDrawing"/> does not apply: Sturges bins over both sides
+    /// for numbers, the most frequent categories (over both sides) for text, as shares of each side.</summary>
     internal static Distribution? DistributionOf(SampleSummary s) =>
         s.Edges is null ? null : Shares(s.Edges, s.ReferenceBins!, s.CurrentBins!, s.Census.ReferenceTotal, s.Census.CurrentTotal);
 

@@ -93,7 +93,30 @@ public sealed record ColumnDrift
 /// the share of reference values that may belong to a neighbouring bin; <see cref="Explanation"/> says it in words.</summary>
 public sealed record ReferenceApproximation(int PooledBuckets, double CdfError, double? StatisticError, double? BinnedShareError, string Explanation);
 
-/// <summary>Shares of the reference and the current values per bin: numbers in equal-width bins between
-/// <see cref="Edges"/> (Sturges' rule over both sides), categories by <see cref="Labels"/> (the most frequent ones, the
-/// rest pooled as "other").</summary>
-public sealed record Distribution(IReadOnlyList<double>? Edges, IReadOnlyList<string>? Labels, IReadOnlyList<double> Reference, IReadOnlyList<double> Current);
+/// <summary>Shares of the reference and the current values per bin or category, as the reports draw them.
+/// <see cref="Kind"/> says how the bins were cut:
+/// <list type="bullet">
+/// <item>"categories": <see cref="Labels"/> are the most frequent categories over both sides, the rest pooled as
+/// "other (N)";</item>
+/// <item>"values": a numerical column with few distinct values (a 0/1 target, a small count), each value its own
+/// category, labelled by the value;</item>
+/// <item>"quantiles": <see cref="Edges"/> are the reference's quantiles (up to 20 bins of about equal reference share,
+/// the outer edges the smallest and largest value over both sides), meant to be drawn equally wide with the edges as
+/// tick labels, so that a shift shows on skewed data;</item>
+/// <item>"equal_width": Sturges bins between <see cref="Edges"/> over both sides (when the reference has too few
+/// distinct values for quantiles).</item>
+/// </list>
+/// Bins are [lower, upper), the last one closed.</summary>
+public sealed record Distribution(IReadOnlyList<double>? Edges, IReadOnlyList<string>? Labels, IReadOnlyList<double> Reference, IReadOnlyList<double> Current)
+{
+    /// <summary>"categories", "values", "quantiles" or "equal_width" (see the record's summary).</summary>
+    public string Kind { get; init; } = Edges is null ? "categories" : "equal_width";
+
+    /// <summary>For the Kolmogorov–Smirnov family (ks, wasserstein, anderson, cramer_von_mises, ed) on a "quantiles"
+    /// distribution: both samples' empirical distribution functions at up to 200 points; else null.</summary>
+    public EcdfCurves? Ecdf { get; init; }
+}
+
+/// <summary>Both samples' empirical distribution functions at the same ascending points <see cref="X"/>: the share of
+/// each side's values at or below each point.</summary>
+public sealed record EcdfCurves(IReadOnlyList<double> X, IReadOnlyList<double> Reference, IReadOnlyList<double> Current);

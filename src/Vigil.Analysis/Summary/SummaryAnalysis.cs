@@ -462,9 +462,13 @@ internal static class SummaryAnalysis
         {
             if (Math.Abs(z[i]) <= options.VolumeZThreshold) continue;
             if (Math.Abs(counts[i] - median) < options.VolumeMinRelativeChange * median) continue;
-            var dir = counts[i] > median ? "more" : "fewer";
+            var unit = options.Period.ToString().ToLowerInvariant();
+            // For people: how many times the median period, or what share of it (the robust z-score stays the rule).
+            var howMuch = counts[i] > median
+                ? (median > 0 ? $"{(counts[i] / median).ToString(counts[i] / median >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture)}× the median {unit}" : $"far more than the median {unit}")
+                : $"{(median > 0 ? counts[i] / median : 0).ToString("0%", CultureInfo.InvariantCulture)} of the median {unit}";
             yield return new QualityIssue("volume_anomaly", Severity.Warning, (long)counts[i],
-                $"{counts[i]:N0} rows in the {options.Period.ToString().ToLowerInvariant()} starting {Format(starts[i], options.Period)}: far {dir} than usual (median {median:N0}, robust z = {z[i].ToString("0.0", CultureInfo.InvariantCulture)})",
+                $"{counts[i]:N0} rows in the {unit} starting {Format(starts[i], options.Period)}: {howMuch} ({median:N0} rows)",
                 [Format(starts[i], options.Period)], null, starts[i]);
         }
     }

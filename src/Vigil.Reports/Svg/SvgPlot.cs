@@ -4,8 +4,11 @@ using Vigil.Analysis.Results;
 
 namespace Vigil.Reports.Svg;
 
-/// <summary>A bar from X0 to X1 of height Y, with a tooltip.</summary>
-internal readonly record struct Bar(double X0, double X1, double Y, string Title);
+/// <summary>A bar from X0 to X1 of height Y, with a tooltip and optional data-* attributes (name without "data-").</summary>
+internal readonly record struct Bar(double X0, double X1, double Y, string Title, IReadOnlyList<KeyValuePair<string, string>>? Data = null);
+
+/// <summary>A tick on the x axis at X with its label (categories, bin edges, chunk names).</summary>
+internal readonly record struct Tick(double X, string Label);
 
 /// <summary>A vertical marker at X on the x axis (a finding at a period), with a tooltip, a CSS class and the check name.</summary>
 internal sealed record Marker(double X, string Title, string CssClass, string Check);
@@ -27,6 +30,9 @@ internal sealed class SvgPlot
     private readonly List<(string Name, IReadOnlyList<Point> Points, string Color)> _scatters = [];
     private readonly List<(string Name, IReadOnlyList<Bar> Bars, string Color)> _bars = [];
     private readonly List<Marker> _markers = [];
+    private readonly List<(double Y0, double Y1, string Title)> _bands = [];
+    private readonly List<(double Y, string Title)> _hlines = [];
+    private readonly List<(string Name, IReadOnlyList<Point> Points, string Color, Func<Point, string>? Tip)> _alerts = [];
     private IReadOnlyList<Bar>? _strip;
     private int _colors;
 
@@ -50,6 +56,9 @@ internal sealed class SvgPlot
     public double XMinStep { get; init; }
     /// <summary>Draw the y = x diagonal (ROC, calibration).</summary>
     public bool Diagonal { get; init; }
+    /// <summary>Explicit x ticks (categories, bin edges, chunk names) instead of nice numbers; labels turn 40° when they
+    /// would overlap.</summary>
+    public IReadOnlyList<Tick>? XTicks { get; init; }
     /// <summary>Extra data-* attributes of the svg element (name without the "data-" prefix).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Data { get; init; } = [];
 
@@ -89,6 +98,28 @@ internal sealed class SvgPlot
         return this;
     }
 
+    /// <summary>A shaded horizontal band from y0 to y1 (the range between a lower and an upper threshold), with a tooltip.
+    /// An infinite bound is clamped to the plot.</summary>
+    public SvgPlot Band(double y0, double y1, string title)
+    {
+        _bands.Add((y0, y1, title));
+        return this;
+    }
+
+    /// <summary>A dashed horizontal line at y (a threshold), with a tooltip.</summary>
+    public SvgPlot HLine(double y, string title)
+    {
+        _hlines.Add((y, title));
+        return this;
+    }
+
+    /// <summary>Points drawn in red on top of the lines (the chunks that drifted), with tooltips; named in the legend.</summary>
+    public SvgPlot Alerts(string name, IReadOnlyList<Point> points, Func<Point, string>? tip = null)
+    {
+        _alerts.Add((name, points, "#c62828", tip));
+        return this;
+    }
+
     public SvgPlot Mark(Marker marker)
     {
         _markers.Add(marker);
@@ -108,6 +139,10 @@ internal sealed class SvgPlot
         foreach (var b in _bars) foreach (var bar in b.Bars) { X(bar.X0); X(bar.X1); Y(bar.Y); Y(0); }
         if (_strip is not null) foreach (var bar in _strip) { X(bar.X0); X(bar.X1); }
         foreach (var m in _markers) X(m.X);
+        foreach (var b in _bands) { Y(b.Y0); Y(b.Y1); }
+        foreach (var h in _hlines) Y(h.Y);
+        foreach (var a in _alerts) foreach (var p in a.Points) if (double.IsFinite(p.X) && double.IsFinite(p.Y)) { X(p.X); Y(p.Y); }
+        if (XTicks is { Count: > 0 } xt) foreach (var t in xt) X(t.X);
         if (xmin > xmax) (xmin, xmax) = (0, 1);
         if (ymin > ymax) (ymin, ymax) = (0, 1);
 
@@ -117,7 +152,10 @@ internal sealed class SvgPlot
         var (ylo, yhi, ystep) = NiceTicks.Range(YMin ?? ymin, YMax ?? ymax, 5);
         if (YMin is { } fy0) ylo = fy0;
         if (YMax is { } fy1) yhi = fy1;
-        var xticks = NiceTicks.Ticks(Math.Ceiling(xlo / xstep - 1e-9) * xstep, xhi, xstep).Where(t => t <= xhi + xstep * 1e-9).ToList();
+        if (XTicks is { Count: > 0 } && XMin is null && XMax is null) (xlo, xhi) = (xmin, xmax);
+        var xticks = XTicks is { Count: > 0 } explicitTicks ? [.. explicitTicks.Select(t => t.X)]
+            : NiceTicks.Ticks(Math.Ceiling(xlo / xstep - 1e-9) * xstep, xhi, xstep).Where(t => t <= xhi + xstep * 1e-9).ToList();
+        var xlabels = XTicks is { Count: > 0 } named ? [.. named.Select(t => t.Label)] : xticks.Select(XFormat).ToList();
         var yticks = NiceTicks.Ticks(Math.Ceiling(ylo / ystep - 1e-9) * ystep, yhi, ystep).Where(t => t <= yhi + ystep * 1e-9).ToList();
         var ylabels = yticks.Select(YFormat).ToList();
 
@@ -126,6 +164,7 @@ internal sealed class SvgPlot
         foreach (var l in _lines) if (l.Name.Length > 0) legend.Add((l.Name, l.Color, true));
         foreach (var s in _scatters) if (s.Name.Length > 0) legend.Add((s.Name, s.Color, false));
         foreach (var b in _bars) if (b.Name.Length > 0) legend.Add((b.Name, b.Color, false));
+        foreach (var a in _alerts) if (a.Name.Length > 0 && a.Points.Count > 0) legend.Add((a.Name, a.Color, false));
         var legendPos = new List<(double X, double Y)>();
         double lx = 8, ly = 36;
         foreach (var item in legend)
@@ -137,8 +176,14 @@ internal sealed class SvgPlot
         }
         double top = legend.Count > 0 ? ly + 14 : 30;
         double left = 14 + 6.2 * Math.Max(3, ylabels.Count == 0 ? 3 : ylabels.Max(s => s.Length)) + (YLabel is null ? 0 : 14);
-        double right = 16, bottom = XLabel is null ? 26 : 42;
-        double pw = Math.Max(40, Width - left - right), ph = Math.Max(40, Height - top - bottom);
+        double right = 16;
+        double pw = Math.Max(40, Width - left - right);
+        // Labels turn when the widest would not fit its share of the axis.
+        double widest = xlabels.Count == 0 ? 0 : xlabels.Max(l => Math.Min(l.Length, 24)) * 6.2;
+        bool rotate = xlabels.Count > 1 && widest + 4 > pw / xlabels.Count;
+        double tickSpace = rotate ? 10 + widest * 0.66 : 14;
+        double bottom = tickSpace + (XLabel is null ? 12 : 28);
+        double ph = Math.Max(40, Height - top - bottom);
         double height = top + ph + bottom;
 
         double Sx(double x) => left + Math.Clamp((x - xlo) / (xhi - xlo), -0.01, 1.01) * pw;
@@ -160,15 +205,34 @@ internal sealed class SvgPlot
         sb.Append("</g>");
         sb.Append("<g class=\"axis\" fill=\"#444\">");
         sb.Append("<rect x=\"").Append(P(left)).Append("\" y=\"").Append(P(top)).Append("\" width=\"").Append(P(pw)).Append("\" height=\"").Append(P(ph)).Append("\" fill=\"none\" stroke=\"#999\"/>");
-        foreach (var t in xticks)
-            sb.Append("<text x=\"").Append(P(Sx(t))).Append("\" y=\"").Append(P(top + ph + 14)).Append("\" text-anchor=\"middle\">").Append(Xml.Escape(XFormat(t))).Append("</text>");
+        for (int i = 0; i < xticks.Count; i++)
+        {
+            string label = xlabels[i].Length > 24 ? xlabels[i][..23] + "…" : xlabels[i];
+            sb.Append("<text class=\"tick x-tick\" data-label=\"").Append(Xml.Escape(xlabels[i])).Append("\" x=\"").Append(P(Sx(xticks[i]))).Append("\" y=\"").Append(P(top + ph + 14)).Append('"');
+            if (rotate) sb.Append(" transform=\"rotate(-40 ").Append(P(Sx(xticks[i]))).Append(' ').Append(P(top + ph + 14)).Append(")\" text-anchor=\"end\">");
+            else sb.Append(" text-anchor=\"middle\">");
+            sb.Append(Xml.Escape(label)).Append("</text>");
+        }
         for (int i = 0; i < yticks.Count; i++)
             sb.Append("<text x=\"").Append(P(left - 4)).Append("\" y=\"").Append(P(Sy(yticks[i]) + 4)).Append("\" text-anchor=\"end\">").Append(Xml.Escape(ylabels[i])).Append("</text>");
         if (XLabel is not null)
-            sb.Append("<text class=\"axis-label\" x=\"").Append(P(left + pw / 2)).Append("\" y=\"").Append(P(top + ph + 32)).Append("\" text-anchor=\"middle\">").Append(Xml.Escape(XLabel)).Append("</text>");
+            sb.Append("<text class=\"axis-label\" x=\"").Append(P(left + pw / 2)).Append("\" y=\"").Append(P(top + ph + tickSpace + 18)).Append("\" text-anchor=\"middle\">").Append(Xml.Escape(XLabel)).Append("</text>");
         if (YLabel is not null)
             sb.Append("<text class=\"axis-label\" transform=\"translate(12 ").Append(P(top + ph / 2)).Append(") rotate(-90)\" text-anchor=\"middle\">").Append(Xml.Escape(YLabel)).Append("</text>");
         sb.Append("</g>");
+
+        foreach (var (y0, y1, title) in _bands)
+        {
+            double a = Sy(Math.Clamp(Math.Max(y0, y1), ylo, yhi)), b = Sy(Math.Clamp(Math.Min(y0, y1), ylo, yhi));
+            sb.Append("<rect class=\"band\" x=\"").Append(P(left)).Append("\" y=\"").Append(P(a)).Append("\" width=\"").Append(P(pw)).Append("\" height=\"").Append(P(Math.Max(0, b - a)))
+              .Append("\" fill=\"#2e7d32\" fill-opacity=\"0.08\"><title>").Append(Xml.Escape(title)).Append("</title></rect>");
+        }
+        foreach (var (y, title) in _hlines)
+        {
+            if (!double.IsFinite(y)) continue;
+            sb.Append("<g class=\"threshold\"><title>").Append(Xml.Escape(title)).Append("</title><line x1=\"").Append(P(left)).Append("\" x2=\"").Append(P(left + pw))
+              .Append("\" y1=\"").Append(P(Sy(y))).Append("\" y2=\"").Append(P(Sy(y))).Append("\" stroke=\"#c62828\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/></g>");
+        }
 
         if (Diagonal)
         {
@@ -200,7 +264,10 @@ internal sealed class SvgPlot
                 if (!double.IsFinite(b.Y) || !double.IsFinite(b.X0) || !double.IsFinite(b.X1)) continue;
                 double x0 = Sx(b.X0), x1 = Sx(b.X1), y0 = Sy(Math.Max(0, ylo)), y1 = Sy(b.Y);
                 sb.Append("<rect x=\"").Append(P(x0)).Append("\" y=\"").Append(P(Math.Min(y0, y1))).Append("\" width=\"").Append(P(Math.Max(0.5, x1 - x0 - 0.5)))
-                  .Append("\" height=\"").Append(P(Math.Abs(y0 - y1))).Append("\"><title>").Append(Xml.Escape(b.Title)).Append("</title></rect>");
+                  .Append("\" height=\"").Append(P(Math.Abs(y0 - y1))).Append('"');
+                if (b.Data is not null)
+                    foreach (var kv in b.Data) sb.Append(" data-").Append(Xml.Escape(kv.Key)).Append("=\"").Append(Xml.Escape(kv.Value)).Append('"');
+                sb.Append("><title>").Append(Xml.Escape(b.Title)).Append("</title></rect>");
             }
             sb.Append("</g>");
         }
@@ -239,6 +306,18 @@ internal sealed class SvgPlot
                     sb.Append("</circle>");
                 }
                 sb.Append("</g>");
+            }
+            sb.Append("</g>");
+        }
+
+        foreach (var (name, points, color, tip) in _alerts)
+        {
+            sb.Append("<g class=\"alerts\" fill=\"").Append(color).Append("\">");
+            foreach (var p in points)
+            {
+                if (!double.IsFinite(p.X) || !double.IsFinite(p.Y)) continue;
+                sb.Append("<circle cx=\"").Append(P(Sx(p.X))).Append("\" cy=\"").Append(P(Sy(p.Y))).Append("\" r=\"4\">");
+                sb.Append("<title>").Append(Xml.Escape(tip is null ? name : tip(p))).Append("</title></circle>");
             }
             sb.Append("</g>");
         }

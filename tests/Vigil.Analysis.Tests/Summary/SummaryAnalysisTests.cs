@@ -72,6 +72,9 @@ public sealed class SummaryAnalysisTests : IClassFixture<SummaryAnalysisTests.Ge
         var spike = Issue("volume_anomaly");
         Assert.Equal(_log.Injected.VolumeSpikeDay, spike.Period);
         Assert.Equal(_log.Injected.VolumeSpikeRows, spike.Rows);
+        // Said for people: how many times the median day, not a robust z-score.
+        Assert.Matches(@": \d+(\.\d)?× the median day \([\d,]+ rows\)$", spike.Message);
+        Assert.DoesNotContain("robust z", spike.Message, StringComparison.Ordinal);
     }
 
     [Fact]

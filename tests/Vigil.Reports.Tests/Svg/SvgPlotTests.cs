@@ -94,4 +94,34 @@ public class SvgPlotTests
         Assert.Equal("", Xml.Escape(null));
         Assert.Equal("ab", Xml.Escape("a\u0001b"));
     }
+
+    [Fact]
+    public void ExplicitTicks_AreAllLabelled_AndTurnWhenCrowded()
+    {
+        Tick[] Ticks(int n) => [.. Enumerable.Range(0, n).Select(i => new Tick(i, "category-" + i))];
+        string Render(int n) => new SvgPlot("t", "t") { Width = 400, XLabel = "x (unit)", YLabel = "y (unit)", XTicks = Ticks(n), XMin = -0.5, XMax = n - 0.5 }
+            .Bars("", [.. Enumerable.Range(0, n).Select(i => new Bar(i - 0.4, i + 0.4, 1, "b", [new("share", "1")]))]).Render();
+        var few = XDocument.Parse(Render(2));
+        var many = XDocument.Parse(Render(20));
+        var ticks = many.Descendants().Where(e => (string?)e.Attribute("class") == "tick x-tick").ToList();
+        Assert.Equal(20, ticks.Count);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => "category-" + i), ticks.Select(t => t.Value));
+        Assert.All(ticks, t => Assert.Contains("rotate(-40", (string?)t.Attribute("transform"), StringComparison.Ordinal));
+        Assert.All(few.Descendants().Where(e => (string?)e.Attribute("class") == "tick x-tick"), t => Assert.Null(t.Attribute("transform")));
+        Assert.Equal(20, many.Descendants().Count(e => (string?)e.Attribute("data-share") == "1"));
+        Assert.Equal(2, many.Descendants().Count(e => (string?)e.Attribute("class") == "axis-label"));
+    }
+
+    [Fact]
+    public void BandsThresholdsAndAlerts_AreDrawn()
+    {
+        var svg = XDocument.Parse(new SvgPlot("t", "t") { XLabel = "x", YLabel = "y" }
+            .Band(0, 0.5, "no drift").HLine(0.5, "threshold 0.5")
+            .Line("share", [new Point(0, 0.2), new Point(1, 0.7)])
+            .Alerts("drift", [new Point(1, 0.7)]).Render());
+        Assert.Single(svg.Descendants(), e => (string?)e.Attribute("class") == "band");
+        Assert.Single(svg.Descendants(), e => (string?)e.Attribute("class") == "threshold");
+        var alerts = Assert.Single(svg.Descendants(), e => (string?)e.Attribute("class") == "alerts");
+        Assert.Single(alerts.Elements(), e => e.Name.LocalName == "circle");
+    }
 }
