@@ -105,7 +105,7 @@ internal static class ProfileCommand
     };
 
     private static void Show(ReferenceProfile profile, ReportFormat format) =>
-        ReportOutput.Write(format, null, (w, c) => ProfileReport.Write(profile, format, w, c));
+        ReportOutput.Write(format, (OutputTarget?)null, (w, c) => ProfileReport.Write(profile, format, w, c));
 
     private static string CheckOut(string path)
     {
