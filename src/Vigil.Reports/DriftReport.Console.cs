@@ -26,7 +26,7 @@ internal static partial class DriftReport
         if (Concept(r) is { } concept) c.MarkupLine(Markup.Escape(concept));
         c.WriteLine();
         var t = new ConsoleTable("Columns, most drifted first");
-        for (int i = 0; i < Headers.Length; i++) t.Column(Headers[i], i < ColumnKinds.Length ? ColumnKinds[i] : ColumnKind.Long, optional: Headers[i] == WhyColumn || i == Headers.Length - 1);
+        for (int i = 0; i < Headers.Length; i++) t.Column(Headers[i], i < ColumnKinds.Length ? ColumnKinds[i] : ColumnKind.Long, optional: Headers[i] == WhyColumn || Headers[i].StartsWith("left out", StringComparison.Ordinal));
         foreach (var row in ColumnRows(r)) t.Row(row);
         t.Write(c);
         var approx = ApproximationLines(r).ToList();
