@@ -25,9 +25,9 @@ public sealed class GateAndOutputTests : IDisposable
 
     private const string Header = "prediction_id,model_version,prediction_score,timestamp,actual_label,country\n";
 
-    /// <summary>Clean data but one constant column (model_version): a warning, no error.</summary>
-    private string CleanCsv() => Write("clean.csv", Header +
-        "a,v1,0.9,2026-01-01 10:00:00,1,DE\nb,v1,0.2,2026-01-01 11:00:00,0,FR\nc,v1,0.7,2026-01-02 10:00:00,0,DE\nd,v1,0.4,2026-01-02 12:00:00,1,FR\n");
+    /// <summary>Clean data but one constant feature (channel): a warning, no error.</summary>
+    private string CleanCsv() => Write("clean.csv", Header.Replace("\n", ",channel\n", StringComparison.Ordinal) +
+        "a,v1,0.9,2026-01-01 10:00:00,1,DE,web\nb,v1,0.2,2026-01-01 11:00:00,0,FR,web\nc,v1,0.7,2026-01-02 10:00:00,0,DE,web\nd,v1,0.4,2026-01-02 12:00:00,1,FR,web\n");
 
     /// <summary>One row without a score: a null_score error.</summary>
     private string BrokenCsv() => Write("broken.csv", Header +
@@ -180,6 +180,8 @@ public sealed class GateAndOutputTests : IDisposable
     [SkippableFact]
     public void Out_ReadOnlyDirectory_Exit2()
     {
+        Skip.If(OperatingSystem.IsWindows(), "Unix permissions");
+        if (OperatingSystem.IsWindows()) return;
         var ro = Directory.CreateDirectory(Path.Combine(_dir, "ro")).FullName;
         File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
