@@ -177,8 +177,13 @@ public class ConsoleReportTests
         Assert.Contains("jensenshannon", s, StringComparison.Ordinal);
         Assert.Contains("wasserstein", s, StringComparison.Ordinal);
         Assert.Contains("merchant_category", s, StringComparison.Ordinal);
-        Assert.Contains("1,103 / 1,383", s, StringComparison.Ordinal);
+        Assert.Contains("prediction_score (prediction)", s, StringComparison.Ordinal);
+        Assert.Contains("score_out_of_range_flag", s, StringComparison.Ordinal);
         Assert.DoesNotContain("jensensha\n", s, StringComparison.Ordinal);
-        Assert.Contains("not shown at 100 columns: why this method", s, StringComparison.Ordinal);
+        // Names stay whole: the reasons, then the missing counts, give way first, and the report says so.
+        Assert.Contains("not shown at 100 columns: why this method; left out (ref / cur)", s, StringComparison.Ordinal);
+        string wide = Render(c => DriftReport.Write(r, c), width: 170);
+        Assert.Contains("1,103 / 1,383", wide, StringComparison.Ordinal);
+        Assert.Contains("categorical, reference > 1,000 rows", wide, StringComparison.Ordinal);
     }
 }
