@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Vigil.Cli.Commands;
 
 namespace Vigil.Cli;
@@ -13,16 +15,55 @@ internal static class Program
             "service that ingests predictions and pages at the right severity.\n\n" +
             "Start with `vigil demo`, then `vigil summary FILE`, `vigil evaluate FILE`, `vigil drift -r REF -c CUR` and " +
             "`vigil serve --config vigil.yaml`.");
-        root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(SummaryCommand.Create());
-        root.Subcommands.Add(DriftCommand.Create());
-        root.Subcommands.Add(ProfileCommand.Create());
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(RulesCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
-        root.Subcommands.Add(GenerateCommand.Create());
+        // The command list shows one line per command; the whole description, options and examples are under
+        // `vigil COMMAND --help`.
+        var commands = new (Command Command, string Summary)[]
+        {
+            (EvaluateCommand.Create(), "Evaluate a classifier or regressor: metrics, curves, thresholds, segments."),
+            (SummaryCommand.Create(), "Summarize a prediction log per period and model version, with data-quality checks."),
+            (DriftCommand.Create(), "Compare a reference and a current dataset column by column: data and target drift."),
+            (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),
+            (ServeCommand.Create(), "Run the monitoring service: ingest API, monitors, alerts, Prometheus metrics."),
+            (RulesCommand.Create(), "Write Prometheus alerting rules for the configured monitors."),
+            (DemoCommand.Create(), "Generate a demo fraud-model log and write its reports."),
+            (GenerateCommand.Create(), "Write the demo's generated prediction log to a file."),
+        };
+        foreach (var (command, _) in commands) root.Subcommands.Add(command);
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: { } defaultHelp } helpOption)
+            helpOption.Action = new ShortHelpAction(root, [.. commands.Select(c => (c.Command.Name, c.Summary))], defaultHelp);
         return Cli.Run(root, args);
+    }
+}
+
+/// <summary>The top-level help lists each command with a one-line summary; a command's own help (its whole
+/// description, options and examples) is System.CommandLine's.</summary>
+internal sealed class ShortHelpAction(RootCommand root, IReadOnlyList<(string Name, string Summary)> commands, CommandLineAction commandHelp)
+    : SynchronousCommandLineAction
+{
+    public override bool ClearsParseErrors => true;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        if (parseResult.CommandResult.Command != root)
+            return commandHelp is SynchronousCommandLineAction s ? s.Invoke(parseResult) : 0;
+        var o = Console.Out;
+        o.WriteLine("Description:");
+        foreach (var line in (root.Description ?? "").Split('\n')) o.WriteLine(line.Length == 0 ? "" : "  " + line);
+        o.WriteLine();
+        o.WriteLine("Usage:");
+        o.WriteLine("  vigil [command] [options]");
+        o.WriteLine();
+        o.WriteLine("Options:");
+        o.WriteLine("  -?, -h, --help  Show help and usage information");
+        o.WriteLine("  --version       Show Vigil's version");
+        o.WriteLine();
+        o.WriteLine("Commands:");
+        int width = commands.Max(c => c.Name.Length) + 2;
+        foreach (var (name, summary) in commands) o.WriteLine("  " + name.PadRight(width) + summary);
+        o.WriteLine();
+        o.WriteLine("Run 'vigil COMMAND --help' for a command's options and examples.");
+        return 0;
     }
 }

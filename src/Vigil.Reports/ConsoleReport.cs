@@ -24,37 +24,38 @@ internal static class ConsoleReport
         MetricsTable(c, "Metrics", r.Metrics);
         if (r.Confusion is { } cm)
         {
-            var t = NewTable("Confusion" + (r.Threshold is { } th ? " at " + Fmt.Short(th) : ""), ["", "predicted positive", "predicted negative"], 1);
-            t.AddRow(Cell("actual positive"), Cell("TP " + Fmt.Count(cm.Tp)), Cell("FN " + Fmt.Count(cm.Fn)));
-            t.AddRow(Cell("actual negative"), Cell("FP " + Fmt.Count(cm.Fp)), Cell("TN " + Fmt.Count(cm.Tn)));
-            c.Write(t);
+            var t = new ConsoleTable("Confusion" + (r.Threshold is { } th ? " at " + Fmt.Short(th) : ""))
+                .Column("", ColumnKind.Word).Column("predicted positive", ColumnKind.Number).Column("predicted negative", ColumnKind.Number);
+            t.Row("actual positive", "TP " + Fmt.Count(cm.Tp), "FN " + Fmt.Count(cm.Fn));
+            t.Row("actual negative", "FP " + Fmt.Count(cm.Fp), "TN " + Fmt.Count(cm.Tn));
+            t.Write(c);
         }
         if (r.BestThresholds is { Count: > 0 } best)
         {
-            var t = NewTable("Best thresholds", ["criterion", "threshold", "value", "TP", "FP", "TN", "FN"], 1);
+            var t = Numbers(new ConsoleTable("Best thresholds").Column("criterion", ColumnKind.Key), "threshold", "value", "TP", "FP", "TN", "FN");
             foreach (var b in best)
-                t.AddRow(Cell(b.Criterion), Cell(Fmt.Short(b.Threshold)), Cell(Fmt.Num(b.Value)), Cell(Fmt.Count(b.Confusion.Tp)),
-                    Cell(Fmt.Count(b.Confusion.Fp)), Cell(Fmt.Count(b.Confusion.Tn)), Cell(Fmt.Count(b.Confusion.Fn)));
-            c.Write(t);
+                t.Row(b.Criterion, Fmt.Short(b.Threshold), Fmt.Num(b.Value), Fmt.Count(b.Confusion.Tp),
+                    Fmt.Count(b.Confusion.Fp), Fmt.Count(b.Confusion.Tn), Fmt.Count(b.Confusion.Fn));
+            t.Write(c);
         }
         if (r.ThresholdTable is { Count: > 0 } table)
         {
-            var t = NewTable("Thresholds", ["threshold", "precision", "recall", "f1", "fpr", "accuracy", "predicted +"], 0);
+            var t = Numbers(new ConsoleTable("Thresholds"), "threshold", "precision", "recall", "f1", "fpr", "accuracy", "predicted +");
             foreach (var row in Thin(table, MaxThresholdRows))
-                t.AddRow(Cell(Fmt.Short(row.Threshold)), Cell(Fmt.Num(row.Precision)), Cell(Fmt.Num(row.Recall)), Cell(Fmt.Num(row.F1)),
-                    Cell(Fmt.Num(row.Fpr)), Cell(Fmt.Num(row.Accuracy)), Cell(Fmt.Count(row.Confusion.Tp + row.Confusion.Fp)));
-            c.Write(t);
+                t.Row(Fmt.Short(row.Threshold), Fmt.Num(row.Precision), Fmt.Num(row.Recall), Fmt.Num(row.F1),
+                    Fmt.Num(row.Fpr), Fmt.Num(row.Accuracy), Fmt.Count(row.Confusion.Tp + row.Confusion.Fp));
+            t.Write(c);
         }
         if (r.Multiclass is { } mc)
         {
-            var t = NewTable("Confusion matrix (rows: actual, columns: predicted)", ["actual \\ predicted", .. mc.Classes], 1);
+            var t = Numbers(new ConsoleTable("Confusion matrix (rows: actual, columns: predicted)").Column("actual \\ predicted", ColumnKind.Key), [.. mc.Classes]);
             for (int i = 0; i < mc.Matrix.Count; i++)
-                t.AddRow([Cell(i < mc.Classes.Count ? mc.Classes[i] : "?"), .. mc.Matrix[i].Select(n => Cell(Fmt.Count(n)))]);
-            c.Write(t);
-            var pc = NewTable("Per class", ["class", "support", "precision", "recall", "f1", "roc_auc"], 1);
+                t.Row([i < mc.Classes.Count ? mc.Classes[i] : "?", .. mc.Matrix[i].Select(n => Fmt.Count(n))]);
+            t.Write(c);
+            var pc = Numbers(new ConsoleTable("Per class").Column("class", ColumnKind.Key), "support", "precision", "recall", "f1", "roc_auc");
             foreach (var m in mc.PerClass)
-                pc.AddRow(Cell(m.Label), Cell(Fmt.Count(m.Support)), Cell(Fmt.Num(m.Precision)), Cell(Fmt.Num(m.Recall)), Cell(Fmt.Num(m.F1)), Cell(Fmt.Num(m.RocAuc)));
-            c.Write(pc);
+                pc.Row(m.Label, Fmt.Count(m.Support), Fmt.Num(m.Precision), Fmt.Num(m.Recall), Fmt.Num(m.F1), Fmt.Num(m.RocAuc));
+            pc.Write(c);
         }
         if (r.Residuals is { } res)
             c.WriteLine($"Residuals: {Fmt.Count(res.Sample.Count)} sampled points, {Fmt.Count(res.Histogram.Count)} histogram bins (charts in the HTML report).");
@@ -64,16 +65,18 @@ internal static class ConsoleReport
     {
         var keys = Fmt.SegmentKeys(segments);
         var metrics = Fmt.KeyMetrics(task, segments.Select(s => s.Result.Metrics));
-        var t = NewTable("Segments", [.. keys, "rows", .. metrics], keys.Count);
+        var t = new ConsoleTable("Segments");
+        foreach (var k in keys) t.Column(k, ColumnKind.Key);
+        Numbers(t, ["rows", .. metrics]);
         foreach (var s in segments)
         {
-            var cells = new List<IRenderable>();
-            foreach (var k in keys) cells.Add(Cell(s.Key.TryGetValue(k, out var v) ? v ?? "(null)" : ""));
-            cells.Add(Cell(Fmt.Count(s.Result.Rows)));
-            foreach (var m in metrics) cells.Add(Cell(Fmt.Num(Fmt.MetricOf(s.Result.Metrics, m))));
-            t.AddRow(cells);
+            var cells = new List<string>();
+            foreach (var k in keys) cells.Add(s.Key.TryGetValue(k, out var v) ? v ?? "(null)" : "");
+            cells.Add(Fmt.Count(s.Result.Rows));
+            foreach (var m in metrics) cells.Add(Fmt.Num(Fmt.MetricOf(s.Result.Metrics, m)));
+            t.Row([.. cells]);
         }
-        c.Write(t);
+        t.Write(c);
     }
 
     public static void Write(SummaryResult r, IAnsiConsole c)
@@ -83,53 +86,66 @@ internal static class ConsoleReport
         var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
         if (r.Overall.Count > 0)
         {
-            c.Write(PeriodTable("Overall", r, r.Overall, metrics, withStart: false));
+            PeriodTable("Overall", r, r.Overall, metrics, withStart: false).Write(c);
             MetricNotes(c, r.Overall.SelectMany(p => p.Metrics));
         }
         if (r.Periods.Count > 0)
         {
-            c.Write(PeriodTable("Per " + Fmt.Period(r.Period), r, r.Periods, metrics, withStart: true));
+            PeriodTable("Per " + Fmt.Period(r.Period), r, r.Periods, metrics, withStart: true).Write(c);
             MetricNotes(c, r.Periods.SelectMany(p => p.Metrics.Where(m => metrics.Contains(m.Name))));
         }
 
         if (r.Quality.Issues.Count > 0)
         {
-            var t = NewTable("Data quality", ["severity", "check", "rows", "column / period", "message", "examples"], 0);
+            var t = new ConsoleTable("Data quality")
+                .Column("severity", ColumnKind.Word).Column("check", ColumnKind.Key).Column("rows", ColumnKind.Number)
+                .Column("column / period", ColumnKind.Key).Column("message", ColumnKind.Wrap).Column("examples", ColumnKind.Long, optional: true);
             foreach (var i in Fmt.BySeverity(r.Quality.Issues))
             {
                 string where = string.Join(" ", new[] { i.Column, i.Period is { } p ? Fmt.PeriodStart(p, r.Period) : null }.Where(s => s is not null));
-                t.AddRow(Cell(Fmt.Severity(i.Severity).ToUpperInvariant()), Cell(i.Check), Cell(Fmt.Count(i.Rows)), Cell(where), Cell(i.Message), Cell(string.Join(", ", i.Examples)));
+                t.Row(Fmt.Severity(i.Severity).ToUpperInvariant(), i.Check, Fmt.Count(i.Rows), where, i.Message, string.Join(", ", i.Examples));
             }
-            c.Write(t);
+            t.Write(c);
         }
         if (r.Quality.Columns.Count > 0)
         {
-            var t = NewTable("Columns", ["column", "type", "role", "nulls", "null rate", "distinct", "constant"], 3);
+            var t = new ConsoleTable("Columns").Column("column", ColumnKind.Key).Column("type", ColumnKind.Long).Column("role", ColumnKind.Word);
+            Numbers(t, "nulls", "null rate", "distinct").Column("constant", ColumnKind.Word);
             foreach (var col in r.Quality.Columns)
-                t.AddRow(Cell(col.Name), Cell(col.Type), Cell(col.Role), Cell(Fmt.Count(col.Nulls)), Cell(Fmt.Percent(col.NullRate)), Cell(Fmt.Count(col.Distinct)), Cell(col.Constant ? "yes" : "no"));
-            c.Write(t);
+                t.Row(col.Name, col.Type, col.Role, Fmt.Count(col.Nulls), Fmt.Percent(col.NullRate), Fmt.Count(col.Distinct), col.Constant ? "yes" : "no");
+            t.Write(c);
         }
         c.WriteLine();
         c.WriteLine(Fmt.Verdict(r));
     }
 
-    private static Table PeriodTable(string title, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
+    private static ConsoleTable PeriodTable(string title, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
         bool binary = r.Task == ModelTask.Binary;
         var headers = Fmt.PeriodHeaders(r, metrics, withStart);
-        var t = NewTable(title, headers, withStart ? 2 : 1);
+        int left = withStart ? 2 : 1;
+        var t = new ConsoleTable(title);
+        for (int i = 0; i < headers.Count; i++)
+            t.Column(headers[i], i == 0 && withStart ? ColumnKind.Word : i < left ? ColumnKind.Key : ColumnKind.Number);
         foreach (var p in periods)
         {
-            var cells = new List<IRenderable>();
-            if (withStart) cells.Add(Cell(p.Start is { } s ? Fmt.PeriodStart(s, r.Period) : "all"));
-            cells.Add(Cell(p.ModelVersion ?? Fmt.Dash));
-            cells.Add(Cell(Fmt.Count(p.Rows)));
-            cells.Add(Cell(Fmt.Count(p.Labeled)));
-            if (binary) cells.Add(Cell(Fmt.Percent(p.PositiveRate)));
-            cells.Add(Cell(Fmt.Num(p.MeanScore)));
-            foreach (var m in metrics) cells.Add(Cell(Fmt.Num(Fmt.MetricOf(p.Metrics, m))));
-            t.AddRow(cells);
+            var cells = new List<string>();
+            if (withStart) cells.Add(p.Start is { } s ? Fmt.PeriodStart(s, r.Period) : "all");
+            cells.Add(p.ModelVersion ?? Fmt.Dash);
+            cells.Add(Fmt.Count(p.Rows));
+            cells.Add(Fmt.Count(p.Labeled));
+            if (binary) cells.Add(Fmt.Percent(p.PositiveRate));
+            cells.Add(Fmt.Num(p.MeanScore));
+            foreach (var m in metrics) cells.Add(Fmt.Num(Fmt.MetricOf(p.Metrics, m)));
+            t.Row([.. cells]);
         }
+        return t;
+    }
+
+    /// <summary>Adds right-aligned number columns.</summary>
+    internal static ConsoleTable Numbers(ConsoleTable t, params string[] headers)
+    {
+        foreach (var h in headers) t.Column(h, ColumnKind.Number);
         return t;
     }
 
@@ -144,7 +160,7 @@ internal static class ConsoleReport
 
     private static void MetricsTable(IAnsiConsole c, string title, IReadOnlyList<MetricValue> metrics)
     {
-        var t = NewTable(title, ["metric", "value"], 1);
+        var t = new ConsoleTable(title).Column("metric", ColumnKind.Key).Column("value", ColumnKind.Number);
         var notes = new List<string>();
         foreach (var m in metrics)
         {
@@ -154,9 +170,9 @@ internal static class ConsoleReport
                 notes.Add($"[{notes.Count + 1}] {m.Name}: {(m.Value is null ? "undefined, " : "")}{m.Note}");
                 value += $" [{notes.Count}]";
             }
-            t.AddRow(Cell(m.Name), Cell(value));
+            t.Row(m.Name, value);
         }
-        c.Write(t);
+        t.Write(c);
         foreach (var n in notes) c.WriteLine(n);
     }
 

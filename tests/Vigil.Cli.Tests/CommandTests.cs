@@ -82,6 +82,19 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("duplicate_id", o.Stdout);
         // The generator's drift shifts the amounts: the demo's drift report finds it.
         Assert.Contains("amount", o.Stdout[o.Stdout.IndexOf("Drift,", StringComparison.Ordinal)..]);
+
+        // The drift command the demo suggests reports what the demo's own drift report says.
+        var suggestion = o.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("vigil drift ", StringComparison.Ordinal)).Trim();
+        Assert.Contains("--columns", suggestion);
+        Assert.DoesNotContain("model_version", suggestion);
+        var args = suggestion.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Concat(["--format", "json", "-q"]).ToArray();
+        var drift = VigilProcess.Run(_dir, args);
+        Assert.True(drift.ExitCode == 0, drift.Stderr);
+        using var suggested = JsonDocument.Parse(drift.Stdout);
+        using var demo = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "demo-out", "drift.json")));
+        foreach (var key in new[] { "drifted_columns", "columns", "drifted" })
+            Assert.Equal(demo.RootElement.GetProperty("dataset").GetProperty(key).ToString(), suggested.RootElement.GetProperty("dataset").GetProperty(key).ToString());
+        Assert.Equal(demo.RootElement.GetProperty("chunks").GetArrayLength(), suggested.RootElement.GetProperty("chunks").GetArrayLength());
     }
 
     [Fact]

@@ -7,7 +7,10 @@ internal static class VigilProcess
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
-    public static Outcome Run(string workDir, params string[] args)
+    public static Outcome Run(string workDir, params string[] args) => RunWith(workDir, null, args);
+
+    /// <summary>Runs with extra environment variables (e.g. COLUMNS).</summary>
+    public static Outcome RunWith(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -19,6 +22,8 @@ internal static class VigilProcess
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment.Remove("COLUMNS");
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

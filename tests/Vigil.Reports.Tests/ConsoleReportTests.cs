@@ -1,4 +1,6 @@
 using Spectre.Console;
+using Vigil.Analysis.Results;
+using Vigil.Statistics.Drift;
 
 namespace Vigil.Reports.Tests;
 
@@ -111,5 +113,77 @@ public class ConsoleReportTests
         string s = w.ToString();
         Assert.Contains(Fixtures.SummaryVerdict, s, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", s, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every line fits <paramref name="width"/> columns (each char one cell: the reports use no wide characters).</summary>
+    private static void AssertFits(string s, int width)
+    {
+        foreach (var line in s.Split('\n'))
+            Assert.True(line.TrimEnd().Length <= width, $"{line.TrimEnd().Length} > {width}: {line}");
+    }
+
+    [Fact]
+    public void Summary_At100Columns_FitsAndKeepsWordsWhole()
+    {
+        var summary = Fixtures.Summary();
+        string s = Render(c => ConsoleReport.Write(summary, c), width: 100);
+        AssertFits(s, 100);
+        // The names of checks and columns are never cut or wrapped at 100 columns.
+        foreach (var i in summary.Quality.Issues) Assert.Contains("│ " + i.Check + " ", s, StringComparison.Ordinal);
+        // The examples column gives way first, and the report says so.
+        Assert.Contains("not shown at 100 columns: examples", s, StringComparison.Ordinal);
+        // At a wide console it is there.
+        Assert.DoesNotContain("not shown", Render(c => ConsoleReport.Write(summary, c), width: 220), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConsoleTable_Narrow_CutsLongTextWithEllipsisNeverMidWord()
+    {
+        var t = new ConsoleTable("t").Column("column", ColumnKind.Key).Column("method", ColumnKind.Word)
+            .Column("value", ColumnKind.Number).Column("why", ColumnKind.Long);
+        t.Row("prediction_score", "jensenshannon", "12,345", "categorical, reference > 1,000 rows, and a long tail of words");
+        string s = Render(t.Write, width: 60);
+        AssertFits(s, 60);
+        Assert.Contains("prediction_score", s, StringComparison.Ordinal);
+        Assert.Contains("jensenshannon", s, StringComparison.Ordinal);
+        Assert.Contains("12,345", s, StringComparison.Ordinal);
+        Assert.Contains("…", s, StringComparison.Ordinal);
+        // One row is one line: nothing wrapped.
+        Assert.Single(s.Split('\n'), l => l.Contains("jensen", StringComparison.Ordinal));
+        // Numbers stay right-aligned.
+        Assert.Contains("│ 12,345 │", s, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Drift_At100Columns_FitsWithMethodNamesWhole()
+    {
+        static ColumnDrift Col(string name, string role, string method, double stat, bool drifted) => new()
+        {
+            Name = name, Role = role, Type = ColumnType.Categorical, Method = method,
+            Reason = "categorical, reference > 1,000 rows", Result = new DriftTestResult(method, stat, null, 0.1, drifted),
+            ReferenceMissing = 1103, CurrentMissing = 1383, DistinctValues = 4, Drifted = drifted,
+        };
+        var r = new DriftResult
+        {
+            Reference = new SourceInfo("vigil-demo/reference.csv", "duckdb", []),
+            Current = new SourceInfo("vigil-demo/current.csv", "duckdb", []),
+            ReferenceRows = 56_240, CurrentRows = 68_736,
+            Dataset = new DatasetDrift(false, 1 / 3.0, 1, 3, 0.5),
+            Columns = [Col("merchant_category", "feature", "jensenshannon", 0.4654, true), Col("prediction_score", "prediction", "wasserstein", 0.08, false),
+                Col("score_out_of_range_flag", "feature", "jensenshannon", 0.01, false)],
+        };
+        string s = Render(c => DriftReport.Write(r, c), width: 100);
+        AssertFits(s, 100);
+        Assert.Contains("jensenshannon", s, StringComparison.Ordinal);
+        Assert.Contains("wasserstein", s, StringComparison.Ordinal);
+        Assert.Contains("merchant_category", s, StringComparison.Ordinal);
+        Assert.Contains("prediction_score (prediction)", s, StringComparison.Ordinal);
+        Assert.Contains("score_out_of_range_flag", s, StringComparison.Ordinal);
+        Assert.DoesNotContain("jensensha\n", s, StringComparison.Ordinal);
+        // Names stay whole: the reasons, then the missing counts, give way first, and the report says so.
+        Assert.Contains("not shown at 100 columns: why this method; left out (ref / cur)", s, StringComparison.Ordinal);
+        string wide = Render(c => DriftReport.Write(r, c), width: 170);
+        Assert.Contains("1,103 / 1,383", wide, StringComparison.Ordinal);
+        Assert.Contains("categorical, reference > 1,000 rows", wide, StringComparison.Ordinal);
     }
 }

@@ -40,10 +40,17 @@ internal static class ColumnResolver
 
         var id = Pick(mapping.Id, MappingOptions.DefaultId, "--id");
         var ts = Pick(mapping.Timestamp, MappingOptions.DefaultTimestamp, "--timestamp");
-        var version = Pick(mapping.Version, MappingOptions.DefaultVersion, "--version");
+        var version = Pick(mapping.Version, MappingOptions.DefaultVersion, "--version-column");
         var score = Pick(mapping.Score, MappingOptions.DefaultScore, "--score");
         var label = Pick(mapping.Label, MappingOptions.DefaultLabel, "--label");
         var prediction = Pick(mapping.Prediction, MappingOptions.DefaultPrediction, "--prediction");
+
+        // A column plays one role: the same column as, say, score and label would make every metric meaningless.
+        var picked = new (SourceColumn? Column, string Flag)[] { (id, "--id"), (ts, "--timestamp"), (version, "--version-column"), (score, "--score"), (label, "--label"), (prediction, "--prediction") };
+        for (int i = 0; i < picked.Length; i++)
+            for (int j = i + 1; j < picked.Length; j++)
+                if (picked[i].Column is { } a && picked[j].Column is { } b && a.Name == b.Name)
+                    throw new VigilInputException($"{sourceName}: column '{a.Name}' is both {picked[i].Flag} and {picked[j].Flag}; a column plays one role");
 
         if (needs.HasFlag(ColumnNeeds.Label) && label is null)
             throw new VigilInputException($"{sourceName}: no label column: expected '{MappingOptions.DefaultLabel}' or one named by --label; columns are: {Names(columns)}");

@@ -259,7 +259,7 @@ internal static class BinarySummary
                     if (!versionIndex.TryGetValue(ver, out vi))
                     {
                         if (versions.Count == MaxVersions)
-                            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version)?");
+                            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version-column)?");
                         versions.Add(ver);
                         vi = versions.Count;
                         versionIndex[ver] = vi;

@@ -21,7 +21,7 @@ internal sealed class CommonOptions
     public Option<string?> Config { get; } = new("--config") { Description = "Column mapping file (default: ./vigil.yaml when present)." };
     public Option<string?> Id { get; } = new("--id") { Description = $"Id column (default: {MappingOptions.DefaultId})." };
     public Option<string?> Timestamp { get; } = new("--timestamp") { Description = $"Timestamp column (default: {MappingOptions.DefaultTimestamp})." };
-    public Option<string?> Version { get; } = new("--version") { Description = $"Model version column (default: {MappingOptions.DefaultVersion})." };
+    public Option<string?> VersionColumn { get; } = new("--version-column") { Description = $"Model version column (default: {MappingOptions.DefaultVersion}; config key columns.version)." };
     public Option<string?> Score { get; } = new("--score") { Description = $"Score (probability of the positive class) column (default: {MappingOptions.DefaultScore})." };
     public Option<string?> Label { get; } = new("--label") { Description = $"Actual label column (default: {MappingOptions.DefaultLabel})." };
     public Option<string?> Prediction { get; } = new("--prediction") { Description = $"Predicted value or class column, for regression and multiclass (default: {MappingOptions.DefaultPrediction})." };
@@ -29,12 +29,13 @@ internal sealed class CommonOptions
     public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression (default: detected from the columns)." };
     public Option<string?> Format { get; } = new("--format", "-f") { Description = "console, json, html or markdown (default: console, or from --out's extension)." };
     public Option<string?> Out { get; } = new("--out", "-o") { Description = "Write the report to this file (written whole or not at all)." };
-    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress display." };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress display, and with --out no verdict line." };
+    public Option<string?> FailOn { get; } = new("--fail-on") { Description = "Exit 1 (after writing the report) when the report finds this: error, warning (a warning or worse) or, for drift, drift; comma-separated. One line on stderr says which." };
 
     public void AddTo(Command c)
     {
         c.Arguments.Add(Inputs);
-        foreach (var o in new Option[] { Table, Sql, InputFormat, Config, Id, Timestamp, Version, Score, Label, Prediction, Features, Task, Format, Out, Quiet })
+        foreach (var o in new Option[] { Table, Sql, InputFormat, Config, Id, Timestamp, VersionColumn, Score, Label, Prediction, Features, Task, Format, Out, Quiet, FailOn })
             c.Options.Add(o);
     }
 
@@ -57,7 +58,7 @@ internal sealed class CommonOptions
         {
             Id = p.GetValue(Id),
             Timestamp = p.GetValue(Timestamp),
-            Version = p.GetValue(Version),
+            Version = p.GetValue(VersionColumn),
             Score = p.GetValue(Score),
             Label = p.GetValue(Label),
             Prediction = p.GetValue(Prediction),
@@ -82,6 +83,25 @@ internal sealed class CommonOptions
             ".md" or ".markdown" => ReportFormat.Markdown,
             _ => ReportFormat.Console,
         };
+    }
+
+    /// <summary>The checked --out target (null without --out); <paramref name="inputs"/> are the files it must not replace.</summary>
+    public OutputTarget? OutTarget(ParseResult p, IEnumerable<string> inputs) =>
+        p.GetValue(Out) is { } o ? OutputTarget.Check(o, inputs) : null;
+
+    /// <summary>The input files of this command (inputs and the config file), for <see cref="OutTarget"/>.</summary>
+    public IEnumerable<string> InputFiles(ParseResult p)
+    {
+        foreach (var i in p.GetValue(Inputs) ?? []) yield return i;
+        if (p.GetValue(Config) is { } c) yield return c;
+        else if (File.Exists(ConfigFile.DefaultName)) yield return ConfigFile.DefaultName;
+    }
+
+    /// <summary>A threshold on a probability score: finite and in [0, 1].</summary>
+    public static double ParseProbability(string? s, string flag, double fallback)
+    {
+        var v = ParseDouble(s, flag, fallback);
+        return v is >= 0 and <= 1 ? v : throw new VigilInputException($"{flag}: {s} is outside [0, 1]; a score threshold is a probability");
     }
 
     public static double ParseDouble(string? s, string flag, double fallback)

@@ -65,8 +65,8 @@ internal static class DemoCommand
                 using var current = SourceOpener.Open(new SourceSpec { Inputs = [currentPath] });
                 drift = DriftAnalysis.Run(reference, current, new DriftOptions
                 {
-                    Columns = ["amount", "merchant_category", "country", "account_age_days", "device_type", "channel", "prediction_score", "actual_label"],
-                    Chunk = "week",
+                    Columns = DriftColumns,
+                    Chunk = DriftChunk,
                 }, progress);
             }
 
@@ -112,11 +112,18 @@ internal static class DemoCommand
             Console.WriteLine($"Next: open {Path.Combine(folder, "summary.html")} in a browser, or try");
             Console.WriteLine($"  vigil summary {log} --as-of {asOf:yyyy-MM-dd}");
             Console.WriteLine($"  vigil evaluate {log} --segment-by model_version --cost-fp 1 --cost-fn 20");
-            Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --chunk day");
+            // The same columns and chunks as drift.html, so the command reports what the demo's report says.
+            Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --columns {string.Join(',', DriftColumns)} --chunk {DriftChunk}");
             return Cli.Ok;
         });
         return cmd;
     }
+
+    /// <summary>The demo's drift compares the features, the score and the label; not the model version, which
+    /// changes by design half-way through the log.</summary>
+    internal static readonly string[] DriftColumns = ["amount", "merchant_category", "country", "account_age_days", "device_type", "channel", "prediction_score", "actual_label"];
+
+    internal const string DriftChunk = "week";
 
     private static string Metric(IReadOnlyList<Vigil.Statistics.Classification.MetricValue> metrics, string name)
     {

@@ -31,7 +31,7 @@ internal static class DriftCommand
         var multivariate = new Option<bool>("--multivariate") { Description = "Also NannyML's multivariate drift: PCA reconstruction error of each chunk (needs --chunk), thresholds mean ∓ 3σ over the reference cut the same way." };
         var label = new Option<string?>("--label") { Description = "The label column, reported as target drift (default: actual_label)." };
         var predictions = new Option<string?>("--prediction") { Description = "Comma-separated score or prediction columns, reported as prediction drift (default: prediction_score, prediction)." };
-        var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted (default 0.5)." };
+        var driftShare = new Option<string?>("--drift-share") { Description = "The dataset drifted when at least this share of its columns drifted, in (0, 1] (default 0.5)." };
         var cmd = new Command("drift",
             "Compare a reference and a current dataset column by column, with Evidently's methods, thresholds and automatic " +
             "choice (numerical: ks for a reference of at most 1,000 rows, else wasserstein; categorical or at most 5 distinct " +
@@ -42,18 +42,21 @@ internal static class DriftCommand
             "  vigil drift -r train.csv -c last_week.csv --method psi --format json > drift.json\n" +
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
             "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
-        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, multivariate, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet })
+        common.FailOn.Description = "Exit 1 (after writing the report) on: drift (the dataset, any chunk or any multivariate chunk drifted), error or warning (a column could not be tested); comma-separated. One line on stderr says which.";
+        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, multivariate, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet, common.FailOn })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var format = common.OutputFormat(p);
+            var failOn = FailOn.Parse(p.GetValue(common.FailOn), "drift");
+            var methodName = p.GetValue(method)?.Trim();
             var options = new DriftOptions
             {
                 Columns = p.GetValue(columns) is { } cs ? cs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
                 Method = p.GetValue(method)?.Trim(),
-                Threshold = p.GetValue(threshold) is { } t ? CommonOptions.ParseDouble(t, "--threshold", 0) : null,
+                Threshold = p.GetValue(threshold) is { } t ? CheckThreshold(CommonOptions.ParseDouble(t, "--threshold", 0), methodName, "--threshold", t) : null,
                 PerColumn = ParsePerColumn(p.GetValue(perColumn) ?? []),
-                DriftShare = CommonOptions.ParseDouble(p.GetValue(driftShare), "--drift-share", 0.5),
+                DriftShare = CheckShare(p.GetValue(driftShare)),
                 Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() ?? "none",
                 Chunk = p.GetValue(chunk),
                 Timestamp = p.GetValue(timestamp),
@@ -66,6 +69,7 @@ internal static class DriftCommand
             if (fmt is not null && fmt is not ("csv" or "parquet" or "json"))
                 throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
             var refInputs = p.GetValue(reference) ?? [];
+            var target = common.OutTarget(p, refInputs.Concat(p.GetValue(current) ?? []));
             DriftResult result;
             if (refInputs.Any(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase)))
             {
@@ -85,10 +89,34 @@ internal static class DriftCommand
                 using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
                     result = DriftAnalysis.Run(refSource, curSource, options, progress);
             }
-            ReportOutput.Write(format, p.GetValue(common.Out), (w, c) => ReportWriter.Write(result, format, w, c));
-            return Cli.Ok;
+            ReportOutput.Write(format, target, (w, c) => ReportWriter.Write(result, format, w, c));
+            Wrote.Say(target, DriftReport.Verdict(result), p.GetValue(common.Quiet));
+            return FailOn.Exit(failOn.Check(result));
         });
         return cmd;
+    }
+
+    /// <summary>The drift share: a share of columns in (0, 1].</summary>
+    internal static double CheckShare(string? s)
+    {
+        var v = CommonOptions.ParseDouble(s, "--drift-share", 0.5);
+        return v is > 0 and <= 1 ? v : throw new VigilInputException($"--drift-share: {s} is outside (0, 1]; it is the share of columns that must drift");
+    }
+
+    /// <summary>A threshold in the method's range: a p-value or a bounded distance (jensenshannon, hellinger,
+    /// l_infinity) in [0, 1]; any other distance at least 0. Without a method (the automatic choice mixes p-values
+    /// and distances), at least 0.</summary>
+    internal static double CheckThreshold(double v, string? method, string flag, string text)
+    {
+        if (method is not null && DriftMethods.IsKnown(method))
+        {
+            var canonical = DriftMethods.Canonical(method);
+            if (DriftMethods.IsTest(canonical))
+                return v is >= 0 and <= 1 ? v : throw new VigilInputException($"{flag}: {text} is outside [0, 1]; {canonical} is a test and its threshold is a p-value");
+            if (canonical is "jensenshannon" or "hellinger" or "l_infinity")
+                return v is >= 0 and <= 1 ? v : throw new VigilInputException($"{flag}: {text} is outside [0, 1], the range of {canonical}");
+        }
+        return v >= 0 ? v : throw new VigilInputException($"{flag}: {text} is negative; a threshold is a p-value or a distance, at least 0");
     }
 
     /// <summary>"col=method:threshold", "col=method" or "col=threshold".</summary>
@@ -108,9 +136,10 @@ internal static class DriftCommand
             if (colon >= 0)
             {
                 m = spec[..colon].Trim();
-                t = CommonOptions.ParseDouble(spec[(colon + 1)..].Trim(), $"--per-column {name}", 0);
+                var ts = spec[(colon + 1)..].Trim();
+                t = CheckThreshold(CommonOptions.ParseDouble(ts, $"--per-column {name}", 0), m, $"--per-column {name}", ts);
             }
-            else if (double.TryParse(spec, NumberStyles.Float, CultureInfo.InvariantCulture, out var only) && double.IsFinite(only)) t = only;
+            else if (double.TryParse(spec, NumberStyles.Float, CultureInfo.InvariantCulture, out var only) && double.IsFinite(only)) t = CheckThreshold(only, null, $"--per-column {name}", spec);
             else m = spec;
             if (m is not null && !DriftMethods.IsKnown(m))
                 throw new VigilInputException($"--per-column {name}: '{m}' is not a drift method; expected one of {string.Join(", ", DriftMethods.Names)}");

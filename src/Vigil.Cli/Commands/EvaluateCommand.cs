@@ -35,22 +35,25 @@ internal static class EvaluateCommand
         cmd.SetAction(p =>
         {
             var format = common.OutputFormat(p);
+            var failOn = FailOn.Parse(p.GetValue(common.FailOn), "evaluate");
             var options = new EvaluateOptions
             {
                 Mapping = common.Mapping(p),
-                Threshold = CommonOptions.ParseDouble(p.GetValue(threshold), "--threshold", 0.5),
+                Threshold = CommonOptions.ParseProbability(p.GetValue(threshold), "--threshold", 0.5),
                 CostFp = p.GetValue(costFp) is { } a ? CommonOptions.ParseDouble(a, "--cost-fp", 0) : null,
                 CostFn = p.GetValue(costFn) is { } b ? CommonOptions.ParseDouble(b, "--cost-fn", 0) : null,
                 SegmentBy = p.GetValue(segmentBy) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
             };
             if ((options.CostFp is null) != (options.CostFn is null))
                 throw new Vigil.Engine.VigilInputException("--cost-fp and --cost-fn go together: give both");
+            var target = common.OutTarget(p, common.InputFiles(p));
             using var source = SourceOpener.Open(common.Source(p));
             Vigil.Analysis.Results.EvaluationResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => source.Engine.Progress))
                 result = EvaluationAnalysis.Run(source, options, progress);
-            ReportOutput.Write(format, p.GetValue(common.Out), (w, c) => ReportWriter.Write(result, format, w, c));
-            return Cli.Ok;
+            ReportOutput.Write(format, target, (w, c) => ReportWriter.Write(result, format, w, c));
+            Wrote.Say(target, Wrote.Verdict(result), p.GetValue(common.Quiet));
+            return FailOn.Exit(failOn.Check(result.Findings));
         });
         return cmd;
     }

@@ -48,8 +48,8 @@ internal static class ProfileCommand
                 throw new VigilInputException($"--input-format: '{fmt}' is not a format; expected csv, parquet or json");
             var res = p.GetValue(resolution) ?? NumericSummary.DefaultResolution;
             if (res < 2) throw new VigilInputException($"--resolution: {res} is too small; expected at least 2 buckets");
-            var outPath = CheckOut(p.GetValue(common.Out)!);
             var ins = p.GetValue(inputs) ?? [];
+            var outPath = CheckOut(p.GetValue(common.Out)!, ins);
             if (ins.Any(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase)))
                 throw new VigilInputException($"{ins.First(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase))} is already a profile; to combine profiles use `vigil profile merge`");
             using var source = SourceOpener.Open(new SourceSpec { Inputs = ins, Table = p.GetValue(table), Sql = p.GetValue(sql), Format = fmt });
@@ -73,8 +73,9 @@ internal static class ProfileCommand
         merge.Options.Add(mergeFormat);
         merge.SetAction(p =>
         {
-            var outPath = CheckOut(p.GetValue(mergeOut)!);
             var files = (p.GetValue(mergeInputs) ?? []).SelectMany(Expand).ToList();
+            // Merging into one of the profiles merged is fine: they are read whole before the result is written.
+            var outPath = CheckOut(p.GetValue(mergeOut)!, []);
             if (files.Count < 2) throw new VigilInputException($"profile merge: needs at least two profiles, got {files.Count}");
             var merged = files.Select(ReferenceProfile.Load).Aggregate(ReferenceProfile.Merge);
             merged.Save(outPath);
@@ -105,15 +106,17 @@ internal static class ProfileCommand
     };
 
     private static void Show(ReferenceProfile profile, ReportFormat format) =>
-        ReportOutput.Write(format, null, (w, c) => ProfileReport.Write(profile, format, w, c));
+        ReportOutput.Write(format, (OutputTarget?)null, (w, c) => ProfileReport.Write(profile, format, w, c));
 
-    private static string CheckOut(string path)
+    /// <summary>The profile's path: it names a .vigil-profile file that is not an input; a symbolic link is written
+    /// through (its target is replaced, the link stays).</summary>
+    private static string CheckOut(string path, IEnumerable<string> inputs)
     {
-        var full = Path.GetFullPath(path);
-        if (!Directory.Exists(Path.GetDirectoryName(full))) throw new VigilInputException($"--out: directory '{Path.GetDirectoryName(full)}' does not exist");
-        if (!full.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase))
+        if (!string.IsNullOrWhiteSpace(path) && !Directory.Exists(path) && !path.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase))
             throw new VigilInputException($"--out: '{path}' should end in {ReferenceProfile.Extension}, so that `vigil drift --reference` knows it for a profile");
-        return full;
+        var target = OutputTarget.Check(path, inputs);
+        if (target.Direct) throw new VigilInputException($"--out: '{path}' is a device; write the profile to a regular file");
+        return target.Path;
     }
 
     /// <summary>A path, or a glob's matches in order.</summary>

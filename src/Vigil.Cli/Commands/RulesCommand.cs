@@ -19,8 +19,10 @@ internal static class RulesCommand
         cmd.Options.Add(output);
         cmd.SetAction(p =>
         {
+            // The rules never replace the config they come from.
+            var target = p.GetValue(output) is { } o ? OutputTarget.Check(o, [p.GetValue(config)!]) : null;
             var rules = PrometheusRules.Write(ServiceConfigLoader.Load(p.GetValue(config)!));
-            ReportOutput.WriteText(p.GetValue(output), rules);
+            ReportOutput.Write(Vigil.Reports.ReportFormat.Markdown, target, (w, _) => w.Write(rules));
             return Cli.Ok;
         });
         return cmd;

@@ -20,7 +20,7 @@ internal static class ServeCommand
             "Example:\n" +
             "  vigil serve --demo\n" +
             "  vigil serve --config vigil.yaml\n" +
-            "  curl -H 'Authorization: Bearer $KEY' -d '[{\"id\": \"a1\", \"score\": 0.9, \"features\": {\"amount\": 12.5}}]' http://127.0.0.1:5080/v1/models/fraud/predictions");
+            "  curl -H \"Authorization: Bearer $KEY\" -d '[{\"id\": \"a1\", \"score\": 0.9, \"features\": {\"amount\": 12.5}}]' http://127.0.0.1:5080/v1/models/fraud/predictions");
         var demo = new Option<bool>("--demo") { Description = "Start with a demo fraud model fed by generated traffic; drift and a drop in AUC begin after a minute. Needs no config." };
         var demoDir = new Option<string>("--demo-dir") { Description = "Where the demo keeps its store and reference profile (default ./vigil-serve-demo; emptied at start).", DefaultValueFactory = _ => "vigil-serve-demo" };
         cmd.Options.Add(config);

@@ -33,19 +33,22 @@ internal static class SummaryCommand
         cmd.SetAction(p =>
         {
             var format = common.OutputFormat(p);
+            var failOn = FailOn.Parse(p.GetValue(common.FailOn), "summary");
             var options = new SummaryOptions
             {
                 Mapping = common.Mapping(p),
                 Period = ParsePeriod(p.GetValue(by)),
                 AsOf = ParseAsOf(p.GetValue(asOf)),
-                Threshold = CommonOptions.ParseDouble(p.GetValue(threshold), "--threshold", 0.5),
+                Threshold = CommonOptions.ParseProbability(p.GetValue(threshold), "--threshold", 0.5),
             };
+            var target = common.OutTarget(p, common.InputFiles(p));
             using var source = SourceOpener.Open(common.Source(p));
             SummaryResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => source.Engine.Progress))
                 result = SummaryAnalysis.Run(source, options, progress);
-            ReportOutput.Write(format, p.GetValue(common.Out), (w, c) => ReportWriter.Write(result, format, w, c));
-            return Cli.Ok;
+            ReportOutput.Write(format, target, (w, c) => ReportWriter.Write(result, format, w, c));
+            Wrote.Say(target, Fmt.Verdict(result), p.GetValue(common.Quiet));
+            return FailOn.Exit(failOn.Check(result.Quality.Issues));
         });
         return cmd;
     }
@@ -58,12 +61,18 @@ internal static class SummaryCommand
         _ => throw new VigilInputException($"--by: '{s}' is not a period; expected hour, day or week"),
     };
 
+    private static readonly string[] AsOfFormats = [.. new[] { "yyyy-MM-dd" }.Concat(
+        from sep in new[] { "T", " " }
+        from time in new[] { "HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF" }
+        from zone in new[] { "", "Z", "zzz" }
+        select $"yyyy-MM-dd'{sep}'{time}{zone}")];
+
+    /// <summary>A date or date-time, UTC unless it carries an offset (Z, +05:00), which is converted to UTC.</summary>
     internal static DateTime? ParseAsOf(string? s)
     {
         if (s is null) return null;
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ"];
-        return DateTime.TryParseExact(s, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-            ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
-            : throw new VigilInputException($"--as-of: '{s}' is not a date; expected e.g. 2026-06-01 or 2026-06-01T12:00:00");
+        return DateTimeOffset.TryParseExact(s.Trim(), AsOfFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.UtcDateTime
+            : throw new VigilInputException($"--as-of: '{s}' is not a date; expected e.g. 2026-06-01, 2026-06-01T12:00:00, 2026-06-01T12:00:00Z or 2026-06-01T17:00:00+05:00");
     }
 }

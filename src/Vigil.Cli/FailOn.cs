@@ -1,0 +1,86 @@
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+
+namespace Vigil.Cli;
+
+/// <summary><c>--fail-on drift|error|warning</c> (comma-separated): the conditions that make a command exit 1 after its
+/// report is written, with one line on standard error saying which. <c>warning</c> means a warning or worse.</summary>
+internal sealed record FailOn(bool Drift, bool Error, bool Warning)
+{
+    public static readonly FailOn None = new(false, false, false);
+
+    public bool Any => Drift || Error || Warning;
+
+    /// <summary>Parses the flag's value for <paramref name="command"/>; summary and evaluate compute no drift.</summary>
+    public static FailOn Parse(string? value, string command)
+    {
+        if (value is null) return None;
+        bool drift = false, error = false, warning = false;
+        var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length == 0) throw new VigilInputException("--fail-on: empty; expected drift, error or warning (comma-separated)");
+        foreach (var item in items)
+        {
+            switch (item.ToLowerInvariant())
+            {
+                case "drift":
+                    if (command != "drift") throw new VigilInputException($"--fail-on: 'drift' does not apply to '{command}' (it computes no drift); expected error or warning");
+                    drift = true;
+                    break;
+                case "error" or "errors": error = true; break;
+                case "warning" or "warnings": warning = true; break;
+                default: throw new VigilInputException($"--fail-on: '{item}' is not a condition; expected drift, error or warning (comma-separated)");
+            }
+        }
+        return new FailOn(drift, error, warning);
+    }
+
+    private string Flag => "--fail-on " + string.Join(",", new[] { Drift ? "drift" : null, Error ? "error" : null, Warning ? "warning" : null }.Where(s => s is not null));
+
+    /// <summary>Null when nothing matched, else the one line to print (without "vigil: ").</summary>
+    public string? Check(IReadOnlyList<QualityIssue> findings)
+    {
+        if (!Error && !Warning) return null;
+        var min = Warning ? Severity.Warning : Severity.Error;
+        var hits = findings.Where(f => f.Severity >= min).ToList();
+        if (hits.Count == 0) return null;
+        int errors = hits.Count(h => h.Severity == Severity.Error);
+        int warnings = hits.Count - errors;
+        var counts = new List<string>();
+        if (errors > 0) counts.Add(errors == 1 ? "1 error" : $"{errors} errors");
+        if (warnings > 0) counts.Add(warnings == 1 ? "1 warning" : $"{warnings} warnings");
+        var checks = hits.Select(h => h.Check).Distinct().ToList();
+        var named = string.Join(", ", checks.Take(6)) + (checks.Count > 6 ? $", … ({checks.Count} checks)" : "");
+        return $"{Flag}: {string.Join(" and ", counts)} ({named})";
+    }
+
+    /// <summary>For drift: <c>drift</c> is <see cref="DriftResult.AnyDrift"/>; <c>error</c> and <c>warning</c> are columns
+    /// that could not be tested (no method applied).</summary>
+    public string? Check(DriftResult r)
+    {
+        var parts = new List<string>();
+        if (Drift && r.AnyDrift)
+        {
+            if (r.Dataset.Drifted) parts.Add($"dataset drift ({r.Dataset.DriftedColumns} of {r.Dataset.Columns} columns)");
+            if (r.Chunks is { } chunks && chunks.Count(c => c.Dataset.Drifted) is var n and > 0)
+                parts.Add($"{n} of {chunks.Count} chunks drifted");
+            if (r.Multivariate is { } mv && mv.Chunks.Count(c => c.Drifted) is var m and > 0)
+                parts.Add($"{m} of {mv.Chunks.Count} chunks drifted in the multivariate test");
+        }
+        if (Error || Warning)
+        {
+            var untested = r.Columns.Where(c => c.Result is null).Select(c => c.Name).ToList();
+            if (untested.Count > 0)
+                parts.Add($"{untested.Count} column{(untested.Count == 1 ? "" : "s")} could not be tested ({string.Join(", ", untested.Take(6))}{(untested.Count > 6 ? ", …" : "")})");
+        }
+        return parts.Count == 0 ? null : $"{Flag}: {string.Join(" and ", parts)}";
+    }
+
+    /// <summary>Prints the line and returns 1 when a condition matched, else 0.</summary>
+    public static int Exit(string? line)
+    {
+        if (line is null) return Cli.Ok;
+        Console.Out.Flush();
+        Console.Error.WriteLine("vigil: " + line);
+        return Cli.Failed;
+    }
+}
