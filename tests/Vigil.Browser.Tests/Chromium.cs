@@ -35,9 +35,7 @@ internal static class Chromium
         if (!string.IsNullOrEmpty(env)) dir = env;
         else
         {
-            var d = new DirectoryInfo(AppContext.BaseDirectory);
-            while (d is not null && !File.Exists(Path.Combine(d.FullName, "Vigil.slnx"))) d = d.Parent;
-            dir = Path.Combine(d?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+            dir = Path.Combine(DemoReports.RepoRoot(), "artifacts", "screenshots");
         }
         Directory.CreateDirectory(dir);
         return dir;

@@ -19,13 +19,31 @@ public sealed class DemoReports : IDisposable
             "--columns", "amount,merchant_category,country,account_age_days,device_type,channel",
             "--chunk", "day", "--multivariate", "--threshold-from", "reference-chunks", "--quiet", "--out", chunks);
         if (drift.ExitCode is not (0 or 1)) throw new InvalidOperationException($"vigil drift failed ({drift.ExitCode}): {drift.Stderr}");
+        // A regressor and a multiclass classifier: the golden fixtures the analysis tests check against scikit-learn.
+        var fixtures = Path.Combine(RepoRoot(), "tests", "Vigil.Analysis.Tests", "Fixtures");
+        var regression = Path.Combine(Dir, "regression.html");
+        var multiclass = Path.Combine(Dir, "multiclass.html");
+        foreach (var (input, task, output) in new[] { ("eval_regression.csv", "regression", regression), ("eval_multiclass.csv", "multiclass", multiclass) })
+        {
+            var run = VigilProcess.Run(Dir, "evaluate", Path.Combine(fixtures, input), "--task", task, "--quiet", "--out", output);
+            if (run.ExitCode != 0) throw new InvalidOperationException($"vigil evaluate {input} failed ({run.ExitCode}): {run.Stderr}");
+        }
         Pages = new Dictionary<string, string>
         {
+            ["regression"] = regression,
+            ["multiclass"] = multiclass,
             ["summary"] = Path.Combine(Dir, "summary.html"),
             ["evaluation"] = Path.Combine(Dir, "evaluation.html"),
             ["drift"] = Path.Combine(Dir, "drift.html"),
             ["drift-chunks"] = chunks,
         };
+    }
+
+    internal static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Vigil.slnx"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("the repository root (Vigil.slnx) is not above " + AppContext.BaseDirectory);
     }
 
     public void Dispose()

@@ -212,7 +212,7 @@ public sealed class GateAndOutputTests : IDisposable
         var e = VigilProcess.Run(_dir, "evaluate", BrokenCsv(), "--out", html);
         Assert.StartsWith("Evaluation of 3 rows (binary) at threshold 0.5: roc_auc ", Assert.Single(Lines(e.Stderr)));
         var d = VigilProcess.Run(_dir, "drift", "-r", DriftCsv("ref.csv", 300, 0), "-c", DriftCsv("cur.csv", 300, 0), "--out", html);
-        Assert.StartsWith("No dataset drift: 0 of 2 columns", Assert.Single(Lines(d.Stderr)));
+        Assert.StartsWith("No drift: 0 of 2 columns", Assert.Single(Lines(d.Stderr)));
         Assert.Equal("", VigilProcess.Run(_dir, "summary", BrokenCsv(), "--out", html, "--quiet").Stderr);
     }
 
