@@ -1,5 +1,6 @@
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Drift;
@@ -177,7 +178,7 @@ internal static class DriftAnalysis
         var predictions = options.Predictions ?? [MappingOptions.DefaultScore, MappingOptions.DefaultPrediction];
         string RoleOf(string name) => name == label ? "target" : predictions.Contains(name) ? "prediction" : "feature";
         List<ColumnDrift> WithRoles(List<ColumnDrift> cols) => cols.Select(c => c with { Role = RoleOf(c.Name) }).ToList();
-        results = WithRoles(results);
+        results = WithSourceNotes(WithRoles(results), side.Source, current);
         chunks = chunks?.Select(c => c with { Columns = WithRoles(c.Columns.ToList()) }).ToList();
         return new DriftResult
         {
@@ -385,7 +386,8 @@ internal static class DriftAnalysis
             var name = timestamp ?? MappingOptions.DefaultTimestamp;
             var col = current.Columns.FirstOrDefault(c => c.Name == name)
                       ?? throw new VigilInputException($"--chunk {s}: {current.Description} has no timestamp column '{name}' (choose one with --timestamp); it has: {string.Join(", ", current.Columns.Select(c => c.Name))}");
-            expr = d.EpochSeconds(d.DateTrunc(s, d.TryCastTimestamp(d.QuoteIdentifier(col.Name), col.Kind)));
+            // The timestamp as summary and evaluate read it: text parsed, numbers as epoch time in the unit they show.
+            expr = d.EpochSeconds(d.DateTrunc(s, new RoleExpressions(d, current.Description).Timestamp(col)));
             return s;
         }
         if (long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
@@ -511,6 +513,32 @@ internal static class DriftAnalysis
             Distribution = distribution,
             Approximation = pooled is not null && result is not null ? ApproximationOf(pooled, result.Method, values!) : null,
         };
+    }
+
+    /// <summary>The columns with what reading each side noticed (<see cref="OpenedSource.Notes"/>), prefixed with the
+    /// side: a note that names a column (quoted, as 'name') goes to that column's <see cref="ColumnDrift.Note"/>; one
+    /// that names no column of its source concerns the whole source and goes to every compared column; one that names
+    /// only columns not compared (the id, the timestamp) changes no result here and is left out.</summary>
+    internal static List<ColumnDrift> WithSourceNotes(List<ColumnDrift> results, OpenedSource? reference, OpenedSource current)
+    {
+        var notes = new List<(string Text, HashSet<string>? Columns)>();
+        void Add(OpenedSource? source, string side)
+        {
+            if (source is null) return;
+            foreach (var n in source.Notes)
+            {
+                var named = source.Columns.Select(c => c.Name).Where(c => n.Contains($"'{c}'", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+                notes.Add(($"{side}: {n}", named.Count > 0 ? named : null));
+            }
+        }
+        Add(reference, "reference");
+        Add(current, "current");
+        if (notes.Count == 0) return results;
+        return results.Select(c =>
+        {
+            var mine = notes.Where(n => n.Columns is null || n.Columns.Contains(c.Name)).Select(n => n.Text).ToArray();
+            return mine.Length == 0 ? c : c with { Note = Join([c.Note, .. mine]) };
+        }).ToList();
     }
 
     private static string? Join(params string?[] notes) =>

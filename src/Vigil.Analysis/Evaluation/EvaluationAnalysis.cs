@@ -25,12 +25,25 @@ internal static class EvaluationAnalysis
         var task = TaskDetector.Detect(source, cols, options.Mapping.Task, x);
         var info = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Select(c => c.Name).ToArray());
         var ctx = new Context(source, cols, x, segments, options, info, progress);
-        return task switch
+        var result = task switch
         {
             ModelTask.Binary => BinaryEvaluationRun.Run(ctx),
             ModelTask.Multiclass => MulticlassEvaluationRun.Run(ctx),
             _ => RegressionEvaluation.Run(ctx),
         };
+        return WithSourceFindings(result, ctx);
+    }
+
+    /// <summary>The result with how the source was read: each of its notes (info), and, when the rows_kept finding
+    /// counts rows by their timestamp (the only use evaluate makes of it) and the timestamp column holds numbers, the
+    /// unit they were read in (so that a reader can tell whether "future" is right).</summary>
+    private static EvaluationResult WithSourceFindings(EvaluationResult result, Context ctx)
+    {
+        var read = SourceFindings.Notes(ctx.Source).ToList();
+        if (ctx.Cols.Timestamp is { } ts && result.Findings.Any(f => f.Check == "rows_kept" && f.Message.Contains($"timestamp ('{ts.Name}')", StringComparison.Ordinal))
+            && SourceFindings.EpochTimestamp(ctx.Source, ts) is { } epoch)
+            read.Add(epoch with { Severity = Severity.Info }); // it explains an info finding; --fail-on warning is not for it
+        return read.Count == 0 ? result : result with { Findings = [.. result.Findings, .. read] };
     }
 
     internal sealed record Context(

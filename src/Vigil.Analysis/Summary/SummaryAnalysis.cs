@@ -21,6 +21,19 @@ internal static class SummaryAnalysis
 
     public static SummaryResult Run(OpenedSource source, SummaryOptions options, IAnalysisProgress? progress = null)
     {
+        var result = Summarize(source, options, progress);
+        // How the source was read: what opening it noticed, and the unit of a numeric timestamp column.
+        var ts = source.Columns.FirstOrDefault(c => c.Name == result.Columns.Timestamp);
+        var read = SourceFindings.Notes(source).ToList();
+        if (SourceFindings.EpochTimestamp(source, ts) is { } epoch) read.Add(epoch);
+        return read.Count == 0 ? result : result with
+        {
+            Quality = result.Quality with { Issues = BySeverity([.. result.Quality.Issues, .. read]) },
+        };
+    }
+
+    private static SummaryResult Summarize(OpenedSource source, SummaryOptions options, IAnalysisProgress? progress)
+    {
         progress ??= NoProgress.Instance;
         var engine = source.Engine;
         var d = engine.Dialect;

@@ -205,6 +205,63 @@ public sealed class DriftAnalysisTests : IDisposable
     }
 
     [Fact]
+    public void ChunksByDay_FromEpochNumbers_SameAsFromIsoTimestamps()
+    {
+        var (refPath, _, _, x1) = Write(600, 0.4, 12);
+        // The same 300 rows over three days (midnight to 23:00, a day apart at the edges), timestamped as ISO text, as
+        // epoch seconds and as epoch milliseconds.
+        string Daily(string name, Func<DateTime, string> format)
+        {
+            var sb = new StringBuilder("ts,x\n");
+            for (var i = 0; i < 300; i++)
+            {
+                var t = new DateTime(2026, 3, 1 + i / 100, i % 24, 0, 0, DateTimeKind.Utc);
+                sb.Append(CultureInfo.InvariantCulture, $"{format(t)},{x1[i].ToString("R", CultureInfo.InvariantCulture)}\n");
+            }
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        long Epoch(DateTime t) => (long)(t - DateTime.UnixEpoch).TotalSeconds;
+        var iso = Run(refPath, Daily("iso.csv", t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+            new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+        Assert.Equal(["2026-03-01", "2026-03-02", "2026-03-03"], iso.Chunks!.Select(c => c.Key));
+        foreach (var (name, format) in new (string, Func<DateTime, string>)[]
+                 {
+                     ("seconds.csv", t => Epoch(t).ToString(CultureInfo.InvariantCulture)),
+                     ("millis.csv", t => (Epoch(t) * 1000).ToString(CultureInfo.InvariantCulture)),
+                 })
+        {
+            var epoch = Run(refPath, Daily(name, format), new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+            Assert.Equal(iso.Chunks!.Select(c => (c.Key, c.Start, c.Rows)), epoch.Chunks!.Select(c => (c.Key, c.Start, c.Rows)));
+            Assert.Equal(iso.Chunks!.Select(c => Assert.Single(c.Columns).Result), epoch.Chunks!.Select(c => Assert.Single(c.Columns).Result));
+            Assert.Equal(0, epoch.RowsWithoutChunk);
+        }
+    }
+
+    [Fact]
+    public void SourceNotes_GoToTheColumnTheyName_WithTheSide()
+    {
+        // z starts with "inf" in both files: the sniffer types it as text, the reader re-reads it as numbers and says so.
+        string File2(string name, double shift)
+        {
+            var sb = new StringBuilder("x,z\n");
+            for (var i = 0; i < 200; i++)
+                sb.Append(CultureInfo.InvariantCulture, $"{(i % 10 + shift).ToString("R", CultureInfo.InvariantCulture)},{(i == 0 ? "inf" : (i % 7).ToString(CultureInfo.InvariantCulture))}\n");
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, sb.ToString());
+            return path;
+        }
+        var r = Run(File2("notes-ref.csv", 0), File2("notes-cur.csv", 0.5));
+        var note = Col(r, "z").Note;
+        Assert.NotNull(note);
+        Assert.Contains("reference: read 'z' as numbers", note, StringComparison.Ordinal);
+        Assert.Contains("current: read 'z' as numbers", note, StringComparison.Ordinal);
+        Assert.Equal(ColumnType.Numerical, Col(r, "z").Type); // numbers (as text it would be categorical)
+        Assert.Null(Col(r, "x").Note);
+    }
+
+    [Fact]
     public void ThresholdsFromReferenceChunks_MeanPlusThreeSigmaOfTheStatistic()
     {
         var (refPath, curPath, x0, x1) = Write(900, 0.3, 9);

@@ -108,4 +108,33 @@ public sealed class EvaluationFindingsTests : IDisposable
         var e = Assert.Throws<VigilInputException>(() => EvaluationAnalysis.Run(s, new EvaluateOptions()));
         Assert.Contains("1,001 classes in 'actual_label' and 'prediction'; a multiclass evaluation takes at most 1,000", e.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void EpochTimestamps_AndSourceNotes_AreInfoFindings()
+    {
+        // Milliseconds: 2026-01-01 00:00 and 01:00, then 2099 (future) for the rows_kept count.
+        using var s = Open("prediction_id,timestamp,prediction_score,actual_label\n" +
+                           "a,1767225600000,inf,1\n" +
+                           "b,1767229200000,0.2,0\n" +
+                           "c,4070908800000,0.7,1\n" +
+                           "d,1767229200000,0.4,0\n");
+        var r = EvaluationAnalysis.Run(s, new EvaluateOptions());
+        var kept = Assert.Single(r.Findings, i => i.Check == "rows_kept");
+        Assert.Contains("1 row has a null, unparseable or future timestamp ('timestamp')", kept.Message, StringComparison.Ordinal);
+        var epoch = Assert.Single(r.Findings, i => i.Check == "schema" && i.Column == "timestamp");
+        Assert.Equal(Severity.Info, epoch.Severity);
+        Assert.StartsWith("'timestamp' holds numbers; read as epoch milliseconds (typical value ", epoch.Message, StringComparison.Ordinal);
+        var note = Assert.Single(r.Findings, i => i.Check == "schema" && i.Column == "prediction_score");
+        Assert.Equal(Severity.Info, note.Severity);
+        Assert.StartsWith("read 'prediction_score' as numbers", note.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EpochTimestamps_NoRowsKept_NoEpochFinding()
+    {
+        using var s = Open("prediction_id,timestamp,prediction_score,actual_label\n" +
+                           "a,1767225600,0.9,1\n" +
+                           "b,1767229200,0.2,0\n");
+        var r = EvaluationAnalysis.Run(s, new EvaluateOptions());
+        Assert.DoesNotContain(r.Findings, i => i.Check == "schema");
+    }
 }

@@ -175,4 +175,55 @@ public sealed class SummaryPeriodEdgeTests : IDisposable
         Assert.Equal(Severity.Warning, far.Severity);
         Assert.StartsWith("model version v1: at threshold 0.5, recall is 0 and F1 0; the F1-best threshold ", far.Message, StringComparison.Ordinal);
     }
+    /// <summary>A binary log of 48 hourly rows from 2026-01-01, timestamped by <paramref name="ts"/>; the score starts
+    /// with "inf" when <paramref name="nanFirst"/> (so that the reader re-reads it as numbers and notes it).</summary>
+    private static string EpochLog(Func<DateTime, string> ts, bool nanFirst = false)
+    {
+        var sb = new StringBuilder("prediction_id,timestamp,prediction_score,actual_label\n");
+        for (var i = 0; i < 48; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"p{i},{ts(Day0.AddHours(i))},{(nanFirst && i == 0 ? "inf" : (i % 10 / 10.0).ToString("R", CultureInfo.InvariantCulture))},{i % 2}\n");
+        return sb.ToString();
+    }
+
+    private static long Seconds(DateTime t) => (long)(t - DateTime.UnixEpoch).TotalSeconds;
+
+    [Theory]
+    [InlineData(1L, "seconds", "1.77e9")]
+    [InlineData(1000L, "milliseconds", "1.77e12")]
+    [InlineData(1_000_000L, "microseconds", "1.77e15")]
+    public void NumericTimestamp_SaysWhichEpochUnitWasRead(long perSecond, string unit, string typical)
+    {
+        var options = new SummaryOptions { AsOf = Day0.AddDays(10) };
+        var r = Summarize(EpochLog(t => (Seconds(t) * perSecond).ToString(CultureInfo.InvariantCulture)), options);
+        var f = Assert.Single(r.Quality.Issues, i => i.Check == "schema" && i.Column == "timestamp");
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Equal($"'timestamp' holds numbers; read as epoch {unit} (typical value {typical})", f.Message);
+        // Read in that unit: the same two days as ISO timestamps give.
+        var iso = Summarize(EpochLog(t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)), options);
+        Assert.Equal(iso.Periods.Select(p => (p.Start, p.Rows)), r.Periods.Select(p => (p.Start, p.Rows)));
+        Assert.Equal([Day0, Day0.AddDays(1)], r.Periods.Select(p => p.Start));
+        Assert.DoesNotContain(iso.Quality.Issues, i => i.Message.Contains("epoch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NumericTimestamp_MixedUnits_IsAWarningCountingTheOthers()
+    {
+        var n = 0;
+        var r = Summarize(EpochLog(t => (Seconds(t) * (n++ < 40 ? 1000 : 1)).ToString(CultureInfo.InvariantCulture)), new SummaryOptions { AsOf = Day0.AddDays(10) });
+        var f = Assert.Single(r.Quality.Issues, i => i.Check == "schema" && i.Column == "timestamp");
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal(8, f.Rows);
+        Assert.StartsWith("'timestamp' holds numbers; read as epoch milliseconds (typical value 1.77e12); 8 values are in another unit's range", f.Message, StringComparison.Ordinal);
+        Assert.Contains("8 in seconds", f.Message, StringComparison.Ordinal);
+        Assert.Equal(48, r.Periods.Sum(p => p.Rows)); // each read in its own unit
+    }
+
+    [Fact]
+    public void SourceNotes_AreInfoFindings()
+    {
+        var r = Summarize(EpochLog(t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), nanFirst: true), new SummaryOptions { AsOf = Day0.AddDays(10) });
+        var f = Assert.Single(r.Quality.Issues, i => i.Check == "schema" && i.Column == "prediction_score");
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.StartsWith("read 'prediction_score' as numbers", f.Message, StringComparison.Ordinal);
+    }
 }
