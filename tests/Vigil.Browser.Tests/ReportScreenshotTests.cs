@@ -82,7 +82,8 @@ public sealed class ReportScreenshotTests(DemoReports reports) : IClassFixture<D
               };
             })
             """);
-        Assert.True(charts.GetArrayLength() > 0, $"{name}: no charts");
+        // Every report draws charts, but the multiclass one, whose confusion matrix is a shaded table.
+        if (name != "multiclass") Assert.True(charts.GetArrayLength() > 0, $"{name}: no charts");
         foreach (var c in charts.EnumerateArray())
         {
             var what = $"{name} / {c.GetProperty("name").GetString()}";

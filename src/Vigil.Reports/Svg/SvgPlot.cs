@@ -146,16 +146,9 @@ internal sealed class SvgPlot
         if (xmin > xmax) (xmin, xmax) = (0, 1);
         if (ymin > ymax) (ymin, ymax) = (0, 1);
 
-        var (xlo, xhi, xstep) = NiceTicks.Range(XMin ?? xmin, XMax ?? xmax, 6, XMinStep);
-        if (XMin is { } fx0) xlo = fx0;
-        if (XMax is { } fx1) xhi = fx1;
         var (ylo, yhi, ystep) = NiceTicks.Range(YMin ?? ymin, YMax ?? ymax, 5);
         if (YMin is { } fy0) ylo = fy0;
         if (YMax is { } fy1) yhi = fy1;
-        if (XTicks is { Count: > 0 } && XMin is null && XMax is null) (xlo, xhi) = (xmin, xmax);
-        var xticks = XTicks is { Count: > 0 } explicitTicks ? [.. explicitTicks.Select(t => t.X)]
-            : NiceTicks.Ticks(Math.Ceiling(xlo / xstep - 1e-9) * xstep, xhi, xstep).Where(t => t <= xhi + xstep * 1e-9).ToList();
-        var xlabels = XTicks is { Count: > 0 } named ? [.. named.Select(t => t.Label)] : xticks.Select(XFormat).ToList();
         var yticks = NiceTicks.Ticks(Math.Ceiling(ylo / ystep - 1e-9) * ystep, yhi, ystep).Where(t => t <= yhi + ystep * 1e-9).ToList();
         var ylabels = yticks.Select(YFormat).ToList();
 
@@ -178,10 +171,27 @@ internal sealed class SvgPlot
         double left = 14 + 6.2 * Math.Max(3, ylabels.Count == 0 ? 3 : ylabels.Max(s => s.Length)) + (YLabel is null ? 0 : 14);
         double right = 16;
         double pw = Math.Max(40, Width - left - right);
+        // X ticks at nice steps, as many as fit side by side unturned (about 6 at most); explicit ticks as given.
+        double xlo = 0, xhi = 1;
+        List<double> xticks = [];
+        List<string> xlabels = [];
+        for (int maxTicks = 6; maxTicks >= 2; maxTicks--)
+        {
+            (xlo, xhi, var xstep) = NiceTicks.Range(XMin ?? xmin, XMax ?? xmax, maxTicks, XMinStep);
+            if (XMin is { } fx0) xlo = fx0;
+            if (XMax is { } fx1) xhi = fx1;
+            if (XTicks is { Count: > 0 } && XMin is null && XMax is null) (xlo, xhi) = (xmin, xmax);
+            xticks = XTicks is { Count: > 0 } explicitTicks ? [.. explicitTicks.Select(t => t.X)]
+                : [.. NiceTicks.Ticks(Math.Ceiling(xlo / xstep - 1e-9) * xstep, xhi, xstep).Where(t => t <= xhi + xstep * 1e-9)];
+            xlabels = XTicks is { Count: > 0 } named ? [.. named.Select(t => t.Label)] : [.. xticks.Select(XFormat)];
+            if (XTicks is { Count: > 0 } || xticks.Count < 2) break;
+            double spacing = pw * (xticks[1] - xticks[0]) / (xhi - xlo);
+            if (xlabels.Max(l => Math.Min(l.Length, 24)) * 6.2 + 10 <= spacing) break;
+        }
         // Labels turn when the widest would not fit its share of the axis.
         double widest = xlabels.Count == 0 ? 0 : xlabels.Max(l => Math.Min(l.Length, 24)) * 6.2;
         bool rotate = xlabels.Count > 1 && widest + 4 > pw / xlabels.Count;
-        double tickSpace = rotate ? 10 + widest * 0.66 : 14;
+        double tickSpace = rotate ? 10 + widest * 0.66 : 18;
         double bottom = tickSpace + (XLabel is null ? 12 : 28);
         double ph = Math.Max(40, Height - top - bottom);
         double height = top + ph + bottom;
@@ -208,7 +218,7 @@ internal sealed class SvgPlot
         for (int i = 0; i < xticks.Count; i++)
         {
             string label = xlabels[i].Length > 24 ? xlabels[i][..23] + "…" : xlabels[i];
-            sb.Append("<text class=\"tick x-tick\" data-label=\"").Append(Xml.Escape(xlabels[i])).Append("\" x=\"").Append(P(Sx(xticks[i]))).Append("\" y=\"").Append(P(top + ph + 14)).Append('"');
+            sb.Append("<text class=\"tick x-tick\" data-label=\"").Append(Xml.Escape(xlabels[i])).Append("\" x=\"").Append(P(Sx(xticks[i]))).Append("\" y=\"").Append(P(top + ph + (rotate ? 14 : 18))).Append('"');
             if (rotate) sb.Append(" transform=\"rotate(-40 ").Append(P(Sx(xticks[i]))).Append(' ').Append(P(top + ph + 14)).Append(")\" text-anchor=\"end\">");
             else sb.Append(" text-anchor=\"middle\">");
             sb.Append(Xml.Escape(label)).Append("</text>");
