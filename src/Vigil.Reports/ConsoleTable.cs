@@ -89,9 +89,13 @@ internal sealed class ConsoleTable(string title)
                     excess -= cut;
                 }
             }
-            if (excess <= 0 || optional.Count == 0)
+            if (excess <= 0)
                 return [.. Enumerable.Range(0, _columns.Count).Select(i => widths.TryGetValue(i, out var w) ? w : (int?)null)];
-            shown.Remove(optional[0]);
+            if (optional.Count > 0) shown.Remove(optional[0]);
+            // A number is never cut: when the numbers alone do not fit, the rightmost number columns give way whole
+            // (and the line under the table names them), as long as two columns stay.
+            else if (shown.Count > 2 && shown.LastOrDefault(i => _columns[i].Kind == ColumnKind.Number, -1) is var last and >= 0) shown.Remove(last);
+            else return [.. Enumerable.Range(0, _columns.Count).Select(i => widths.TryGetValue(i, out var w) ? w : (int?)null)];
         }
     }
 

@@ -155,6 +155,23 @@ public class ConsoleReportTests
     }
 
     [Fact]
+    public void ConsoleTable_TooManyNumbers_DropsTheRightmostWholeNeverCutsOne()
+    {
+        var t = new ConsoleTable("t").Column("start", ColumnKind.Key).Column("version", ColumnKind.Word);
+        string[] metrics = ["rows", "labeled", "positive_rate", "mean_score", "roc_auc", "accuracy", "f1", "precision"];
+        foreach (var m in metrics) t.Column(m, ColumnKind.Number);
+        t.Row(["2026-01-01", "v1", "1,872", "1,872", "2.56%", "0.0248", "0.7927", "0.9728", "0.0377", "0.1250"]);
+        string s = Render(t.Write, width: 70);
+        AssertFits(s, 70);
+        // No number is cut: every number shown is whole, and the ones left out are named under the table.
+        Assert.DoesNotContain("…", s, StringComparison.Ordinal);
+        Assert.Contains("2.56%", s, StringComparison.Ordinal);
+        Assert.Contains("│ 1,872 │   1,872 │         2.56% │", s, StringComparison.Ordinal);
+        Assert.Contains("not shown at 70 columns", s, StringComparison.Ordinal);
+        Assert.Contains("precision", s.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Drift_At100Columns_FitsWithMethodNamesWhole()
     {
         static ColumnDrift Col(string name, string role, string method, double stat, bool drifted) => new()
