@@ -83,18 +83,9 @@ internal static class ConsoleReport
     {
         Header(c, "Vigil summary", Fmt.Facts(r));
 
-        var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
-        if (r.Overall.Count > 0)
-        {
-            PeriodTable("Overall", r, r.Overall, metrics, withStart: false).Write(c);
-            MetricNotes(c, r.Overall.SelectMany(p => p.Metrics));
-        }
-        if (r.Periods.Count > 0)
-        {
-            PeriodTable("Per " + Fmt.Period(r.Period), r, r.Periods, metrics, withStart: true).Write(c);
-            MetricNotes(c, r.Periods.SelectMany(p => p.Metrics.Where(m => metrics.Contains(m.Name))));
-        }
-
+        // The verdict and the findings first, the detail after; the verdict again last, where a terminal leaves it.
+        c.WriteLine(Fmt.Verdict(r));
+        c.WriteLine();
         if (r.Quality.Issues.Count > 0)
         {
             var t = new ConsoleTable("Data quality")
@@ -107,12 +98,26 @@ internal static class ConsoleReport
             }
             t.Write(c);
         }
+        var metrics = Fmt.PeriodMetrics(r.Task, r.Periods.Concat(r.Overall).Select(p => p.Metrics));
+        if (r.Overall.Count > 0)
+        {
+            PeriodTable("Overall", r, r.Overall, metrics, withStart: false).Write(c);
+            MetricNotes(c, r.Overall.SelectMany(p => p.Metrics));
+        }
+        if (r.Periods.Count > 0)
+        {
+            PeriodTable("Per " + Fmt.Period(r.Period), r, r.Periods, metrics, withStart: true).Write(c);
+            MetricNotes(c, r.Periods.SelectMany(p => p.Metrics.Where(m => metrics.Contains(m.Name))));
+        }
+
         if (r.Quality.Columns.Count > 0)
         {
+            // Distinct counts are shown only when the summary computed them (as the HTML report does).
+            bool distinct = r.Quality.Columns.Any(col => col.Distinct is not null);
             var t = new ConsoleTable("Columns").Column("column", ColumnKind.Key).Column("type", ColumnKind.Long).Column("role", ColumnKind.Word);
-            Numbers(t, "nulls", "null rate", "distinct").Column("constant", ColumnKind.Word);
+            (distinct ? Numbers(t, "nulls", "null rate", "distinct") : Numbers(t, "nulls", "null rate")).Column("constant", ColumnKind.Word);
             foreach (var col in r.Quality.Columns)
-                t.Row(col.Name, col.Type, col.Role, Fmt.Count(col.Nulls), Fmt.Percent(col.NullRate), Fmt.Count(col.Distinct), col.Constant ? "yes" : "no");
+                t.Row([col.Name, col.Type, col.Role, Fmt.Count(col.Nulls), Fmt.Percent(col.NullRate), .. distinct ? new[] { Fmt.Count(col.Distinct) } : [], col.Constant ? "yes" : "no"]);
             t.Write(c);
         }
         c.WriteLine();
