@@ -52,6 +52,8 @@ internal static class DriftCommand
             var methodName = p.GetValue(method)?.Trim();
             var options = new DriftOptions
             {
+                // Only the HTML report draws the distributions.
+                Distributions = format == ReportFormat.Html,
                 Columns = p.GetValue(columns) is { } cs ? cs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
                 Method = p.GetValue(method)?.Trim(),
                 Threshold = p.GetValue(threshold) is { } t ? CheckThreshold(CommonOptions.ParseDouble(t, "--threshold", 0), methodName, "--threshold", t) : null,

@@ -166,7 +166,7 @@ internal sealed partial class WindowMetrics(PredictionStore store)
         using var window = Window(model, from, to, labeledOnly: false);
         if (window.Engine.Query($"SELECT 1 FROM {window.Relation} WHERE {Q(feature)} IS NOT NULL LIMIT 1").RowCount == 0)
             return new MetricValue(null, null, "no values in the window", feature);
-        var result = DriftAnalysis.Run(reference, window, new DriftOptions { Columns = [feature], Method = monitor.Method });
+        var result = DriftAnalysis.Run(reference, window, new DriftOptions { Columns = [feature], Method = monitor.Method, Distributions = false });
         var column = result.Columns[0];
         return column.Result is { } r
             ? new MetricValue(r.PValue ?? r.Statistic, column.Drifted, $"{r.Method}: statistic {r.Statistic?.ToString("G6", CultureInfo.InvariantCulture)}", feature)
