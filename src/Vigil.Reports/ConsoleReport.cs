@@ -126,24 +126,12 @@ internal static class ConsoleReport
 
     private static ConsoleTable PeriodTable(string title, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
-        bool binary = r.Task == ModelTask.Binary;
         var headers = Fmt.PeriodHeaders(r, metrics, withStart);
         int left = withStart ? 2 : 1;
         var t = new ConsoleTable(title);
         for (int i = 0; i < headers.Count; i++)
             t.Column(headers[i], i == 0 && withStart ? ColumnKind.Word : i < left ? ColumnKind.Key : ColumnKind.Number);
-        foreach (var p in periods)
-        {
-            var cells = new List<string>();
-            if (withStart) cells.Add(p.Start is { } s ? Fmt.PeriodStart(s, r.Period) : "all");
-            cells.Add(p.ModelVersion ?? Fmt.Dash);
-            cells.Add(Fmt.Count(p.Rows));
-            cells.Add(Fmt.Count(p.Labeled));
-            if (binary) cells.Add(Fmt.Percent(p.PositiveRate));
-            cells.Add(Fmt.Num(p.MeanScore));
-            foreach (var m in metrics) cells.Add(Fmt.Num(Fmt.MetricOf(p.Metrics, m)));
-            t.Row([.. cells]);
-        }
+        foreach (var p in periods) t.Row(Fmt.PeriodCells(r, p, metrics, withStart));
         return t;
     }
 

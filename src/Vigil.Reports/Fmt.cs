@@ -253,4 +253,18 @@ internal static class Fmt
         headers.AddRange(metrics);
         return headers;
     }
+
+    /// <summary>The cells of one row of a period table (<see cref="PeriodHeaders"/>), for the console and Markdown.</summary>
+    public static string[] PeriodCells(SummaryResult r, PeriodSummary p, IReadOnlyList<string> metrics, bool withStart)
+    {
+        var cells = new List<string>();
+        if (withStart) cells.Add(p.Start is { } s ? PeriodStart(s, r.Period) : "all");
+        cells.Add(p.ModelVersion ?? Dash);
+        cells.Add(Count(p.Rows));
+        cells.Add(Count(p.Labeled));
+        if (r.Task == ModelTask.Binary) cells.Add(Percent(p.PositiveRate));
+        cells.Add(Num(p.MeanScore));
+        foreach (var m in metrics) cells.Add(Num(MetricOf(p.Metrics, m)));
+        return [.. cells];
+    }
 }

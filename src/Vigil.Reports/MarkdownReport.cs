@@ -126,20 +126,8 @@ internal static class MarkdownReport
 
     private static void Periods(StringBuilder sb, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)
     {
-        bool binary = r.Task == ModelTask.Binary;
         var headers = Fmt.PeriodHeaders(r, metrics, withStart);
-        Table(sb, headers, withStart ? 2 : 1, periods.Select(p =>
-        {
-            var cells = new List<string>();
-            if (withStart) cells.Add(p.Start is { } s ? Fmt.PeriodStart(s, r.Period) : "all");
-            cells.Add(p.ModelVersion ?? Fmt.Dash);
-            cells.Add(Fmt.Count(p.Rows));
-            cells.Add(Fmt.Count(p.Labeled));
-            if (binary) cells.Add(Fmt.Percent(p.PositiveRate));
-            cells.Add(Fmt.Num(p.MeanScore));
-            foreach (var m in metrics) cells.Add(Fmt.Num(Fmt.MetricOf(p.Metrics, m)));
-            return (IReadOnlyList<string>)cells;
-        }));
+        Table(sb, headers, withStart ? 2 : 1, periods.Select(p => (IReadOnlyList<string>)Fmt.PeriodCells(r, p, metrics, withStart)));
     }
 
     /// <summary>The metric table; the note column only when some metric has a note.</summary>

@@ -1,3 +1,5 @@
+using Vigil.Cli.Tests;
+
 namespace Vigil.Browser.Tests;
 
 /// <summary>The reports a new user sees first: <c>vigil demo</c>'s summary, evaluation and drift pages, plus the drift

@@ -26,23 +26,17 @@ internal static class DistributionDrawing
     /// <summary>Visits the distinct values of both sides ascending, with each side's count.</summary>
     internal delegate void Walker(Action<double, long, long> visit);
 
-    /// <summary>The walk over two sorted samples (-0.0 with 0.0).</summary>
+    /// <summary>The walk over two sorted samples (-0.0 with 0.0): the same ordered pass the statistics use.</summary>
     internal static Walker Of(SortedSample r, SortedSample c) => visit =>
     {
-        var (rv, rc, rn) = (r.Values, r.Counts, r.Length);
-        var (cv, cc, cn) = (c.Values, c.Counts, c.Length);
-        int i = 0, j = 0;
-        while (i < rn || j < cn)
-        {
-            var x = j == cn || (i < rn && rv[i] < cv[j]) ? rv[i] : cv[j];
-            long nr = 0, nc = 0;
-            if (rc is null) while (i < rn && rv[i] == x) { nr++; i++; }
-            else if (i < rn && rv[i] == x) nr = rc[i++];
-            if (cc is null) while (j < cn && cv[j] == x) { nc++; j++; }
-            else if (j < cn && cv[j] == x) nc = cc[j++];
-            visit(x + 0.0, nr, nc);
-        }
+        var visitor = new ActionVisitor(visit);
+        SortedSamples.Walk(r, c, ref visitor);
     };
+
+    private readonly struct ActionVisitor(Action<double, long, long> visit) : IRunVisitor
+    {
+        public void Visit(double value, long reference, long current) => visit(value, reference, current);
+    }
 
     /// <summary>The walk over merged numerical counts.</summary>
     internal static Walker Of(ValueCounts v) => visit =>

@@ -450,16 +450,7 @@ internal static class SourceOpener
         string what = format is FileFormat.Csv or FileFormat.Tsv ? "" : $"not a readable {FormatName(format)} file ";
         if (inputs.Count > 1 || IsGlob(inputs[0]))
         {
-            var files = new List<string>();
-            foreach (string input in inputs)
-            {
-                if (IsGlob(input) && !IsRemote(input))
-                {
-                    Table m = engine.Query("SELECT file FROM glob($1) ORDER BY file", [input]);
-                    for (int r = 0; r < m.RowCount; r++) files.Add(m.GetString(0, r)!);
-                }
-                else files.Add(input);
-            }
+            var files = ExpandFiles(engine, inputs);
             foreach (string f in files)
             {
                 try
