@@ -272,6 +272,26 @@ public class ReportPageTests
     }
 
     [Fact]
+    public void Summary_TimelinesDrawTheCoveredRange_NotAnOutlierTimestamp()
+    {
+        var r = Fixtures.Summary();
+        var outlier = r.Periods[0] with { Start = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc), Rows = 1, Labeled = 1 };
+        var withOutlier = r with { Periods = [outlier, .. r.Periods] };
+        static IReadOnlyList<string> Ticks(string html) => [.. new HtmlParser().ParseDocument(html)
+            .QuerySelectorAll("svg.chart[data-chart='timeline'] text.x-tick").Select(t => t.GetAttribute("data-label")!)];
+
+        // Without the covered range the 1970 period squeezes 2026 into a sliver and the ticks carry years.
+        Assert.Contains(Ticks(HtmlReport.ToHtml(withOutlier)), t => t.StartsWith("19", StringComparison.Ordinal));
+        // With it, the charts draw the bulk only, in days, and say what they left out.
+        var covered = withOutlier with { CoveredFrom = r.Periods[0].Start, CoveredTo = r.Periods[^1].Start };
+        var html = HtmlReport.ToHtml(covered);
+        var ticks = Ticks(html);
+        Assert.NotEmpty(ticks);
+        Assert.All(ticks, t => Assert.Matches(@"^\d\d-\d\d$", t));
+        Assert.Contains("1 period with outlier timestamps (see outlier_timestamp) not drawn", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_DropsTheDistinctColumn_WhenNoneWasComputed()
     {
         var r = Fixtures.Summary();

@@ -160,7 +160,7 @@ public class JsonReportTests
         var r = Fixtures.Summary();
         var root = Parse(JsonReport.ToJson(r));
         Assert.Equal(
-            ["kind", "schema_version", "source", "task", "columns", "period", "as_of", "threshold", "total_rows", "excluded_rows", "periods", "overall", "quality"],
+            ["kind", "schema_version", "source", "task", "columns", "period", "as_of", "threshold", "total_rows", "excluded_rows", "periods", "overall", "quality", "covered_from", "covered_to"],
             Keys(root));
         Assert.Equal("summary", root.GetProperty("kind").GetString());
         Assert.Equal("day", root.GetProperty("period").GetString());

@@ -27,6 +27,11 @@ public sealed record SummaryResult
     /// <summary>The whole covered range per model version.</summary>
     public required IReadOnlyList<PeriodSummary> Overall { get; init; }
     public required QualityReport Quality { get; init; }
+    /// <summary>The first and last period of the bulk of the data: periods that hold rows, less those an
+    /// <c>outlier_timestamp</c> finding sets apart. Null without timestamps. Charts over time draw this range.</summary>
+    public DateTime? CoveredFrom { get; init; }
+    /// <summary>See <see cref="CoveredFrom"/>.</summary>
+    public DateTime? CoveredTo { get; init; }
 }
 
 /// <summary>One period (or the whole range, with Start null) of one model version (null when there is no version column).</summary>

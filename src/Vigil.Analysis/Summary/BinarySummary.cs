@@ -104,6 +104,7 @@ internal static class BinarySummary
         }
         var order = Enumerable.Range(0, periodStarts.Count).Where(pi => perPeriod[pi] > 0).OrderBy(pi => periodStarts[pi]).ToArray();
         var starts = order.Select(pi => DateTime.UnixEpoch.AddSeconds(periodStarts[pi])).ToList();
+        var covered = SummaryAnalysis.Covered(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options.Period);
         issues.AddRange(SummaryAnalysis.PeriodIssues(starts, order.Select(pi => (double)perPeriod[pi]).ToList(), options,
             (low, high) => SummaryAnalysis.OutlierExamples(input.Engine, $"({input.RowsSql})", input.Cols.Id is not null, asOf, low, high, options.Examples)));
         issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
@@ -118,6 +119,8 @@ internal static class BinarySummary
 
         return new SummaryResult
         {
+            CoveredFrom = covered?.From,
+            CoveredTo = covered?.To,
             Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
             Task = ModelTask.Binary,
             Columns = cols.Roles,

@@ -170,6 +170,7 @@ internal static class SummaryAnalysis
             periodStarts.Add(Utc(perPeriod.GetDateTime(0, r)));
             periodCounts.Add(perPeriod.GetInt64(1, r));
         }
+        var covered = Covered(periodStarts, periodCounts, options.Period);
         issues.AddRange(PeriodIssues(periodStarts, periodCounts, options,
             (low, high) => OutlierExamples(engine, Base, cols.Id is not null, asOf, low, high, options.Examples)));
 
@@ -193,6 +194,8 @@ internal static class SummaryAnalysis
 
         return new SummaryResult
         {
+            CoveredFrom = covered?.From,
+            CoveredTo = covered?.To,
             Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
             Task = task,
             Columns = cols.Roles,
@@ -371,6 +374,14 @@ internal static class SummaryAnalysis
     /// <see cref="OutlierSpans"/> times the middle half's span when the rows beyond it are at most
     /// <see cref="OutlierShare"/> of all rows: those are outliers (a 1970 timestamp in a 2026 log). Contiguous
     /// history, however sparse, is never cut.</summary>
+    /// <summary>The first and last period start of the bulk (<see cref="Bulk"/>), or null when no period holds rows.</summary>
+    internal static (DateTime From, DateTime To)? Covered(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, PeriodUnit unit)
+    {
+        if (starts.Count == 0) return null;
+        var (from, to) = Bulk(starts, counts, unit);
+        return (starts[from], starts[to]);
+    }
+
     internal static (int From, int To) Bulk(IReadOnlyList<DateTime> starts, IReadOnlyList<double> counts, PeriodUnit unit)
     {
         if (starts.Count < 2) return (0, starts.Count - 1);

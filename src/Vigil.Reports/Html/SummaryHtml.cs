@@ -65,13 +65,19 @@ internal static class SummaryHtml
     /// period-level findings are marked on the time axis. Counts and rates start at 0.</summary>
     private static void Timelines(StringBuilder sb, SummaryResult r, IReadOnlyList<string> metrics)
     {
-        var dated = r.Periods.Where(p => p.Start is not null).ToList();
-        var issueTimes = r.Quality.Issues.Where(i => i.Period is not null).Select(i => Fmt.Utc(i.Period!.Value));
+        // The bulk of the data only: periods an outlier_timestamp finding sets apart would squeeze it into a sliver.
+        bool Inside(DateTime t) => (r.CoveredFrom is not { } f || Fmt.Utc(t) >= Fmt.Utc(f)) && (r.CoveredTo is not { } u || Fmt.Utc(t) <= Fmt.Utc(u));
+        var all = r.Periods.Where(p => p.Start is not null).ToList();
+        var dated = all.Where(p => Inside(p.Start!.Value)).ToList();
+        var leftOut = all.Where(p => !Inside(p.Start!.Value)).Select(p => p.Start).Distinct().Count();
+        var issueTimes = r.Quality.Issues.Where(i => i.Period is { } t && Inside(t)).Select(i => Fmt.Utc(i.Period!.Value));
         var times = dated.Select(p => Fmt.Utc(p.Start!.Value)).Concat(issueTimes).ToList();
+        if (times.Count == 0) return;
         DateTime origin = times.Min();
         double unit = Fmt.PeriodDays(r.Period);
         double X(DateTime t) => (Fmt.Utc(t) - origin).TotalDays / unit;
-        string fmt = r.Period == PeriodUnit.Hour ? "MM'-'dd' 'HH':'mm" : "MM'-'dd";
+        bool years = (times.Max() - origin).TotalDays > 300 || times.Max().Year != origin.Year;
+        string fmt = r.Period == PeriodUnit.Hour ? (years ? "yyyy'-'MM'-'dd' 'HH':'mm" : "MM'-'dd' 'HH':'mm") : years ? "yyyy'-'MM'-'dd" : "MM'-'dd";
         string XFormat(double x) => origin.AddDays(x * unit).ToString(fmt, Fmt.Inv);
         string xLabel = r.Period switch { PeriodUnit.Hour => "hour (UTC)", PeriodUnit.Week => "week starting (UTC)", _ => "date (UTC)" };
         var versions = dated.Select(p => p.ModelVersion).Distinct().ToList();
@@ -111,14 +117,15 @@ internal static class SummaryHtml
                     tip: pt => $"{name} · {XFormat(pt.X)}: {label(pt.Y)}");
             }
             foreach (var i in r.Quality.Issues)
-                if (i.Period is { } t)
+                if (i.Period is { } t && Inside(t))
                 {
                     string sev = Fmt.Severity(i.Severity);
                     plot.Mark(new Marker(X(t), $"{i.Check} ({sev}, {Fmt.PeriodStart(t, r.Period)}): {i.Message}", "sev-" + sev, i.Check));
                 }
             sb.Append(plot.Render());
         }
-        sb.Append("</div><p class=\"note\">One line per model version. Dashed vertical markers: data-quality findings at a period (hover for details). Lines break at missing periods.</p>");
+        sb.Append("</div><p class=\"note\">One line per model version. Dashed vertical markers: data-quality findings at a period (hover for details). Lines break at missing periods." +
+            (leftOut > 0 ? $" {leftOut:N0} {(leftOut == 1 ? "period" : "periods")} with outlier timestamps (see outlier_timestamp) not drawn." : "") + "</p>");
     }
 
     private static void PeriodTable(StringBuilder sb, string name, SummaryResult r, IReadOnlyList<PeriodSummary> periods, IReadOnlyList<string> metrics, bool withStart)

@@ -83,6 +83,17 @@ public sealed class SummaryPeriodEdgeTests : IDisposable
     }
 
     [Fact]
+    public void Covered_LeavesTheOutlierOut_AndIsNullWithoutPeriods()
+    {
+        var starts = new List<DateTime> { DateTime.UnixEpoch }.Concat(Enumerable.Range(0, 30).Select(i => Day0.AddDays(i))).ToList();
+        var counts = new List<double> { 1 }.Concat(Enumerable.Repeat(100.0, 30)).ToList();
+        Assert.Equal((Day0, Day0.AddDays(29)), SummaryAnalysis.Covered(starts, counts, PeriodUnit.Day));
+        // As many rows in 1970 as on any day: a part of the data, not an outlier.
+        Assert.Equal((DateTime.UnixEpoch, Day0.AddDays(29)), SummaryAnalysis.Covered(starts, [.. Enumerable.Repeat(100.0, 31)], PeriodUnit.Day));
+        Assert.Null(SummaryAnalysis.Covered([], [], PeriodUnit.Day));
+    }
+
+    [Fact]
     public void PeriodIssues_TwoPeriodsOnly_TheLoneOldRowIsAnOutlier()
     {
         List<DateTime> starts = [DateTime.UnixEpoch, Day0];
