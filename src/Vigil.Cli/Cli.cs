@@ -14,7 +14,7 @@ internal static class Cli
 
     public static int Run(RootCommand root, string[] args)
     {
-        var parse = root.Parse(args);
+        var parse = root.Parse(StdinDash(args));
         if (parse.Errors.Count > 0)
         {
             var first = parse.Errors[0].Message;
@@ -57,6 +57,17 @@ internal static class Cli
                 }
                 return InternalError;
         }
+    }
+
+    /// <summary>A lone "-" reads standard input, as in most Unix tools: it becomes /dev/stdin (which the sources copy
+    /// once), except as the value of --out, where it stays a file name.</summary>
+    internal static string[] StdinDash(string[] args)
+    {
+        var result = (string[])args.Clone();
+        for (var i = 0; i < result.Length; i++)
+            if (result[i] == "-" && !(i > 0 && result[i - 1] is "--out" or "-o"))
+                result[i] = "/dev/stdin";
+        return result;
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

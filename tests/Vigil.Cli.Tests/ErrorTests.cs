@@ -250,6 +250,7 @@ public sealed class ErrorTests : IDisposable
     [Theory]
     [InlineData("/dev/stdin")]
     [InlineData("/proc/self/fd/0")]
+    [InlineData("-")]
     public void PipedInput_IsRead(params string[] input)
     {
         var csv = File.ReadAllText(GoodCsv());
