@@ -272,6 +272,21 @@ public class ReportPageTests
     }
 
     [Fact]
+    public void Summary_ThresholdNote_GivesWayToTheMeasuredFinding()
+    {
+        var r = Fixtures.Summary();
+        r = r with { Overall = [.. r.Overall.Select(p => p with { PositiveRate = 0.03 })] };
+        var guess = Parse(HtmlReport.ToHtml(r));
+        Assert.Contains("likely far from the best", guess.QuerySelector(".verdict")!.TextContent, StringComparison.Ordinal);
+
+        var finding = new QualityIssue("threshold_far_from_best", Severity.Warning, 100,
+            "model version v1: at threshold 0.5, recall is 0.03 and F1 0.056; the F1-best threshold 0.102 gives F1 0.224", []);
+        var measured = Parse(HtmlReport.ToHtml(r with { Quality = r.Quality with { Issues = [.. r.Quality.Issues, finding] } }));
+        Assert.DoesNotContain("likely far from the best", measured.QuerySelector(".verdict")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("threshold_far_from_best findings", measured.QuerySelector(".threshold-note")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_TimelinesDrawTheCoveredRange_NotAnOutlierTimestamp()
     {
         var r = Fixtures.Summary();

@@ -17,7 +17,8 @@ internal static class SummaryHtml
             .Select(i => $"{Fmt.Severity(i.Severity)} · {i.Check}: {i.Message}").ToList();
         int hidden = r.Quality.Issues.Count(i => i.Severity != Severity.Info) - points.Count;
         if (hidden > 0) points.Add($"and {Fmt.Plural(hidden, "more finding", "more findings")} below.");
-        if (ThresholdNote(r, metrics) is { } note) points.Add(note);
+        // The findings say it per model version when the analysis measured it; the guess from the positive rate otherwise.
+        if (!HasThresholdFinding(r) && ThresholdNote(r, metrics) is { } note) points.Add(note);
         page.Verdict(Fmt.Verdict(r), Level(r.Quality.Issues), points);
 
         page.Section("findings", "Data quality findings", sb => Findings(sb, r.Quality.Issues, t => Fmt.PeriodStart(t, r.Period)));
@@ -46,11 +47,15 @@ internal static class SummaryHtml
 
     /// <summary>A word on thresholded metrics (accuracy, f1) when the positive rate is so far from one half that the
     /// default threshold tells little; null otherwise.</summary>
+    private static bool HasThresholdFinding(SummaryResult r) => r.Quality.Issues.Any(i => i.Check == "threshold_far_from_best");
+
     internal static string? ThresholdNote(SummaryResult r, IReadOnlyList<string> metrics)
     {
         if (r.Task != ModelTask.Binary || r.Threshold is not { } th) return null;
         var thresholded = metrics.Where(Fmt.IsThresholded).ToList();
         if (thresholded.Count == 0) return null;
+        if (HasThresholdFinding(r))
+            return $"{string.Join(" and ", thresholded)} are at the decision threshold {Fmt.Short(th)}; the threshold_far_from_best findings give the F1-best threshold per model version.";
         long labeled = r.Overall.Sum(p => p.Labeled);
         double positives = r.Overall.Sum(p => (p.PositiveRate ?? 0) * p.Labeled);
         if (labeled == 0) return null;
