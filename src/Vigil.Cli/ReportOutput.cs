@@ -19,6 +19,38 @@ internal static class ReportOutput
         return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w >= 40 ? Math.Min(w, 1000) : 120;
     }
 
+    /// <summary>The width to fit plain lines to: the terminal's, or <see cref="PipedWidth"/> when output is not a terminal.</summary>
+    public static int Width()
+    {
+        if (Console.IsOutputRedirected) return PipedWidth();
+        try { return Console.WindowWidth >= 40 ? Console.WindowWidth : 120; }
+        catch (IOException) { return PipedWidth(); }
+    }
+
+    /// <summary>One line cut with "…" to <paramref name="width"/> characters.</summary>
+    public static string Cut(string line, int width) => line.Length <= width ? line : line[..Math.Max(0, width - 1)] + "…";
+
+    /// <summary>Text wrapped at spaces to <paramref name="width"/>: the first line starts with <paramref name="first"/>,
+    /// the others with <paramref name="indent"/>; a word longer than a line stands alone.</summary>
+    public static IEnumerable<string> Wrap(string text, int width, string first = "", string indent = "  ")
+    {
+        var line = new System.Text.StringBuilder(first);
+        var empty = true;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!empty && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear().Append(indent);
+                empty = true;
+            }
+            if (!empty) line.Append(' ');
+            line.Append(word);
+            empty = false;
+        }
+        if (!empty) yield return line.ToString();
+    }
+
     /// <summary>Plain text to standard output or, atomically, to a file.</summary>
     public static void WriteText(string? outPath, string text) =>
         Write(ReportFormat.Markdown, outPath is null ? null : OutputTarget.Check(outPath, []), (w, _) => w.Write(text));

@@ -325,6 +325,18 @@ public sealed class GateAndOutputTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Demo_At100Columns_FitsTheWidth_ButForTheCommandsToCopy()
+    {
+        var dir = Path.Combine(_dir, "demo");
+        var o = VigilProcess.RunWith(_dir, new Dictionary<string, string> { ["COLUMNS"] = "100" }, "demo", "--dir", dir, "--rows", "5000", "-q");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        var lines = o.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("Data-quality findings", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith('…'));
+        Assert.All(lines.Where(l => !l.StartsWith("  vigil ", StringComparison.Ordinal)), l => Assert.True(l.Length <= 100, $"{l.Length} > 100: {l}"));
+    }
+
     private static int Sh(string file, params string[] args)
     {
         try

@@ -85,6 +85,7 @@ internal static class DemoCommand
             Save("drift.html", ReportFormat.Html, w => ReportWriter.Write(drift, ReportFormat.Html, w));
             Save("drift.json", ReportFormat.Json, w => ReportWriter.Write(drift, ReportFormat.Json, w));
 
+            var width = ReportOutput.Width();
             Console.WriteLine();
             Console.WriteLine($"Summary: {summary.TotalRows:N0} rows, {summary.Periods.Select(s => s.Start).Distinct().Count()} days, " +
                               $"{summary.Overall.Count} model versions; {summary.ExcludedRows:N0} rows left out of the metrics.");
@@ -92,18 +93,21 @@ internal static class DemoCommand
                 Console.WriteLine($"  {v.ModelVersion ?? "(all)",-6} rows {v.Rows,10:N0}  labeled {v.Labeled,10:N0}  {Metric(v.Metrics, "roc_auc")}  {Metric(v.Metrics, "average_precision")}  {Metric(v.Metrics, "f1")}");
             Console.WriteLine($"Data-quality findings ({summary.Quality.Issues.Count}):");
             foreach (var i in summary.Quality.Issues)
-                Console.WriteLine($"  {i.Severity.ToString().ToLowerInvariant(),-7} {i.Check,-22} {i.Rows,9:N0}  {i.Message}");
-            Console.WriteLine($"Injected by the generator: {injected.DuplicateIds} duplicate ids, {injected.NullScores} null scores, " +
+                Console.WriteLine(ReportOutput.Cut($"  {i.Severity.ToString().ToLowerInvariant(),-7} {i.Check,-23} {i.Rows,9:N0}  {i.Message}", width));
+            foreach (var line in ReportOutput.Wrap($"Injected by the generator: {injected.DuplicateIds} duplicate ids, {injected.NullScores} null scores, " +
                               $"{injected.ScoresOutOfRange} out-of-range scores, {injected.InvalidLabels} invalid labels, " +
                               $"{injected.UnparseableTimestamps} unparseable and {injected.FutureTimestamps} future timestamps, " +
-                              $"no rows on {injected.MissingDay:yyyy-MM-dd}, a spike on {injected.VolumeSpikeDay:yyyy-MM-dd}.");
+                              $"no rows on {injected.MissingDay:yyyy-MM-dd}, a spike on {injected.VolumeSpikeDay:yyyy-MM-dd}.", width))
+                Console.WriteLine(line);
             Console.WriteLine();
             Console.WriteLine($"Evaluation over {evaluation.Rows:N0} labeled rows: {Metric(evaluation.Metrics, "roc_auc")}  {Metric(evaluation.Metrics, "log_loss")}  {Metric(evaluation.Metrics, "ece")}");
             Console.WriteLine();
-            Console.WriteLine($"Drift, days before {splitDay:yyyy-MM-dd} against days after {driftStart:yyyy-MM-dd}: " + DriftReport.Verdict(drift));
+            foreach (var line in ReportOutput.Wrap($"Drift, days before {splitDay:yyyy-MM-dd} against days after {driftStart:yyyy-MM-dd}: " + DriftReport.Verdict(drift), width))
+                Console.WriteLine(line);
             foreach (var c in drift.Columns.Where(c => c.Drifted))
                 Console.WriteLine($"  {c.Name,-18} {c.Method,-14} {Vigil.Reports.Fmt.Num(c.Result?.Statistic),10}  ({c.Reason})");
-            if (DriftReport.Concept(drift) is { } concept) Console.WriteLine("  " + concept);
+            if (DriftReport.Concept(drift) is { } concept)
+                foreach (var line in ReportOutput.Wrap(concept, width, "  ", "  ")) Console.WriteLine(line);
             Console.WriteLine();
             Console.WriteLine($"Reports ({clock.Elapsed.TotalSeconds:0.0} s):");
             Console.WriteLine($"  log          {log}");
