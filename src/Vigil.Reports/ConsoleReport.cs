@@ -178,19 +178,6 @@ internal static class ConsoleReport
         c.WriteLine();
     }
 
-    /// <summary>A table whose first <paramref name="leftColumns"/> columns are left-aligned text and the rest right-aligned numbers.</summary>
-    internal static Table NewTable(string title, IReadOnlyList<string> headers, int leftColumns)
-    {
-        var t = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(title)) };
-        for (int i = 0; i < headers.Count; i++)
-        {
-            var col = new TableColumn(new SText(headers[i]));
-            if (i >= leftColumns && leftColumns > 0) col.RightAligned();
-            t.AddColumn(col);
-        }
-        return t;
-    }
-
     private static SText Cell(string s) => new(s);
 
     /// <summary>At most <paramref name="max"/> rows, evenly spaced, keeping the first and the last.</summary>

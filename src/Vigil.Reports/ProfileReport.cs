@@ -44,9 +44,13 @@ internal static class ProfileReport
     public static void WriteConsole(ReferenceProfile p, IAnsiConsole c)
     {
         ConsoleReport.Header(c, "Vigil reference profile", Facts(p));
-        var t = ConsoleReport.NewTable("Columns", Headers, 2);
-        foreach (var row in Rows(p)) t.AddRow(row.Select(x => (Spectre.Console.Rendering.IRenderable)new SText(x)).ToArray());
-        c.Write(t);
+        // The same width rules as every console table: names whole, numbers never cut (the rightmost give way).
+        ColumnKind[] kinds = [ColumnKind.Key, ColumnKind.Word, ColumnKind.Number, ColumnKind.Number, ColumnKind.Long, ColumnKind.Word,
+            ColumnKind.Number, ColumnKind.Number, ColumnKind.Number, ColumnKind.Number, ColumnKind.Number];
+        var t = new ConsoleTable("Columns");
+        for (var i = 0; i < Headers.Length; i++) t.Column(Headers[i], kinds[i]);
+        foreach (var row in Rows(p)) t.Row(row);
+        t.Write(c);
         var pooled = p.Columns.Count(x => x.Numbers is { IsExact: false });
         c.WriteLine(pooled == 0
             ? "Every column is held exactly: drift against this profile is exact."
