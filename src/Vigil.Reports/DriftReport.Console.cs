@@ -22,7 +22,7 @@ internal static partial class DriftReport
     public static void Write(DriftResult r, IAnsiConsole c)
     {
         ConsoleReport.Header(c, "Vigil drift", Facts(r));
-        c.MarkupLine((r.AnyDrift ? "[bold red]" : "[bold green]") + Markup.Escape(Verdict(r)) + "[/]");
+        c.MarkupLine((r.AnyDrift ? "[bold red]" : r.Columns.Any(col => col.Drifted) ? "[bold yellow]" : "[bold green]") + Markup.Escape(Verdict(r)) + "[/]");
         if (Concept(r) is { } concept) c.MarkupLine(Markup.Escape(concept));
         c.WriteLine();
         var t = new ConsoleTable("Columns, most drifted first");

@@ -26,7 +26,7 @@ internal static partial class DriftReport
         if (r.Multivariate is { } mvd && mvd.Chunks.Any(c => c.Drifted))
             points.Add(MultivariateLine(mvd) + ".");
         if (Concept(r) is { } concept) points.Add("Target and prediction: " + concept);
-        page.Verdict(Verdict(r), r.Dataset.Drifted ? "error" : r.AnyDrift ? "warning" : "ok", points);
+        page.Verdict(Verdict(r), r.Dataset.Drifted ? "error" : r.AnyDrift || r.Columns.Any(c => c.Drifted) ? "warning" : "ok", points);
 
         page.Section("columns", "Columns, most drifted first", sb =>
         {

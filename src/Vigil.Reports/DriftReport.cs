@@ -17,7 +17,8 @@ internal static partial class DriftReport
 
     public static string Type(ColumnType t) => t == ColumnType.Numerical ? "num" : "cat";
 
-    /// <summary>The one-line verdict. The headline ("Drift" / "No drift") follows <see cref="DriftResult.AnyDrift"/>, so
+    /// <summary>The one-line verdict. The headline ("Drift" / "No dataset drift" when columns drifted below the
+    /// drift-share threshold / "No drift") follows <see cref="DriftResult.AnyDrift"/>, so
     /// it counts every signal the run computed, and the line says which fired: the chunks, the multivariate chunks and
     /// the whole period's columns against the drift-share threshold.</summary>
     public static string Verdict(DriftResult r)
@@ -31,7 +32,9 @@ internal static partial class DriftReport
         var whole = $"{d.DriftedColumns} of {d.Columns} columns drifted ({Fmt.Percent(d.Share)}, " +
                     $"{(d.Drifted ? "at or above" : "below")} the {Fmt.Percent(d.DriftShare)} drift-share threshold)";
         parts.Add(parts.Count > 0 ? "whole period: " + whole : whole);
-        return $"{(r.AnyDrift ? "Drift" : "No drift")}: {string.Join("; ", parts)}" +
+        // "No dataset drift" when some columns drifted but no drift signal fired: the columns' DRIFT cells are not denied.
+        var head = r.AnyDrift ? "Drift" : r.Columns.Any(c => c.Drifted) ? "No dataset drift" : "No drift";
+        return $"{head}: {string.Join("; ", parts)}" +
                (d.Correction == "none" ? "." : $"; p-values corrected ({d.Correction}).");
     }
 

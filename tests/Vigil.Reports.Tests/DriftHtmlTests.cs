@@ -181,6 +181,9 @@ public sealed class DriftHtmlTests : IDisposable
         Assert.Equal("Drift: 1 of 2 daily chunks drifted; multivariate drift in 1 of 2 chunks; whole period: 1 of 8 columns drifted (12.50%, below the 50.00% drift-share threshold).", verdict);
         Assert.DoesNotContain("the drift share is", verdict, StringComparison.Ordinal);
         Assert.StartsWith("No drift:", DriftReport.Verdict(r with { Chunks = null, Multivariate = null }), StringComparison.Ordinal);
+        // A column drifted, but no drift signal fired (below the drift-share threshold): the headline does not deny it.
+        var one = new ColumnDrift { Name = "a", Type = Vigil.Statistics.Drift.ColumnType.Numerical, Method = "ks", Reason = "chosen", ReferenceMissing = 0, CurrentMissing = 0, DistinctValues = 9, Drifted = true };
+        Assert.StartsWith("No dataset drift: 1 of 8 columns drifted", DriftReport.Verdict(r with { Chunks = null, Multivariate = null, Columns = [one] }), StringComparison.Ordinal);
         Assert.StartsWith("**Verdict:** Drift:", DriftReport.ToMarkdown(r).Split("\n\n")[2], StringComparison.Ordinal);
     }
 }
