@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Spectre.Console;
 using Vigil.Analysis.Results;
 using Vigil.Statistics.Drift;
-using SText = Spectre.Console.Text;
 
 namespace Vigil.Reports;
 
