@@ -27,9 +27,6 @@ internal static class ReportOutput
         catch (IOException) { return PipedWidth(); }
     }
 
-    /// <summary>One line cut with "…" to <paramref name="width"/> characters.</summary>
-    public static string Cut(string line, int width) => line.Length <= width ? line : line[..Math.Max(0, width - 1)] + "…";
-
     /// <summary>Text wrapped at spaces to <paramref name="width"/>: the first line starts with <paramref name="first"/>,
     /// the others with <paramref name="indent"/>; a word longer than a line stands alone.</summary>
     public static IEnumerable<string> Wrap(string text, int width, string first = "", string indent = "  ")

@@ -133,7 +133,7 @@ internal sealed class ConsoleTable(string title)
         protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
         {
             var s = text.Replace('\n', ' ');
-            if (Len(s) > maxWidth) s = maxWidth <= 1 ? "…"[..Math.Max(0, maxWidth)] : s[..(maxWidth - 1)] + "…";
+            s = Fmt.Cut(s, maxWidth);
             if (right && Len(s) < maxWidth) yield return new Segment(new string(' ', maxWidth - Len(s)));
             yield return new Segment(s);
         }

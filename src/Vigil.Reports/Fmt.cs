@@ -267,4 +267,8 @@ internal static class Fmt
         foreach (var m in metrics) cells.Add(Num(MetricOf(p.Metrics, m)));
         return [.. cells];
     }
+
+    /// <summary>One line cut to <paramref name="width"/> characters, its last one "…" when anything was cut.</summary>
+    public static string Cut(string line, int width) =>
+        line.Length <= width ? line : width <= 0 ? "" : line[..(width - 1)] + "…";
 }

@@ -93,7 +93,7 @@ internal static class DemoCommand
                 Console.WriteLine($"  {v.ModelVersion ?? "(all)",-6} rows {v.Rows,10:N0}  labeled {v.Labeled,10:N0}  {Metric(v.Metrics, "roc_auc")}  {Metric(v.Metrics, "average_precision")}  {Metric(v.Metrics, "f1")}");
             Console.WriteLine($"Data-quality findings ({summary.Quality.Issues.Count}):");
             foreach (var i in summary.Quality.Issues)
-                Console.WriteLine(ReportOutput.Cut($"  {i.Severity.ToString().ToLowerInvariant(),-7} {i.Check,-23} {i.Rows,9:N0}  {i.Message}", width));
+                Console.WriteLine(Vigil.Reports.Fmt.Cut($"  {i.Severity.ToString().ToLowerInvariant(),-7} {i.Check,-23} {i.Rows,9:N0}  {i.Message}", width));
             foreach (var line in ReportOutput.Wrap($"Injected by the generator: {injected.DuplicateIds} duplicate ids, {injected.NullScores} null scores, " +
                               $"{injected.ScoresOutOfRange} out-of-range scores, {injected.InvalidLabels} invalid labels, " +
                               $"{injected.UnparseableTimestamps} unparseable and {injected.FutureTimestamps} future timestamps, " +
