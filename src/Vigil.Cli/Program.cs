@@ -22,6 +22,7 @@ internal static class Program
             (EvaluateCommand.Create(), "Evaluate a classifier or regressor: metrics, curves, thresholds, segments."),
             (SummaryCommand.Create(), "Summarize a prediction log per period and model version, with data-quality checks."),
             (DriftCommand.Create(), "Compare a reference and a current dataset column by column: data and target drift."),
+            (CompareCommand.Create(), "Compare two model versions overall and per segment: differences with intervals, verdicts."),
             (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),
             (ServeCommand.Create(), "Run the monitoring service: ingest API, monitors, alerts, Prometheus metrics."),
             (RulesCommand.Create(), "Write Prometheus alerting rules for the configured monitors."),

@@ -30,6 +30,7 @@ internal static class JsonContract
         [typeof(SummaryResult)] = "summary",
         [typeof(DriftResult)] = "drift",
         [typeof(ProfileDocument)] = "profile",
+        [typeof(ComparisonResult)] = "comparison",
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>

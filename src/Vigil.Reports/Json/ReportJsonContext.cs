@@ -26,6 +26,7 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(SummaryResult))]
 [JsonSerializable(typeof(DriftResult))]
 [JsonSerializable(typeof(ProfileDocument))]
+[JsonSerializable(typeof(ComparisonResult))]
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]

@@ -1,0 +1,283 @@
+using System.Globalization;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Evaluation;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Sql;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Classification;
+
+namespace Vigil.Analysis.Comparison;
+
+/// <summary>
+/// <c>vigil compare</c>: a candidate model version against a baseline. The engine makes two passes over the log: a
+/// census (rows per version and segment) and one stream of (segment, distinct score) with each version's positives
+/// and negatives, ordered by segment and descending score, so that each segment's metrics, DeLong components, loss
+/// sums, bootstrap cells and the score-distribution shift are accumulated in one walk, exactly, in O(segments) memory.
+/// When both versions scored the same ids, a third query over the id-joined pairs gives the paired tests' sums
+/// (<see cref="PairedComparison"/>).
+/// </summary>
+internal static class ComparisonAnalysis
+{
+    /// <summary>The name of the side column of two logs read as one.</summary>
+    internal const string SideColumn = "__vigil_side";
+
+    /// <summary>One log with a version column: <see cref="CompareOptions.Baseline"/> against <see cref="CompareOptions.Candidate"/>.</summary>
+    public static ComparisonResult Run(OpenedSource source, CompareOptions options, IAnalysisProgress? progress = null)
+    {
+        if (options.Baseline is null || options.Candidate is null)
+            throw new VigilInputException("compare: give --baseline and --candidate (versions of the version column), or --baseline-log and --candidate-log");
+        CheckNotEmpty(source);
+        var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.Label | ColumnNeeds.ScoreOrPrediction, source.Description);
+        if (cols.Version is null)
+            throw new VigilInputException($"{source.Description}: no version column: expected '{MappingOptions.DefaultVersion}' or one named by --version-column (or compare two files with --baseline-log and --candidate-log)");
+        var x = new RoleExpressions(source.Dialect, source.Description);
+        var v = x.Text(cols.Version);
+        CheckVersions(source, v, cols.Version.Name, options.Baseline, options.Candidate);
+        return Core(new Input(source, cols, x, v, options.Baseline, options.Candidate, options.Baseline, options.Candidate), options, progress ?? NoProgress.Instance);
+    }
+
+    /// <summary>Two logs read as one (<see cref="Combine"/>): the baseline's rows against the candidate's.</summary>
+    public static ComparisonResult Run(OpenedSource combined, string baselineName, string candidateName, CompareOptions options, IAnalysisProgress? progress = null)
+    {
+        CheckNotEmpty(combined);
+        var mapping = options.Mapping with { Version = SideColumn };
+        var cols = ColumnResolver.Resolve(combined.Columns, mapping, ColumnNeeds.Label | ColumnNeeds.ScoreOrPrediction, combined.Description);
+        var x = new RoleExpressions(combined.Dialect, combined.Description);
+        foreach (var (side, name) in new[] { ("baseline", baselineName), ("candidate", candidateName) })
+            if (combined.Engine.Query($"SELECT 1 FROM {combined.Relation} WHERE {x.Q(SideColumn)} = {combined.Dialect.StringLiteral(side)} LIMIT 1").RowCount == 0)
+                throw new VigilInputException($"{name}: no rows");
+        return Core(new Input(combined, cols, x, x.Q(SideColumn), "baseline", "candidate", baselineName, candidateName), options with { Mapping = mapping }, progress ?? NoProgress.Instance);
+    }
+
+    /// <summary>The rows of two DuckDB sources as one relation of the first one's engine, with <see cref="SideColumn"/>
+    /// saying which log each row came from ('baseline' or 'candidate'); columns matched by name.</summary>
+    public static OpenedSource Combine(OpenedSource baseline, OpenedSource candidate)
+    {
+        if (baseline.Engine is not Vigil.Engine.DuckDb.DuckDbEngine engine || candidate.Engine is not Vigil.Engine.DuckDb.DuckDbEngine)
+            throw new VigilInputException("--baseline-log and --candidate-log: both must be files (CSV, Parquet, JSON); to compare versions in a database table, use one table with a version column and --baseline/--candidate");
+        var q = baseline.Dialect.QuoteIdentifier(SideColumn);
+        var relation = $"(SELECT 'baseline' AS {q}, * FROM {baseline.Relation} UNION ALL BY NAME SELECT 'candidate' AS {q}, * FROM {candidate.Relation}) AS compared";
+        try
+        {
+            return SourceOpener.OverRelation(engine, relation, $"{baseline.Description} vs {candidate.Description}", ownsEngine: false);
+        }
+        catch (VigilEngineException e)
+        {
+            throw new VigilInputException($"{baseline.Description} and {candidate.Description}: cannot be read as one log ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private static void CheckNotEmpty(OpenedSource source)
+    {
+        if (source.Engine.Query($"SELECT 1 FROM {source.Relation} LIMIT 1").RowCount == 0)
+            throw new VigilInputException($"{source.Description}: no rows");
+    }
+
+    /// <summary>Both versions must be present; the message lists the versions there are.</summary>
+    private static void CheckVersions(OpenedSource source, string v, string column, string baseline, string candidate)
+    {
+        if (baseline == candidate) throw new VigilInputException($"--baseline and --candidate are both '{baseline}'; compare two different versions");
+        var t = source.Engine.Query($"SELECT {v} AS v_, count(*) AS n_ FROM {source.Relation} GROUP BY {v} ORDER BY count(*) DESC, {v} LIMIT 51");
+        var present = new List<string>();
+        for (var r = 0; r < t.RowCount; r++) if (!t.IsNull(0, r)) present.Add(t.GetString(0, r)!);
+        foreach (var (flag, name) in new[] { ("--baseline", baseline), ("--candidate", candidate) })
+        {
+            if (present.Contains(name)) continue;
+            if (t.RowCount <= 50 || source.Engine.Query($"SELECT 1 FROM {source.Relation} WHERE {v} = {source.Dialect.StringLiteral(name)} LIMIT 1").RowCount == 0)
+                throw new VigilInputException($"{source.Description}: {flag} '{name}' is not a value of the version column '{column}'; versions present: {(present.Count == 0 ? "none" : string.Join(", ", present.Take(20)))}{(present.Count > 20 ? ", …" : "")}");
+        }
+    }
+
+    internal sealed record Input(OpenedSource Source, ResolvedColumns Cols, RoleExpressions X, string VersionExpr,
+        string BaselineValue, string CandidateValue, string BaselineName, string CandidateName)
+    {
+        public SqlDialect D => Source.Dialect;
+        public string B => D.StringLiteral(BaselineValue);
+        public string C => D.StringLiteral(CandidateValue);
+    }
+
+    private static ComparisonResult Core(Input input, CompareOptions options, IAnalysisProgress progress)
+    {
+        var (source, cols, x) = (input.Source, input.Cols, input.X);
+        progress.Stage("Detecting the task");
+        var task = TaskDetector.Detect(source, cols, options.Mapping.Task, x);
+        if (task != ModelTask.Binary)
+            throw new VigilInputException($"{source.Description}: compare handles binary classifiers (a score and 0/1 labels); this log looks like {task.ToString().ToLowerInvariant()} (multiclass and regression comparisons are not built yet; use vigil evaluate --segment-by {cols.Version?.Name ?? "model_version"})");
+        if (cols.Score is null) throw new VigilInputException($"{source.Description}: compare needs a score column (--score): the probability of the positive class");
+        if (!ComparisonMetrics.IsKnown(options.PrimaryMetric))
+            throw new VigilInputException($"--metric: '{options.PrimaryMetric}' is not a metric compare tests; expected one of {string.Join(", ", ComparisonMetrics.Names)}");
+        var segments = options.SegmentBy.Select(n => source.Columns.FirstOrDefault(c => c.Name == n)
+            ?? throw new VigilInputException($"{source.Description}: --segment-by column '{n}' not found; columns are: {string.Join(", ", source.Columns.Where(c => c.Name != SideColumn).Take(20).Select(c => c.Name))}")).ToList();
+
+        var nseg = segments.Count;
+        var segSelect = string.Concat(segments.Select((s, i) => $", {x.Text(s)} AS g{i}_"));
+        var g = string.Join(", ", segments.Select((_, i) => $"g{i}_"));
+        var ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {input.D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
+        var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect} " +
+                      $"FROM {source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})";
+        var gid = nseg > 0 ? $"CAST(GROUPING({g}) AS BIGINT) AS gid_, " : "";
+        var sets = nseg > 0 ? $"GROUP BY GROUPING SETS (({g}), ())" : "";
+
+        progress.Stage("Counting rows per version and segment");
+        var census = source.Engine.Query(
+            $"SELECT {gid}{(nseg > 0 ? g + ", " : "")}" +
+            $"count(*) FILTER (WHERE v_ = {input.B}) AS rb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok}) AS kb_, " +
+            $"count(*) FILTER (WHERE v_ = {input.C}) AS rc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok}) AS kc_ " +
+            $"FROM ({baseSql}) b {sets}");
+        var off = nseg > 0 ? 1 + nseg : 0;
+        var totals = new Dictionary<string, (long B, long C)>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        long excludedB = 0, excludedC = 0;
+        for (var r = 0; r < census.RowCount; r++)
+        {
+            var overall = nseg == 0 || census.GetInt64(0, r) != 0;
+            var key = overall ? [] : KeyAt(census, nseg, r);
+            var k = overall ? "" : EvaluationAnalysis.KeyText(key);
+            totals[k] = (census.GetInt64(off + 1, r), census.GetInt64(off + 3, r));
+            keys[k] = key;
+            if (overall) { excludedB = census.GetInt64(off, r) - census.GetInt64(off + 1, r); excludedC = census.GetInt64(off + 2, r) - census.GetInt64(off + 3, r); }
+        }
+        if (keys.Count - 1 > options.MaxSegments)
+            throw new VigilInputException($"{source.Description}: --segment-by {string.Join(",", options.SegmentBy)} makes {keys.Count - 1:N0} segments; at most {options.MaxSegments:N0} (choose columns with fewer distinct values)");
+        var (totalB, totalC) = totals.GetValueOrDefault("");
+        if (totalB == 0) throw new VigilInputException($"{source.Description}: the baseline '{input.BaselineName}' has no rows with a valid score in [0, 1] and a 0/1 label");
+        if (totalC == 0) throw new VigilInputException($"{source.Description}: the candidate '{input.CandidateName}' has no rows with a valid score in [0, 1] and a 0/1 label");
+
+        progress.Stage("Accumulating metrics per version and segment");
+        var opts = new BinaryMetricOptions { Threshold = options.Threshold };
+        var sides = new Dictionary<string, (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)>(StringComparer.Ordinal);
+        string? currentKey = null;
+        (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift) cur = default;
+        var order = string.Concat(segments.Select((_, i) => $"g{i}_ NULLS FIRST, "));
+        source.Engine.Stream(
+            $"SELECT {(nseg > 0 ? "gid_, " + g + ", " : "")}s_, pb_, nb_, pc_, nc_ FROM (" +
+            $"SELECT {gid}{(nseg > 0 ? g + ", " : "")}s_, " +
+            $"count(*) FILTER (WHERE v_ = {input.B} AND y_ = 1) AS pb_, count(*) FILTER (WHERE v_ = {input.B} AND y_ = 0) AS nb_, " +
+            $"count(*) FILTER (WHERE v_ = {input.C} AND y_ = 1) AS pc_, count(*) FILTER (WHERE v_ = {input.C} AND y_ = 0) AS nc_ " +
+            $"FROM ({baseSql}) b WHERE {ok} " +
+            (nseg > 0 ? $"GROUP BY GROUPING SETS (({g}, s_), (s_))" : "GROUP BY s_") +
+            $") t ORDER BY {(nseg > 0 ? "gid_ DESC, " : "")}{order}s_ DESC",
+            null,
+            chunk =>
+            {
+                var s = chunk.Doubles(off);
+                var pb = chunk.Int64s(off + 1);
+                var nb = chunk.Int64s(off + 2);
+                var pc = chunk.Int64s(off + 3);
+                var nc = chunk.Int64s(off + 4);
+                for (var i = 0; i < chunk.RowCount; i++)
+                {
+                    var overall = nseg == 0 || chunk.GetInt64(0, i) != 0;
+                    var k = overall ? "" : EvaluationAnalysis.KeyText(KeyAt(chunk, nseg, i));
+                    if (k != currentKey)
+                    {
+                        currentKey = k;
+                        var (tb, tc) = totals.GetValueOrDefault(k);
+                        cur = (new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
+                        sides[k] = cur;
+                    }
+                    cur.B.Add(s[i], pb[i], nb[i]);
+                    cur.C.Add(s[i], pc[i], nc[i]);
+                    cur.Shift.Add(s[i], pb[i] + nb[i], pc[i] + nc[i]);
+                }
+            });
+
+        progress.Stage("Testing the differences");
+        var paired = PairedComparison.Detect(input, options, segSelect);
+        Dictionary<string, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, segments, segSelect) : null;
+
+        var rows = new List<(string Key, SegmentComparison Cmp)>();
+        var rng = new Random(options.Seed);
+        foreach (var (k, acc) in sides)
+        {
+            var b = acc.B.Finish();
+            var c = acc.C.Finish();
+            var ps = pairedSums?.GetValueOrDefault(k);
+            var diffs = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ k.GetHashCode(StringComparison.Ordinal));
+            rows.Add((k, new SegmentComparison
+            {
+                Segment = EvaluationAnalysis.KeyMap(segments, keys.GetValueOrDefault(k) ?? []),
+                Baseline = Side(b, totalB),
+                Candidate = Side(c, totalC),
+                Difference = diffs,
+                Verdict = "no_evidence",
+                ScoreDrift = acc.Shift.Finish(),
+            }));
+        }
+        // Segments with rows in the census but none valid still appear (no metrics).
+        var final = Correct(rows, options);
+        var findings = new List<QualityIssue>();
+        if (excludedB > 0 || excludedC > 0)
+            findings.Add(new QualityIssue("rows_excluded", Severity.Info, excludedB + excludedC,
+                $"rows without a valid score in [0, 1] or a 0/1 label were left out: {excludedB:N0} of the baseline's, {excludedC:N0} of the candidate's", []));
+        findings.AddRange(paired.Findings);
+        return new ComparisonResult
+        {
+            Source = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Where(c => c.Name != SideColumn).Select(c => c.Name).ToArray()),
+            Baseline = input.BaselineName,
+            Candidate = input.CandidateName,
+            Task = task,
+            Columns = cols.Roles with { Version = cols.Version?.Name == SideColumn ? null : cols.Version?.Name, Features = cols.Roles.Features.Where(f => f != SideColumn).ToArray() },
+            Paired = paired.Paired,
+            PairedReason = paired.Reason,
+            Threshold = options.Threshold,
+            PrimaryMetric = options.PrimaryMetric,
+            Confidence = options.Confidence,
+            Correction = options.Correction,
+            SegmentBy = options.SegmentBy,
+            Segments = final,
+            Findings = findings,
+        };
+    }
+
+    private static VersionMetrics Side(VersionSummary s, long total) => new()
+    {
+        Rows = s.Evaluation.Rows,
+        Share = total == 0 ? 0 : (double)s.Evaluation.Rows / total,
+        Positives = s.Evaluation.Positives,
+        Metrics = s.Evaluation.Metrics,
+        Calibration = s.Evaluation.Calibration,
+    };
+
+    /// <summary>Corrects each metric's p-values across the segments (the overall comparison is one test of its own and
+    /// keeps its p-value), sets the verdicts, and orders: overall, then worse, better, no evidence.</summary>
+    private static List<SegmentComparison> Correct(List<(string Key, SegmentComparison Cmp)> rows, CompareOptions options)
+    {
+        var overall = rows.Where(r => r.Key == "").Select(r => r.Cmp).ToList();
+        var segs = rows.Where(r => r.Key != "").Select(r => r.Cmp).ToList();
+        var metricNames = rows.SelectMany(r => r.Cmp.Difference.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var adjusted = segs.Select(s => s.Difference.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)).ToList();
+        foreach (var m in metricNames)
+        {
+            var p = segs.Select(s => s.Difference.TryGetValue(m, out var d) && d.PValue is { } pv ? pv : double.NaN).ToArray();
+            var q = options.Correction == "bh" ? Vigil.Statistics.Testing.MultipleTesting.BenjaminiHochberg(p) : Vigil.Statistics.Testing.MultipleTesting.Holm(p);
+            for (var i = 0; i < segs.Count; i++)
+                if (adjusted[i].TryGetValue(m, out var d) && d.PValue is not null)
+                    adjusted[i][m] = d with { PAdjusted = q[i] };
+        }
+        SegmentComparison WithVerdict(SegmentComparison s, IReadOnlyDictionary<string, MetricDifference> d) =>
+            s with { Difference = d, Verdict = Verdict(d, options) };
+        var result = overall.Select(o => WithVerdict(o, o.Difference.ToDictionary(kv => kv.Key, kv => kv.Value with { PAdjusted = kv.Value.PValue }, StringComparer.Ordinal))).ToList();
+        var judged = segs.Select((s, i) => WithVerdict(s, adjusted[i])).ToList();
+        int Rank(string v) => v switch { "worse" => 0, "better" => 1, _ => 2 };
+        double Effect(SegmentComparison s) => s.Difference.TryGetValue(options.PrimaryMetric, out var d) && d.Value is { } v ? -Math.Abs(v) : 0;
+        result.AddRange(judged.OrderBy(s => Rank(s.Verdict)).ThenBy(s => s.Verdict == "no_evidence" ? 0 : Effect(s))
+            .ThenBy(s => string.Join("\u001f", s.Segment.Values.Select(v => v ?? "")), StringComparer.Ordinal));
+        return result;
+    }
+
+    private static string Verdict(IReadOnlyDictionary<string, MetricDifference> d, CompareOptions options)
+    {
+        if (!d.TryGetValue(options.PrimaryMetric, out var m) || m.Value is not { } v || m.PAdjusted is not { } q || q >= options.Alpha || v == 0) return "no_evidence";
+        return (v > 0) == m.HigherIsBetter ? "better" : "worse";
+    }
+
+    /// <summary>The key of row <paramref name="row"/> from columns 1..n of a stream chunk (column 0 is the grouping id).</summary>
+    private static string?[] KeyAt(Table t, int n, int row)
+    {
+        var key = new string?[n];
+        for (var i = 0; i < n; i++) key[i] = t.IsNull(i + 1, row) ? null : t.GetString(i + 1, row);
+        return key;
+    }
+}

@@ -1,0 +1,181 @@
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Classification;
+using Vigil.Statistics.Comparison;
+
+namespace Vigil.Analysis.Comparison;
+
+/// <summary>Counts of a paired yes/no outcome of two versions on the same rows.</summary>
+internal readonly record struct PairCounts(long Both, long OnlyA, long OnlyB, long Neither);
+
+/// <summary>What the paired tests of one segment need, from the id-joined pairs: DeLong's placement sums, the McNemar
+/// tables of correct predictions (all rows), detections (positives) and rejections (negatives), the sums of the
+/// per-pair loss differences, and the pair cells of the bootstrap.</summary>
+internal sealed record PairedSums(PairedPlacementSums Placements, PairCounts Correct, PairCounts Detected, PairCounts Rejected,
+    LossSums LogLoss, LossSums Brier, PairedCell[] Cells);
+
+/// <summary>
+/// Shadow deployments: when both versions scored the same ids, their differences are tested on the pairs (paired
+/// DeLong, Newcombe's paired interval with McNemar's test, the paired mean difference, a paired bootstrap), which is
+/// far more powerful than comparing two independent samples. Pairs are ids with exactly one valid row in each version;
+/// the pair takes the baseline row's label and segment.
+/// </summary>
+internal static class PairedComparison
+{
+    /// <summary>Grid of the paired bootstrap's cells (1/100 of the score range, split at the threshold).</summary>
+    private const int PairGrid = 100;
+
+    private const string NullKey = "\u241Fnull";
+
+    internal sealed record Detection(bool Paired, string Reason, IReadOnlyList<QualityIssue> Findings);
+
+    public static Detection Detect(ComparisonAnalysis.Input input, CompareOptions options, string segSelect)
+    {
+        if (options.Pairing == PairingMode.Never) return new(false, "independent samples (pairing turned off with --paired no)", []);
+        var id = input.Cols.Id;
+        if (id is null)
+        {
+            if (options.Pairing == PairingMode.Always)
+                throw new VigilInputException($"{input.Source.Description}: --paired yes needs an id column (--id) to pair the versions' rows");
+            return new(false, "independent samples: there is no id column to pair the versions' rows by", []);
+        }
+        var e = input.Source.Engine;
+        var ids = Ids(input, segSelect);
+        if (options.Pairing == PairingMode.Auto)
+        {
+            // A cheap look first: most comparisons are of versions that scored different traffic.
+            var probe = e.Query($"WITH i AS ({ids}) SELECT count(*) AS n_, count(*) FILTER (WHERE id_ IN (SELECT id_ FROM i WHERE v_ = {input.C})) AS m_ " +
+                                $"FROM (SELECT id_ FROM i WHERE v_ = {input.B} LIMIT 1000) s");
+            long n = probe.GetInt64(0, 0), m = probe.GetInt64(1, 0);
+            if (n > 0 && m < n / 2)
+                return new(false, $"independent samples: the versions scored different ids ({m:N0} of {n:N0} sampled baseline ids appear in the candidate)", []);
+        }
+        var t = e.Query($"WITH i AS ({ids}), c AS (SELECT id_, count(*) FILTER (WHERE v_ = {input.B}) AS nb_, count(*) FILTER (WHERE v_ = {input.C}) AS nc_ FROM i GROUP BY id_) " +
+                        "SELECT count(*) FILTER (WHERE nb_ = 1 AND nc_ = 1) AS pairs_, coalesce(sum(nb_), 0) AS rb_, coalesce(sum(nc_), 0) AS rc_ FROM c");
+        long pairs = t.GetInt64(0, 0), rb = t.GetInt64(1, 0), rc = t.GetInt64(2, 0);
+        var share = Math.Min(rb == 0 ? 0 : (double)pairs / rb, rc == 0 ? 0 : (double)pairs / rc);
+        var what = $"{pairs:N0} ids scored once by each version ({share:P1} of the smaller version's rows)";
+        if (options.Pairing == PairingMode.Always)
+        {
+            if (pairs < 2) throw new VigilInputException($"{input.Source.Description}: --paired yes: only {pairs:N0} ids were scored once by each version; nothing to pair");
+            return new(true, $"paired (--paired yes): {what}", share < options.PairedMinShare
+                ? [new QualityIssue("unpaired_rows", Severity.Warning, rb + rc - 2 * pairs, $"the paired tests use the {pairs:N0} paired ids only; {rb + rc - 2 * pairs:N0} rows have no partner", [])]
+                : []);
+        }
+        if (share >= options.PairedMinShare)
+            return new(true, $"paired: both versions scored the same ids (a shadow deployment): {what}", rb + rc > 2 * pairs
+                ? [new QualityIssue("unpaired_rows", Severity.Info, rb + rc - 2 * pairs, $"{rb + rc - 2 * pairs:N0} rows without a partner in the other version are in the metrics but not in the paired tests", [])]
+                : []);
+        return new(false, $"independent samples: only {what}; pairing needs {options.PairedMinShare:P0}", []);
+    }
+
+    /// <summary>Valid rows of either version with their id, score, label and segment keys (NULL segment values as a marker).</summary>
+    private static string Ids(ComparisonAnalysis.Input input, string segSelect)
+    {
+        var x = input.X;
+        var ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {input.D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
+        return $"SELECT * FROM (SELECT {input.VersionExpr} AS v_, {x.Text(input.Cols.Id!)} AS id_, {x.StrictNumber(input.Cols.Score!, "--score")} AS s_, " +
+               $"{x.BinaryLabel(input.Cols.Label!)} AS y_{segSelect} FROM {input.Source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})) r WHERE {ok} AND id_ IS NOT NULL";
+    }
+
+    /// <summary>The paired sums overall (key "") and per segment (keyed as <see cref="Evaluation.EvaluationAnalysis.KeyText"/>).</summary>
+    public static Dictionary<string, PairedSums> Sums(ComparisonAnalysis.Input input, CompareOptions options, IReadOnlyList<SourceColumn> segments, string segSelect)
+    {
+        var all = new Dictionary<string, PairedSums>(StringComparer.Ordinal);
+        foreach (var (k, v) in SumsBy(input, options, 0, segSelect)) all[k] = v;
+        if (segments.Count > 0)
+            foreach (var (k, v) in SumsBy(input, options, segments.Count, segSelect)) all[k] = v;
+        return all;
+    }
+
+    private static Dictionary<string, PairedSums> SumsBy(ComparisonAnalysis.Input input, CompareOptions options, int nseg, string segSelect)
+    {
+        var d = input.D;
+        var e = input.Source.Engine;
+        var eps = BinaryScoreAccumulator.LogLossEps.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var t = options.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var gk = Enumerable.Range(0, nseg).Select(i => $"k{i}_").ToList();
+        string G(string prefix = "") => string.Concat(gk.Select(k => $"{prefix}{k}, "));
+        string On(string a, string b) => string.Concat(gk.Select(k => $" AND {a}.{k} = {b}.{k}"));
+        var part = nseg > 0 ? $"PARTITION BY {string.Join(", ", gk)} " : "";
+        var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce(min(g{i}_), {d.StringLiteral(NullKey)}) AS k{i}_, "));
+        string Ll(string s) => $"(-(CASE WHEN y_ = 1 THEN ln(greatest(least({s}, 1 - {eps}), {eps})) ELSE ln(1 - greatest(least({s}, 1 - {eps}), {eps})) END))";
+        string Br(string s) => $"(({s} - y_) * ({s} - y_))";
+        string Cell(string s) => $"(CASE WHEN {s} >= {t} THEN 1 ELSE 0 END + 2 * CAST(floor(least({s} * {PairGrid}, {PairGrid})) AS INTEGER))";
+        var sql =
+            $"WITH i AS ({Ids(input, segSelect)}), " +
+            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
+            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1), " +
+            "p AS (SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_), " +
+            $"ca AS (SELECT {G()}sa_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p GROUP BY {G()}sa_), " +
+            $"wa AS (SELECT {G()}sa_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sa_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
+            $"coalesce(sum(p_) OVER ({part}ORDER BY sa_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM ca), " +
+            $"cb AS (SELECT {G()}sb_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p GROUP BY {G()}sb_), " +
+            $"wb AS (SELECT {G()}sb_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sb_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
+            $"coalesce(sum(p_) OVER ({part}ORDER BY sb_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM cb), " +
+            $"tot AS (SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p {(nseg > 0 ? "GROUP BY " + string.Join(", ", gk) : "")}), " +
+            $"pl AS (SELECT {G("p.")}p.y_, p.sa_, p.sb_, " +
+            $"CASE WHEN p.y_ = 1 THEN (wa.below_ + 0.5 * wa.n_) / t.n_ END AS v10a_, CASE WHEN p.y_ = 1 THEN (wb.below_ + 0.5 * wb.n_) / t.n_ END AS v10b_, " +
+            $"CASE WHEN p.y_ = 0 THEN (wa.above_ + 0.5 * wa.p_) / t.m_ END AS v01a_, CASE WHEN p.y_ = 0 THEN (wb.above_ + 0.5 * wb.p_) / t.m_ END AS v01b_ " +
+            $"FROM p JOIN wa ON p.sa_ = wa.sa_{On("p", "wa")} JOIN wb ON p.sb_ = wb.sb_{On("p", "wb")} JOIN tot t ON TRUE{On("p", "t")}) " +
+            $"SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_, " +
+            "coalesce(sum(v10a_), 0), coalesce(sum(v10b_), 0), coalesce(sum(v10a_ * v10a_), 0), coalesce(sum(v10b_ * v10b_), 0), coalesce(sum(v10a_ * v10b_), 0), " +
+            "coalesce(sum(v01a_), 0), coalesce(sum(v01b_), 0), coalesce(sum(v01a_ * v01a_), 0), coalesce(sum(v01b_ * v01b_), 0), coalesce(sum(v01a_ * v01b_), 0), " +
+            $"count(*) FILTER (WHERE (sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)), count(*) FILTER (WHERE (sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)), " +
+            $"count(*) FILTER (WHERE (sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)), count(*) FILTER (WHERE (sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)), " +
+            $"count(*) FILTER (WHERE y_ = 1 AND sa_ >= {t} AND sb_ >= {t}), count(*) FILTER (WHERE y_ = 1 AND sa_ >= {t} AND sb_ < {t}), " +
+            $"count(*) FILTER (WHERE y_ = 1 AND sa_ < {t} AND sb_ >= {t}), count(*) FILTER (WHERE y_ = 1 AND sa_ < {t} AND sb_ < {t}), " +
+            $"count(*) FILTER (WHERE y_ = 0 AND sa_ < {t} AND sb_ < {t}), count(*) FILTER (WHERE y_ = 0 AND sa_ < {t} AND sb_ >= {t}), " +
+            $"count(*) FILTER (WHERE y_ = 0 AND sa_ >= {t} AND sb_ < {t}), count(*) FILTER (WHERE y_ = 0 AND sa_ >= {t} AND sb_ >= {t}), " +
+            $"coalesce(sum({Ll("sb_")} - {Ll("sa_")}), 0), coalesce(sum(({Ll("sb_")} - {Ll("sa_")}) * ({Ll("sb_")} - {Ll("sa_")})), 0), " +
+            $"coalesce(sum({Br("sb_")} - {Br("sa_")}), 0), coalesce(sum(({Br("sb_")} - {Br("sa_")}) * ({Br("sb_")} - {Br("sa_")})), 0) " +
+            $"FROM pl{(nseg > 0 ? " GROUP BY " + string.Join(", ", gk) : "")}";
+        var result = new Dictionary<string, PairedSums>(StringComparer.Ordinal);
+        var sums = e.Query(sql);
+        var cells = CellsBy(e.Query(
+            $"WITH i AS ({Ids(input, segSelect)}), " +
+            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
+            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1), " +
+            "p AS (SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_) " +
+            $"SELECT {G()}CAST(y_ AS BIGINT), avg(sa_), avg(sb_), count(*) FROM p GROUP BY {G()}y_, {Cell("sa_")}, {Cell("sb_")}"), nseg);
+        for (var r = 0; r < sums.RowCount; r++)
+        {
+            var key = Key(sums, nseg, r);
+            var c = nseg;
+            long m = sums.GetInt64(c, r), n = sums.GetInt64(c + 1, r);
+            double D(int i) => sums.IsNull(c + i, r) ? 0 : sums.GetDouble(c + i, r);
+            long L(int i) => sums.GetInt64(c + i, r);
+            var pl = new PairedPlacementSums(m, n, m == 0 ? double.NaN : D(2) / m, m == 0 ? double.NaN : D(3) / m,
+                D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11));
+            result[key] = new PairedSums(pl,
+                new PairCounts(L(12), L(13), L(14), L(15)),
+                new PairCounts(L(16), L(17), L(18), L(19)),
+                new PairCounts(L(20), L(21), L(22), L(23)),
+                new LossSums(m + n, D(24), D(25)),
+                new LossSums(m + n, D(26), D(27)),
+                cells.GetValueOrDefault(key) ?? []);
+        }
+        return result;
+    }
+
+    private static Dictionary<string, PairedCell[]> CellsBy(Table t, int nseg)
+    {
+        var lists = new Dictionary<string, List<PairedCell>>(StringComparer.Ordinal);
+        for (var r = 0; r < t.RowCount; r++)
+        {
+            var k = Key(t, nseg, r);
+            if (!lists.TryGetValue(k, out var l)) lists[k] = l = [];
+            l.Add(new PairedCell(t.GetInt64(nseg, r) == 1, t.GetDouble(nseg + 1, r), t.GetDouble(nseg + 2, r), t.GetInt64(nseg + 3, r)));
+        }
+        return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private static string Key(Table t, int nseg, int row)
+    {
+        if (nseg == 0) return "";
+        var key = new string?[nseg];
+        for (var i = 0; i < nseg; i++) key[i] = t.GetString(i, row) is var s && s == NullKey ? null : s;
+        return Evaluation.EvaluationAnalysis.KeyText(key);
+    }
+}
