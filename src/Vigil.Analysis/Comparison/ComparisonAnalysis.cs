@@ -177,9 +177,9 @@ internal static class ComparisonAnalysis
                         cur = (new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
                         sides[k] = cur;
                     }
-                    cur.B.Add(s[i], pb[i], nb[i]);
-                    cur.C.Add(s[i], pc[i], nc[i]);
-                    cur.Shift.Add(s[i], pb[i] + nb[i], pc[i] + nc[i]);
+                    cur.B!.Add(s[i], pb[i], nb[i]);
+                    cur.C!.Add(s[i], pc[i], nc[i]);
+                    cur.Shift!.Add(s[i], pb[i] + nb[i], pc[i] + nc[i]);
                 }
             });
 
@@ -197,7 +197,7 @@ internal static class ComparisonAnalysis
             var diffs = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ k.GetHashCode(StringComparison.Ordinal));
             rows.Add((k, new SegmentComparison
             {
-                Segment = EvaluationAnalysis.KeyMap(segments, keys.GetValueOrDefault(k) ?? []),
+                Segment = k == "" ? new Dictionary<string, string?>() : EvaluationAnalysis.KeyMap(segments, keys[k]),
                 Baseline = Side(b, totalB),
                 Candidate = Side(c, totalC),
                 Difference = diffs,
