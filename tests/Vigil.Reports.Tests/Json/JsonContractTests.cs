@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -26,6 +26,7 @@ public class JsonContractTests
         JsonElement[] evals = [Parse(JsonFixtures.WithFindings()), Parse(Fixtures.Multiclass()), Parse(Fixtures.Regression())];
         var summary = Parse(Fixtures.Summary());
         var drift = Parse(JsonFixtures.Drift());
+        var cmp = Parse(JsonFixtures.Comparison());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -37,13 +38,20 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns")],
+            [typeof(ComparisonResult)] = [cmp],
+            [typeof(SegmentComparison)] = At([cmp], "segments"),
+            [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
+            [typeof(MetricDifference)] = [.. At([cmp], "segments", "difference").SelectMany(d => d.EnumerateObject().Select(p => p.Value))],
+            [typeof(ScoreShift)] = At([cmp], "segments", "score_drift"),
+            [typeof(FeatureImpactChange)] = At([cmp], "feature_impact"),
+            [typeof(ComparisonSurrogates)] = At([cmp], "surrogate"),
             [typeof(ConfusionCounts)] = At(evals, "confusion"),
             [typeof(BinaryCurves)] = At(evals, "curves"),
             [typeof(RocPoint)] = At(evals, "curves", "roc"),
             [typeof(PrPoint)] = At(evals, "curves", "pr"),
-            [typeof(CalibrationBin)] = At(evals, "curves", "calibration"),
+            [typeof(CalibrationBin)] = [.. At(evals, "curves", "calibration"), .. At([cmp], "segments", "baseline", "calibration")],
             [typeof(ThresholdRow)] = At(evals, "threshold_table"),
             [typeof(BestThreshold)] = At(evals, "best_thresholds"),
             [typeof(MulticlassEvaluation)] = At(evals, "multiclass"),
@@ -51,7 +59,7 @@ public class JsonContractTests
             [typeof(ResidualData)] = At(evals, "residuals"),
             [typeof(HistogramBin)] = At(evals, "residuals", "histogram"),
             [typeof(SegmentEvaluation)] = At(evals, "segments"),
-            [typeof(QualityIssue)] = [.. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues")],
+            [typeof(QualityIssue)] = [.. At([cmp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues")],
             [typeof(SummaryResult)] = [summary],
             [typeof(PeriodSummary)] = [.. At([summary], "periods"), .. At([summary], "overall")],
             [typeof(QualityReport)] = At([summary], "quality"),

@@ -75,4 +75,32 @@ internal static class JsonFixtures
             new ProfileColumn("country", "varchar", 0, null, new SortedDictionary<string, long>(StringComparer.Ordinal) { ["DE"] = 300, ["FR"] = 200 }),
         ],
         new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+
+    /// <summary>A paired comparison with an overall and one segment, every optional part filled.</summary>
+    public static ComparisonResult Comparison()
+    {
+        MetricDifference D(double v, string test, bool higher = true) => new() { Value = v, Lower = v - 0.01, Upper = v + 0.01, PValue = 0.001, PAdjusted = 0.002, Test = test, HigherIsBetter = higher };
+        VersionMetrics Side(long rows, double auc) => new()
+        {
+            Rows = rows, Share = 0.5, Positives = rows / 4,
+            Metrics = [new("roc_auc", auc), new("log_loss", 0.4), new("f1", null, "no predicted positives")],
+            Calibration = [new(0, 0.5, rows / 2, 0.2, 0.25), new(0.5, 1, rows / 2, 0.7, 0.65)],
+        };
+        SegmentComparison Seg(IReadOnlyDictionary<string, string?> key, string verdict) => new()
+        {
+            Segment = key, Baseline = Side(1000, 0.8), Candidate = Side(1000, 0.78),
+            Difference = new Dictionary<string, MetricDifference> { ["roc_auc"] = D(-0.02, "DeLong paired z-test"), ["log_loss"] = D(0.01, "paired mean difference", false) with { Note = "a note" } },
+            Verdict = verdict, ScoreDrift = new ScoreShift("wasserstein", 0.1, 0.001, 0.12, 0.1, true),
+        };
+        return new ComparisonResult
+        {
+            Source = Fixtures.Source, Baseline = "v1", Candidate = "v2", Task = ModelTask.Binary, Columns = Fixtures.BinaryRoles,
+            Paired = true, PairedReason = "paired: both versions scored the same ids", Threshold = 0.5, PrimaryMetric = "roc_auc",
+            Confidence = 0.95, Correction = "holm", SegmentBy = ["country"],
+            Segments = [Seg(new Dictionary<string, string?>(), "worse"), Seg(new Dictionary<string, string?> { ["country"] = "DE" }, "worse")],
+            FeatureImpact = [new FeatureImpactChange("amount", 0.3, 1, 0.1, 2, 0.2)],
+            Surrogate = new ComparisonSurrogates(0.93, 0.91, 80, 75, 20000, false),
+            Findings = [new QualityIssue("unpaired_rows", Severity.Info, 3, "3 rows without a partner", [])],
+        };
+    }
 }
