@@ -64,7 +64,7 @@ internal static class ComparisonReport
             SegmentName(s), s.Verdict.Replace('_', ' '), Fmt.Count(s.Baseline.Rows), Fmt.Count(s.Candidate.Rows),
             Fmt.Num(Fmt.MetricOf(s.Baseline.Metrics, r.PrimaryMetric)), Fmt.Num(Fmt.MetricOf(s.Candidate.Metrics, r.PrimaryMetric)),
             Signed(d?.Value), d is null ? Fmt.Dash : Interval(d), Fmt.PValue(d?.PAdjusted),
-            s.ScoreDrift is { } sd ? (sd.Drifted ? "drift " : "") + $"{sd.Method} {Fmt.Short(sd.Method == "ks" ? sd.KsPValue : sd.WassersteinNormed)}" : Fmt.Dash,
+            s.ScoreDrift is { } sd ? (sd.Method == "ks" ? $"ks p {Fmt.PValue(sd.KsPValue)}" : $"wasserstein {Fmt.Num(sd.WassersteinNormed)}") + (sd.Drifted ? " (drift)" : "") : Fmt.Dash,
         };
     });
 

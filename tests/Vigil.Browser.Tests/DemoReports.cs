@@ -30,8 +30,13 @@ public sealed class DemoReports : IDisposable
             var run = VigilProcess.Run(Dir, "evaluate", Path.Combine(fixtures, input), "--task", task, "--quiet", "--out", output);
             if (run.ExitCode != 0) throw new InvalidOperationException($"vigil evaluate {input} failed ({run.ExitCode}): {run.Stderr}");
         }
+        var comparison = Path.Combine(Dir, "comparison.html");
+        var cmp = VigilProcess.Run(Dir, "compare", Path.Combine(fixtures, "compare_independent.csv"), "--baseline", "v2.0", "--candidate", "v2.1",
+            "--segment-by", "region", "--quiet", "--out", comparison);
+        if (cmp.ExitCode != 0) throw new InvalidOperationException($"vigil compare failed ({cmp.ExitCode}): {cmp.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["comparison"] = comparison,
             ["regression"] = regression,
             ["multiclass"] = multiclass,
             ["summary"] = Path.Combine(Dir, "summary.html"),

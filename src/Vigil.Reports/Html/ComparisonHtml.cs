@@ -66,7 +66,7 @@ internal static class ComparisonHtml
         if (hi - lo < 1e-9) { lo -= 0.01; hi += 0.01; }
         var (tlo, thi, step) = NiceTicks.Range(lo, hi, 6);
         (lo, hi) = (tlo, thi);
-        const int labelW = 300, plotW = 520, valueW = 250, rowH = 24, top = 12, axisH = 40;
+        const int labelW = 260, plotW = 480, valueW = 330, rowH = 24, top = 30, axisH = 40;
         var width = labelW + plotW + valueW;
         var height = top + rows.Count * rowH + axisH;
         double X(double v) => labelW + (v - lo) / (hi - lo) * plotW;
@@ -88,6 +88,8 @@ internal static class ComparisonHtml
           .Append("\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>");
         sb.Append("<text class=\"axis-label\" x=\"").Append(F(labelW + plotW / 2.0)).Append("\" y=\"").Append(height - 6).Append("\" text-anchor=\"middle\">")
           .Append(E($"{r.PrimaryMetric}: {r.Candidate} − {r.Baseline}")).Append("</text>");
+        sb.Append("<text class=\"axis-label\" x=\"").Append(labelW - 10).Append("\" y=\"18\" text-anchor=\"end\" font-weight=\"650\">segment</text>");
+        sb.Append("<text x=\"").Append(labelW + plotW + 10).Append("\" y=\"18\" font-weight=\"650\">difference [interval] · verdict</text>");
         for (var i = 0; i < rows.Count; i++)
         {
             var (name, verdict, d) = rows[i];
@@ -96,7 +98,7 @@ internal static class ComparisonHtml
             sb.Append("<g class=\"segment\" data-verdict=\"").Append(E(verdict)).Append("\" data-segment=\"").Append(E(name)).Append("\">");
             if (i % 2 == 0) sb.Append("<rect x=\"0\" y=\"").Append(F(y - rowH / 2.0)).Append("\" width=\"").Append(width).Append("\" height=\"").Append(rowH).Append("\" fill=\"#f7f7f9\"/>");
             sb.Append("<text x=\"").Append(labelW - 10).Append("\" y=\"").Append(F(y + 4)).Append("\" text-anchor=\"end\"").Append(i == 0 ? " font-weight=\"650\"" : "").Append('>')
-              .Append(E(Fmt.Cut(name, 44))).Append("</text>");
+              .Append(E(Fmt.Cut(name, 38))).Append("</text>");
             if (d?.Lower is { } l && d.Upper is { } u)
                 sb.Append("<line x1=\"").Append(F(X(l))).Append("\" x2=\"").Append(F(X(u))).Append("\" y1=\"").Append(F(y)).Append("\" y2=\"").Append(F(y))
                   .Append("\" stroke=\"").Append(color).Append("\" stroke-width=\"2.5\"/>");
