@@ -52,7 +52,7 @@ public static class Spearman
         foreach (var c in cells)
         {
             if (c.Count == 0) continue;
-            double dx = rankX[c.X] - mean, dy = rankY[c.Y] - mean, k = c.Count;
+            double dx = rankX[c.X + 0.0] - mean, dy = rankY[c.Y + 0.0] - mean, k = c.Count;
             sxy.Add(k * dx * dy);
             sxx.Add(k * dx * dx);
             syy.Add(k * dy * dy);

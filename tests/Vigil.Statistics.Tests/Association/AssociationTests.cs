@@ -128,3 +128,14 @@ public sealed class AssociationTests
         Assert.Equal(1.0, r.PValue, 12);
     }
 }
+
+public sealed class SpearmanSignedZeroTests
+{
+    [Fact]
+    public void NegativeZero_IsTheSameValueAsZero()
+    {
+        var a = Spearman.FromJointCounts([new(-0.0, 1, 2), new(0.0, 2, 1), new(1, 3, 3), new(2, 0, 1)]);
+        var b = Spearman.FromJointCounts([new(0.0, 1, 2), new(0.0, 2, 1), new(1, 3, 3), new(2, 0, 1)]);
+        Assert.Equal(b.Value, a.Value);
+    }
+}

@@ -175,6 +175,7 @@ public sealed class BootstrapTests
     [InlineData(30, 0.1)]        // inversion
     [InlineData(200, 0.93)]      // BTRD on 1 − p
     [InlineData(1000, 0.004)]    // inversion, small p
+    [InlineData(10000, 0.5)]     // BTRD, wide
     public void Binomial_MatchesDistribution(int n, double p)
     {
         var rng = new BinomialSampler(123);
