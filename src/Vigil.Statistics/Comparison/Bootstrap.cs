@@ -63,7 +63,7 @@ public static class Bootstrap
         }
         var bs = new Side(b.Length > o.MaxCells ? Merge(b, o.MaxCells) : b);
         var cs = new Side(c.Length > o.MaxCells ? Merge(c, o.MaxCells) : c);
-        var rng = new BinomialSampler(o.Seed);
+        var rng = new SeededBinomial(o.Seed);
         var reps = new double[o.Replicates];
         for (var r = 0; r < reps.Length; r++)
         {
@@ -92,7 +92,7 @@ public static class Bootstrap
             joint = MergePairs(joint, o.MaxCells);
             paired = new PairedSide(joint);
         }
-        var rng = new BinomialSampler(o.Seed);
+        var rng = new SeededBinomial(o.Seed);
         var reps = new double[o.Replicates];
         var counts = new PairedScoreCount[joint.Length];
         for (var r = 0; r < reps.Length; r++)
@@ -240,7 +240,7 @@ public static class Bootstrap
             _buffer = new ScoreCount[cells.Length];
         }
 
-        public ReadOnlySpan<ScoreCount> Resample(BinomialSampler rng)
+        public ReadOnlySpan<ScoreCount> Resample(SeededBinomial rng)
         {
             rng.Multinomial(_m, _pos, _pDraw);
             rng.Multinomial(_n, _neg, _nDraw);
@@ -338,7 +338,7 @@ public static class Bootstrap
             return (distinct, scores.Select(s => at[s]).ToArray());
         }
 
-        public void Resample(BinomialSampler rng, PairedScoreCount[] into)
+        public void Resample(SeededBinomial rng, PairedScoreCount[] into)
         {
             rng.Multinomial(_m, _pos, _pDraw);
             rng.Multinomial(_n, _neg, _nDraw);

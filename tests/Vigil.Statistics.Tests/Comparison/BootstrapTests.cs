@@ -178,7 +178,7 @@ public sealed class BootstrapTests
     [InlineData(10000, 0.5)]     // BTRD, wide
     public void Binomial_MatchesDistribution(int n, double p)
     {
-        var rng = new BinomialSampler(123);
+        var rng = new SeededBinomial(123);
         const int draws = 200_000;
         var counts = new long[n + 1];
         for (var i = 0; i < draws; i++) counts[rng.Binomial(n, p)]++;
@@ -198,7 +198,7 @@ public sealed class BootstrapTests
     [Fact]
     public void Binomial_HugeN_MeanAndVariance()
     {
-        var rng = new BinomialSampler(9);
+        var rng = new SeededBinomial(9);
         const long n = 1_000_000_000_000;
         const double p = 0.3;
         double s = 0, s2 = 0;

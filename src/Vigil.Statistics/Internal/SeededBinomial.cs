@@ -9,12 +9,12 @@ namespace Vigil.Statistics.Internal;
 /// variates", J. Statist. Comput. Simul. 46:101–110), using its final acceptance test only (no squeezes), in O(1)
 /// expected time whatever n is.
 /// </summary>
-internal sealed class BinomialSampler
+internal sealed class SeededBinomial
 {
     private static readonly double[] StirlingTail = BuildTail();
     private readonly Mt19937 _mt;
 
-    public BinomialSampler(uint seed) => _mt = Mt19937.FromSeed(seed);
+    public SeededBinomial(uint seed) => _mt = Mt19937.FromSeed(seed);
 
     /// <summary>Uniform on [0, 1) with 53 random bits (genrand_res53).</summary>
     public double NextDouble()
