@@ -5,7 +5,7 @@ Run with Debian's interpreter (python3-numpy, python3-scipy, python3-sklearn):
 
     /usr/bin/python3 tools/golden/generate_comparison.py
 
-Writes tests/Vigil.Statistics.Tests/Fixtures/comparison_cases.json. Deterministic (fixed seeds).
+Writes tests/Vigil.Statistics.Tests/Fixtures/comparison_cases.json and association_cases.json. Deterministic (fixed seeds).
 
 The references are written here straight from the papers, independently of the C#:
   * DeLong, DeLong & Clarke-Pearson (1988): placement values V10, V01 from the kernel psi on raw arrays, S10, S01 and
@@ -17,6 +17,8 @@ The references are written here straight from the papers, independently of the C
   * Holm (1979) step-down adjusted p-values: the direct formula (statsmodels' 'holm' semantics).
   * Means (Welch z, paired z): numpy with ddof=1 and scipy.stats.norm.
   * Calibration z: numpy.
+  * Association: scipy.stats.spearmanr (rho, p) with a Fisher-z / Bonett-Wright interval written here, and
+    sklearn.metrics.mutual_info_score on quantile bins (edges numpy.quantile, searchsorted), G-test p via scipy.stats.chi2.
 Expected values that are undefined are stored as null (NaN in C#).
 """
 import json
@@ -409,5 +411,111 @@ def main():
     print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
 
 
+# ---------------------------------------------------------------- association (Spearman, mutual information)
+
+def spearman_ref(x, y, conf):
+    """scipy.stats.spearmanr for rho and p; Fisher z interval with the Bonett-Wright variance written here."""
+    n = len(x)
+    with np.errstate(all="ignore"):
+        r = stats.spearmanr(x, y)
+    rho, p = float(r.statistic), float(r.pvalue)
+    lo = hi = float("nan")
+    if not math.isnan(rho) and n > 3:
+        z = math.atanh(rho) if abs(rho) < 1 else math.copysign(math.inf, rho)
+        h = stats.norm.ppf(0.5 + conf / 2) * math.sqrt((1 + rho * rho / 2) / (n - 3))
+        lo, hi = math.tanh(z - h), math.tanh(z + h)
+    if n <= 2:
+        p = float("nan")
+    return dict(value=num(rho), p=num(p), lower=num(lo), upper=num(hi))
+
+
+def joint(x, y):
+    keys = {}
+    for a, b in zip(x.tolist(), y.tolist()):
+        keys[(a, b)] = keys.get((a, b), 0) + 1
+    return [[a, b, c] for (a, b), c in sorted(keys.items())]
+
+
+def quantile_codes(v, bins):
+    """Edges at numpy.quantile(v, k/bins), duplicates dropped; code = searchsorted(inner edges, v, 'right')."""
+    edges = np.quantile(v, [k / bins for k in range(bins + 1)])
+    edges = np.array([e for i, e in enumerate(edges) if i == 0 or e != edges[i - 1]])
+    return np.searchsorted(edges[1:-1], v, side="right")
+
+
+def mi_ref(cx, cy):
+    from sklearn.metrics import mutual_info_score
+    from sklearn.metrics.cluster import contingency_matrix
+    mi = float(mutual_info_score(cx, cy))
+    table = contingency_matrix(cx, cy)
+    r, c = table.shape
+    df = (r - 1) * (c - 1)
+    p = float(stats.chi2.sf(2 * len(cx) * mi, df)) if df > 0 else 1.0
+    return mi, table, p
+
+
+def association_cases():
+    rng = np.random.default_rng(29)
+    spear = []
+
+    def sp(name, x, y, conf=0.95, store="arrays"):
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        case = dict(name=name, confidence=conf, rows=len(x), **spearman_ref(x, y, conf))
+        if store == "arrays":
+            case.update(x=x.tolist(), y=y.tolist())
+        else:
+            case.update(cells=joint(x, y))
+        spear.append(case)
+
+    x = rng.normal(size=300)
+    sp("continuous", x, x + rng.normal(size=300))
+    xt = np.round(rng.normal(size=500), 1)
+    sp("ties", xt, np.round(0.3 * xt + rng.normal(size=500), 1), conf=0.9)
+    sp("categorical_feature", rng.integers(0, 4, 400).astype(float), rng.random(400))
+    sp("perfect", [1, 2, 3, 4, 5], [10, 20, 30, 40, 50])
+    sp("perfect_negative", [1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1])
+    sp("three_rows", [1.0, 2.0, 3.0], [1.0, 3.0, 2.0])
+    sp("two_rows", [1.0, 2.0], [2.0, 1.0])
+    sp("constant", [1.0, 1.0, 1.0, 1.0], [1.0, 2.0, 3.0, 4.0])
+    xl = rng.integers(0, 50, 100_000).astype(float)
+    sp("large_grouped", xl, np.round(1 / (1 + np.exp(-(0.05 * xl - 1.2 + rng.normal(size=100_000)))), 2), store="cells")
+    sp("independent_grouped", rng.integers(0, 5, 50_000).astype(float), rng.integers(0, 20, 50_000).astype(float), store="cells")
+
+    mis = []
+
+    def mi(name, x, y, xbins, ybins, categorical=False, store_arrays=True):
+        x, y = np.asarray(x), np.asarray(y, float)
+        cx = x.astype(int) if categorical else quantile_codes(x.astype(float), xbins)
+        cy = quantile_codes(y, ybins)
+        value, table, p = mi_ref(cx, cy)
+        case = dict(name=name, x_bins=xbins, y_bins=ybins, categorical=categorical, value=value, p=p,
+                    table=table.tolist(), x_codes=None, y_codes=None)
+        if store_arrays:
+            case.update(x=x.tolist(), y=y.tolist(), x_codes=cx.tolist(), y_codes=cy.tolist())
+        mis.append(case)
+
+    x = rng.normal(size=2000)
+    mi("numeric", x, x + rng.normal(size=2000), 10, 10)
+    mi("independent", rng.normal(size=1500), rng.random(1500), 5, 8)
+    mi("categorical", rng.integers(0, 6, 1200), rng.beta(2, 3, 1200) + 0.05 * rng.integers(0, 6, 1200), 0, 10, categorical=True)
+    xt = np.round(rng.exponential(size=1000), 0)   # heavy ties: duplicate quantile edges
+    mi("tied_edges", xt, np.round(rng.random(1000) + 0.1 * xt, 1), 10, 10)
+    mi("constant_feature", np.ones(50), rng.random(50), 4, 4)
+    xb = rng.normal(size=400_000)
+    mi("large_table", xb, 0.3 * xb + rng.normal(size=400_000), 20, 20, store_arrays=False)
+    return spear, mis
+
+
+def write_association():
+    spear, mis = association_cases()
+    path = os.path.join(OUT, "association_cases.json")
+    meta = dict(generator="tools/golden/generate_comparison.py", numpy=np.__version__, scipy=__import__("scipy").__version__,
+                sklearn=__import__("sklearn").__version__)
+    with open(path, "w") as f:
+        json.dump({"meta": meta, "cases": dict(spearman=spear, mutual_information=mis)}, f, allow_nan=False, separators=(",", ":"))
+    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
+
+
 if __name__ == "__main__":
     main()
+    write_association()
