@@ -1,6 +1,7 @@
 using Vigil.Analysis.Results;
 using Vigil.Statistics.Classification;
 using Vigil.Statistics.Comparison;
+using Vigil.Statistics.Testing;
 
 namespace Vigil.Analysis.Comparison;
 
@@ -96,17 +97,26 @@ internal static class ComparisonMetrics
             Put("brier", Means.Unpaired(b.Brier.N, b.Brier.Sum, b.Brier.SumSq, c.Brier.N, c.Brier.Sum, c.Brier.SumSq, conf));
         }
 
-        // The rest: the bootstrap.
-        var boot = paired?.Cells is { } pc
-            ? CellBootstrap.Paired(pc, options.Threshold, Bootstrapped, options.BootstrapReplicates, seed)
-            : CellBootstrap.Unpaired(b.Cells, c.Cells, options.Threshold, Bootstrapped, options.BootstrapReplicates, seed);
-        foreach (var m in Bootstrapped)
+        // The rest: the bootstrap, on the scores grouped to a fine grid; its interval is moved by the grouping's
+        // (tiny) shift of the estimate, so that it sits around the exact difference.
+        var opts = new BinaryMetricOptions { Threshold = options.Threshold };
+        double[] Metrics(ReadOnlySpan<ScoreCount> cells)
         {
-            var vb = Value(b, m);
-            var vc = Value(c, m);
-            Put(m, vb is { } x && vc is { } y && boot.StandardError.TryGetValue(m, out var se) && double.IsFinite(se)
-                ? ZTest.Wald(y - x, se * se, conf, boot.Test)
-                : Difference.Undefined(boot.Test, $"too few rows of each class for a bootstrap of {m}"));
+            var m = BinaryScoreAccumulator.Evaluate(cells, opts).Metrics;
+            return Bootstrapped.Select(n => m.FirstOrDefault(x => x.Name == n)?.Value ?? double.NaN).ToArray();
+        }
+        var bo = new BootstrapOptions { Replicates = options.BootstrapReplicates, Seed = (uint)seed, Confidence = conf };
+        var boot = paired?.Cells is { } pc
+            ? Bootstrap.Paired(pc, Metrics, bo)
+            : Bootstrap.Unpaired(b.Cells, c.Cells, Metrics, bo);
+        var grid = paired is not null ? "0.01" : "0.001";
+        for (var j = 0; j < Bootstrapped.Length; j++)
+        {
+            var m = Bootstrapped[j];
+            var bd = boot[j];
+            var exact = Value(c, m) - Value(b, m);
+            var shift = exact is { } e && double.IsFinite(bd.Value) ? e - bd.Value : 0;
+            Put(m, bd with { Lower = bd.Lower + shift, Upper = bd.Upper + shift, Test = bd.Test + $", scores grouped to {grid}" });
         }
         return Names.Where(d.ContainsKey).ToDictionary(n => n, n => d[n], StringComparer.Ordinal);
     }

@@ -13,7 +13,7 @@ internal readonly record struct PairCounts(long Both, long OnlyA, long OnlyB, lo
 /// tables of correct predictions (all rows), detections (positives) and rejections (negatives), the sums of the
 /// per-pair loss differences, and the pair cells of the bootstrap.</summary>
 internal sealed record PairedSums(PairedPlacementSums Placements, PairCounts Correct, PairCounts Detected, PairCounts Rejected,
-    LossSums LogLoss, LossSums Brier, PairedCell[] Cells);
+    LossSums LogLoss, LossSums Brier, PairedScoreCount[] Cells);
 
 /// <summary>
 /// Shadow deployments: when both versions scored the same ids, their differences are tested on the pairs (paired
@@ -159,14 +159,16 @@ internal static class PairedComparison
         return result;
     }
 
-    private static Dictionary<string, PairedCell[]> CellsBy(Table t, int nseg)
+    private static Dictionary<string, PairedScoreCount[]> CellsBy(Table t, int nseg)
     {
-        var lists = new Dictionary<string, List<PairedCell>>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, List<PairedScoreCount>>(StringComparer.Ordinal);
         for (var r = 0; r < t.RowCount; r++)
         {
             var k = Key(t, nseg, r);
             if (!lists.TryGetValue(k, out var l)) lists[k] = l = [];
-            l.Add(new PairedCell(t.GetInt64(nseg, r) == 1, t.GetDouble(nseg + 1, r), t.GetDouble(nseg + 2, r), t.GetInt64(nseg + 3, r)));
+            var positive = t.GetInt64(nseg, r) == 1;
+            var n = t.GetInt64(nseg + 3, r);
+            l.Add(new PairedScoreCount(t.GetDouble(nseg + 1, r), t.GetDouble(nseg + 2, r), positive ? n : 0, positive ? 0 : n));
         }
         return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }

@@ -45,65 +45,96 @@ public static class Bootstrap
         BootstrapOptions? options = null) =>
         RunPaired(cells, metric, options).Result;
 
+    /// <summary>Several metrics at once (one metric call per replicate and side returns all of them, so metrics that
+    /// come from one pass, like those of a binary evaluation, are computed once): one difference per metric, in order.</summary>
+    public static Difference[] Unpaired(ReadOnlySpan<ScoreCount> baseline, ReadOnlySpan<ScoreCount> candidate,
+        Func<ReadOnlySpan<ScoreCount>, double[]> metrics, BootstrapOptions? options = null) =>
+        RunUnpairedMany(baseline, candidate, metrics, options).Results;
+
+    /// <summary>Several metrics at once for paired rows (see the unpaired overload).</summary>
+    public static Difference[] Paired(ReadOnlySpan<PairedScoreCount> cells, Func<ReadOnlySpan<ScoreCount>, double[]> metrics,
+        BootstrapOptions? options = null) =>
+        RunPairedMany(cells, metrics, options).Results;
+
     internal readonly record struct Run(Difference Result, double[] Replicates);
+
+    internal readonly record struct Runs(Difference[] Results, double[][] Replicates);
 
     internal static Run RunUnpaired(ReadOnlySpan<ScoreCount> baseline, ReadOnlySpan<ScoreCount> candidate,
         Func<ReadOnlySpan<ScoreCount>, double> metric, BootstrapOptions? options)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        var o = Check(options);
-        var b = Normalize(baseline);
-        var c = Normalize(candidate);
-        var value = metric(c) - metric(b);
-        var merged = b.Length > o.MaxCells || c.Length > o.MaxCells;
-        var test = Name("unpaired", o, merged);
-        if (double.IsNaN(value))
-        {
-            return new Run(Difference.Undefined(test, "the metric is undefined on the full data"), []);
-        }
-        var bs = new Side(b.Length > o.MaxCells ? Merge(b, o.MaxCells) : b);
-        var cs = new Side(c.Length > o.MaxCells ? Merge(c, o.MaxCells) : c);
-        var rng = new SeededBinomial(o.Seed);
-        var reps = new double[o.Replicates];
-        for (var r = 0; r < reps.Length; r++)
-        {
-            var mb = metric(bs.Resample(rng));
-            var mc = metric(cs.Resample(rng));
-            reps[r] = mc - mb;
-        }
-        return new Run(Summarize(value, reps, o, test), reps);
+        var runs = RunUnpairedMany(baseline, candidate, s => [metric(s)], options);
+        return new Run(runs.Results[0], runs.Replicates[0]);
     }
 
     internal static Run RunPaired(ReadOnlySpan<PairedScoreCount> cells, Func<ReadOnlySpan<ScoreCount>, double> metric, BootstrapOptions? options)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        var runs = RunPairedMany(cells, s => [metric(s)], options);
+        return new Run(runs.Results[0], runs.Replicates[0]);
+    }
+
+    internal static Runs RunUnpairedMany(ReadOnlySpan<ScoreCount> baseline, ReadOnlySpan<ScoreCount> candidate,
+        Func<ReadOnlySpan<ScoreCount>, double[]> metrics, BootstrapOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var o = Check(options);
+        var b = Normalize(baseline);
+        var c = Normalize(candidate);
+        var values = Subtract(metrics(c), metrics(b));
+        var merged = b.Length > o.MaxCells || c.Length > o.MaxCells;
+        var test = Name("unpaired", o, merged);
+        var bs = new Side(b.Length > o.MaxCells ? Merge(b, o.MaxCells) : b);
+        var cs = new Side(c.Length > o.MaxCells ? Merge(c, o.MaxCells) : c);
+        var rng = new SeededBinomial(o.Seed);
+        var reps = values.Select(_ => new double[o.Replicates]).ToArray();
+        for (var r = 0; r < o.Replicates; r++)
+        {
+            var mb = metrics(bs.Resample(rng));
+            var mc = metrics(cs.Resample(rng));
+            for (var j = 0; j < values.Length; j++) reps[j][r] = mc[j] - mb[j];
+        }
+        return new Runs(values.Select((v, j) => Finish(v, reps[j], o, test)).ToArray(), reps);
+    }
+
+    internal static Runs RunPairedMany(ReadOnlySpan<PairedScoreCount> cells, Func<ReadOnlySpan<ScoreCount>, double[]> metrics, BootstrapOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
         var o = Check(options);
         var joint = NormalizePairs(cells);
         var paired = new PairedSide(joint);
-        var value = metric(paired.TableB(joint)) - metric(paired.TableA(joint));
+        var values = Subtract(metrics(paired.TableB(joint)), metrics(paired.TableA(joint)));
         var merged = joint.Length > o.MaxCells;
         var test = Name("paired", o, merged);
-        if (double.IsNaN(value))
-        {
-            return new Run(Difference.Undefined(test, "the metric is undefined on the full data"), []);
-        }
         if (merged)
         {
             joint = MergePairs(joint, o.MaxCells);
             paired = new PairedSide(joint);
         }
         var rng = new SeededBinomial(o.Seed);
-        var reps = new double[o.Replicates];
+        var reps = values.Select(_ => new double[o.Replicates]).ToArray();
         var counts = new PairedScoreCount[joint.Length];
-        for (var r = 0; r < reps.Length; r++)
+        for (var r = 0; r < o.Replicates; r++)
         {
             paired.Resample(rng, counts);
-            var ma = metric(paired.TableA(counts));
-            var mb = metric(paired.TableB(counts));
-            reps[r] = mb - ma;
+            var ma = metrics(paired.TableA(counts));
+            var mb = metrics(paired.TableB(counts));
+            for (var j = 0; j < values.Length; j++) reps[j][r] = mb[j] - ma[j];
         }
-        return new Run(Summarize(value, reps, o, test), reps);
+        return new Runs(values.Select((v, j) => Finish(v, reps[j], o, test)).ToArray(), reps);
     }
+
+    private static double[] Subtract(double[] a, double[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("The metrics function must return the same number of metrics every time.", nameof(a));
+        var d = new double[a.Length];
+        for (var j = 0; j < a.Length; j++) d[j] = a[j] - b[j];
+        return d;
+    }
+
+    private static Difference Finish(double value, double[] reps, BootstrapOptions o, string test) =>
+        double.IsNaN(value) ? Difference.Undefined(test, "the metric is undefined on the full data") : Summarize(value, reps, o, test);
 
     private static BootstrapOptions Check(BootstrapOptions? options)
     {
