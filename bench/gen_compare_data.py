@@ -26,7 +26,7 @@ Columns:
 
 How labels are made: every row's label is drawn from its own score (label ~ Bernoulli(score)), so both models are
 calibrated by construction and differ only in how sharp their scores are, except in two planted places:
-  * region = south, v2.1: v2.1's logits are shrunk towards their mean (factor 0.45): still calibrated, but it
+  * region = south, v2.1: v2.1's logits are shrunk towards their mean (factor 0.7): still calibrated, but it
     separates the classes worse (ROC AUC about 0.06 below v2.0's there). Elsewhere v2.1 is a little sharper (1.08),
     so it is slightly better.
   * tenure_bucket = <30d and day_of_week = Sat, v2.1: the label is drawn from sigmoid(logit(score) - 1.0), so v2.1
@@ -58,7 +58,7 @@ DEVICES = np.array(["mobile", "desktop", "tablet"])
 DEVICE_P = [0.55, 0.35, 0.10]
 DEVICE_EFFECT = np.array([0.15, -0.1, 0.05])
 WORSE_REGION = 1       # south
-SHRINK, SHARPEN = 0.45, 1.08
+SHRINK, SHARPEN = 0.7, 1.08
 MISCAL_SHIFT = -1.0    # logit shift of the true probability in (<30d, Sat) for v2.1
 COLUMNS = ["id", "timestamp", "model_version", "region", "tenure_bucket", "day_of_week", "plan", "device",
            "tenure_days", "f_amount", "f_sessions", "f_age", "f_clicks", "score", "label"]
