@@ -91,8 +91,13 @@ def main(argv=None):
     for f in ("baseline", "candidate"):
         if f not in vig:
             bad.append(f"vigil: top-level field \"{f}\" is missing")
-        elif str(vig[f]) != str(base[f]):
-            bad.append(f"vigil: {f} is {vig[f]!r}, baseline run used {base[f]!r}")
+        else:
+            v = vig[f]
+            if isinstance(v, dict):  # {"version": "v2.0", ...} instead of the bare version
+                v = next((v[k] for k in ("version", "name", "value") if k in v), v)
+                notes.append(f"vigil: top-level {f} is an object; read its version as {v!r}")
+            if str(v) != str(base[f]):
+                bad.append(f"vigil: {f} is {vig[f]!r}, baseline run used {base[f]!r}")
     if "paired" not in vig:
         bad.append("vigil: top-level field \"paired\" is missing")
     elif bool(vig["paired"]) != bool(base["paired"]):
