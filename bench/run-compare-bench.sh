@@ -13,7 +13,7 @@
 #   VIGIL_FLAGS       the column mapping given to vigil (default "--id id --score score --label label --quiet")
 # Data: bench/data/compare/ (10M rows) or bench/data/compare-ROWS/, log.csv and log.parquet, generated once by
 # bench/gen_compare_data.py and kept. Outputs and logs: bench/out/. Prints a Markdown table per command with
-# seconds (wall) and peak RSS (GNU time -v), the ratios to the baseline and the distance to the floor, and checks
+# seconds (wall), CPU seconds and peak RSS (GNU time -v), the ratios to the baseline and the distance to the floor, and checks
 # that vigil and the baseline agree (bench/compare_compare.py, bench/compare_segments.py). Exits 1 on disagreement.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,12 +54,12 @@ CSV="$DATA/log.csv"; PQ="$DATA/log.parquet"
 sync; (echo 3 | sudo -n tee /proc/sys/vm/drop_caches >/dev/null 2>&1) || true
 cat "$CSV" "$PQ" > /dev/null   # warm the page cache for every run alike
 
-declare -A SEC MB ALL
+declare -A SEC MB ALL CPU
 # run NAME TIMES CMD...: TIMES runs under GNU time -v; records the median wall seconds, the largest peak RSS (MB)
-# and every run's seconds. Output and stderr of the last run: $OUT/NAME.log; time's report: $OUT/NAME.time.
+# and every run's seconds, and the median CPU seconds (user + system, children included). Output and stderr of the last run: $OUT/NAME.log; time's report: $OUT/NAME.time.
 run() {
   local name="$1" times="$2"; shift 2
-  local secs=() kb_max=0 s kb
+  local secs=() cpus=() kb_max=0 s kb c
   for ((k = 1; k <= times; k++)); do
     echo "running $name ($k/$times): $*" >&2
     if ! /usr/bin/time -v -o "$OUT/$name.time" "${NICE_CMD[@]}" "$@" > "$OUT/$name.log" 2>&1; then
@@ -67,10 +67,12 @@ run() {
     fi
     s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); v = 0; for (i = 1; i <= n; i++) v = v * 60 + t[i]; printf "%.2f", v }' "$OUT/$name.time")
     kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$OUT/$name.time")
-    secs+=("$s"); [ "$kb" -gt "$kb_max" ] && kb_max="$kb"
+    c=$(awk -F': ' '/User time|System time/ { v += $2 } END { printf "%.2f", v }' "$OUT/$name.time")
+    secs+=("$s"); cpus+=("$c"); [ "$kb" -gt "$kb_max" ] && kb_max="$kb"
   done
   SEC[$name]="$(printf '%s\n' "${secs[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
   ALL[$name]="${secs[*]}"
+  CPU[$name]="$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
   MB[$name]="$(awk -v k="$kb_max" 'BEGIN { printf "%.0f", k / 1024 }')"
 }
 
@@ -135,23 +137,24 @@ table() { # table TITLE BASELINE_NAME BKEY VKEY_CSV VKEY_PQ VIGIL_NAME BASELINE_
   echo
   echo "### $title, $ROWS rows"
   echo
-  echo "| tool | input | seconds | peak RSS MB | baseline time / tool time | tool memory / baseline memory | tool time / floor time |"
-  echo "|---|---|---:|---:|---:|---:|---:|"
-  echo "| $bname | CSV ($CSV_MB MB) | ${bs:-not run} | ${bm:-} | $( [ -n "$bs" ] && echo 1.0 ) | $( [ -n "$bs" ] && echo 1.00 ) | $(ratio "$bs" "${SEC[scan_csv]}") |"
+  echo "| tool | input | seconds | CPU s | peak RSS MB | baseline time / tool time | tool memory / baseline memory | tool time / floor time |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  echo "| $bname | CSV ($CSV_MB MB) | ${bs:-not run} | ${CPU[$b]:-} | ${bm:-} | $( [ -n "$bs" ] && echo 1.0 ) | $( [ -n "$bs" ] && echo 1.00 ) | $(ratio "$bs" "${SEC[scan_csv]}") |"
   if [ "$BASELINE_ONLY" != 1 ]; then
-    echo "| $vname | CSV | ${SEC[$vc]} | ${MB[$vc]} | $(ratio "$bs" "${SEC[$vc]}") | $(mem "${MB[$vc]}" "$bm") | $(ratio "${SEC[$vc]}" "${SEC[scan_csv]}") |"
-    echo "| $vname | Parquet ($PQ_MB MB) | ${SEC[$vp]} | ${MB[$vp]} | $(ratio "$bs" "${SEC[$vp]}") ¹ | $(mem "${MB[$vp]}" "$bm") ¹ | $(ratio "${SEC[$vp]}" "${SEC[scan_pq]}") |"
+    echo "| $vname | CSV | ${SEC[$vc]} | ${CPU[$vc]} | ${MB[$vc]} | $(ratio "$bs" "${SEC[$vc]}") | $(mem "${MB[$vc]}" "$bm") | $(ratio "${SEC[$vc]}" "${SEC[scan_csv]}") |"
+    echo "| $vname | Parquet ($PQ_MB MB) | ${SEC[$vp]} | ${CPU[$vp]} | ${MB[$vp]} | $(ratio "$bs" "${SEC[$vp]}") ¹ | $(mem "${MB[$vp]}" "$bm") ¹ | $(ratio "${SEC[$vp]}" "${SEC[scan_pq]}") |"
   else
-    echo "| $vname | CSV, Parquet | pending | | | | |"
+    echo "| $vname | CSV, Parquet | pending | | | | | |"
   fi
-  echo "| $FLOOR_NAME | CSV | ${SEC[scan_csv]} | ${MB[scan_csv]} | $(ratio "$bs" "${SEC[scan_csv]}") | $(mem "${MB[scan_csv]}" "$bm") | 1.0× |"
-  echo "| $FLOOR_NAME | Parquet | ${SEC[scan_pq]} | ${MB[scan_pq]} | $(ratio "$bs" "${SEC[scan_pq]}") ¹ | $(mem "${MB[scan_pq]}" "$bm") ¹ | 1.0× |"
+  echo "| $FLOOR_NAME | CSV | ${SEC[scan_csv]} | ${CPU[scan_csv]} | ${MB[scan_csv]} | $(ratio "$bs" "${SEC[scan_csv]}") | $(mem "${MB[scan_csv]}" "$bm") | 1.0× |"
+  echo "| $FLOOR_NAME | Parquet | ${SEC[scan_pq]} | ${CPU[scan_pq]} | ${MB[scan_pq]} | $(ratio "$bs" "${SEC[scan_pq]}") ¹ | $(mem "${MB[scan_pq]}" "$bm") ¹ | 1.0× |"
   echo
   [ "$BASELINE_ONLY" != 1 ] && echo "vigil: median of $REPEAT runs (CSV ${ALL[$vc]}; Parquet ${ALL[$vp]}); the baseline: one run; the floor: median of $REPEAT (CSV ${ALL[scan_csv]}; Parquet ${ALL[scan_pq]}); peak RSS the largest of the runs."
   [ "$BASELINE_ONLY" = 1 ] && echo "The floor: median of $REPEAT runs (CSV ${ALL[scan_csv]}; Parquet ${ALL[scan_pq]}); the baseline: one run."
   echo "Baseline breakdown: $(breakdown "$bjson")"
   echo "Agreement (rtol 1e-9, intervals 1e-6): $agree"
   echo
+  echo "CPU s: user + system seconds (median run); on a loaded machine wall seconds grow with the load, CPU seconds much less."
   echo "¹ against the baseline reading CSV (pandas cannot read Parquet here: no pyarrow)."
 }
 
