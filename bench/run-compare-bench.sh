@@ -8,7 +8,7 @@
 #   BASELINE_ONLY=1   time only the baselines and the floor (before the commands exist); the floor is then
 #                     DuckDB's bare scan through bench/duckdb_sql.py (libduckdb through ctypes), not `vigil scan`
 #   FLOOR=vigil|duckdb   which bare scan to time (default vigil, or duckdb with BASELINE_ONLY=1)
-#   NO_BASELINE=1     skip the baselines (reuse bench/out/compare-baseline.json and segments-baseline.json if there)
+#   NO_BASELINE=1     skip the baselines (reuse bench/out/compare-baseline-ROWS.json and segments-baseline-ROWS.json if there)
 #   NICE="nice -n 10" a prefix for every timed command alike (a shared machine)
 #   VIGIL_FLAGS       the column mapping given to vigil (default "--id id --score score --label label --quiet")
 # Data: bench/data/compare/ (10M rows) or bench/data/compare-ROWS/, log.csv and log.parquet, generated once by
@@ -89,23 +89,23 @@ fi
 
 if [ "$BASELINE_ONLY" != 1 ]; then
   run vcmp_csv "$REPEAT" "$VIGIL" compare "$CSV" --baseline "$BASE_V" --candidate "$CAND_V" --segment-by "$SEG_BY" \
-    --version-column model_version "${VFLAGS[@]}" --format json --out "$OUT/compare-vigil-csv.json"
+    --version-column model_version "${VFLAGS[@]}" --format json --out "$OUT/compare-vigil-csv-$ROWS.json"
   run vcmp_pq "$REPEAT" "$VIGIL" compare "$PQ" --baseline "$BASE_V" --candidate "$CAND_V" --segment-by "$SEG_BY" \
-    --version-column model_version "${VFLAGS[@]}" --format json --out "$OUT/compare-vigil-pq.json"
+    --version-column model_version "${VFLAGS[@]}" --format json --out "$OUT/compare-vigil-pq-$ROWS.json"
   run vseg_csv "$REPEAT" "$VIGIL" segments "$CSV" --by "$BY" --depth 2 --metric calibration \
-    "${VFLAGS[@]}" --format json --out "$OUT/segments-vigil-csv.json"
+    "${VFLAGS[@]}" --format json --out "$OUT/segments-vigil-csv-$ROWS.json"
   run vseg_pq "$REPEAT" "$VIGIL" segments "$PQ" --by "$BY" --depth 2 --metric calibration \
-    "${VFLAGS[@]}" --format json --out "$OUT/segments-vigil-pq.json"
+    "${VFLAGS[@]}" --format json --out "$OUT/segments-vigil-pq-$ROWS.json"
 fi
 
 if [ "$NO_BASELINE" != 1 ]; then
   run bcmp 1 "$PY" bench/baseline_compare.py "$CSV" --baseline "$BASE_V" --candidate "$CAND_V" --segment-by "$SEG_BY" \
-    --version-column model_version --score score --label label --out "$OUT/compare-baseline.json"
+    --version-column model_version --score score --label label --out "$OUT/compare-baseline-$ROWS.json"
   run bseg 1 "$PY" bench/baseline_segments.py "$CSV" --by "$BY" --depth 2 --score score --label label \
-    --out "$OUT/segments-baseline.json"
+    --out "$OUT/segments-baseline-$ROWS.json"
 else
   for f in compare-baseline segments-baseline; do
-    [ -f "$OUT/$f.json" ] || { echo "error: NO_BASELINE=1 needs $OUT/$f.json from an earlier run" >&2; exit 2; }
+    [ -f "$OUT/$f-$ROWS.json" ] || { echo "error: NO_BASELINE=1 needs $OUT/$f-$ROWS.json from an earlier run" >&2; exit 2; }
   done
   echo "NO_BASELINE=1: the baselines' times are not measured in this run" >&2
 fi
@@ -116,10 +116,10 @@ AGREE_CMP="not checked"; AGREE_SEG="not checked"
 if [ "$BASELINE_ONLY" != 1 ]; then
   for fmt in csv pq; do
     echo "== agreement: compare, $fmt ==" >&2
-    "$PY" bench/compare_compare.py "$OUT/compare-baseline.json" "$OUT/compare-vigil-$fmt.json" > "$OUT/agree-compare-$fmt.txt" || status=1
+    "$PY" bench/compare_compare.py "$OUT/compare-baseline-$ROWS.json" "$OUT/compare-vigil-$fmt-$ROWS.json" > "$OUT/agree-compare-$fmt.txt" || status=1
     cat "$OUT/agree-compare-$fmt.txt" >&2
     echo "== agreement: segments, $fmt ==" >&2
-    "$PY" bench/compare_segments.py "$OUT/segments-baseline.json" "$OUT/segments-vigil-$fmt.json" > "$OUT/agree-segments-$fmt.txt" || status=1
+    "$PY" bench/compare_segments.py "$OUT/segments-baseline-$ROWS.json" "$OUT/segments-vigil-$fmt-$ROWS.json" > "$OUT/agree-segments-$fmt.txt" || status=1
     cat "$OUT/agree-segments-$fmt.txt" >&2
   done
   AGREE_CMP="CSV: $(tail -1 "$OUT/agree-compare-csv.txt"); Parquet: $(tail -1 "$OUT/agree-compare-pq.txt")"
@@ -159,9 +159,9 @@ table() { # table TITLE BASELINE_NAME BKEY VKEY_CSV VKEY_PQ VIGIL_NAME BASELINE_
 }
 
 table "vigil compare --segment-by $SEG_BY ($BASE_V → $CAND_V) vs pandas + scikit-learn" \
-  "pandas + scikit-learn + DeLong (baseline_compare.py)" bcmp vcmp_csv vcmp_pq "vigil compare" "$OUT/compare-baseline.json" "$AGREE_CMP"
+  "pandas + scikit-learn + DeLong (baseline_compare.py)" bcmp vcmp_csv vcmp_pq "vigil compare" "$OUT/compare-baseline-$ROWS.json" "$AGREE_CMP"
 table "vigil segments --by $BY --depth 2 --metric calibration vs pandas" \
-  "pandas groupby (baseline_segments.py)" bseg vseg_csv vseg_pq "vigil segments" "$OUT/segments-baseline.json" "$AGREE_SEG"
+  "pandas groupby (baseline_segments.py)" bseg vseg_csv vseg_pq "vigil segments" "$OUT/segments-baseline-$ROWS.json" "$AGREE_SEG"
 echo
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(uname -sr), $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), $("$PY" -c 'import pandas, sklearn, scipy, numpy; print(f"pandas {pandas.__version__}, scikit-learn {sklearn.__version__}, SciPy {scipy.__version__}, numpy {numpy.__version__}")'), load average at the start: $LOAD0, at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 [ $status -eq 0 ] || echo "Vigil and the baseline DISAGREE: see $OUT/agree-*.txt" >&2
