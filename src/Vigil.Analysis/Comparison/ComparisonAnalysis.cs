@@ -148,6 +148,7 @@ internal static class ComparisonAnalysis
         var opts = new BinaryMetricOptions { Threshold = options.Threshold };
         var sides = new Dictionary<string, (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)>(StringComparer.Ordinal);
         string? currentKey = null;
+        string?[]? currentParts = null;
         (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift) cur = default;
         var order = string.Concat(segments.Select((_, i) => $"g{i}_ NULLS FIRST, "));
         source.Engine.Stream(
@@ -169,10 +170,12 @@ internal static class ComparisonAnalysis
                 for (var i = 0; i < chunk.RowCount; i++)
                 {
                     var overall = nseg == 0 || chunk.GetInt64(0, i) != 0;
-                    var k = overall ? "" : EvaluationAnalysis.KeyText(KeyAt(chunk, nseg, i));
-                    if (k != currentKey)
+                    var parts = overall ? [] : KeyAt(chunk, nseg, i);
+                    if (currentKey is null || overall != (currentParts!.Length == 0) || !EvaluationAnalysis.SameKey(parts, currentParts))
                     {
+                        var k = overall ? "" : EvaluationAnalysis.KeyText(parts);
                         currentKey = k;
+                        currentParts = parts;
                         var (tb, tc) = totals.GetValueOrDefault(k);
                         cur = (new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
                         sides[k] = cur;

@@ -10,7 +10,7 @@ namespace Vigil.Analysis.Comparison;
 internal sealed class VersionAccumulator
 {
     /// <summary>Score grid of the bootstrap cells: 1 / GridSteps wide, and split at the decision threshold.</summary>
-    internal const int GridSteps = 1000;
+    internal const int GridSteps = 500;
 
     private readonly BinaryScoreAccumulator _metrics;
     private readonly DeLongAccumulator _delong = new();
