@@ -1,5 +1,6 @@
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -29,9 +30,9 @@ public sealed record DriftOptions
     public double DriftShare { get; init; } = 0.5;
     /// <summary>Multiple-testing correction of the p-values: none (Evidently's default), bonferroni or fdr.</summary>
     public string Correction { get; init; } = "none";
-    /// <summary>Also test each chunk of the current data: "day", "week" (by the timestamp column) or a number of rows
-    /// (in the source's order); null for none.</summary>
-    public string? Chunk { get; init; }
+    /// <summary>Also test each chunk of the current data: a period of the timestamp column (<see cref="TimeChunk"/>) or
+    /// a number of rows in the source's order (<see cref="RowChunk"/>); null for none.</summary>
+    public ChunkSpec? Chunk { get; init; }
     /// <summary>The current data's timestamp column, for --chunk day|week (default: timestamp).</summary>
     public string? Timestamp { get; init; }
     /// <summary>The label column (target drift; default actual_label) and the score or prediction columns (prediction
@@ -93,7 +94,9 @@ internal static class DriftAnalysis
         if (options.Correction is not ("none" or "bonferroni" or "fdr"))
             throw new VigilInputException($"--correction: '{options.Correction}' is not a correction; expected none, bonferroni or fdr");
 
-        var chunk = ParseChunk(options.Chunk, options.Timestamp, current, out var chunkExpr);
+        var chunk = options.Chunk;
+        var curSlicer = chunk is null ? null : Slicer.For(new SliceSpec { Chunk = chunk }, current, options.Timestamp, Limits);
+        var chunkExpr = curSlicer?.ChunkSql;
         if (options.ThresholdFrom is { } from)
         {
             if (from != "reference-chunks") throw new VigilInputException($"--threshold-from: '{from}' is not a source of thresholds; expected reference-chunks");
@@ -102,14 +105,13 @@ internal static class DriftAnalysis
         }
         if (options.Multivariate && chunk is null) throw new VigilInputException("--multivariate needs --chunk (the reference is cut the same way for the thresholds)");
         // Learned thresholds cut the reference as --chunk cuts the current data.
-        string? refChunkExpr = null;
         var reference = side.Source;
-        if (reference is not null && (options.ThresholdFrom is not null || options.Multivariate)) ParseChunk(options.Chunk, options.Timestamp, reference, out refChunkExpr);
-        if (chunk is not null)
-        {
-            CheckChunks(options.Chunk!, chunk, current, chunkExpr!);
-            if (refChunkExpr is not null) CheckChunks(options.Chunk!, chunk, reference!, refChunkExpr);
-        }
+        var refSlicer = reference is not null && chunk is not null && (options.ThresholdFrom is not null || options.Multivariate)
+            ? Slicer.For(new SliceSpec { Chunk = chunk }, reference, options.Timestamp, Limits)
+            : null;
+        var refChunkExpr = refSlicer?.ChunkSql;
+        curSlicer?.CheckChunkCount();
+        refSlicer?.CheckChunkCount();
 
         long refRows, curRows;
         SideCounts[] refCounts = [];
@@ -177,7 +179,7 @@ internal static class DriftAnalysis
             progress.Stage("Multivariate drift (PCA reconstruction error)");
             var refColumns = refCounts.Select((c, k) => (c.Missing, c.Mean(), (IReadOnlyDictionary<string, long>?)c.Categories, c.IsConstant(columns[k].Type))).ToList();
             multivariate = MultivariateDriftAnalysis.Run(reference, current, columns, refRows, refColumns, refChunkExpr!, chunkExpr,
-                (key, rows) => ChunkOf(chunk, key, rows, dataset, []).Key);
+                (key, rows) => Slicer.Place(chunk, key, rows).Label);
         }
         var label = options.Label ?? MappingOptions.DefaultLabel;
         var predictions = options.Predictions ?? [MappingOptions.DefaultScore, MappingOptions.DefaultPrediction];
@@ -193,7 +195,7 @@ internal static class DriftAnalysis
             CurrentRows = curRows,
             Dataset = dataset,
             Columns = results,
-            ChunkBy = chunk,
+            ChunkBy = chunk?.Name,
             Chunks = chunks,
             RowsWithoutChunk = withoutChunk,
             Multivariate = multivariate,
@@ -378,65 +380,16 @@ internal static class DriftAnalysis
             };
         }));
 
-    /// <summary>"day", "week" or "N rows" (null without --chunk), and the SQL that gives each current row its chunk:
-    /// the period's start in epoch seconds, or the row's index divided by N.</summary>
-    private static string? ParseChunk(string? spec, string? timestamp, OpenedSource current, out string? expr)
-    {
-        expr = null;
-        if (spec is null) return null;
-        var d = current.Engine.Dialect;
-        var s = spec.Trim().ToLowerInvariant();
-        if (s is "day" or "week")
-        {
-            var name = timestamp ?? MappingOptions.DefaultTimestamp;
-            var col = current.Columns.FirstOrDefault(c => c.Name == name)
-                      ?? throw new VigilInputException($"--chunk {s}: {current.Description} has no timestamp column '{name}' (choose one with --timestamp); it has: {string.Join(", ", current.Columns.Select(c => c.Name))}");
-            // The timestamp as summary and evaluate read it: text parsed, numbers as epoch time in the unit they show.
-            expr = d.EpochSeconds(d.DateTrunc(s, new RoleExpressions(d, current.Description).Timestamp(col)));
-            return s;
-        }
-        if (long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            expr = $"floor((row_number() OVER () - 1) / {n}.0)";
-            return $"{n} rows";
-        }
-        throw new VigilInputException($"--chunk: '{spec}' is not a chunk; expected day, week or a number of rows");
-    }
-
     /// <summary>The most chunks a drift run tests (each is a full drift test of every column, so 100,000 chunks
     /// would take hours and say nothing a reader could follow). docs/cli.md, "Limits".</summary>
     public const int MaxChunks = 1_000;
 
-    /// <summary>Refuses a --chunk that cuts a side into more than <see cref="MaxChunks"/> chunks, before any counting.</summary>
-    private static void CheckChunks(string spec, string chunk, OpenedSource source, string expr)
-    {
-        long chunks;
-        if (chunk is "day" or "week")
-            chunks = source.Engine.Query($"SELECT count(DISTINCT {expr}) FROM {source.Relation}").GetInt64(0, 0);
-        else
-        {
-            var size = long.Parse(chunk.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-            var rows = source.Engine.Query($"SELECT count(*) FROM {source.Relation}").GetInt64(0, 0);
-            chunks = (rows + size - 1) / size;
-        }
-        if (chunks <= MaxChunks) return;
-        var f = System.Globalization.CultureInfo.InvariantCulture;
-        var hint = chunk is "day" ? "use --chunk week or a number of rows" : chunk is "week" ? "use a number of rows" : "use a larger chunk or --chunk day";
-        throw new VigilInputException(string.Create(f,
-            $"--chunk {spec.Trim()}: {chunks:N0} chunks in {source.Description}; at most {MaxChunks:N0} ({hint})"));
-    }
+    private static readonly SliceLimits Limits = new() { MaxChunks = MaxChunks };
 
-    private static ChunkDrift ChunkOf(string chunk, double key, long rows, DatasetDrift dataset, List<ColumnDrift> columns)
+    private static ChunkDrift ChunkOf(ChunkSpec chunk, double key, long rows, DatasetDrift dataset, List<ColumnDrift> columns)
     {
-        if (chunk is "day" or "week")
-        {
-            var start = DateTime.UnixEpoch.AddSeconds(key);
-            return new ChunkDrift(chunk == "day" ? start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "week of " + start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                start, 0, rows, dataset, columns);
-        }
-        var size = long.Parse(chunk.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        var first = (long)key * size;
-        return new ChunkDrift($"rows {first + 1:N0}–{first + rows:N0}", null, first, rows, dataset, columns);
+        var place = Slicer.Place(chunk, key, rows);
+        return new ChunkDrift(place.Label, place.Start, place.FirstRow, rows, dataset, columns);
     }
 
     private static ColumnDrift TestColumn(Column col, SideCounts refCounts, SideCounts curCounts, DriftOptions options, bool keepReference, bool draw,

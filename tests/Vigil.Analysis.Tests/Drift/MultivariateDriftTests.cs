@@ -5,6 +5,7 @@ using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
+using Vigil.Analysis.Slicing;
 
 namespace Vigil.Analysis.Tests.Drift;
 
@@ -67,7 +68,7 @@ public sealed class MultivariateDriftTests : IDisposable
         var result = DriftAnalysis.Run(r, cu, new DriftOptions
         {
             Columns = columns,
-            Chunk = c.GetProperty("chunk_size").GetInt32().ToString(CultureInfo.InvariantCulture),
+            Chunk = new RowChunk(c.GetProperty("chunk_size").GetInt32()),
             Multivariate = true,
         });
         var mv = result.Multivariate;
