@@ -4,8 +4,8 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
-using Vigil.Engine.Sources;
 using Vigil.Analysis.Slicing;
+using Vigil.Engine.Sources;
 
 namespace Vigil.Reports.Tests;
 

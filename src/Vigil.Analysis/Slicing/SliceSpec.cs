@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Analysis.Results;
 
 namespace Vigil.Analysis.Slicing;
 
@@ -53,6 +54,14 @@ public abstract record ChunkSpec
 /// <summary>Periods of the timestamp column (weeks start on Monday, as date_trunc cuts them; UTC).</summary>
 public sealed record TimeChunk(ChunkUnit Unit) : ChunkSpec
 {
+    /// <summary>The periods <c>vigil summary --by</c> cuts by.</summary>
+    public static TimeChunk Of(PeriodUnit period) => new(period switch
+    {
+        PeriodUnit.Hour => ChunkUnit.Hour,
+        PeriodUnit.Week => ChunkUnit.Week,
+        _ => ChunkUnit.Day,
+    });
+
     public override string Name => Unit switch
     {
         ChunkUnit.Hour => "hour",

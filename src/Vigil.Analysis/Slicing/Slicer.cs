@@ -140,7 +140,8 @@ internal sealed class Slicer
         new(Segments.Select(s => segments[s.Name]).ToArray(), chunk);
 
     /// <summary>Where a chunk lies: its label ("2026-06-01", "week of 2026-06-01", "rows 1–400"), its period's start
-    /// (time chunks) and its first row (row chunks, from 0).</summary>
+    /// (time chunks) and its first row (row chunks, from 0). A row chunk's label ends at its last row: the chunk's
+    /// <paramref name="rows"/> when given (the last chunk is short), else its full size.</summary>
     public ChunkPlace Place(double chunk, long rows) => Place(Chunk ?? throw new InvalidOperationException("no chunk"), chunk, rows);
 
     /// <inheritdoc cref="Place(double, long)"/>
@@ -155,12 +156,13 @@ internal sealed class Slicer
         }
         var size = ((RowChunk)spec).Size;
         var first = (long)chunk * size;
-        return new ChunkPlace(string.Create(CultureInfo.InvariantCulture, $"rows {first + 1:N0}–{first + rows:N0}"), null, first);
+        var last = first + (rows > 0 ? rows : size);
+        return new ChunkPlace(string.Create(CultureInfo.InvariantCulture, $"rows {first + 1:N0}–{last:N0}"), null, first);
     }
 
     /// <summary>A slice's label for reports: each segment part as name=value (null as "null"), then the chunk's
-    /// label; "all rows" when nothing is cut. <paramref name="rows"/>: the slice's rows (a row chunk's label names
-    /// its last row).</summary>
+    /// label; "all rows" when nothing is cut. <paramref name="rows"/>: the chunk's rows, for a row chunk's last row
+    /// (0: the chunk's size; a slice that also has segments holds only part of its chunk's rows).</summary>
     public string Label(SliceKey key, long rows = 0)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Drift;
-using Vigil.Analysis.Slicing;
 
 namespace Vigil.Analysis.Tests.Drift;
 

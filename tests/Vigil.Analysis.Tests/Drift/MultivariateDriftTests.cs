@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
-using Vigil.Analysis.Slicing;
 
 namespace Vigil.Analysis.Tests.Drift;
 
