@@ -21,11 +21,11 @@ internal static class EvaluationAnalysis
             throw new VigilInputException($"{source.Description}: no rows");
         var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.Label | ColumnNeeds.ScoreOrPrediction, source.Description);
         var x = new RoleExpressions(source.Engine.Dialect, source.Description);
-        var segments = Slicer.For(new SliceSpec { SegmentBy = options.SegmentBy }, source, limits: new SliceLimits { MaxSegments = options.MaxSegments });
+        var slices = Slicer.For(new SliceSpec { SegmentBy = options.SegmentBy }, source, limits: new SliceLimits { MaxSegments = options.MaxSegments });
         progress.Stage("Detecting the task");
         var task = TaskDetector.Detect(source, cols, options.Mapping.Task, x);
         var info = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Select(c => c.Name).ToArray());
-        var ctx = new Context(source, cols, x, segments, options, info, progress);
+        var ctx = new Context(source, cols, x, slices, options, info, progress);
         var result = task switch
         {
             ModelTask.Binary => BinaryEvaluationRun.Run(ctx),
