@@ -1,4 +1,5 @@
 using Vigil.Analysis.Columns;
+using Vigil.Analysis.Slicing;
 
 namespace Vigil.Analysis.Comparison;
 
@@ -11,7 +12,7 @@ public sealed record CompareOptions
     /// <summary>The candidate's value of the version column (one-log mode); null with two logs.</summary>
     public string? Candidate { get; init; }
     /// <summary>Repeat the comparison per distinct combination of these columns.</summary>
-    public IReadOnlyList<string> SegmentBy { get; init; } = [];
+    public IReadOnlyList<SegmentPart> SegmentBy { get; init; } = [];
     /// <summary>Binary: a row is predicted positive when score &gt;= Threshold.</summary>
     public double Threshold { get; init; } = 0.5;
     /// <summary>The metric whose difference decides each segment's verdict (default roc_auc).</summary>

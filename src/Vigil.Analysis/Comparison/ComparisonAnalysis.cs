@@ -2,6 +2,7 @@ using System.Globalization;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Evaluation;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -107,12 +108,10 @@ internal static class ComparisonAnalysis
         if (cols.Score is null) throw new VigilInputException($"{source.Description}: compare needs a score column (--score): the probability of the positive class");
         if (!ComparisonMetrics.IsKnown(options.PrimaryMetric))
             throw new VigilInputException($"--metric: '{options.PrimaryMetric}' is not a metric compare tests; expected one of {string.Join(", ", ComparisonMetrics.Names)}");
-        var segments = options.SegmentBy.Select(n => source.Columns.FirstOrDefault(c => c.Name == n)
-            ?? throw new VigilInputException($"{source.Description}: --segment-by column '{n}' not found; columns are: {string.Join(", ", source.Columns.Where(c => c.Name != SideColumn).Take(20).Select(c => c.Name))}")).ToList();
-
-        var nseg = segments.Count;
-        var segSelect = string.Concat(segments.Select((s, i) => $", {x.Text(s)} AS g{i}_"));
-        var g = string.Join(", ", segments.Select((_, i) => $"g{i}_"));
+        var slicer = Slicer.For(new SliceSpec { SegmentBy = options.SegmentBy }, source, limits: new SliceLimits { MaxSegments = options.MaxSegments });
+        var nseg = slicer.SegmentCount;
+        var segSelect = slicer.Select;
+        var g = slicer.GroupBy;
         var ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {input.D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
         var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect} " +
                       $"FROM {source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})";
@@ -126,31 +125,26 @@ internal static class ComparisonAnalysis
             $"count(*) FILTER (WHERE v_ = {input.C}) AS rc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok}) AS kc_ " +
             $"FROM ({baseSql}) b {sets}");
         var off = nseg > 0 ? 1 + nseg : 0;
-        var totals = new Dictionary<string, (long B, long C)>(StringComparer.Ordinal);
-        var keys = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        var totals = new Dictionary<SliceKey, (long B, long C)>();
         long excludedB = 0, excludedC = 0;
         for (var r = 0; r < census.RowCount; r++)
         {
             var overall = nseg == 0 || census.GetInt64(0, r) != 0;
-            var key = overall ? [] : KeyAt(census, nseg, r);
-            var k = overall ? "" : EvaluationAnalysis.KeyText(key);
+            var k = overall ? SliceKey.Empty : slicer.Read(census, r, column: 1);
             totals[k] = (census.GetInt64(off + 1, r), census.GetInt64(off + 3, r));
-            keys[k] = key;
             if (overall) { excludedB = census.GetInt64(off, r) - census.GetInt64(off + 1, r); excludedC = census.GetInt64(off + 2, r) - census.GetInt64(off + 3, r); }
         }
-        if (keys.Count - 1 > options.MaxSegments)
-            throw new VigilInputException($"{source.Description}: --segment-by {string.Join(",", options.SegmentBy)} makes {keys.Count - 1:N0} segments; at most {options.MaxSegments:N0} (choose columns with fewer distinct values)");
-        var (totalB, totalC) = totals.GetValueOrDefault("");
+        slicer.CheckSegmentCount(totals.Count - 1);
+        var (totalB, totalC) = totals.GetValueOrDefault(SliceKey.Empty);
         if (totalB == 0) throw new VigilInputException($"{source.Description}: the baseline '{input.BaselineName}' has no rows with a valid score in [0, 1] and a 0/1 label");
         if (totalC == 0) throw new VigilInputException($"{source.Description}: the candidate '{input.CandidateName}' has no rows with a valid score in [0, 1] and a 0/1 label");
 
         progress.Stage("Accumulating metrics per version and segment");
         var opts = new BinaryMetricOptions { Threshold = options.Threshold };
-        var sides = new Dictionary<string, (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)>(StringComparer.Ordinal);
-        string? currentKey = null;
-        string?[]? currentParts = null;
+        var sides = new Dictionary<SliceKey, (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)>();
+        SliceKey? currentKey = null;
         (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift) cur = default;
-        var order = string.Concat(segments.Select((_, i) => $"g{i}_ NULLS FIRST, "));
+        var order = slicer.OrderPrefix;
         source.Engine.Stream(
             $"SELECT {(nseg > 0 ? "gid_, " + g + ", " : "")}s_, pb_, nb_, pc_, nc_ FROM (" +
             $"SELECT {gid}{(nseg > 0 ? g + ", " : "")}s_, " +
@@ -170,12 +164,10 @@ internal static class ComparisonAnalysis
                 for (var i = 0; i < chunk.RowCount; i++)
                 {
                     var overall = nseg == 0 || chunk.GetInt64(0, i) != 0;
-                    var parts = overall ? [] : KeyAt(chunk, nseg, i);
-                    if (currentKey is null || overall != (currentParts!.Length == 0) || !EvaluationAnalysis.SameKey(parts, currentParts))
+                    var k = overall ? SliceKey.Empty : slicer.Read(chunk, i, column: 1);
+                    if (!k.Equals(currentKey))
                     {
-                        var k = overall ? "" : EvaluationAnalysis.KeyText(parts);
                         currentKey = k;
-                        currentParts = parts;
                         var (tb, tc) = totals.GetValueOrDefault(k);
                         cur = (new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
                         sides[k] = cur;
@@ -188,19 +180,19 @@ internal static class ComparisonAnalysis
 
         progress.Stage("Testing the differences");
         var paired = PairedComparison.Detect(input, options, segSelect);
-        Dictionary<string, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, segments, segSelect) : null;
+        Dictionary<SliceKey, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, slicer) : null;
 
-        var rows = new List<(string Key, SegmentComparison Cmp)>();
+        var rows = new List<(SliceKey Key, SegmentComparison Cmp)>();
         var rng = new Random(options.Seed);
         foreach (var (k, acc) in sides)
         {
             var b = acc.B.Finish();
             var c = acc.C.Finish();
             var ps = pairedSums?.GetValueOrDefault(k);
-            var diffs = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ k.GetHashCode(StringComparison.Ordinal));
+            var diffs = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ StableHash(k.Equals(SliceKey.Empty) ? "" : slicer.Label(k)));
             rows.Add((k, new SegmentComparison
             {
-                Segment = k == "" ? new Dictionary<string, string?>() : EvaluationAnalysis.KeyMap(segments, keys[k]),
+                Segment = k.Equals(SliceKey.Empty) ? new Dictionary<string, string?>() : slicer.SegmentMap(k),
                 Baseline = Side(b, totalB),
                 Candidate = Side(c, totalC),
                 Difference = diffs,
@@ -228,7 +220,7 @@ internal static class ComparisonAnalysis
             PrimaryMetric = options.PrimaryMetric,
             Confidence = options.Confidence,
             Correction = options.Correction,
-            SegmentBy = options.SegmentBy,
+            SegmentBy = options.SegmentBy.Select(s => s.Name).ToArray(),
             Segments = final,
             Findings = findings,
         };
@@ -245,10 +237,10 @@ internal static class ComparisonAnalysis
 
     /// <summary>Corrects each metric's p-values across the segments (the overall comparison is one test of its own and
     /// keeps its p-value), sets the verdicts, and orders: overall, then worse, better, no evidence.</summary>
-    private static List<SegmentComparison> Correct(List<(string Key, SegmentComparison Cmp)> rows, CompareOptions options)
+    private static List<SegmentComparison> Correct(List<(SliceKey Key, SegmentComparison Cmp)> rows, CompareOptions options)
     {
-        var overall = rows.Where(r => r.Key == "").Select(r => r.Cmp).ToList();
-        var segs = rows.Where(r => r.Key != "").Select(r => r.Cmp).ToList();
+        var overall = rows.Where(r => r.Key.Equals(SliceKey.Empty)).Select(r => r.Cmp).ToList();
+        var segs = rows.Where(r => !r.Key.Equals(SliceKey.Empty)).Select(r => r.Cmp).ToList();
         var metricNames = rows.SelectMany(r => r.Cmp.Difference.Keys).Distinct(StringComparer.Ordinal).ToList();
         var adjusted = segs.Select(s => s.Difference.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)).ToList();
         foreach (var m in metricNames)
@@ -276,11 +268,11 @@ internal static class ComparisonAnalysis
         return (v > 0) == m.HigherIsBetter ? "better" : "worse";
     }
 
-    /// <summary>The key of row <paramref name="row"/> from columns 1..n of a stream chunk (column 0 is the grouping id).</summary>
-    private static string?[] KeyAt(Table t, int n, int row)
+    /// <summary>A seed part from a segment's label that is the same in every run (string hashes are randomized per process).</summary>
+    private static int StableHash(string s)
     {
-        var key = new string?[n];
-        for (var i = 0; i < n; i++) key[i] = t.IsNull(i + 1, row) ? null : t.GetString(i + 1, row);
-        return key;
+        var h = 17;
+        foreach (var ch in s) h = unchecked(h * 31 + ch);
+        return h;
     }
 }

@@ -1,4 +1,5 @@
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Classification;
@@ -79,17 +80,17 @@ internal static class PairedComparison
                $"{x.BinaryLabel(input.Cols.Label!)} AS y_{segSelect} FROM {input.Source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})) r WHERE {ok} AND id_ IS NOT NULL";
     }
 
-    /// <summary>The paired sums overall (key "") and per segment (keyed as <see cref="Evaluation.EvaluationAnalysis.KeyText"/>).</summary>
-    public static Dictionary<string, PairedSums> Sums(ComparisonAnalysis.Input input, CompareOptions options, IReadOnlyList<SourceColumn> segments, string segSelect)
+    /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment.</summary>
+    public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, CompareOptions options, Slicer slicer)
     {
-        var all = new Dictionary<string, PairedSums>(StringComparer.Ordinal);
-        foreach (var (k, v) in SumsBy(input, options, 0, segSelect)) all[k] = v;
-        if (segments.Count > 0)
-            foreach (var (k, v) in SumsBy(input, options, segments.Count, segSelect)) all[k] = v;
+        var all = new Dictionary<SliceKey, PairedSums>();
+        foreach (var (k, v) in SumsBy(input, options, 0, slicer.Select)) all[k] = v;
+        if (slicer.SegmentCount > 0)
+            foreach (var (k, v) in SumsBy(input, options, slicer.SegmentCount, slicer.Select)) all[k] = v;
         return all;
     }
 
-    private static Dictionary<string, PairedSums> SumsBy(ComparisonAnalysis.Input input, CompareOptions options, int nseg, string segSelect)
+    private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, CompareOptions options, int nseg, string segSelect)
     {
         var d = input.D;
         var e = input.Source.Engine;
@@ -131,7 +132,7 @@ internal static class PairedComparison
             $"coalesce(sum({Ll("sb_")} - {Ll("sa_")}), 0), coalesce(sum(({Ll("sb_")} - {Ll("sa_")}) * ({Ll("sb_")} - {Ll("sa_")})), 0), " +
             $"coalesce(sum({Br("sb_")} - {Br("sa_")}), 0), coalesce(sum(({Br("sb_")} - {Br("sa_")}) * ({Br("sb_")} - {Br("sa_")})), 0) " +
             $"FROM pl{(nseg > 0 ? " GROUP BY " + string.Join(", ", gk) : "")}";
-        var result = new Dictionary<string, PairedSums>(StringComparer.Ordinal);
+        var result = new Dictionary<SliceKey, PairedSums>();
         var sums = e.Query(sql);
         var cells = CellsBy(e.Query(
             $"WITH i AS ({Ids(input, segSelect)}), " +
@@ -159,9 +160,9 @@ internal static class PairedComparison
         return result;
     }
 
-    private static Dictionary<string, PairedScoreCount[]> CellsBy(Table t, int nseg)
+    private static Dictionary<SliceKey, PairedScoreCount[]> CellsBy(Table t, int nseg)
     {
-        var lists = new Dictionary<string, List<PairedScoreCount>>(StringComparer.Ordinal);
+        var lists = new Dictionary<SliceKey, List<PairedScoreCount>>();
         for (var r = 0; r < t.RowCount; r++)
         {
             var k = Key(t, nseg, r);
@@ -170,14 +171,14 @@ internal static class PairedComparison
             var n = t.GetInt64(nseg + 3, r);
             l.Add(new PairedScoreCount(t.GetDouble(nseg + 1, r), t.GetDouble(nseg + 2, r), positive ? n : 0, positive ? 0 : n));
         }
-        return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 
-    private static string Key(Table t, int nseg, int row)
+    private static SliceKey Key(Table t, int nseg, int row)
     {
-        if (nseg == 0) return "";
+        if (nseg == 0) return SliceKey.Empty;
         var key = new string?[nseg];
         for (var i = 0; i < nseg; i++) key[i] = t.GetString(i, row) is var s && s == NullKey ? null : s;
-        return Evaluation.EvaluationAnalysis.KeyText(key);
+        return new SliceKey(key);
     }
 }

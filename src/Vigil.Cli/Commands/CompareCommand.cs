@@ -47,7 +47,7 @@ internal static class CompareCommand
                 Mapping = common.Mapping(p),
                 Baseline = p.GetValue(baseline),
                 Candidate = p.GetValue(candidate),
-                SegmentBy = p.GetValue(segmentBy) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                SegmentBy = p.GetValue(segmentBy) is { } s ? [.. s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => (Vigil.Analysis.Slicing.SegmentPart)new Vigil.Analysis.Slicing.ColumnSegment(c))] : [],
                 Threshold = CommonOptions.ParseProbability(p.GetValue(threshold), "--threshold", 0.5),
                 PrimaryMetric = p.GetValue(metric)?.Trim().ToLowerInvariant() ?? "roc_auc",
                 Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() switch
