@@ -155,7 +155,7 @@ public sealed partial class GradientBoostedTrees
         var gate = new Lock();
         int blocks = (n + 255) / 256;
         Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken },
-            () => (Phi: new double[f], Sum: new double[f], Scratch: TreeShap.Scratch(MaxDepth())),
+            () => (Phi: new double[f], Sum: new double[f], Scratch: new TreeShap.Scratch(MaxDepth())),
             (block, _, local) =>
             {
                 int start = block * 256, end = Math.Min(n, start + 256);
@@ -193,7 +193,7 @@ public sealed partial class GradientBoostedTrees
         int depth = MaxDepth();
         int blocks = (n + 255) / 256;
         Parallel.For(0, blocks, new ParallelOptions { CancellationToken = ct },
-            () => (Phi: new double[f], Scratch: TreeShap.Scratch(depth)),
+            () => (Phi: new double[f], Scratch: new TreeShap.Scratch(depth)),
             (block, _, local) =>
             {
                 int start = block * 256, end = Math.Min(n, start + 256);

@@ -17,21 +17,34 @@ internal static class TreeShap
         public double Weight;
     }
 
-    /// <summary>Scratch for one thread: paths for every depth of a tree of the given depth.</summary>
-    public static PathElement[] Scratch(int maxDepth) => new PathElement[(maxDepth + 2) * (maxDepth + 3) / 2];
+    /// <summary>Scratch for one thread: the paths of every depth of a tree up to the given depth, and 1/k.</summary>
+    internal sealed class Scratch
+    {
+        public Scratch(int maxDepth)
+        {
+            Paths = new PathElement[(maxDepth + 2) * (maxDepth + 3) / 2];
+            Reciprocal = new double[maxDepth + 3];
+            for (int k = 1; k < Reciprocal.Length; k++) Reciprocal[k] = 1.0 / k;
+        }
+
+        public PathElement[] Paths { get; }
+
+        /// <summary>Reciprocal[k] = 1/k: the algorithm's divisions by small integers become multiplications.</summary>
+        public double[] Reciprocal { get; }
+    }
 
     /// <summary>Adds the tree's attributions for one row to <paramref name="phi"/> (one slot per feature).</summary>
-    public static void Accumulate(RegressionTree tree, in BoundFeatures x, int row, Span<double> phi, PathElement[] scratch)
+    public static void Accumulate(RegressionTree tree, in BoundFeatures x, int row, Span<double> phi, Scratch scratch)
     {
-        Recurse(tree, x, row, phi, scratch, 0, 0, 0, 1.0, 1.0, -1);
+        Recurse(tree, x, row, phi, scratch.Paths, scratch.Reciprocal, 0, 0, 0, 1.0, 1.0, -1);
     }
 
     private static void Recurse(RegressionTree tree, in BoundFeatures x, int row, Span<double> phi, PathElement[] buf,
-        int offset, int depth, int node, double zero, double one, int feature)
+        double[] inv, int offset, int depth, int node, double zero, double one, int feature)
     {
-        // The path for this call lives at buf[offset .. offset + depth]; copy the parent's (depth elements) first.
+        // This call's path is buf[offset .. offset + depth]; the parent copied its own path there first.
         Span<PathElement> path = buf.AsSpan(offset, depth + 1);
-        Extend(path, depth, zero, one, feature);
+        Extend(path, depth, zero, one, feature, inv);
 
         int split = tree.Feature[node];
         if (split < 0)
@@ -39,7 +52,7 @@ internal static class TreeShap
             double value = tree.Value[node];
             for (int i = 1; i <= depth; i++)
             {
-                double w = UnwoundSum(path, depth, i);
+                double w = UnwoundSum(path, depth, i, inv);
                 ref PathElement e = ref path[i];
                 phi[e.Feature] += w * (e.One - e.Zero) * value;
             }
@@ -72,49 +85,58 @@ internal static class TreeShap
         {
             incomingZero = path[k].Zero;
             incomingOne = path[k].One;
-            Unwind(path, unique, k);
+            Unwind(path, unique, k, inv);
             unique--;
         }
 
         int next = offset + depth + 1;
         // Each child gets its own copy of the (possibly unwound) path.
         path[..(unique + 1)].CopyTo(buf.AsSpan(next, unique + 1));
-        Recurse(tree, x, row, phi, buf, next, unique + 1, hot, incomingZero * hotShare, incomingOne, split);
+        Recurse(tree, x, row, phi, buf, inv, next, unique + 1, hot, incomingZero * hotShare, incomingOne, split);
         path[..(unique + 1)].CopyTo(buf.AsSpan(next, unique + 1));
-        Recurse(tree, x, row, phi, buf, next, unique + 1, cold, incomingZero * coldShare, 0, split);
+        Recurse(tree, x, row, phi, buf, inv, next, unique + 1, cold, incomingZero * coldShare, 0, split);
     }
 
     /// <summary>EXTEND: path[0..l) holds l elements; appends one and updates the permutation weights.</summary>
-    private static void Extend(Span<PathElement> path, int l, double zero, double one, int feature)
+    private static void Extend(Span<PathElement> path, int l, double zero, double one, int feature, double[] inv)
     {
         path[l].Feature = feature;
         path[l].Zero = zero;
         path[l].One = one;
         path[l].Weight = l == 0 ? 1.0 : 0.0;
+        double r = inv[l + 1];
         for (int i = l - 1; i >= 0; i--)
         {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (l + 1);
-            path[i].Weight = zero * path[i].Weight * (l - i) / (l + 1);
+            double w = path[i].Weight;
+            path[i + 1].Weight += one * w * ((i + 1) * r);
+            path[i].Weight = zero * w * ((l - i) * r);
         }
     }
 
     /// <summary>UNWIND: removes element <paramref name="index"/> from path[0..=last], undoing its EXTEND.</summary>
-    private static void Unwind(Span<PathElement> path, int last, int index)
+    private static void Unwind(Span<PathElement> path, int last, int index, double[] inv)
     {
         double one = path[index].One;
         double zero = path[index].Zero;
         double next = path[last].Weight;
-        for (int j = last - 1; j >= 0; j--)
+        double n1 = last + 1, r = inv[last + 1];
+        if (one != 0)
         {
-            if (one != 0)
+            double invOne = 1 / one;
+            for (int j = last - 1; j >= 0; j--)
             {
                 double t = path[j].Weight;
-                path[j].Weight = next * (last + 1) / ((j + 1) * one);
-                next = t - path[j].Weight * zero * (last - j) / (last + 1);
+                double w = next * n1 * inv[j + 1] * invOne;
+                path[j].Weight = w;
+                next = t - w * zero * ((last - j) * r);
             }
-            else
+        }
+        else
+        {
+            double invZero = 1 / zero;
+            for (int j = last - 1; j >= 0; j--)
             {
-                path[j].Weight = path[j].Weight * (last + 1) / (zero * (last - j));
+                path[j].Weight = path[j].Weight * n1 * invZero * inv[last - j];
             }
         }
         for (int j = index; j < last; j++)
@@ -126,29 +148,29 @@ internal static class TreeShap
     }
 
     /// <summary>The total weight of the path with element <paramref name="index"/> unwound, without changing it.</summary>
-    private static double UnwoundSum(Span<PathElement> path, int last, int index)
+    private static double UnwoundSum(Span<PathElement> path, int last, int index, double[] inv)
     {
         double one = path[index].One;
         double zero = path[index].Zero;
         double next = path[last].Weight;
         double total = 0;
+        double n1 = last + 1, r = inv[last + 1];
         if (one != 0)
         {
+            double scale = n1 / one;
             for (int j = last - 1; j >= 0; j--)
             {
-                double t = next * (last + 1) / ((j + 1) * one);
+                double t = next * scale * inv[j + 1];
                 total += t;
-                next = path[j].Weight - t * zero * (last - j) / (last + 1);
+                next = path[j].Weight - t * zero * ((last - j) * r);
             }
         }
-        else
+        else if (zero != 0)
         {
-            if (zero != 0)
+            double scale = n1 / zero;
+            for (int j = last - 1; j >= 0; j--)
             {
-                for (int j = last - 1; j >= 0; j--)
-                {
-                    total += path[j].Weight * (last + 1) / (zero * (last - j));
-                }
+                total += path[j].Weight * scale * inv[last - j];
             }
         }
         return total;
