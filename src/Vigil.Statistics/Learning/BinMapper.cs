@@ -189,7 +189,10 @@ internal sealed class BinMapper
             FeatureColumn c = x[j];
             if (c.Kind == FeatureKind.Numeric)
             {
-                double[] t = Thresholds[j]!;
+                // Thresholds padded to 255 with +∞: a branch-free binary search of 8 fixed steps.
+                Span<double> t = stackalloc double[MissingBin];
+                t.Fill(double.PositiveInfinity);
+                Thresholds[j]!.CopyTo(t);
                 double[] v = c.Values!;
                 for (int i = 0; i < n; i++)
                 {
@@ -212,20 +215,24 @@ internal sealed class BinMapper
         return result;
     }
 
-    private static byte NumericBin(double[] t, double v)
+    /// <summary>The first b with v ≤ t[b] (t sorted, 255 entries, padded with +∞); NaN → the missing bin.</summary>
+    private static byte NumericBin(ReadOnlySpan<double> t, double v)
     {
         if (double.IsNaN(v))
         {
             return MissingBin;
         }
-        int lo = 0, hi = t.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (v <= t[mid]) hi = mid;
-            else lo = mid + 1;
-        }
-        return (byte)lo;
+        // Invariant: every t[k] with k < pos is < v; t[pos + step - 1] decides whether to skip step more.
+        int pos = 0;
+        pos += t[pos + 127] < v ? 128 : 0;
+        pos += t[pos + 63] < v ? 64 : 0;
+        pos += t[pos + 31] < v ? 32 : 0;
+        pos += t[pos + 15] < v ? 16 : 0;
+        pos += t[pos + 7] < v ? 8 : 0;
+        pos += t[pos + 3] < v ? 4 : 0;
+        pos += t[pos + 1] < v ? 2 : 0;
+        pos += t[pos] < v ? 1 : 0;
+        return (byte)pos;
     }
 }
 

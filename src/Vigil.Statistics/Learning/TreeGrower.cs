@@ -27,6 +27,7 @@ internal sealed class TreeGrower
     private readonly float[] _ordered;
     private readonly Stack<double[]> _pool = new();
     private readonly List<Node> _nodes = [];
+    private double[]? _rootCounts;
 
     public TreeGrower(byte[][] bins, int rows, int[] binCount, bool[] categorical, GradientBoostingOptions options,
         ParallelOptions parallel)
@@ -78,6 +79,7 @@ internal sealed class TreeGrower
         var heap = new PriorityQueue<Node, double>();
         if (Splittable(root))
         {
+            _rootCounts ??= RootCounts();
             root.Histogram = Rent();
             BuildHistogram(root, g, isRoot: true);
             Consider(root, heap);
@@ -137,6 +139,20 @@ internal sealed class TreeGrower
                 raw[index[k]] += v;
             }
         }
+    }
+
+    private double[] RootCounts()
+    {
+        var counts = new double[_features * Stride];
+        Parallel.For(0, _features, _parallel, f =>
+        {
+            Span<double> h = counts.AsSpan(f * Stride, Stride);
+            foreach (byte b in _bins[f])
+            {
+                h[2 * b + 1] += 1;
+            }
+        });
+        return counts;
     }
 
     private bool Splittable(Node n) =>
@@ -220,12 +236,16 @@ internal sealed class TreeGrower
         ref byte col = ref MemoryMarshal.GetArrayDataReference(_bins[f]);
         if (isRoot)
         {
+            // Every row is in the root, so its counts never change: count once, then sum only gradients.
             ref float gr = ref MemoryMarshal.GetArrayDataReference(g);
+            double[] counts = _rootCounts!;
             for (int i = 0; i < count; i++)
             {
-                ref double cell = ref Unsafe.Add(ref h0, Unsafe.Add(ref col, i) * 2);
-                cell += Unsafe.Add(ref gr, i);
-                Unsafe.Add(ref cell, 1) += 1;
+                Unsafe.Add(ref h0, Unsafe.Add(ref col, i) * 2) += Unsafe.Add(ref gr, i);
+            }
+            for (int b = 1; b < Stride; b += 2)
+            {
+                h[b] = counts[f * Stride + b];
             }
         }
         else
