@@ -9,6 +9,7 @@ namespace Vigil.Statistics.Learning;
 public sealed partial class GradientBoostedTrees
 {
     private const int RowBlock = 2048;
+    private const int ShapBlock = 256;
 
     private readonly RegressionTree[] _trees;
     private readonly FeatureKind[] _kinds;
@@ -151,52 +152,39 @@ public sealed partial class GradientBoostedTrees
         BoundFeatures b = Bind(x);
         int n = rows?.Count ?? x.RowCount;
         int f = FeatureNames.Count;
-        var sums = new double[f];
-        var gate = new Lock();
-        int blocks = (n + 255) / 256;
-        Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken },
-            () => (Phi: new double[f], Sum: new double[f], Scratch: new TreeShap.Scratch(MaxDepth())),
-            (block, _, local) =>
-            {
-                int start = block * 256, end = Math.Min(n, start + 256);
-                for (int i = start; i < end; i++)
-                {
-                    int row = rows is null ? i : CheckedRow(rows[i], x.RowCount);
-                    Array.Clear(local.Phi);
-                    foreach (RegressionTree t in _trees)
-                    {
-                        TreeShap.Accumulate(t, b, row, local.Phi, local.Scratch);
-                    }
-                    for (int j = 0; j < f; j++) local.Sum[j] += Math.Abs(local.Phi[j]);
-                }
-                return local;
-            },
-            local =>
-            {
-                lock (gate)
-                {
-                    for (int j = 0; j < f; j++) sums[j] += local.Sum[j];
-                }
-            });
+        // Sums per block of rows, added in block order: the result does not depend on thread timing.
+        int blocks = (n + ShapBlock - 1) / ShapBlock;
+        var blockSums = new double[blocks * f];
+        ForEachShapRow(b, x.RowCount, rows, cancellationToken, (i, phi) =>
+        {
+            Span<double> sum = blockSums.AsSpan(i / ShapBlock * f, f);
+            for (int j = 0; j < f; j++) sum[j] += Math.Abs(phi[j]);
+        });
+        var result = new double[f];
+        for (int k = 0; k < blocks; k++)
+        {
+            for (int j = 0; j < f; j++) result[j] += blockSums[k * f + j];
+        }
         if (n > 0)
         {
-            for (int j = 0; j < f; j++) sums[j] /= n;
+            for (int j = 0; j < f; j++) result[j] /= n;
         }
-        return sums;
+        return result;
     }
 
+    /// <summary>Calls <paramref name="write"/> for each requested row in order within blocks of ShapBlock rows, blocks in parallel.</summary>
     private void ForEachShapRow(BoundFeatures b, int rowCount, IReadOnlyList<int>? rows, CancellationToken ct,
         Action<int, double[]> write)
     {
         int n = rows?.Count ?? rowCount;
         int f = FeatureNames.Count;
         int depth = MaxDepth();
-        int blocks = (n + 255) / 256;
+        int blocks = (n + ShapBlock - 1) / ShapBlock;
         Parallel.For(0, blocks, new ParallelOptions { CancellationToken = ct },
             () => (Phi: new double[f], Scratch: new TreeShap.Scratch(depth)),
             (block, _, local) =>
             {
-                int start = block * 256, end = Math.Min(n, start + 256);
+                int start = block * ShapBlock, end = Math.Min(n, start + ShapBlock);
                 for (int i = start; i < end; i++)
                 {
                     int row = rows is null ? i : CheckedRow(rows[i], rowCount);
