@@ -140,67 +140,82 @@ internal static class ComparisonAnalysis
         if (totalC == 0) throw new VigilInputException($"{source.Description}: the candidate '{input.CandidateName}' has no rows with a valid score in [0, 1] and a 0/1 label");
 
         progress.Stage("Accumulating metrics per version and segment");
+        // One aggregation by (segment, score), in descending score order across all segments: each segment's rows
+        // arrive in descending order too, so every segment's accumulators run side by side, and the overall ones take
+        // the sum of the rows that share a score. (Cheaper than GROUPING SETS with a sort by segment.)
         var opts = new BinaryMetricOptions { Threshold = options.Threshold };
-        var sides = new Dictionary<SliceKey, (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)>();
-        SliceKey? currentKey = null;
-        (VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift) cur = default;
-        var order = slicer.OrderPrefix;
+        var sides = new Dictionary<SliceKey, Sides>();
+        Sides Open(SliceKey k)
+        {
+            var (tb, tc) = totals.GetValueOrDefault(k);
+            var created = new Sides(new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
+            sides[k] = created;
+            return created;
+        }
+        var all = Open(SliceKey.Empty);
+        var pending = (Score: double.NaN, Pb: 0L, Nb: 0L, Pc: 0L, Nc: 0L);
+        void Flush()
+        {
+            if (double.IsNaN(pending.Score)) return;
+            all.Add(pending.Score, pending.Pb, pending.Nb, pending.Pc, pending.Nc);
+        }
+        var soff = nseg; // the score's column
         source.Engine.Stream(
-            $"SELECT {(nseg > 0 ? "gid_, " + g + ", " : "")}s_, pb_, nb_, pc_, nc_ FROM (" +
-            $"SELECT {gid}{(nseg > 0 ? g + ", " : "")}s_, " +
+            $"SELECT {(nseg > 0 ? g + ", " : "")}s_, " +
             $"count(*) FILTER (WHERE v_ = {input.B} AND y_ = 1) AS pb_, count(*) FILTER (WHERE v_ = {input.B} AND y_ = 0) AS nb_, " +
             $"count(*) FILTER (WHERE v_ = {input.C} AND y_ = 1) AS pc_, count(*) FILTER (WHERE v_ = {input.C} AND y_ = 0) AS nc_ " +
-            $"FROM ({baseSql}) b WHERE {ok} " +
-            (nseg > 0 ? $"GROUP BY GROUPING SETS (({g}, s_), (s_))" : "GROUP BY s_") +
-            $") t ORDER BY {(nseg > 0 ? "gid_ DESC, " : "")}{order}s_ DESC",
+            $"FROM ({baseSql}) b WHERE {ok} GROUP BY {(nseg > 0 ? g + ", " : "")}s_ ORDER BY s_ DESC",
             null,
             chunk =>
             {
-                var s = chunk.Doubles(off);
-                var pb = chunk.Int64s(off + 1);
-                var nb = chunk.Int64s(off + 2);
-                var pc = chunk.Int64s(off + 3);
-                var nc = chunk.Int64s(off + 4);
+                var s = chunk.Doubles(soff);
+                var pb = chunk.Int64s(soff + 1);
+                var nb = chunk.Int64s(soff + 2);
+                var pc = chunk.Int64s(soff + 3);
+                var nc = chunk.Int64s(soff + 4);
                 for (var i = 0; i < chunk.RowCount; i++)
                 {
-                    var overall = nseg == 0 || chunk.GetInt64(0, i) != 0;
-                    var k = overall ? SliceKey.Empty : slicer.Read(chunk, i, column: 1);
-                    if (!k.Equals(currentKey))
+                    if (nseg > 0)
                     {
-                        currentKey = k;
-                        var (tb, tc) = totals.GetValueOrDefault(k);
-                        cur = (new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
-                        sides[k] = cur;
+                        var k = slicer.Read(chunk, i);
+                        (sides.TryGetValue(k, out var seg) ? seg : Open(k)).Add(s[i], pb[i], nb[i], pc[i], nc[i]);
                     }
-                    cur.B!.Add(s[i], pb[i], nb[i]);
-                    cur.C!.Add(s[i], pc[i], nc[i]);
-                    cur.Shift!.Add(s[i], pb[i] + nb[i], pc[i] + nc[i]);
+                    if (s[i] != pending.Score)
+                    {
+                        Flush();
+                        pending = (s[i], 0, 0, 0, 0);
+                    }
+                    pending = (pending.Score, pending.Pb + pb[i], pending.Nb + nb[i], pending.Pc + pc[i], pending.Nc + nc[i]);
                 }
             });
+        Flush();
 
         progress.Stage("Testing the differences");
         var paired = PairedComparison.Detect(input, options, segSelect);
         Dictionary<SliceKey, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, slicer) : null;
 
-        var rows = new List<(SliceKey Key, SegmentComparison Cmp)>();
-        var rng = new Random(options.Seed);
-        foreach (var (k, acc) in sides)
+        // Each segment's tests are independent (their seeds too): run them on every core.
+        var keys = sides.Keys.ToArray();
+        var compared = new SegmentComparison[keys.Length];
+        Parallel.For(0, keys.Length, i =>
         {
+            var k = keys[i];
+            var acc = sides[k];
             var b = acc.B.Finish();
             var c = acc.C.Finish();
             var ps = pairedSums?.GetValueOrDefault(k);
-            var diffs = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ StableHash(k.Equals(SliceKey.Empty) ? "" : slicer.Label(k)));
-            rows.Add((k, new SegmentComparison
+            var overall = k.Equals(SliceKey.Empty);
+            compared[i] = new SegmentComparison
             {
-                Segment = k.Equals(SliceKey.Empty) ? new Dictionary<string, string?>() : slicer.SegmentMap(k),
+                Segment = overall ? new Dictionary<string, string?>() : slicer.SegmentMap(k),
                 Baseline = Side(b, totalB),
                 Candidate = Side(c, totalC),
-                Difference = diffs,
+                Difference = ComparisonMetrics.Differences(b, c, ps, options, options.Seed ^ StableHash(overall ? "" : slicer.Label(k))),
                 Verdict = "no_evidence",
                 ScoreDrift = acc.Shift.Finish(),
-            }));
-        }
-        // Segments with rows in the census but none valid still appear (no metrics).
+            };
+        });
+        var rows = keys.Select((k, i) => (Key: k, Cmp: compared[i])).ToList();
         var final = Correct(rows, options);
         var findings = new List<QualityIssue>();
         if (excludedB > 0 || excludedC > 0)
@@ -274,5 +289,16 @@ internal static class ComparisonAnalysis
         var h = 17;
         foreach (var ch in s) h = unchecked(h * 31 + ch);
         return h;
+    }
+
+    /// <summary>One segment's accumulators: each version's, and the score shift between them.</summary>
+    private sealed record Sides(VersionAccumulator B, VersionAccumulator C, ScoreShiftAccumulator Shift)
+    {
+        public void Add(double score, long pb, long nb, long pc, long nc)
+        {
+            B.Add(score, pb, nb);
+            C.Add(score, pc, nc);
+            Shift.Add(score, pb + nb, pc + nc);
+        }
     }
 }

@@ -21,7 +21,8 @@ internal static class ComparisonMetrics
         ["ks_statistic"] = true, ["log_loss"] = false, ["brier"] = false, ["ece"] = false,
     };
 
-    private static readonly string[] Bootstrapped = ["average_precision", "f1", "mcc", "balanced_accuracy", "ece", "ks_statistic"];
+    /// <summary>The metrics with no closed-form variance, as <see cref="CellMetrics"/> computes them.</summary>
+    private static readonly string[] Bootstrapped = [.. CellMetrics.Names];
 
     /// <summary>The metrics compare tests, in report order.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -99,17 +100,17 @@ internal static class ComparisonMetrics
 
         // The rest: the bootstrap, on the scores grouped to a fine grid; its interval is moved by the grouping's
         // (tiny) shift of the estimate, so that it sits around the exact difference.
-        // Only the metrics are needed from each replicate: no threshold table, no curves to speak of.
-        var opts = new BinaryMetricOptions { Threshold = options.Threshold, ThresholdGrid = [options.Threshold], MaxCurvePoints = 4 };
-        double[] Metrics(ReadOnlySpan<ScoreCount> cells)
+        // Only these metrics are needed from each replicate: CellMetrics computes them in one allocation-free pass.
+        static double[] Metrics(ReadOnlySpan<ScoreCount> cells, double threshold)
         {
-            var m = BinaryScoreAccumulator.Evaluate(cells, opts).Metrics;
-            return Bootstrapped.Select(n => m.FirstOrDefault(x => x.Name == n)?.Value ?? double.NaN).ToArray();
+            var m = new double[Bootstrapped.Length];
+            CellMetrics.Compute(cells, threshold, m);
+            return m;
         }
         var bo = new BootstrapOptions { Replicates = options.BootstrapReplicates, Seed = (uint)seed, Confidence = conf };
         var boot = paired?.Cells is { } pc
-            ? Bootstrap.Paired(pc, Metrics, bo)
-            : Bootstrap.Unpaired(b.Cells, c.Cells, Metrics, bo);
+            ? Bootstrap.Paired(pc, cells => Metrics(cells, options.Threshold), bo)
+            : Bootstrap.Unpaired(b.Cells, c.Cells, cells => Metrics(cells, options.Threshold), bo);
         var grid = paired is not null ? "0.01" : "0.002";
         for (var j = 0; j < Bootstrapped.Length; j++)
         {
