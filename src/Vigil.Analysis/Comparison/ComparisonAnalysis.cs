@@ -118,12 +118,21 @@ internal static class ComparisonAnalysis
         var gid = nseg > 0 ? $"CAST(GROUPING({g}) AS BIGINT) AS gid_, " : "";
         var sets = nseg > 0 ? $"GROUP BY GROUPING SETS (({g}), ())" : "";
 
-        progress.Stage("Counting rows per version and segment");
+        // One scan of the log: its rows reduced to one row per (segment, distinct score) with each version's positives,
+        // negatives and left-out rows, kept in a temporary table that the census and the ordered walk then read.
+        progress.Stage("Counting rows per version, segment and score");
+        var gl = nseg > 0 ? g + ", " : "";
+        var agg = source.CreateTempTable(
+            $"SELECT {gl}s_, " +
+            $"count(*) FILTER (WHERE v_ = {input.B} AND {ok} AND y_ = 1) AS pb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok} AND y_ = 0) AS nb_, " +
+            $"count(*) FILTER (WHERE v_ = {input.C} AND {ok} AND y_ = 1) AS pc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok} AND y_ = 0) AS nc_, " +
+            $"count(*) FILTER (WHERE v_ = {input.B} AND NOT ({ok})) AS xb_, count(*) FILTER (WHERE v_ = {input.C} AND NOT ({ok})) AS xc_ " +
+            $"FROM ({baseSql}) b GROUP BY {gl}s_");
         var census = source.Engine.Query(
-            $"SELECT {gid}{(nseg > 0 ? g + ", " : "")}" +
-            $"count(*) FILTER (WHERE v_ = {input.B}) AS rb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok}) AS kb_, " +
-            $"count(*) FILTER (WHERE v_ = {input.C}) AS rc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok}) AS kc_ " +
-            $"FROM ({baseSql}) b {sets}");
+            $"SELECT {gid}{gl}" +
+            $"CAST(sum(pb_ + nb_ + xb_) AS BIGINT) AS rb_, CAST(sum(pb_ + nb_) AS BIGINT) AS kb_, " +
+            $"CAST(sum(pc_ + nc_ + xc_) AS BIGINT) AS rc_, CAST(sum(pc_ + nc_) AS BIGINT) AS kc_ " +
+            $"FROM {agg} {sets}");
         var off = nseg > 0 ? 1 + nseg : 0;
         var totals = new Dictionary<SliceKey, (long B, long C)>();
         long excludedB = 0, excludedC = 0;
@@ -161,10 +170,7 @@ internal static class ComparisonAnalysis
         }
         var soff = nseg; // the score's column
         source.Engine.Stream(
-            $"SELECT {(nseg > 0 ? g + ", " : "")}s_, " +
-            $"count(*) FILTER (WHERE v_ = {input.B} AND y_ = 1) AS pb_, count(*) FILTER (WHERE v_ = {input.B} AND y_ = 0) AS nb_, " +
-            $"count(*) FILTER (WHERE v_ = {input.C} AND y_ = 1) AS pc_, count(*) FILTER (WHERE v_ = {input.C} AND y_ = 0) AS nc_ " +
-            $"FROM ({baseSql}) b WHERE {ok} GROUP BY {(nseg > 0 ? g + ", " : "")}s_ ORDER BY s_ DESC",
+            $"SELECT {gl}s_, pb_, nb_, pc_, nc_ FROM {agg} WHERE pb_ + nb_ + pc_ + nc_ > 0 ORDER BY s_ DESC",
             null,
             chunk =>
             {

@@ -46,8 +46,11 @@ internal static class PairedComparison
         if (options.Pairing == PairingMode.Auto)
         {
             // A cheap look first: most comparisons are of versions that scored different traffic.
-            var probe = e.Query($"WITH i AS ({ids}) SELECT count(*) AS n_, count(*) FILTER (WHERE id_ IN (SELECT id_ FROM i WHERE v_ = {input.C})) AS m_ " +
-                                $"FROM (SELECT id_ FROM i WHERE v_ = {input.B} LIMIT 1000) s");
+            // (The ids alone, not the valid-rows query: reading one column of each side is what makes this cheap.)
+            var idText = input.X.Text(id);
+            var rel = input.Source.Relation;
+            var probe = e.Query($"SELECT count(*) AS n_, count(*) FILTER (WHERE id_ IN (SELECT {idText} FROM {rel} WHERE {input.VersionExpr} = {input.C})) AS m_ " +
+                                $"FROM (SELECT {idText} AS id_ FROM {rel} WHERE {input.VersionExpr} = {input.B} AND {idText} IS NOT NULL LIMIT 1000) s");
             long n = probe.GetInt64(0, 0), m = probe.GetInt64(1, 0);
             if (n > 0 && m < n / 2)
                 return new(false, $"independent samples: the versions scored different ids ({m:N0} of {n:N0} sampled baseline ids appear in the candidate)", []);
