@@ -105,6 +105,7 @@ internal static class PairedComparison
         var part = nseg > 0 ? $"PARTITION BY {string.Join(", ", gk)} " : "";
         var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce(min(g{i}_), {d.StringLiteral(NullKey)}) AS k{i}_, "));
         string Ll(string s) => $"(-(CASE WHEN y_ = 1 THEN ln(greatest(least({s}, 1 - {eps}), {eps})) ELSE ln(1 - greatest(least({s}, 1 - {eps}), {eps})) END))";
+        string Dbl(string e) => $"CAST(({e}) AS {d.Double})";
         string Br(string s) => $"(({s} - y_) * ({s} - y_))";
         string Cell(string s) => $"(CASE WHEN {s} >= {t} THEN 1 ELSE 0 END + 2 * CAST(floor(least({s} * {PairGrid}, {PairGrid})) AS INTEGER))";
         var sql =
@@ -120,8 +121,8 @@ internal static class PairedComparison
             $"coalesce(sum(p_) OVER ({part}ORDER BY sb_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM cb), " +
             $"tot AS (SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p {(nseg > 0 ? "GROUP BY " + string.Join(", ", gk) : "")}), " +
             $"pl AS (SELECT {G("p.")}p.y_, p.sa_, p.sb_, " +
-            $"CASE WHEN p.y_ = 1 THEN (wa.below_ + 0.5 * wa.n_) / t.n_ END AS v10a_, CASE WHEN p.y_ = 1 THEN (wb.below_ + 0.5 * wb.n_) / t.n_ END AS v10b_, " +
-            $"CASE WHEN p.y_ = 0 THEN (wa.above_ + 0.5 * wa.p_) / t.m_ END AS v01a_, CASE WHEN p.y_ = 0 THEN (wb.above_ + 0.5 * wb.p_) / t.m_ END AS v01b_ " +
+            $"CASE WHEN p.y_ = 1 THEN {Dbl("wa.below_ + 0.5 * wa.n_")} / t.n_ END AS v10a_, CASE WHEN p.y_ = 1 THEN {Dbl("wb.below_ + 0.5 * wb.n_")} / t.n_ END AS v10b_, " +
+            $"CASE WHEN p.y_ = 0 THEN {Dbl("wa.above_ + 0.5 * wa.p_")} / t.m_ END AS v01a_, CASE WHEN p.y_ = 0 THEN {Dbl("wb.above_ + 0.5 * wb.p_")} / t.m_ END AS v01b_ " +
             $"FROM p JOIN wa ON p.sa_ = wa.sa_{On("p", "wa")} JOIN wb ON p.sb_ = wb.sb_{On("p", "wb")} JOIN tot t ON TRUE{On("p", "t")}) " +
             $"SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_, " +
             "coalesce(sum(v10a_), 0), coalesce(sum(v10b_), 0), coalesce(sum(v10a_ * v10a_), 0), coalesce(sum(v10b_ * v10b_), 0), coalesce(sum(v10a_ * v10b_), 0), " +
