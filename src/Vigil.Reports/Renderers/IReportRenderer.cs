@@ -30,6 +30,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.SummaryResult)] = new SummaryRenderer(),
         [typeof(Analysis.Results.DriftResult)] = new DriftRenderer(),
         [typeof(Analysis.Drift.ReferenceProfile)] = new ProfileRenderer(),
+        [typeof(Analysis.Results.SegmentsResult)] = new SegmentsRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>
