@@ -62,7 +62,7 @@ internal static class SegmentsReport
         {
             var t = new ConsoleTable($"Segments, largest gap first ({r.Metric})");
             t.Column("#", ColumnKind.Number).Column("segment", ColumnKind.Key).Column("rows", ColumnKind.Number).Column("value", ColumnKind.Number)
-             .Column("rest", ColumnKind.Number).Column("gap", ColumnKind.Number).Column("95% interval", ColumnKind.Word, optional: true).Column("p adjusted", ColumnKind.Number);
+             .Column("rest", ColumnKind.Number, optional: true).Column("gap", ColumnKind.Number).Column("95% interval", ColumnKind.Word).Column("p adjusted", ColumnKind.Number);
             foreach (var row in Rows(r)) t.Row(row);
             t.Write(c);
             c.WriteLine(Explain(r));

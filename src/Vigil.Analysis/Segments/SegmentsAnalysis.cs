@@ -98,11 +98,12 @@ internal static class SegmentsAnalysis
             .ToList();
 
         var overallValue = OverallValue(o, overall, stats);
-        var label = cols.Label!.Name;
+        // "predicted 31.0 % churn": the label column's name, unless it is a generic one.
+        var label = cols.Label!.Name is var ln && ln.ToLowerInvariant() is "label" or "actual_label" or "y" or "target" or "actual" ? "positive" : ln;
         return new SegmentsResult
         {
             Metric = o.Metric,
-            Segments = [.. shown.Take(o.Top).Select(g => Hit(o, g, keys, overall, label))],
+            Segments = [.. (o.ShowAll ? segs : shown.Take(o.Top)).Select(g => Hit(o, g, keys, overall, label))],
             Source = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Select(c => c.Name).ToArray()),
             Columns = cols.Roles,
             Rows = rows,

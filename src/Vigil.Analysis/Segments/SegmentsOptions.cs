@@ -24,6 +24,8 @@ public sealed record SegmentsOptions
     public double Alpha { get; init; } = 0.05;
     /// <summary>A text column keeps its most frequent values up to this many; the rest are one "(other)" segment.</summary>
     public int MaxValues { get; init; } = 50;
+    /// <summary>Tests only: every segment found, tested or not, in key order (no selection, no ranking).</summary>
+    internal bool ShowAll { get; init; }
 }
 
 /// <summary>The metrics <c>vigil segments</c> can search on.</summary>
