@@ -84,7 +84,7 @@ internal static class SegmentsReport
         {
             sb.Append("## Segments, largest gap first\n\n");
             MarkdownReport.Table(sb, Headers, 2, Rows(r), rightFrom: 2, rightTo: 8);
-            sb.Append('\n').Append(MarkdownReport.Cell(Explain(r))).Append("\n\n## Findings\n\n");
+            sb.Append(MarkdownReport.Cell(Explain(r))).Append("\n\n## Findings\n\n");
             var i = 0;
             foreach (var h in r.Segments) sb.Append(++i).Append(". ").Append(MarkdownReport.Cell(h.Finding)).Append('\n');
             sb.Append('\n');
