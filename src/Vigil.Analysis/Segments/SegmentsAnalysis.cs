@@ -38,47 +38,33 @@ internal static class SegmentsAnalysis
             if (b == cols.Score.Name || b == cols.Label!.Name)
                 throw new VigilInputException($"--by: '{b}' is the {(b == cols.Score.Name ? "score" : "label")} column; segment by other columns");
         var x = new RoleExpressions(source.Engine.Dialect, source.Description);
-        var d = source.Engine.Dialect;
         var s = x.StrictNumber(cols.Score, "--score");
         var y = x.BinaryLabel(cols.Label!);
-        var nan = $"CAST('NaN' AS {d.Double})";
-        var valid = $"{s} IS NOT NULL AND {s} <> {nan} AND {s} >= 0 AND {s} <= 1 AND {y} IS NOT NULL";
+        var nan = $"CAST('NaN' AS {source.Engine.Dialect.Double})";
 
         progress.Stage("Cutting the columns");
-        var sc = x.Col(cols.Score);
-        var lc = x.Col(cols.Label!);
-        string[] extra =
-        [
-            $"count(*) FILTER (WHERE {valid}) AS valid_",
-            $"count(*) FILTER (WHERE {valid} AND {y} = 1) AS vpos_",
-            $"min({s}) FILTER (WHERE {valid}) AS smin_",
-            $"max({s}) FILTER (WHERE {valid}) AS smax_",
-            $"count(*) FILTER (WHERE {sc} IS NULL OR {s} = {nan}) AS missing_score",
-            $"count(*) FILTER (WHERE {s} < 0 OR {s} > 1) AS score_out_of_range",
-            $"count(*) FILTER (WHERE {s} >= 0 AND {s} <= 1 AND {lc} IS NULL) AS missing_label",
-            $"count(*) FILTER (WHERE {s} >= 0 AND {s} <= 1 AND {lc} IS NOT NULL AND {y} IS NULL) AS invalid_label",
-        ];
-        var (keys, pre) = SegmentKeys.Resolve(source, x, o.By, o.Buckets, o.MaxValues, extra);
-        var rows = pre.GetInt64(pre.IndexOf("valid_"), 0);
-        var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var reason in new[] { "missing_score", "score_out_of_range", "missing_label", "invalid_label" })
-            if (pre.GetInt64(pre.IndexOf(reason), 0) is var n and > 0) excluded[reason] = n;
+        var keys = SegmentKeys.Resolve(source, x, o.By, o.Buckets, o.MaxValues, o.ProbeRows);
+
+        progress.Stage("Counting every segment");
+        var reason =
+            $"CASE WHEN {x.Col(cols.Score)} IS NULL OR {s} = {nan} THEN 'missing_score' WHEN {s} < 0 OR {s} > 1 THEN 'score_out_of_range' " +
+            $"WHEN {x.Col(cols.Label!)} IS NULL THEN 'missing_label' WHEN {y} IS NULL THEN 'invalid_label' END";
+        var stats = Count(source, x, keys, s, y, reason, o);
+        keys = CapValues(stats, keys, o.MaxValues);
+        var overall = stats.Overall;
+        var segs = stats.Segments;
+        var rows = overall.N;
+        var excluded = stats.Excluded;
         if (rows == 0)
             throw new VigilInputException($"{source.Description}: no row has both a valid score in [0, 1] and a 0/1 label ('{cols.Score.Name}', '{cols.Label!.Name}')");
         if (o.Metric == "roc_auc")
         {
-            if (pre.GetDouble(pre.IndexOf("smin_"), 0) == pre.GetDouble(pre.IndexOf("smax_"), 0))
-                throw new VigilInputException($"{source.Description}: score column '{cols.Score.Name}' is constant ({SegmentKeys.Num(pre.GetDouble(pre.IndexOf("smin_"), 0))}); roc_auc needs scores that vary");
-            var vpos = pre.GetInt64(pre.IndexOf("vpos_"), 0);
-            if (vpos == 0 || vpos == rows)
-                throw new VigilInputException($"{source.Description}: label column '{cols.Label!.Name}' has only {(vpos == 0 ? "negatives" : "positives")}; roc_auc needs both classes");
+            if (stats.AucCells!.Pos.Length == 1)
+                throw new VigilInputException($"{source.Description}: score column '{cols.Score.Name}' is constant ({SegmentKeys.Num(overall.SumScore / overall.N)}); roc_auc needs scores that vary");
+            if (overall.Pos == 0 || overall.Pos == rows)
+                throw new VigilInputException($"{source.Description}: label column '{cols.Label!.Name}' has only {(overall.Pos == 0 ? "negatives" : "positives")}; roc_auc needs both classes");
         }
         var minRows = o.MinRows ?? Math.Max(100, (long)Math.Ceiling(rows * 0.005));
-
-        progress.Stage("Counting every segment");
-        var stats = Count(source, x, keys, s, y, valid, o);
-        var overall = stats.Overall;
-        var segs = stats.Segments;
         if (segs.Count == 0 || segs.Max(g => g.N) < minRows)
             throw new VigilInputException($"{source.Description}: no segment of --by {string.Join(",", o.By)} has at least {minRows:#,0} rows (the largest has {(segs.Count == 0 ? 0 : segs.Max(g => g.N)):#,0}); lower --min-rows");
 
@@ -148,92 +134,180 @@ internal static class SegmentsAnalysis
         public List<(int Cell, long Pos, long Neg)>? Cells;
         public Gap Gap = Gap.Undefined;
         public double Adjusted = double.NaN;
+
+        /// <summary>Adds another segment's statistics (merging values into "(other)").</summary>
+        public void Add(Tally t)
+        {
+            N += t.N;
+            Pos += t.Pos;
+            PredPos += t.PredPos;
+            TruePos += t.TruePos;
+            SumScore += t.SumScore;
+            SumVar += t.SumVar;
+            for (var b = 0; b < EceBins; b++) { BinN[b] += t.BinN[b]; BinY[b] += t.BinY[b]; BinS[b] += t.BinS[b]; }
+            if (t.Cells is not null) (Cells ??= []).AddRange(t.Cells);
+        }
     }
 
     internal sealed record Counts(Tally Overall, List<Tally> Segments)
     {
         public AucCells? AucCells { get; init; }
+        /// <summary>Rows left out, by reason.</summary>
+        public Dictionary<string, long> Excluded { get; init; } = [];
     }
 
     internal static string KeyOf(int mask, string?[] values) =>
         mask.ToString(CultureInfo.InvariantCulture) + "|" + string.Join("\u001f", values.Select((v, i) => (mask >> i & 1) == 0 ? "" : v ?? "\u0000"));
 
-    /// <summary>The one GROUPING SETS query: every segment's statistics (and, for AUC, per score cell).</summary>
-    private static Counts Count(OpenedSource source, RoleExpressions x, IReadOnlyList<KeyColumn> keys, string s, string y, string valid, SegmentsOptions o)
+    /// <summary>
+    /// The one query over the source. Every row is first grouped by its exclusion reason (null: the row is valid), every
+    /// key column at once and its cell (the score rounded to the AUC grid, or the calibration bin); the
+    /// <c>GROUPING SETS</c> (all rows, each column, each pair, and the reasons) are then summed from those groups, so
+    /// the source is scanned once and each row aggregated once. When the groups would not be much fewer than the rows
+    /// (high-cardinality columns), the grouping sets run on the rows directly.
+    /// </summary>
+    private static Counts Count(OpenedSource source, RoleExpressions x, IReadOnlyList<KeyColumn> keys, string s, string y, string reason, SegmentsOptions o)
     {
-        var d = x.Dialect;
         var k = keys.Count;
         var auc = o.Metric == "roc_auc";
-        var select = new List<string> { $"{s} AS s_", $"{y} AS y_" };
+        var calibration = o.Metric == "calibration";
+        var rate = SegmentMetrics.IsRate(o.Metric);
+        var select = new List<string> { $"{s} AS s_", $"{y} AS y_", $"{reason} AS r_" };
         for (var i = 0; i < k; i++) select.Add($"{keys[i].Expr} AS k{i}_");
-        if (auc) select.Add($"CAST(floor({s} * {ScoreGrid}.0 + 0.5) AS INTEGER) AS c_");
+        // The cell: the score rounded to the AUC grid, or the calibration bin min(floor(10 s), 9).
+        var valid = $"{s} >= 0 AND {s} <= 1";
+        if (auc) select.Add($"CASE WHEN {valid} THEN CAST(floor({s} * {ScoreGrid}.0 + 0.5) AS INTEGER) END AS c_");
+        if (calibration) select.Add($"CASE WHEN {valid} THEN LEAST(CAST(floor({s} * {EceBins}.0) AS INTEGER), {EceBins - 1}) END AS c_");
+        var cell = auc || calibration;
         var sets = new List<string> { "()" };
         for (var i = 0; i < k; i++) sets.Add($"(k{i}_)");
         if (o.Depth == 2)
             for (var i = 0; i < k; i++)
                 for (var j = i + 1; j < k; j++) sets.Add($"(k{i}_, k{j}_)");
-        if (auc) sets = [.. sets.Select(t => t == "()" ? "(c_)" : t.TrimEnd(')') + ", c_)")];
+        if (cell) sets = [.. sets.Select(t => t == "()" ? "(c_)" : t.TrimEnd(')') + ", c_)")];
+        sets.Add("(r_)");
         var keyList = string.Join(", ", Enumerable.Range(0, k).Select(i => $"k{i}_"));
-        var aggs = new List<string> { "count(*) AS n_", "count(*) FILTER (WHERE y_ = 1) AS pos_", "sum(s_) AS ss_" };
-        if (!auc) aggs.Add("sum(s_ * (1 - s_)) AS sv_");
-        if (SegmentMetrics.IsRate(o.Metric))
+        var threshold = o.Threshold.ToString("R", CultureInfo.InvariantCulture);
+        var rowAggs = new List<(string Name, string Row, bool Count)>
         {
-            var t = o.Threshold.ToString("R", CultureInfo.InvariantCulture);
-            aggs.Add($"count(*) FILTER (WHERE s_ >= {t}) AS pp_");
-            aggs.Add($"count(*) FILTER (WHERE s_ >= {t} AND y_ = 1) AS tp_");
+            ("n_", "count(*)", true),
+            ("pos_", "count(*) FILTER (WHERE y_ = 1)", true),
+            ("ss_", "sum(s_)", false),
+        };
+        if (!auc) rowAggs.Add(("sv_", "sum(s_ * (1 - s_))", false));
+        if (rate)
+        {
+            rowAggs.Add(("pp_", $"count(*) FILTER (WHERE s_ >= {threshold})", true));
+            rowAggs.Add(("tp_", $"count(*) FILTER (WHERE s_ >= {threshold} AND y_ = 1)", true));
         }
-        var calibration = o.Metric == "calibration";
-        if (calibration)
-            for (var b = 0; b < EceBins; b++)
-            {
-                var f = $"FILTER (WHERE eb_ = {b})";
-                aggs.Add($"count(*) {f} AS en{b}_, count(*) FILTER (WHERE eb_ = {b} AND y_ = 1) AS ey{b}_, sum(s_) {f} AS es{b}_");
-            }
-        var inner = $"SELECT {string.Join(", ", select)} FROM {source.Relation} WHERE {valid}";
-        var from = calibration ? $"(SELECT *, LEAST(CAST(floor(s_ * {EceBins}.0) AS INTEGER), {EceBins - 1}) AS eb_ FROM ({inner}) a) b" : $"({inner}) b";
-        var sql = $"SELECT GROUPING({keyList}) AS g_, {keyList}{(auc ? ", c_" : "")}, {string.Join(", ", aggs)} FROM {from} GROUP BY GROUPING SETS ({string.Join(", ", sets)})";
+        var inner = $"SELECT {string.Join(", ", select)} FROM {source.Relation}";
+        var outKeys = keyList + (cell ? ", c_" : "");
+        var groupSets = $"GROUP BY GROUPING SETS ({string.Join(", ", sets)})";
+        double groups = cell ? (auc ? ScoreGrid + 1 : EceBins) : 1;
+        foreach (var c in keys) groups *= c.Cardinality + 1; // + NULL
+        // Only valid rows count in the segments; the reasons' set counts every row.
+        static string Valid(string agg) => agg.Contains("FILTER (WHERE ", StringComparison.Ordinal)
+            ? agg.Replace("FILTER (WHERE ", "FILTER (WHERE r_ IS NULL AND ", StringComparison.Ordinal)
+            : agg + " FILTER (WHERE r_ IS NULL)";
+        string sql;
+        if (o.PreAggregate ?? groups <= o.ProbeRows * 5.0)
+        {
+            var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Row} AS {a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
+            var sums = rowAggs.Select(a => a.Count ? $"CAST({Valid($"sum({a.Name})")} AS BIGINT) AS {a.Name}" : $"{Valid($"sum({a.Name})")} AS {a.Name}");
+            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, CAST(sum(n_) AS BIGINT) AS all_, {string.Join(", ", sums)} FROM ({fine}) f {groupSets}";
+        }
+        else
+            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, count(*) AS all_, {string.Join(", ", rowAggs.Select(a => $"{Valid(a.Row)} AS {a.Name}"))} FROM ({inner}) a {groupSets}";
 
         var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
         Tally? overall = null;
         void Read(Table t)
         {
-            int ci = t.IndexOf("n_"), pi = t.IndexOf("pos_"), si = t.IndexOf("ss_");
-            int vi = auc ? -1 : t.IndexOf("sv_"), ppi = SegmentMetrics.IsRate(o.Metric) ? t.IndexOf("pp_") : -1, tpi = ppi < 0 ? -1 : t.IndexOf("tp_");
-            int cell = auc ? t.IndexOf("c_") : -1;
+            int ci = t.IndexOf("n_"), pi = t.IndexOf("pos_"), si = t.IndexOf("ss_"), ri = t.IndexOf("r_"), ai = t.IndexOf("all_");
+            int vi = auc ? -1 : t.IndexOf("sv_"), ppi = rate ? t.IndexOf("pp_") : -1, tpi = ppi < 0 ? -1 : t.IndexOf("tp_");
+            int celli = cell ? t.IndexOf("c_") : -1;
             for (var r = 0; r < t.RowCount; r++)
             {
-                // GROUPING(k0..kn): the leftmost column is the highest bit, set when the column is not grouped.
+                // GROUPING(k0..kn, r_): the leftmost column is the highest bit, set when the column is not grouped.
+                var g = t.GetInt64(0, r);
+                if ((g & 1) == 0)
+                {
+                    if (!t.IsNull(ri, r)) excluded[t.GetString(ri, r)!] = t.GetInt64(ai, r);
+                    continue;
+                }
+                var n = t.IsNull(ci, r) ? 0 : t.GetInt64(ci, r);
+                if (n == 0) continue; // cells of excluded rows only
                 var mask = 0;
-                for (var i = 0; i < k; i++) if ((t.GetInt64(0, r) >> (k - 1 - i) & 1) == 0) mask |= 1 << i;
+                for (var i = 0; i < k; i++) if ((g >> (k - i) & 1) == 0) mask |= 1 << i;
                 var values = new string?[k];
                 for (var i = 0; i < k; i++) if ((mask >> i & 1) != 0) values[i] = t.GetString(1 + i, r);
                 var key = KeyOf(mask, values);
                 if (!tallies.TryGetValue(key, out var tally)) tallies[key] = tally = new Tally(key, mask, values);
                 if (mask == 0) overall = tally;
-                var n = t.GetInt64(ci, r);
                 var pos = t.GetInt64(pi, r);
+                var ss = t.GetDouble(si, r);
                 tally.N += n;
                 tally.Pos += pos;
-                tally.SumScore += t.GetDouble(si, r);
+                tally.SumScore += ss;
                 if (vi >= 0) tally.SumVar += t.GetDouble(vi, r);
                 if (ppi >= 0) { tally.PredPos += t.GetInt64(ppi, r); tally.TruePos += t.GetInt64(tpi, r); }
                 if (calibration)
-                    for (var b = 0; b < EceBins; b++)
-                    {
-                        var bn = t.GetInt64(t.IndexOf($"en{b}_"), r);
-                        if (bn == 0) continue;
-                        tally.BinN[b] += bn;
-                        tally.BinY[b] += t.GetInt64(t.IndexOf($"ey{b}_"), r);
-                        tally.BinS[b] += t.GetDouble(t.IndexOf($"es{b}_"), r);
-                    }
-                if (auc) (tally.Cells ??= []).Add(((int)t.GetInt64(cell, r), pos, n - pos));
+                {
+                    var b = (int)t.GetInt64(celli, r);
+                    tally.BinN[b] += n;
+                    tally.BinY[b] += pos;
+                    tally.BinS[b] += ss;
+                }
+                if (auc) (tally.Cells ??= []).Add(((int)t.GetInt64(celli, r), pos, n - pos));
             }
         }
         if (auc) source.Engine.StreamUnordered(sql, null, Read);
         else Read(source.Engine.Query(sql));
         overall ??= new Tally(KeyOf(0, new string?[k]), 0, new string?[k]);
         var segments = tallies.Values.Where(t => t.Mask != 0).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
-        return new Counts(overall, segments) { AucCells = auc ? AucIndex(overall) : null };
+        return new Counts(overall, segments) { AucCells = auc ? AucIndex(overall) : null, Excluded = excluded };
+    }
+
+    /// <summary>
+    /// A column that went into the query uncapped (<see cref="KeyColumn.CapLater"/>) and turned out to have more than
+    /// <paramref name="maxValues"/> values keeps its most frequent ones (rows, then ordinal order); the others become one
+    /// "(other)" segment, in every segment that holds the column (the statistics are sums, so segments merge exactly).
+    /// </summary>
+    private static IReadOnlyList<KeyColumn> CapValues(Counts counts, IReadOnlyList<KeyColumn> keys, int maxValues)
+    {
+        var result = keys.ToList();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!keys[i].CapLater) continue;
+            var singles = counts.Segments.Where(t => t.Mask == 1 << i && t.Values[i] is not null).ToList();
+            if (singles.Count <= maxValues) continue;
+            var kept = singles.OrderByDescending(t => t.N).ThenBy(t => t.Values[i], StringComparer.Ordinal).Take(maxValues).Select(t => t.Values[i]!).ToList();
+            var keep = kept.ToHashSet(StringComparer.Ordinal);
+            var merged = new Dictionary<string, Tally>(StringComparer.Ordinal);
+            var order = new List<Tally>();
+            foreach (var t in counts.Segments)
+            {
+                if ((t.Mask >> i & 1) == 0 || t.Values[i] is null || keep.Contains(t.Values[i]!))
+                {
+                    order.Add(t);
+                    continue;
+                }
+                var values = (string?[])t.Values.Clone();
+                values[i] = SegmentKeys.Other;
+                var key = KeyOf(t.Mask, values);
+                if (!merged.TryGetValue(key, out var m))
+                {
+                    merged[key] = m = new Tally(key, t.Mask, values);
+                    order.Add(m);
+                }
+                m.Add(t);
+            }
+            counts.Segments.Clear();
+            counts.Segments.AddRange(order.OrderBy(t => t.Key, StringComparer.Ordinal));
+            result[i] = keys[i] with { Info = keys[i].Info with { Values = kept, OtherValues = singles.Count - maxValues } };
+        }
+        return result;
     }
 
     /// <summary>AUC: the score cells present overall, in descending order, with the overall counts per cell.</summary>

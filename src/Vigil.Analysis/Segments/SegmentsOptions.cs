@@ -26,6 +26,10 @@ public sealed record SegmentsOptions
     public int MaxValues { get; init; } = 50;
     /// <summary>Tests only: every segment found, tested or not, in key order (no selection, no ranking).</summary>
     internal bool ShowAll { get; init; }
+    /// <summary>Text columns: distinct values are first looked for among this many rows.</summary>
+    internal int ProbeRows { get; init; } = 100_000;
+    /// <summary>Tests only: force (true) or forbid (false) grouping the rows by every key before the grouping sets.</summary>
+    internal bool? PreAggregate { get; init; }
 }
 
 /// <summary>The metrics <c>vigil segments</c> can search on.</summary>
