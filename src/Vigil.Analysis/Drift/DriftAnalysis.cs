@@ -4,6 +4,7 @@ using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Drift;
+using Vigil.Statistics.Testing;
 
 namespace Vigil.Analysis.Drift;
 
