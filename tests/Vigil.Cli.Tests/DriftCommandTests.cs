@@ -47,6 +47,16 @@ public sealed class DriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void Chunk_NotAChunk_IsOneLineError()
+    {
+        var r = Write("ref.csv", 50, 0);
+        var c = Write("cur.csv", 50, 20);
+        var o = VigilProcess.Run(_dir, "drift", "-r", r, "-c", c, "--chunk", "fortnight");
+        Assert.Equal(2, o.ExitCode);
+        Assert.Equal("vigil: --chunk: 'fortnight' is not a chunk; expected day, week or a number of rows", o.Stderr.Trim());
+    }
+
+    [Fact]
     public void Chunks_InJson()
     {
         var r = Write("ref.csv", 500, 0);

@@ -4,6 +4,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine.Sources;
 
 namespace Vigil.Reports.Tests;
@@ -61,7 +62,7 @@ public sealed class DriftHtmlTests : IDisposable
     [Fact]
     public void Verdict_IsTheFirstElementAfterTheHeader_AndEveryChartAxisIsLabelled()
     {
-        var doc = Parse(DriftReport.ToHtml(Run(new DriftOptions { Chunk = "day", Multivariate = true, Columns = ChunkColumns })));
+        var doc = Parse(DriftReport.ToHtml(Run(new DriftOptions { Chunk = new TimeChunk(ChunkUnit.Day), Multivariate = true, Columns = ChunkColumns })));
         var header = doc.Body!.QuerySelector("header")!;
         Assert.Equal(doc.Body.FirstElementChild, header);
         var verdict = header.NextElementSibling!;
@@ -148,7 +149,7 @@ public sealed class DriftHtmlTests : IDisposable
     [Fact]
     public void Chunks_AreLinesOverTime_WithTheirThresholdsAsBands()
     {
-        var doc = Parse(DriftReport.ToHtml(Run(new DriftOptions { Chunk = "day", Multivariate = true, Columns = ChunkColumns })));
+        var doc = Parse(DriftReport.ToHtml(Run(new DriftOptions { Chunk = new TimeChunk(ChunkUnit.Day), Multivariate = true, Columns = ChunkColumns })));
         var share = doc.QuerySelector("svg.chart[data-chart='chunk-drift']")!;
         Assert.Equal(4, share.QuerySelectorAll("g.series circle").Length);
         Assert.NotNull(share.QuerySelector("rect.band"));

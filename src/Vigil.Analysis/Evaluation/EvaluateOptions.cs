@@ -1,4 +1,5 @@
 using Vigil.Analysis.Columns;
+using Vigil.Analysis.Slicing;
 
 namespace Vigil.Analysis.Evaluation;
 
@@ -10,8 +11,9 @@ public sealed record EvaluateOptions
     public double Threshold { get; init; } = 0.5;
     public double? CostFp { get; init; }
     public double? CostFn { get; init; }
-    /// <summary>Repeat the evaluation per distinct combination of these columns.</summary>
-    public IReadOnlyList<string> SegmentBy { get; init; } = [];
+    /// <summary>Repeat the evaluation per distinct combination of these segment parts (columns, or SQL expressions
+    /// with a name); a string converts to a column.</summary>
+    public IReadOnlyList<SegmentPart> SegmentBy { get; init; } = [];
     /// <summary>At most this many segments; more is an input error (a high-cardinality column was probably meant).</summary>
     public int MaxSegments { get; init; } = 1000;
 }

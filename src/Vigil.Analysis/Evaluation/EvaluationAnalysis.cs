@@ -1,5 +1,6 @@
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -20,7 +21,7 @@ internal static class EvaluationAnalysis
             throw new VigilInputException($"{source.Description}: no rows");
         var cols = ColumnResolver.Resolve(source.Columns, options.Mapping, ColumnNeeds.Label | ColumnNeeds.ScoreOrPrediction, source.Description);
         var x = new RoleExpressions(source.Engine.Dialect, source.Description);
-        var segments = ResolveSegments(source, options.SegmentBy);
+        var segments = Slicer.For(new SliceSpec { SegmentBy = options.SegmentBy }, source, limits: new SliceLimits { MaxSegments = options.MaxSegments });
         progress.Stage("Detecting the task");
         var task = TaskDetector.Detect(source, cols, options.Mapping.Task, x);
         var info = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Select(c => c.Name).ToArray());
@@ -50,57 +51,14 @@ internal static class EvaluationAnalysis
         OpenedSource Source,
         ResolvedColumns Cols,
         RoleExpressions X,
-        IReadOnlyList<SourceColumn> Segments,
+        Slicer Slices,
         EvaluateOptions Options,
         SourceInfo Info,
         IAnalysisProgress Progress)
     {
         public IQueryEngine Engine => Source.Engine;
         public SqlDialect D => Source.Engine.Dialect;
-        public string SegmentSelect => string.Concat(Segments.Select((s, i) => $", {X.Text(s)} AS g{i}_"));
-        public string SegmentList(string suffix = "") => string.Concat(Segments.Select((_, i) => $"g{i}_{suffix}, "));
         public string NotNaN(string e) => $"{e} <> CAST('NaN' AS {D.Double})";
-    }
-
-    private static IReadOnlyList<SourceColumn> ResolveSegments(OpenedSource source, IReadOnlyList<string> names)
-    {
-        var list = new List<SourceColumn>();
-        foreach (var n in names)
-        {
-            var c = source.Columns.FirstOrDefault(c => c.Name == n)
-                ?? throw new VigilInputException($"{source.Description}: --segment-by column '{n}' not found; columns are: {string.Join(", ", source.Columns.Take(20).Select(c => c.Name))}");
-            list.Add(c);
-        }
-        return list;
-    }
-
-    /// <summary>Reads the segment key of row <paramref name="row"/> from columns 0..n-1 of a chunk.</summary>
-    internal static string?[] KeyOf(Table t, int n, int row)
-    {
-        var key = new string?[n];
-        for (var i = 0; i < n; i++) key[i] = t.IsNull(i, row) ? null : t.GetString(i, row);
-        return key;
-    }
-
-    internal static bool SameKey(string?[] a, string?[] b)
-    {
-        for (var i = 0; i < a.Length; i++) if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
-        return true;
-    }
-
-    internal static string KeyText(string?[] key) => string.Join("\u001f", key.Select(k => k ?? "\u0000"));
-
-    internal static IReadOnlyDictionary<string, string?> KeyMap(IReadOnlyList<SourceColumn> segs, string?[] key)
-    {
-        var d = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < segs.Count; i++) d[segs[i].Name] = key[i];
-        return d;
-    }
-
-    internal static void CheckSegmentCount(Context ctx, int count)
-    {
-        if (count > ctx.Options.MaxSegments)
-            throw new VigilInputException($"{ctx.Source.Description}: --segment-by {string.Join(",", ctx.Segments.Select(s => s.Name))} makes more than {ctx.Options.MaxSegments} segments; choose columns with fewer distinct values");
     }
 
     /// <summary>
@@ -114,10 +72,10 @@ internal static class EvaluationAnalysis
     internal static QualityIssue? RowsKept(Context ctx, string select, string evaluated) => RowsKept(ctx, select, evaluated, bySegment: false).Overall;
 
     /// <summary><see cref="RowsKept(Context, string, string)"/> over all rows and, with <paramref name="bySegment"/>,
-    /// per segment (keyed by <see cref="KeyText"/>; duplicates counted within the segment).</summary>
-    internal static (QualityIssue? Overall, Dictionary<string, QualityIssue> BySegment) RowsKept(Context ctx, string select, string evaluated, bool bySegment)
+    /// per segment (duplicates counted within the segment).</summary>
+    internal static (QualityIssue? Overall, Dictionary<SliceKey, QualityIssue> BySegment) RowsKept(Context ctx, string select, string evaluated, bool bySegment)
     {
-        var none = (default(QualityIssue), new Dictionary<string, QualityIssue>(StringComparer.Ordinal));
+        var none = (default(QualityIssue), new Dictionary<SliceKey, QualityIssue>());
         var (id, ts) = (ctx.Cols.Id, ctx.Cols.Timestamp);
         if (id is null && ts is null) return none;
         var x = ctx.X;
@@ -131,14 +89,14 @@ internal static class EvaluationAnalysis
         object?[]? p = ts is not null ? [now] : null;
         var t = ctx.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)} FROM {ctx.Source.Relation}) k WHERE {evaluated}", p);
         var overall = Kept(ctx, t.GetInt64(1, 0), t.GetInt64(2, 0));
-        var segments = new Dictionary<string, QualityIssue>(StringComparer.Ordinal);
-        var nseg = ctx.Segments.Count;
-        if (bySegment && nseg > 0 && overall is not null)
+        var segments = new Dictionary<SliceKey, QualityIssue>();
+        var s = ctx.Slices;
+        var w = s.Width;
+        if (bySegment && w > 0 && overall is not null)
         {
-            var g = ctx.SegmentList().TrimEnd(' ', ',');
-            var st = ctx.Engine.Query($"SELECT {g}, {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)}{ctx.SegmentSelect} FROM {ctx.Source.Relation}) k WHERE {evaluated} GROUP BY {g}", p);
+            var st = ctx.Engine.Query($"SELECT {s.Prefix()}{string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)}{s.Select} FROM {ctx.Source.Relation}) k WHERE {evaluated} GROUP BY {s.GroupBy}", p);
             for (var r = 0; r < st.RowCount; r++)
-                if (Kept(ctx, st.GetInt64(nseg + 1, r), st.GetInt64(nseg + 2, r)) is { } k) segments[KeyText(KeyOf(st, nseg, r))] = k;
+                if (Kept(ctx, st.GetInt64(w + 1, r), st.GetInt64(w + 2, r)) is { } k) segments[s.Read(st, r)] = k;
         }
         return (overall, segments);
     }
@@ -156,20 +114,21 @@ internal static class EvaluationAnalysis
             []);
     }
 
-    /// <summary>Tallies rows left out, by reason, from a query's rows (segment columns 0..n-1, reason, count): over
-    /// all segments, and per segment key (<see cref="KeyText"/>). Rows whose reason is null were not left out.</summary>
-    internal static (Dictionary<string, long> Overall, Dictionary<string, Dictionary<string, long>> BySegment) TallyExcluded(Table t, int nseg)
+    /// <summary>Tallies rows left out, by reason, from a query's rows (the slice's key columns, reason, count): over
+    /// all segments, and per segment. Rows whose reason is null were not left out.</summary>
+    internal static (Dictionary<string, long> Overall, Dictionary<SliceKey, Dictionary<string, long>> BySegment) TallyExcluded(Table t, Slicer slices)
     {
         var overall = new Dictionary<string, long>(StringComparer.Ordinal);
-        var bySegment = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var bySegment = new Dictionary<SliceKey, Dictionary<string, long>>();
+        var w = slices.Width;
         for (var r = 0; r < t.RowCount; r++)
         {
-            if (t.IsNull(nseg, r)) continue;
-            var why = t.GetString(nseg, r)!;
-            var n = t.GetInt64(nseg + 1, r);
+            if (t.IsNull(w, r)) continue;
+            var why = t.GetString(w, r)!;
+            var n = t.GetInt64(w + 1, r);
             overall[why] = overall.GetValueOrDefault(why) + n;
-            if (nseg == 0) continue;
-            var k = KeyText(KeyOf(t, nseg, r));
+            if (w == 0) continue;
+            var k = slices.Read(t, r);
             if (!bySegment.TryGetValue(k, out var d)) bySegment[k] = d = new(StringComparer.Ordinal);
             d[why] = d.GetValueOrDefault(why) + n;
         }
@@ -188,7 +147,7 @@ internal static class BinaryEvaluationRun
         var label = cols.Label!;
         var baseSql =
             $"SELECT {x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_, " +
-            $"{x.Col(score)} IS NULL AS snull_, {x.Col(label)} IS NULL AS lnull_{ctx.SegmentSelect} FROM {ctx.Source.Relation}";
+            $"{x.Col(score)} IS NULL AS snull_, {x.Col(label)} IS NULL AS lnull_{ctx.Slices.Select} FROM {ctx.Source.Relation}";
 
         ctx.Progress.Stage("Counting rows");
         var reason =
@@ -196,10 +155,11 @@ internal static class BinaryEvaluationRun
             "WHEN s_ IS NULL THEN 'non_numeric_score' " +
             "WHEN s_ < 0 OR s_ > 1 THEN 'score_out_of_range' " +
             "WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
+        var slices = ctx.Slices;
         var excludedSql =
-            $"SELECT {ctx.SegmentList()}{reason} AS reason_, count(*) AS n_ FROM ({baseSql}) b GROUP BY {ctx.SegmentList()}{reason}";
-        var nseg = ctx.Segments.Count;
-        var (overallExcluded, excluded) = EvaluationAnalysis.TallyExcluded(ctx.Engine.Query(excludedSql), nseg);
+            $"SELECT {slices.Prefix()}{reason} AS reason_, count(*) AS n_ FROM ({baseSql}) b GROUP BY {slices.Prefix()}{reason}";
+        var nseg = slices.Width;
+        var (overallExcluded, excluded) = EvaluationAnalysis.TallyExcluded(ctx.Engine.Query(excludedSql), slices);
 
         var opts = new BinaryMetricOptions { Threshold = ctx.Options.Threshold, CostFp = ctx.Options.CostFp, CostFn = ctx.Options.CostFn };
         var where = $"WHERE s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
@@ -223,21 +183,21 @@ internal static class BinaryEvaluationRun
         {
             ctx.Progress.Stage("Evaluating segments");
             segResults = [];
-            string?[]? currentKey = null;
+            var seen = new HashSet<SliceKey>();
+            SliceKey? currentKey = null;
             BinaryScoreAccumulator? acc = null;
             void Close()
             {
                 if (acc is null || currentKey is null) return;
-                var k = EvaluationAnalysis.KeyText(currentKey);
+                seen.Add(currentKey);
                 segResults.Add(new SegmentEvaluation(
-                    EvaluationAnalysis.KeyMap(ctx.Segments, currentKey),
-                    Result(ctx, acc.Finish(), excluded.GetValueOrDefault(k) ?? new Dictionary<string, long>(), null)));
-                EvaluationAnalysis.CheckSegmentCount(ctx, segResults.Count);
+                    slices.SegmentMap(currentKey),
+                    Result(ctx, acc.Finish(), excluded.GetValueOrDefault(currentKey) ?? new Dictionary<string, long>(), null)));
+                slices.CheckSegmentCount(segResults.Count);
             }
-            var order = string.Concat(Enumerable.Range(0, nseg).Select(i => $"g{i}_ NULLS FIRST, "));
             ctx.Engine.Stream(
-                $"SELECT {ctx.SegmentList()}s_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ " +
-                $"FROM ({baseSql}) b {where} GROUP BY {ctx.SegmentList()}s_ ORDER BY {order}s_ DESC",
+                $"SELECT {slices.Prefix()}s_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ " +
+                $"FROM ({baseSql}) b {where} GROUP BY {slices.Prefix()}s_ ORDER BY {slices.OrderPrefix}s_ DESC",
                 null,
                 chunk =>
                 {
@@ -246,8 +206,8 @@ internal static class BinaryEvaluationRun
                     var n = chunk.Int64s(nseg + 2);
                     for (var i = 0; i < chunk.RowCount; i++)
                     {
-                        var key = EvaluationAnalysis.KeyOf(chunk, nseg, i);
-                        if (currentKey is null || !EvaluationAnalysis.SameKey(currentKey, key))
+                        var key = slices.Read(chunk, i);
+                        if (currentKey is null || !currentKey.Equals(key))
                         {
                             Close();
                             currentKey = key;
@@ -260,15 +220,14 @@ internal static class BinaryEvaluationRun
             // Segments whose rows were all excluded still appear, with no metrics rows.
             foreach (var (k, d) in excluded)
             {
-                if (segResults.Any(sr => EvaluationAnalysis.KeyText(ctx.Segments.Select(sg => sr.Key[sg.Name]).ToArray()) == k)) continue;
-                var key = k.Split('\u001f').Select(p => p == "\u0000" ? null : p).ToArray();
-                segResults.Add(new SegmentEvaluation(EvaluationAnalysis.KeyMap(ctx.Segments, key), Result(ctx, new BinaryScoreAccumulator(opts).Finish(), d, null)));
+                if (seen.Contains(k)) continue;
+                segResults.Add(new SegmentEvaluation(slices.SegmentMap(k), Result(ctx, new BinaryScoreAccumulator(opts).Finish(), d, null)));
             }
         }
         var (kept, keptBySegment) = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(score, "--score")} AS s_, {x.BinaryLabel(label)} AS y_",
             $"s_ IS NOT NULL AND {ctx.NotNaN("s_")} AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL", bySegment: true);
         segResults = segResults?.Select(sr =>
-            keptBySegment.TryGetValue(EvaluationAnalysis.KeyText(ctx.Segments.Select(sg => sr.Key[sg.Name]).ToArray()), out var k)
+            keptBySegment.TryGetValue(ctx.Slices.KeyOf(sr.Key), out var k)
                 ? sr with { Result = sr.Result with { Findings = [.. sr.Result.Findings, k] } }
                 : sr).ToList();
         var result = Result(ctx, overall, overallExcluded, segResults);

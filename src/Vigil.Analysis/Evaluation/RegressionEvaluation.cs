@@ -1,4 +1,5 @@
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Statistics.Classification;
 using Vigil.Statistics.Regression;
@@ -32,15 +33,16 @@ internal static class RegressionEvaluation
         var label = ctx.Cols.Label!;
         var nan = $"CAST('NaN' AS {ctx.D.Double})";
         var inner = $"SELECT {x.StrictNumber(pred, "--prediction")} AS p_, {x.StrictNumber(label, "--label")} AS y_, " +
-                    $"{x.Col(pred)} IS NULL AS pnull_, {x.Col(label)} IS NULL AS lnull_{ctx.SegmentSelect} FROM {ctx.Source.Relation}";
+                    $"{x.Col(pred)} IS NULL AS pnull_, {x.Col(label)} IS NULL AS lnull_{ctx.Slices.Select} FROM {ctx.Source.Relation}";
         var reason = $"CASE WHEN pnull_ OR p_ = {nan} THEN 'missing_prediction' WHEN p_ IS NULL THEN 'non_numeric_prediction' " +
                      $"WHEN lnull_ OR y_ = {nan} THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
-        var baseSql = $"SELECT p_, y_, p_ - y_ AS e_, {reason} AS reason_{string.Concat(ctx.Segments.Select((_, i) => $", g{i}_"))} FROM ({inner}) i";
-        var nseg = ctx.Segments.Count;
+        var slices = ctx.Slices;
+        var baseSql = $"SELECT p_, y_, p_ - y_ AS e_, {reason} AS reason_{slices.Carry} FROM ({inner}) i";
+        var nseg = slices.Width;
 
         ctx.Progress.Stage("Computing metrics");
         var (overallExcluded, excluded) = EvaluationAnalysis.TallyExcluded(
-            ctx.Engine.Query($"SELECT {ctx.SegmentList()}reason_, count(*) AS n_ FROM ({baseSql}) b WHERE reason_ IS NOT NULL GROUP BY {ctx.SegmentList()}reason_"), nseg);
+            ctx.Engine.Query($"SELECT {slices.Prefix()}reason_, count(*) AS n_ FROM ({baseSql}) b WHERE reason_ IS NOT NULL GROUP BY {slices.Prefix()}reason_"), slices);
 
         var clean = $"SELECT * FROM ({baseSql}) b WHERE reason_ IS NULL";
         var overall = ctx.Engine.Query($"SELECT {SumsSelect(ctx.D)} FROM ({clean}) c");
@@ -50,15 +52,15 @@ internal static class RegressionEvaluation
         if (nseg > 0)
         {
             ctx.Progress.Stage("Evaluating segments");
-            var t = ctx.Engine.Query($"SELECT {ctx.SegmentList()}{SumsSelect(ctx.D)} FROM ({clean}) c GROUP BY {string.Join(", ", Enumerable.Range(0, nseg).Select(i => $"g{i}_"))}");
-            EvaluationAnalysis.CheckSegmentCount(ctx, t.RowCount);
+            var t = ctx.Engine.Query($"SELECT {slices.Prefix()}{SumsSelect(ctx.D)} FROM ({clean}) c GROUP BY {slices.GroupBy}");
+            slices.CheckSegmentCount(t.RowCount);
             segs = [];
             for (var r = 0; r < t.RowCount; r++)
             {
-                var key = EvaluationAnalysis.KeyOf(t, nseg, r);
+                var key = slices.Read(t, r);
                 var s = ReadSums(t, r, nseg);
-                segs.Add(new SegmentEvaluation(EvaluationAnalysis.KeyMap(ctx.Segments, key),
-                    Result(ctx, s, excluded.GetValueOrDefault(EvaluationAnalysis.KeyText(key)) ?? new Dictionary<string, long>(), null, null)));
+                segs.Add(new SegmentEvaluation(slices.SegmentMap(key),
+                    Result(ctx, s, excluded.GetValueOrDefault(key) ?? new Dictionary<string, long>(), null, null)));
             }
         }
 

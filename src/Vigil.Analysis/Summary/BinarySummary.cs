@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -203,7 +204,7 @@ internal static class BinarySummary
         var periodStarts = new List<double>();
         var lastPeriod = double.NaN;
         var lastIndex = -1;
-        var period = options.Period;
+        var period = TimeChunk.Of(options.Period);
         var swC = new System.Diagnostics.Stopwatch();
         var swAll = System.Diagnostics.Stopwatch.StartNew();
         // Rows in any order (computed on every core) unless an ambiguous duplicate needs the file's order.
@@ -237,7 +238,7 @@ internal static class BinarySummary
                     if ((bits & excluding) != 0) excludedByChecks++;
                 }
                 if (hasId && (h1[i] & sampleMask) == 0 && !chunk.IsNull(8, i)) sampledIds[rows.Count] = chunk.GetString(8, i)!;
-                var p = PeriodStart(t[i], period);
+                var p = period.StartOf(t[i]);
                 int pi;
                 if (double.IsNaN(p)) pi = -1;
                 else if (p == lastPeriod) pi = lastIndex;
@@ -342,15 +343,6 @@ internal static class BinarySummary
     internal static int PeriodOf(int tag) => (tag >>> 12) - 1;
 
     internal static int VersionOf(int tag) => (tag >> 4) & 0xFF;
-
-    /// <summary>The start of the period holding a timestamp, both in seconds since the epoch (UTC), as date_trunc
-    /// computes it; weeks start on Monday (1970-01-01 was a Thursday). NaN stays NaN.</summary>
-    internal static double PeriodStart(double t, PeriodUnit unit) => unit switch
-    {
-        PeriodUnit.Hour => Math.Floor(t / 3600) * 3600,
-        PeriodUnit.Week => (Math.Floor(t / 86400) - ((Math.Floor(t / 86400) % 7 + 7 + 3) % 7)) * 86400,
-        _ => Math.Floor(t / 86400) * 86400,
-    };
 
     /// <summary>The streamed columns, stored in blocks of 2^20 rows so that growing never copies (and never holds
     /// two copies at once).</summary>

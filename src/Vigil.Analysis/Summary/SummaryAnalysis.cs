@@ -2,6 +2,7 @@ using System.Globalization;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Evaluation;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -160,8 +161,7 @@ internal static class SummaryAnalysis
 
         // 4. Rows per period (valid, non-future timestamps): missing periods and volume anomalies.
         progress.Stage("Counting rows per period");
-        var unit = options.Period.ToString().ToLowerInvariant();
-        var periodExpr = d.DateTrunc(unit, "ts_");
+        var periodExpr = TimeChunk.Of(options.Period).StartSql(d, "ts_");
         var perPeriod = engine.Query($"SELECT {periodExpr} AS p_, count(*) AS n_ FROM {Base} WHERE ts_ IS NOT NULL AND ts_ <= $1 GROUP BY 1 ORDER BY 1", asOfParam);
         var periodStarts = new List<DateTime>();
         var periodCounts = new List<double>();

@@ -5,6 +5,7 @@ using Vigil.Analysis.Demo;
 using Vigil.Analysis.Evaluation;
 using Vigil.Analysis.Results;
 using Vigil.Analysis.Drift;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Summary;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -117,7 +118,7 @@ internal static class DemoCommand
             Console.WriteLine($"  vigil summary {log} --as-of {asOf:yyyy-MM-dd}");
             Console.WriteLine($"  vigil evaluate {log} --segment-by model_version --cost-fp 1 --cost-fn 20");
             // The same columns and chunks as drift.html, so the command reports what the demo's report says.
-            Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --columns {string.Join(',', DriftColumns)} --chunk {DriftChunk}");
+            Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --columns {string.Join(',', DriftColumns)} --chunk {DriftChunk.Flag}");
             return Cli.Ok;
         });
         return cmd;
@@ -127,7 +128,7 @@ internal static class DemoCommand
     /// changes by design half-way through the log.</summary>
     internal static readonly string[] DriftColumns = ["amount", "merchant_category", "country", "account_age_days", "device_type", "channel", "prediction_score", "actual_label"];
 
-    internal const string DriftChunk = "week";
+    internal static readonly TimeChunk DriftChunk = new(ChunkUnit.Week);
 
     private static string Metric(IReadOnlyList<Vigil.Statistics.Classification.MetricValue> metrics, string name)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Reports;
@@ -60,7 +61,7 @@ internal static class DriftCommand
                 PerColumn = ParsePerColumn(p.GetValue(perColumn) ?? []),
                 DriftShare = CheckShare(p.GetValue(driftShare)),
                 Correction = p.GetValue(correction)?.Trim().ToLowerInvariant() ?? "none",
-                Chunk = p.GetValue(chunk),
+                Chunk = ParseChunk(p.GetValue(chunk)),
                 Timestamp = p.GetValue(timestamp),
                 ThresholdFrom = p.GetValue(thresholdFrom)?.Trim().ToLowerInvariant(),
                 Multivariate = p.GetValue(multivariate),
@@ -96,6 +97,17 @@ internal static class DriftCommand
             return FailOn.Exit(failOn.Check(result));
         });
         return cmd;
+    }
+
+    /// <summary>--chunk day, week (periods of --timestamp) or a number of rows; null without it.</summary>
+    internal static ChunkSpec? ParseChunk(string? spec)
+    {
+        if (spec is null) return null;
+        var s = spec.Trim().ToLowerInvariant();
+        if (s == "day") return new TimeChunk(ChunkUnit.Day);
+        if (s == "week") return new TimeChunk(ChunkUnit.Week);
+        if (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0) return new RowChunk(n);
+        throw new VigilInputException($"--chunk: '{spec}' is not a chunk; expected day, week or a number of rows");
     }
 
     /// <summary>The drift share: a share of columns in (0, 1].</summary>

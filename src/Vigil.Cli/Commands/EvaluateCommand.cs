@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Analysis.Evaluation;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine.Sources;
 using Vigil.Reports;
 
@@ -42,7 +43,7 @@ internal static class EvaluateCommand
                 Threshold = CommonOptions.ParseProbability(p.GetValue(threshold), "--threshold", 0.5),
                 CostFp = p.GetValue(costFp) is { } a ? CommonOptions.ParseDouble(a, "--cost-fp", 0) : null,
                 CostFn = p.GetValue(costFn) is { } b ? CommonOptions.ParseDouble(b, "--cost-fn", 0) : null,
-                SegmentBy = p.GetValue(segmentBy) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                SegmentBy = p.GetValue(segmentBy) is { } s ? [.. s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => new ColumnSegment(c))] : [],
             };
             if ((options.CostFp is null) != (options.CostFn is null))
                 throw new Vigil.Engine.VigilInputException("--cost-fp and --cost-fn go together: give both");

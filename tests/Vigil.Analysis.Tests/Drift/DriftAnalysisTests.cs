@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Drift;
@@ -171,7 +172,7 @@ public sealed class DriftAnalysisTests : IDisposable
     {
         var (refPath, curPath, x0, x1) = Write(900, 0.4, 8);
         // By rows, in file order: chunks of 400, 400 and 100 rows.
-        var byRows = Run(refPath, curPath, new DriftOptions { Columns = ["x", "c"], Chunk = "400" });
+        var byRows = Run(refPath, curPath, new DriftOptions { Columns = ["x", "c"], Chunk = new RowChunk(400) });
         Assert.Equal("400 rows", byRows.ChunkBy);
         Assert.Equal([400L, 400L, 100L], byRows.Chunks!.Select(c => c.Rows));
         Assert.Equal([0L, 400L, 800L], byRows.Chunks!.Select(c => c.FirstRow));
@@ -193,15 +194,14 @@ public sealed class DriftAnalysisTests : IDisposable
         for (var i = 0; i < 300; i++)
             sb.Append(CultureInfo.InvariantCulture, $"{(i == 7 ? "garbage" : $"2026-03-0{1 + i / 100} {i % 24:D2}:00:00")},{x1[i].ToString("R", CultureInfo.InvariantCulture)}\n");
         File.WriteAllText(cur, sb.ToString());
-        var byDay = Run(refPath, cur, new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+        var byDay = Run(refPath, cur, new DriftOptions { Columns = ["x"], Chunk = new TimeChunk(ChunkUnit.Day), Timestamp = "ts" });
         Assert.Equal(["2026-03-01", "2026-03-02", "2026-03-03"], byDay.Chunks!.Select(c => c.Key));
         Assert.Equal([99L, 100L, 100L], byDay.Chunks!.Select(c => c.Rows));
         Assert.Equal(1, byDay.RowsWithoutChunk);
         var day2 = ValueCounts.FromSamples(x0, x1.Skip(100).Take(100));
         Assert.Equal(DriftMethods.Run(DriftMethodChooser.Choose(day2).Method, day2, named: false), Assert.Single(byDay.Chunks![1].Columns).Result);
 
-        Assert.Contains("--chunk", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "fortnight" })).Message);
-        Assert.Contains("--timestamp", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "day", Timestamp = "when" })).Message);
+        Assert.Contains("--timestamp", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = new TimeChunk(ChunkUnit.Day), Timestamp = "when" })).Message);
     }
 
     [Fact]
@@ -224,7 +224,7 @@ public sealed class DriftAnalysisTests : IDisposable
         }
         long Epoch(DateTime t) => (long)(t - DateTime.UnixEpoch).TotalSeconds;
         var iso = Run(refPath, Daily("iso.csv", t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
-            new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+            new DriftOptions { Columns = ["x"], Chunk = new TimeChunk(ChunkUnit.Day), Timestamp = "ts" });
         Assert.Equal(["2026-03-01", "2026-03-02", "2026-03-03"], iso.Chunks!.Select(c => c.Key));
         foreach (var (name, format) in new (string, Func<DateTime, string>)[]
                  {
@@ -232,7 +232,7 @@ public sealed class DriftAnalysisTests : IDisposable
                      ("millis.csv", t => (Epoch(t) * 1000).ToString(CultureInfo.InvariantCulture)),
                  })
         {
-            var epoch = Run(refPath, Daily(name, format), new DriftOptions { Columns = ["x"], Chunk = "day", Timestamp = "ts" });
+            var epoch = Run(refPath, Daily(name, format), new DriftOptions { Columns = ["x"], Chunk = new TimeChunk(ChunkUnit.Day), Timestamp = "ts" });
             Assert.Equal(iso.Chunks!.Select(c => (c.Key, c.Start, c.Rows)), epoch.Chunks!.Select(c => (c.Key, c.Start, c.Rows)));
             Assert.Equal(iso.Chunks!.Select(c => Assert.Single(c.Columns).Result), epoch.Chunks!.Select(c => Assert.Single(c.Columns).Result));
             Assert.Equal(0, epoch.RowsWithoutChunk);
@@ -265,7 +265,7 @@ public sealed class DriftAnalysisTests : IDisposable
     public void ThresholdsFromReferenceChunks_MeanPlusThreeSigmaOfTheStatistic()
     {
         var (refPath, curPath, x0, x1) = Write(900, 0.3, 9);
-        var r = Run(refPath, curPath, new DriftOptions { Columns = ["x"], Chunk = "300", ThresholdFrom = "reference-chunks" });
+        var r = Run(refPath, curPath, new DriftOptions { Columns = ["x"], Chunk = new RowChunk(300), ThresholdFrom = "reference-chunks" });
         // Expected: ks (reference of 900 rows) on each 300-row reference chunk against the whole reference.
         var stats = Enumerable.Range(0, 3).Select(i => DriftMethods.Run("ks", ValueCounts.FromSamples(x0, x0.Skip(300 * i).Take(300)), named: false).Statistic!.Value).ToArray();
         var mean = stats.Average();
@@ -285,7 +285,7 @@ public sealed class DriftAnalysisTests : IDisposable
             Assert.Equal(st > threshold, c.Drifted);
         }
         Assert.Contains("--chunk", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { ThresholdFrom = "reference-chunks" })).Message);
-        Assert.Contains("--threshold-from", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = "300", ThresholdFrom = "history" })).Message);
+        Assert.Contains("--threshold-from", Assert.Throws<VigilInputException>(() => Run(refPath, curPath, new DriftOptions { Chunk = new RowChunk(300), ThresholdFrom = "history" })).Message);
     }
 
     [Fact]

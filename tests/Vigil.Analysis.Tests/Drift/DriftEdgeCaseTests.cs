@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 
@@ -76,10 +77,10 @@ public sealed class DriftEdgeCaseTests : IDisposable
         var rows = Enumerable.Range(0, 2500).Select(i => N(i % 97)).ToList();
         var r = Csv("r.csv", "x", rows);
         var c = Csv("c.csv", "x", rows);
-        var e = Assert.Throws<VigilInputException>(() => Run(r, c, new DriftOptions { Chunk = "1" }));
+        var e = Assert.Throws<VigilInputException>(() => Run(r, c, new DriftOptions { Chunk = new RowChunk(1) }));
         Assert.Equal($"--chunk 1: 2,500 chunks in {c}; at most 1,000 (use a larger chunk or --chunk day)", e.Message);
         // At the limit it runs.
-        Assert.Equal(100, Run(r, c, new DriftOptions { Chunk = "25" }).Chunks!.Count);
+        Assert.Equal(100, Run(r, c, new DriftOptions { Chunk = new RowChunk(25) }).Chunks!.Count);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class DriftEdgeCaseTests : IDisposable
         // z repeats 0..9 in every 100-row chunk of the reference: each chunk's ks statistic against it is 0.
         var r = Csv("r.csv", "x,z", Enumerable.Range(0, 1200).Select(i => $"{N(Math.Sin(i) * 10)},{i % 10}"));
         var c = Csv("c.csv", "x,z", Enumerable.Range(0, 600).Select(i => $"{N(Math.Sin(i * 1.3) * 10)},{(i % 10) + (i % 7 == 0 ? 1 : 0)}"));
-        var result = Run(r, c, new DriftOptions { Chunk = "100", ThresholdFrom = "reference-chunks" });
+        var result = Run(r, c, new DriftOptions { Chunk = new RowChunk(100), ThresholdFrom = "reference-chunks" });
         var z = Assert.Single(result.Columns, col => col.Name == "z");
         Assert.Contains("learned threshold degenerate (no variation across 12 reference chunks)", z.Note, StringComparison.Ordinal);
         Assert.Contains("learned threshold degenerate", z.Reason, StringComparison.Ordinal);
@@ -103,7 +104,7 @@ public sealed class DriftEdgeCaseTests : IDisposable
     {
         var r = Csv("r.csv", "a,b,k", Enumerable.Range(0, 600).Select(i => $"{N(Math.Sin(i))},{N(Math.Cos(i * 0.7) + Math.Sin(i))},5"));
         var c = Csv("c.csv", "a,b,k", Enumerable.Range(0, 300).Select(i => $"{N(Math.Sin(i) + 1)},{N(Math.Cos(i * 0.7))},{(i % 2 == 0 ? 5 : 6)}"));
-        var result = Run(r, c, new DriftOptions { Chunk = "100", Multivariate = true });
+        var result = Run(r, c, new DriftOptions { Chunk = new RowChunk(100), Multivariate = true });
         var mv = result.Multivariate!;
         Assert.Equal(["k"], mv.ExcludedColumns);
         Assert.Equal(["a", "b"], mv.Columns);
@@ -116,7 +117,7 @@ public sealed class DriftEdgeCaseTests : IDisposable
     {
         var r = Csv("r.csv", "a,k", Enumerable.Range(0, 600).Select(i => $"{N(Math.Sin(i))},5"));
         var c = Csv("c.csv", "a,k", Enumerable.Range(0, 300).Select(i => $"{N(Math.Sin(i) + 1)},5"));
-        var mv = Run(r, c, new DriftOptions { Chunk = "100", Multivariate = true }).Multivariate!;
+        var mv = Run(r, c, new DriftOptions { Chunk = new RowChunk(100), Multivariate = true }).Multivariate!;
         Assert.Equal(["a"], mv.Columns);
         Assert.Contains("only a varies in the reference", mv.Note, StringComparison.Ordinal);
         Assert.All(mv.Chunks, ch => Assert.False(ch.Drifted));
@@ -127,7 +128,7 @@ public sealed class DriftEdgeCaseTests : IDisposable
     {
         var r = Csv("r.csv", "k,t", Enumerable.Range(0, 300).Select(_ => "5,a"));
         var c = Csv("c.csv", "k,t", Enumerable.Range(0, 300).Select(i => i % 2 == 0 ? "5,a" : "6,b"));
-        var e = Assert.Throws<VigilInputException>(() => Run(r, c, new DriftOptions { Chunk = "100", Multivariate = true }));
+        var e = Assert.Throws<VigilInputException>(() => Run(r, c, new DriftOptions { Chunk = new RowChunk(100), Multivariate = true }));
         Assert.StartsWith("--multivariate: every compared column is constant in", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 
@@ -67,7 +68,7 @@ public sealed class MultivariateDriftTests : IDisposable
         var result = DriftAnalysis.Run(r, cu, new DriftOptions
         {
             Columns = columns,
-            Chunk = c.GetProperty("chunk_size").GetInt32().ToString(CultureInfo.InvariantCulture),
+            Chunk = new RowChunk(c.GetProperty("chunk_size").GetInt32()),
             Multivariate = true,
         });
         var mv = result.Multivariate;

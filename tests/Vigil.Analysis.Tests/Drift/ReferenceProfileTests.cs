@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Drift;
@@ -239,8 +240,8 @@ public sealed class ReferenceProfileTests : IDisposable
         Assert.Contains("column 'c'", Assert.Throws<VigilInputException>(() => ReferenceProfile.Merge(a, fewer)).Message);
         Assert.Contains("column 'c'", Assert.Throws<VigilInputException>(() => ReferenceProfile.Merge(fewer, a)).Message);
         var current = Write("cur", 200, 0, 13);
-        Assert.Contains("profile", Assert.Throws<VigilInputException>(() => Drift(a, current, new DriftOptions { Chunk = "50", ThresholdFrom = "reference-chunks" })).Message);
-        Assert.Contains("profile", Assert.Throws<VigilInputException>(() => Drift(a, current, new DriftOptions { Chunk = "50", Multivariate = true })).Message);
+        Assert.Contains("profile", Assert.Throws<VigilInputException>(() => Drift(a, current, new DriftOptions { Chunk = new RowChunk(50), ThresholdFrom = "reference-chunks" })).Message);
+        Assert.Contains("profile", Assert.Throws<VigilInputException>(() => Drift(a, current, new DriftOptions { Chunk = new RowChunk(50), Multivariate = true })).Message);
         // A column the profile holds as numbers, compared with text, cannot be.
         var text = Path.Combine(_dir, "text.csv");
         File.WriteAllText(text, "x,k\nlow,1\nhigh,2\n");
@@ -254,7 +255,7 @@ public sealed class ReferenceProfileTests : IDisposable
     {
         var reference = Write("ref", 1200, 0, 14);
         var current = Write("cur", 900, 0.5, 15);
-        var options = new DriftOptions { Chunk = "300" };
+        var options = new DriftOptions { Chunk = new RowChunk(300) };
         var profile = Profile(reference);
         var fromData = Drift(reference, current, options);
         var fromProfile = Drift(profile, current, options);
