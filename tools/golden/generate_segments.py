@@ -14,7 +14,9 @@ Definitions (docs/segments.md):
 - calibration: value = mean score - positive rate; gap = segment - complement; z = gap / sqrt(V_s/n_s^2 + V_c/n_c^2)
   with V = sum p(1-p); p = 2 * norm.sf(|z|); interval gap +- 1.96 sqrt(var); ece over bins min(floor(10 s), 9);
 - accuracy, precision, recall at score >= 0.5: Newcombe's hybrid score interval (method 10), pooled z-test p-value;
-- roc_auc: sklearn's roc_auc_score on each side; DeLong's variance from midranks; unpaired difference;
+- roc_auc: sklearn's roc_auc_score on each side; DeLong's variance from midranks (undefined below 2 positives or
+  2 negatives); unpaired difference;
+- a zero variance gives p = 1 when the gap is 0, else 0 (and no z);
 - tested: segment and complement each at least min_rows rows and the p-value defined; Benjamini-Hochberg over the
   tested p-values.
 """
@@ -107,14 +109,16 @@ def delong(y, s):
     m, n = len(pos), len(neg)
     if m == 0 or n == 0:
         return float("nan"), float("nan")
+    if m < 2 or n < 2:
+        return roc_auc_score(y, s), float("nan")  # DeLong's variance needs 2 of each class
     tz = rankdata(np.concatenate([pos, neg]))
     tx = rankdata(pos)
     ty = rankdata(neg)
     auc = (tz[:m].sum() - m * (m + 1) / 2) / (m * n)
     v10 = (tz[:m] - tx) / n
     v01 = 1 - (tz[m:] - ty) / m
-    s10 = np.var(v10, ddof=1) if m > 1 else 0.0
-    s01 = np.var(v01, ddof=1) if n > 1 else 0.0
+    s10 = np.var(v10, ddof=1)
+    s01 = np.var(v01, ddof=1)
     return auc, s10 / m + s01 / n
 
 
@@ -138,7 +142,7 @@ def proportions(k1, n1, k2, n2):
     pooled = (k1 + k2) / (n1 + n2)
     var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
     if var <= 0:
-        return dict(value=p1, complement=p2, gap=d, lower=lower, upper=upper, z=None, p_value=None)
+        return dict(value=p1, complement=p2, gap=d, lower=lower, upper=upper, z=None, p_value=1.0 if d == 0 else 0.0)
     z = d / math.sqrt(var)
     return dict(value=p1, complement=p2, gap=d, lower=lower, upper=upper, z=z, p_value=2 * norm.sf(abs(z)))
 
@@ -152,7 +156,7 @@ def test(metric, y, s, ys, ss, yc, sc):
         c = sc.mean() - yc.mean()
         var = (ss * (1 - ss)).sum() / n ** 2 + (sc * (1 - sc)).sum() / nc ** 2
         if var <= 0:
-            return dict(value=v, complement=c, gap=v - c, lower=None, upper=None, z=None, p_value=None)
+            return dict(value=v, complement=c, gap=v - c, lower=v - c, upper=v - c, z=None, p_value=1.0 if v == c else 0.0)
         z = (v - c) / math.sqrt(var)
         return dict(value=v, complement=c, gap=v - c, lower=v - c - Z * math.sqrt(var), upper=v - c + Z * math.sqrt(var),
                     z=z, p_value=2 * norm.sf(abs(z)))
@@ -170,6 +174,10 @@ def test(metric, y, s, ys, ss, yc, sc):
     # Cross-check the rank formula against scikit-learn.
     assert abs(a - roc_auc_score(ys, ss)) < 1e-12 and abs(b - roc_auc_score(yc, sc)) < 1e-12
     d, var = a - b, va + vb
+    if math.isnan(var):
+        return dict(value=a, complement=b, gap=d, lower=None, upper=None, z=None, p_value=None)
+    if var == 0:
+        return dict(value=a, complement=b, gap=d, lower=d, upper=d, z=None, p_value=1.0 if d == 0 else 0.0)
     z = d / math.sqrt(var)
     return dict(value=a, complement=b, gap=d, lower=d - Z * math.sqrt(var), upper=d + Z * math.sqrt(var), z=z, p_value=2 * norm.sf(abs(z)))
 

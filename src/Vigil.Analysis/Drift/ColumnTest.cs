@@ -1,6 +1,7 @@
 using Vigil.Analysis.Results;
 using Vigil.Engine;
 using Vigil.Statistics.Drift;
+using Vigil.Statistics.Testing;
 
 namespace Vigil.Analysis.Drift;
 

@@ -4,7 +4,7 @@ using Vigil.Analysis.Results;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
-using Vigil.Statistics.Drift;
+using Vigil.Statistics.Testing;
 using Vigil.Statistics.Segments;
 
 namespace Vigil.Analysis.Segments;
@@ -311,7 +311,7 @@ internal static class SegmentsAnalysis
     }
 
     /// <summary>AUC: the score cells present overall, in descending order, with the overall counts per cell.</summary>
-    internal sealed record AucCells(Dictionary<int, int> Index, long[] Pos, long[] Neg);
+    internal sealed record AucCells(Dictionary<int, int> Index, double[] Scores, long[] Pos, long[] Neg);
 
     private static AucCells AucIndex(Tally overall)
     {
@@ -319,13 +319,15 @@ internal static class SegmentsAnalysis
         var index = new Dictionary<int, int>();
         var pos = new long[cells.Count];
         var neg = new long[cells.Count];
+        var scores = new double[cells.Count];
         for (var i = 0; i < cells.Count; i++)
         {
             index[cells[i].Cell] = i;
+            scores[i] = (double)cells[i].Cell / ScoreGrid;
             pos[i] = cells[i].Pos;
             neg[i] = cells[i].Neg;
         }
-        return new AucCells(index, pos, neg);
+        return new AucCells(index, scores, pos, neg);
     }
 
     private static Gap Test(SegmentsOptions o, Tally g, Tally all, Counts counts)
@@ -339,12 +341,12 @@ internal static class SegmentsAnalysis
                 {
                     long correct = g.TruePos + (g.N - g.PredPos - (g.Pos - g.TruePos));
                     long correctAll = all.TruePos + (all.N - all.PredPos - (all.Pos - all.TruePos));
-                    return GapTests.Proportions(correct, g.N, correctAll - correct, nc);
+                    return GapTests.Proportion(correct, g.N, correctAll - correct, nc);
                 }
             case "precision":
-                return GapTests.Proportions(g.TruePos, g.PredPos, all.TruePos - g.TruePos, all.PredPos - g.PredPos);
+                return GapTests.Proportion(g.TruePos, g.PredPos, all.TruePos - g.TruePos, all.PredPos - g.PredPos);
             case "recall":
-                return GapTests.Proportions(g.TruePos, g.Pos, all.TruePos - g.TruePos, posc);
+                return GapTests.Proportion(g.TruePos, g.Pos, all.TruePos - g.TruePos, posc);
             default:
                 {
                     var idx = counts.AucCells!;
@@ -360,7 +362,7 @@ internal static class SegmentsAnalysis
                     var posC = new long[m];
                     var negC = new long[m];
                     for (var i = 0; i < m; i++) { posC[i] = idx.Pos[i] - pos[i]; negC[i] = idx.Neg[i] - neg[i]; }
-                    return GapTests.Auc(pos, neg, posC, negC);
+                    return GapTests.Auc(idx.Scores, pos, neg, posC, negC);
                 }
         }
     }
@@ -371,7 +373,7 @@ internal static class SegmentsAnalysis
         "accuracy" => (double)(all.TruePos + (all.N - all.PredPos - (all.Pos - all.TruePos))) / all.N,
         "precision" => all.PredPos > 0 ? (double)all.TruePos / all.PredPos : double.NaN,
         "recall" => all.Pos > 0 ? (double)all.TruePos / all.Pos : double.NaN,
-        _ => GapTests.DeLongAuc(counts.AucCells!.Pos, counts.AucCells.Neg).Auc,
+        _ => GapTests.Accumulate(counts.AucCells!.Scores, counts.AucCells.Pos, counts.AucCells.Neg).Auc,
     };
 
     /// <summary>A two-column segment is shown only when its gap, in its own direction, is larger than each of its
