@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
@@ -95,7 +96,10 @@ internal static class SegmentKeys
             }
             result.Add(new KeyColumn(c, x.Text(c), new SegmentColumn(c.Name, "values", [], 0), Math.Max(1, distinct)) { CapLater = true });
         }
-        return result;
+        // Each key's SQL from the one slicing layer: a column as it is, or the expression that buckets or caps it.
+        var parts = result.Select(k => k.Expr == x.Text(k.Column) ? (SegmentPart)new ColumnSegment(k.Column.Name) : new ExpressionSegment(k.Column.Name, k.Expr)).ToList();
+        var slicer = Slicer.For(new SliceSpec { SegmentBy = parts }, source);
+        return [.. result.Select((k, i) => k with { Expr = slicer.SegmentSql[i] })];
     }
 
     private static bool IsNumeric(SourceColumn c) => c.Kind is ColumnKind.Int64 or ColumnKind.Double;
