@@ -28,7 +28,7 @@ internal static class SegmentsReport
         yield return ("Tested", $"{Fmt.Count(r.Tested)} of {Fmt.Count(r.Searched)} segments (at least {Fmt.Count(r.MinRows)} rows each side); {Fmt.Count(r.Significant)} significant at FDR {Fmt.Short(r.Alpha)}");
     }
 
-    public static readonly string[] Headers = ["#", "segment", "rows", "value", "rest", "gap", "95% interval", "p adjusted"];
+    public static readonly string[] Headers = ["#", "segment", "rows", "gap", "95% interval", "p adjusted", "value", "rest"];
 
     /// <summary>A metric value: calibration signed (predicted − observed), others plain, 3 decimals.</summary>
     public static string Value(string metric, double? v) => v is not { } x ? Fmt.Dash
@@ -42,8 +42,8 @@ internal static class SegmentsReport
 
     public static IEnumerable<string[]> Rows(SegmentsResult r) => r.Segments.Select((h, i) => new[]
     {
-        (i + 1).ToString(Fmt.Inv), SegmentText(h), Fmt.Count(h.Rows), Value(r.Metric, h.Value), Value(r.Metric, h.Complement),
-        Signed(h.Gap), Interval(h), Fmt.PValue(h.PAdjusted),
+        (i + 1).ToString(Fmt.Inv), SegmentText(h), Fmt.Count(h.Rows), Signed(h.Gap), Interval(h), Fmt.PValue(h.PAdjusted),
+        Value(r.Metric, h.Value), Value(r.Metric, h.Complement),
     });
 
     public static string Explain(SegmentsResult r) => r.Metric switch
@@ -61,18 +61,39 @@ internal static class SegmentsReport
         if (r.Segments.Count > 0)
         {
             var t = new ConsoleTable($"Segments, largest gap first ({r.Metric})");
-            t.Column("#", ColumnKind.Number).Column("segment", ColumnKind.Key).Column("rows", ColumnKind.Number).Column("value", ColumnKind.Number)
-             .Column("rest", ColumnKind.Number, optional: true).Column("gap", ColumnKind.Number).Column("95% interval", ColumnKind.Word).Column("p adjusted", ColumnKind.Number);
+            // The segment is cut last: the segment's and the rest's values (in the findings below) give way first.
+            t.Column("#", ColumnKind.Number).Column("segment", ColumnKind.Key).Column("rows", ColumnKind.Number).Column("gap", ColumnKind.Number)
+             .Column("95% interval", ColumnKind.Word).Column("p adjusted", ColumnKind.Number).Column("value", ColumnKind.Number, optional: true)
+             .Column("rest", ColumnKind.Number, optional: true)            ;
             foreach (var row in Rows(r)) t.Row(row);
             t.Write(c);
             c.WriteLine(Explain(r));
             c.WriteLine();
             c.MarkupLine("[bold]Findings[/]");
             var i = 0;
-            foreach (var h in r.Segments) c.WriteLine($"{++i,2}. {h.Finding}");
+            foreach (var h in r.Segments)
+                foreach (var line in Wrap($"{++i}. {h.Finding}", c.Profile.Width, "    ")) c.WriteLine(line);
             c.WriteLine();
         }
-        foreach (var n in r.Notes) c.WriteLine("Note: " + n);
+        foreach (var n in r.Notes)
+            foreach (var line in Wrap("Note: " + n, c.Profile.Width, "  ")) c.WriteLine(line);
+    }
+
+    /// <summary>Text wrapped at spaces to <paramref name="width"/>, later lines indented.</summary>
+    internal static IEnumerable<string> Wrap(string text, int width, string indent)
+    {
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear().Append(indent);
+            }
+            else if (line.Length > 0 && line.ToString() != indent) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) yield return line.ToString();
     }
 
     public static string ToMarkdown(SegmentsResult r)

@@ -87,7 +87,7 @@ public sealed class SegmentsCommandTests : IDisposable
         Assert.True(o.ExitCode == 0, o.Stderr);
         foreach (var line in o.Stdout.Split('\n')) Assert.True(line.Length <= 100, $"wider than 100: {line}");
         Assert.Contains("worst: tenure_bucket = <30d and day_of_week = Sat", o.Stdout.Replace("\n", " "));
-        Assert.Contains(" 1. tenure_bucket = <30d and day_of_week = Sat: predicted", o.Stdout);
+        Assert.Contains("\n1. tenure_bucket = <30d and day_of_week = Sat: predicted", o.Stdout);
     }
 
     [Fact]

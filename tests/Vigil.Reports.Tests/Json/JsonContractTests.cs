@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(SegmentsResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -26,6 +26,7 @@ public class JsonContractTests
         JsonElement[] evals = [Parse(JsonFixtures.WithFindings()), Parse(Fixtures.Multiclass()), Parse(Fixtures.Regression())];
         var summary = Parse(Fixtures.Summary());
         var drift = Parse(JsonFixtures.Drift());
+        var segments = Parse(JsonFixtures.Segments());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -37,8 +38,11 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([segments], "source")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([segments], "columns")],
+            [typeof(SegmentsResult)] = [segments],
+            [typeof(SegmentHit)] = At([segments], "segments"),
+            [typeof(SegmentColumn)] = At([segments], "by"),
             [typeof(ConfusionCounts)] = At(evals, "confusion"),
             [typeof(BinaryCurves)] = At(evals, "curves"),
             [typeof(RocPoint)] = At(evals, "curves", "roc"),

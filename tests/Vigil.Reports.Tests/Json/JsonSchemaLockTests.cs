@@ -8,7 +8,7 @@ namespace Vigil.Reports.Tests.Json;
 public class JsonSchemaLockTests
 {
     /// <summary>Objects whose keys are data (metric names, exclusion reasons, segment columns), not fields.</summary>
-    private static readonly HashSet<string> Maps = ["metrics", "undefined", "notes", "excluded", "key"];
+    private static readonly HashSet<string> Maps = ["metrics", "undefined", "notes", "excluded", "key", "segment"];
 
     private static IEnumerable<string> Paths(string kind, JsonElement e, string path)
     {
@@ -39,6 +39,7 @@ public class JsonSchemaLockTests
             ("evaluation", JsonReport.ToJson(Fixtures.Regression())),
             ("summary", JsonReport.ToJson(Fixtures.Summary())),
             ("drift", JsonReport.ToJson(JsonFixtures.Drift())),
+            ("segments", JsonReport.ToJson(JsonFixtures.Segments())),
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
