@@ -13,7 +13,8 @@ internal static class SegmentsReport
         if (r.Segments.Count == 0)
             return $"No segment differs significantly in {r.Metric} ({Fmt.Count(r.Tested)} of {Fmt.Count(r.Searched)} segments tested)";
         var n = r.Significant;
-        return $"{Fmt.Plural(n, "segment differs", "segments differ")} significantly in {r.Metric}; worst: {r.Segments[0].Finding}";
+        var shown = r.Segments.Count < n ? $" ({Fmt.Count(r.Segments.Count)} shown)" : "";
+        return $"{Fmt.Plural(n, "segment differs", "segments differ")} significantly in {r.Metric}{shown}; worst: {r.Segments[0].Finding}";
     }
 
     /// <summary>"warning" when a segment stands out, else "ok".</summary>

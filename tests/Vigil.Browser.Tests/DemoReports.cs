@@ -30,8 +30,14 @@ public sealed class DemoReports : IDisposable
             var run = VigilProcess.Run(Dir, "evaluate", Path.Combine(fixtures, input), "--task", task, "--quiet", "--out", output);
             if (run.ExitCode != 0) throw new InvalidOperationException($"vigil evaluate {input} failed ({run.ExitCode}): {run.Stderr}");
         }
+        // vigil segments on a churn log with a planted miscalibrated pair of values.
+        var segments = Path.Combine(Dir, "segments.html");
+        var seg = VigilProcess.Run(Dir, "segments", ChurnLog.Write(Dir), "--by", "tenure_bucket,day_of_week,plan,device,tenure_days",
+            "--label", "churned", "--quiet", "--out", segments);
+        if (seg.ExitCode != 0) throw new InvalidOperationException($"vigil segments failed ({seg.ExitCode}): {seg.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["segments"] = segments,
             ["regression"] = regression,
             ["multiclass"] = multiclass,
             ["summary"] = Path.Combine(Dir, "summary.html"),

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace Vigil.Cli.Tests;
@@ -12,37 +10,10 @@ public sealed class SegmentsCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    /// <summary>20,000 rows; the model is calibrated everywhere except for tenure &lt;30d on Saturdays, where it
-    /// predicts about 31 % churn and 12 % churn.</summary>
-    internal static string ChurnLog(string dir, int rows = 20000)
-    {
-        var rng = new Random(42);
-        string[] tenure = ["<30d", "30-90d", "90-365d", ">1y"];
-        string[] days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        string[] plans = ["basic", "pro", "team"];
-        string[] devices = ["ios", "android", "web"];
-        var sb = new StringBuilder("customer_id,tenure_bucket,day_of_week,plan,device,tenure_days,prediction_score,churned\n");
-        for (var i = 0; i < rows; i++)
-        {
-            var t = rng.Next(4);
-            var d = days[rng.Next(7)];
-            var p = 0.05 + 0.3 * rng.NextDouble();
-            var planted = t == 0 && d == "Sat";
-            var score = planted ? 0.31 + 0.05 * (rng.NextDouble() - 0.5) : p;
-            var truth = planted ? 0.12 : p;
-            var y = rng.NextDouble() < truth ? 1 : 0;
-            var days_ = t switch { 0 => rng.Next(1, 30), 1 => rng.Next(30, 90), 2 => rng.Next(90, 365), _ => rng.Next(365, 2000) };
-            sb.Append(CultureInfo.InvariantCulture, $"c{i},{tenure[t]},{d},{plans[rng.Next(3)]},{devices[rng.Next(3)]},{days_},{score.ToString("0.####", CultureInfo.InvariantCulture)},{y}\n");
-        }
-        var path = Path.Combine(dir, "churn.csv");
-        File.WriteAllText(path, sb.ToString());
-        return path;
-    }
-
     [Fact]
     public void PlantedPair_RanksFirst_InJson()
     {
-        var log = ChurnLog(_dir);
+        var log = ChurnLog.Write(_dir);
         var o = VigilProcess.Run(_dir, "segments", log, "--by", "tenure_bucket,day_of_week,plan,device", "--label", "churned", "--format", "json");
         Assert.True(o.ExitCode == 0, o.Stderr);
         using var doc = JsonDocument.Parse(o.Stdout);
@@ -70,7 +41,7 @@ public sealed class SegmentsCommandTests : IDisposable
     [Fact]
     public void PlantedPair_RanksFirst_WithNumericBuckets_Depth2()
     {
-        var log = ChurnLog(_dir);
+        var log = ChurnLog.Write(_dir);
         var o = VigilProcess.Run(_dir, "segments", log, "--by", "tenure_days,day_of_week", "--buckets", "8", "--label", "churned", "--format", "json");
         Assert.True(o.ExitCode == 0, o.Stderr);
         using var doc = JsonDocument.Parse(o.Stdout);
@@ -82,7 +53,7 @@ public sealed class SegmentsCommandTests : IDisposable
     [Fact]
     public void Console_FitsHundredColumns_AndNamesTheSegment()
     {
-        var log = ChurnLog(_dir);
+        var log = ChurnLog.Write(_dir);
         var o = VigilProcess.RunWith(_dir, new Dictionary<string, string> { ["COLUMNS"] = "100" }, "segments", log, "--by", "tenure_bucket,day_of_week,plan,device", "--label", "churned", "-q");
         Assert.True(o.ExitCode == 0, o.Stderr);
         foreach (var line in o.Stdout.Split('\n')) Assert.True(line.Length <= 100, $"wider than 100: {line}");
@@ -93,7 +64,7 @@ public sealed class SegmentsCommandTests : IDisposable
     [Fact]
     public void Html_And_Markdown_AreWritten()
     {
-        var log = ChurnLog(_dir);
+        var log = ChurnLog.Write(_dir);
         var html = Path.Combine(_dir, "s.html");
         var o = VigilProcess.Run(_dir, "segments", log, "--by", "tenure_bucket,day_of_week", "--label", "churned", "--out", html);
         Assert.True(o.ExitCode == 0, o.Stderr);
@@ -110,7 +81,7 @@ public sealed class SegmentsCommandTests : IDisposable
     [Fact]
     public void FailOnWarning_Exit1_WhenASegmentStandsOut()
     {
-        var log = ChurnLog(_dir);
+        var log = ChurnLog.Write(_dir);
         var o = VigilProcess.Run(_dir, "segments", log, "--by", "tenure_bucket,day_of_week", "--label", "churned", "--format", "json", "--fail-on", "warning");
         Assert.Equal(1, o.ExitCode);
         Assert.Contains("--fail-on warning:", o.Stderr);
@@ -118,7 +89,7 @@ public sealed class SegmentsCommandTests : IDisposable
 
     private void AssertBadInput(VigilProcess.Outcome o, string mustMention, string? outFile = null) => VigilProcess.AssertBadInput(o, mustMention, _dir, outFile);
 
-    private string Small() => ChurnLog(_dir, 400);
+    private string Small() => ChurnLog.Write(_dir, 400);
 
     [Fact]
     public void UnknownByColumn_Exit2_ListsColumns()

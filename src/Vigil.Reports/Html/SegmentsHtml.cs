@@ -55,7 +55,7 @@ internal static class SegmentsHtml
     internal static string Chart(SegmentsResult r)
     {
         var hits = r.Segments;
-        const double width = 1100, labelWidth = 420, right = 24, top = 34, rowHeight = 24, axis = 46;
+        const double width = 1100, labelWidth = 440, right = 24, top = 34, rowHeight = 24, axis = 46;
         var height = top + rowHeight * hits.Count + axis;
         double lo = 0, hi = 0;
         foreach (var h in hits)
@@ -84,6 +84,8 @@ internal static class SegmentsHtml
         }
         sb.Append("<text class=\"axis-label\" x=\"").Append(P(x0 + pw / 2)).Append("\" y=\"").Append(P(bottom + 36)).Append("\" text-anchor=\"middle\">")
           .Append(E($"gap in {r.Metric}: segment minus rest")).Append("</text>");
+        sb.Append("<text class=\"axis-label\" transform=\"translate(14 ").Append(P(top + rowHeight * hits.Count / 2.0)).Append(") rotate(-90)\" text-anchor=\"middle\">")
+          .Append("segment, best-ranked on top").Append("</text>");
         for (var i = 0; i < hits.Count; i++)
         {
             var h = hits[i];
