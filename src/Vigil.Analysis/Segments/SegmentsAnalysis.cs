@@ -25,6 +25,12 @@ internal static class SegmentsAnalysis
 
     private const int EceBins = 10;
 
+    /// <summary>The rows are grouped by every key before the grouping sets while the groups can be at most this many
+    /// (the product of the columns' cardinalities and the cells). Measured on 10M rows, 4 columns and AUC cells (2.5M
+    /// groups): 9.4 s grouped first against 13.4 s on the rows; at worst (every row its own group) grouping first costs
+    /// one more hash aggregate.</summary>
+    private const double PreAggregateUpTo = 20e6;
+
     public static SegmentsResult Run(OpenedSource source, SegmentsOptions o, IAnalysisProgress? progress = null)
     {
         progress ??= NoProgress.Instance;
@@ -210,7 +216,7 @@ internal static class SegmentsAnalysis
             ? agg.Replace("FILTER (WHERE ", "FILTER (WHERE r_ IS NULL AND ", StringComparison.Ordinal)
             : agg + " FILTER (WHERE r_ IS NULL)";
         string sql;
-        if (o.PreAggregate ?? groups <= o.ProbeRows * 5.0)
+        if (o.PreAggregate ?? groups <= PreAggregateUpTo)
         {
             var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Row} AS {a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
             var sums = rowAggs.Select(a => a.Count ? $"CAST({Valid($"sum({a.Name})")} AS BIGINT) AS {a.Name}" : $"{Valid($"sum({a.Name})")} AS {a.Name}");

@@ -121,3 +121,42 @@ public sealed class SegmentsGoldenTests
         Assert.NotNull(cal.PAdjusted); // calibration is defined on an all-positive segment
     }
 }
+
+/// <summary>Rows without a valid score or label are counted by reason and left out of every segment.</summary>
+public sealed class SegmentsExclusionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-seg-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void InvalidRows_AreCountedByReason_AndLeftOut()
+    {
+        var sb = new System.Text.StringBuilder("plan,prediction_score,actual_label\n");
+        for (var i = 0; i < 200; i++) sb.Append(i % 2 == 0 ? "a" : "b").Append(',').Append((i % 10 / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',').Append(i % 3 == 0 ? 1 : 0).Append('\n');
+        sb.Append("a,,1\na,1.5,0\nb,0.3,\nb,0.3,7\nb,nan,1\n");
+        var path = Path.Combine(_dir, "x.csv");
+        File.WriteAllText(path, sb.ToString());
+        using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
+        var r = SegmentsAnalysis.Run(source, new SegmentsOptions { By = ["plan"], MinRows = 10, ShowAll = true });
+        Assert.Equal(200, r.Rows);
+        Assert.Equal(2, r.Excluded["missing_score"]);
+        Assert.Equal(1, r.Excluded["score_out_of_range"]);
+        Assert.Equal(1, r.Excluded["missing_label"]);
+        Assert.Equal(1, r.Excluded["invalid_label"]);
+        Assert.Equal([100L, 100L], r.Segments.Select(h => h.Rows));
+        Assert.Equal(2, r.Tested);
+    }
+
+    [Fact]
+    public void OneSegmentOnly_NothingToCompare_NoError()
+    {
+        var path = Path.Combine(_dir, "one.csv");
+        File.WriteAllText(path, "plan,prediction_score,actual_label\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"a,0.{i % 9 + 1},{i % 2}\n")));
+        using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
+        var r = SegmentsAnalysis.Run(source, new SegmentsOptions { By = ["plan"] });
+        Assert.Equal(1, r.Searched);
+        Assert.Equal(0, r.Tested);
+        Assert.Empty(r.Segments);
+    }
+}
