@@ -1,5 +1,6 @@
 using Vigil.Analysis.Results;
 using Vigil.Engine;
+using Vigil.Reports;
 
 namespace Vigil.Cli;
 
@@ -74,6 +75,13 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
         }
         return parts.Count == 0 ? null : $"{Flag}: {string.Join(" and ", parts)}";
     }
+
+    /// <summary>For segments: a segment that differs significantly is a warning (<c>--fail-on warning</c>); nothing
+    /// there is an error.</summary>
+    public string? Check(SegmentsResult r) =>
+        Warning && r.Segments.Count > 0
+            ? $"{Flag}: {r.Significant} segment{(r.Significant == 1 ? "" : "s")} differ{(r.Significant == 1 ? "s" : "")} significantly in {r.Metric} ({SegmentsReport.SegmentText(r.Segments[0])}, …)"
+            : null;
 
     /// <summary>Prints the line and returns 1 when a condition matched, else 0.</summary>
     public static int Exit(string? line)

@@ -21,6 +21,7 @@ internal static class Program
         {
             (EvaluateCommand.Create(), "Evaluate a classifier or regressor: metrics, curves, thresholds, segments."),
             (SummaryCommand.Create(), "Summarize a prediction log per period and model version, with data-quality checks."),
+            (SegmentsCommand.Create(), "Find the segments (values and pairs of values) where a classifier does worst."),
             (DriftCommand.Create(), "Compare a reference and a current dataset column by column: data and target drift."),
             (CompareCommand.Create(), "Compare two model versions overall and per segment: differences with intervals, verdicts."),
             (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),

@@ -34,9 +34,15 @@ public sealed class DemoReports : IDisposable
         var cmp = VigilProcess.Run(Dir, "compare", Path.Combine(fixtures, "compare_independent.csv"), "--baseline", "v2.0", "--candidate", "v2.1",
             "--segment-by", "region", "--quiet", "--out", comparison);
         if (cmp.ExitCode != 0) throw new InvalidOperationException($"vigil compare failed ({cmp.ExitCode}): {cmp.Stderr}");
+        // vigil segments on a churn log with a planted miscalibrated pair of values.
+        var segments = Path.Combine(Dir, "segments.html");
+        var seg = VigilProcess.Run(Dir, "segments", ChurnLog.Write(Dir), "--by", "tenure_bucket,day_of_week,plan,device,tenure_days",
+            "--label", "churned", "--quiet", "--out", segments);
+        if (seg.ExitCode != 0) throw new InvalidOperationException($"vigil segments failed ({seg.ExitCode}): {seg.Stderr}");
         Pages = new Dictionary<string, string>
         {
             ["comparison"] = comparison,
+            ["segments"] = segments,
             ["regression"] = regression,
             ["multiclass"] = multiclass,
             ["summary"] = Path.Combine(Dir, "summary.html"),

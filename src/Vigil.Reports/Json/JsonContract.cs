@@ -29,6 +29,7 @@ internal static class JsonContract
         [typeof(EvaluationResult)] = "evaluation",
         [typeof(SummaryResult)] = "summary",
         [typeof(DriftResult)] = "drift",
+        [typeof(SegmentsResult)] = "segments",
         [typeof(ProfileDocument)] = "profile",
         [typeof(ComparisonResult)] = "comparison",
     };

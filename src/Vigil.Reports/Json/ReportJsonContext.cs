@@ -25,6 +25,7 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(EvaluationResult))]
 [JsonSerializable(typeof(SummaryResult))]
 [JsonSerializable(typeof(DriftResult))]
+[JsonSerializable(typeof(SegmentsResult))]
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(ComparisonResult))]
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).

@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -27,6 +27,7 @@ public class JsonContractTests
         var summary = Parse(Fixtures.Summary());
         var drift = Parse(JsonFixtures.Drift());
         var cmp = Parse(JsonFixtures.Comparison());
+        var segments = Parse(JsonFixtures.Segments());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -38,8 +39,8 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
             [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
@@ -47,6 +48,9 @@ public class JsonContractTests
             [typeof(ScoreShift)] = At([cmp], "segments", "score_drift"),
             [typeof(FeatureImpactChange)] = At([cmp], "feature_impact"),
             [typeof(ComparisonSurrogates)] = At([cmp], "surrogate"),
+            [typeof(SegmentsResult)] = [segments],
+            [typeof(SegmentHit)] = At([segments], "segments"),
+            [typeof(SegmentColumn)] = At([segments], "by"),
             [typeof(ConfusionCounts)] = At(evals, "confusion"),
             [typeof(BinaryCurves)] = At(evals, "curves"),
             [typeof(RocPoint)] = At(evals, "curves", "roc"),

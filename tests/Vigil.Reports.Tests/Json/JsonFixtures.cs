@@ -103,4 +103,46 @@ internal static class JsonFixtures
             Findings = [new QualityIssue("unpaired_rows", Severity.Info, 3, "3 rows without a partner", [])],
         };
     }
+
+    /// <summary>A calibration search with two segments shown: a pair of values and a NULL value.</summary>
+    public static SegmentsResult Segments() => new()
+    {
+        Metric = "calibration",
+        Segments =
+        [
+            new SegmentHit
+            {
+                Segment = new Dictionary<string, string?> { ["tenure_bucket"] = "<30d", ["day_of_week"] = "Sat" },
+                Rows = 2040, Value = 0.19, Complement = 0.001, Gap = 0.189, Lower = 0.17, Upper = 0.208, PValue = 1e-40, PAdjusted = 3e-39,
+                Finding = "tenure_bucket = <30d and day_of_week = Sat: predicted 31.0 % churned, observed 12.0 %, 2,040 rows",
+                Z = 13.3, Positives = 245, Predicted = 0.31, Observed = 0.12, Ece = 0.19, ComplementRows = 97960,
+            },
+            new SegmentHit
+            {
+                Segment = new Dictionary<string, string?> { ["plan"] = null },
+                Rows = 800, Value = -0.04, Complement = 0.002, Gap = -0.042, Lower = -0.07, Upper = -0.014, PValue = 0.003, PAdjusted = 0.04,
+                Finding = "plan = (null): predicted 20.0 % churned, observed 24.0 %, 800 rows",
+                Z = -2.9, Positives = 192, Predicted = 0.2, Observed = 0.24, Ece = 0.05, ComplementRows = 99200,
+            },
+        ],
+        Source = new SourceInfo("churn.parquet", "duckdb", ["tenure_bucket", "day_of_week", "plan", "prediction_score", "churned"]),
+        Columns = new ColumnRoles { Score = "prediction_score", Label = "churned" },
+        Rows = 100000,
+        Excluded = new Dictionary<string, long> { ["missing_label"] = 12 },
+        Overall = 0.003,
+        Threshold = 0.5,
+        Depth = 2,
+        MinRows = 500,
+        Alpha = 0.05,
+        Searched = 120,
+        Tested = 88,
+        Significant = 2,
+        By =
+        [
+            new SegmentColumn("tenure_bucket", "values", [], 0),
+            new SegmentColumn("day_of_week", "values", ["Sat", "Sun"], 5),
+            new SegmentColumn("plan", "quantiles", ["[0, 10)", "[10, 20]"], 0),
+        ],
+        Notes = ["p-values adjusted by Benjamini–Hochberg"],
+    };
 }

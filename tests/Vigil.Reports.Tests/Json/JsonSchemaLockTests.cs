@@ -39,6 +39,7 @@ public class JsonSchemaLockTests
             ("evaluation", JsonReport.ToJson(Fixtures.Regression())),
             ("summary", JsonReport.ToJson(Fixtures.Summary())),
             ("drift", JsonReport.ToJson(JsonFixtures.Drift())),
+            ("segments", JsonReport.ToJson(JsonFixtures.Segments())),
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
         };
