@@ -16,13 +16,13 @@ Output (JSON, the shape of `vigil segments --format json`, plus extra fields and
                   "ratio":O/E,"finding":"over_predicts|under_predicts|null"}], "timings":{...}}
 
 Definitions (n rows of the segment, O = Σlabel, E = Σscore, S2 = Σscore²; N, O_all, E_all over all rows):
-  * value = (O - E) / n, the segment's observed rate minus its mean score (calibration in the large);
-  * complement = the same over the rows outside the segment: (O_all - O - (E_all - E)) / (N - n);
-  * gap = value - complement;
-  * z = (O - E) / sqrt(Σ p (1 - p)), with Σ p (1 - p) = E - S2 (each label Bernoulli(score) under calibration);
-    p_value = 2 * (1 - Phi(|z|));
-  * lower, upper = value -+ z_(1 - alpha/2) * sqrt(E - S2) / n;
-  * p_adjusted: Benjamini-Hochberg across every segment listed (all depths together);
+  * value = (E - O) / n, the segment's mean score minus its observed rate (calibration in the large, Vigil's sign);
+  * complement = the same over the rows outside the segment: ((E_all - E) - (O_all - O)) / (N - n);
+  * gap = value - complement, tested against 0: z = gap / sqrt(V_s / n^2 + V_c / (N - n)^2), V = Σ p (1 - p) = E - S2
+    on each side (each label Bernoulli(score) under calibration); p_value = 2 * (1 - Phi(|z|));
+  * lower, upper = gap -+ z_(1 - alpha/2) * sqrt(V_s / n^2 + V_c / (N - n)^2) (the gap's Wald interval);
+  * p_adjusted: Benjamini-Hochberg across the segments tested: both the segment and its complement have at least
+    max(100, 0.5 % of the rows) rows (Vigil's default --min-rows); null for the others;
   * finding: over_predicts (O < E) or under_predicts (O > E) when p_adjusted < alpha, else null;
   * segments: every value of each --by column (depth 1) and every pair of values of two --by columns (depth 2) that
     has rows; numeric --by columns are cut into --buckets quantile buckets first (edges np.quantile at 1/5 .. 4/5,
@@ -108,24 +108,32 @@ def main(argv=None):
             rows.append(({c: str(v) for c, v in zip(key, idx)}, n, float(r[("y", "sum")]), float(r[("s", "sum")]),
                          float(r[("s2", "sum")])))
 
+    # Vigil's definitions (docs/segments.md): each segment against its complement (every other row).
+    s2_all = float(work["s2"].sum())
+    min_rows = max(100, int(np.ceil(n_all * 0.005)))
     segs = []
     for seg, n, o, e, s2 in rows:
-        var = e - s2
-        value = (o - e) / n
         rest = n_all - n
-        complement = (o_all - o - (e_all - e)) / rest if rest else None
-        se = np.sqrt(var) / n if var > 0 else 0.0
-        z = (o - e) / np.sqrt(var) if var > 0 else None
+        value = (e - o) / n
+        complement = ((e_all - e) - (o_all - o)) / rest if rest else None
+        v_s, v_c = e - s2, (e_all - e) - (s2_all - s2)
+        var = v_s / n ** 2 + (v_c / rest ** 2 if rest else 0.0)
+        gap = None if complement is None else value - complement
+        se = np.sqrt(var) if var > 0 else 0.0
+        z = gap / se if gap is not None and se > 0 else None
         p = float(2.0 * stats.norm.sf(abs(z))) if z is not None else None
         segs.append({"segment": seg, "rows": n, "positives": int(o), "sum_score": e, "sum_score2": s2,
-                     "observed": int(o), "expected": e, "value": value, "complement": complement,
-                     "gap": None if complement is None else value - complement,
-                     "lower": value - zq * se, "upper": value + zq * se, "z": z, "p_value": p,
-                     "ratio": o / e if e else None})
-    ps = [s["p_value"] if s["p_value"] is not None else 1.0 for s in segs]
-    for s, padj in zip(segs, bh(ps) if segs else []):
+                     "observed": int(o), "expected": e, "value": value, "complement": complement, "gap": gap,
+                     "lower": None if gap is None else gap - zq * se, "upper": None if gap is None else gap + zq * se,
+                     "z": z, "p_value": p, "ratio": o / e if e else None,
+                     "tested": p is not None and n >= min_rows and rest >= min_rows})
+    tested = [s for s in segs if s["tested"]]
+    for s, padj in zip(tested, bh([s["p_value"] for s in tested]) if tested else []):
         s["p_adjusted"] = float(padj)
-        s["finding"] = None if padj >= alpha else ("over_predicts" if s["observed"] < s["expected"] else "under_predicts")
+    for s in segs:
+        s.setdefault("p_adjusted", None)
+        padj = s["p_adjusted"]
+        s["finding"] = None if padj is None or padj >= alpha else ("over_predicts" if s["observed"] < s["expected"] else "under_predicts")
     segs.sort(key=lambda s: (s["p_value"] if s["p_value"] is not None else 2.0, -abs(s["gap"] or 0.0)))
 
     t2 = time.perf_counter()

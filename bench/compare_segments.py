@@ -130,22 +130,8 @@ def main(argv=None):
                + "; ".join(show(k) for k in missing[:5]))
         (bad if a.require_all else notes).append(msg)
 
-    # Which definition of "value" does Vigil use? The one that fits every matched segment.
-    n_all, o_all, e_all = base["rows"], base["positives"], base["sum_score"]
+    # The baseline computes Vigil's definitions (bench/baseline_segments.py's docstring): compare field by field.
     pairs = [(bsegs[k], vsegs[k]) for k in bsegs if k in vsegs]
-    fits = None
-    if pairs and all("value" in v for _, v in pairs):
-        cands = list(definitions(pairs[0][0], n_all, o_all, e_all))
-        fits = [d for d in cands
-                if all(close(definitions(b, n_all, o_all, e_all)[d][0], v["value"], a.rtol, a.atol) for b, v in pairs)]
-        if not fits:
-            bad.append("value: fits none of (O - E) / n, O / E, O - E, O / n for every segment; e.g. "
-                       f"{show(key_of(pairs[0][0]['segment']))}: vigil {pairs[0][1]['value']!r}, baseline (O - E) / n "
-                       f"{pairs[0][0]['value']!r}")
-        elif fits[0] != "(O - E) / n":
-            notes.append(f"value: vigil's value is {fits[0]} (the baseline's is (O - E) / n); compared under that definition")
-    definition = fits[0] if fits else "(O - E) / n"
-
     counted = 0
     for b, v in pairs:
         where = show(key_of(b["segment"]))
@@ -157,26 +143,22 @@ def main(argv=None):
             continue
         if v.get("positives") is not None and int(v["positives"]) != b["positives"]:
             bad.append(f"{where}: positives vigil {v['positives']} baseline {b['positives']}")
-        val, comp, div = definitions(b, n_all, o_all, e_all)[definition]
-        gap = None if comp is None else val - comp
-        for f, want in (("value", val), ("complement", comp), ("gap", gap)):
-            if f in v and not close(want, v[f], a.rtol, a.atol):
-                bad.append(f"{where}: {f} vigil {v[f]!r} baseline {want!r} ({definition})")
-        if div is not None and b["upper"] is not None:
-            half = (b["upper"] - b["lower"]) / 2.0 * b["rows"] / div
-            for f, want in (("lower", val - half), ("upper", val + half)):
-                if v.get(f) is not None and not close(want, v[f], a.interval_rtol, a.atol):
-                    bad.append(f"{where}: {f} vigil {v[f]!r} baseline {want!r} (Wald, {definition})")
+        for f in ("value", "complement", "gap"):
+            if f in v and not close(b[f], v[f], a.rtol, a.atol):
+                bad.append(f"{where}: {f} vigil {v[f]!r} baseline {b[f]!r}")
+        for f in ("lower", "upper"):
+            if v.get(f) is not None and not close(b[f], v[f], a.interval_rtol, a.atol):
+                bad.append(f"{where}: {f} vigil {v[f]!r} baseline {b[f]!r} (the gap's Wald interval)")
         for f in ("p_value", "p_adjusted"):
             if f in v and not close(b[f], v[f], a.interval_rtol, a.p_atol):
                 hint = " (Benjamini-Hochberg across every listed segment)" if f == "p_adjusted" else ""
                 bad.append(f"{where}: {f} vigil {v[f]!r} baseline {b[f]!r}{hint}")
         if "finding" in v:
             vflag = v["finding"] not in (None, "", "none", False, "no_evidence")
-            bflag = b["p_adjusted"] < alpha
+            bflag = b["p_adjusted"] is not None and b["p_adjusted"] < alpha
             if vflag != bflag:
                 bad.append(f"{where}: finding vigil {v['finding']!r}, baseline "
-                           f"{'flags it' if bflag else 'does not flag it'} (p_adjusted {b['p_adjusted']:.3g})")
+                           f"{'flags it' if bflag else 'does not flag it'} (p_adjusted {b['p_adjusted']})")
         counted += 1
 
     for n in notes:

@@ -73,8 +73,29 @@ internal static class ComparisonReport
     public static IEnumerable<string[]> MetricRows(SegmentComparison s) => s.Difference.Select(kv => new[]
     {
         kv.Key + (kv.Value.HigherIsBetter ? " ↑" : " ↓"), Fmt.Num(Fmt.MetricOf(s.Baseline.Metrics, kv.Key)), Fmt.Num(Fmt.MetricOf(s.Candidate.Metrics, kv.Key)),
-        Signed(kv.Value.Value), Interval(kv.Value), Fmt.PValue(kv.Value.PValue), kv.Value.Test,
+        Signed(kv.Value.Value), Interval(kv.Value), Fmt.PValue(kv.Value.PValue), ShortTest(kv.Value.Test),
     });
+
+    /// <summary>A test's name for a table cell ("DeLong", "Newcombe + McNemar", "bootstrap", ...); the full
+    /// description (replicates, seed, grouping) is in the JSON's <c>test</c> and under the table.</summary>
+    public static string ShortTest(string test)
+    {
+        var paired = test.Contains("paired", StringComparison.OrdinalIgnoreCase) && !test.Contains("unpaired", StringComparison.OrdinalIgnoreCase);
+        var name = test switch
+        {
+            _ when test.StartsWith("DeLong", StringComparison.Ordinal) => "DeLong",
+            _ when test.StartsWith("Newcombe", StringComparison.Ordinal) => test.Contains("McNemar", StringComparison.Ordinal) ? "Newcombe + McNemar" : "Newcombe",
+            _ when test.StartsWith("Welch", StringComparison.Ordinal) => "Welch",
+            _ when test.Contains("mean difference", StringComparison.Ordinal) => "mean difference",
+            _ when test.Contains("bootstrap", StringComparison.Ordinal) => "bootstrap",
+            _ => test,
+        };
+        return paired && !name.Contains("McNemar", StringComparison.Ordinal) && name != "mean difference" ? "paired " + name : name;
+    }
+
+    /// <summary>The full descriptions of the tests a segment used, one per distinct test (for under a table).</summary>
+    public static IEnumerable<string> TestNotes(SegmentComparison s) =>
+        s.Difference.Values.Select(d => d.Test).Distinct(StringComparer.Ordinal).Select(t => $"{ShortTest(t)}: {t}");
 
     public static string FeatureNote(ComparisonResult r) =>
         r.Surrogate is { } s ? $"Surrogate fidelity R²: baseline {Fmt.Num(s.BaselineR2)}, candidate {Fmt.Num(s.CandidateR2)}" + (s.LowFidelity ? " (below 0.8: read the impacts with care)" : "") : "";
@@ -139,6 +160,8 @@ internal static class ComparisonReport
               .Append(Fmt.Count(s.Candidate.Rows)).Append(" (").Append(Fmt.Percent(s.Candidate.Share)).Append(").\n\n");
             MarkdownReport.Table(sb, MetricHeaders, 1, MetricRows(s), rightTo: MetricHeaders.Length - 2);
         }
+        if (r.Segments.FirstOrDefault() is { } first)
+            sb.Append("Tests: ").Append(MarkdownReport.Cell(string.Join("; ", TestNotes(first)))).Append(".\n\n");
         if (r.FeatureImpact is { Count: > 0 })
         {
             sb.Append("## Features behind the scores\n\n").Append(MarkdownReport.Cell(FeatureNote(r))).Append("\n\n");

@@ -37,6 +37,12 @@ internal static class ComparisonHtml
                   .Append(" of its traffic), candidate ").Append(E(Fmt.Count(s.Candidate.Rows))).Append(" (").Append(E(Fmt.Percent(s.Candidate.Share))).Append(").</p>");
                 Table(sb, "metrics", ComparisonReport.MetricHeaders, 1, ComparisonReport.MetricRows(s));
             }
+            if (r.Segments.FirstOrDefault() is { } first)
+            {
+                sb.Append("<p class=\"note\">Tests: ");
+                sb.Append(string.Join("; ", ComparisonReport.TestNotes(first).Select(E)));
+                sb.Append(".</p>");
+            }
         });
         if (r.FeatureImpact is { Count: > 0 })
             page.Section("features", "Features behind the scores", sb =>
