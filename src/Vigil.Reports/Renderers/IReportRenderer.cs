@@ -31,6 +31,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.DriftResult)] = new DriftRenderer(),
         [typeof(Analysis.Drift.ReferenceProfile)] = new ProfileRenderer(),
         [typeof(Analysis.Results.ComparisonResult)] = new ComparisonRenderer(),
+        [typeof(Analysis.Results.ExplanationResult)] = new ExplanationRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>
