@@ -64,6 +64,7 @@ internal static class ExplanationAnalysis
             excluded = ex;
         }
 
+        progress.Stage("Summarizing");
         var fit = side.Fit;
         var features = fit.ByRank.Select(j => new FeatureExplanation(fit.Features[j], fit.X[j].Kind == Vigil.Statistics.Learning.FeatureKind.Numeric ? "numeric" : "categorical",
             fit.MeanAbsShap[j], fit.Rank[j], fit.MutualInformation[j], fit.Spearman[j])).ToList();

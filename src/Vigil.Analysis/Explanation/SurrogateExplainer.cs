@@ -47,7 +47,7 @@ internal static class SurrogateExplainer
     /// <param name="segmentShapRows">Per segment key (when the sample has keys), up to this many of the segment's rows
     /// get SHAP values too, so small segments are not left with a handful.</param>
     public static SurrogateFit Fit(SurrogateSample sample, IReadOnlyList<string> features, int shapRows, int seed, int segmentShapRows = 0,
-        CancellationToken ct = default)
+        Action<string>? stage = null, CancellationToken ct = default)
     {
         var x = sample.Matrix(features);
         var y = sample.Target;
@@ -78,6 +78,7 @@ internal static class SurrogateExplainer
             }
         }
         var rows = Enumerable.Range(0, n).Where(i => chosen[i]).ToArray();
+        stage?.Invoke($"TreeSHAP on {rows.Length:N0} rows");
         var shap = model.ShapValues(x, out var expected, rows, ct);
         var overallSet = new bool[n];
         for (var i = 0; i < overall; i++) overallSet[perm[i]] = true;
@@ -93,6 +94,7 @@ internal static class SurrogateExplainer
         var report = model.Report!;
         var info = new ExplanationSurrogate(report.ValidationR2, model.TreeCount, model.LeafCount, n, sample.EligibleRows, overall,
             sample.TargetKind, sample.TargetColumn, expected, report.ValidationR2 is not { } r2 || r2 < LowFidelity);
+        stage?.Invoke("Mutual information and Spearman's ρ");
         var (mi, rho) = Association(x, y);
         return new SurrogateFit(model, x, y, info, features, mean, Ranks(features, mean), rows, shap, overall, mi, rho);
     }

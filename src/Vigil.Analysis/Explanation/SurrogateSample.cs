@@ -82,7 +82,7 @@ internal sealed class SurrogateSample
         new(features.Select(f => Columns.First(c => c.Name == f)));
 
     /// <summary>Draws the sample and reads it. Input errors: no score, a text score, a constant score, too few rows.</summary>
-    public static SurrogateSample Read(SampleRequest r)
+    public static SurrogateSample Read(SampleRequest r, Action<string>? stage = null)
     {
         var (source, cols, x) = (r.Source, r.Cols, r.X);
         var d = source.Dialect;
@@ -139,6 +139,7 @@ internal sealed class SurrogateSample
         if (lo == hi)
             throw new VigilInputException($"{source.Description}{where}: nothing to explain: the score is constant ({targetCol.Name} = {lo.ToString("R", CultureInfo.InvariantCulture)} in every row)");
 
+        stage?.Invoke(n <= r.MaxRows ? $"Reading {n:N0} rows" : $"Sampling {r.MaxRows:N0} of {n:N0} rows");
         var order = "h_, s_" + string.Concat(items.Select((_, i) => $", f{i.ToString(CultureInfo.InvariantCulture)}_ NULLS FIRST"));
         string sql;
         if (n <= r.MaxRows) sql = $"SELECT * FROM ({eligible}) e ORDER BY {order}";

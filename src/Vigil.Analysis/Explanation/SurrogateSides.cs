@@ -15,8 +15,8 @@ internal static class SurrogateSides
         var samples = new List<SurrogateSample>();
         foreach (var r in requests)
         {
-            stage?.Invoke(r.FilterName is null ? "Sampling rows" : $"Sampling rows of {r.FilterName}");
-            samples.Add(SurrogateSample.Read(r));
+            stage?.Invoke(r.FilterName is null ? "Counting rows" : $"Counting rows of {r.FilterName}");
+            samples.Add(SurrogateSample.Read(r, stage));
         }
         var excluded = new List<ExcludedColumn>();
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,8 +44,8 @@ internal static class SurrogateSides
         var sides = new Side[samples.Count];
         for (var i = 0; i < samples.Count; i++)
         {
-            stage?.Invoke(requests[i].FilterName is null ? "Fitting the surrogate and its SHAP values" : $"Fitting the surrogate of {requests[i].FilterName}");
-            sides[i] = new Side(samples[i], SurrogateExplainer.Fit(samples[i], features, shapRows, requests[i].Seed, segmentShapRows));
+            stage?.Invoke(requests[i].FilterName is null ? "Fitting the surrogate" : $"Fitting the surrogate of {requests[i].FilterName}");
+            sides[i] = new Side(samples[i], SurrogateExplainer.Fit(samples[i], features, shapRows, requests[i].Seed, segmentShapRows, stage));
         }
         return (sides, excluded);
     }

@@ -41,6 +41,7 @@ public class JsonSchemaLockTests
             ("drift", JsonReport.ToJson(JsonFixtures.Drift())),
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
+            ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }
