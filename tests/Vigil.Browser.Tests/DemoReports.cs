@@ -34,8 +34,13 @@ public sealed class DemoReports : IDisposable
         var cmp = VigilProcess.Run(Dir, "compare", Path.Combine(fixtures, "compare_independent.csv"), "--baseline", "v2.0", "--candidate", "v2.1",
             "--segment-by", "region", "--quiet", "--out", comparison);
         if (cmp.ExitCode != 0) throw new InvalidOperationException($"vigil compare failed ({cmp.ExitCode}): {cmp.Stderr}");
+        var explanation = Path.Combine(Dir, "explanation.html");
+        var exp = VigilProcess.Run(Dir, "explain", Path.Combine(Dir, "predictions.csv"), "--baseline", "v1", "--candidate", "v2",
+            "--segment-by", "device_type", "--quiet", "--out", explanation);
+        if (exp.ExitCode != 0) throw new InvalidOperationException($"vigil explain failed ({exp.ExitCode}): {exp.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["regression"] = regression,
             ["multiclass"] = multiclass,

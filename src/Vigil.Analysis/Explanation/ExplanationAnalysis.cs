@@ -77,6 +77,9 @@ internal static class ExplanationAnalysis
         if (comparison?.BaselineSurrogate is { LowFidelity: true } bs)
             findings.Add(new QualityIssue("low_fidelity", Severity.Warning, bs.SampleRows,
                 $"the baseline's surrogate reproduces its scores only roughly (held-out R² {Num(bs.R2)}, below {Num(SurrogateExplainer.LowFidelity)})", []));
+        if (side.Sample.OutOfRange > 0)
+            findings.Add(new QualityIssue("score_out_of_range", Severity.Info, side.Sample.OutOfRange,
+                $"{side.Sample.OutOfRange:N0} {(side.Sample.OutOfRange == 1 ? "row" : "rows")} with a {info.TargetColumn} outside [0, 1] left out (the others are probabilities, explained as log-odds)", [], info.TargetColumn));
         if (info.SampleRows < info.EligibleRows)
             findings.Add(new QualityIssue("sampled", Severity.Info, info.SampleRows,
                 $"the surrogate was fitted on a seeded sample of {info.SampleRows:N0} of {info.EligibleRows:N0} rows (--sample-rows)", []));

@@ -49,10 +49,13 @@ internal sealed class SurrogateSample
     public const double Clip = 1e-6;
     /// <summary>Fewer sampled rows than this cannot be explained.</summary>
     public const int MinRows = 50;
+    /// <summary>A score column with at least this share of its values in [0, 1] holds probabilities.</summary>
+    public const double ProbabilityShare = 0.99;
 
     private SurrogateSample(IReadOnlyList<FeatureColumn> columns, IReadOnlyDictionary<string, string> reasons, double[] target, string targetKind,
-        string targetColumn, long eligible, SliceKey[]? keys)
+        string targetColumn, long eligible, SliceKey[]? keys, long outOfRange)
     {
+        OutOfRange = outOfRange;
         Columns = columns;
         Reasons = reasons;
         Target = target;
@@ -76,6 +79,8 @@ internal sealed class SurrogateSample
     /// <summary>Each sampled row's segment key, when a slicer was given.</summary>
     public SliceKey[]? Keys { get; }
     public int RowCount => Target.Length;
+    /// <summary>Rows left out because their probability score was outside [0, 1].</summary>
+    public long OutOfRange { get; }
 
     /// <summary>The matrix of the columns named in <paramref name="features"/> (in that order).</summary>
     public FeatureMatrix Matrix(IReadOnlyList<string> features) =>
@@ -131,13 +136,30 @@ internal sealed class SurrogateSample
         var eligible = $"SELECT * FROM (SELECT {x.Number(targetCol, flag)} AS s_{fsel}{keySel}, {hash} AS h_ FROM {source.Relation}{filter}) b " +
                        "WHERE s_ IS NOT NULL AND abs(s_) < 1e308";
 
-        var stats = source.Engine.Query($"SELECT count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_ FROM ({eligible}) e");
+        var stats = source.Engine.Query($"SELECT count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, count(*) FILTER (WHERE s_ >= 0 AND s_ <= 1) AS p_ FROM ({eligible}) e");
         var n = stats.GetInt64(0, 0);
         if (n < MinRows)
             throw new VigilInputException($"{source.Description}{where}: too few rows to explain: {n:N0} with a finite {targetCol.Name}; at least {MinRows} are needed");
         double lo = stats.GetDouble(1, 0), hi = stats.GetDouble(2, 0);
         if (lo == hi)
             throw new VigilInputException($"{source.Description}{where}: nothing to explain: the score is constant ({targetCol.Name} = {lo.ToString("R", CultureInfo.InvariantCulture)} in every row)");
+        // A score column whose values are probabilities (all, or all but a few broken rows, which are left out) is
+        // explained on the log-odds scale; anything else as it is.
+        var inRange = stats.GetInt64(3, 0);
+        var logit = cols.Score is not null && inRange >= ProbabilityShare * n;
+        long outOfRange = 0;
+        if (logit && inRange < n)
+        {
+            outOfRange = n - inRange;
+            eligible += " AND s_ >= 0 AND s_ <= 1";
+            n = inRange;
+            var range = source.Engine.Query($"SELECT min(s_), max(s_) FROM ({eligible}) e");
+            (lo, hi) = (range.GetDouble(0, 0), range.GetDouble(1, 0));
+            if (n < MinRows)
+                throw new VigilInputException($"{source.Description}{where}: too few rows to explain: {n:N0} with a {targetCol.Name} in [0, 1]; at least {MinRows} are needed");
+            if (lo == hi)
+                throw new VigilInputException($"{source.Description}{where}: nothing to explain: the score is constant ({targetCol.Name} = {lo.ToString("R", CultureInfo.InvariantCulture)} in every row with a score in [0, 1])");
+        }
 
         stage?.Invoke(n <= r.MaxRows ? $"Reading {n:N0} rows" : $"Sampling {r.MaxRows:N0} of {n:N0} rows");
         var order = "h_, s_" + string.Concat(items.Select((_, i) => $", f{i.ToString(CultureInfo.InvariantCulture)}_ NULLS FIRST"));
@@ -156,7 +178,6 @@ internal sealed class SurrogateSample
             throw new VigilInputException($"{source.Description}{where}: too few rows to explain: {rows:N0} sampled; at least {MinRows} are needed");
 
         var s = t.Doubles(0).ToArray();
-        var logit = cols.Score is not null && lo >= 0 && hi <= 1;
         if (logit)
             for (var i = 0; i < s.Length; i++)
             {
@@ -204,7 +225,7 @@ internal sealed class SurrogateSample
             keys = new SliceKey[rows];
             for (var i = 0; i < rows; i++) keys[i] = slicer.Read(t, i, column: 1 + read.Count);
         }
-        return new SurrogateSample(columns, reasons, s, logit ? "logit" : "raw", targetCol.Name, n, keys);
+        return new SurrogateSample(columns, reasons, s, logit ? "logit" : "raw", targetCol.Name, n, keys, outOfRange);
     }
 
     /// <summary>Codes of the <paramref name="max"/> most frequent values (ties by ordinal order), the rest "(other)", null −1.</summary>
