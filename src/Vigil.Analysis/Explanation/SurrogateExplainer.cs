@@ -117,7 +117,8 @@ internal static class SurrogateExplainer
         var yBins = MutualInformation.QuantileBins(y, MiBins);
         var mi = new double[x.FeatureCount];
         var rho = new double?[x.FeatureCount];
-        for (var j = 0; j < x.FeatureCount; j++)
+        // Features are independent: one per thread, each writing its own slots.
+        Parallel.For(0, x.FeatureCount, j =>
         {
             var c = x[j];
             int[] codes;
@@ -141,7 +142,7 @@ internal static class SurrogateExplainer
             else codes = c.Codes!;
             var m = MutualInformation.FromCodes(codes, yBins).Value;
             mi[j] = double.IsFinite(m) ? m : 0;
-        }
+        });
         return (mi, rho);
     }
 
