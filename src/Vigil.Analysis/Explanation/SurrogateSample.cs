@@ -96,7 +96,7 @@ internal sealed class SurrogateSample
             ?? throw new VigilInputException($"{source.Description}: no score or prediction column to explain: expected '{MappingOptions.DefaultScore}' (or --score) or '{MappingOptions.DefaultPrediction}' (or --prediction)");
         var flag = cols.Score is not null ? "--score" : "--prediction";
         if (targetCol.Kind is not (ColumnKind.Double or ColumnKind.Int64 or ColumnKind.Boolean))
-            throw new VigilInputException($"{source.Description}: column '{targetCol.Name}' ({flag}) is {targetCol.SqlType}; explain needs a numeric score or prediction");
+            throw new VigilInputException($"{source.Description}: column '{targetCol.Name}' ({flag}) is {targetCol.SqlType}; explain needs a numeric score or prediction{(targetCol.Kind == ColumnKind.String && cols.Score is null ? " (for a classifier's class labels, name one class's probability column with --score)" : "")}");
 
         var features = cols.Features.Where(f => !r.Skip.Contains(f.Name)).ToList();
         var items = new List<string>();
