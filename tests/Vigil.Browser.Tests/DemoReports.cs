@@ -39,8 +39,13 @@ public sealed class DemoReports : IDisposable
         var seg = VigilProcess.Run(Dir, "segments", ChurnLog.Write(Dir), "--by", "tenure_bucket,day_of_week,plan,device,tenure_days",
             "--label", "churned", "--quiet", "--out", segments);
         if (seg.ExitCode != 0) throw new InvalidOperationException($"vigil segments failed ({seg.ExitCode}): {seg.Stderr}");
+        var explanation = Path.Combine(Dir, "explanation.html");
+        var exp = VigilProcess.Run(Dir, "explain", Path.Combine(Dir, "predictions.csv"), "--baseline", "v1", "--candidate", "v2",
+            "--segment-by", "device_type", "--quiet", "--out", explanation);
+        if (exp.ExitCode != 0) throw new InvalidOperationException($"vigil explain failed ({exp.ExitCode}): {exp.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["segments"] = segments,
             ["regression"] = regression,

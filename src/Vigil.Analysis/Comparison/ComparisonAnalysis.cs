@@ -228,6 +228,13 @@ internal static class ComparisonAnalysis
             findings.Add(new QualityIssue("rows_excluded", Severity.Info, excludedB + excludedC,
                 $"rows without a valid score in [0, 1] or a 0/1 label were left out: {excludedB:N0} of the baseline's, {excludedC:N0} of the candidate's", []));
         findings.AddRange(paired.Findings);
+        (IReadOnlyList<FeatureImpactChange> Changes, ComparisonSurrogates Surrogates)? impact = null;
+        if (options.Features is { Count: > 0 } features)
+        {
+            progress.Stage("Fitting a surrogate per version for feature impact");
+            impact = Explanation.VersionImpact.Run(source, options.Mapping, features, input.VersionExpr, input.BaselineValue, input.CandidateValue,
+                input.BaselineName, input.CandidateName, options.SurrogateRows, options.ShapRows, options.Seed, progress);
+        }
         return new ComparisonResult
         {
             Source = new SourceInfo(source.Description, source.Engine.Name, source.Columns.Where(c => c.Name != SideColumn).Select(c => c.Name).ToArray()),
@@ -243,6 +250,8 @@ internal static class ComparisonAnalysis
             Correction = options.Correction,
             SegmentBy = options.SegmentBy.Select(s => s.Name).ToArray(),
             Segments = final,
+            FeatureImpact = impact?.Changes,
+            Surrogate = impact?.Surrogates,
             Findings = findings,
         };
     }

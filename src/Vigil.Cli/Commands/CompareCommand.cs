@@ -29,12 +29,14 @@ internal static class CompareCommand
             "metric with a 95% interval and a p-value (DeLong for ROC AUC, Newcombe's hybrid score interval for rates, Welch for mean losses, " +
             "a seeded stratified bootstrap for the rest); paired forms (paired DeLong, McNemar, paired bootstrap) when both versions scored the " +
             "same ids. P-values are corrected across segments (Holm, or --correction bh), and each segment gets a verdict on --metric: worse, " +
-            "better or no evidence, worse listed first. The score distribution's drift between the versions is reported per segment.\n\n" +
+            "better or no evidence, worse listed first. The score distribution's drift between the versions is reported per segment. With --features, a surrogate of each version's scores (vigil explain's) gives each " +
+            "feature's impact (mean |SHAP|) on both sides, the features whose impact moved most first.\n\n" +
             "Examples:\n" +
             "  vigil compare predictions.parquet --baseline v2.0 --candidate v2.1\n" +
             "  vigil compare predictions.parquet --baseline v2.0 --candidate v2.1 --segment-by region,device --format html --out compare.html\n" +
             "  vigil compare --baseline-log prod.csv --candidate-log shadow.csv --segment-by plan --metric log_loss --format json\n" +
-            "  vigil compare logs.parquet --baseline v2.0 --candidate v2.1 --segment-by region --fail-on worse");
+            "  vigil compare logs.parquet --baseline v2.0 --candidate v2.1 --segment-by region --fail-on worse\n" +
+            "  vigil compare logs.parquet --baseline v2.0 --candidate v2.1 --features amount,country,device");
         common.AddTo(cmd);
         foreach (var o in new Option[] { baseline, candidate, baselineLog, candidateLog, segmentBy, threshold, metric, correction, paired, seed }) cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -65,6 +67,8 @@ internal static class CompareCommand
                 },
                 Seed = p.GetValue(seed) ?? 42,
             };
+            // Feature impact (a surrogate per version) only when asked for with --features.
+            if (p.GetValue(common.Features) is not null) options = options with { Features = options.Mapping.Features };
             if (!ComparisonMetrics.IsKnown(options.PrimaryMetric))
                 throw new VigilInputException($"--metric: '{options.PrimaryMetric}' is not a metric compare tests; expected one of {string.Join(", ", ComparisonMetrics.Names)}");
             var inputs = p.GetValue(common.Inputs) ?? [];

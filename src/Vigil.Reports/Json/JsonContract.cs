@@ -32,6 +32,7 @@ internal static class JsonContract
         [typeof(SegmentsResult)] = "segments",
         [typeof(ProfileDocument)] = "profile",
         [typeof(ComparisonResult)] = "comparison",
+        [typeof(ExplanationResult)] = "explanation",
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>

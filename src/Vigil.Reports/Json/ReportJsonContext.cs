@@ -28,6 +28,7 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(SegmentsResult))]
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(ComparisonResult))]
+[JsonSerializable(typeof(ExplanationResult))]
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]

@@ -32,6 +32,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Drift.ReferenceProfile)] = new ProfileRenderer(),
         [typeof(Analysis.Results.ComparisonResult)] = new ComparisonRenderer(),
         [typeof(Analysis.Results.SegmentsResult)] = new SegmentsRenderer(),
+        [typeof(Analysis.Results.ExplanationResult)] = new ExplanationRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>

@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -28,6 +28,7 @@ public class JsonContractTests
         var drift = Parse(JsonFixtures.Drift());
         var cmp = Parse(JsonFixtures.Comparison());
         var segments = Parse(JsonFixtures.Segments());
+        var exp = Parse(JsonFixtures.Explanation());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -39,14 +40,23 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
             [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
             [typeof(MetricDifference)] = [.. At([cmp], "segments", "difference").SelectMany(d => d.EnumerateObject().Select(p => p.Value))],
             [typeof(ScoreShift)] = At([cmp], "segments", "score_drift"),
-            [typeof(FeatureImpactChange)] = At([cmp], "feature_impact"),
+            [typeof(FeatureImpactChange)] = [.. At([cmp], "feature_impact"), .. At([exp], "comparison", "changes")],
+            [typeof(ExplanationResult)] = [exp],
+            [typeof(ExplanationSurrogate)] = [.. At([exp], "surrogate"), .. At([exp], "comparison", "baseline_surrogate")],
+            [typeof(FeatureExplanation)] = At([exp], "features"),
+            [typeof(SegmentExplanation)] = At([exp], "segments"),
+            [typeof(SegmentFeature)] = At([exp], "segments", "features"),
+            [typeof(ExplanationComparison)] = At([exp], "comparison"),
+            [typeof(ShapSummary)] = At([exp], "summary_plot"),
+            [typeof(ShapPoint)] = At([exp], "summary_plot", "points"),
+            [typeof(ExcludedColumn)] = At([exp], "excluded"),
             [typeof(ComparisonSurrogates)] = At([cmp], "surrogate"),
             [typeof(SegmentsResult)] = [segments],
             [typeof(SegmentHit)] = At([segments], "segments"),
@@ -63,7 +73,7 @@ public class JsonContractTests
             [typeof(ResidualData)] = At(evals, "residuals"),
             [typeof(HistogramBin)] = At(evals, "residuals", "histogram"),
             [typeof(SegmentEvaluation)] = At(evals, "segments"),
-            [typeof(QualityIssue)] = [.. At([cmp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues")],
+            [typeof(QualityIssue)] = [.. At([cmp], "findings"), .. At([exp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues")],
             [typeof(SummaryResult)] = [summary],
             [typeof(PeriodSummary)] = [.. At([summary], "periods"), .. At([summary], "overall")],
             [typeof(QualityReport)] = At([summary], "quality"),

@@ -145,4 +145,22 @@ internal static class JsonFixtures
         ],
         Notes = ["p-values adjusted by Benjamini–Hochberg"],
     };
+
+    /// <summary>An explanation with two sides and segments, every optional part filled.</summary>
+    public static ExplanationResult Explanation()
+    {
+        ExplanationSurrogate S(double r2) => new(r2, 120, 3400, 20000, 50000, 2000, "logit", "prediction_score", -1.2, r2 < 0.8);
+        return new ExplanationResult
+        {
+            Source = Fixtures.Source, Columns = Fixtures.BinaryRoles, Surrogate = S(0.96),
+            Features = [new FeatureExplanation("amount", "numeric", 0.8, 1, 0.31, 0.52), new FeatureExplanation("country", "categorical", 0.2, 2, 0.05, null)],
+            SegmentBy = ["region"],
+            Segments = [new SegmentExplanation { Segment = new Dictionary<string, string?> { ["region"] = "north" }, Rows = 12000, ShapRows = 1200,
+                Features = [new SegmentFeature("amount", 0.9, 1), new SegmentFeature("country", 0.1, 2)] }],
+            Comparison = new ExplanationComparison("model_version", "v1", "v2", S(0.7), [new FeatureImpactChange("country", 0.2, 2, 0.05, 2, 0.15), new FeatureImpactChange("amount", 0.8, 1, 0.75, 1, 0.05)]),
+            SummaryPlot = [new ShapSummary("amount", [new ShapPoint(0.5, 0.9), new ShapPoint(-0.3, null)]), new ShapSummary("country", [new ShapPoint(0.1, 0.25)])],
+            Excluded = [new ExcludedColumn("ts", "TIMESTAMP: timestamps are not used as features")],
+            Findings = [new QualityIssue("low_fidelity", Severity.Warning, 20000, "the baseline's surrogate reproduces its scores only roughly", [])],
+        };
+    }
 }

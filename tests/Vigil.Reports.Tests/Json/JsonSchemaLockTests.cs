@@ -42,6 +42,7 @@ public class JsonSchemaLockTests
             ("segments", JsonReport.ToJson(JsonFixtures.Segments())),
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
+            ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }
