@@ -142,15 +142,7 @@ internal static class ComparisonReport
     public static string Markdown(ComparisonResult r)
     {
         var sb = new StringBuilder();
-        sb.Append("# Vigil comparison\n\n");
-        foreach (var (k, v) in Facts(r)) sb.Append("- **").Append(MarkdownReport.Cell(k)).Append(":** ").Append(MarkdownReport.Cell(v)).Append('\n');
-        sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n");
-        if (r.Findings.Count > 0)
-        {
-            sb.Append("## Findings\n\n");
-            foreach (var f in Fmt.BySeverity(r.Findings)) sb.Append("- **").Append(Fmt.Severity(f.Severity)).Append("** ").Append(f.Check).Append(": ").Append(MarkdownReport.Cell(f.Message)).Append('\n');
-            sb.Append('\n');
-        }
+        MarkdownReport.Opening(sb, "Vigil comparison", Facts(r), Verdict(r), r.Findings);
         sb.Append("## ").Append(r.PrimaryMetric).Append(" by segment\n\n");
         MarkdownReport.Table(sb, SegmentHeaders, 2, SegmentRows(r), rightTo: SegmentHeaders.Length - 2);
         foreach (var s in r.Segments)

@@ -127,15 +127,7 @@ internal static class ExplanationReport
     public static string Markdown(ExplanationResult r)
     {
         var sb = new StringBuilder();
-        sb.Append("# Vigil explanation\n\n");
-        foreach (var (k, v) in Facts(r)) sb.Append("- **").Append(MarkdownReport.Cell(k)).Append(":** ").Append(MarkdownReport.Cell(v)).Append('\n');
-        sb.Append("\n**Verdict:** ").Append(MarkdownReport.Cell(Verdict(r))).Append("\n\n");
-        if (r.Findings.Count > 0)
-        {
-            sb.Append("## Findings\n\n");
-            foreach (var f in Fmt.BySeverity(r.Findings)) sb.Append("- **").Append(Fmt.Severity(f.Severity)).Append("** ").Append(f.Check).Append(": ").Append(MarkdownReport.Cell(f.Message)).Append('\n');
-            sb.Append('\n');
-        }
+        MarkdownReport.Opening(sb, "Vigil explanation", Facts(r), Verdict(r), r.Findings);
         sb.Append("## Features by impact (mean |SHAP|, ").Append(MarkdownReport.Cell(Units(r.Surrogate))).Append(")\n\n");
         MarkdownReport.Table(sb, FeatureHeaders, 3, FeatureRows(r), rightFrom: 3);
         if (r.Comparison is { } c)

@@ -161,6 +161,19 @@ internal static class MarkdownReport
         }), rightFrom: 2, rightTo: 3);
     }
 
+    /// <summary>The opening every Markdown report shares: the title, the facts as a list, the verdict, and the findings
+    /// as a list (when there are any).</summary>
+    internal static void Opening(StringBuilder sb, string title, IEnumerable<(string Key, string Value)> facts, string verdict, IReadOnlyList<QualityIssue> findings)
+    {
+        sb.Append("# ").Append(title).Append("\n\n");
+        foreach (var (k, v) in facts) sb.Append("- **").Append(Cell(k)).Append(":** ").Append(Cell(v)).Append('\n');
+        sb.Append("\n**Verdict:** ").Append(Cell(verdict)).Append("\n\n");
+        if (findings.Count == 0) return;
+        sb.Append("## Findings\n\n");
+        foreach (var f in Fmt.BySeverity(findings)) sb.Append("- **").Append(Fmt.Severity(f.Severity)).Append("** ").Append(f.Check).Append(": ").Append(Cell(f.Message)).Append('\n');
+        sb.Append('\n');
+    }
+
     private static void Fact(StringBuilder sb, string key, string value) =>
         sb.Append("- **").Append(key).Append(":** ").Append(Cell(value)).Append('\n');
 
