@@ -23,8 +23,8 @@ internal static class ComparisonAnalysis
     /// <summary>The name of the side column of two logs read as one.</summary>
     internal const string SideColumn = "__vigil_side";
 
-    /// <summary>One log with a version column: <see cref="CompareOptions.Baseline"/> against <see cref="CompareOptions.Candidate"/>.</summary>
-    public static ComparisonResult Run(OpenedSource source, CompareOptions options, IAnalysisProgress? progress = null)
+    /// <summary>One log with a version column: <see cref="ComparisonOptions.Baseline"/> against <see cref="ComparisonOptions.Candidate"/>.</summary>
+    public static ComparisonResult Run(OpenedSource source, ComparisonOptions options, IAnalysisProgress? progress = null)
     {
         if (options.Baseline is null || options.Candidate is null)
             throw new VigilInputException("compare: give --baseline and --candidate (versions of the version column), or --baseline-log and --candidate-log");
@@ -39,7 +39,7 @@ internal static class ComparisonAnalysis
     }
 
     /// <summary>Two logs read as one (<see cref="Combine"/>): the baseline's rows against the candidate's.</summary>
-    public static ComparisonResult Run(OpenedSource combined, string baselineName, string candidateName, CompareOptions options, IAnalysisProgress? progress = null)
+    public static ComparisonResult Run(OpenedSource combined, string baselineName, string candidateName, ComparisonOptions options, IAnalysisProgress? progress = null)
     {
         CheckNotEmpty(combined);
         var mapping = options.Mapping with { Version = SideColumn };
@@ -98,7 +98,7 @@ internal static class ComparisonAnalysis
         public string C => D.StringLiteral(CandidateValue);
     }
 
-    private static ComparisonResult Core(Input input, CompareOptions options, IAnalysisProgress progress)
+    private static ComparisonResult Core(Input input, ComparisonOptions options, IAnalysisProgress progress)
     {
         var (source, cols, x) = (input.Source, input.Cols, input.X);
         progress.Stage("Detecting the task");
@@ -267,7 +267,7 @@ internal static class ComparisonAnalysis
 
     /// <summary>Corrects each metric's p-values across the segments (the overall comparison is one test of its own and
     /// keeps its p-value), sets the verdicts, and orders: overall, then worse, better, no evidence.</summary>
-    private static List<SegmentComparison> Correct(List<(SliceKey Key, SegmentComparison Cmp)> rows, CompareOptions options)
+    private static List<SegmentComparison> Correct(List<(SliceKey Key, SegmentComparison Cmp)> rows, ComparisonOptions options)
     {
         var overall = rows.Where(r => r.Key.Equals(SliceKey.Empty)).Select(r => r.Cmp).ToList();
         var segs = rows.Where(r => !r.Key.Equals(SliceKey.Empty)).Select(r => r.Cmp).ToList();
@@ -292,7 +292,7 @@ internal static class ComparisonAnalysis
         return result;
     }
 
-    private static string Verdict(IReadOnlyDictionary<string, MetricDifference> d, CompareOptions options)
+    private static string Verdict(IReadOnlyDictionary<string, MetricDifference> d, ComparisonOptions options)
     {
         if (!d.TryGetValue(options.PrimaryMetric, out var m) || m.Value is not { } v || m.PAdjusted is not { } q || q >= options.Alpha || v == 0) return "no_evidence";
         return (v > 0) == m.HigherIsBetter ? "better" : "worse";

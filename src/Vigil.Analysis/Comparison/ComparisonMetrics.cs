@@ -31,7 +31,7 @@ internal static class ComparisonMetrics
     public static bool IsKnown(string metric) => HigherIsBetter.ContainsKey(metric);
 
     /// <summary>Candidate − baseline for every metric of both sides.</summary>
-    public static IReadOnlyDictionary<string, MetricDifference> Differences(VersionSummary b, VersionSummary c, PairedSums? paired, CompareOptions options, int seed)
+    public static IReadOnlyDictionary<string, MetricDifference> Differences(VersionSummary b, VersionSummary c, PairedSums? paired, ComparisonOptions options, int seed)
     {
         var conf = options.Confidence;
         var d = new Dictionary<string, MetricDifference>(StringComparer.Ordinal);

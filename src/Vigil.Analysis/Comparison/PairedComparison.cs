@@ -31,7 +31,7 @@ internal static class PairedComparison
 
     internal sealed record Detection(bool Paired, string Reason, IReadOnlyList<QualityIssue> Findings);
 
-    public static Detection Detect(ComparisonAnalysis.Input input, CompareOptions options, string segSelect)
+    public static Detection Detect(ComparisonAnalysis.Input input, ComparisonOptions options, string segSelect)
     {
         if (options.Pairing == PairingMode.Never) return new(false, "independent samples (pairing turned off with --paired no)", []);
         var id = input.Cols.Id;
@@ -84,7 +84,7 @@ internal static class PairedComparison
     }
 
     /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment.</summary>
-    public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, CompareOptions options, Slicer slicer)
+    public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, ComparisonOptions options, Slicer slicer)
     {
         var all = new Dictionary<SliceKey, PairedSums>();
         foreach (var (k, v) in SumsBy(input, options, 0, slicer.Select)) all[k] = v;
@@ -93,7 +93,7 @@ internal static class PairedComparison
         return all;
     }
 
-    private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, CompareOptions options, int nseg, string segSelect)
+    private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, ComparisonOptions options, int nseg, string segSelect)
     {
         var d = input.D;
         var e = input.Source.Engine;

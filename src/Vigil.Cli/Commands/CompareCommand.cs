@@ -44,7 +44,7 @@ internal static class CompareCommand
             var format = common.OutputFormat(p);
             var failOnWorse = ParseFailOn(p.GetValue(common.FailOn), out var failOnText);
             var failOn = FailOn.Parse(failOnText, "compare");
-            var options = new CompareOptions
+            var options = new ComparisonOptions
             {
                 Mapping = common.Mapping(p),
                 Baseline = p.GetValue(baseline),

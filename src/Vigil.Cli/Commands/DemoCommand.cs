@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Vigil.Analysis.Comparison;
 using Vigil.Analysis.Demo;
 using Vigil.Analysis.Evaluation;
 using Vigil.Analysis.Results;
@@ -48,6 +49,7 @@ internal static class DemoCommand
             SummaryResult summary;
             EvaluationResult evaluation;
             DriftResult drift;
+            ComparisonResult comparison;
             // Drift: the days before the generator's drift starts (the reference) against the days after it.
             var referencePath = Path.Combine(folder, "reference.csv");
             var currentPath = Path.Combine(folder, "current.csv");
@@ -69,6 +71,7 @@ internal static class DemoCommand
                     Columns = DriftColumns,
                     Chunk = DriftChunk,
                 }, progress);
+                comparison = ComparisonAnalysis.Run(source, CompareDemo, progress);
             }
 
             var written = new List<string>();
@@ -85,6 +88,8 @@ internal static class DemoCommand
             Save("evaluation.json", ReportFormat.Json, w => ReportWriter.Write(evaluation, ReportFormat.Json, w));
             Save("drift.html", ReportFormat.Html, w => ReportWriter.Write(drift, ReportFormat.Html, w));
             Save("drift.json", ReportFormat.Json, w => ReportWriter.Write(drift, ReportFormat.Json, w));
+            Save("compare.html", ReportFormat.Html, w => ReportWriter.Write(comparison, ReportFormat.Html, w));
+            Save("compare.json", ReportFormat.Json, w => ReportWriter.Write(comparison, ReportFormat.Json, w));
 
             var width = ReportOutput.Width();
             Console.WriteLine();
@@ -110,6 +115,9 @@ internal static class DemoCommand
             if (DriftReport.Concept(drift) is { } concept)
                 foreach (var line in ReportOutput.Wrap(concept, width, "  ", "  ")) Console.WriteLine(line);
             Console.WriteLine();
+            foreach (var line in ReportOutput.Wrap($"Versions, {CompareDemo.Candidate} against {CompareDemo.Baseline} by {CompareDemo.SegmentBy[0].Name}: " + ComparisonReport.Verdict(comparison), width))
+                Console.WriteLine(line);
+            Console.WriteLine();
             Console.WriteLine($"Reports ({clock.Elapsed.TotalSeconds:0.0} s):");
             Console.WriteLine($"  log          {log}");
             foreach (var w in written) Console.WriteLine($"  {Path.GetFileName(w),-16} {w}");
@@ -119,6 +127,9 @@ internal static class DemoCommand
             Console.WriteLine($"  vigil evaluate {log} --segment-by model_version --cost-fp 1 --cost-fn 20");
             // The same columns and chunks as drift.html, so the command reports what the demo's report says.
             Console.WriteLine($"  vigil drift --reference {referencePath} --current {currentPath} --columns {string.Join(',', DriftColumns)} --chunk {DriftChunk.Flag}");
+            Console.WriteLine($"  vigil compare {log} --baseline {CompareDemo.Baseline} --candidate {CompareDemo.Candidate} --segment-by {CompareDemo.SegmentBy[0].Name}");
+            Console.WriteLine($"  vigil segments {log} --by country,device_type,channel,merchant_category");
+            Console.WriteLine($"  vigil explain {log} --baseline {CompareDemo.Baseline} --candidate {CompareDemo.Candidate}");
             return Cli.Ok;
         });
         return cmd;
@@ -129,6 +140,9 @@ internal static class DemoCommand
     internal static readonly string[] DriftColumns = ["amount", "merchant_category", "country", "account_age_days", "device_type", "channel", "prediction_score", "actual_label"];
 
     internal static readonly TimeChunk DriftChunk = new(ChunkUnit.Week);
+
+    /// <summary>The demo's comparison: the generator's second model version against its first, per device type.</summary>
+    internal static readonly ComparisonOptions CompareDemo = new() { Baseline = "v1", Candidate = "v2", SegmentBy = ["device_type"] };
 
     private static string Metric(IReadOnlyList<Vigil.Statistics.Classification.MetricValue> metrics, string name)
     {

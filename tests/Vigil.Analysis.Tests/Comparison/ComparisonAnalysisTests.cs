@@ -10,9 +10,9 @@ namespace Vigil.Analysis.Tests.Comparison;
 /// segment, DeLong (1988), Newcombe (1998) and Welch from their formulas, Holm across segments.</summary>
 public class ComparisonAnalysisTests
 {
-    private static readonly CompareOptions ByRegion = new() { Baseline = "v2.0", Candidate = "v2.1", SegmentBy = ["region"] };
+    private static readonly ComparisonOptions ByRegion = new() { Baseline = "v2.0", Candidate = "v2.1", SegmentBy = ["region"] };
 
-    internal static ComparisonResult Compare(string file, CompareOptions? options = null)
+    internal static ComparisonResult Compare(string file, ComparisonOptions? options = null)
     {
         using var source = SourceOpener.Open(new SourceSpec { Inputs = [Fixture.Path(file)] });
         return ComparisonAnalysis.Run(source, options ?? ByRegion);
@@ -139,7 +139,7 @@ public class ComparisonAnalysisTests
             using var a = SourceOpener.Open(new SourceSpec { Inputs = [Path.Combine(dir, "a.csv")] });
             using var b = SourceOpener.Open(new SourceSpec { Inputs = [Path.Combine(dir, "b.csv")] });
             using var both = ComparisonAnalysis.Combine(a, b);
-            var two = ComparisonAnalysis.Run(both, "a.csv", "b.csv", new CompareOptions { SegmentBy = ["region"] });
+            var two = ComparisonAnalysis.Run(both, "a.csv", "b.csv", new ComparisonOptions { SegmentBy = ["region"] });
             var one = Compare("compare_independent.csv");
             Assert.Equal("a.csv", two.Baseline);
             Assert.Equal(one.Segments.Count, two.Segments.Count);
@@ -198,7 +198,7 @@ public class ComparisonAnalysisTests
             }
             File.WriteAllLines(path, rows);
             using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
-            var r = ComparisonAnalysis.Run(source, new CompareOptions { Baseline = "v1", Candidate = "v2", SegmentBy = ["seg"] });
+            var r = ComparisonAnalysis.Run(source, new ComparisonOptions { Baseline = "v1", Candidate = "v2", SegmentBy = ["seg"] });
             var allpos = r.Segments.Single(s => s.Segment.Count == 1 && s.Segment["seg"] == "allpos");
             Assert.Null(allpos.Difference["roc_auc"].Value);
             Assert.NotNull(allpos.Difference["roc_auc"].Note);

@@ -138,7 +138,7 @@ public class ExplanationAnalysisTests
     {
         using var source = SourceOpener.Open(new SourceSpec { Inputs = [Fixture.Path("explain_versions.csv")] });
         string[] features = ["x1", "x2", "x3", "channel", "noise_a", "device"];
-        var r = ComparisonAnalysis.Run(source, new CompareOptions { Baseline = "v2.0", Candidate = "v2.1", Features = features, Mapping = new MappingOptions { Features = features } });
+        var r = ComparisonAnalysis.Run(source, new ComparisonOptions { Baseline = "v2.0", Candidate = "v2.1", Features = features, Mapping = new MappingOptions { Features = features } });
         Assert.NotNull(r.FeatureImpact);
         Assert.Equal("x3", r.FeatureImpact![0].Feature);
         Assert.True(r.FeatureImpact[0].Change > 1);
@@ -153,7 +153,7 @@ public class ExplanationAnalysisTests
     public void Compare_WithoutFeatures_HasNoFeatureImpact()
     {
         using var source = SourceOpener.Open(new SourceSpec { Inputs = [Fixture.Path("explain_versions.csv")] });
-        var r = ComparisonAnalysis.Run(source, new CompareOptions { Baseline = "v2.0", Candidate = "v2.1" });
+        var r = ComparisonAnalysis.Run(source, new ComparisonOptions { Baseline = "v2.0", Candidate = "v2.1" });
         Assert.Null(r.FeatureImpact);
         Assert.Null(r.Surrogate);
     }

@@ -29,7 +29,7 @@ public sealed class PostgresCompareTests(PostgresServer server)
         server.Require();
         var table = paired ? "cmp_paired" : "cmp_independent";
         Load(table, fixture);
-        var options = new CompareOptions { Baseline = "v2.0", Candidate = "v2.1", SegmentBy = ["region"] };
+        var options = new ComparisonOptions { Baseline = "v2.0", Candidate = "v2.1", SegmentBy = ["region"] };
         Results.ComparisonResult pg;
         using (var source = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Table = table }))
         {

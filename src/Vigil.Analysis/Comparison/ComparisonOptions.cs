@@ -4,7 +4,7 @@ using Vigil.Analysis.Slicing;
 namespace Vigil.Analysis.Comparison;
 
 /// <summary>Options of <c>vigil compare</c>.</summary>
-public sealed record CompareOptions
+public sealed record ComparisonOptions
 {
     public MappingOptions Mapping { get; init; } = new();
     /// <summary>The baseline's value of the version column (one-log mode); null with two logs.</summary>
