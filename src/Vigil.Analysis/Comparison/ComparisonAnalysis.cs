@@ -96,6 +96,8 @@ internal static class ComparisonAnalysis
         public SqlDialect D => Source.Dialect;
         public string B => D.StringLiteral(BaselineValue);
         public string C => D.StringLiteral(CandidateValue);
+        /// <summary>A row that enters the metrics: a score in [0, 1] (not NaN) and a 0/1 label, over the columns s_ and y_.</summary>
+        public string Valid => $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
     }
 
     private static ComparisonResult Core(Input input, ComparisonOptions options, IAnalysisProgress progress)
@@ -112,7 +114,7 @@ internal static class ComparisonAnalysis
         var nseg = slicer.SegmentCount;
         var segSelect = slicer.Select;
         var g = slicer.GroupBy;
-        var ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {input.D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
+        var ok = input.Valid;
         var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect} " +
                       $"FROM {source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})";
         var gid = nseg > 0 ? $"CAST(GROUPING({g}) AS BIGINT) AS gid_, " : "";
@@ -197,7 +199,7 @@ internal static class ComparisonAnalysis
         Flush();
 
         progress.Stage("Testing the differences");
-        var paired = PairedComparison.Detect(input, options, segSelect);
+        var paired = PairedComparison.Detect(input, options);
         Dictionary<SliceKey, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, slicer) : null;
 
         // Each segment's tests are independent (their seeds too): run them on every core.

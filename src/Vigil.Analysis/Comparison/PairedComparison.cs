@@ -31,7 +31,7 @@ internal static class PairedComparison
 
     internal sealed record Detection(bool Paired, string Reason, IReadOnlyList<QualityIssue> Findings);
 
-    public static Detection Detect(ComparisonAnalysis.Input input, ComparisonOptions options, string segSelect)
+    public static Detection Detect(ComparisonAnalysis.Input input, ComparisonOptions options)
     {
         if (options.Pairing == PairingMode.Never) return new(false, "independent samples (pairing turned off with --paired no)", []);
         var id = input.Cols.Id;
@@ -42,7 +42,7 @@ internal static class PairedComparison
             return new(false, "independent samples: there is no id column to pair the versions' rows by", []);
         }
         var e = input.Source.Engine;
-        var ids = Ids(input, segSelect);
+        var ids = Ids(input, ""); // ids and versions only: pairing does not look at segments
         if (options.Pairing == PairingMode.Auto)
         {
             // A cheap look first: most comparisons are of versions that scored different traffic.
@@ -78,22 +78,31 @@ internal static class PairedComparison
     private static string Ids(ComparisonAnalysis.Input input, string segSelect)
     {
         var x = input.X;
-        var ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {input.D.Double}) AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
         return $"SELECT * FROM (SELECT {input.VersionExpr} AS v_, {x.Text(input.Cols.Id!)} AS id_, {x.StrictNumber(input.Cols.Score!, "--score")} AS s_, " +
-               $"{x.BinaryLabel(input.Cols.Label!)} AS y_{segSelect} FROM {input.Source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})) r WHERE {ok} AND id_ IS NOT NULL";
+               $"{x.BinaryLabel(input.Cols.Label!)} AS y_{segSelect} FROM {input.Source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})) r WHERE {input.Valid} AND id_ IS NOT NULL";
     }
 
-    /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment.</summary>
+    /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment. The pairs (ids scored once by
+    /// each version, with the baseline row's label and segment keys) are joined once into a temporary table that every
+    /// later query reads, rather than re-joined from the log by each.</summary>
     public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, ComparisonOptions options, Slicer slicer)
     {
+        var nseg = slicer.SegmentCount;
+        var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce(min(g{i}_), {input.D.StringLiteral(NullKey)}) AS k{i}_, "));
+        var pairs = input.Source.CreateTempTable(
+            $"WITH i AS ({Ids(input, slicer.Select)}), " +
+            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
+            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1) " +
+            "SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_");
         var all = new Dictionary<SliceKey, PairedSums>();
-        foreach (var (k, v) in SumsBy(input, options, 0, slicer.Select)) all[k] = v;
-        if (slicer.SegmentCount > 0)
-            foreach (var (k, v) in SumsBy(input, options, slicer.SegmentCount, slicer.Select)) all[k] = v;
+        foreach (var (k, v) in SumsBy(input, options, pairs, 0)) all[k] = v;
+        if (nseg > 0)
+            foreach (var (k, v) in SumsBy(input, options, pairs, nseg)) all[k] = v;
         return all;
     }
 
-    private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, ComparisonOptions options, int nseg, string segSelect)
+    /// <summary>The sums grouped by the first <paramref name="nseg"/> segment keys of the pairs table (0: overall).</summary>
+    private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, ComparisonOptions options, string pairs, int nseg)
     {
         var d = input.D;
         var e = input.Source.Engine;
@@ -103,16 +112,12 @@ internal static class PairedComparison
         string G(string prefix = "") => string.Concat(gk.Select(k => $"{prefix}{k}, "));
         string On(string a, string b) => string.Concat(gk.Select(k => $" AND {a}.{k} = {b}.{k}"));
         var part = nseg > 0 ? $"PARTITION BY {string.Join(", ", gk)} " : "";
-        var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce(min(g{i}_), {d.StringLiteral(NullKey)}) AS k{i}_, "));
         string Ll(string s) => $"(-(CASE WHEN y_ = 1 THEN ln(greatest(least({s}, 1 - {eps}), {eps})) ELSE ln(1 - greatest(least({s}, 1 - {eps}), {eps})) END))";
         string Dbl(string e) => $"CAST(({e}) AS {d.Double})";
         string Br(string s) => $"(({s} - y_) * ({s} - y_))";
         string Cell(string s) => $"(CASE WHEN {s} >= {t} THEN 1 ELSE 0 END + 2 * CAST(floor(least({s} * {PairGrid}, {PairGrid})) AS INTEGER))";
         var sql =
-            $"WITH i AS ({Ids(input, segSelect)}), " +
-            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
-            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1), " +
-            "p AS (SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_), " +
+            $"WITH p AS (SELECT * FROM {pairs}), " +
             $"ca AS (SELECT {G()}sa_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p GROUP BY {G()}sa_), " +
             $"wa AS (SELECT {G()}sa_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sa_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
             $"coalesce(sum(p_) OVER ({part}ORDER BY sa_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM ca), " +
@@ -139,11 +144,7 @@ internal static class PairedComparison
         var result = new Dictionary<SliceKey, PairedSums>();
         var sums = e.Query(sql);
         var cells = CellsBy(e.Query(
-            $"WITH i AS ({Ids(input, segSelect)}), " +
-            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
-            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1), " +
-            "p AS (SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_) " +
-            $"SELECT {G()}CAST(y_ AS BIGINT), avg(sa_), avg(sb_), count(*) FROM p GROUP BY {G()}y_, {Cell("sa_")}, {Cell("sb_")}"), nseg);
+            $"SELECT {G()}CAST(y_ AS BIGINT), avg(sa_), avg(sb_), count(*) FROM {pairs} GROUP BY {G()}y_, {Cell("sa_")}, {Cell("sb_")}"), nseg);
         for (var r = 0; r < sums.RowCount; r++)
         {
             var key = Key(sums, nseg, r);
