@@ -41,6 +41,55 @@ internal static class QueryEngineExtensions
         return name;
     }
 
+    /// <summary>Runs <paramref name="body"/> (queries on <paramref name="engine"/>) with DuckDB's memory limit lowered to
+    /// <paramref name="megabytesPerThread"/> × its threads (at least <paramref name="minimumMegabytes"/>), so that a
+    /// large sort spills to disk instead of growing the process, then restores the limit. Should DuckDB still run out
+    /// of memory under the lowered limit, <paramref name="body"/> runs again without it: it must start over cleanly.
+    /// Other engines, and a limit already lower, run <paramref name="body"/> as it is.</summary>
+    public static void WithMemoryBudget(this IQueryEngine engine, int minimumMegabytes, int megabytesPerThread, Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (engine is not DuckDb.DuckDbEngine duck)
+        {
+            body();
+            return;
+        }
+        var t = duck.Query("SELECT current_setting('memory_limit') AS m_, current_setting('threads') AS t_");
+        var previous = t.GetString(0, 0) ?? "";
+        var threads = long.TryParse(t.GetString(1, 0), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var budget = Math.Max(minimumMegabytes, megabytesPerThread * threads);
+        if (ParseSize(previous) is { } current && current <= budget * 1_000_000)
+        {
+            body();
+            return;
+        }
+        duck.Execute($"SET memory_limit = '{budget.ToString(System.Globalization.CultureInfo.InvariantCulture)}MB'");
+        try
+        {
+            body();
+        }
+        catch (VigilEngineException e) when (e.Code == "OUT_OF_MEMORY")
+        {
+            duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
+            body();
+        }
+        finally
+        {
+            duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
+        }
+    }
+
+    /// <summary>Bytes of a DuckDB size such as "19.0 GiB", "256.0 MiB" or "500MB"; null when not understood.</summary>
+    internal static long? ParseSize(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^([0-9.]+)\s*([KMGT]?i?B)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (!m.Success || !double.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)) return null;
+        var unit = m.Groups[2].Value.ToUpperInvariant();
+        double k = unit.Contains('I', StringComparison.Ordinal) ? 1024 : 1000;
+        var power = unit[0] switch { 'K' => 1, 'M' => 2, 'G' => 3, 'T' => 4, _ => 0 };
+        return (long)(v * Math.Pow(k, power));
+    }
+
     /// <summary><see cref="IQueryEngine.Stream"/> for a result whose row order does not matter: DuckDB then computes it
     /// on every core (without the promise of the source's order a streamed result is fed by all threads, with a buffer
     /// of a few MB to run ahead of the reader). Other engines stream as usual.</summary>

@@ -122,6 +122,10 @@ internal abstract class SqlDialect
     /// The same value always gives the same number in one engine (engines differ from each other).</summary>
     public abstract string HashToUnit(string expr);
 
+    /// <summary>An estimate of the number of distinct values of <paramref name="expr"/> (a HyperLogLog aggregate) in
+    /// constant memory, or null where the engine has none.</summary>
+    public virtual string? ApproxCountDistinct(string expr) => null;
+
     /// <summary><paramref name="expr"/> as text.</summary>
     public string CastToText(string expr) => $"CAST({expr} AS {Text})";
 
@@ -144,6 +148,8 @@ internal abstract class SqlDialect
             $"quantile_cont({expr}, {p.ToString("R", CultureInfo.InvariantCulture)})";
 
         public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
+
+        public override string? ApproxCountDistinct(string expr) => $"approx_count_distinct({expr})";
     }
 
     private sealed class PostgresDialect : SqlDialect

@@ -34,8 +34,10 @@ internal static class ComparisonAnalysis
             throw new VigilInputException($"{source.Description}: no version column: expected '{MappingOptions.DefaultVersion}' or one named by --version-column (or compare two files with --baseline-log and --candidate-log)");
         var x = new RoleExpressions(source.Dialect, source.Description);
         var v = x.Text(cols.Version);
-        CheckVersions(source, v, cols.Version.Name, options.Baseline, options.Candidate);
-        return Core(new Input(source, cols, x, v, options.Baseline, options.Candidate, options.Baseline, options.Candidate), options, progress ?? NoProgress.Instance);
+        if (options.Baseline == options.Candidate) throw new VigilInputException($"--baseline and --candidate are both '{options.Baseline}'; compare two different versions");
+        // Whether both versions are there is read from the census (a missing one has no rows), which saves a scan.
+        return Core(new Input(source, cols, x, v, options.Baseline, options.Candidate, options.Baseline, options.Candidate) { VersionColumn = cols.Version.Name },
+            options, progress ?? NoProgress.Instance);
     }
 
     /// <summary>Two logs read as one (<see cref="Combine"/>): the baseline's rows against the candidate's.</summary>
@@ -78,7 +80,6 @@ internal static class ComparisonAnalysis
     /// <summary>Both versions must be present; the message lists the versions there are.</summary>
     private static void CheckVersions(OpenedSource source, string v, string column, string baseline, string candidate)
     {
-        if (baseline == candidate) throw new VigilInputException($"--baseline and --candidate are both '{baseline}'; compare two different versions");
         var t = source.Engine.Query($"SELECT {v} AS v_, count(*) AS n_ FROM {source.Relation} GROUP BY {v} ORDER BY count(*) DESC, {v} LIMIT 51");
         var present = new List<string>();
         for (var r = 0; r < t.RowCount; r++) if (!t.IsNull(0, r)) present.Add(t.GetString(0, r)!);
@@ -93,6 +94,9 @@ internal static class ComparisonAnalysis
     internal sealed record Input(OpenedSource Source, ResolvedColumns Cols, RoleExpressions X, string VersionExpr,
         string BaselineValue, string CandidateValue, string BaselineName, string CandidateName)
     {
+        /// <summary>The version column of one log (null for two logs read as one).</summary>
+        public string? VersionColumn { get; init; }
+
         public SqlDialect D => Source.Dialect;
         public string B => D.StringLiteral(BaselineValue);
         public string C => D.StringLiteral(CandidateValue);
@@ -115,99 +119,117 @@ internal static class ComparisonAnalysis
         var segSelect = slicer.Select;
         var g = slicer.GroupBy;
         var ok = input.Valid;
-        var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect} " +
+        var idEstimate = options.Pairing == PairingMode.Auto && cols.Id is not null ? source.Dialect.ApproxCountDistinct("id_") : null; // over the raw ids: no cast to text needed for an estimate
+        var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect}{(idEstimate is null ? "" : $", {x.Q(cols.Id!.Name)} AS id_")} " +
                       $"FROM {source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})";
-        var gid = nseg > 0 ? $"CAST(GROUPING({g}) AS BIGINT) AS gid_, " : "";
-        var sets = nseg > 0 ? $"GROUP BY GROUPING SETS (({g}), ())" : "";
-
-        // One scan of the log: its rows reduced to one row per (segment, distinct score) with each version's positives,
-        // negatives and left-out rows, kept in a temporary table that the census and the ordered walk then read.
-        progress.Stage("Counting rows per version, segment and score");
         var gl = nseg > 0 ? g + ", " : "";
-        var agg = source.CreateTempTable(
-            $"SELECT {gl}s_, " +
-            $"count(*) FILTER (WHERE v_ = {input.B} AND {ok} AND y_ = 1) AS pb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok} AND y_ = 0) AS nb_, " +
-            $"count(*) FILTER (WHERE v_ = {input.C} AND {ok} AND y_ = 1) AS pc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok} AND y_ = 0) AS nc_, " +
-            $"count(*) FILTER (WHERE v_ = {input.B} AND NOT ({ok})) AS xb_, count(*) FILTER (WHERE v_ = {input.C} AND NOT ({ok})) AS xc_ " +
-            $"FROM ({baseSql}) b GROUP BY {gl}s_");
-        var census = source.Engine.Query(
-            $"SELECT {gid}{gl}" +
-            $"CAST(sum(pb_ + nb_ + xb_) AS BIGINT) AS rb_, CAST(sum(pb_ + nb_) AS BIGINT) AS kb_, " +
-            $"CAST(sum(pc_ + nc_ + xc_) AS BIGINT) AS rc_, CAST(sum(pc_ + nc_) AS BIGINT) AS kc_ " +
-            $"FROM {agg} {sets}");
-        var off = nseg > 0 ? 1 + nseg : 0;
-        var totals = new Dictionary<SliceKey, (long B, long C)>();
-        long excludedB = 0, excludedC = 0;
+
+        // The census: each segment's rows per version (all, and those that enter the metrics), with a number per
+        // segment, in a small temporary table; one scan of the log, one row per segment.
+        progress.Stage("Counting rows per version and segment");
+        // Where the engine can estimate distinct counts, the census also estimates how many ids the versions share,
+        // so that versions that scored different traffic (most comparisons) need no pairing query of their own.
+        var censusTable = source.CreateTempTable(
+            $"SELECT {gl}" +
+            $"count(*) FILTER (WHERE v_ = {input.B}) AS rb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok}) AS kb_, " +
+            $"count(*) FILTER (WHERE v_ = {input.C}) AS rc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok}) AS kc_" +
+            (idEstimate is null ? "" : $", {source.Dialect.ApproxCountDistinct("id_")} FILTER (WHERE v_ = {input.B}) AS db_, {source.Dialect.ApproxCountDistinct("id_")} FILTER (WHERE v_ = {input.C}) AS dc_, {idEstimate} AS dall_") +
+            (nseg > 0 ? ", row_number() OVER () - 1 AS code_" : ", 0 AS code_") +
+            $" FROM ({baseSql}) b" + (nseg > 0 ? $" GROUP BY {g}" : ""));
+        var census = source.Engine.Query($"SELECT {gl}rb_, kb_, rc_, kc_, code_{(idEstimate is null ? "" : ", db_, dc_, dall_")} FROM {censusTable}");
+        slicer.CheckSegmentCount(nseg > 0 ? census.RowCount : 0);
+        var keys = new SliceKey[census.RowCount];
+        var segTotals = new (long B, long C)[census.RowCount];
+        long rowsB = 0, rowsC = 0, totalB = 0, totalC = 0;
+        double idsB = 0, idsC = 0, idsShared = 0;
         for (var r = 0; r < census.RowCount; r++)
         {
-            var overall = nseg == 0 || census.GetInt64(0, r) != 0;
-            var k = overall ? SliceKey.Empty : slicer.Read(census, r, column: 1);
-            totals[k] = (census.GetInt64(off + 1, r), census.GetInt64(off + 3, r));
-            if (overall) { excludedB = census.GetInt64(off, r) - census.GetInt64(off + 1, r); excludedC = census.GetInt64(off + 2, r) - census.GetInt64(off + 3, r); }
+            if (idEstimate is not null)
+            {
+                double db = census.GetInt64(nseg + 5, r), dc = census.GetInt64(nseg + 6, r);
+                idsB += db;
+                idsC += dc;
+                idsShared += Math.Max(0, db + dc - census.GetInt64(nseg + 7, r));
+            }
+            var code = checked((int)census.GetInt64(nseg + 4, r));
+            if (code < 0 || code >= keys.Length) throw new InvalidOperationException($"census: segment number {code} out of range");
+            keys[code] = slicer.Read(census, r);
+            segTotals[code] = (census.GetInt64(nseg + 1, r), census.GetInt64(nseg + 3, r));
+            rowsB += census.GetInt64(nseg, r);
+            totalB += census.GetInt64(nseg + 1, r);
+            rowsC += census.GetInt64(nseg + 2, r);
+            totalC += census.GetInt64(nseg + 3, r);
         }
-        slicer.CheckSegmentCount(totals.Count - 1);
-        var (totalB, totalC) = totals.GetValueOrDefault(SliceKey.Empty);
+        if ((rowsB == 0 || rowsC == 0) && input.VersionColumn is { } versionColumn)
+            CheckVersions(source, input.VersionExpr, versionColumn, input.BaselineValue, input.CandidateValue);
+        long excludedB = rowsB - totalB, excludedC = rowsC - totalC;
         if (totalB == 0) throw new VigilInputException($"{source.Description}: the baseline '{input.BaselineName}' has no rows with a valid score in [0, 1] and a 0/1 label");
         if (totalC == 0) throw new VigilInputException($"{source.Description}: the candidate '{input.CandidateName}' has no rows with a valid score in [0, 1] and a 0/1 label");
 
         progress.Stage("Accumulating metrics per version and segment");
-        // One aggregation by (segment, score), in descending score order across all segments: each segment's rows
-        // arrive in descending order too, so every segment's accumulators run side by side, and the overall ones take
-        // the sum of the rows that share a score. (Cheaper than GROUPING SETS with a sort by segment.)
+        // The valid rows, sorted by descending score, each as (segment number, score, version·2 + label): the engine's
+        // sort spills to disk past its memory limit, where a (segment, score) hash aggregation would hold every distinct
+        // pair. Each segment's rows arrive in descending order too, so every segment's accumulators run side by side,
+        // each fed one distinct score at a time, and the overall ones likewise.
         var opts = new BinaryMetricOptions { Threshold = options.Threshold };
-        var sides = new Dictionary<SliceKey, Sides>();
-        Sides Open(SliceKey k)
+        Sides NewSides((long B, long C) t) => new(new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(t.B, t.C));
+        var join = nseg > 0
+            ? $" JOIN {censusTable} c ON " + string.Join(" AND ", Enumerable.Range(0, nseg).Select(i =>
+                $"coalesce(b.{slicer.Alias(i)}, {source.Dialect.StringLiteral(NullMarker)}) = coalesce(c.{slicer.Alias(i)}, {source.Dialect.StringLiteral(NullMarker)})"))
+            : "";
+        var sorted = $"SELECT CAST({(nseg > 0 ? "c.code_" : "0")} AS INTEGER) AS code_, b.s_, CAST(CASE WHEN b.v_ = {input.C} THEN 2 ELSE 0 END + b.y_ AS SMALLINT) AS k_ " +
+                     $"FROM ({baseSql}) b{join} WHERE {ok} ORDER BY b.s_ DESC";
+        Sides all = null!;
+        Sides?[] segSides = [];
+        // The sort gets a memory budget, past which it spills, rather than 80 % of the machine (the walk starts over
+        // should it run out even so).
+        source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
         {
-            var (tb, tc) = totals.GetValueOrDefault(k);
-            var created = new Sides(new VersionAccumulator(opts), new VersionAccumulator(opts), new ScoreShiftAccumulator(tb, tc));
-            sides[k] = created;
-            return created;
-        }
-        var all = Open(SliceKey.Empty);
-        var pending = (Score: double.NaN, Pb: 0L, Nb: 0L, Pc: 0L, Nc: 0L);
-        void Flush()
-        {
-            if (double.IsNaN(pending.Score)) return;
-            all.Add(pending.Score, pending.Pb, pending.Nb, pending.Pc, pending.Nc);
-        }
-        var soff = nseg; // the score's column
-        source.Engine.Stream(
-            $"SELECT {gl}s_, pb_, nb_, pc_, nc_ FROM {agg} WHERE pb_ + nb_ + pc_ + nc_ > 0 ORDER BY s_ DESC",
-            null,
-            chunk =>
+            all = NewSides((totalB, totalC));
+            segSides = new Sides?[nseg > 0 ? keys.Length : 0];
+            var pending = new PendingScore[segSides.Length + 1]; // the segments', then the overall one
+            pending.AsSpan().Fill(PendingScore.None);
+            void Flush(int i)
             {
-                var s = chunk.Doubles(soff);
-                var pb = chunk.Int64s(soff + 1);
-                var nb = chunk.Int64s(soff + 2);
-                var pc = chunk.Int64s(soff + 3);
-                var nc = chunk.Int64s(soff + 4);
+                ref var p = ref pending[i];
+                if (double.IsNaN(p.Score)) return;
+                var target = i == segSides.Length ? all : segSides[i] ??= NewSides(segTotals[i]);
+                target.Add(p.Score, p.Counts[0], p.Counts[1], p.Counts[2], p.Counts[3]);
+            }
+            source.Engine.Stream(sorted, null, chunk =>
+            {
+                var code = chunk.Int64s(0);
+                var s = chunk.Doubles(1);
+                var k = chunk.Int64s(2);
+                var overall = segSides.Length;
                 for (var i = 0; i < chunk.RowCount; i++)
                 {
-                    if (nseg > 0)
+                    if (overall > 0)
                     {
-                        var k = slicer.Read(chunk, i);
-                        (sides.TryGetValue(k, out var seg) ? seg : Open(k)).Add(s[i], pb[i], nb[i], pc[i], nc[i]);
+                        var c = (int)code[i];
+                        if (s[i] != pending[c].Score) { Flush(c); pending[c] = new PendingScore(s[i]); }
+                        pending[c].Counts[KindIndex(k[i])]++;
                     }
-                    if (s[i] != pending.Score)
-                    {
-                        Flush();
-                        pending = (s[i], 0, 0, 0, 0);
-                    }
-                    pending = (pending.Score, pending.Pb + pb[i], pending.Nb + nb[i], pending.Pc + pc[i], pending.Nc + nc[i]);
+                    if (s[i] != pending[overall].Score) { Flush(overall); pending[overall] = new PendingScore(s[i]); }
+                    pending[overall].Counts[KindIndex(k[i])]++;
                 }
             });
-        Flush();
+            for (var i = 0; i < pending.Length; i++) Flush(i);
+        });
+        var sides = new Dictionary<SliceKey, Sides> { [SliceKey.Empty] = all };
+        for (var i = 0; i < segSides.Length; i++) if (segSides[i] is { } seen) sides[keys[i]] = seen;
 
         progress.Stage("Testing the differences");
-        var paired = PairedComparison.Detect(input, options);
+        double? sharedIds = idEstimate is null || idsB == 0 || idsC == 0 ? null : Math.Min(1, idsShared / Math.Min(idsB, idsC));
+        var paired = PairedComparison.Detect(input, options, sharedIds);
         Dictionary<SliceKey, PairedSums>? pairedSums = paired.Paired ? PairedComparison.Sums(input, options, slicer) : null;
 
         // Each segment's tests are independent (their seeds too): run them on every core.
-        var keys = sides.Keys.ToArray();
-        var compared = new SegmentComparison[keys.Length];
-        Parallel.For(0, keys.Length, i =>
+        var segmentKeys = sides.Keys.ToArray();
+        var compared = new SegmentComparison[segmentKeys.Length];
+        Parallel.For(0, segmentKeys.Length, i =>
         {
-            var k = keys[i];
+            var k = segmentKeys[i];
             var acc = sides[k];
             var b = acc.B.Finish();
             var c = acc.C.Finish();
@@ -223,7 +245,7 @@ internal static class ComparisonAnalysis
                 ScoreDrift = acc.Shift.Finish(),
             };
         });
-        var rows = keys.Select((k, i) => (Key: k, Cmp: compared[i])).ToList();
+        var rows = segmentKeys.Select((k, i) => (Key: k, Cmp: compared[i])).ToList();
         var final = Correct(rows, options);
         var findings = new List<QualityIssue>();
         if (excludedB > 0 || excludedC > 0)
@@ -306,6 +328,27 @@ internal static class ComparisonAnalysis
         var h = 17;
         foreach (var ch in s) h = unchecked(h * 31 + ch);
         return h;
+    }
+
+    /// <summary>A segment value that stands for NULL when segments are matched by equality.</summary>
+    private const string NullMarker = "\u241Fnull";
+
+    /// <summary>The counts column of a row's kind (version·2 + label): baseline positives, baseline negatives,
+    /// candidate positives, candidate negatives.</summary>
+    private static int KindIndex(long kind) => kind switch { 1 => 0, 0 => 1, 3 => 2, 2 => 3, _ => throw new InvalidOperationException($"row kind {kind}") };
+
+    /// <summary>The rows of one distinct score seen so far in one segment (counts in <see cref="KindIndex"/>'s order).</summary>
+    private struct PendingScore(double score)
+    {
+        public static PendingScore None => new(double.NaN);
+        public readonly double Score = score;
+        public Counts4 Counts;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(4)]
+    private struct Counts4
+    {
+        private long _element;
     }
 
     /// <summary>One segment's accumulators: each version's, and the score shift between them.</summary>

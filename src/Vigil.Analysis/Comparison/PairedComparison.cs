@@ -31,7 +31,10 @@ internal static class PairedComparison
 
     internal sealed record Detection(bool Paired, string Reason, IReadOnlyList<QualityIssue> Findings);
 
-    public static Detection Detect(ComparisonAnalysis.Input input, ComparisonOptions options)
+    /// <param name="sharedIdsEstimate">The census's estimate (HyperLogLog counts) of the share of the smaller version's
+    /// distinct ids that the other version scored too, where the engine can make one: below 25 % the versions scored
+    /// different traffic and no query is needed; otherwise the exact count decides.</param>
+    public static Detection Detect(ComparisonAnalysis.Input input, ComparisonOptions options, double? sharedIdsEstimate = null)
     {
         if (options.Pairing == PairingMode.Never) return new(false, "independent samples (pairing turned off with --paired no)", []);
         var id = input.Cols.Id;
@@ -43,14 +46,17 @@ internal static class PairedComparison
         }
         var e = input.Source.Engine;
         var ids = Ids(input, ""); // ids and versions only: pairing does not look at segments
-        if (options.Pairing == PairingMode.Auto)
+        if (options.Pairing == PairingMode.Auto && sharedIdsEstimate is { } est && est < 0.25)
+            return new(false, "independent samples: the versions scored different ids (fewer than a quarter of the ids scored by both, estimated from distinct counts)", []);
+        if (options.Pairing == PairingMode.Auto && sharedIdsEstimate is null)
         {
             // A cheap look first: most comparisons are of versions that scored different traffic.
             // (The ids alone, not the valid-rows query: reading one column of each side is what makes this cheap.)
             var idText = input.X.Text(id);
             var rel = input.Source.Relation;
-            var probe = e.Query($"SELECT count(*) AS n_, count(*) FILTER (WHERE id_ IN (SELECT {idText} FROM {rel} WHERE {input.VersionExpr} = {input.C})) AS m_ " +
-                                $"FROM (SELECT {idText} AS id_ FROM {rel} WHERE {input.VersionExpr} = {input.B} AND {idText} IS NOT NULL LIMIT 1000) s");
+            // The sample is the small side of the join, so the engine holds 1,000 ids, not the candidate's.
+            var probe = e.Query($"WITH s AS (SELECT DISTINCT id_ FROM (SELECT {idText} AS id_ FROM {rel} WHERE {input.VersionExpr} = {input.B} AND {idText} IS NOT NULL LIMIT 1000) l) " +
+                                $"SELECT (SELECT count(*) FROM s) AS n_, (SELECT count(DISTINCT s.id_) FROM (SELECT {idText} AS cid_ FROM {rel} WHERE {input.VersionExpr} = {input.C}) r JOIN s ON r.cid_ = s.id_) AS m_");
             long n = probe.GetInt64(0, 0), m = probe.GetInt64(1, 0);
             if (n > 0 && m < n / 2)
                 return new(false, $"independent samples: the versions scored different ids ({m:N0} of {n:N0} sampled baseline ids appear in the candidate)", []);

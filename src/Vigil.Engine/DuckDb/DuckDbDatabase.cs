@@ -50,7 +50,10 @@ internal sealed class DuckDbDatabase : IDisposable
         {
             if (options.Threads is int t) Set(config, "threads", t.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (options.MemoryLimit is { } m) Set(config, "memory_limit", m);
-            if (options.TempDirectory is { } td) Set(config, "temp_directory", td);
+            // An in-memory database spills to "./.tmp" by default; a run of the CLI should not leave that in the user's
+            // directory, so it spills to the system's temporary directory (DuckDB creates it only when it spills).
+            var spill = options.TempDirectory ?? (path is null or ":memory:" ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vigil-duckdb-{Environment.ProcessId}") : null);
+            if (spill is not null) Set(config, "temp_directory", spill);
             if (options.ReadOnly) Set(config, "access_mode", "READ_ONLY");
             if (options.Settings is { } s)
             {
