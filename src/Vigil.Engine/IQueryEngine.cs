@@ -68,16 +68,23 @@ internal static class QueryEngineExtensions
         {
             body();
         }
-        catch (VigilEngineException e) when (e.Code == "OUT_OF_MEMORY")
+        catch (VigilEngineException e) when (IsOutOfMemory(e))
         {
-            duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
+            Restore(duck, previous);
             body();
         }
         finally
         {
-            duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
+            Restore(duck, previous);
         }
     }
+
+    private static bool IsOutOfMemory(VigilEngineException e) => e.Code == "OUT_OF_MEMORY";
+
+    /// <summary>Puts DuckDB's memory limit back to the value it showed (rounded to DuckDB's display, e.g. 0.1 GiB).
+    /// Not RESET: in DuckDB 1.5 RESET memory_limit changes the setting's text but not the buffer manager's limit.</summary>
+    private static void Restore(DuckDb.DuckDbEngine duck, string previous) =>
+        duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
 
     /// <summary>Bytes of a DuckDB size such as "19.0 GiB", "256.0 MiB" or "500MB"; null when not understood.</summary>
     internal static long? ParseSize(string text)
