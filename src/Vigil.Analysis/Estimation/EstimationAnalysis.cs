@@ -37,7 +37,9 @@ internal static partial class EstimationAnalysis
 
         progress.Stage("Checking the columns");
         var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
-        var anaCols = ColumnResolver.Resolve(analysis.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
+        // Labels are optional in the analysis set: a label column named for the reference need not be there.
+        var anaMapping = options.Mapping.Label is { } named && analysis.Columns.All(c => c.Name != named) ? options.Mapping with { Label = null } : options.Mapping;
+        var anaCols = ColumnResolver.Resolve(analysis.Columns, anaMapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
         if (refCols.Label is null)
             throw new VigilInputException($"{reference.Description}: the reference has no label column ('{MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
         CheckColumns(reference, analysis);
@@ -81,6 +83,7 @@ internal static partial class EstimationAnalysis
         findings.AddRange(anaSide.Excluded("analysis set"));
         findings.AddRange(AssumptionChecks.Calibration(fit.Decision));
         findings.AddRange(AssumptionChecks.CovariateRange(refSide, anaSide));
+        findings.AddRange(AssumptionChecks.RealizedOutsideBand(chunks, options.Metrics));
         return new EstimationResult
         {
             Method = "cbpe",
