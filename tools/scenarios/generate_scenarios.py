@@ -33,12 +33,16 @@ the expected verdict (no_drop | data_quality | covariate_shift | concept_drift |
                             the reference is calibrated by construction, so a calibrator changes little)
   expected_from_truth       the same formulas on the true probability p_true: the expectation of the realized
                             metric (what a perfect estimator would say)
-All five binary scenarios share the same reference.csv (byte-identical: git stores it once).
+All five binary scenarios share the same reference.csv (byte-identical: git stores it once). Each binary scenario
+also gets cbpe_week.json and cbpe_day.json: bench/baseline_estimate.py's NannyML-style CBPE (with its isotonic
+calibration, sampling errors and reference thresholds) on reference.csv -> current.csv, in the JSON contract of
+`vigil estimate`, so a test can compare Vigil with it without Python (see bench/README.md for the definitions).
 """
 import argparse
 import hashlib
 import json
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -595,7 +599,7 @@ def check(out_dir):
     def max_smd(t):
         return max(abs(v["smd"]) for v in t["features"].values() if "smd" in v)
 
-    for name in ["no_change", "covariate_shift", "concept_drift", "broken_pipeline", "mixed"]:
+    for name in BINARY:
         t, ref, cur = load(name)
         # the truth's realized numbers are what scikit-learn gives on the files as written
         r = binary_realized(cur["label"].to_numpy(), cur["score"].to_numpy(float), cur["prediction"].to_numpy())
@@ -707,15 +711,43 @@ def check(out_dir):
     return 0
 
 
+BINARY = ["no_change", "covariate_shift", "concept_drift", "broken_pipeline", "mixed"]
+
+
+def cbpe_baseline(out_dir):
+    """NannyML-style CBPE on each binary scenario (bench/baseline_estimate.py: isotonic calibration by NannyML's
+    rule, expected confusion matrix, ROC AUC estimate, sampling errors, thresholds from the reference chunks), by ISO
+    week and by day, into cbpe_week.json and cbpe_day.json beside the CSVs, without the timings (so the files are
+    reproducible): what `vigil estimate` should give on the same files."""
+    script = os.path.join(ROOT, "bench", "baseline_estimate.py")
+    for name in BINARY:
+        d = os.path.join(out_dir, name)
+        for chunk in ("week", "day"):
+            path = os.path.join(d, f"cbpe_{chunk}.json")
+            subprocess.run([sys.executable, script, "--reference", os.path.join(d, "reference.csv"),
+                            "--analysis", os.path.join(d, "current.csv"), "--chunk", chunk, "--out", path],
+                           check=True, stderr=subprocess.DEVNULL)
+            with open(path) as f:
+                r = json.load(f)
+            r.pop("timings", None)
+            r["reference_source"], r["analysis_source"] = "reference.csv", "current.csv"
+            with open(path, "w") as f:
+                json.dump(r, f, indent=1, allow_nan=False)
+                f.write("\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--rows", type=int, default=20_000, help="rows per file (default 20000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--check", action="store_true", help="only check the files in --out against their truth")
+    ap.add_argument("--no-cbpe", action="store_true", help="do not write cbpe_week.json / cbpe_day.json")
     a = ap.parse_args(argv)
     if not a.check:
         generate(a.out, a.rows, a.seed)
+        if not a.no_cbpe:
+            cbpe_baseline(a.out)
     return check(a.out)
 
 
