@@ -31,6 +31,7 @@ internal static partial class EstimationAnalysis
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(options);
         progress ??= NoProgress.Instance;
+        if (DleEstimation.Applies(reference, options)) return DleEstimation.Run(reference, analysis, options, progress);
         foreach (var m in options.Metrics)
             if (!BinaryMetrics.Contains(m))
                 throw new VigilInputException($"--metrics: '{m}' is not a metric CBPE estimates; expected some of {string.Join(", ", BinaryMetrics)}");
