@@ -41,7 +41,12 @@ internal static class DleEstimation
         return TaskDetector.Detect(reference, cols, null, new RoleExpressions(reference.Dialect, reference.Description)) == ModelTask.Regression;
     }
 
-    internal static EstimationResult Run(OpenedSource reference, OpenedSource analysis, EstimationOptions options, IAnalysisProgress progress)
+    internal static EstimationResult Run(OpenedSource reference, OpenedSource analysis, EstimationOptions options, IAnalysisProgress progress) =>
+        Run(reference, analysis, options, progress, null);
+
+    /// <summary><see cref="Run(OpenedSource, OpenedSource, EstimationOptions, IAnalysisProgress)"/>, handing the trained
+    /// nannies to <paramref name="trained"/> (tests check the estimates against the nannies' own predictions).</summary>
+    internal static EstimationResult Run(OpenedSource reference, OpenedSource analysis, EstimationOptions options, IAnalysisProgress progress, Action<DleNanny>? trained)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(analysis);
@@ -74,6 +79,7 @@ internal static class DleEstimation
 
         progress.Stage("Training the nanny models on the reference");
         var nanny = DleNanny.Train(refSide, features, losses, Seed, progress.Stage);
+        trained?.Invoke(nanny);
 
         progress.Stage("Estimating each chunk of the reference");
         var moments = losses.ToDictionary(l => l, _ => new LossMoments());

@@ -205,11 +205,15 @@ internal sealed class DleNanny
             ? FeatureColumn.Numeric(c.Name, c.Values![from..to])
             : FeatureColumn.Categorical(c.Name, c.Codes![from..to], c.Categories)));
 
-    /// <summary>1 − SS_res / SS_tot; null when the realized values do not vary.</summary>
+    /// <summary>1 − SS_res / SS_tot; null when the realized values do not vary beyond rounding (1e-9 of their size).</summary>
     internal static double? R2(ReadOnlySpan<double> predicted, ReadOnlySpan<double> actual)
     {
-        double mean = 0;
-        foreach (var a in actual) mean += a;
+        double mean = 0, scale = 0;
+        foreach (var a in actual)
+        {
+            mean += a;
+            scale = Math.Max(scale, Math.Abs(a));
+        }
         mean /= actual.Length;
         double res = 0, tot = 0;
         for (var i = 0; i < actual.Length; i++)
@@ -217,6 +221,7 @@ internal sealed class DleNanny
             res += (actual[i] - predicted[i]) * (actual[i] - predicted[i]);
             tot += (actual[i] - mean) * (actual[i] - mean);
         }
-        return tot > 0 ? 1 - res / tot : null;
+        var floor = 1e-9 * scale;
+        return tot > actual.Length * floor * floor ? 1 - res / tot : null;
     }
 }
