@@ -28,6 +28,8 @@ internal static class DleChecks
     /// <summary>The nannies' held-out R², one finding: a warning naming the poor ones, else information.</summary>
     public static IEnumerable<QualityIssue> Fidelity(DleNanny nanny)
     {
+        if (nanny.Ignored.Count > 0)
+            yield return new QualityIssue("feature_ignored", Severity.Info, 0, $"not used by the nanny models, as they look like identifiers (a distinct value in most rows): {string.Join(", ", nanny.Ignored)}", nanny.Ignored);
         var train = string.Create(CultureInfo.InvariantCulture, $"trained on {nanny.TrainRows:N0} sampled reference rows");
         if (nanny.HeldOutRows == 0)
         {

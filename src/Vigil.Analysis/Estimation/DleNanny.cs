@@ -95,6 +95,8 @@ internal sealed class DleNanny
     public int TrainRows { get; private set; }
     public int HeldOutRows { get; private set; }
     public long EligibleRows { get; private set; }
+    /// <summary>Text features left out as identifiers (more than 64 distinct values, in more than half the sampled rows).</summary>
+    public IReadOnlyList<string> Ignored { get; private set; } = [];
 
     /// <summary>Samples the labelled reference, codes its categories and trains one nanny per loss.</summary>
     public static DleNanny Train(DleSide side, IReadOnlyList<DleFeature> features, IReadOnlyCollection<DleLoss> losses, int seed, Action<string>? stage = null)
@@ -129,6 +131,7 @@ internal sealed class DleNanny
         var codes = new Dictionary<string, int>?[features.Count];
         var labels = new IReadOnlyList<string>[features.Count];
         var other = new int[features.Count];
+        var ignored = new List<string>();
         for (var j = 0; j < features.Count; j++)
         {
             other[j] = -1;
@@ -137,6 +140,13 @@ internal sealed class DleNanny
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var v in t.Strings(2 + j))
                 if (v is not null) counts[v] = counts.GetValueOrDefault(v) + 1;
+            if (counts.Count > MaxCategories && counts.Count > rows / 2)
+            {
+                // An identifier, not a category: every row its own value. Read as missing, so never split on.
+                ignored.Add(features[j].Name);
+                codes[j] = new Dictionary<string, int>(StringComparer.Ordinal);
+                continue;
+            }
             var top = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxCategories).Select(kv => kv.Key).ToList();
             var map = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var k = 0; k < top.Count; k++) map[top[k]] = k;
@@ -148,7 +158,7 @@ internal sealed class DleNanny
             codes[j] = map;
             labels[j] = top;
         }
-        var nanny = new DleNanny(features, codes, labels, other, side.Cols.Prediction!.Name) { EligibleRows = n };
+        var nanny = new DleNanny(features, codes, labels, other, side.Cols.Prediction!.Name) { EligibleRows = n, Ignored = ignored };
         var x0 = nanny.Matrix(t, 1, 2);
         var yv = t.Doubles(0);
         var pv = t.Doubles(1);

@@ -155,6 +155,15 @@ public class DleEstimationTests
     }
 
     [Fact]
+    public void Run_IdentifierLikeTextFeature_IsLeftOutAndSaidSo()
+    {
+        var (reference, analysis) = Write("ticket", 300, 200, (i, rng) => { var p = 10 + rng.NextDouble(); return (p, p + rng.NextDouble() - 0.5); }, ticket: true);
+        var result = Run(reference, analysis, new EstimationOptions { Mapping = Mapping, Chunk = new RowChunk(100) });
+        Assert.Contains(result.Findings, f => f.Check == "feature_ignored" && f.Message.Contains("ticket", StringComparison.Ordinal));
+        Assert.All(result.Chunks, c => Assert.NotNull(c.Metrics["mae"].Estimated));
+    }
+
+    [Fact]
     public void Run_NegativeTargets_SkipsTheLogErrorsOrRefusesThem()
     {
         var (reference, analysis) = Write("negative", 300, 200, (i, rng) => { var p = rng.NextDouble() * 4 - 2; return (p, p + rng.NextDouble() - 0.5); });
@@ -168,18 +177,19 @@ public class DleEstimationTests
         Assert.Contains("not a metric DLE estimates", bad.Message, StringComparison.Ordinal);
     }
 
-    private static (string Reference, string Analysis) Write(string name, int refRows, int anaRows, Func<int, Random, (double Prediction, double Label)> row, bool features = true)
+    private static (string Reference, string Analysis) Write(string name, int refRows, int anaRows, Func<int, Random, (double Prediction, double Label)> row, bool features = true, bool ticket = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "vigil-dle-tests", name);
         Directory.CreateDirectory(dir);
         var rng = new Random(7);
         string File(string file, int n)
         {
-            var sb = new StringBuilder(features ? "timestamp,x1,c,prediction,label\n" : "timestamp,prediction,label\n");
+            var sb = new StringBuilder((ticket ? "ticket," : "") + (features ? "timestamp,x1,c,prediction,label\n" : "timestamp,prediction,label\n"));
             for (var i = 0; i < n; i++)
             {
                 var (p, y) = row(i, rng);
                 var ts = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                if (ticket) sb.Append(file[0]).Append("-t").Append(i.ToString(CultureInfo.InvariantCulture)).Append(',');
                 sb.Append(ts).Append(',');
                 if (features) sb.Append((rng.NextDouble() * 3).ToString("0.###", CultureInfo.InvariantCulture)).Append(',').Append("abc"[i % 3]).Append(',');
                 sb.Append(p.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(y.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
