@@ -113,6 +113,24 @@ public class DleEstimationTests
     }
 
     [Fact]
+    public void Run_AnalysisWithoutLabelColumn_EstimatesWithoutRealizedValues()
+    {
+        var lines = File.ReadAllLines(Fixture.Path("dle_analysis.csv")).Select(l => l[..l.LastIndexOf(',')]);
+        var path = Path.Combine(Path.GetTempPath(), "vigil-dle-tests", "unlabelled.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllLines(path, lines);
+        var result = Run(Fixture.Path("dle_reference.csv"), path, new EstimationOptions { Mapping = WithId, Chunk = new RowChunk(100) });
+        Assert.Equal(4, result.Chunks.Count);
+        Assert.All(result.Chunks, c =>
+        {
+            Assert.Equal(0, c.LabelledRows);
+            Assert.Null(c.Metrics["mae"].Realized);
+            Assert.NotNull(c.Metrics["mae"].Estimated);
+        });
+        Assert.All(result.ReferenceChunks, c => Assert.NotNull(c.Metrics["mae"].Realized));
+    }
+
+    [Fact]
     public void Run_ConstantLoss_EstimatesItExactly()
     {
         // label = prediction + 2 in every row: every nanny's target is constant, and so is its prediction.
