@@ -43,8 +43,14 @@ public sealed class DemoReports : IDisposable
         var exp = VigilProcess.Run(Dir, "explain", Path.Combine(Dir, "predictions.csv"), "--baseline", "v1", "--candidate", "v2",
             "--segment-by", "device_type", "--quiet", "--out", explanation);
         if (exp.ExitCode != 0) throw new InvalidOperationException($"vigil explain failed ({exp.ExitCode}): {exp.Stderr}");
+        // vigil estimate on a regression model (DLE): the golden log the analysis tests check against NannyML's arithmetic.
+        var dle = Path.Combine(Dir, "estimate-dle.html");
+        var est = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(fixtures, "dle_reference.csv"), "-a", Path.Combine(fixtures, "dle_analysis.csv"),
+            "--label", "label", "--id", "id", "--chunk", "100", "--quiet", "--out", dle);
+        if (est.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (DLE) failed ({est.ExitCode}): {est.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["estimate-dle"] = dle,
             ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["segments"] = segments,
