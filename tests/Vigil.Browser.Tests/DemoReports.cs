@@ -49,9 +49,15 @@ public sealed class DemoReports : IDisposable
         var est = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(scenario, "reference.csv"), "-a", Path.Combine(scenario, "current.csv"),
             "--score", "score", "--label", "label", "--id", "id", "--chunk", "week", "--quiet", "--out", estimation);
         if (est.ExitCode != 0) throw new InvalidOperationException($"vigil estimate failed ({est.ExitCode}): {est.Stderr}");
+        // vigil estimate on a regression model (DLE): the golden log the analysis tests check against NannyML's arithmetic.
+        var dle = Path.Combine(Dir, "estimate-dle.html");
+        var dleRun = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(fixtures, "dle_reference.csv"), "-a", Path.Combine(fixtures, "dle_analysis.csv"),
+            "--label", "label", "--id", "id", "--chunk", "100", "--quiet", "--out", dle);
+        if (dleRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (DLE) failed ({dleRun.ExitCode}): {dleRun.Stderr}");
         Pages = new Dictionary<string, string>
         {
             ["estimation"] = estimation,
+            ["estimate-dle"] = dle,
             ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["segments"] = segments,

@@ -31,6 +31,7 @@ internal static partial class EstimationAnalysis
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(options);
         progress ??= NoProgress.Instance;
+        if (DleEstimation.Applies(reference, options)) return DleEstimation.Run(reference, analysis, options, progress);
         foreach (var m in options.Metrics)
             if (!BinaryMetrics.Contains(m))
                 throw new VigilInputException($"--metrics: '{m}' is not a metric CBPE estimates; expected some of {string.Join(", ", BinaryMetrics)}");
@@ -47,7 +48,7 @@ internal static partial class EstimationAnalysis
         var ax = new RoleExpressions(analysis.Dialect, analysis.Description);
         var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
         if (task != ModelTask.Binary || refCols.Score is null)
-            throw new VigilInputException($"{reference.Description}: vigil estimate handles binary classifiers (a score column and 0/1 labels) with CBPE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE and regression DLE are not built yet)");
+            throw new VigilInputException($"{reference.Description}: vigil estimate handles binary classifiers (a score column and 0/1 labels) with CBPE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet; regression models get DLE)");
         if (anaCols.Score is null)
             throw new VigilInputException($"{analysis.Description}: no score column ('{refCols.Score.Name}' in the reference, or --score); CBPE estimates from the model's scores");
         if (anaCols.Label is not null) CheckBinaryLabels(analysis, anaCols.Label, ax);

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Vigil.Analysis.Results;
 
-/// <summary><c>vigil estimate</c>: a model's performance per chunk estimated without labels (NannyML's CBPE), with
+/// <summary><c>vigil estimate</c>: a model's performance per chunk estimated without labels (NannyML's CBPE for binary
+/// classifiers, DLE for regression models), with
 /// the realized value where labels exist. JSON: {"kind":"estimation", "method", "chunks": [...]}, chunks in data
 /// order; the reference's chunks (on which the alert thresholds were learned) in "reference_chunks".</summary>
 public sealed record EstimationResult
@@ -57,7 +58,8 @@ public sealed record EstimatedChunk
     public required IReadOnlyDictionary<string, EstimatedMetric> Metrics { get; init; }
 }
 
-/// <summary>A metric in one chunk. The band is estimated ± 3 sampling standard errors (NannyML's), clipped to [0, 1];
+/// <summary>A metric in one chunk. The band is estimated ± 3 sampling standard errors (NannyML's), clipped to [0, 1]
+/// (CBPE) or below at 0 (DLE's losses);
 /// realized is null without labels; alert when the estimate is outside [threshold_lower, threshold_upper].</summary>
 public sealed record EstimatedMetric
 {

@@ -8,7 +8,7 @@ using Vigil.Reports;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil estimate</c>: performance without labels (CBPE).</summary>
+/// <summary><c>vigil estimate</c>: performance without labels (CBPE for binary classifiers, DLE for regression models).</summary>
 internal static class EstimateCommand
 {
     public static Command Create()
@@ -21,22 +21,27 @@ internal static class EstimateCommand
         var analysisTable = new Option<string?>("--analysis-table") { Description = "Table to read the analysis set from." };
         var analysisSql = new Option<string?>("--analysis-sql") { Description = "Query to read the analysis set with (PostgreSQL)." };
         var chunk = new Option<string?>("--chunk") { Description = "Chunks: day, week (by --timestamp) or a number of rows (default: each set in 10 chunks of equal rows, as NannyML)." };
-        var threshold = new Option<string?>("--threshold") { Description = "Predicted positive when score >= threshold (default: read from the prediction column when there is one, else 0.5)." };
-        var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics to estimate, the first one detailed (default: {string.Join(",", EstimationAnalysis.BinaryMetrics)})." };
+        var threshold = new Option<string?>("--threshold") { Description = "Binary classifiers: predicted positive when score >= threshold (default: read from the prediction column when there is one, else 0.5)." };
+        var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics to estimate, the first one detailed (default: {string.Join(",", EstimationAnalysis.BinaryMetrics)} for a binary classifier; {string.Join(",", Vigil.Statistics.Estimation.DleMetrics.All)} for a regression model, msle and rmsle only when targets and predictions are >= 0)." };
         var minChunk = new Option<string?>("--min-chunk-rows") { Description = "A chunk of the analysis set needs at least this many rows for a meaningful band (default 100)." };
-        var fixedThresholds = new Option<string[]>("--alert-threshold") { Description = "Fixed alert bounds for a metric instead of the learned ones, repeatable: roc_auc=0.75:1, f1=0.6: (empty side: no bound).", AllowMultipleArgumentsPerToken = true };
+        var fixedThresholds = new Option<string[]>("--alert-threshold") { Description = "Fixed alert bounds for a metric instead of the learned ones, repeatable: roc_auc=0.75:1, f1=0.6:, mae=:4.5 (empty side: no bound).", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("estimate",
-            "Estimate a binary classifier's performance per chunk without labels, with NannyML's confidence-based performance " +
-            "estimation (CBPE): the labelled reference decides whether isotonic calibration makes its scores more trustworthy " +
-            "(held-out folds) and fits it; each chunk's expected confusion matrix follows from its calibrated scores, and from " +
-            "it ROC AUC, average precision, F1, precision, recall, specificity and accuracy, each with a band of ± 3 standard " +
-            "errors (NannyML's sampling error). Alerts fire when an estimate leaves the thresholds learned on the reference's " +
-            "chunks (mean ± 3σ of the realized metric). Where the analysis set has labels, the realized value stands beside the " +
-            "estimate. CBPE assumes no concept drift; the report states its assumptions and warns where they visibly fail.\n\n" +
+            "Estimate a model's performance per chunk without labels, with NannyML's methods. A binary classifier gets " +
+            "confidence-based performance estimation (CBPE): the labelled reference decides whether isotonic calibration makes " +
+            "its scores more trustworthy (held-out folds) and fits it; each chunk's expected confusion matrix follows from its " +
+            "calibrated scores, and from it ROC AUC, average precision, F1, precision, recall, specificity and accuracy. A " +
+            "regression model (a numeric label and prediction, no score column) gets direct loss estimation (DLE): a nanny " +
+            "model of gradient-boosted trees per loss learns on the reference to predict each row's loss from its features and " +
+            "prediction, and a chunk's MAE, MSE, RMSE, MAPE, MSLE and RMSLE are estimated from the predicted losses. Each " +
+            "estimate has a band of ± 3 standard errors (NannyML's sampling error). Alerts fire when an estimate leaves the " +
+            "thresholds learned on the reference's chunks (mean ± 3σ of the realized metric). Where the analysis set has " +
+            "labels, the realized value stands beside the estimate. Both methods assume no concept drift; the report states " +
+            "the assumptions and warns where they visibly fail.\n\n" +
             "Examples:\n" +
             "  vigil estimate --reference test_set.parquet --analysis 'traffic/2026-06-*.parquet' --chunk week\n" +
             "  vigil estimate -r reference.csv -a current.csv --score score --label label --chunk day --out estimate.html\n" +
-            "  vigil estimate -r ref.csv -a cur.csv --metrics f1,roc_auc --alert-threshold f1=0.7: --fail-on error --format json");
+            "  vigil estimate -r ref.csv -a cur.csv --metrics f1,roc_auc --alert-threshold f1=0.7: --fail-on error --format json\n" +
+            "  vigil estimate -r trips_feb.csv -a trips_mar.csv --label minutes --id trip_id --chunk week   (regression: DLE)");
         common.FailOn.Description = "Exit 1 (after writing the report) on: error (an estimate outside its thresholds) or warning (also an assumption that visibly fails); comma-separated.";
         foreach (var o in new Option[] { reference, referenceTable, referenceSql, analysis, analysisTable, analysisSql, chunk, threshold, metrics, minChunk, fixedThresholds,
                      common.InputFormat, common.Config, common.Id, common.Timestamp, common.Score, common.Label, common.Prediction, common.Features, common.Task,
@@ -78,6 +83,9 @@ internal static class EstimateCommand
         long.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
             : throw new VigilInputException($"{flag}: '{s}' is not a positive whole number");
 
+    /// <summary>A regression loss (DLE's metrics), bounded below by 0 but not above.</summary>
+    private static bool IsLoss(string metric) => Vigil.Statistics.Estimation.DleMetrics.All.Contains(metric);
+
     /// <summary>"metric=lo:hi" (either side may be empty).</summary>
     internal static Dictionary<string, (double? Lower, double? Upper)> ParseFixed(IEnumerable<string> items)
     {
@@ -90,8 +98,8 @@ internal static class EstimateCommand
                 throw new VigilInputException($"--alert-threshold: '{raw}' is not metric=lower:upper (e.g. roc_auc=0.75:1 or f1=0.6:)");
             var name = raw[..eq].Trim().ToLowerInvariant();
             double? Bound(string s, string side) => s.Trim().Length == 0 ? null
-                : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0 and <= 1 ? v
-                : throw new VigilInputException($"--alert-threshold: {side} bound '{s}' of {name} is not a number in [0, 1]");
+                : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v) && (v <= 1 || IsLoss(name)) ? v
+                : throw new VigilInputException($"--alert-threshold: {side} bound '{s}' of {name} is not a number in [0, {(IsLoss(name) ? "∞" : "1")}]");
             var lo = Bound(raw[(eq + 1)..colon], "lower");
             var hi = Bound(raw[(colon + 1)..], "upper");
             if (lo is { } l && hi is { } h && l > h) throw new VigilInputException($"--alert-threshold: {name}'s lower bound {l} is above its upper bound {h}");
