@@ -48,7 +48,7 @@ internal static partial class EstimationAnalysis
         var ax = new RoleExpressions(analysis.Dialect, analysis.Description);
         var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
         if (task != ModelTask.Binary || refCols.Score is null)
-            throw new VigilInputException($"{reference.Description}: vigil estimate handles binary classifiers (a score column and 0/1 labels) with CBPE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet; regression models get DLE)");
+            throw new VigilInputException($"{reference.Description}: vigil estimate estimates binary classifiers (a score column and 0/1 labels) with CBPE and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet)");
         if (anaCols.Score is null)
             throw new VigilInputException($"{analysis.Description}: no score column ('{refCols.Score.Name}' in the reference, or --score); CBPE estimates from the model's scores");
         if (anaCols.Label is not null) CheckBinaryLabels(analysis, anaCols.Label, ax);
