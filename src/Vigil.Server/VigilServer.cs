@@ -281,6 +281,9 @@ public sealed class VigilServer : IAsyncDisposable
         ["importance"] = a.Importance, ["performance_moved"] = a.PerformanceMoved,
         ["key"] = a.Key, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity, ["state"] = a.State.ToString().ToLowerInvariant(),
         ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
+        ["estimate"] = a.Estimate is { } e
+            ? new Dictionary<string, object?> { ["metric"] = e.Metric, ["value"] = e.Estimate, ["standard_error"] = e.StandardError, ["lower"] = e.Lower, ["upper"] = e.Upper, ["rows"] = e.Rows }
+            : null,
     };
 
     private static string Outcome(ModelConfig m) => m.Task == ModelTask.Regression ? "absolute error" : "correctness";
@@ -305,12 +308,17 @@ public sealed class VigilServer : IAsyncDisposable
             ["health"] = health,
             ["streaming"] = new Dictionary<string, object?> { ["scores"] = Detector(scoreDetector), ["outcomes"] = Detector(outcomeDetector) },
             ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
-            ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?>
+            ["monitors"] = m.Monitors.Select(x =>
             {
-                ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity,
-                ["value"] = readings.GetValueOrDefault(x.Name)?.Value, ["breached"] = readings.GetValueOrDefault(x.Name)?.Breached,
-                ["condition"] = readings.GetValueOrDefault(x.Name)?.Condition, ["note"] = readings.GetValueOrDefault(x.Name)?.Note,
-                ["at"] = readings.GetValueOrDefault(x.Name)?.At,
+                var view = new Dictionary<string, object?>
+                {
+                    ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity,
+                    ["value"] = readings.GetValueOrDefault(x.Name)?.Value, ["breached"] = readings.GetValueOrDefault(x.Name)?.Breached,
+                    ["condition"] = readings.GetValueOrDefault(x.Name)?.Condition, ["note"] = readings.GetValueOrDefault(x.Name)?.Note,
+                    ["at"] = readings.GetValueOrDefault(x.Name)?.At,
+                };
+                EstimateView.Add(view, _windows.Estimates, m, x, readings.GetValueOrDefault(x.Name));
+                return view;
             }).ToList(),
         };
     }
@@ -352,6 +360,7 @@ public sealed class VigilServer : IAsyncDisposable
         text.Family("vigil_feature_drift", "gauge", "The latest drift score of each monitored feature (p-value for tests, distance otherwise), by model and feature.");
         foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
             text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
+        EstimateView.Metrics(text, _config, readings, _windows.Estimates);
         text.Family("vigil_alerts_firing", "gauge", "Alerts firing, by model and severity.");
         foreach (var m in _config.Models)
             foreach (var sev in new[] { "P1", "P2", "P3" })

@@ -1,0 +1,49 @@
+using Vigil.Monitoring.Config;
+using Vigil.Server.Metrics;
+
+namespace Vigil.Server.Monitors;
+
+/// <summary>The estimated_performance monitors in the model view (the latest estimate with its band, and each kept
+/// window with its realized value once labels have come) and in <c>/metrics</c>.</summary>
+internal static class EstimateView
+{
+    /// <summary>The view's extra fields of an estimated_performance monitor (nothing for other monitors).</summary>
+    public static void Add(Dictionary<string, object?> view, EstimatedPerformance estimates, ModelConfig model, MonitorConfig monitor, MonitorReading? reading)
+    {
+        if (monitor.Type != MonitorType.EstimatedPerformance) return;
+        view["type"] = "estimated_performance";
+        view["estimate"] = reading?.Estimate is { } e
+            ? new Dictionary<string, object?>
+            {
+                ["value"] = e.Estimate, ["standard_error"] = e.StandardError, ["lower"] = e.Lower, ["upper"] = e.Upper, ["rows"] = e.Rows,
+            }
+            : null;
+        view["history"] = estimates.History(model.Name, monitor.Name).Select(p => new Dictionary<string, object?>
+        {
+            ["from"] = p.From, ["to"] = p.To, ["rows"] = p.Rows,
+            ["estimated"] = p.Estimated, ["standard_error"] = p.StandardError, ["lower"] = p.Lower, ["upper"] = p.Upper,
+            ["realized"] = p.Realized, ["labelled"] = p.Labelled, ["predictions"] = p.Predictions,
+            // The realized value replaces the estimate once every prediction of the window has its label.
+            ["value"] = p.Realized is { } r && p.Predictions > 0 && p.Labelled == p.Predictions ? r : p.Estimated,
+            ["value_is"] = p.Realized is not null && p.Predictions > 0 && p.Labelled == p.Predictions ? "realized" : "estimated",
+        }).ToList();
+    }
+
+    /// <summary>The estimate, its band and the latest realized value of each estimated_performance monitor.</summary>
+    public static void Metrics(PrometheusText text, ServiceConfig config, IReadOnlyList<MonitorReading> readings, EstimatedPerformance estimates)
+    {
+        var latest = readings.Where(r => r.Estimate is not null).ToList();
+        (string, string)[] Labels(MonitorReading r) => [("model", r.Model), ("monitor", r.Monitor), ("metric", r.Metric)];
+        text.Family("vigil_estimated_performance", "gauge", "estimated_performance monitors: CBPE's estimate of the metric on the window's unlabelled predictions.");
+        foreach (var r in latest) text.Sample("vigil_estimated_performance", r.Estimate!.Estimate, Labels(r));
+        text.Family("vigil_estimated_performance_lower", "gauge", "The lower end of the estimate's band (estimate - 3 standard errors, at least 0).");
+        foreach (var r in latest.Where(r => r.Estimate!.Lower is not null)) text.Sample("vigil_estimated_performance_lower", r.Estimate!.Lower!.Value, Labels(r));
+        text.Family("vigil_estimated_performance_upper", "gauge", "The upper end of the estimate's band (estimate + 3 standard errors, at most 1).");
+        foreach (var r in latest.Where(r => r.Estimate!.Upper is not null)) text.Sample("vigil_estimated_performance_upper", r.Estimate!.Upper!.Value, Labels(r));
+        text.Family("vigil_realized_performance", "gauge", "The metric realized on the labelled predictions of the newest estimated window that has labels.");
+        foreach (var m in config.Models)
+            foreach (var mon in m.Monitors.Where(x => x.Type == MonitorType.EstimatedPerformance))
+                if (estimates.History(m.Name, mon.Name).LastOrDefault(p => p.Realized is not null)?.Realized is { } v)
+                    text.Sample("vigil_realized_performance", v, ("model", m.Name), ("monitor", mon.Name), ("metric", mon.Metric));
+    }
+}
