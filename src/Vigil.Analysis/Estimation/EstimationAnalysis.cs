@@ -132,7 +132,7 @@ internal static partial class EstimationAnalysis
     }
 
     /// <summary>Labels in the analysis set must be the reference's kind: 0/1 (or true/false).</summary>
-    private static void CheckBinaryLabels(OpenedSource analysis, SourceColumn label, RoleExpressions x)
+    internal static void CheckBinaryLabels(OpenedSource analysis, SourceColumn label, RoleExpressions x)
     {
         string bad;
         try

@@ -97,7 +97,8 @@ public static partial class ServiceConfigLoader
             try
             {
                 using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
-                EstimationAnalysis.ResolveReference(source, ReferenceOptions());
+                var (cols, x, _) = EstimationAnalysis.ResolveReference(source, ReferenceOptions());
+                EstimationAnalysis.CheckBinaryLabels(source, cols.Label!, x);
             }
             catch (VigilInputException e)
             {
@@ -114,10 +115,11 @@ public static partial class ServiceConfigLoader
     }
 
     /// <summary>How an estimated_performance monitor reads its reference: the CLI's default column names (a
-    /// <c>prediction_score</c>, an <c>actual_label</c>, a <c>timestamp</c>), a binary classifier.</summary>
+    /// <c>prediction_score</c>, an <c>actual_label</c>, a <c>timestamp</c>); a score column makes it a binary
+    /// classifier's.</summary>
     internal static EstimationOptions ReferenceOptions(EstimationConfig? e = null) => new()
     {
-        Mapping = new MappingOptions { Task = ModelTask.Binary },
+        Mapping = new MappingOptions(),
         Chunk = e?.Chunk,
     };
 }
