@@ -18,13 +18,13 @@ public sealed class EstimatedPerformanceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    internal static ServiceConfig Config(string store, string reference, string extra = "") => ServiceConfigLoader.Parse($$"""
+    internal static ServiceConfig Config(string store, string reference, string model = "fraud") => ServiceConfigLoader.Parse($$"""
         store: {{store}}
         keys:
           - key: admin-key-0001
             scopes: [admin]
         models:
-          fraud:
+          {{model}}:
             task: binary
             monitors:
               - name: est-auc
@@ -53,7 +53,6 @@ public sealed class EstimatedPerformanceTests : IDisposable
                 window: 1h
                 every: 1h
                 threshold: {min: 0.1}
-        {{extra}}
         """);
 
     [Fact]
