@@ -175,6 +175,11 @@ public sealed class VigilServer : IAsyncDisposable
             return Canary.Compare(_windows, m, ctx.Request.Query, DateTime.UtcNow) is var (status, body) ? Results.Json(body, Json, statusCode: status) : Results.Empty;
         });
         app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
+        app.MapGet("/v1/models/{model}/page", (HttpContext ctx, string model) =>
+        {
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            return _config.Model(model) is { } m ? Results.Content(Reports.Html.ServiceModelHtml.Render(Page(m)), "text/html; charset=utf-8") : NotFound(model);
+        });
         app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>
         {
             if (Authorized(ctx, Scope.Read) is { } denied) return denied;
@@ -321,6 +326,20 @@ public sealed class VigilServer : IAsyncDisposable
                 return view;
             }).ToList(),
         };
+    }
+
+    /// <summary>The model page's data: counts, health, firing alerts, monitors and the estimated_performance series.</summary>
+    private Reports.Html.ServiceModelPage Page(ModelConfig m)
+    {
+        var view = ModelView(m);
+        var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
+        var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing)
+            .Select(a => $"{a.Severity} {a.Monitor}: {a.Value?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "no value"} ({a.Condition})").ToList();
+        return new Reports.Html.ServiceModelPage(m.Name, (string)view["task"]!, (long)view["predictions"]!, (long)view["labels"]!, (string)view["health"]!, firing,
+            m.Monitors.Select(x => readings.GetValueOrDefault(x.Name) is { } r
+                ? new Reports.Html.ServiceMonitorRow(x.Name, x.Metric, r.Severity, r.Value, r.Breached, r.Condition.Length > 0 ? r.Condition : null, r.Note)
+                : new Reports.Html.ServiceMonitorRow(x.Name, x.Metric, x.Severity, null, null, null, "not run yet")).ToList(),
+            EstimateView.Series(m, _windows.Estimates), DateTime.UtcNow);
     }
 
     private string MetricsText()

@@ -1,4 +1,5 @@
 using Vigil.Monitoring.Config;
+using Vigil.Reports.Html;
 using Vigil.Server.Metrics;
 
 namespace Vigil.Server.Monitors;
@@ -27,6 +28,22 @@ internal static class EstimateView
             ["value"] = p.Realized is { } r && p.Predictions > 0 && p.Labelled == p.Predictions ? r : p.Estimated,
             ["value_is"] = p.Realized is not null && p.Predictions > 0 && p.Labelled == p.Predictions ? "realized" : "estimated",
         }).ToList();
+    }
+
+    /// <summary>The model page's estimated_performance series: each kept window, and the thresholds the monitor judges
+    /// against (its own, or those learned from its reference once it is fitted).</summary>
+    public static List<EstimateSeries> Series(ModelConfig model, EstimatedPerformance estimates)
+    {
+        var list = new List<EstimateSeries>();
+        foreach (var mon in model.Monitors.Where(x => x.Type == MonitorType.EstimatedPerformance))
+        {
+            var (lo, hi) = mon.HasThreshold ? (mon.Min, mon.Max)
+                : estimates.FittedModel(model.Name, mon.Name)?.Thresholds.GetValueOrDefault(mon.Metric) ?? (null, null);
+            var points = estimates.History(model.Name, mon.Name).Select(p => new EstimateSeriesPoint(p.To, p.Rows, p.Estimated, p.Lower, p.Upper,
+                p.Realized, p.Labelled, p.Predictions, p.Estimated is { } e && ((lo is { } l && e < l) || (hi is { } h && e > h)))).ToList();
+            list.Add(new EstimateSeries(mon.Name, mon.Metric, lo, hi, points));
+        }
+        return list;
     }
 
     /// <summary>The estimate, its band and the latest realized value of each estimated_performance monitor.</summary>

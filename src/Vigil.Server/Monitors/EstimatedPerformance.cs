@@ -46,6 +46,12 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         lock (_gate) return _history.TryGetValue((model, monitor), out var h) ? h.ToList() : [];
     }
 
+    /// <summary>The monitor's fitted CBPE if it has been fitted (nothing is fitted here).</summary>
+    public CbpeModel? FittedModel(string model, string monitor)
+    {
+        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Model : null;
+    }
+
     /// <summary>The fitted CBPE of a monitor (fitted now if not yet, or refitted when its reference file changed).</summary>
     public CbpeModel Model(ModelConfig model, MonitorConfig monitor)
     {
