@@ -83,7 +83,9 @@ internal static class ServiceModelHtml
         {
             Width = 640, Height = 300, XLabel = "window end (UTC)", YLabel = s.Metric,
             XMin = x0 - pad, XMax = x1 + pad,
-            XFormat = v => DateTime.UnixEpoch.AddSeconds(v).ToString(span > 2 * 86400 ? "MM-dd HH:mm" : "HH:mm", CultureInfo.InvariantCulture),
+            // The windows' ends as the ticks (at most about 8 of them), in the clock time a reader expects.
+            XTicks = [.. pts.Select((x, i) => (x, i)).Where(t => t.i % Math.Max(1, (int)Math.Ceiling(pts.Count / 8.0)) == 0)
+                .Select(t => new Tick(X(t.x.To), t.x.To.ToString(span > 86400 ? "MM-dd HH:mm" : "HH:mm", CultureInfo.InvariantCulture)))],
             Data = [new("monitor", s.Monitor), new("metric", s.Metric), new("alerts", pts.Count(x => x.Alert).ToString(Fmt.Inv))],
         };
         plot.Area("band (± 3 SE)", [.. pts.Select(x => (X(x.To), x.Lower ?? double.NaN, x.Upper ?? double.NaN))]);
@@ -92,7 +94,7 @@ internal static class ServiceModelHtml
         var est = pts.Select(x => new Point(X(x.To), x.Estimated ?? double.NaN)).ToList();
         plot.Line("estimated", est, dots: true, tip: q => $"{DateTime.UnixEpoch.AddSeconds(q.X):HH:mm:ss}: estimated {Fmt.Num(q.Y)}");
         var realized = pts.Where(x => x.Realized is not null).Select(x => new Point(X(x.To), x.Realized!.Value)).ToList();
-        if (realized.Count > 0) plot.Scatter("realized", realized);
+        if (realized.Count > 0) plot.Scatter("realized", realized, radius: 4);
         plot.Alerts("alert", [.. pts.Where(x => x.Alert && x.Estimated is not null).Select(x => new Point(X(x.To), x.Estimated!.Value))],
             q => $"{DateTime.UnixEpoch.AddSeconds(q.X):HH:mm:ss}: the estimate breached the thresholds");
         return plot.Render();
