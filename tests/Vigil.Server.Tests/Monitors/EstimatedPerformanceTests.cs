@@ -207,3 +207,67 @@ public sealed class EstimatedPerformanceTests : IDisposable
     private static List<JsonElement> History(JsonElement view) =>
         view.GetProperty("monitors").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "est-auc").GetProperty("history").EnumerateArray().ToList();
 }
+
+/// <summary>The estimated_performance monitor fitted on a period of the model's own labelled predictions
+/// (<c>reference_window</c>), and as a Prometheus alerting rule.</summary>
+public sealed class EstimatedPerformanceReferenceWindowTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-estwin-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public async Task ReferenceWindow_FitsOnTheStoresLabelledPredictions_AsOnTheSameRowsInAFile()
+    {
+        var now = DateTime.UtcNow;
+        var past = now.AddDays(-2);
+        var labelled = EstimateData.Predictions(past, 100_000, 4000, shifted: false, seed: 11);
+        var yaml = $$"""
+            store: {{Path.Combine(_dir, "store.duckdb")}}
+            keys:
+              - key: admin-key-0001
+                scopes: [admin]
+            models:
+              fraud:
+                task: binary
+                monitors:
+                  - name: est-auc
+                    type: estimated_performance
+                    metric: roc_auc
+                    reference_window: {from: {{past.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}}, to: {{past.AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ}}}
+                    chunk: 400
+                    threshold: {min: 0.7}
+            """;
+        var config = ServiceConfigLoader.Parse(yaml);
+        var model = config.Models[0];
+        using var store = PredictionStore.Open(config);
+        await store.InsertAsync("fraud", labelled.Select(r => r.Record).ToList());
+        store.SetLabels("fraud", labelled.Select(r => new LabelRecord(r.Record.Id, (double)r.Label, past)).ToList());
+        var rows = EstimateData.Predictions(now, 0, 1000, shifted: false, seed: 12);
+        await store.InsertAsync("fraud", rows.Select(r => r.Record).ToList());
+
+        var windows = new WindowMetrics(store);
+        var value = windows.Compute(model, model.Monitors[0], now);
+        var fitted = windows.Estimates.FittedModel("fraud", "est-auc")!;
+        Assert.Equal((4000L, 10), (fitted.Rows, fitted.ReferenceChunks));
+
+        // The same reference rows as a file give the same estimate.
+        var csv = new System.Text.StringBuilder("timestamp,prediction_score,actual_label\n");
+        foreach (var (p, y) in labelled) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{p.Timestamp:yyyy-MM-dd HH:mm:ss.ffffff},{p.Score!.Value:R},{y}\n");
+        var reference = Path.Combine(_dir, "reference.csv");
+        File.WriteAllText(reference, csv.ToString());
+        var expected = EstimateData.EstimateAsOneChunk(reference, EstimateData.AnalysisCsv(_dir, rows)).Metrics["roc_auc"];
+        Assert.Equal(expected.Estimated!.Value, value.Value!.Value, 1e-9);
+        Assert.Equal(expected.Lower!.Value, value.Estimate!.Lower!.Value, 1e-9);
+    }
+
+    [Fact]
+    public void LearnedThresholds_BecomeABreachedRule()
+    {
+        var reference = EstimateData.Reference(_dir, rows: 300);
+        var rules = PrometheusRules.Write(EstimatedPerformanceTests.Config(Path.Combine(_dir, "s.duckdb"), reference));
+        Assert.Contains("expr: \"vigil_monitor_breached{model=\\\"fraud\\\", monitor=\\\"est-auc\\\"} == 1\"", rules);
+        Assert.Contains("(estimated (CBPE), mean ± 3σ of the reference's chunks)", rules);
+        Assert.Contains("expr: \"vigil_monitor_value{model=\\\"fraud\\\", monitor=\\\"est-f1\\\"} < 0.1\"", rules);
+    }
+}
