@@ -43,8 +43,15 @@ public sealed class DemoReports : IDisposable
         var exp = VigilProcess.Run(Dir, "explain", Path.Combine(Dir, "predictions.csv"), "--baseline", "v1", "--candidate", "v2",
             "--segment-by", "device_type", "--quiet", "--out", explanation);
         if (exp.ExitCode != 0) throw new InvalidOperationException($"vigil explain failed ({exp.ExitCode}): {exp.Stderr}");
+        // vigil estimate on the concept-drift scenario: estimates flat, realized values below the bands.
+        var estimation = Path.Combine(Dir, "estimation.html");
+        var scenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "concept_drift");
+        var est = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(scenario, "reference.csv"), "-a", Path.Combine(scenario, "current.csv"),
+            "--score", "score", "--label", "label", "--id", "id", "--chunk", "week", "--quiet", "--out", estimation);
+        if (est.ExitCode != 0) throw new InvalidOperationException($"vigil estimate failed ({est.ExitCode}): {est.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["estimation"] = estimation,
             ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["segments"] = segments,

@@ -167,11 +167,26 @@ internal static partial class EstimationAnalysis
                     throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
                         $"{reference.Description}: the prediction column '{pred.Name}' is not a threshold of the score (a score of {tab.GetDouble(1, 0):0.######} is predicted 0 and {lo:0.######} predicted 1); give the model's threshold with --threshold"));
                 source = "prediction column";
-                return lo;
+                return tab.IsNull(1, 0) ? lo : RoundestBetween(tab.GetDouble(1, 0), lo);
             }
         }
         source = "default";
         return 0.5;
+    }
+
+    /// <summary>The number with the fewest decimals in (<paramref name="below"/>, <paramref name="atOrAbove"/>]: the
+    /// threshold a model's logged predictions imply (0.5 when the reference's largest negative score is 0.4999 and its
+    /// smallest positive 0.5001), so that a score between the two, unseen in the reference, is split as the model does.</summary>
+    internal static double RoundestBetween(double below, double atOrAbove)
+    {
+        for (var digits = 0; digits <= 15; digits++)
+        {
+            var scale = Math.Pow(10, digits);
+            var t = Math.Floor(below * scale) / scale + 1 / scale;
+            t = Math.Round(t, digits);
+            if (t > below && t <= atOrAbove) return t;
+        }
+        return atOrAbove;
     }
 
     /// <summary>The chunking of one set: the user's, or 10 chunks of equal rows.</summary>

@@ -43,6 +43,7 @@ public class JsonSchemaLockTests
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
             ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
+            ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }
