@@ -146,45 +146,59 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         return new MetricValue(value, breached, note) { Estimate = info, Condition = condition };
     }
 
-    /// <summary>Brings the realized values of kept windows up to date: a window whose labelled predictions changed in
-    /// number is evaluated again on them (per-score counts from the engine, evaluate's accumulator, the fitted
-    /// threshold). A window all of whose predictions have labels is final.</summary>
+    /// <summary>Brings the realized values of kept windows up to date, in two queries whatever their number: the kept
+    /// windows joined by range to the model's table give each window's predictions and labels; the windows whose counts
+    /// changed are evaluated again on their labelled predictions (per-window, per-score positive and negative counts,
+    /// descending, into evaluate's accumulator, at the fitted threshold). A window all of whose predictions have labels
+    /// is final.</summary>
     private void Refresh(ModelConfig model, MonitorConfig monitor, double threshold)
     {
         List<EstimatePoint> pending;
         lock (_gate)
             pending = _history.TryGetValue((model.Name, monitor.Name), out var h) ? h.Where(p => p.Predictions == 0 || p.Labelled < p.Predictions).ToList() : [];
         if (pending.Count == 0) return;
-        var table = Q(PredictionStore.TableOf(model.Name));
+        var values = string.Join(", ", pending.Select((p, i) =>
+            $"({i.ToString(CultureInfo.InvariantCulture)}, {WindowMetrics.Literal(p.From)}, {WindowMetrics.Literal(p.To)})"));
+        var joined = $"{Q(PredictionStore.TableOf(model.Name))} AS p JOIN (VALUES {values}) AS w(i, f, t) ON p.ts > w.f AND p.ts <= w.t";
+        var predictions = new long[pending.Count];
+        var labelled = new long[pending.Count];
         using var engine = store.NewReader();
-        foreach (var p in pending)
+        var counts = engine.Query($"SELECT CAST(w.i AS BIGINT), count(*), count(p.label) FROM {joined} GROUP BY w.i");
+        for (var r = 0; r < counts.RowCount; r++)
         {
-            var counts = engine.Query($"SELECT count(*), count(label) FROM {table} WHERE {WindowMetrics.Where(p.From, p.To)}");
-            long predictions = counts.GetInt64(0, 0), labelled = counts.GetInt64(1, 0);
-            if (labelled == p.Labelled && predictions == p.Predictions) continue;
-            double? realized = null;
-            if (labelled > 0)
+            var i = (int)counts.GetInt64(0, r);
+            predictions[i] = counts.GetInt64(1, r);
+            labelled[i] = counts.GetInt64(2, r);
+        }
+        var changed = Enumerable.Range(0, pending.Count).Where(i => predictions[i] != pending[i].Predictions || labelled[i] != pending[i].Labelled).ToList();
+        if (changed.Count == 0) return;
+        var accs = new BinaryScoreAccumulator?[pending.Count];
+        var opts = new BinaryMetricOptions { Threshold = threshold };
+        var withLabels = changed.Where(i => labelled[i] > 0).ToList();
+        if (withLabels.Count > 0)
+        {
+            engine.Stream(
+                $"SELECT CAST(w.i AS BIGINT) AS i, p.score, count(*) FILTER (WHERE p.label = 1) AS pos, count(*) FILTER (WHERE p.label = 0) AS neg FROM {joined} " +
+                $"WHERE p.label IS NOT NULL AND p.score IS NOT NULL AND w.i IN ({string.Join(", ", withLabels)}) GROUP BY w.i, p.score ORDER BY 1, 2 DESC",
+                null,
+                chunk =>
+                {
+                    var w = chunk.Int64s(0);
+                    var s = chunk.Doubles(1);
+                    var pos = chunk.Int64s(2);
+                    var neg = chunk.Int64s(3);
+                    for (var k = 0; k < chunk.RowCount; k++) (accs[w[k]] ??= new BinaryScoreAccumulator(opts)).Add(s[k], pos[k], neg[k]);
+                });
+        }
+        lock (_gate)
+        {
+            if (!_history.TryGetValue((model.Name, monitor.Name), out var h)) return;
+            foreach (var i in changed)
             {
-                var acc = new BinaryScoreAccumulator(new BinaryMetricOptions { Threshold = threshold });
-                engine.Stream(
-                    $"SELECT score, count(*) FILTER (WHERE label = 1) AS p, count(*) FILTER (WHERE label = 0) AS n FROM {table} " +
-                    $"WHERE {WindowMetrics.Where(p.From, p.To)} AND label IS NOT NULL AND score IS NOT NULL GROUP BY score ORDER BY score DESC",
-                    null,
-                    chunk =>
-                    {
-                        var s = chunk.Doubles(0);
-                        var pos = chunk.Int64s(1);
-                        var neg = chunk.Int64s(2);
-                        for (var i = 0; i < chunk.RowCount; i++) acc.Add(s[i], pos[i], neg[i]);
-                    });
-                realized = acc.Finish().Metrics.FirstOrDefault(m => m.Name == monitor.Metric)?.Value;
-                if (realized is { } r && !double.IsFinite(r)) realized = null;
-            }
-            lock (_gate)
-            {
-                if (!_history.TryGetValue((model.Name, monitor.Name), out var h)) return;
-                var i = h.IndexOf(p);
-                if (i >= 0) h[i] = p with { Realized = realized, Labelled = labelled, Predictions = predictions };
+                var realized = accs[i]?.Finish().Metrics.FirstOrDefault(m => m.Name == monitor.Metric)?.Value;
+                if (realized is { } v && !double.IsFinite(v)) realized = null;
+                var at = h.IndexOf(pending[i]);
+                if (at >= 0) h[at] = pending[i] with { Realized = realized, Labelled = labelled[i], Predictions = predictions[i] };
             }
         }
     }
