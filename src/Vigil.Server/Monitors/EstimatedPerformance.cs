@@ -22,7 +22,8 @@ internal sealed record EstimatePoint(DateTime From, DateTime To, long Rows, doub
 
 /// <summary>
 /// The <c>estimated_performance</c> monitors (docs/service.md): CBPE fitted once per monitor on its labelled reference
-/// (a file, refitted when the file changes, or a period of the model's own labelled predictions), then each window's
+/// (a file, refitted when the file changes, or a period of the model's own labelled predictions, refitted when labels
+/// for it arrive), then each window's
 /// unlabelled predictions counted per distinct score by the store's engine (<c>GROUP BY score</c>, descending) into
 /// the fitted model's accumulator. Each evaluation is kept (the last <see cref="HistoryLimit"/>), and the realized value
 /// of a kept window is brought up to date as its labels arrive.
@@ -56,7 +57,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
     public CbpeModel Model(ModelConfig model, MonitorConfig monitor)
     {
         var e = monitor.Estimation ?? throw new ArgumentException($"monitor '{monitor.Name}' is not an estimated_performance monitor", nameof(monitor));
-        var stamp = e.Reference is { } path ? Stamp(path) : "store";
+        var stamp = e.Reference is { } path ? Stamp(path) : StoreStamp(model, e);
         lock (_gate)
             if (_fits.TryGetValue((model.Name, monitor.Name), out var f) && f.Stamp == stamp) return f.Model;
         CbpeModel fitted;
@@ -90,6 +91,14 @@ internal sealed class EstimatedPerformance(PredictionStore store)
             : monitor.Window == TimeSpan.FromDays(1) ? ChunkUnit.Day
             : monitor.Window == TimeSpan.FromDays(7) ? ChunkUnit.Week : null;
         return unit is { } u ? options with { Chunk = new TimeChunk(u) } : options;
+    }
+
+    /// <summary>A reference window's labelled predictions, counted: labels that arrive late for it bring a refit.</summary>
+    private string StoreStamp(ModelConfig model, EstimationConfig e)
+    {
+        using var engine = store.NewReader();
+        var n = engine.Query($"SELECT count(label) FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(e.ReferenceFrom!.Value, e.ReferenceTo!.Value)}").GetInt64(0, 0);
+        return "store:" + n.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string Stamp(string path)

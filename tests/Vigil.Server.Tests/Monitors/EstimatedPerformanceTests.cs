@@ -259,6 +259,17 @@ public sealed class EstimatedPerformanceReferenceWindowTests : IDisposable
         var expected = EstimateData.EstimateAsOneChunk(reference, EstimateData.AnalysisCsv(_dir, rows)).Metrics["roc_auc"];
         Assert.Equal(expected.Estimated!.Value, value.Value!.Value, 1e-9);
         Assert.Equal(expected.Lower!.Value, value.Estimate!.Lower!.Value, 1e-9);
+
+        // Fitted once; late labels for the reference period bring a refit.
+        windows.Compute(model, model.Monitors[0], now);
+        Assert.Equal(1, windows.Estimates.Fits);
+        var late = EstimateData.Predictions(past, 200_000, 300, shifted: false, seed: 13);
+        await store.InsertAsync("fraud", late.Select(r => r.Record).ToList());
+        windows.Compute(model, model.Monitors[0], now);
+        Assert.Equal(1, windows.Estimates.Fits); // no labels yet: nothing new to learn from
+        store.SetLabels("fraud", late.Select(r => new LabelRecord(r.Record.Id, (double)r.Label, past)).ToList());
+        windows.Compute(model, model.Monitors[0], now);
+        Assert.Equal((2, 4300L), (windows.Estimates.Fits, windows.Estimates.FittedModel("fraud", "est-auc")!.Rows));
     }
 
     [Fact]
