@@ -76,6 +76,7 @@ public sealed record MonitorConfig
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Set for <c>type: estimated_performance</c>: where CBPE is fitted.</summary>
     public EstimationConfig? Estimation { get; init; }
+    /// <summary>What the monitor computes: <see cref="MonitorType.EstimatedPerformance"/> when it has an <see cref="Estimation"/>.</summary>
     public MonitorType Type => Estimation is null ? MonitorType.Window : MonitorType.EstimatedPerformance;
     /// <summary>Whether any threshold is configured (an estimated_performance monitor without one learns it from its reference).</summary>
     public bool HasThreshold => Min is not null || Max is not null || Rolling is not null;
