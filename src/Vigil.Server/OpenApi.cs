@@ -90,6 +90,7 @@ internal static class OpenApi
                 },
                 ["/v1/models"] = new JsonObject { ["get"] = Op("Every model with its counts, health and monitors", "read", Merge(new JsonObject { ["200"] = Response("the models", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["models"] = new JsonObject { ["type"] = "array", ["items"] = Ref("Model") } } }) }, Errors(401, 403))) },
                 ["/v1/models/{model}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("One model", "read", Merge(new JsonObject { ["200"] = Response("the model", Ref("Model")) }, Errors(401, 403, 404))) },
+                ["/v1/models/{model}/page"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("The model's page (HTML): health, monitors, and each estimated_performance monitor's estimate, band and realized values", "read", Merge(new JsonObject { ["200"] = new JsonObject { ["description"] = "the page", ["content"] = new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } } }, Errors(401, 403, 404))) },
                 ["/v1/models/{model}/canary"] = new JsonObject
                 {
                     ["parameters"] = new JsonArray(PathParam("model")),

@@ -22,7 +22,7 @@ namespace Vigil.Server;
 /// <c>vigil serve</c>: the ingest API (predictions and late labels, durable before they are acknowledged), the query
 /// API, health checks and Prometheus metrics over a <see cref="PredictionStore"/> (docs/service.md).
 /// </summary>
-public sealed class VigilServer : IAsyncDisposable
+public sealed partial class VigilServer : IAsyncDisposable
 {
     /// <summary>The largest request body accepted.</summary>
     public const long MaxBodyBytes = 64L * 1024 * 1024;
@@ -175,6 +175,11 @@ public sealed class VigilServer : IAsyncDisposable
             return Canary.Compare(_windows, m, ctx.Request.Query, DateTime.UtcNow) is var (status, body) ? Results.Json(body, Json, statusCode: status) : Results.Empty;
         });
         app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new { Models = _config.Models.Select(m => ModelView(m)).ToList() }, Json));
+        app.MapGet("/v1/models/{model}/page", (HttpContext ctx, string model) =>
+        {
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            return _config.Model(model) is { } m ? Results.Content(Reports.Html.ServiceModelHtml.Render(Page(m)), "text/html; charset=utf-8") : NotFound(model);
+        });
         app.MapGet("/v1/models/{model}", (HttpContext ctx, string model) =>
         {
             if (Authorized(ctx, Scope.Read) is { } denied) return denied;
@@ -281,39 +286,12 @@ public sealed class VigilServer : IAsyncDisposable
         ["importance"] = a.Importance, ["performance_moved"] = a.PerformanceMoved,
         ["key"] = a.Key, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity, ["state"] = a.State.ToString().ToLowerInvariant(),
         ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
+        ["estimate"] = a.Estimate is { } e
+            ? new Dictionary<string, object?> { ["metric"] = e.Metric, ["value"] = e.Estimate, ["standard_error"] = e.StandardError, ["lower"] = e.Lower, ["upper"] = e.Upper, ["rows"] = e.Rows }
+            : null,
     };
 
     private static string Outcome(ModelConfig m) => m.Task == ModelTask.Regression ? "absolute error" : "correctness";
-
-    private Dictionary<string, object?> ModelView(ModelConfig m)
-    {
-        var (_, scoreDetector, outcomeDetector) = _stats[m.Name].Streaming(Outcome(m));
-        Dictionary<string, object?> Detector(DetectorState d) => new()
-        {
-            ["detector"] = d.Name, ["watches"] = d.Watches, ["values"] = d.Values, ["detections"] = d.Detections, ["last_detection"] = d.LastDetection,
-        };
-        var (predictions, labels) = _store.Counts(m.Name);
-        var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
-        var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing).ToList();
-        var health = firing.Any(a => a.Severity == "P1") ? "critical" : firing.Count > 0 ? "warning" : "ok";
-        return new Dictionary<string, object?>
-        {
-            ["name"] = m.Name,
-            ["task"] = m.Task.ToString().ToLowerInvariant(),
-            ["predictions"] = predictions,
-            ["labels"] = labels,
-            ["health"] = health,
-            ["streaming"] = new Dictionary<string, object?> { ["scores"] = Detector(scoreDetector), ["outcomes"] = Detector(outcomeDetector) },
-            ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
-            ["monitors"] = m.Monitors.Select(x => new Dictionary<string, object?>
-            {
-                ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity,
-                ["value"] = readings.GetValueOrDefault(x.Name)?.Value, ["breached"] = readings.GetValueOrDefault(x.Name)?.Breached,
-                ["condition"] = readings.GetValueOrDefault(x.Name)?.Condition, ["note"] = readings.GetValueOrDefault(x.Name)?.Note,
-                ["at"] = readings.GetValueOrDefault(x.Name)?.At,
-            }).ToList(),
-        };
-    }
 
     private string MetricsText()
     {
@@ -352,6 +330,7 @@ public sealed class VigilServer : IAsyncDisposable
         text.Family("vigil_feature_drift", "gauge", "The latest drift score of each monitored feature (p-value for tests, distance otherwise), by model and feature.");
         foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
             text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
+        EstimateView.Metrics(text, _config, readings, _windows.Estimates);
         text.Family("vigil_alerts_firing", "gauge", "Alerts firing, by model and severity.");
         foreach (var m in _config.Models)
             foreach (var sev in new[] { "P1", "P2", "P3" })

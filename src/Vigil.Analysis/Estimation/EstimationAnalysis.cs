@@ -37,20 +37,14 @@ internal static partial class EstimationAnalysis
                 throw new VigilInputException($"--metrics: '{m}' is not a metric CBPE estimates; expected some of {string.Join(", ", BinaryMetrics)}");
 
         progress.Stage("Checking the columns");
-        var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
+        var (refCols, rx, task) = ResolveReference(reference, options);
         // Labels are optional in the analysis set: a label column named for the reference need not be there.
         var anaMapping = options.Mapping.Label is { } named && analysis.Columns.All(c => c.Name != named) ? options.Mapping with { Label = null } : options.Mapping;
         var anaCols = ColumnResolver.Resolve(analysis.Columns, anaMapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
-        if (refCols.Label is null)
-            throw new VigilInputException($"{reference.Description}: the reference has no label column ('{MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
         CheckColumns(reference, analysis);
-        var rx = new RoleExpressions(reference.Dialect, reference.Description);
         var ax = new RoleExpressions(analysis.Dialect, analysis.Description);
-        var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
-        if (task != ModelTask.Binary || refCols.Score is null)
-            throw new VigilInputException($"{reference.Description}: vigil estimate estimates binary classifiers (a score column and 0/1 labels) with CBPE and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet)");
         if (anaCols.Score is null)
-            throw new VigilInputException($"{analysis.Description}: no score column ('{refCols.Score.Name}' in the reference, or --score); CBPE estimates from the model's scores");
+            throw new VigilInputException($"{analysis.Description}: no score column ('{refCols.Score!.Name}' in the reference, or --score); CBPE estimates from the model's scores");
         if (anaCols.Label is not null) CheckBinaryLabels(analysis, anaCols.Label, ax);
 
         var threshold = Threshold(reference, refCols, rx, options, out var thresholdSource);
@@ -108,6 +102,19 @@ internal static partial class EstimationAnalysis
         };
     }
 
+    /// <summary>The reference's columns, checked: a label, a score, and a binary classifier's.</summary>
+    internal static (ResolvedColumns Cols, RoleExpressions X, ModelTask Task) ResolveReference(OpenedSource reference, EstimationOptions options)
+    {
+        var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
+        if (refCols.Label is null)
+            throw new VigilInputException($"{reference.Description}: the reference has no label column ('{options.Mapping.Label ?? MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
+        var rx = new RoleExpressions(reference.Dialect, reference.Description);
+        var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
+        if (task != ModelTask.Binary || refCols.Score is null)
+            throw new VigilInputException($"{reference.Description}: vigil estimate estimates binary classifiers (a score column and 0/1 labels) with CBPE and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet)");
+        return (refCols, rx, task);
+    }
+
     /// <summary>What CBPE assumes, as the reports state it.</summary>
     internal static readonly IReadOnlyList<string> Assumptions =
     [
@@ -126,7 +133,7 @@ internal static partial class EstimationAnalysis
     }
 
     /// <summary>Labels in the analysis set must be the reference's kind: 0/1 (or true/false).</summary>
-    private static void CheckBinaryLabels(OpenedSource analysis, SourceColumn label, RoleExpressions x)
+    internal static void CheckBinaryLabels(OpenedSource analysis, SourceColumn label, RoleExpressions x)
     {
         string bad;
         try
@@ -141,7 +148,7 @@ internal static partial class EstimationAnalysis
             throw new VigilInputException($"{analysis.Description}: the label column '{label.Name}' holds '{bad}'; the reference is a binary classifier's (labels 0/1 or true/false)");
     }
 
-    private static double Threshold(OpenedSource reference, ResolvedColumns cols, RoleExpressions x, EstimationOptions options, out string source)
+    internal static double Threshold(OpenedSource reference, ResolvedColumns cols, RoleExpressions x, EstimationOptions options, out string source)
     {
         if (options.Threshold is { } t)
         {
@@ -184,7 +191,7 @@ internal static partial class EstimationAnalysis
     }
 
     /// <summary>The chunking of one set: the user's, or 10 chunks of equal rows.</summary>
-    private static ChunkSpec Chunking(OpenedSource source, EstimationOptions options)
+    internal static ChunkSpec Chunking(OpenedSource source, EstimationOptions options)
     {
         if (options.Chunk is { } c) return c;
         var rows = source.Engine.Query($"SELECT count(*) FROM {source.Relation}").GetInt64(0, 0);
@@ -192,7 +199,7 @@ internal static partial class EstimationAnalysis
     }
 
     /// <summary>The thresholds of each metric: fixed by the user, else mean ± 3σ of its realized values on the reference's chunks.</summary>
-    private static Dictionary<string, (double? Lower, double? Upper)> Thresholds(IReadOnlyList<WalkedChunk> refChunks, EstimationOptions options)
+    internal static Dictionary<string, (double? Lower, double? Upper)> Thresholds(IReadOnlyList<WalkedChunk> refChunks, EstimationOptions options)
     {
         var result = new Dictionary<string, (double?, double?)>(StringComparer.Ordinal);
         foreach (var m in options.Metrics)
@@ -215,16 +222,15 @@ internal static partial class EstimationAnalysis
         var map = new Dictionary<string, EstimatedMetric>(StringComparer.Ordinal);
         foreach (var m in metrics)
         {
-            double? est = c.Estimate.Metrics.TryGetValue(m, out var e) && double.IsFinite(e) ? e : null;
-            double? se = est is null ? null : sampling.StandardError(m, c.Rows);
-            if (se is { } s && !double.IsFinite(s)) se = null;
+            var band = CbpeModel.Band(c.Estimate, sampling, m);
+            var est = band.Estimated;
             var (lo, hi) = thresholds[m];
             map[m] = new EstimatedMetric
             {
                 Estimated = est,
-                StandardError = se,
-                Lower = est is { } a && se is { } b ? Math.Max(0, a - 3 * b) : null,
-                Upper = est is { } a2 && se is { } b2 ? Math.Min(1, a2 + 3 * b2) : null,
+                StandardError = band.StandardError,
+                Lower = band.Lower,
+                Upper = band.Upper,
                 Realized = c.Realized is { } r && r.TryGetValue(m, out var rv) && double.IsFinite(rv) ? rv : null,
                 ThresholdLower = lo,
                 ThresholdUpper = hi,

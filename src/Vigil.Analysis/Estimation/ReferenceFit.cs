@@ -14,7 +14,7 @@ internal static partial class EstimationAnalysis
     /// <summary>The reference's labelled rows grouped by (fold, distinct score), the fold being the row's number modulo
     /// the fold count (deterministic, and ties spread over the folds); the calibration decision, the calibrator fitted
     /// on all folds, and the sampling errors.</summary>
-    private static ReferenceFit FitReference(Side side, double threshold, EstimationOptions options)
+    internal static ReferenceFit FitReference(Side side, double threshold, EstimationOptions options)
     {
         var source = side.Source;
         var folds = Math.Max(2, options.CalibrationFolds);

@@ -29,13 +29,19 @@ public sealed record Alert
     public double? Importance { get; init; }
     /// <summary>Drift alerts: whether a performance monitor of the same model was breached at the same evaluation.</summary>
     public bool? PerformanceMoved { get; init; }
+    /// <summary>Estimated-performance alerts: CBPE's estimate with its band, at the latest evaluation.</summary>
+    public EstimateInfo? Estimate { get; init; }
     /// <summary>A key that stays the same for the life of this alert (PagerDuty's dedup_key).</summary>
     public string Key => $"vigil/{Model}/{Monitor}/{Since:yyyyMMddTHHmmssfff}";
 }
 
 /// <summary>What the runner knows besides the value: the severity to use (a drift alert held at P3), the feature's
 /// importance, and whether performance moved.</summary>
-public sealed record AlertContext(string? Severity, double? Importance, bool? PerformanceMoved);
+public sealed record AlertContext(string? Severity, double? Importance, bool? PerformanceMoved, EstimateInfo? Estimate = null);
+
+/// <summary>An <c>estimated_performance</c> monitor's reading: CBPE's estimate of <see cref="Metric"/> on
+/// <see cref="Rows"/> unlabelled predictions, its standard error and its band (± 3 standard errors, in [0, 1]).</summary>
+public sealed record EstimateInfo(string Metric, double Estimate, double? StandardError, double? Lower, double? Upper, long Rows);
 
 /// <summary>What changed when a monitor was observed: an alert fired (and should be sent) or resolved.</summary>
 public sealed record AlertEvent(string Kind, Alert Alert);
@@ -71,7 +77,7 @@ public sealed class AlertEngine
                     Model = model, Monitor = monitor.Name, Severity = context?.Severity ?? monitor.Severity, State = AlertState.Pending, Since = now,
                     Condition = condition,
                 };
-                alert = alert with { Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved };
+                alert = alert with { Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved, Estimate = context?.Estimate };
                 // Until it fires, the severity follows the latest context (a drift alert is held at P3 or not). Once it has
                 // fired it only escalates: a drift alert that fired held at P3 is released when performance moves (its
                 // context no longer holds it), and the escalation is sent (same key) even within the cooldown, since

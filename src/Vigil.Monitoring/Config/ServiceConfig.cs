@@ -1,4 +1,5 @@
 using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
 
 namespace Vigil.Monitoring.Config;
 
@@ -32,6 +33,28 @@ public sealed record ModelConfig
     public double? MinImportance { get; init; }
 }
 
+/// <summary>What a monitor computes: a metric on its window's rows, or CBPE's estimate of a metric on its window's
+/// predictions that have no label yet.</summary>
+public enum MonitorType { Window, EstimatedPerformance }
+
+/// <summary>An <c>estimated_performance</c> monitor's reference: a labelled file, or a period of the model's own
+/// labelled predictions in the store; how the reference is cut into chunks for the learned thresholds; and the fewest
+/// unlabelled predictions a window needs to be estimated.</summary>
+public sealed record EstimationConfig
+{
+    /// <summary>A labelled reference file (CSV, Parquet, JSON; read by SourceOpener), or null for <see cref="ReferenceFrom"/>..<see cref="ReferenceTo"/>.</summary>
+    public string? Reference { get; init; }
+    /// <summary>The start (exclusive) of the period of the store's labelled predictions used as the reference.</summary>
+    public DateTime? ReferenceFrom { get; init; }
+    /// <summary>The end (inclusive) of that period.</summary>
+    public DateTime? ReferenceTo { get; init; }
+    /// <summary>How the reference is cut for the learned thresholds; null: periods of the window's length when it is an
+    /// hour, a day or a week and the reference has timestamps, else 10 chunks of equal rows.</summary>
+    public ChunkSpec? Chunk { get; init; }
+    /// <summary>A window with fewer unlabelled predictions is not estimated (its band would mean little).</summary>
+    public long MinRows { get; init; } = 100;
+}
+
 /// <summary>A monitor: a metric computed on a sliding window on a schedule, against a threshold; it fires at its
 /// severity once the breach has held for <see cref="For"/>, and not again within <see cref="Cooldown"/>.</summary>
 public sealed record MonitorConfig
@@ -51,6 +74,12 @@ public sealed record MonitorConfig
     public bool Slo { get; init; }
     public TimeSpan For { get; init; } = TimeSpan.Zero;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>Set for <c>type: estimated_performance</c>: where CBPE is fitted.</summary>
+    public EstimationConfig? Estimation { get; init; }
+    /// <summary>What the monitor computes: <see cref="MonitorType.EstimatedPerformance"/> when it has an <see cref="Estimation"/>.</summary>
+    public MonitorType Type => Estimation is null ? MonitorType.Window : MonitorType.EstimatedPerformance;
+    /// <summary>Whether any threshold is configured (an estimated_performance monitor without one learns it from its reference).</summary>
+    public bool HasThreshold => Min is not null || Max is not null || Rolling is not null;
 }
 
 /// <summary>Where alerts go: a generic webhook (Alertmanager-compatible JSON), Slack (incoming webhook) or PagerDuty

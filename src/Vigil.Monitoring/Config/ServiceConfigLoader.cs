@@ -91,9 +91,9 @@ public static partial class ServiceConfigLoader
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
-    private sealed class Reader(string source)
+    private sealed partial class Reader(string source)
     {
-        private VigilInputException Error(YamlNode node, string message) => new($"{source}: line {node.Start.Line}: {message}");
+        internal VigilInputException Error(YamlNode node, string message) => new($"{source}: line {node.Start.Line}: {message}");
 
         public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string where, string[] allowed)
         {
@@ -113,7 +113,7 @@ public static partial class ServiceConfigLoader
                 ?? throw Error(node, $"{what}: environment variable {m.Groups[1].Value} is not set"));
         }
 
-        private double Number(YamlNode node, string what)
+        internal double Number(YamlNode node, string what)
         {
             var s = Scalar(node, what);
             return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
@@ -190,6 +190,7 @@ public static partial class ServiceConfigLoader
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
                 var slos = new List<MonitorConfig>();
+                var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
                 foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]))
                 {
                     switch (key)
@@ -205,7 +206,7 @@ public static partial class ServiceConfigLoader
                             break;
                         case "schema": features = Schema(value, name); break;
                         case "reference": reference = Scalar(value, "reference"); break;
-                        case "monitors": monitors = Monitors(value, name); break;
+                        case "monitors": monitors = Monitors(value, name, estimated); break;
                         case "min_importance": minImportance = Number(value, "min_importance"); break;
                         case "slo": slos = Slos(value, name); break;
                         case "importance":
@@ -217,6 +218,7 @@ public static partial class ServiceConfigLoader
                 if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
                     throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
                 if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                foreach (var (monitor, at) in estimated) CheckEstimated(monitor, at, name, task.Value);
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
                     throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
@@ -279,18 +281,25 @@ public static partial class ServiceConfigLoader
             return list;
         }
 
-        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model)
+        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model, List<(MonitorConfig, YamlNode)> estimated)
         {
             var monitors = new List<MonitorConfig>();
             foreach (var item in Items(node, "monitors"))
             {
                 string? name = null, metric = null;
+                (YamlNode Node, string Value)? type = null;
                 var m = new MonitorConfig { Name = "", Metric = "" };
                 foreach (var (key, value) in Entries(item, $"a monitor of '{model}'",
-                             ["name", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown"]))
+                             ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys]))
                 {
+                    if (EstimationKeys.Contains(key))
+                    {
+                        m = m with { Estimation = Estimation(m.Estimation ?? new EstimationConfig(), key, value) };
+                        continue;
+                    }
                     switch (key)
                     {
+                        case "type": type = (value, Scalar(value, "type")); break;
                         case "name": name = Name(value, "monitor name"); break;
                         case "metric": metric = Scalar(value, "metric"); break;
                         case "method": m = m with { Method = Scalar(value, "method") }; break;
@@ -317,11 +326,14 @@ public static partial class ServiceConfigLoader
                     }
                 }
                 if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
-                // A drift monitor without a threshold fires on its method's own decision.
-                if (m.Min is null && m.Max is null && m.Rolling is null && !metric.StartsWith("drift(", StringComparison.Ordinal))
+                m = Typed(m, type, item, name);
+                // A drift monitor without a threshold fires on its method's own decision; an estimated_performance
+                // monitor without one learns it from its reference.
+                if (!m.HasThreshold && m.Type == MonitorType.Window && !metric.StartsWith("drift(", StringComparison.Ordinal))
                     throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
                 if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
                 monitors.Add(m with { Name = name, Metric = metric });
+                if (m.Type == MonitorType.EstimatedPerformance) estimated.Add((monitors[^1], item));
             }
             return monitors;
         }

@@ -27,7 +27,7 @@ internal sealed class SvgPlot
     private readonly string _chart;
     private readonly string _title;
     private readonly List<(string Name, IReadOnlyList<Point> Points, bool Dots, Func<Point, string>? Tip, string Color)> _lines = [];
-    private readonly List<(string Name, IReadOnlyList<Point> Points, string Color)> _scatters = [];
+    private readonly List<(string Name, IReadOnlyList<Point> Points, string Color, double Radius)> _scatters = [];
     private readonly List<(string Name, IReadOnlyList<Bar> Bars, string Color)> _bars = [];
     private readonly List<Marker> _markers = [];
     private readonly List<(double Y0, double Y1, string Title)> _bands = [];
@@ -79,9 +79,11 @@ internal sealed class SvgPlot
         return this;
     }
 
-    public SvgPlot Scatter(string name, IReadOnlyList<Point> points)
+    /// <summary>Points; the default small, translucent ones suit a cloud, a larger <paramref name="radius"/> draws
+    /// opaque dots with a white rim (values to read one by one, such as realized metrics).</summary>
+    public SvgPlot Scatter(string name, IReadOnlyList<Point> points, double radius = 2)
     {
-        _scatters.Add((name, points, NextColor()));
+        _scatters.Add((name, points, NextColor(), radius));
         return this;
     }
 
@@ -317,13 +319,13 @@ internal sealed class SvgPlot
             sb.Append("</g>");
         }
 
-        foreach (var (name, points, color) in _scatters)
+        foreach (var (name, points, color, radius) in _scatters)
         {
-            sb.Append("<g class=\"scatter\" fill=\"").Append(color).Append("\" fill-opacity=\"0.5\">");
+            sb.Append("<g class=\"scatter\" fill=\"").Append(color).Append(radius > 2 ? "\" stroke=\"#fff\" stroke-width=\"1\">" : "\" fill-opacity=\"0.5\">");
             if (name.Length > 0) sb.Append("<title>").Append(Xml.Escape(name)).Append("</title>");
             foreach (var p in points)
                 if (double.IsFinite(p.X) && double.IsFinite(p.Y))
-                    sb.Append("<circle cx=\"").Append(P(Sx(p.X))).Append("\" cy=\"").Append(P(Sy(p.Y))).Append("\" r=\"2\"/>");
+                    sb.Append("<circle cx=\"").Append(P(Sx(p.X))).Append("\" cy=\"").Append(P(Sy(p.Y))).Append("\" r=\"").Append(P(radius)).Append("\"/>");
             sb.Append("</g>");
         }
 

@@ -103,6 +103,20 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         return $"[{a.Severity}] {a.Model}: {a.Monitor} is {value} ({a.Condition}){(detail is null ? "" : "; " + detail)}";
     }
 
+    /// <summary>An estimated-performance alert's estimate, standard error and band beside the other details (as text in
+    /// Alertmanager's annotations, which are strings).</summary>
+    private static JsonObject Estimate(JsonObject o, EstimateInfo? est, bool text = false)
+    {
+        if (est is null) return o;
+        JsonNode? V(double? x) => x is not { } v ? null : text ? JsonValue.Create(v.ToString("R", CultureInfo.InvariantCulture)) : JsonValue.Create(v);
+        o["estimate"] = V(est.Estimate);
+        o["estimate_standard_error"] = V(est.StandardError);
+        o["estimate_lower"] = V(est.Lower);
+        o["estimate_upper"] = V(est.Upper);
+        o["estimate_rows"] = text ? JsonValue.Create(est.Rows.ToString(CultureInfo.InvariantCulture)) : JsonValue.Create(est.Rows);
+        return o;
+    }
+
     internal static JsonObject Payload(NotifierConfig n, AlertEvent e, string? detail)
     {
         var a = e.Alert;
@@ -128,7 +142,7 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
                         ["component"] = a.Model,
                         ["class"] = a.Monitor,
                         ["timestamp"] = iso(a.FiredAt ?? a.Since),
-                        ["custom_details"] = new JsonObject { ["value"] = a.Value, ["condition"] = a.Condition, ["detail"] = detail },
+                        ["custom_details"] = Estimate(new JsonObject { ["value"] = a.Value, ["condition"] = a.Condition, ["detail"] = detail }, a.Estimate),
                     };
                 }
                 return pd;
@@ -138,7 +152,7 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
                 {
                     ["status"] = e.Kind,
                     ["labels"] = new JsonObject { ["alertname"] = a.Monitor, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity },
-                    ["annotations"] = new JsonObject { ["summary"] = Summary(e, detail), ["value"] = a.Value?.ToString("R", CultureInfo.InvariantCulture), ["condition"] = a.Condition },
+                    ["annotations"] = Estimate(new JsonObject { ["summary"] = Summary(e, detail), ["value"] = a.Value?.ToString("R", CultureInfo.InvariantCulture), ["condition"] = a.Condition }, a.Estimate, text: true),
                     ["startsAt"] = iso(a.FiredAt ?? a.Since),
                     ["endsAt"] = a.ResolvedAt is { } r ? iso(r) : "0001-01-01T00:00:00Z",
                     ["fingerprint"] = a.Key,

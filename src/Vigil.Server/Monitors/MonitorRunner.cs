@@ -8,7 +8,11 @@ namespace Vigil.Server.Monitors;
 
 /// <summary>A monitor's latest evaluation.</summary>
 internal sealed record MonitorReading(string Model, string Monitor, string Metric, string Severity, double? Value, bool? Breached, string Condition,
-    string? Note, string? Feature, DateTime At, TimeSpan Took);
+    string? Note, string? Feature, DateTime At, TimeSpan Took)
+{
+    /// <summary>estimated_performance monitors: the estimate with its band.</summary>
+    public EstimateInfo? Estimate { get; init; }
+}
 
 /// <summary>
 /// Runs every monitor on its schedule (<c>every</c>), one at a time on a background task: computes its metric on its
@@ -104,7 +108,7 @@ internal sealed class MonitorRunner : IAsyncDisposable
             else if (value.Drifted is { } drifted)
             {
                 breached = drifted;
-                condition = "the drift method's own decision";
+                condition = value.Condition ?? "the drift method's own decision";
             }
         }
         // A drift alert says how important the feature is and whether performance moved; drift on a feature below the
@@ -123,7 +127,11 @@ internal sealed class MonitorRunner : IAsyncDisposable
                 condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within SLO";
             context = new AlertContext(held ? "P3" : null, importance, moved);
         }
-        var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed);
+        if (value.Estimate is { } estimate) context = new AlertContext(null, null, null, estimate);
+        var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed)
+        {
+            Estimate = value.Estimate,
+        };
         lock (_gate) _readings[(model.Name, monitor.Name)] = reading;
         foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now, context))
         {

@@ -12,8 +12,16 @@ using Vigil.Server.Store;
 
 namespace Vigil.Server.Monitors;
 
-/// <summary>A monitor's value on its window, and for drift monitors the method's own decision and the statistic.</summary>
-internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, string? Feature = null);
+/// <summary>A monitor's value on its window, and for drift monitors the method's own decision and the statistic (for
+/// estimated_performance monitors without a threshold, the learned thresholds' decision, stated in
+/// <see cref="Condition"/>, and the estimate with its band).</summary>
+internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, string? Feature = null)
+{
+    /// <summary>What the monitor's own decision (<see cref="Drifted"/>) judged against; null: the drift method's.</summary>
+    public string? Condition { get; init; }
+    /// <summary>estimated_performance monitors: CBPE's estimate with its band.</summary>
+    public Vigil.Monitoring.Alerts.EstimateInfo? Estimate { get; init; }
+}
 
 /// <summary>
 /// Computes a monitor's metric on its sliding window of the store, as the CLI computes it: the window is a query over
@@ -23,6 +31,9 @@ internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, s
 /// </summary>
 internal sealed partial class WindowMetrics(PredictionStore store)
 {
+    /// <summary>The estimated_performance monitors' fitted references and kept evaluations.</summary>
+    public EstimatedPerformance Estimates { get; } = new(store);
+
     private readonly Dictionary<string, ReferenceProfile?> _references = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -35,6 +46,7 @@ internal sealed partial class WindowMetrics(PredictionStore store)
     public MetricValue Compute(ModelConfig model, MonitorConfig monitor, DateTime now)
     {
         var from = now - monitor.Window;
+        if (monitor.Type == MonitorType.EstimatedPerformance) return Estimates.Compute(model, monitor, from, now);
         var m = FeatureMetric().Match(monitor.Metric);
         if (m.Success)
         {
@@ -58,9 +70,10 @@ internal sealed partial class WindowMetrics(PredictionStore store)
 
     private string Q(string identifier) => store.Dialect.QuoteIdentifier(identifier);
 
-    private static string Literal(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
+    internal static string Literal(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
 
-    private static string Where(DateTime from, DateTime to) => $"ts > {Literal(from)} AND ts <= {Literal(to)}";
+    /// <summary>The window's rows: timestamp in (from, to].</summary>
+    internal static string Where(DateTime from, DateTime to) => $"ts > {Literal(from)} AND ts <= {Literal(to)}";
 
     private MetricValue Scalar(ModelConfig model, string expression, DateTime from, DateTime to, string? feature = null, bool countsRows = false)
     {
