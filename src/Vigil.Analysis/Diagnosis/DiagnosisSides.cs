@@ -43,11 +43,11 @@ internal static class DiagnosisSides
         var l = x.Col(cols.Label!);
         // One pass: the rows left out by reason, the labels' shape, and the valid scores' range.
         var reason =
-            $"CASE WHEN {x.Col(cols.Score)} IS NULL OR s_ = CAST('NaN' AS {d.Double}) THEN 'missing_score' WHEN s_ IS NULL THEN 'non_numeric_score' " +
+            $"CASE WHEN snull_ OR s_ = CAST('NaN' AS {d.Double}) THEN 'missing_score' WHEN s_ IS NULL THEN 'non_numeric_score' " +
             "WHEN s_ < 0 OR s_ > 1 THEN 'score_out_of_range' WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var t = source.Engine.Query(
             $"SELECT r_, count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, count(*) FILTER (WHERE y_ = 1) AS pos_, min(lt_) AS ex_ FROM (" +
-            $"SELECT {reason} AS r_, s_, y_, lt_ FROM (SELECT {s} AS s_, {y} AS y_, {l} IS NULL AS lnull_, {x.Text(cols.Label!)} AS lt_ FROM {source.Relation}) b) r GROUP BY r_");
+            $"SELECT {reason} AS r_, s_, y_, lt_ FROM (SELECT {s} AS s_, {y} AS y_, {x.Col(cols.Score)} IS NULL AS snull_, {l} IS NULL AS lnull_, {x.Text(cols.Label!)} AS lt_ FROM {source.Relation}) b) r GROUP BY r_");
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
         long valid = 0, positives = 0, invalid = 0;
         double lo = double.NaN, hi = double.NaN;
