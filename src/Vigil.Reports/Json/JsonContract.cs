@@ -33,6 +33,7 @@ internal static class JsonContract
         [typeof(ProfileDocument)] = "profile",
         [typeof(ComparisonResult)] = "comparison",
         [typeof(ExplanationResult)] = "explanation",
+        [typeof(DiagnosisResult)] = "diagnosis",
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>
