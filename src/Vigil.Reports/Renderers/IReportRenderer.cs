@@ -34,6 +34,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.SegmentsResult)] = new SegmentsRenderer(),
         [typeof(Analysis.Results.ExplanationResult)] = new ExplanationRenderer(),
         [typeof(Analysis.Results.DiagnosisResult)] = new DiagnosisRenderer(),
+        [typeof(Analysis.Results.EstimationResult)] = new EstimationRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>

@@ -32,6 +32,7 @@ internal sealed class SvgPlot
     private readonly List<Marker> _markers = [];
     private readonly List<(double Y0, double Y1, string Title)> _bands = [];
     private readonly List<(double Y, string Title)> _hlines = [];
+    private readonly List<(string Name, IReadOnlyList<(double X, double Lo, double Hi)> Points, string Color)> _areas = [];
     private readonly List<(string Name, IReadOnlyList<Point> Points, string Color, Func<Point, string>? Tip)> _alerts = [];
     private IReadOnlyList<Bar>? _strip;
     private int _colors;
@@ -106,6 +107,14 @@ internal sealed class SvgPlot
         return this;
     }
 
+    /// <summary>A shaded band between a lower and an upper curve over x (an estimate's confidence band), in the colour of
+    /// the next line; points with a non-finite bound break the band.</summary>
+    public SvgPlot Area(string name, IReadOnlyList<(double X, double Lo, double Hi)> points)
+    {
+        _areas.Add((name, points, Palette[_colors % Palette.Length]));
+        return this;
+    }
+
     /// <summary>A dashed horizontal line at y (a threshold), with a tooltip.</summary>
     public SvgPlot HLine(double y, string title)
     {
@@ -141,6 +150,7 @@ internal sealed class SvgPlot
         foreach (var m in _markers) X(m.X);
         foreach (var b in _bands) { Y(b.Y0); Y(b.Y1); }
         foreach (var h in _hlines) Y(h.Y);
+        foreach (var ar in _areas) foreach (var (ax, alo, ahi) in ar.Points) if (double.IsFinite(ax) && double.IsFinite(alo) && double.IsFinite(ahi)) { X(ax); Y(alo); Y(ahi); }
         foreach (var a in _alerts) foreach (var p in a.Points) if (double.IsFinite(p.X) && double.IsFinite(p.Y)) { X(p.X); Y(p.Y); }
         if (XTicks is { Count: > 0 } xt) foreach (var t in xt) X(t.X);
         if (xmin > xmax) (xmin, xmax) = (0, 1);
@@ -236,6 +246,31 @@ internal sealed class SvgPlot
             double a = Sy(Math.Clamp(Math.Max(y0, y1), ylo, yhi)), b = Sy(Math.Clamp(Math.Min(y0, y1), ylo, yhi));
             sb.Append("<rect class=\"band\" x=\"").Append(P(left)).Append("\" y=\"").Append(P(a)).Append("\" width=\"").Append(P(pw)).Append("\" height=\"").Append(P(Math.Max(0, b - a)))
               .Append("\" fill=\"#2e7d32\" fill-opacity=\"0.08\"><title>").Append(Xml.Escape(title)).Append("</title></rect>");
+        }
+        foreach (var (name, points, color) in _areas)
+        {
+            sb.Append("<g class=\"area\" fill=\"").Append(color).Append("\" fill-opacity=\"0.18\">");
+            if (name.Length > 0) sb.Append("<title>").Append(Xml.Escape(name)).Append("</title>");
+            var run = new List<(double X, double Lo, double Hi)>();
+            void Emit()
+            {
+                if (run.Count == 1) run.Add((run[0].X + 1e-9, run[0].Lo, run[0].Hi));
+                if (run.Count > 1)
+                {
+                    sb.Append("<path d=\"M");
+                    for (var i = 0; i < run.Count; i++) sb.Append(i == 0 ? "" : "L").Append(P(Sx(run[i].X))).Append(' ').Append(P(Sy(run[i].Hi)));
+                    for (var i = run.Count - 1; i >= 0; i--) sb.Append('L').Append(P(Sx(run[i].X))).Append(' ').Append(P(Sy(run[i].Lo)));
+                    sb.Append("Z\"/>");
+                }
+                run.Clear();
+            }
+            foreach (var pt in points)
+            {
+                if (double.IsFinite(pt.X) && double.IsFinite(pt.Lo) && double.IsFinite(pt.Hi)) run.Add(pt);
+                else Emit();
+            }
+            Emit();
+            sb.Append("</g>");
         }
         foreach (var (y, title) in _hlines)
         {

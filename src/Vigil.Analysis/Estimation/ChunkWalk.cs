@@ -1,0 +1,178 @@
+using System.Globalization;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
+using Vigil.Analysis.Sql;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Classification;
+using Vigil.Statistics.Estimation;
+
+namespace Vigil.Analysis.Estimation;
+
+/// <summary>One set (reference or analysis) as the estimation reads it: the score, the label (NULL where absent), the
+/// chunk key and the timestamp of every row.</summary>
+internal sealed class Side
+{
+    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk)
+    {
+        Source = source;
+        Cols = cols;
+        Slicer = Slicer.For(new SliceSpec { Chunk = chunk }, source, cols.Timestamp?.Name);
+        Slicer.CheckChunkCount();
+        var d = source.Dialect;
+        var ts = cols.Timestamp is { } t ? x.Timestamp(t) : "CAST(NULL AS TIMESTAMP)";
+        var label = cols.Label is { } l ? x.BinaryLabel(l) : "CAST(NULL AS INTEGER)";
+        BaseSql = $"SELECT {x.StrictNumber(cols.Score!, "--score")} AS s_, {label} AS y_{Slicer.Select}, {ts} AS t_ FROM {source.Relation}";
+        Ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {d.Double})";
+    }
+
+    public OpenedSource Source { get; }
+    public ResolvedColumns Cols { get; }
+    public Slicer Slicer { get; }
+
+    /// <summary>Every row: s_ (score), y_ (0/1 or NULL), k_ (chunk key), t_ (timestamp or NULL).</summary>
+    public string BaseSql { get; }
+
+    /// <summary>A row with a score.</summary>
+    public string Ok { get; }
+
+    /// <summary>Rows left out, counted by the census.</summary>
+    public long NoScore { get; set; }
+    public long NoChunk { get; set; }
+
+    public IEnumerable<QualityIssue> Excluded(string what)
+    {
+        if (NoScore > 0)
+            yield return new QualityIssue("rows_excluded", Severity.Info, NoScore, string.Create(CultureInfo.InvariantCulture, $"{NoScore:N0} rows of the {what} have no score and were left out"), []);
+        if (NoChunk > 0)
+            yield return new QualityIssue("rows_excluded", Severity.Info, NoChunk, string.Create(CultureInfo.InvariantCulture, $"{NoChunk:N0} rows of the {what} have no timestamp and belong to no chunk; they were left out"), []);
+    }
+}
+
+/// <summary>One chunk after the walk: where it lies, its rows, CBPE's estimate and (with labels) the realized metrics.</summary>
+internal sealed record WalkedChunk(ChunkPlace Place, DateTime? Start, DateTime? End, long Rows, long LabelledRows,
+    CbpeBinaryEstimate Estimate, IReadOnlyDictionary<string, double>? Realized);
+
+/// <summary>
+/// Every chunk of one set in one walk: a census (rows, labelled rows, first and last timestamp and a number per chunk)
+/// in a small temporary table, then the rows sorted by descending score and streamed as (chunk number, score, label),
+/// each chunk's rows grouped by distinct score into its CBPE accumulator and, where labelled, into evaluate's
+/// accumulator. The sort runs under a memory budget and spills past it (as compare's does).
+/// </summary>
+internal static class ChunkWalk
+{
+    public static List<WalkedChunk> Run(Side side, IsotonicCalibrator calibrator, double threshold)
+    {
+        var source = side.Source;
+        var d = source.Dialect;
+        var ok = side.Ok;
+        var census = source.CreateTempTable(
+            $"SELECT k_, count(*) FILTER (WHERE {ok}) AS n_, count(*) FILTER (WHERE {ok} AND y_ IS NOT NULL) AS l_, " +
+            $"count(*) FILTER (WHERE NOT ({ok})) AS bad_, count(*) FILTER (WHERE {ok} AND (s_ < 0 OR s_ > 1)) AS out_, " +
+            $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_ " +
+            $"FROM ({side.BaseSql}) b GROUP BY k_");
+        var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_ FROM {census} ORDER BY code_");
+        var places = new ChunkPlace?[t.RowCount];
+        var rows = new long[t.RowCount];
+        var labelled = new long[t.RowCount];
+        var first = new double[t.RowCount];
+        var last = new double[t.RowCount];
+        long outOfRange = 0;
+        side.NoScore = 0;
+        side.NoChunk = 0;
+        for (var r = 0; r < t.RowCount; r++)
+        {
+            side.NoScore += t.GetInt64(3, r);
+            outOfRange += t.GetInt64(4, r);
+            if (t.IsNull(0, r))
+            {
+                side.NoChunk += t.GetInt64(1, r);
+                continue;
+            }
+            var code = checked((int)t.GetInt64(7, r));
+            rows[code] = t.GetInt64(1, r);
+            labelled[code] = t.GetInt64(2, r);
+            places[code] = side.Slicer.Place(t.GetDouble(0, r), rows[code]);
+            first[code] = t.IsNull(5, r) ? double.NaN : t.GetDouble(5, r);
+            last[code] = t.IsNull(6, r) ? double.NaN : t.GetDouble(6, r);
+        }
+        if (outOfRange > 0)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{source.Description}: {outOfRange:N0} scores of '{side.Cols.Score!.Name}' are outside [0, 1]; CBPE needs the probability of the positive class"));
+
+        var n = places.Length;
+        var cbpe = new CbpeBinaryAccumulator[n];
+        var realized = new BinaryScoreAccumulator?[n];
+        var opts = new BinaryMetricOptions { Threshold = threshold };
+        source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                cbpe[i] = new CbpeBinaryAccumulator(calibrator, threshold);
+                realized[i] = null;
+            }
+            var score = new double[n];
+            var count = new long[n * 3]; // rows, positives, negatives of the pending score
+            score.AsSpan().Fill(double.NaN);
+            void Flush(int c)
+            {
+                if (double.IsNaN(score[c])) return;
+                cbpe[c].Add(score[c], count[3 * c]);
+                if (count[3 * c + 1] + count[3 * c + 2] > 0)
+                    (realized[c] ??= new BinaryScoreAccumulator(opts)).Add(score[c], count[3 * c + 1], count[3 * c + 2]);
+                count[3 * c] = count[3 * c + 1] = count[3 * c + 2] = 0;
+            }
+            source.Engine.Stream(
+                $"SELECT CAST(c.code_ AS INTEGER) AS code_, b.s_, CAST(coalesce(b.y_, 2) AS SMALLINT) AS y_ " +
+                $"FROM ({side.BaseSql}) b JOIN {census} c ON b.k_ = c.k_ WHERE {ok} ORDER BY b.s_ DESC",
+                null,
+                chunk =>
+                {
+                    var code = chunk.Int64s(0);
+                    var s = chunk.Doubles(1);
+                    var y = chunk.Int64s(2);
+                    for (var i = 0; i < chunk.RowCount; i++)
+                    {
+                        var c = (int)code[i];
+                        if (s[i] != score[c])
+                        {
+                            Flush(c);
+                            score[c] = s[i];
+                        }
+                        count[3 * c]++;
+                        if (y[i] == 1) count[3 * c + 1]++;
+                        else if (y[i] == 0) count[3 * c + 2]++;
+                    }
+                });
+            for (var c = 0; c < n; c++) Flush(c);
+        });
+
+        var result = new List<WalkedChunk>(n);
+        for (var c = 0; c < n; c++)
+        {
+            if (places[c] is not { } place) continue;
+            DateTime? start = place.Start ?? Epoch(first[c]);
+            DateTime? end = place.Start is { } ps && side.Slicer.Chunk is TimeChunk tc ? End(ps, tc.Unit) : Epoch(last[c]);
+            IReadOnlyDictionary<string, double>? real = null;
+            if (realized[c] is { } acc)
+            {
+                var map = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var m in acc.Finish().Metrics) map[m.Name] = m.Value ?? double.NaN;
+                real = map;
+            }
+            result.Add(new WalkedChunk(place, start, end, rows[c], labelled[c], cbpe[c].Finish(), real));
+        }
+        return result;
+    }
+
+    private static DateTime? Epoch(double seconds) => double.IsNaN(seconds) ? null : DateTime.UnixEpoch.AddSeconds(seconds);
+
+    private static DateTime End(DateTime start, ChunkUnit unit) => unit switch
+    {
+        ChunkUnit.Hour => start.AddHours(1),
+        ChunkUnit.Day => start.AddDays(1),
+        ChunkUnit.Week => start.AddDays(7),
+        _ => start.AddMonths(1),
+    };
+}

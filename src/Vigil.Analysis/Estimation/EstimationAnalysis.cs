@@ -1,0 +1,225 @@
+using System.Globalization;
+using Vigil.Analysis.Columns;
+using Vigil.Analysis.Evaluation;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
+using Vigil.Analysis.Sql;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+using Vigil.Statistics.Estimation;
+
+namespace Vigil.Analysis.Estimation;
+
+/// <summary>
+/// <c>vigil estimate</c> for binary classifiers: NannyML's confidence-based performance estimation (CBPE). The labelled
+/// reference decides whether isotonic calibration helps (held-out folds), fits it, and gives the sampling errors; each
+/// chunk of both sets is then walked once in descending score order (<see cref="ChunkWalk"/>), feeding every chunk's
+/// CBPE accumulator (and, where labels exist, evaluate's accumulator for the realized value) side by side. The alert
+/// thresholds are the reference chunks' realized values, mean ± 3σ (NannyML's). Only per-score counts leave the engine.
+/// </summary>
+internal static partial class EstimationAnalysis
+{
+    /// <summary>The binary metrics CBPE estimates, in report order.</summary>
+    public static readonly IReadOnlyList<string> BinaryMetrics = ["roc_auc", "average_precision", "f1", "precision", "recall", "specificity", "accuracy"];
+
+    /// <summary>Estimation without a --chunk: each set in this many chunks of equal rows (NannyML's default).</summary>
+    internal const int DefaultChunks = 10;
+
+    public static EstimationResult Run(OpenedSource reference, OpenedSource analysis, EstimationOptions options, IAnalysisProgress? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(options);
+        progress ??= NoProgress.Instance;
+        foreach (var m in options.Metrics)
+            if (!BinaryMetrics.Contains(m))
+                throw new VigilInputException($"--metrics: '{m}' is not a metric CBPE estimates; expected some of {string.Join(", ", BinaryMetrics)}");
+
+        progress.Stage("Checking the columns");
+        var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
+        var anaCols = ColumnResolver.Resolve(analysis.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
+        if (refCols.Label is null)
+            throw new VigilInputException($"{reference.Description}: the reference has no label column ('{MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
+        CheckColumns(reference, analysis);
+        var rx = new RoleExpressions(reference.Dialect, reference.Description);
+        var ax = new RoleExpressions(analysis.Dialect, analysis.Description);
+        var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
+        if (task != ModelTask.Binary || refCols.Score is null)
+            throw new VigilInputException($"{reference.Description}: vigil estimate handles binary classifiers (a score column and 0/1 labels) with CBPE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE and regression DLE are not built yet)");
+        if (anaCols.Score is null)
+            throw new VigilInputException($"{analysis.Description}: no score column ('{refCols.Score.Name}' in the reference, or --score); CBPE estimates from the model's scores");
+        if (anaCols.Label is not null) CheckBinaryLabels(analysis, anaCols.Label, ax);
+
+        var threshold = Threshold(reference, refCols, rx, options, out var thresholdSource);
+        var refSide = new Side(reference, refCols, rx, Chunking(reference, options));
+        var anaSide = new Side(analysis, anaCols, ax, Chunking(analysis, options));
+
+        progress.Stage("Fitting the calibration on the reference");
+        var fit = FitReference(refSide, threshold, options);
+
+        progress.Stage("Estimating each chunk of the reference");
+        var refChunks = ChunkWalk.Run(refSide, fit.Calibrator, threshold);
+        progress.Stage("Estimating each chunk of the analysis set");
+        var anaChunks = ChunkWalk.Run(anaSide, fit.Calibrator, threshold);
+        foreach (var c in anaChunks)
+            if (c.Rows < options.MinChunkRows)
+                throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{analysis.Description}: chunk {c.Place.Label} has {c.Rows:N0} rows; CBPE's band needs at least {options.MinChunkRows:N0} rows a chunk (choose a larger --chunk, or lower --min-chunk-rows)"));
+
+        progress.Stage("Learning the thresholds and checking the assumptions");
+        var thresholds = Thresholds(refChunks, options);
+        var referenceOut = refChunks.Select(c => Chunk(c, fit.Sampling, thresholds, options.Metrics)).ToList();
+        var chunks = anaChunks.Select(c => Chunk(c, fit.Sampling, thresholds, options.Metrics)).ToList();
+        var alerts = new List<EstimationAlert>();
+        foreach (var c in chunks)
+            foreach (var m in options.Metrics)
+                if (c.Metrics[m] is { Alert: true, Estimated: { } e } em)
+                    alerts.Add(new EstimationAlert(c.Key, m, e, em.ThresholdLower, em.ThresholdUpper,
+                        string.Create(CultureInfo.InvariantCulture, $"{c.Key}: estimated {m} {e:0.000} is {(em.ThresholdLower is { } lo && e < lo ? $"below the lower threshold {lo:0.000}" : $"above the upper threshold {em.ThresholdUpper:0.000}")}")));
+        var findings = new List<QualityIssue>();
+        findings.AddRange(refSide.Excluded("reference"));
+        findings.AddRange(anaSide.Excluded("analysis set"));
+        findings.AddRange(AssumptionChecks.Calibration(fit.Decision));
+        findings.AddRange(AssumptionChecks.CovariateRange(refSide, anaSide));
+        return new EstimationResult
+        {
+            Method = "cbpe",
+            Task = task,
+            Source = new SourceInfo(analysis.Description, analysis.Engine.Name, analysis.Columns.Select(c => c.Name).ToArray()),
+            Reference = new SourceInfo(reference.Description, reference.Engine.Name, reference.Columns.Select(c => c.Name).ToArray()),
+            Columns = refCols.Roles,
+            Chunking = anaSide.Slicer.Chunk!.Name,
+            Threshold = threshold,
+            ThresholdSource = thresholdSource,
+            Calibration = new CalibrationInfo(fit.Decision.Calibrate, fit.Decision.EceBefore, fit.Decision.EceAfter, fit.Decision.Folds,
+                fit.Decision.Calibrate
+                    ? "isotonic calibration lowered the expected calibration error of held-out reference folds"
+                    : "the scores were left as they are: isotonic calibration did not lower the expected calibration error of held-out reference folds"),
+            Metrics = options.Metrics,
+            Chunks = chunks,
+            ReferenceChunks = referenceOut,
+            Alerts = alerts,
+            Assumptions = Assumptions,
+            Findings = findings,
+        };
+    }
+
+    /// <summary>What CBPE assumes, as the reports state it.</summary>
+    internal static readonly IReadOnlyList<string> Assumptions =
+    [
+        "The model's scores, calibrated on the reference, stay calibrated: the relation between inputs and outcome (P(y | x)) is the reference's. CBPE cannot see concept drift.",
+        "Only the inputs' distribution shifts (covariate shift), within the region the reference covers.",
+        "The band is sampling error only (± 3 standard errors for a chunk of that size, NannyML's), not the error of the method.",
+    ];
+
+    /// <summary>The analysis set must not have columns the reference lacks (the assumptions are checked column by column against the reference).</summary>
+    private static void CheckColumns(OpenedSource reference, OpenedSource analysis)
+    {
+        var refNames = reference.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = analysis.Columns.Select(c => c.Name).Where(n => !refNames.Contains(n)).ToList();
+        if (extra.Count > 0)
+            throw new VigilInputException($"{analysis.Description}: columns the reference lacks: {string.Join(", ", extra.Take(10))}{(extra.Count > 10 ? ", …" : "")}; estimate with a reference of the same columns (or select the shared ones with --analysis-sql)");
+    }
+
+    /// <summary>Labels in the analysis set must be the reference's kind: 0/1 (or true/false).</summary>
+    private static void CheckBinaryLabels(OpenedSource analysis, SourceColumn label, RoleExpressions x)
+    {
+        string bad;
+        try
+        {
+            bad = analysis.Engine.ScalarString($"SELECT CAST(min({x.Text(label)}) AS {analysis.Dialect.Text}) FROM {analysis.Relation} WHERE {x.Col(label)} IS NOT NULL AND {x.BinaryLabel(label)} IS NULL") ?? "";
+        }
+        catch (VigilInputException)
+        {
+            throw new VigilInputException($"{analysis.Description}: the label column '{label.Name}' is {label.SqlType}; a binary classifier's labels are 0/1 or true/false");
+        }
+        if (bad.Length > 0)
+            throw new VigilInputException($"{analysis.Description}: the label column '{label.Name}' holds '{bad}'; the reference is a binary classifier's (labels 0/1 or true/false)");
+    }
+
+    private static double Threshold(OpenedSource reference, ResolvedColumns cols, RoleExpressions x, EstimationOptions options, out string source)
+    {
+        if (options.Threshold is { } t)
+        {
+            source = "--threshold";
+            return t;
+        }
+        if (cols.Prediction is { } pred && pred.Name != cols.Score!.Name)
+        {
+            // The model's decision as logged: the smallest score it predicted positive, checked to be a threshold.
+            var s = x.StrictNumber(cols.Score, "--score");
+            var p = x.BinaryLabel(pred);
+            var tab = reference.Engine.Query($"SELECT min({s}) FILTER (WHERE {p} = 1) AS lo_, max({s}) FILTER (WHERE {p} = 0) AS hi_ FROM {reference.Relation}");
+            if (!tab.IsNull(0, 0))
+            {
+                double lo = tab.GetDouble(0, 0);
+                if (!tab.IsNull(1, 0) && tab.GetDouble(1, 0) >= lo)
+                    throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
+                        $"{reference.Description}: the prediction column '{pred.Name}' is not a threshold of the score (a score of {tab.GetDouble(1, 0):0.######} is predicted 0 and {lo:0.######} predicted 1); give the model's threshold with --threshold"));
+                source = "prediction column";
+                return lo;
+            }
+        }
+        source = "default";
+        return 0.5;
+    }
+
+    /// <summary>The chunking of one set: the user's, or 10 chunks of equal rows.</summary>
+    private static ChunkSpec Chunking(OpenedSource source, EstimationOptions options)
+    {
+        if (options.Chunk is { } c) return c;
+        var rows = source.Engine.Query($"SELECT count(*) FROM {source.Relation}").GetInt64(0, 0);
+        return new RowChunk(Math.Max(1, (rows + DefaultChunks - 1) / DefaultChunks));
+    }
+
+    /// <summary>The thresholds of each metric: fixed by the user, else mean ± 3σ of its realized values on the reference's chunks.</summary>
+    private static Dictionary<string, (double? Lower, double? Upper)> Thresholds(IReadOnlyList<WalkedChunk> refChunks, EstimationOptions options)
+    {
+        var result = new Dictionary<string, (double?, double?)>(StringComparer.Ordinal);
+        foreach (var m in options.Metrics)
+        {
+            if (options.FixedThresholds.TryGetValue(m, out var fixedBounds))
+            {
+                result[m] = fixedBounds;
+                continue;
+            }
+            var values = new List<double>();
+            foreach (var c in refChunks)
+                if (c.Realized is { } r && r.TryGetValue(m, out var v) && double.IsFinite(v)) values.Add(v);
+            result[m] = ReferenceThresholds.MeanThreeSigma(values);
+        }
+        return result;
+    }
+
+    private static EstimatedChunk Chunk(WalkedChunk c, CbpeSamplingError sampling, Dictionary<string, (double? Lower, double? Upper)> thresholds, IReadOnlyList<string> metrics)
+    {
+        var map = new Dictionary<string, EstimatedMetric>(StringComparer.Ordinal);
+        foreach (var m in metrics)
+        {
+            double? est = c.Estimate.Metrics.TryGetValue(m, out var e) && double.IsFinite(e) ? e : null;
+            double? se = est is null ? null : sampling.StandardError(m, c.Rows);
+            if (se is { } s && !double.IsFinite(s)) se = null;
+            var (lo, hi) = thresholds[m];
+            map[m] = new EstimatedMetric
+            {
+                Estimated = est,
+                StandardError = se,
+                Lower = est is { } a && se is { } b ? Math.Max(0, a - 3 * b) : null,
+                Upper = est is { } a2 && se is { } b2 ? Math.Min(1, a2 + 3 * b2) : null,
+                Realized = c.Realized is { } r && r.TryGetValue(m, out var rv) && double.IsFinite(rv) ? rv : null,
+                ThresholdLower = lo,
+                ThresholdUpper = hi,
+                Alert = est is { } x && ((lo is { } l && x < l) || (hi is { } h && x > h)),
+            };
+        }
+        return new EstimatedChunk
+        {
+            Key = c.Place.Label,
+            Start = c.Start,
+            End = c.End,
+            Rows = c.Rows,
+            LabelledRows = c.LabelledRows,
+            Metrics = map,
+        };
+    }
+}

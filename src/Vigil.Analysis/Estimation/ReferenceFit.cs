@@ -1,0 +1,121 @@
+using System.Globalization;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Statistics.Estimation;
+
+namespace Vigil.Analysis.Estimation;
+
+/// <summary>What CBPE learns from the labelled reference: whether to calibrate (and the calibrator), and the sampling
+/// errors' components.</summary>
+internal sealed record ReferenceFit(CalibrationDecision Decision, IsotonicCalibrator Calibrator, CbpeSamplingError Sampling, long Rows);
+
+internal static partial class EstimationAnalysis
+{
+    /// <summary>The reference's labelled rows grouped by (fold, distinct score), the fold being the row's number modulo
+    /// the fold count (deterministic, and ties spread over the folds); the calibration decision, the calibrator fitted
+    /// on all folds, and the sampling errors.</summary>
+    private static ReferenceFit FitReference(Side side, double threshold, EstimationOptions options)
+    {
+        var source = side.Source;
+        var folds = Math.Max(2, options.CalibrationFolds);
+        var perFold = new List<(double S, double P, double N)>[folds];
+        for (var f = 0; f < folds; f++) perFold[f] = [];
+        var all = new Dictionary<double, (double P, double N)>();
+        long outOfRange = 0;
+        source.Engine.Stream(
+            $"SELECT CAST(f_ AS INTEGER) AS f_, s_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) AS n_ " +
+            $"FROM (SELECT s_, y_, (row_number() OVER () - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL) q " +
+            "GROUP BY f_, s_",
+            null,
+            chunk =>
+            {
+                var f = chunk.Int64s(0);
+                var s = chunk.Doubles(1);
+                var p = chunk.Int64s(2);
+                var n = chunk.Int64s(3);
+                for (var i = 0; i < chunk.RowCount; i++)
+                {
+                    if (s[i] < 0 || s[i] > 1) outOfRange += n[i];
+                    perFold[f[i]].Add((s[i], p[i], n[i]));
+                    var cur = all.GetValueOrDefault(s[i]);
+                    all[s[i]] = (cur.P + p[i], cur.N + n[i]);
+                }
+            });
+        var d = source.Description;
+        if (all.Count == 0)
+            throw new VigilInputException($"{d}: no rows with both a score and a label in the reference; CBPE fits on labelled reference rows");
+        if (outOfRange > 0)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: {outOfRange:N0} reference scores are outside [0, 1]; CBPE needs the probability of the positive class"));
+        if (all.Count == 1)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: every reference score is {all.Keys.First():0.######}; a constant score carries no information to estimate from"));
+        double positives = 0, rows = 0;
+        foreach (var (p, n) in all.Values)
+        {
+            positives += p;
+            rows += n;
+        }
+        if (positives == 0 || positives == rows)
+            throw new VigilInputException($"{d}: every reference label is {(positives == 0 ? 0 : 1)}; CBPE needs both outcomes in the reference to learn the calibration");
+
+        var foldGroups = perFold.Where(f => f.Count > 0).Select(Groups).ToList();
+        var allGroups = new ScoreGroups([.. all.Keys], [.. all.Values.Select(v => v.P)], [.. all.Values.Select(v => v.N)]);
+        var decision = CalibrationCheck.Decide(foldGroups);
+        var calibrator = decision.Calibrate ? IsotonicCalibrator.Fit(allGroups.Scores, allGroups.Positives, allGroups.Rows) : IsotonicCalibrator.Identity;
+        return new ReferenceFit(decision, calibrator, CbpeSamplingError.Fit(allGroups, threshold), (long)rows);
+    }
+
+    private static ScoreGroups Groups(List<(double S, double P, double N)> list) =>
+        new([.. list.Select(g => g.S)], [.. list.Select(g => g.P)], [.. list.Select(g => g.N)]);
+}
+
+/// <summary>Where CBPE's assumptions visibly fail.</summary>
+internal static class AssumptionChecks
+{
+    /// <summary>Above this expected calibration error (held-out, after the chosen calibration), estimates may be biased.</summary>
+    internal const double PoorEce = 0.05;
+
+    /// <summary>Above this share of analysis rows outside the reference's range of a feature, the calibration is extrapolated.</summary>
+    internal const double OutOfRangeShare = 0.01;
+
+    public static IEnumerable<QualityIssue> Calibration(CalibrationDecision decision)
+    {
+        var ece = decision.Calibrate ? decision.EceAfter : decision.EceBefore;
+        if (double.IsFinite(ece) && ece > PoorEce)
+            yield return new QualityIssue("poor_calibration", Severity.Warning, 0, string.Create(CultureInfo.InvariantCulture,
+                $"the reference's scores are poorly calibrated {(decision.Calibrate ? "even after isotonic calibration" : "")} (expected calibration error {ece:0.000} on held-out folds, above {PoorEce:0.00}); CBPE's estimates may be biased"), []);
+    }
+
+    /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of rows.</summary>
+    public static IEnumerable<QualityIssue> CovariateRange(Side reference, Side analysis)
+    {
+        var names = analysis.Cols.Features.Where(f => f.Kind is ColumnKind.Int64 or ColumnKind.Double)
+            .Select(f => f.Name).Where(n => reference.Cols.Features.Any(r => r.Name == n && r.Kind is ColumnKind.Int64 or ColumnKind.Double))
+            .Take(200).ToList();
+        if (names.Count == 0) yield break;
+        var rd = reference.Source.Dialect;
+        var ranges = reference.Source.Engine.Query("SELECT " + string.Join(", ", names.Select((n, i) =>
+            $"CAST(min({rd.QuoteIdentifier(n)}) AS {rd.Double}) AS lo{i}_, CAST(max({rd.QuoteIdentifier(n)}) AS {rd.Double}) AS hi{i}_")) + $" FROM {reference.Source.Relation}");
+        var ad = analysis.Source.Dialect;
+        var parts = new List<string> { "count(*) AS n_" };
+        var kept = new List<(string Name, double Lo, double Hi)>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (ranges.IsNull(2 * i, 0) || ranges.IsNull(2 * i + 1, 0)) continue;
+            double lo = ranges.GetDouble(2 * i, 0), hi = ranges.GetDouble(2 * i + 1, 0);
+            var c = ad.QuoteIdentifier(names[i]);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE {c} < {lo:R} OR {c} > {hi:R}) AS o{kept.Count}_"));
+            kept.Add((names[i], lo, hi));
+        }
+        if (kept.Count == 0) yield break;
+        var counts = analysis.Source.Engine.Query($"SELECT {string.Join(", ", parts)} FROM {analysis.Source.Relation}");
+        var total = counts.GetInt64(0, 0);
+        if (total == 0) yield break;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var outside = counts.GetInt64(1 + i, 0);
+            if ((double)outside / total <= OutOfRangeShare) continue;
+            yield return new QualityIssue("outside_reference_range", Severity.Warning, outside, string.Create(CultureInfo.InvariantCulture,
+                $"'{kept[i].Name}': {(double)outside / total:P1} of the analysis rows are outside the reference's range [{kept[i].Lo:G6}, {kept[i].Hi:G6}]; CBPE extrapolates the calibration there"), [kept[i].Name]);
+        }
+    }
+}
