@@ -83,7 +83,6 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
             ? $"{Flag}: {r.Significant} segment{(r.Significant == 1 ? "" : "s")} differ{(r.Significant == 1 ? "s" : "")} significantly in {r.Metric} ({SegmentsReport.SegmentText(r.Segments[0])}, …)"
             : null;
 
-<<<<<<< HEAD
     /// <summary>For diagnose: <c>error</c> is a broken pipeline (verdict data_quality); <c>drift</c> a real drop caused by
     /// drift (covariate_shift, concept_drift, mixed); <c>warning</c> any real drop (every verdict but no_drop).</summary>
     public string? Check(DiagnosisResult r)
@@ -92,7 +91,8 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
                   || (Drift && r.Verdict is "covariate_shift" or "concept_drift" or "mixed")
                   || (Warning && r.Verdict != "no_drop");
         return hit ? $"{Flag}: the diagnosis is {r.Verdict} ({r.Rule})" : null;
-=======
+    }
+
     /// <summary>For estimate: an estimate outside its thresholds is an error (<c>--fail-on error</c>); an assumption that
     /// visibly fails is a warning.</summary>
     public string? Check(EstimationResult r)
@@ -100,7 +100,6 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
         if ((Error || Warning) && r.Alerts.Count > 0)
             return $"{Flag}: {r.Alerts.Count} estimate{(r.Alerts.Count == 1 ? "" : "s")} outside the thresholds ({string.Join(", ", r.Alerts.Select(a => $"{a.Metric} in {a.Chunk}").Take(3))}{(r.Alerts.Count > 3 ? ", …" : "")})";
         return Check(r.Findings);
->>>>>>> main
     }
 
     /// <summary>Prints the line and returns 1 when a condition matched, else 0.</summary>

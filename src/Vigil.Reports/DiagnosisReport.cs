@@ -88,7 +88,7 @@ internal static class DiagnosisReport
             yield return new StepTable($"{c.Metric}: what the inputs predict and what happened", [("", ColumnKind.Key), (c.Metric, ColumnKind.Number), ("note", ColumnKind.Wrap)],
             [
                 ["reference (realized)", N(c.Reference), ""],
-                ["expected on current inputs", N(c.Expected), $"95% band {N(c.Lower)}–{N(c.Upper)}; drop explained by the inputs {S(c.ExplainedDrop)}"],
+                ["expected on current inputs", N(c.Expected), $"band (±3 SE) {N(c.Lower)}–{N(c.Upper)}; drop explained by the inputs {S(c.ExplainedDrop)}"],
                 ["current (realized)", N(c.Realized), $"drop the inputs do not explain {S(c.UnexplainedDrop)}"],
             ]);
             if (c.Features.Count > 0)

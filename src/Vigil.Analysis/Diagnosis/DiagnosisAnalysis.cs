@@ -18,7 +18,7 @@ namespace Vigil.Analysis.Diagnosis;
 internal static class DiagnosisAnalysis
 {
     public static DiagnosisResult Run(OpenedSource reference, OpenedSource current, DiagnoseOptions options, IAnalysisProgress? progress = null)
-        => Run(reference, current, options, r => new IsotonicCbpe(r.Scores), progress);
+        => Run(reference, current, options, r => new CbpeExpected(r.Scores, options.Threshold), progress);
 
     /// <summary>With an estimator of the expected performance built from the reference side (tests swap it).</summary>
     public static DiagnosisResult Run(OpenedSource reference, OpenedSource current, DiagnoseOptions options,
@@ -43,7 +43,6 @@ internal static class DiagnosisAnalysis
         var diffs = ComparisonMetrics.Differences(refSide.Summary, curSide.Summary, null,
             new ComparisonOptions { Threshold = options.Threshold, Seed = options.Seed }, options.Seed);
         var metric = MetricStep(refSide, curSide, diffs[options.Metric], options);
-        double? differenceSe = metric.Lower is { } lo && metric.Upper is { } hi ? (hi - lo) / (2 * DiagnosisConcept.Z95) : null;
 
         // 2. The pipeline.
         progress.Stage("Checking the pipeline");
@@ -56,7 +55,7 @@ internal static class DiagnosisAnalysis
 
         // 4. Data drift or concept drift.
         progress.Stage("Estimating the expected performance (CBPE)");
-        var concept = DiagnosisConcept.Run(refSide, curSide, estimator(refSide), options.Metric, options.Threshold, differenceSe, top, options);
+        var concept = DiagnosisConcept.Run(refSide, curSide, estimator(refSide), options.Metric, top, options);
 
         // 5. Segments.
         progress.Stage("Finding the segments that carry the drop");

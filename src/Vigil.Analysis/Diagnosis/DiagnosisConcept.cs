@@ -13,43 +13,30 @@ namespace Vigil.Analysis.Diagnosis;
 /// and now.</summary>
 internal static class DiagnosisConcept
 {
-    /// <summary>Two-sided 95 % normal quantile.</summary>
-    public const double Z95 = 1.959963984540054;
+    /// <summary>NannyML's band: the estimate ± this many standard errors.</summary>
+    public const double Sigmas = 3;
 
-    /// <param name="differenceSe">The standard error of step 1's difference (reference vs current).</param>
     public static ConceptEvidence Run(DiagnosisSide reference, DiagnosisSide current, IExpectedPerformance estimator, string primary,
-        double threshold, double? differenceSe, IReadOnlyList<string> topFeatures, DiagnoseOptions options)
+        IReadOnlyList<string> topFeatures, DiagnoseOptions options)
     {
-        var metric = IsotonicCbpe.Metrics.Contains(primary) ? primary : "roc_auc";
+        var metric = estimator.Metrics.Contains(primary) ? primary : "roc_auc";
         double? Realized(DiagnosisSide s) => s.Summary.Evaluation.Metrics.FirstOrDefault(m => m.Name == metric)?.Value;
         var refValue = Realized(reference);
         var realized = Realized(current);
-        var expected = estimator.Expected(current.Scores, metric, threshold);
-        var se = CurrentSe(current, metric, expected, threshold, differenceSe);
-        double? lower = expected - Z95 * se, upper = expected + Z95 * se;
+        var expected = estimator.Expected(current.Scores, metric);
+        var (refRows, curRows) = (reference.Summary.Evaluation.Rows, current.Summary.Evaluation.Rows);
+        var se = estimator.StandardError(metric, curRows);
+        var refSe = estimator.StandardError(metric, refRows);
+        double? lower = expected - Sigmas * se, upper = expected + Sigmas * se;
+        if (lower is { } l0) lower = Math.Max(0, l0);
+        if (upper is { } u0) upper = Math.Min(1, u0);
         double? explained = refValue - expected, unexplained = expected - realized;
-        var concept = unexplained is { } u && se is { } s1 && u > Z95 * s1;
-        var dse = differenceSe ?? se;
-        var covariate = explained is { } e && dse is { } s2 && e > Z95 * s2;
+        // Concept drift: realized below the band. Covariate shift: the expected metric below the reference's by more
+        // than the two sides' sampling errors allow.
+        var concept = realized is { } r && lower is { } lo && r < lo;
+        var covariate = explained is { } e && se is { } s1 && refSe is { } s2 && e > Sigmas * Math.Sqrt(s1 * s1 + s2 * s2);
         var features = Conditional(reference, current, estimator, topFeatures, options);
         return new ConceptEvidence(metric, estimator.Method, refValue, expected, lower, upper, realized, explained, unexplained, concept, covariate, features);
-    }
-
-    /// <summary>The realized metric's standard error on the current data: DeLong's for ROC AUC, the binomial one at the
-    /// expected rate for a proportion, else step 1's difference's divided by √2.</summary>
-    private static double? CurrentSe(DiagnosisSide current, string metric, double? expected, double threshold, double? differenceSe)
-    {
-        var c = current.Summary.Evaluation.Confusion;
-        double? Binomial(long n) => expected is { } p && n > 0 ? Math.Sqrt(Math.Max(p * (1 - p), 0) / n) : null;
-        return metric switch
-        {
-            "roc_auc" => current.Summary.DeLong.Variance is var v && double.IsFinite(v) && v >= 0 ? Math.Sqrt(v) : null,
-            "accuracy" => Binomial(c.Total),
-            "precision" => Binomial(c.Tp + c.Fp),
-            "recall" => Binomial(c.Tp + c.Fn),
-            "specificity" => Binomial(c.Tn + c.Fp),
-            _ => differenceSe / Math.Sqrt(2),
-        };
     }
 
     /// <summary>Per feature: bins cut on the reference (<see cref="SegmentKeys"/>, as <c>vigil segments</c> cuts them), the

@@ -1,121 +1,73 @@
 using Vigil.Statistics.Classification;
+using Vigil.Statistics.Estimation;
 
 namespace Vigil.Analysis.Diagnosis;
 
 /// <summary>The performance expected under the current inputs, from a model of P(outcome | score) fitted on the
-/// reference (NannyML's confidence-based performance estimation, CBPE). Step 4 needs only this seam: the calibrated
-/// probability of a score, and the metric expected over a set of scores.</summary>
+/// reference. Step 4 needs only this seam (tests swap the estimator): the calibrated probability of a score, the
+/// metric expected over a set of scores, and its standard error for that many rows.</summary>
 internal interface IExpectedPerformance
 {
     /// <summary>How the estimate is made, for the report.</summary>
     string Method { get; }
 
+    /// <summary>The metrics it can estimate.</summary>
+    IReadOnlyList<string> Metrics { get; }
+
     /// <summary>The calibrated probability of the positive class at <paramref name="score"/>.</summary>
     double Calibrated(double score);
 
-    /// <summary>The metric expected over <paramref name="scores"/> (distinct scores, descending, with their row
-    /// counts in Positives + Negatives; the labels are not used), or null when it cannot be estimated.</summary>
-    double? Expected(ReadOnlySpan<ScoreCount> scores, string metric, double threshold);
+    /// <summary>The metric expected over <paramref name="scores"/> (distinct scores, strictly descending, with their
+    /// rows in Positives + Negatives; the labels are not used), or null when it is undefined.</summary>
+    double? Expected(ReadOnlySpan<ScoreCount> scores, string metric);
+
+    /// <summary>The standard error of the metric on <paramref name="rows"/> rows, or null.</summary>
+    double? StandardError(string metric, long rows);
 }
 
 /// <summary>
-/// An interim CBPE, until <c>Vigil.Statistics/Estimation</c> lands: isotonic regression of the label on the score over
-/// the reference's distinct scores (pool-adjacent-violators, weighted by rows), predicted as scikit-learn's
-/// <c>IsotonicRegression(out_of_bounds="clip")</c> does (linear between the fitted scores, constant beyond them); the
-/// expected confusion counts at each score are n·p and n·(1 − p), and the metrics follow from them (ROC AUC as the
-/// trapezoid over the expected counts, as NannyML integrates its expected ROC curve).
+/// NannyML's CBPE from <c>Vigil.Statistics.Estimation</c>, as <c>vigil estimate</c> uses it: scikit-learn's isotonic
+/// calibration of the reference's labels on its scores (<see cref="IsotonicCalibrator"/>), the expected confusion counts
+/// and metrics over the current scores (<see cref="CbpeBinaryAccumulator"/>), and NannyML's sampling error fitted on the
+/// reference (<see cref="CbpeSamplingError"/>). The calibrator is always fitted: isotonic regression leaves calibrated
+/// scores nearly as they are, and the diagnosis needs calibrated probabilities per bin in any case.
 /// </summary>
-internal sealed class IsotonicCbpe : IExpectedPerformance
+internal sealed class CbpeExpected : IExpectedPerformance
 {
-    /// <summary>The metrics this estimator can give.</summary>
-    public static readonly IReadOnlySet<string> Metrics = new HashSet<string>(StringComparer.Ordinal) { "roc_auc", "accuracy", "precision", "recall", "specificity", "f1" };
+    private readonly IsotonicCalibrator _calibrator;
+    private readonly CbpeSamplingError _sampling;
+    private readonly double _threshold;
 
-    private readonly double[] _x;
-    private readonly double[] _y;
-
-    /// <param name="reference">The reference's distinct scores in descending order with their label counts.</param>
-    public IsotonicCbpe(ReadOnlySpan<ScoreCount> reference)
+    /// <param name="reference">The reference's distinct scores with their label counts.</param>
+    /// <param name="threshold">Scores at or above it are predicted positive.</param>
+    public CbpeExpected(ReadOnlySpan<ScoreCount> reference, double threshold)
     {
         var n = reference.Length;
-        if (n == 0) throw new ArgumentException("no reference scores", nameof(reference));
-        // Ascending scores; PAV over blocks (sum of positives, rows).
-        var xs = new double[n];
-        var blockSum = new double[n];
-        var blockW = new double[n];
-        var blockEnd = new int[n];
-        var blocks = 0;
-        for (var k = 0; k < n; k++)
+        var groups = new ScoreGroups(new double[n], new double[n], new double[n]);
+        for (var i = 0; i < n; i++)
         {
-            var c = reference[n - 1 - k];
-            xs[k] = c.Score;
-            blockSum[blocks] = c.Positives;
-            blockW[blocks] = c.Positives + c.Negatives;
-            blockEnd[blocks] = k;
-            blocks++;
-            while (blocks > 1 && blockSum[blocks - 2] / blockW[blocks - 2] >= blockSum[blocks - 1] / blockW[blocks - 1])
-            {
-                blockSum[blocks - 2] += blockSum[blocks - 1];
-                blockW[blocks - 2] += blockW[blocks - 1];
-                blockEnd[blocks - 2] = blockEnd[blocks - 1];
-                blocks--;
-            }
+            groups.Scores[i] = reference[i].Score;
+            groups.Positives[i] = reference[i].Positives;
+            groups.Rows[i] = reference[i].Positives + reference[i].Negatives;
         }
-        var ys = new double[n];
-        var start = 0;
-        for (var b = 0; b < blocks; b++)
-        {
-            var v = blockSum[b] / blockW[b];
-            for (var k = start; k <= blockEnd[b]; k++) ys[k] = v;
-            start = blockEnd[b] + 1;
-        }
-        _x = xs;
-        _y = ys;
+        _calibrator = IsotonicCalibrator.Fit(groups);
+        _sampling = CbpeSamplingError.Fit(groups, threshold);
+        _threshold = threshold;
     }
 
-    public string Method => "cbpe (interim: isotonic calibration of the reference's scores; Vigil.Statistics/Estimation pending)";
+    public string Method => "CBPE (NannyML): isotonic calibration of the reference's labels on its scores, expected confusion counts on the current scores; band ±3 standard errors (NannyML's sampling error)";
 
-    public double Calibrated(double score)
+    public IReadOnlyList<string> Metrics => CbpeMetrics.Binary;
+
+    public double Calibrated(double score) => _calibrator.Apply(score);
+
+    public double? Expected(ReadOnlySpan<ScoreCount> scores, string metric)
     {
-        if (score <= _x[0]) return _y[0];
-        if (score >= _x[^1]) return _y[^1];
-        var i = Array.BinarySearch(_x, score);
-        if (i >= 0) return _y[i];
-        var hi = ~i;
-        var lo = hi - 1;
-        var t = (score - _x[lo]) / (_x[hi] - _x[lo]);
-        return _y[lo] + t * (_y[hi] - _y[lo]);
+        var acc = new CbpeBinaryAccumulator(_calibrator, _threshold);
+        foreach (var c in scores) acc.Add(c.Score, c.Positives + c.Negatives);
+        return acc.Finish().Metrics.TryGetValue(metric, out var v) && double.IsFinite(v) ? v : null;
     }
 
-    public double? Expected(ReadOnlySpan<ScoreCount> scores, string metric, double threshold)
-    {
-        double pos = 0, neg = 0, auc = 0, tp = 0, fp = 0;
-        foreach (var c in scores)
-        {
-            var n = (double)(c.Positives + c.Negatives);
-            var p = Calibrated(c.Score);
-            var ep = n * p;
-            var en = n - ep;
-            // Pairs (positive, negative) with the positive ranked above: negatives here against positives above, ties half.
-            auc += en * (pos + 0.5 * ep);
-            pos += ep;
-            neg += en;
-            if (c.Score >= threshold)
-            {
-                tp += ep;
-                fp += en;
-            }
-        }
-        double fn = pos - tp, tn = neg - fp;
-        double? Ratio(double a, double b) => b > 0 ? a / b : null;
-        return metric switch
-        {
-            "roc_auc" => Ratio(auc, pos * neg),
-            "accuracy" => Ratio(tp + tn, pos + neg),
-            "precision" => Ratio(tp, tp + fp),
-            "recall" => Ratio(tp, pos),
-            "specificity" => Ratio(tn, neg),
-            "f1" => Ratio(2 * tp, 2 * tp + fp + fn),
-            _ => null,
-        };
-    }
+    public double? StandardError(string metric, long rows) =>
+        _sampling.Components.ContainsKey(metric) && _sampling.StandardError(metric, rows) is var se && double.IsFinite(se) ? se : null;
 }

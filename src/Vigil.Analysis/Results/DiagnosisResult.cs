@@ -90,13 +90,13 @@ public sealed record FeatureShift(string Feature, string Method, double? Drift, 
 /// <param name="Method">How the expected metric was estimated.</param>
 /// <param name="Reference">The metric realized on the reference.</param>
 /// <param name="Expected">The metric expected on the current inputs.</param>
-/// <param name="Lower">Lower edge of the band around the expected metric (95 %).</param>
+/// <param name="Lower">Lower edge of the band around the expected metric: NannyML's ±3 standard errors (its sampling error for the current rows), clipped to [0, 1].</param>
 /// <param name="Upper">Upper edge of the band.</param>
 /// <param name="Realized">The metric realized on the current data.</param>
 /// <param name="ExplainedDrop">Reference − expected: the drop the inputs explain (sign as a drop for higher-is-better metrics).</param>
 /// <param name="UnexplainedDrop">Expected − realized: the drop the inputs do not explain.</param>
-/// <param name="ConceptDrift">Realized outside the band on the worse side.</param>
-/// <param name="CovariateShift">The explained drop is beyond its own band (the inputs alone predict a drop).</param>
+/// <param name="ConceptDrift">Realized below the band.</param>
+/// <param name="CovariateShift">The explained drop exceeds 3 standard errors of the two sides' sampling errors combined (the inputs alone predict a drop).</param>
 public sealed record ConceptEvidence(string Metric, string Method, double? Reference, double? Expected, double? Lower, double? Upper, double? Realized,
     double? ExplainedDrop, double? UnexplainedDrop, bool ConceptDrift, bool CovariateShift, IReadOnlyList<ConditionalShift> Features);
 

@@ -20,7 +20,7 @@ internal static class DiagnosisHtml
         if (r.Steps.Select(s => s.Evidence.Concept).FirstOrDefault(c => c is not null) is { } concept)
             page.Section("chart", "Expected against realized", sb =>
             {
-                sb.Append("<p class=\"note\">").Append(E($"{concept.Metric} on the reference, expected on the current inputs (CBPE fitted on the reference; whiskers: its 95% band), and realized on the current data. Realized inside the band: the inputs explain the drop; below it: the relation between inputs and outcome changed.")).Append("</p>");
+                sb.Append("<p class=\"note\">").Append(E($"{concept.Metric} on the reference, expected on the current inputs (CBPE fitted on the reference; shaded: its band of ±3 standard errors), and realized on the current data. Realized inside the band: the inputs explain the drop; below it: the relation between inputs and outcome changed.")).Append("</p>");
                 sb.Append("<div class=\"charts\">").Append(Chart(concept)).Append("</div>");
             });
         foreach (var step in r.Steps)

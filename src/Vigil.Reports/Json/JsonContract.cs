@@ -33,11 +33,8 @@ internal static class JsonContract
         [typeof(ProfileDocument)] = "profile",
         [typeof(ComparisonResult)] = "comparison",
         [typeof(ExplanationResult)] = "explanation",
-<<<<<<< HEAD
         [typeof(DiagnosisResult)] = "diagnosis",
-=======
         [typeof(EstimationResult)] = "estimation",
->>>>>>> main
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>

@@ -29,11 +29,8 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(ComparisonResult))]
 [JsonSerializable(typeof(ExplanationResult))]
-<<<<<<< HEAD
 [JsonSerializable(typeof(DiagnosisResult))]
-=======
 [JsonSerializable(typeof(EstimationResult))]
->>>>>>> main
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
