@@ -4,7 +4,8 @@
 Run with Debian's python3 (python3-numpy, python3-pandas, python3-sklearn):
     /usr/bin/python3 tools/golden/generate_diagnose.py
 Writes tests/Vigil.Analysis.Tests/Fixtures/diagnose/{reference,no_change,covariate,concept,pipeline,mixed}.csv and
-expected.json (per scenario: the verdict it must get, and scikit-learn's ROC AUC of reference and current).
+expected.json (per scenario: the verdict it must get, scikit-learn's ROC AUC of reference and current, and CBPE's
+expected ROC AUC of the current scores from scikit-learn's isotonic calibration).
 
 The world: a churn-like binary model. Features x1, x2, x3 ~ N(0, 1), plan in {basic, plus, pro}. The outcome's
 log-odds are -1 + 1.5 x1 + 1.0 x2 + 0.5 x3 + plan effect; the model's score is that probability (calibrated on the
@@ -22,6 +23,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "Vigil.Analysis.Tests", "Fixtures", "diagnose")
@@ -63,6 +65,17 @@ SCENARIOS = {
 }
 
 
+def expected_auc(ref, cur):
+    """CBPE's expected ROC AUC: scikit-learn's isotonic calibration of the reference's labels on its scores applied to
+    the current scores, then the AUC of each current row counted as a positive with weight p and a negative with
+    weight 1 - p (the trapezoid under the expected ROC curve, ties included)."""
+    iso = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(ref.prediction_score, ref.actual_label)
+    p = iso.predict(cur.prediction_score)
+    s = cur.prediction_score.to_numpy()
+    y = np.r_[np.ones(len(s)), np.zeros(len(s))]
+    return roc_auc_score(y, np.r_[s, s], sample_weight=np.r_[p, 1 - p])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     ref = make(1, "2026-01-01")
@@ -76,6 +89,7 @@ def main():
             "reference_roc_auc": roc_auc_score(ref.actual_label, ref.prediction_score),
             "current_roc_auc": roc_auc_score(cur.actual_label, cur.prediction_score),
             "reference_rows": len(ref), "current_rows": len(cur),
+            "expected_roc_auc": expected_auc(ref, cur),
         }
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=2)
