@@ -112,7 +112,7 @@ internal static class DiagnosisReport
     public static IEnumerable<string> Notes(DiagnosisStep step)
     {
         if (step.Evidence.Quality?.Note is { } q) yield return q;
-        if (step.Evidence.Segments?.Note is { } s) yield return s;
+        if (step.Evidence.Segments is { Segments.Count: > 0, Note: { } s }) yield return s;
         if (step.Evidence.Concept is { } c) yield return $"Expected performance: {c.Method}.";
         if (step.Evidence.Shift is { SurrogateR2: { } r2 } && r2 < 0.8) yield return $"The importance comes from a rough surrogate (held-out R² {r2.ToString("0.00", Fmt.Inv)}).";
     }

@@ -115,9 +115,12 @@ internal static class DiagnosisAnalysis
                 Top = 10,
                 Threshold = options.Threshold,
             });
-            return new SegmentEvidence(metric, by, s.Overall, s.Segments)
+            // Segments where the model does worse than elsewhere carry the drop; calibration gaps count either way.
+            var worse = metric == "calibration" ? s.Segments : s.Segments.Where(h => h.Gap < 0).ToList();
+            return new SegmentEvidence(metric, by, s.Overall, worse)
             {
-                Note = s.Segments.Count == 0 ? $"no segment of {string.Join(", ", by)} differs significantly from the rest ({s.Tested} tested)" : null,
+                Note = worse.Count == 0 ? $"no segment of {string.Join(", ", by)} does significantly worse than the rest ({s.Tested} tested)"
+                    : $"the current data's segments of {string.Join(", ", by)} that do significantly worse than the rest ({s.Tested} tested, Benjamini–Hochberg)",
             };
         }
         catch (VigilInputException e)

@@ -31,8 +31,7 @@ internal static class DiagnosisHtml
                 foreach (var t in DiagnosisReport.Tables(step))
                 {
                     sb.Append("<h3>").Append(E(t.Title)).Append("</h3>");
-                    var left = t.Columns.TakeWhile(c => c.Kind != ColumnKind.Number).Count();
-                    Table(sb, step.Step, t.Headers, Math.Max(1, left), t.Rows.Select(row => (IReadOnlyList<string>)row));
+                    StepTable(sb, step.Step, t);
                 }
                 var notes = DiagnosisReport.Notes(step).ToList();
                 if (notes.Count > 0)
@@ -47,6 +46,22 @@ internal static class DiagnosisHtml
     }
 
     private static string P(double v) => v.ToString("0.##", Inv);
+
+    /// <summary>A step's table: numbers right-aligned, text left-aligned, column by column.</summary>
+    private static void StepTable(StringBuilder sb, string name, DiagnosisReport.StepTable t)
+    {
+        sb.Append("<table data-table=\"").Append(E(name)).Append("\"><thead><tr>");
+        foreach (var (h, _) in t.Columns) sb.Append("<th>").Append(E(h)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var row in t.Rows)
+        {
+            sb.Append("<tr>");
+            for (var i = 0; i < t.Columns.Count; i++)
+                sb.Append(t.Columns[i].Kind == ColumnKind.Number ? "<td class=\"num\">" : "<td>").Append(E(i < row.Length ? row[i] : "")).Append("</td>");
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+    }
 
     /// <summary>Three rows on one metric axis: reference, expected (with its band) and realized. Each row carries
     /// data-label and data-value.</summary>
