@@ -40,7 +40,7 @@ internal static class DiagnosisRule
         conditions.Add(new("new_model_version", newVersions.Count > 0, newVersions.Count > 0 ? $"current versions the reference lacks: {string.Join(", ", newVersions)}" : "no version new since the reference"));
 
         var topShift = string.Join(", ", s.Ranked.Where(f => f.Drifted).Take(3).Select(f => f.Feature));
-        var topConcept = string.Join(", ", c.Features.Take(2).Select(f => f.Feature));
+        var topConcept = string.Join(", ", c.Features.Where(f => f.MaxZ >= 3).Take(2).Select(f => f.Feature));
         string verdict, rec, rule;
         if (dq)
         {
