@@ -14,9 +14,9 @@ public sealed class DiagnoseCommandTests : IDisposable
     private static string Fx(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "diagnose", name + ".csv");
 
     /// <summary>The reference fixture with each line changed by <paramref name="edit"/> (header: index 0), written to the temp dir.</summary>
-    private string Edited(string name, Func<string[], int, string[]?> edit)
+    private string Edited(string name, Func<string[], int, string[]?> edit, string from = "reference")
     {
-        var lines = File.ReadAllLines(Fx("reference"));
+        var lines = File.ReadAllLines(Fx(from));
         var output = new List<string>();
         for (var i = 0; i < lines.Length; i++)
             if (edit(lines[i].Split(','), i) is { } cells) output.Add(string.Join(',', cells));
@@ -80,6 +80,31 @@ public sealed class DiagnoseCommandTests : IDisposable
         Assert.True(fine.ExitCode == 0, fine.Stderr);
         Assert.StartsWith("# Vigil diagnose", fine.Stdout);
         Assert.Contains("**Verdict:** Concept drift", fine.Stdout);
+    }
+
+    [Fact]
+    public void NewModelVersion_RealDrop_RecommendsARollBack()
+    {
+        var reference = Edited("ref_v1", (c, i) => [.. c, i == 0 ? "model_version" : "v1"]);
+        var current = Edited("cur_v2", (c, i) => [.. c, i == 0 ? "model_version" : "v2"], "concept");
+        var o = VigilProcess.Run(_dir, "diagnose", "-r", reference, "-c", current, "--format", "json", "-q");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        Assert.Equal("concept_drift", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.StartsWith("Roll back to the reference's model version: v2 is new", doc.RootElement.GetProperty("recommendation").GetString());
+        Assert.Contains("→ roll back", doc.RootElement.GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public void MissingFeature_IsAPipelineError()
+    {
+        var current = Edited("no_x3", (c, _) => [.. c[..4], .. c[5..]], "no_change");
+        var o = VigilProcess.Run(_dir, "diagnose", "-r", Fx("reference"), "-c", current, "--format", "json", "--fail-on", "error", "-q");
+        Assert.Equal(1, o.ExitCode);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        Assert.Equal("data_quality", doc.RootElement.GetProperty("verdict").GetString());
+        var issue = doc.RootElement.GetProperty("steps")[1].GetProperty("evidence").GetProperty("quality").GetProperty("issues")[0];
+        Assert.Equal(("schema_missing_column", "x3", "error"), (issue.GetProperty("check").GetString(), issue.GetProperty("column").GetString(), issue.GetProperty("severity").GetString()));
     }
 
     [Fact]

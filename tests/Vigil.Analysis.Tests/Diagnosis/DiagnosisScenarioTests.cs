@@ -60,6 +60,19 @@ public sealed class DiagnosisScenarioTests
         Fixture.Close(m.Current.Value, c.Realized, "realized");
     }
 
+    [Theory]
+    [InlineData("covariate", "precision", "covariate_shift")]
+    [InlineData("concept", "f1", "concept_drift")]
+    public void Verdict_OnARateMetric_IsItsCause(string scenario, string metric, string verdict)
+    {
+        var r = Run(scenario, new DiagnoseOptions { Metric = metric, ShapRows = 300 });
+        Assert.True(verdict == r.Verdict, r.Rule);
+        Assert.Equal(metric, Step(r, e => e.Concept).Metric);
+        var m = Step(r, e => e.Metric);
+        Assert.True(m.Real);
+        Assert.Equal(metric == "precision" ? "Newcombe" : "bootstrap", m.Test.Split(' ', ',')[0]);
+    }
+
     [Fact]
     public void Pipeline_UnitChange_IsAnOutOfRangeErrorOnTheBrokenColumn()
     {
