@@ -7,6 +7,7 @@ It is NOT Vigil and its timings mean nothing. It understands only what the scrip
   scan FILE                           DuckDB's bare scan (bench/duckdb_sql.py)
   compare FILE --baseline --candidate --segment-by ... --out F
   segments FILE --by ... --depth --out F
+  estimate --reference R --analysis A --chunk C --score --label --prediction --timestamp --out F
 For compare and segments it runs the baselines on FILE (a .parquet FILE is read from the .csv beside it) and
 writes only the fields of the issue's JSON contract, with metrics as {name: value}, so the checkers see what the
 real commands should write.
@@ -34,6 +35,48 @@ def run_baseline(script, path, extra):
         os.unlink(tmp)
 
 
+def estimate(rest):
+    """Runs bench/baseline_estimate.py and keeps the contract's fields; ROC AUC's estimate and band are the
+    unrounded ones (as an engine that does not round NannyML's cumulative counts would give)."""
+    ap = argparse.ArgumentParser()
+    for f in ("--reference", "--analysis", "--out"):
+        ap.add_argument(f, required=True)
+    for f in ("--chunk", "--score", "--label", "--prediction", "--timestamp", "--format"):
+        ap.add_argument(f)
+    ap.add_argument("--quiet", action="store_true")
+    a = ap.parse_args(rest)
+
+    def csv(p):
+        return p[:-len(".parquet")] + ".csv" if p.endswith(".parquet") else p
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        tmp = f.name
+    try:
+        subprocess.run([PY, os.path.join(HERE, "baseline_estimate.py"), "--reference", csv(a.reference),
+                        "--analysis", csv(a.analysis), "--chunk", a.chunk or "day", "--score", a.score or "score",
+                        "--label", a.label or "label", "--prediction", a.prediction or "prediction",
+                        "--timestamp", a.timestamp or "timestamp", "--out", tmp], check=True)
+        with open(tmp, encoding="utf-8") as f:
+            r = json.load(f)
+    finally:
+        os.unlink(tmp)
+    keep = ("estimated", "lower", "upper", "realized", "threshold_lower", "threshold_upper", "alert")
+    chunks = []
+    for c in r["chunks"]:
+        ms = {}
+        for m, cell in c["metrics"].items():
+            e = {k: cell[k] for k in keep}
+            if m == "roc_auc":
+                e.update(estimated=cell["estimated_unrounded"], lower=cell["lower_unrounded"],
+                         upper=cell["upper_unrounded"])
+            ms[m] = e
+        chunks.append({"start": c["start"], "end": c["end"], "rows": c["rows"], "metrics": ms})
+    out = {"kind": "estimation", "method": "cbpe", "calibration": {"applied": r["calibration"]["applied"]},
+           "chunks": chunks}
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump(out, f, indent=1)
+    return 0
+
+
 def main(argv):
     if not argv or argv[0] in ("--help", "-h"):
         print(__doc__)
@@ -44,6 +87,8 @@ def main(argv):
         return 0
     if cmd == "scan":
         return subprocess.run([PY, os.path.join(HERE, "duckdb_sql.py"), "scan", rest[0]]).returncode
+    if cmd == "estimate":
+        return estimate(rest)
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
     ap.add_argument("--out", required=True)

@@ -10,6 +10,9 @@ internal static class EstimationReport
 {
     public static string Verdict(EstimationResult r)
     {
+        var gap = r.Findings.FirstOrDefault(f => f.Check == "realized_outside_band");
+        if (r.Alerts.Count == 0 && gap is not null)
+            return $"No estimate left its thresholds, but the realized values did not follow: {gap.Message}";
         if (r.Alerts.Count == 0)
             return $"No alerts: every estimate of {Fmt.Plural(r.Chunks.Count, "chunk", "chunks")} is within the thresholds learned on the reference";
         var chunks = r.Alerts.Select(a => a.Chunk).Distinct().Count();

@@ -48,9 +48,16 @@ public sealed class DemoReports : IDisposable
         var dx = VigilProcess.Run(Dir, "diagnose", "-r", Path.Combine(fixtures, "diagnose", "reference.csv"), "-c", Path.Combine(fixtures, "diagnose", "mixed.csv"),
             "--quiet", "--out", diagnosis);
         if (dx.ExitCode != 0) throw new InvalidOperationException($"vigil diagnose failed ({dx.ExitCode}): {dx.Stderr}");
+        // vigil estimate on the concept-drift scenario: estimates flat, realized values below the bands.
+        var estimation = Path.Combine(Dir, "estimation.html");
+        var scenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "concept_drift");
+        var est = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(scenario, "reference.csv"), "-a", Path.Combine(scenario, "current.csv"),
+            "--score", "score", "--label", "label", "--id", "id", "--chunk", "week", "--quiet", "--out", estimation);
+        if (est.ExitCode != 0) throw new InvalidOperationException($"vigil estimate failed ({est.ExitCode}): {est.Stderr}");
         Pages = new Dictionary<string, string>
         {
             ["diagnosis"] = diagnosis,
+            ["estimation"] = estimation,
             ["explanation"] = explanation,
             ["comparison"] = comparison,
             ["segments"] = segments,

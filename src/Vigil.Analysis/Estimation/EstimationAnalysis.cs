@@ -37,7 +37,9 @@ internal static partial class EstimationAnalysis
 
         progress.Stage("Checking the columns");
         var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
-        var anaCols = ColumnResolver.Resolve(analysis.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
+        // Labels are optional in the analysis set: a label column named for the reference need not be there.
+        var anaMapping = options.Mapping.Label is { } named && analysis.Columns.All(c => c.Name != named) ? options.Mapping with { Label = null } : options.Mapping;
+        var anaCols = ColumnResolver.Resolve(analysis.Columns, anaMapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
         if (refCols.Label is null)
             throw new VigilInputException($"{reference.Description}: the reference has no label column ('{MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
         CheckColumns(reference, analysis);
@@ -81,6 +83,7 @@ internal static partial class EstimationAnalysis
         findings.AddRange(anaSide.Excluded("analysis set"));
         findings.AddRange(AssumptionChecks.Calibration(fit.Decision));
         findings.AddRange(AssumptionChecks.CovariateRange(refSide, anaSide));
+        findings.AddRange(AssumptionChecks.RealizedOutsideBand(chunks, options.Metrics));
         return new EstimationResult
         {
             Method = "cbpe",
@@ -157,11 +160,26 @@ internal static partial class EstimationAnalysis
                     throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
                         $"{reference.Description}: the prediction column '{pred.Name}' is not a threshold of the score (a score of {tab.GetDouble(1, 0):0.######} is predicted 0 and {lo:0.######} predicted 1); give the model's threshold with --threshold"));
                 source = "prediction column";
-                return lo;
+                return tab.IsNull(1, 0) ? lo : RoundestBetween(tab.GetDouble(1, 0), lo);
             }
         }
         source = "default";
         return 0.5;
+    }
+
+    /// <summary>The number with the fewest decimals in (<paramref name="below"/>, <paramref name="atOrAbove"/>]: the
+    /// threshold a model's logged predictions imply (0.5 when the reference's largest negative score is 0.4999 and its
+    /// smallest positive 0.5001), so that a score between the two, unseen in the reference, is split as the model does.</summary>
+    internal static double RoundestBetween(double below, double atOrAbove)
+    {
+        for (var digits = 0; digits <= 15; digits++)
+        {
+            var scale = Math.Pow(10, digits);
+            var t = Math.Floor(below * scale) / scale + 1 / scale;
+            t = Math.Round(t, digits);
+            if (t > below && t <= atOrAbove) return t;
+        }
+        return atOrAbove;
     }
 
     /// <summary>The chunking of one set: the user's, or 10 chunks of equal rows.</summary>

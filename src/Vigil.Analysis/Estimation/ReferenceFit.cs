@@ -85,6 +85,29 @@ internal static class AssumptionChecks
                 $"the reference's scores are poorly calibrated {(decision.Calibrate ? "even after isotonic calibration" : "")} (expected calibration error {ece:0.000} on held-out folds, above {PoorEce:0.00}); CBPE's estimates may be biased"), []);
     }
 
+    /// <summary>Where labels exist: a metric whose realized value falls outside the estimate's band in most labelled
+    /// chunks. Below it, the relation between inputs and outcome has changed (concept drift), which CBPE cannot see.</summary>
+    public static IEnumerable<QualityIssue> RealizedOutsideBand(IReadOnlyList<EstimatedChunk> chunks, IReadOnlyList<string> metrics)
+    {
+        foreach (var m in metrics)
+        {
+            int labelled = 0, below = 0, above = 0;
+            foreach (var c in chunks)
+            {
+                if (c.Metrics.GetValueOrDefault(m) is not { Realized: { } r, Lower: { } lo, Upper: { } hi }) continue;
+                labelled++;
+                if (r < lo) below++;
+                else if (r > hi) above++;
+            }
+            if (labelled == 0 || below + above <= labelled / 2) continue;
+            var what = below >= above
+                ? "below the estimate's band: the model does worse than its inputs predict, so the relation between inputs and outcome has changed (concept drift), which CBPE cannot see"
+                : "above the estimate's band: the model does better than its calibrated scores predict (the calibration no longer holds)";
+            yield return new QualityIssue("realized_outside_band", Severity.Warning, 0, string.Create(CultureInfo.InvariantCulture,
+                $"{m}: the realized value is {what} ({Math.Max(below, above)} of {labelled} labelled chunks)"), [m]);
+        }
+    }
+
     /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of rows.</summary>
     public static IEnumerable<QualityIssue> CovariateRange(Side reference, Side analysis)
     {

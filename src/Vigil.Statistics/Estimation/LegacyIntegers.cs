@@ -1,5 +1,3 @@
-using Vigil.Statistics.Internal;
-
 namespace Vigil.Statistics.Estimation;
 
 /// <summary>
@@ -10,16 +8,17 @@ namespace Vigil.Statistics.Estimation;
 /// </summary>
 internal sealed class LegacyIntegers(uint seed)
 {
-    private readonly Mt19937 _mt = Mt19937.FromSeed(seed);
+    // The same generator and 32-bit masked sampler as the drift tests' replay of NumPy (one implementation of each).
+    private readonly Drift.LegacyRandom _random = new(seed);
 
     /// <summary>A uniform integer in [0, n).</summary>
     public long Below(long n)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         var max = (ulong)(n - 1);
-        if (max == 0)
+        if (max <= uint.MaxValue)
         {
-            return 0;
+            return max == uint.MaxValue ? _random.NextUInt32() : _random.Interval((uint)max);
         }
         var mask = max;
         mask |= mask >> 1;
@@ -29,16 +28,7 @@ internal sealed class LegacyIntegers(uint seed)
         mask |= mask >> 16;
         mask |= mask >> 32;
         ulong value;
-        if (max <= uint.MaxValue)
-        {
-            if (max == uint.MaxValue)
-            {
-                return _mt.NextUInt32();
-            }
-            while ((value = _mt.NextUInt32() & mask) > max) { }
-            return (long)value;
-        }
-        while ((value = (((ulong)_mt.NextUInt32() << 32) | _mt.NextUInt32()) & mask) > max) { }
+        while ((value = (((ulong)_random.NextUInt32() << 32) | _random.NextUInt32()) & mask) > max) { }
         return (long)value;
     }
 }

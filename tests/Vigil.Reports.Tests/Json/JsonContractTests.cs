@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(DiagnosisResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -30,6 +30,7 @@ public class JsonContractTests
         var segments = Parse(JsonFixtures.Segments());
         var exp = Parse(JsonFixtures.Explanation());
         var dx = Parse(DiagnosisFixtures.Mixed());
+        var est = Parse(JsonFixtures.Estimation());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -41,8 +42,8 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([dx], "reference"), .. At([dx], "current")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([dx], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns"), .. At([dx], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
             [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
@@ -50,6 +51,11 @@ public class JsonContractTests
             [typeof(ScoreShift)] = At([cmp], "segments", "score_drift"),
             [typeof(FeatureImpactChange)] = [.. At([cmp], "feature_impact"), .. At([exp], "comparison", "changes")],
             [typeof(ExplanationResult)] = [exp],
+            [typeof(EstimationResult)] = [est],
+            [typeof(CalibrationInfo)] = At([est], "calibration"),
+            [typeof(EstimatedChunk)] = [.. At([est], "chunks"), .. At([est], "reference_chunks")],
+            [typeof(EstimatedMetric)] = [.. At([est], "chunks", "metrics").SelectMany(d => d.EnumerateObject().Select(p => p.Value))],
+            [typeof(EstimationAlert)] = At([est], "alerts"),
             [typeof(ExplanationSurrogate)] = [.. At([exp], "surrogate"), .. At([exp], "comparison", "baseline_surrogate")],
             [typeof(FeatureExplanation)] = At([exp], "features"),
             [typeof(SegmentExplanation)] = At([exp], "segments"),
@@ -87,7 +93,7 @@ public class JsonContractTests
             [typeof(ResidualData)] = At(evals, "residuals"),
             [typeof(HistogramBin)] = At(evals, "residuals", "histogram"),
             [typeof(SegmentEvaluation)] = At(evals, "segments"),
-            [typeof(QualityIssue)] = [.. At([cmp], "findings"), .. At([exp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues"), .. At([dx], "steps", "evidence", "quality", "issues")],
+            [typeof(QualityIssue)] = [.. At([est], "findings"), .. At([cmp], "findings"), .. At([exp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues"), .. At([dx], "steps", "evidence", "quality", "issues")],
             [typeof(SummaryResult)] = [summary],
             [typeof(PeriodSummary)] = [.. At([summary], "periods"), .. At([summary], "overall")],
             [typeof(QualityReport)] = At([summary], "quality"),

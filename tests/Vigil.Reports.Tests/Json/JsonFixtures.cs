@@ -163,4 +163,31 @@ internal static class JsonFixtures
             Findings = [new QualityIssue("low_fidelity", Severity.Warning, 20000, "the baseline's surrogate reproduces its scores only roughly", [])],
         };
     }
+
+    /// <summary>An estimation with a reference and an analysis chunk, an alert, a finding and every optional part filled.</summary>
+    public static EstimationResult Estimation()
+    {
+        EstimatedMetric M(double e, double? realized, bool alert) => new()
+        {
+            Estimated = e, StandardError = 0.01, Lower = e - 0.03, Upper = e + 0.03, Realized = realized, ThresholdLower = 0.8, ThresholdUpper = 0.9, Alert = alert,
+        };
+        EstimatedChunk C(string key, DateTime start, double auc, double? realized, bool alert) => new()
+        {
+            Key = key, Start = start, End = start.AddDays(7), Rows = 5000, LabelledRows = realized is null ? 0 : 5000,
+            Metrics = new Dictionary<string, EstimatedMetric> { ["roc_auc"] = M(auc, realized, alert), ["f1"] = M(0.85, realized is null ? null : 0.84, false) },
+        };
+        var week = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+        return new EstimationResult
+        {
+            Method = "cbpe", Task = ModelTask.Binary, Source = Fixtures.Source, Reference = Fixtures.Source, Columns = Fixtures.BinaryRoles,
+            Chunking = "week", Threshold = 0.5, ThresholdSource = "default",
+            Calibration = new CalibrationInfo(true, 0.04, 0.01, 5, "isotonic calibration lowered the expected calibration error"),
+            Metrics = ["roc_auc", "f1"],
+            ReferenceChunks = [C("week of 2026-05-25", week.AddDays(-7), 0.86, 0.85, false)],
+            Chunks = [C("week of 2026-06-01", week, 0.78, null, true)],
+            Alerts = [new EstimationAlert("week of 2026-06-01", "roc_auc", 0.78, 0.8, 0.9, "week of 2026-06-01: estimated roc_auc 0.780 is below the lower threshold 0.800")],
+            Assumptions = ["The model's scores stay calibrated."],
+            Findings = [new QualityIssue("outside_reference_range", Severity.Warning, 120, "'amount': 2.4% of the analysis rows are outside the reference's range", ["amount"])],
+        };
+    }
 }

@@ -44,6 +44,7 @@ public class JsonSchemaLockTests
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
             ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
             ("diagnosis", JsonReport.ToJson(DiagnosisFixtures.Mixed())),
+            ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }

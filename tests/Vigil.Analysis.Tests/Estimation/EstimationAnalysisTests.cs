@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Vigil.Analysis.Estimation;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
+
+namespace Vigil.Analysis.Tests.Estimation;
+
+/// <summary>
+/// vigil estimate (CBPE) on the known-truth scenarios of tools/scenarios/generate_scenarios.py. Each binary scenario
+/// carries cbpe_week.json: NannyML's CBPE steps re-implemented in numpy/scikit-learn (isotonic calibration fitted on the
+/// reference, expected confusion matrices, the ROC AUC estimate, NannyML's sampling errors, mean ± 3σ thresholds over
+/// the reference's weeks), which Vigil must match to 1e-9 (standard errors of the ROC AUC to 1e-6: they depend on the
+/// order of tied scores, which the baseline fixes to file order).
+/// </summary>
+public sealed class EstimationAnalysisTests
+{
+    internal static string Scenario(string name, string file)
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(System.IO.Path.Combine(d.FullName, "Vigil.slnx"))) d = d.Parent;
+        if (d is null) throw new InvalidOperationException("the repository root (Vigil.slnx) is not above " + AppContext.BaseDirectory);
+        return System.IO.Path.Combine(d.FullName, "tests", "fixtures", "scenarios", name, file);
+    }
+
+    private static readonly Columns.MappingOptions Mapping = new() { Score = "score", Label = "label", Prediction = "prediction", Id = "id" };
+
+    internal static EstimationResult Run(string scenario, ChunkSpec? chunk, EstimationOptions? options = null, string current = "current.csv")
+    {
+        using var reference = SourceOpener.Open(new SourceSpec { Inputs = [Scenario(scenario, "reference.csv")] });
+        using var analysis = SourceOpener.Open(new SourceSpec { Inputs = [Scenario(scenario, current)] });
+        return EstimationAnalysis.Run(reference, analysis, (options ?? new EstimationOptions { Mapping = Mapping }) with { Chunk = chunk });
+    }
+
+    private static void Close(double expected, double? actual, double rtol, string what)
+    {
+        Assert.True(actual.HasValue, $"{what}: expected {expected:R}, got null");
+        Assert.True(Math.Abs(expected - actual!.Value) <= Math.Max(rtol * Math.Abs(expected), 1e-12), $"{what}: expected {expected:R}, got {actual.Value:R}");
+    }
+
+    [Theory]
+    [InlineData("covariate_shift")]
+    [InlineData("concept_drift")]
+    [InlineData("no_change")]
+    [InlineData("mixed")]
+    [InlineData("broken_pipeline")]
+    public void Weekly_MatchesTheNannyMlStepsBaseline(string scenario)
+    {
+        var r = Run(scenario, new TimeChunk(ChunkUnit.Week));
+        var expected = JsonDocument.Parse(File.ReadAllText(Scenario(scenario, "cbpe_week.json"))).RootElement;
+        Assert.Equal(expected.GetProperty("calibration").GetProperty("applied").GetBoolean(), r.Calibration!.Calibrated);
+        var chunks = expected.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal(chunks.Count, r.Chunks.Count);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var e = chunks[i];
+            var c = r.Chunks[i];
+            Assert.Equal(e.GetProperty("rows").GetInt64(), c.Rows);
+            Assert.Equal(DateTime.Parse(e.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture), c.Start);
+            foreach (var m in e.GetProperty("metrics").EnumerateObject())
+            {
+                var what = $"{scenario} {c.Key} {m.Name}";
+                var got = c.Metrics[m.Name];
+                var est = m.Value.TryGetProperty("estimated_unrounded", out var u) ? u : m.Value.GetProperty("estimated");
+                Close(est.GetDouble(), got.Estimated, 1e-9, what + " estimated");
+                // NannyML's ROC AUC sampling error depends on how tied scores are ordered (these scores have 4 decimals,
+                // so ties are many); the baseline takes file order, Vigil its own: they agree to ~1e-5, not to 1e-9.
+                Close(m.Value.GetProperty("sampling_error").GetDouble(), got.StandardError, m.Name == "roc_auc" ? 1e-4 : 1e-9, what + " standard error");
+                Close(m.Value.GetProperty("realized").GetDouble(), got.Realized, 1e-9, what + " realized");
+                Close(m.Value.GetProperty("threshold_lower").GetDouble(), got.ThresholdLower, 1e-9, what + " threshold_lower");
+                Close(m.Value.GetProperty("threshold_upper").GetDouble(), got.ThresholdUpper, 1e-9, what + " threshold_upper");
+                Assert.True(m.Value.GetProperty("alert").GetBoolean() == got.Alert, what + " alert");
+            }
+        }
+    }
+
+    [Fact]
+    public void CovariateShift_EstimateTracksTheRealizedValue_ConceptDrift_DoesNot()
+    {
+        var shift = Run("covariate_shift", new TimeChunk(ChunkUnit.Week));
+        foreach (var c in shift.Chunks)
+        {
+            var m = c.Metrics["roc_auc"];
+            Assert.InRange(m.Realized!.Value, m.Lower!.Value - 0.01, m.Upper!.Value + 0.01);
+        }
+        Assert.DoesNotContain(shift.Findings, f => f.Check == "realized_outside_band" && f.Examples.Contains("roc_auc"));
+
+        var concept = Run("concept_drift", new TimeChunk(ChunkUnit.Week));
+        Assert.Contains(concept.Findings, f => f.Check == "realized_outside_band" && f.Examples.Contains("roc_auc"));
+        Assert.All(concept.Chunks, c => Assert.True(c.Metrics["roc_auc"].Realized < c.Metrics["roc_auc"].Estimated - 0.03, c.Key));
+    }
+
+    [Fact]
+    public void WithoutLabels_EstimatesAlone_AndTheDefaultIsTenChunks()
+    {
+        var unlabelled = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vigil-unlabelled-{Guid.NewGuid():N}.csv");
+        try
+        {
+            using (var duck = new Vigil.Engine.DuckDb.DuckDbEngine())
+                duck.Execute($"COPY (SELECT * EXCLUDE (label) FROM read_csv('{Scenario("covariate_shift", "current.csv")}')) TO '{unlabelled}' (HEADER)");
+            using var reference = SourceOpener.Open(new SourceSpec { Inputs = [Scenario("covariate_shift", "reference.csv")] });
+            using var analysis = SourceOpener.Open(new SourceSpec { Inputs = [unlabelled] });
+            var r = EstimationAnalysis.Run(reference, analysis, new EstimationOptions { Mapping = Mapping });
+            Assert.Equal(10, r.Chunks.Count);
+            Assert.Equal(10, r.ReferenceChunks.Count);
+            Assert.Equal(20_000, r.Chunks.Sum(c => c.Rows));
+            Assert.All(r.Chunks, c => Assert.Null(c.Metrics["roc_auc"].Realized));
+            Assert.All(r.Chunks, c => Assert.Equal(0, c.LabelledRows));
+            Assert.All(r.ReferenceChunks, c => Assert.NotNull(c.Metrics["roc_auc"].Realized));
+            Assert.Equal("prediction column", r.ThresholdSource);
+            Assert.Equal(0.5, r.Threshold);
+        }
+        finally
+        {
+            File.Delete(unlabelled);
+        }
+    }
+
+    [Fact]
+    public void Alerts_AreTheChunksOutsideTheThresholds()
+    {
+        var r = Run("covariate_shift", new TimeChunk(ChunkUnit.Week));
+        var expected = r.Chunks.SelectMany(c => r.Metrics.Where(m => c.Metrics[m].Alert).Select(m => (c.Key, m))).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, r.Alerts.Select(a => (a.Chunk, a.Metric)).ToList());
+        foreach (var a in r.Alerts)
+            Assert.True(a.Estimated < a.ThresholdLower || a.Estimated > a.ThresholdUpper, a.Message);
+    }
+
+    [Fact]
+    public void FixedThresholds_ReplaceTheLearnedOnes()
+    {
+        var r = Run("no_change", new TimeChunk(ChunkUnit.Week), new EstimationOptions
+        {
+            Mapping = Mapping,
+            Metrics = ["roc_auc"],
+            FixedThresholds = new Dictionary<string, (double?, double?)> { ["roc_auc"] = (0.99, null) },
+        });
+        Assert.All(r.Chunks, c => Assert.True(c.Metrics["roc_auc"].Alert));
+        Assert.All(r.Chunks, c => Assert.Null(c.Metrics["roc_auc"].ThresholdUpper));
+    }
+
+    [Theory]
+    [InlineData(0.4999, 0.5001, 0.5)]
+    [InlineData(0.31, 0.34, 0.32)]
+    [InlineData(0.123456, 0.123457, 0.123457)]
+    [InlineData(0.2, 0.7, 0.3)]
+    public void RoundestBetween_FindsTheShortestDecimal(double below, double atOrAbove, double expected) =>
+        Assert.Equal(expected, EstimationAnalysis.RoundestBetween(below, atOrAbove), 12);
+
+    [Fact]
+    public void ReferenceWithoutLabels_IsRefused()
+    {
+        var e = Assert.Throws<VigilInputException>(() => Run("no_change", null, new EstimationOptions { Mapping = Mapping with { Label = "nope" } }));
+        Assert.Contains("'nope'", e.Message);
+    }
+}
