@@ -129,7 +129,8 @@ internal static class DiagnosisQuality
             return ([], $"{which} has no timestamp column, so vigil summary's checks (nulls, constant columns, types, volume) did not run; schema, ranges and categories were checked");
         }
         var so = new SummaryOptions { Mapping = options.Mapping, Threshold = options.Threshold };
-        var refIssues = SummaryAnalysis.Run(reference.Source, so).Quality.Issues;
+        var refResult = SummaryAnalysis.Run(reference.Source, so);
+        var refIssues = refResult.Quality.Issues;
         var curResult = SummaryAnalysis.Run(current.Source, so);
         var known = refIssues.Where(i => i.Severity >= Severity.Warning).Select(i => (i.Check, i.Column)).ToHashSet();
         var list = new List<QualityIssue>();
@@ -139,7 +140,22 @@ internal static class DiagnosisQuality
             var pipeline = PipelineChecks.Contains(i.Check) || i.Check.StartsWith("non_numeric", StringComparison.Ordinal);
             list.Add(i with { Severity = pipeline ? Severity.Error : i.Severity, Message = $"{i.Message} (not in the reference)" });
         }
+        if (Volume(refResult, curResult) is { } volume) list.Add(volume);
         return (list, null);
+    }
+
+    /// <summary>Rows per day over each side's covered range (summary's <c>covered_from</c>–<c>covered_to</c>): info, or
+    /// a warning when the current rate is below half or above twice the reference's (rows lost or duplicated upstream).</summary>
+    private static QualityIssue? Volume(SummaryResult reference, SummaryResult current)
+    {
+        static double? PerDay(SummaryResult r) => r.CoveredFrom is { } f && r.CoveredTo is { } t
+            ? r.TotalRows / ((t - f).TotalDays + PeriodDays(r.Period)) : null;
+        static double PeriodDays(PeriodUnit p) => p switch { PeriodUnit.Hour => 1.0 / 24, PeriodUnit.Week => 7, _ => 1 };
+        if (PerDay(reference) is not { } r || PerDay(current) is not { } c || r <= 0) return null;
+        var ratio = c / r;
+        var severity = ratio is < 0.5 or > 2 ? Severity.Warning : Severity.Info;
+        return new QualityIssue("volume_change", severity, current.TotalRows,
+            $"{c.ToString("N0", CultureInfo.InvariantCulture)} rows a day now against {r.ToString("N0", CultureInfo.InvariantCulture)} in the reference ({ratio.ToString("0.##", CultureInfo.InvariantCulture)}×)", []);
     }
 
     private static string Lit(double v) => v.ToString("R", CultureInfo.InvariantCulture) is var s && (s.Contains('E') || s.Contains('.')) ? s : s + ".0";

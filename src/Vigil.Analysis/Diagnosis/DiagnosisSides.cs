@@ -19,7 +19,7 @@ internal sealed record DiagnosisSide(OpenedSource Source, ResolvedColumns Cols, 
     /// <summary>The valid-row SELECT: s_ (score), y_ (label), plus <paramref name="extra"/> select items.</summary>
     public string ValidRows(string extra = "") =>
         $"SELECT * FROM (SELECT {X.StrictNumber(Cols.Score!, "--score")} AS s_, {X.BinaryLabel(Cols.Label!)} AS y_{extra} FROM {Source.Relation}) v " +
-        $"WHERE s_ IS NOT NULL AND s_ = s_ AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
+        $"WHERE s_ IS NOT NULL AND s_ >= 0 AND s_ <= 1 AND y_ IS NOT NULL";
 }
 
 /// <summary>Reads and checks the two sides. Bad input (no labels, labels that are not binary, a reference whose scores are

@@ -80,7 +80,12 @@ public sealed class DiagnosisScenarioTests
         var error = Assert.Single(q.Issues, i => i.Severity == Severity.Error);
         Assert.Equal(("out_of_range", "x2"), (error.Check, error.Column));
         Assert.True(error.Rows > 3_500, $"{error.Rows} rows");
-        Assert.Equal(0, Step(Cached("no_change"), e => e.Quality).Errors);
+        var unchanged = Step(Cached("no_change"), e => e.Quality);
+        Assert.Equal(0, unchanged.Errors);
+        // Both sides: 4,000 rows over 28 days.
+        var volume = Assert.Single(unchanged.Issues, i => i.Check == "volume_change");
+        Assert.Equal(Severity.Info, volume.Severity);
+        Assert.EndsWith("(1×)", volume.Message, StringComparison.Ordinal);
     }
 
     [Fact]
