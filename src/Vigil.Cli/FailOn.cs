@@ -24,7 +24,7 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
             switch (item.ToLowerInvariant())
             {
                 case "drift":
-                    if (command != "drift") throw new VigilInputException($"--fail-on: 'drift' does not apply to '{command}' (it computes no drift); expected error or warning");
+                    if (command is not ("drift" or "diagnose")) throw new VigilInputException($"--fail-on: 'drift' does not apply to '{command}' (it computes no drift); expected error or warning");
                     drift = true;
                     break;
                 case "error" or "errors": error = true; break;
@@ -82,6 +82,16 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
         Warning && r.Segments.Count > 0
             ? $"{Flag}: {r.Significant} segment{(r.Significant == 1 ? "" : "s")} differ{(r.Significant == 1 ? "s" : "")} significantly in {r.Metric} ({SegmentsReport.SegmentText(r.Segments[0])}, …)"
             : null;
+
+    /// <summary>For diagnose: <c>error</c> is a broken pipeline (verdict data_quality); <c>drift</c> a real drop caused by
+    /// drift (covariate_shift, concept_drift, mixed); <c>warning</c> any real drop (every verdict but no_drop).</summary>
+    public string? Check(DiagnosisResult r)
+    {
+        var hit = (Error && r.Verdict == "data_quality")
+                  || (Drift && r.Verdict is "covariate_shift" or "concept_drift" or "mixed")
+                  || (Warning && r.Verdict != "no_drop");
+        return hit ? $"{Flag}: the diagnosis is {r.Verdict} ({r.Rule})" : null;
+    }
 
     /// <summary>For estimate: an estimate outside its thresholds is an error (<c>--fail-on error</c>); an assumption that
     /// visibly fails is a warning.</summary>

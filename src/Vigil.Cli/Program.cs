@@ -24,6 +24,7 @@ internal static class Program
             (SegmentsCommand.Create(), "Find the segments (values and pairs of values) where a classifier does worst."),
             (DriftCommand.Create(), "Compare a reference and a current dataset column by column: data and target drift."),
             (CompareCommand.Create(), "Compare two model versions overall and per segment: differences with intervals, verdicts."),
+            (DiagnoseCommand.Create(), "Why did the metric drop? Real drop, pipeline, covariate shift or concept drift, segments, what to do."),
             (ExplainCommand.Create(), "Which features drive the scores, from the log alone: surrogate + TreeSHAP, per segment, per version."),
             (EstimateCommand.Create(), "Estimate a classifier's performance per chunk before the labels arrive (NannyML's CBPE)."),
             (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),

@@ -43,6 +43,11 @@ public sealed class DemoReports : IDisposable
         var exp = VigilProcess.Run(Dir, "explain", Path.Combine(Dir, "predictions.csv"), "--baseline", "v1", "--candidate", "v2",
             "--segment-by", "device_type", "--quiet", "--out", explanation);
         if (exp.ExitCode != 0) throw new InvalidOperationException($"vigil explain failed ({exp.ExitCode}): {exp.Stderr}");
+        // vigil diagnose on the mixed scenario of tools/golden/generate_diagnose.py (covariate shift and concept drift).
+        var diagnosis = Path.Combine(Dir, "diagnosis.html");
+        var dx = VigilProcess.Run(Dir, "diagnose", "-r", Path.Combine(fixtures, "diagnose", "reference.csv"), "-c", Path.Combine(fixtures, "diagnose", "mixed.csv"),
+            "--quiet", "--out", diagnosis);
+        if (dx.ExitCode != 0) throw new InvalidOperationException($"vigil diagnose failed ({dx.ExitCode}): {dx.Stderr}");
         // vigil estimate on the concept-drift scenario: estimates flat, realized values below the bands.
         var estimation = Path.Combine(Dir, "estimation.html");
         var scenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "concept_drift");
@@ -56,6 +61,7 @@ public sealed class DemoReports : IDisposable
         if (dleRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (DLE) failed ({dleRun.ExitCode}): {dleRun.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["diagnosis"] = diagnosis,
             ["estimation"] = estimation,
             ["estimate-dle"] = dle,
             ["explanation"] = explanation,

@@ -33,6 +33,7 @@ internal static class JsonContract
         [typeof(ProfileDocument)] = "profile",
         [typeof(ComparisonResult)] = "comparison",
         [typeof(ExplanationResult)] = "explanation",
+        [typeof(DiagnosisResult)] = "diagnosis",
         [typeof(EstimationResult)] = "estimation",
     };
 

@@ -29,6 +29,7 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(ComparisonResult))]
 [JsonSerializable(typeof(ExplanationResult))]
+[JsonSerializable(typeof(DiagnosisResult))]
 [JsonSerializable(typeof(EstimationResult))]
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).
 [JsonSerializable(typeof(string))]

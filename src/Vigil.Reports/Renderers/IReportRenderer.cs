@@ -33,6 +33,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.ComparisonResult)] = new ComparisonRenderer(),
         [typeof(Analysis.Results.SegmentsResult)] = new SegmentsRenderer(),
         [typeof(Analysis.Results.ExplanationResult)] = new ExplanationRenderer(),
+        [typeof(Analysis.Results.DiagnosisResult)] = new DiagnosisRenderer(),
         [typeof(Analysis.Results.EstimationResult)] = new EstimationRenderer(),
     };
 

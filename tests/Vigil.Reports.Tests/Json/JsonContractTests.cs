@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -29,6 +29,7 @@ public class JsonContractTests
         var cmp = Parse(JsonFixtures.Comparison());
         var segments = Parse(JsonFixtures.Segments());
         var exp = Parse(JsonFixtures.Explanation());
+        var dx = Parse(DiagnosisFixtures.Mixed());
         var est = Parse(JsonFixtures.Estimation());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
@@ -41,8 +42,8 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([est], "reference")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns"), .. At([dx], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
             [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
@@ -65,7 +66,20 @@ public class JsonContractTests
             [typeof(ExcludedColumn)] = At([exp], "excluded"),
             [typeof(ComparisonSurrogates)] = At([cmp], "surrogate"),
             [typeof(SegmentsResult)] = [segments],
-            [typeof(SegmentHit)] = At([segments], "segments"),
+            [typeof(SegmentHit)] = [.. At([segments], "segments"), .. At([dx], "steps", "evidence", "segments", "segments")],
+            [typeof(DiagnosisResult)] = [dx],
+            [typeof(DiagnosisStep)] = At([dx], "steps"),
+            [typeof(DiagnosisEvidence)] = At([dx], "steps", "evidence"),
+            [typeof(MetricDropEvidence)] = At([dx], "steps", "evidence", "metric"),
+            [typeof(QualityEvidence)] = At([dx], "steps", "evidence", "quality"),
+            [typeof(ShiftEvidence)] = At([dx], "steps", "evidence", "shift"),
+            [typeof(FeatureShift)] = At([dx], "steps", "evidence", "shift", "ranked"),
+            [typeof(ConceptEvidence)] = At([dx], "steps", "evidence", "concept"),
+            [typeof(ConditionalShift)] = At([dx], "steps", "evidence", "concept", "features"),
+            [typeof(ConditionalBin)] = At([dx], "steps", "evidence", "concept", "features", "bins"),
+            [typeof(SegmentEvidence)] = At([dx], "steps", "evidence", "segments"),
+            [typeof(DecisionEvidence)] = At([dx], "steps", "evidence", "decision"),
+            [typeof(RuleCondition)] = At([dx], "steps", "evidence", "decision", "conditions"),
             [typeof(SegmentColumn)] = At([segments], "by"),
             [typeof(ConfusionCounts)] = At(evals, "confusion"),
             [typeof(BinaryCurves)] = At(evals, "curves"),
@@ -79,14 +93,14 @@ public class JsonContractTests
             [typeof(ResidualData)] = At(evals, "residuals"),
             [typeof(HistogramBin)] = At(evals, "residuals", "histogram"),
             [typeof(SegmentEvaluation)] = At(evals, "segments"),
-            [typeof(QualityIssue)] = [.. At([est], "findings"), .. At([cmp], "findings"), .. At([exp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues")],
+            [typeof(QualityIssue)] = [.. At([est], "findings"), .. At([cmp], "findings"), .. At([exp], "findings"), .. At(evals, "findings"), .. At(evals, "segments", "findings"), .. At([summary], "quality", "issues"), .. At([dx], "steps", "evidence", "quality", "issues")],
             [typeof(SummaryResult)] = [summary],
             [typeof(PeriodSummary)] = [.. At([summary], "periods"), .. At([summary], "overall")],
             [typeof(QualityReport)] = At([summary], "quality"),
             [typeof(ColumnProfile)] = At([summary], "quality", "columns"),
             [typeof(DriftResult)] = [drift],
             [typeof(DatasetDrift)] = [.. At([drift], "dataset"), .. At([drift], "chunks", "dataset")],
-            [typeof(ColumnDrift)] = [.. At([drift], "columns"), .. At([drift], "chunks", "columns")],
+            [typeof(ColumnDrift)] = [.. At([drift], "columns"), .. At([drift], "chunks", "columns"), .. At([dx], "steps", "evidence", "shift", "prediction")],
             [typeof(DriftTestResult)] = [.. At([drift], "columns"), .. At([drift], "chunks", "columns")],
             [typeof(ReferenceApproximation)] = At([drift], "columns", "approximation"),
             [typeof(ChunkDrift)] = At([drift], "chunks"),

@@ -8,7 +8,7 @@ namespace Vigil.Reports.Tests.Json;
 public class JsonSchemaLockTests
 {
     /// <summary>Objects whose keys are data (metric names, exclusion reasons, segment columns), not fields.</summary>
-    private static readonly HashSet<string> Maps = ["metrics", "undefined", "notes", "excluded", "key", "segment", "difference"];
+    private static readonly HashSet<string> Maps = ["metrics", "undefined", "notes", "excluded", "key", "segment", "difference", "reference_excluded", "current_excluded"];
 
     private static IEnumerable<string> Paths(string kind, JsonElement e, string path)
     {
@@ -43,6 +43,7 @@ public class JsonSchemaLockTests
             ("profile", ProfileReport.ToJson(JsonFixtures.Profile())),
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
             ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
+            ("diagnosis", JsonReport.ToJson(DiagnosisFixtures.Mixed())),
             ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
