@@ -124,7 +124,7 @@ internal abstract class SqlDialect
 
     /// <summary>An estimate of the number of distinct values of <paramref name="expr"/> (a HyperLogLog aggregate) in
     /// constant memory, or null where the engine has none.</summary>
-    public virtual string? ApproxCountDistinct(string expr) => null;
+    public virtual string? DistinctEstimate(string expr) => null;
 
     /// <summary><paramref name="expr"/> as text.</summary>
     public string CastToText(string expr) => $"CAST({expr} AS {Text})";
@@ -149,7 +149,7 @@ internal abstract class SqlDialect
 
         public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
 
-        public override string? ApproxCountDistinct(string expr) => $"approx_count_distinct({expr})";
+        public override string? DistinctEstimate(string expr) => $"approx_count_distinct({expr})";
     }
 
     private sealed class PostgresDialect : SqlDialect

@@ -119,7 +119,7 @@ internal static class ComparisonAnalysis
         var segSelect = slicer.Select;
         var g = slicer.GroupBy;
         var ok = input.Valid;
-        var idEstimate = options.Pairing == PairingMode.Auto && cols.Id is not null ? source.Dialect.ApproxCountDistinct("id_") : null; // over the raw ids: no cast to text needed for an estimate
+        var idEstimate = options.Pairing == PairingMode.Auto && cols.Id is not null ? source.Dialect.DistinctEstimate("id_") : null; // over the raw ids: no cast to text needed for an estimate
         var baseSql = $"SELECT {input.VersionExpr} AS v_, {x.StrictNumber(cols.Score, "--score")} AS s_, {x.BinaryLabel(cols.Label!)} AS y_{segSelect}{(idEstimate is null ? "" : $", {x.Q(cols.Id!.Name)} AS id_")} " +
                       $"FROM {source.Relation} WHERE {input.VersionExpr} IN ({input.B}, {input.C})";
         var gl = nseg > 0 ? g + ", " : "";
@@ -133,7 +133,7 @@ internal static class ComparisonAnalysis
             $"SELECT {gl}" +
             $"count(*) FILTER (WHERE v_ = {input.B}) AS rb_, count(*) FILTER (WHERE v_ = {input.B} AND {ok}) AS kb_, " +
             $"count(*) FILTER (WHERE v_ = {input.C}) AS rc_, count(*) FILTER (WHERE v_ = {input.C} AND {ok}) AS kc_" +
-            (idEstimate is null ? "" : $", {source.Dialect.ApproxCountDistinct("id_")} FILTER (WHERE v_ = {input.B}) AS db_, {source.Dialect.ApproxCountDistinct("id_")} FILTER (WHERE v_ = {input.C}) AS dc_, {idEstimate} AS dall_") +
+            (idEstimate is null ? "" : $", {source.Dialect.DistinctEstimate("id_")} FILTER (WHERE v_ = {input.B}) AS db_, {source.Dialect.DistinctEstimate("id_")} FILTER (WHERE v_ = {input.C}) AS dc_, {idEstimate} AS dall_") +
             (nseg > 0 ? ", row_number() OVER () - 1 AS code_" : ", 0 AS code_") +
             $" FROM ({baseSql}) b" + (nseg > 0 ? $" GROUP BY {g}" : ""));
         var census = source.Engine.Query($"SELECT {gl}rb_, kb_, rc_, kc_, code_{(idEstimate is null ? "" : ", db_, dc_, dall_")} FROM {censusTable}");
