@@ -166,9 +166,11 @@ internal static class ChunkWalk
         return result;
     }
 
-    private static DateTime? Epoch(double seconds) => double.IsNaN(seconds) ? null : DateTime.UnixEpoch.AddSeconds(seconds);
+    /// <summary>Epoch seconds as a UTC time; null for NaN.</summary>
+    internal static DateTime? Epoch(double seconds) => double.IsNaN(seconds) ? null : DateTime.UnixEpoch.AddSeconds(seconds);
 
-    private static DateTime End(DateTime start, ChunkUnit unit) => unit switch
+    /// <summary>The end (exclusive) of the period starting at <paramref name="start"/>.</summary>
+    internal static DateTime End(DateTime start, ChunkUnit unit) => unit switch
     {
         ChunkUnit.Hour => start.AddHours(1),
         ChunkUnit.Day => start.AddDays(1),

@@ -63,14 +63,7 @@ internal static class DleChecks
     {
         foreach (var m in metrics)
         {
-            int labelled = 0, below = 0, above = 0;
-            foreach (var c in chunks)
-            {
-                if (c.Metrics.GetValueOrDefault(m) is not { Realized: { } r, Lower: { } lo, Upper: { } hi }) continue;
-                labelled++;
-                if (r < lo) below++;
-                else if (r > hi) above++;
-            }
+            var (labelled, below, above) = AssumptionChecks.BandCounts(chunks, m);
             if (labelled == 0 || below + above <= labelled / 2) continue;
             var what = above >= below
                 ? "above the estimate's band: the model does worse than its inputs predict. Either the relation between inputs and target has changed (concept drift, which DLE cannot see), or the nanny model falls short where the inputs moved (see its fidelity and the features outside the reference's range)"

@@ -271,8 +271,8 @@ internal static class DleEstimation
         foreach (var c in Enumerable.Range(0, keys.Count).OrderBy(c => keys[c]))
         {
             var place = side.Slicer.Place(keys[c], rows[c]);
-            DateTime? start = place.Start ?? Epoch(first[c]);
-            DateTime? end = place.Start is { } ps && side.Slicer.Chunk is TimeChunk tc ? End(ps, tc.Unit) : Epoch(last[c]);
+            DateTime? start = place.Start ?? ChunkWalk.Epoch(first[c]);
+            DateTime? end = place.Start is { } ps && side.Slicer.Chunk is TimeChunk tc ? ChunkWalk.End(ps, tc.Unit) : ChunkWalk.Epoch(last[c]);
             result.Add(new DleChunk(place, start, end, rows[c], labelled[c], predicted[c], realized[c]));
         }
         return (result, noChunk);
@@ -307,14 +307,4 @@ internal static class DleEstimation
         }
         return new EstimatedChunk { Key = c.Place.Label, Start = c.Start, End = c.End, Rows = c.Rows, LabelledRows = c.LabelledRows, Metrics = map };
     }
-
-    private static DateTime? Epoch(double seconds) => double.IsNaN(seconds) ? null : DateTime.UnixEpoch.AddSeconds(seconds);
-
-    private static DateTime End(DateTime start, ChunkUnit unit) => unit switch
-    {
-        ChunkUnit.Hour => start.AddHours(1),
-        ChunkUnit.Day => start.AddDays(1),
-        ChunkUnit.Week => start.AddDays(7),
-        _ => start.AddMonths(1),
-    };
 }

@@ -91,14 +91,7 @@ internal static class AssumptionChecks
     {
         foreach (var m in metrics)
         {
-            int labelled = 0, below = 0, above = 0;
-            foreach (var c in chunks)
-            {
-                if (c.Metrics.GetValueOrDefault(m) is not { Realized: { } r, Lower: { } lo, Upper: { } hi }) continue;
-                labelled++;
-                if (r < lo) below++;
-                else if (r > hi) above++;
-            }
+            var (labelled, below, above) = BandCounts(chunks, m);
             if (labelled == 0 || below + above <= labelled / 2) continue;
             var what = below >= above
                 ? "below the estimate's band: the model does worse than its inputs predict, so the relation between inputs and outcome has changed (concept drift), which CBPE cannot see"
@@ -106,6 +99,21 @@ internal static class AssumptionChecks
             yield return new QualityIssue("realized_outside_band", Severity.Warning, 0, string.Create(CultureInfo.InvariantCulture,
                 $"{m}: the realized value is {what} ({Math.Max(below, above)} of {labelled} labelled chunks)"), [m]);
         }
+    }
+
+    /// <summary>Of the chunks with a realized value and a band for <paramref name="metric"/>: how many, and how many
+    /// realized values fell below and above the band (CBPE's and DLE's concept-drift check).</summary>
+    internal static (int Labelled, int Below, int Above) BandCounts(IReadOnlyList<EstimatedChunk> chunks, string metric)
+    {
+        int labelled = 0, below = 0, above = 0;
+        foreach (var c in chunks)
+        {
+            if (c.Metrics.GetValueOrDefault(metric) is not { Realized: { } r, Lower: { } lo, Upper: { } hi }) continue;
+            labelled++;
+            if (r < lo) below++;
+            else if (r > hi) above++;
+        }
+        return (labelled, below, above);
     }
 
     /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of rows.</summary>
