@@ -76,30 +76,9 @@ internal static class DleChecks
     /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of rows.</summary>
     public static IEnumerable<QualityIssue> CovariateRange(DleSide reference, DleSide analysis, IReadOnlyList<DleFeature> features)
     {
-        var numeric = features.Select((f, i) => (f, i)).Where(p => p.f.Numeric).Take(200).ToList();
-        if (numeric.Count == 0) yield break;
         string F(int i) => $"f{i.ToString(CultureInfo.InvariantCulture)}_";
-        var ranges = reference.Source.Engine.Query("SELECT " + string.Join(", ", numeric.Select(p => $"min({F(p.i)}) AS lo{p.i}_, max({F(p.i)}) AS hi{p.i}_")) + $" FROM ({reference.BaseSql}) b");
-        var parts = new List<string> { "count(*) AS n_" };
-        var kept = new List<(string Name, double Lo, double Hi)>();
-        for (var j = 0; j < numeric.Count; j++)
-        {
-            if (ranges.IsNull(2 * j, 0) || ranges.IsNull(2 * j + 1, 0)) continue;
-            double lo = ranges.GetDouble(2 * j, 0), hi = ranges.GetDouble(2 * j + 1, 0);
-            var c = F(numeric[j].i);
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE {c} < {lo:R} OR {c} > {hi:R}) AS o{kept.Count}_"));
-            kept.Add((numeric[j].f.Name, lo, hi));
-        }
-        if (kept.Count == 0) yield break;
-        var counts = analysis.Source.Engine.Query($"SELECT {string.Join(", ", parts)} FROM ({analysis.BaseSql}) b WHERE {analysis.Ok}");
-        var total = counts.GetInt64(0, 0);
-        if (total == 0) yield break;
-        for (var i = 0; i < kept.Count; i++)
-        {
-            var outside = counts.GetInt64(1 + i, 0);
-            if ((double)outside / total <= OutOfRangeShare) continue;
-            yield return new QualityIssue("outside_reference_range", Severity.Warning, outside, string.Create(CultureInfo.InvariantCulture,
-                $"'{kept[i].Name}': {(double)outside / total:P1} of the analysis rows are outside the reference's range [{kept[i].Lo:G6}, {kept[i].Hi:G6}]; the nanny models predict the loss at the reference's edge there, so the estimate may fall short"), [kept[i].Name]);
-        }
+        var numeric = features.Select((f, i) => (f, i)).Where(p => p.f.Numeric).Take(200).Select(p => (p.f.Name, F(p.i), F(p.i))).ToList();
+        return AssumptionChecks.OutsideRange(reference.Source, $"({reference.BaseSql}) b", analysis.Source, $"({analysis.BaseSql}) b WHERE {analysis.Ok}",
+            numeric, "the nanny models predict the loss at the reference's edge there, so the estimate may fall short");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
+using Vigil.Engine.Sources;
 using Vigil.Statistics.Estimation;
 
 namespace Vigil.Analysis.Estimation;
@@ -122,23 +123,34 @@ internal static class AssumptionChecks
         var names = analysis.Cols.Features.Where(f => f.Kind is ColumnKind.Int64 or ColumnKind.Double)
             .Select(f => f.Name).Where(n => reference.Cols.Features.Any(r => r.Name == n && r.Kind is ColumnKind.Int64 or ColumnKind.Double))
             .Take(200).ToList();
-        if (names.Count == 0) yield break;
-        var rd = reference.Source.Dialect;
-        var ranges = reference.Source.Engine.Query("SELECT " + string.Join(", ", names.Select((n, i) =>
-            $"CAST(min({rd.QuoteIdentifier(n)}) AS {rd.Double}) AS lo{i}_, CAST(max({rd.QuoteIdentifier(n)}) AS {rd.Double}) AS hi{i}_")) + $" FROM {reference.Source.Relation}");
-        var ad = analysis.Source.Dialect;
+        return OutsideRange(reference.Source, reference.Source.Relation, analysis.Source, analysis.Source.Relation,
+            names.Select(n => (n, reference.Source.Dialect.QuoteIdentifier(n), analysis.Source.Dialect.QuoteIdentifier(n))).ToList(),
+            "CBPE extrapolates the calibration there");
+    }
+
+    /// <summary>Each feature whose analysis values fall outside the reference's [min, max] for more than
+    /// <see cref="OutOfRangeShare"/> of the analysis rows: one query of each side. <paramref name="referenceFrom"/> and
+    /// <paramref name="analysisFrom"/> follow FROM; each feature is read by its expression over them;
+    /// <paramref name="consequence"/> ends the message (what the estimator does out there).</summary>
+    internal static IEnumerable<QualityIssue> OutsideRange(OpenedSource reference, string referenceFrom, OpenedSource analysis, string analysisFrom,
+        IReadOnlyList<(string Name, string ReferenceExpr, string AnalysisExpr)> features, string consequence)
+    {
+        if (features.Count == 0) yield break;
+        var rd = reference.Dialect;
+        var ranges = reference.Engine.Query("SELECT " + string.Join(", ", features.Select((f, i) =>
+            $"CAST(min({f.ReferenceExpr}) AS {rd.Double}) AS lo{i}_, CAST(max({f.ReferenceExpr}) AS {rd.Double}) AS hi{i}_")) + $" FROM {referenceFrom}");
         var parts = new List<string> { "count(*) AS n_" };
         var kept = new List<(string Name, double Lo, double Hi)>();
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < features.Count; i++)
         {
             if (ranges.IsNull(2 * i, 0) || ranges.IsNull(2 * i + 1, 0)) continue;
             double lo = ranges.GetDouble(2 * i, 0), hi = ranges.GetDouble(2 * i + 1, 0);
-            var c = ad.QuoteIdentifier(names[i]);
+            var c = features[i].AnalysisExpr;
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE {c} < {lo:R} OR {c} > {hi:R}) AS o{kept.Count}_"));
-            kept.Add((names[i], lo, hi));
+            kept.Add((features[i].Name, lo, hi));
         }
         if (kept.Count == 0) yield break;
-        var counts = analysis.Source.Engine.Query($"SELECT {string.Join(", ", parts)} FROM {analysis.Source.Relation}");
+        var counts = analysis.Engine.Query($"SELECT {string.Join(", ", parts)} FROM {analysisFrom}");
         var total = counts.GetInt64(0, 0);
         if (total == 0) yield break;
         for (var i = 0; i < kept.Count; i++)
@@ -146,7 +158,7 @@ internal static class AssumptionChecks
             var outside = counts.GetInt64(1 + i, 0);
             if ((double)outside / total <= OutOfRangeShare) continue;
             yield return new QualityIssue("outside_reference_range", Severity.Warning, outside, string.Create(CultureInfo.InvariantCulture,
-                $"'{kept[i].Name}': {(double)outside / total:P1} of the analysis rows are outside the reference's range [{kept[i].Lo:G6}, {kept[i].Hi:G6}]; CBPE extrapolates the calibration there"), [kept[i].Name]);
+                $"'{kept[i].Name}': {(double)outside / total:P1} of the analysis rows are outside the reference's range [{kept[i].Lo:G6}, {kept[i].Hi:G6}]; {consequence}"), [kept[i].Name]);
         }
     }
 }

@@ -118,6 +118,28 @@ public sealed class EstimationAnalysisTests
     }
 
     [Fact]
+    public void FeatureOutsideTheReferenceRange_IsAWarning_NamingIt()
+    {
+        var shifted = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vigil-shifted-{Guid.NewGuid():N}.csv");
+        try
+        {
+            using (var duck = new Vigil.Engine.DuckDb.DuckDbEngine())
+                duck.Execute($"COPY (SELECT * REPLACE (income * 10 AS income) FROM read_csv('{Scenario("no_change", "current.csv")}')) TO '{shifted}' (HEADER)");
+            using var reference = SourceOpener.Open(new SourceSpec { Inputs = [Scenario("no_change", "reference.csv")] });
+            using var analysis = SourceOpener.Open(new SourceSpec { Inputs = [shifted] });
+            var r = EstimationAnalysis.Run(reference, analysis, new EstimationOptions { Mapping = Mapping });
+            var f = Assert.Single(r.Findings, f => f.Check == "outside_reference_range");
+            Assert.Equal(["income"], f.Examples);
+            Assert.Contains("CBPE extrapolates the calibration there", f.Message);
+            Assert.True(f.Rows > 0.01 * 20_000);
+        }
+        finally
+        {
+            File.Delete(shifted);
+        }
+    }
+
+    [Fact]
     public void Alerts_AreTheChunksOutsideTheThresholds()
     {
         var r = Run("covariate_shift", new TimeChunk(ChunkUnit.Week));
