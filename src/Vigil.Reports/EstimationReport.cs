@@ -29,11 +29,15 @@ internal static class EstimationReport
         yield return ("Analysis set", $"{r.Source.Description} ({Fmt.Count(r.Chunks.Sum(c => c.Rows))} rows, {Fmt.Plural(r.Chunks.Count, "chunk", "chunks")} by {r.Chunking})");
         yield return ("Reference", $"{r.Reference.Description} ({Fmt.Count(r.ReferenceChunks.Sum(c => c.Rows))} rows, {Fmt.Plural(r.ReferenceChunks.Count, "chunk", "chunks")})");
         yield return ("Method", $"{(r.Method == "cbpe" ? "CBPE (NannyML's confidence-based performance estimation)" : "DLE (NannyML's direct loss estimation)")}, {Fmt.Task(r.Task)}" +
-                                (r.Threshold is { } t ? $", predicted positive at score ≥ {Fmt.Short(t)} ({r.ThresholdSource})" : ""));
+                                (r.Threshold is { } t ? $", predicted positive at score ≥ {Fmt.Short(t)} ({r.ThresholdSource})" : "") +
+                                (r.Classes is { } cl ? $" ({string.Join(", ", cl)}; macro averages over the classes)" : ""));
         if (r.Calibration is { } cal)
             yield return ("Calibration", cal.Calibrated
                 ? $"isotonic: held-out expected calibration error {Fmt.Fixed4(cal.EceBefore)} → {Fmt.Fixed4(cal.EceAfter)} ({cal.Folds} folds)"
                 : $"none: isotonic would not lower the held-out expected calibration error ({Fmt.Fixed4(cal.EceBefore)} as is, {Fmt.Fixed4(cal.EceAfter)} calibrated)");
+        if (r.ClassCalibration is { Count: > 0 } classes)
+            yield return ("Calibration", "per class, one-vs-rest, then renormalised: " + string.Join("; ", classes.Select(k =>
+                $"{k.Class} {(k.Calibrated ? "isotonic" : "none")} (ECE {Fmt.Fixed4(k.EceBefore ?? double.NaN)} → {Fmt.Fixed4(k.EceAfter ?? double.NaN)})")));
         yield return ("Thresholds", "mean ± 3σ of each metric's realized value over the reference's chunks (NannyML's)");
     }
 

@@ -59,9 +59,16 @@ public sealed class DemoReports : IDisposable
         var dleRun = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(fixtures, "dle_reference.csv"), "-a", Path.Combine(fixtures, "dle_analysis.csv"),
             "--label", "label", "--id", "id", "--chunk", "100", "--quiet", "--out", dle);
         if (dleRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (DLE) failed ({dleRun.ExitCode}): {dleRun.Stderr}");
+        // vigil estimate on a multiclass model (CBPE per class) under covariate shift.
+        var mcEstimate = Path.Combine(Dir, "estimate-multiclass.html");
+        var mcScenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "multiclass_covariate_shift");
+        var mcRun = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(mcScenario, "reference.csv"), "-a", Path.Combine(mcScenario, "current.csv"),
+            "--label", "label", "--prediction", "prediction", "--id", "id", "--chunk", "week", "--quiet", "--out", mcEstimate);
+        if (mcRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (multiclass) failed ({mcRun.ExitCode}): {mcRun.Stderr}");
         Pages = new Dictionary<string, string>
         {
             ["diagnosis"] = diagnosis,
+            ["estimate-multiclass"] = mcEstimate,
             ["estimation"] = estimation,
             ["estimate-dle"] = dle,
             ["explanation"] = explanation,

@@ -56,6 +56,25 @@ public sealed class EstimateCommandTests : IDisposable
         Assert.Equal(4, d.GetProperty("reference_chunks").GetArrayLength());
     }
 
+    [Fact]
+    public void Multiclass_Json_NamesTheClassesAndTheirCalibration_AndHasNoAveragePrecision()
+    {
+        var o = VigilProcess.Run(_dir, "estimate", "-r", Scenario("multiclass_covariate_shift", "reference.csv"),
+            "-a", Scenario("multiclass_covariate_shift", "current.csv"), "--label", "label", "--prediction", "prediction", "--chunk", "week", "-f", "json", "-q");
+        Assert.Equal(0, o.ExitCode);
+        var d = JsonDocument.Parse(o.Stdout).RootElement;
+        Assert.Equal("estimation", d.GetProperty("kind").GetString());
+        Assert.Equal("multiclass", d.GetProperty("task").GetString());
+        Assert.Equal(["a", "b", "c"], d.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
+        var cal = d.GetProperty("class_calibration").EnumerateArray().ToList();
+        Assert.Equal(["proba_a", "proba_b", "proba_c"], cal.Select(c => c.GetProperty("column").GetString()!).ToArray());
+        Assert.All(cal, c => Assert.True(c.TryGetProperty("calibrated", out _)));
+        var metrics = d.GetProperty("chunks")[0].GetProperty("metrics");
+        Assert.False(metrics.TryGetProperty("average_precision", out _));
+        Assert.True(metrics.GetProperty("f1").GetProperty("realized").GetDouble() > 0);
+        Assert.False(d.TryGetProperty("threshold", out _));
+    }
+
     [Theory]
     [InlineData("html", "<svg class=\"chart\" data-chart=\"estimate\"")]
     [InlineData("markdown", "# Vigil estimate")]

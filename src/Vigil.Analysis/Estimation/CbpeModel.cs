@@ -43,11 +43,18 @@ internal sealed record CbpeModel(double Threshold, CalibrationDecision Decision,
     {
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(sampling);
-        double? est = estimate.Metrics.TryGetValue(metric, out var e) && double.IsFinite(e) ? e : null;
-        double? se = est is null ? null : sampling.StandardError(metric, estimate.Rows);
+        return Band(estimate.Metrics, estimate.Rows, sampling.StandardError, metric);
+    }
+
+    /// <summary>The band of <paramref name="metric"/> estimated on <paramref name="rows"/> rows, its standard error given
+    /// by <paramref name="standardError"/> (metric, rows): binary and multiclass CBPE alike.</summary>
+    public static EstimateBand Band(IReadOnlyDictionary<string, double> estimates, long rows, Func<string, long, double> standardError, string metric)
+    {
+        double? est = estimates.TryGetValue(metric, out var e) && double.IsFinite(e) ? e : null;
+        double? se = est is null ? null : standardError(metric, rows);
         if (se is { } s && !double.IsFinite(s)) se = null;
-        if (est is not { } a || se is not { } b) return new EstimateBand(est, se, null, null, estimate.Rows);
+        if (est is not { } a || se is not { } b) return new EstimateBand(est, se, null, null, rows);
         var (lo, hi) = CbpeSamplingError.ConfidenceBounds(a, b);
-        return new EstimateBand(est, se, lo, hi, estimate.Rows);
+        return new EstimateBand(est, se, lo, hi, rows);
     }
 }

@@ -14,28 +14,41 @@ namespace Vigil.Analysis.Estimation;
 /// chunk key and the timestamp of every row.</summary>
 internal sealed class Side
 {
+    /// <summary>A binary classifier's set: s_ (score) and y_ (0/1 or NULL).</summary>
     public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk)
+        : this(source, cols, x, chunk,
+            $"{x.StrictNumber(cols.Score!, "--score")} AS s_, {(cols.Label is { } l ? x.BinaryLabel(l) : "CAST(NULL AS INTEGER)")} AS y_",
+            $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {source.Dialect.Double})",
+            "s_ < 0 OR s_ > 1")
+    {
+    }
+
+    /// <summary>A set whose rows are <paramref name="roles"/> (a select list that includes y_, the label or NULL), a row
+    /// counting when <paramref name="ok"/> holds and being refused when <paramref name="outOfRange"/> does.</summary>
+    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk, string roles, string ok, string outOfRange)
     {
         Source = source;
         Cols = cols;
         Slicer = Slicer.For(new SliceSpec { Chunk = chunk }, source, cols.Timestamp?.Name);
         Slicer.CheckChunkCount();
-        var d = source.Dialect;
         var ts = cols.Timestamp is { } t ? x.Timestamp(t) : "CAST(NULL AS TIMESTAMP)";
-        var label = cols.Label is { } l ? x.BinaryLabel(l) : "CAST(NULL AS INTEGER)";
-        BaseSql = $"SELECT {x.StrictNumber(cols.Score!, "--score")} AS s_, {label} AS y_{Slicer.Select}, {ts} AS t_ FROM {source.Relation}";
-        Ok = $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {d.Double})";
+        BaseSql = $"SELECT {roles}{Slicer.Select}, {ts} AS t_ FROM {source.Relation}";
+        Ok = ok;
+        OutOfRange = outOfRange;
     }
 
     public OpenedSource Source { get; }
     public ResolvedColumns Cols { get; }
     public Slicer Slicer { get; }
 
-    /// <summary>Every row: s_ (score), y_ (0/1 or NULL), k_ (chunk key), t_ (timestamp or NULL).</summary>
+    /// <summary>Every row: the roles (binary: s_ score, y_ 0/1 or NULL), k_ (chunk key), t_ (timestamp or NULL).</summary>
     public string BaseSql { get; }
 
     /// <summary>A row with a score.</summary>
     public string Ok { get; }
+
+    /// <summary>A scored row whose score is not a probability.</summary>
+    public string OutOfRange { get; }
 
     /// <summary>Rows left out, counted by the census.</summary>
     public long NoScore { get; set; }
@@ -52,27 +65,48 @@ internal sealed class Side
 
 /// <summary>One chunk after the walk: where it lies, its rows, CBPE's estimate and (with labels) the realized metrics.</summary>
 internal sealed record WalkedChunk(ChunkPlace Place, DateTime? Start, DateTime? End, long Rows, long LabelledRows,
-    CbpeBinaryEstimate Estimate, IReadOnlyDictionary<string, double>? Realized);
+    IReadOnlyDictionary<string, double> Estimated, IReadOnlyDictionary<string, double>? Realized);
 
 /// <summary>
-/// Every chunk of one set in one walk: a census (rows, labelled rows, first and last timestamp and a number per chunk)
-/// in a small temporary table, then the rows sorted by descending score and streamed as (chunk number, score, label),
-/// each chunk's rows grouped by distinct score into its CBPE accumulator and, where labelled, into evaluate's
-/// accumulator. The sort runs under a memory budget and spills past it (as compare's does).
+/// The chunks of one set, counted in one scan into a small temporary table: per chunk key its rows with a score, its
+/// labelled rows, the rows without a score and those out of range, the first and last timestamp, and a number (code_,
+/// 0 … n − 1) that the walks stream instead of the key.
 /// </summary>
-internal static class ChunkWalk
+internal sealed class ChunkCensus
 {
-    public static List<WalkedChunk> Run(Side side, IsotonicCalibrator calibrator, double threshold)
+    private ChunkCensus(string table, ChunkPlace?[] places, long[] rows, long[] labelled, double[] first, double[] last, long outOfRange)
+    {
+        Table = table;
+        Places = places;
+        Rows = rows;
+        Labelled = labelled;
+        First = first;
+        Last = last;
+        OutOfRange = outOfRange;
+    }
+
+    /// <summary>The temporary table: k_, code_ and the counts.</summary>
+    public string Table { get; }
+    public ChunkPlace?[] Places { get; }
+    public long[] Rows { get; }
+    public long[] Labelled { get; }
+    public double[] First { get; }
+    public double[] Last { get; }
+    /// <summary>Scored rows whose score is out of range (<see cref="Side.OutOfRange"/>).</summary>
+    public long OutOfRange { get; }
+    public int Count => Places.Length;
+
+    public static ChunkCensus Take(Side side)
     {
         var source = side.Source;
         var d = source.Dialect;
         var ok = side.Ok;
-        var census = source.CreateTempTable(
+        var table = source.CreateTempTable(
             $"SELECT k_, count(*) FILTER (WHERE {ok}) AS n_, count(*) FILTER (WHERE {ok} AND y_ IS NOT NULL) AS l_, " +
-            $"count(*) FILTER (WHERE NOT ({ok})) AS bad_, count(*) FILTER (WHERE {ok} AND (s_ < 0 OR s_ > 1)) AS out_, " +
+            $"count(*) FILTER (WHERE NOT ({ok})) AS bad_, count(*) FILTER (WHERE {ok} AND ({side.OutOfRange})) AS out_, " +
             $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_ " +
             $"FROM ({side.BaseSql}) b GROUP BY k_");
-        var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_ FROM {census} ORDER BY code_");
+        var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_ FROM {table} ORDER BY code_");
         var places = new ChunkPlace?[t.RowCount];
         var rows = new long[t.RowCount];
         var labelled = new long[t.RowCount];
@@ -97,11 +131,42 @@ internal static class ChunkWalk
             first[code] = t.IsNull(5, r) ? double.NaN : t.GetDouble(5, r);
             last[code] = t.IsNull(6, r) ? double.NaN : t.GetDouble(6, r);
         }
-        if (outOfRange > 0)
-            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
-                $"{source.Description}: {outOfRange:N0} scores of '{side.Cols.Score!.Name}' are outside [0, 1]; CBPE needs the probability of the positive class"));
+        return new ChunkCensus(table, places, rows, labelled, first, last, outOfRange);
+    }
 
-        var n = places.Length;
+    /// <summary>The walked chunks, in data order: each counted chunk with its estimates and (where labelled) realized values.</summary>
+    public List<WalkedChunk> Chunks(Side side, Func<int, IReadOnlyDictionary<string, double>> estimated, Func<int, IReadOnlyDictionary<string, double>?> realized)
+    {
+        var result = new List<WalkedChunk>(Count);
+        for (var c = 0; c < Count; c++)
+        {
+            if (Places[c] is not { } place) continue;
+            DateTime? start = place.Start ?? ChunkWalk.Epoch(First[c]);
+            DateTime? end = place.Start is { } ps && side.Slicer.Chunk is TimeChunk tc ? ChunkWalk.End(ps, tc.Unit) : ChunkWalk.Epoch(Last[c]);
+            result.Add(new WalkedChunk(place, start, end, Rows[c], Labelled[c], estimated(c), realized(c)));
+        }
+        return result;
+    }
+}
+
+/// <summary>
+/// Every chunk of one set in one walk: a census (rows, labelled rows, first and last timestamp and a number per chunk)
+/// in a small temporary table, then the rows sorted by descending score and streamed as (chunk number, score, label),
+/// each chunk's rows grouped by distinct score into its CBPE accumulator and, where labelled, into evaluate's
+/// accumulator. The sort runs under a memory budget and spills past it (as compare's does).
+/// </summary>
+internal static class ChunkWalk
+{
+    public static List<WalkedChunk> Run(Side side, IsotonicCalibrator calibrator, double threshold)
+    {
+        var source = side.Source;
+        var census = ChunkCensus.Take(side);
+        if (census.OutOfRange > 0)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{source.Description}: {census.OutOfRange:N0} scores of '{side.Cols.Score!.Name}' are outside [0, 1]; CBPE needs the probability of the positive class"));
+
+        var n = census.Count;
+        var ok = side.Ok;
         var cbpe = new CbpeBinaryAccumulator[n];
         var realized = new BinaryScoreAccumulator?[n];
         var opts = new BinaryMetricOptions { Threshold = threshold };
@@ -125,7 +190,7 @@ internal static class ChunkWalk
             }
             source.Engine.Stream(
                 $"SELECT CAST(c.code_ AS INTEGER) AS code_, b.s_, CAST(coalesce(b.y_, 2) AS SMALLINT) AS y_ " +
-                $"FROM ({side.BaseSql}) b JOIN {census} c ON b.k_ = c.k_ WHERE {ok} ORDER BY b.s_ DESC",
+                $"FROM ({side.BaseSql}) b JOIN {census.Table} c ON b.k_ = c.k_ WHERE {ok} ORDER BY b.s_ DESC",
                 null,
                 chunk =>
                 {
@@ -148,22 +213,15 @@ internal static class ChunkWalk
             for (var c = 0; c < n; c++) Flush(c);
         });
 
-        var result = new List<WalkedChunk>(n);
-        for (var c = 0; c < n; c++)
-        {
-            if (places[c] is not { } place) continue;
-            DateTime? start = place.Start ?? Epoch(first[c]);
-            DateTime? end = place.Start is { } ps && side.Slicer.Chunk is TimeChunk tc ? End(ps, tc.Unit) : Epoch(last[c]);
-            IReadOnlyDictionary<string, double>? real = null;
-            if (realized[c] is { } acc)
-            {
-                var map = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var m in acc.Finish().Metrics) map[m.Name] = m.Value ?? double.NaN;
-                real = map;
-            }
-            result.Add(new WalkedChunk(place, start, end, rows[c], labelled[c], cbpe[c].Finish(), real));
-        }
-        return result;
+        return census.Chunks(side, c => cbpe[c].Finish().Metrics, c => realized[c] is { } acc ? Realized(acc) : null);
+    }
+
+    /// <summary>evaluate's metrics of a chunk's labelled rows, by name (NaN where undefined).</summary>
+    private static Dictionary<string, double> Realized(BinaryScoreAccumulator acc)
+    {
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var m in acc.Finish().Metrics) map[m.Name] = m.Value ?? double.NaN;
+        return map;
     }
 
     /// <summary>Epoch seconds as a UTC time; null for NaN.</summary>

@@ -32,12 +32,13 @@ internal static partial class EstimationAnalysis
         ArgumentNullException.ThrowIfNull(options);
         progress ??= NoProgress.Instance;
         if (DleEstimation.Applies(reference, options)) return DleEstimation.Run(reference, analysis, options, progress);
+
+        progress.Stage("Checking the columns");
+        var (refCols, rx, task) = ResolveReference(reference, options, multiclass: true);
+        if (task == ModelTask.Multiclass) return MulticlassEstimation.Run(reference, analysis, options, refCols, rx, progress);
         foreach (var m in options.Metrics)
             if (!BinaryMetrics.Contains(m))
                 throw new VigilInputException($"--metrics: '{m}' is not a metric CBPE estimates; expected some of {string.Join(", ", BinaryMetrics)}");
-
-        progress.Stage("Checking the columns");
-        var (refCols, rx, task) = ResolveReference(reference, options);
         // Labels are optional in the analysis set: a label column named for the reference need not be there.
         var anaMapping = options.Mapping.Label is { } named && analysis.Columns.All(c => c.Name != named) ? options.Mapping with { Label = null } : options.Mapping;
         var anaCols = ColumnResolver.Resolve(analysis.Columns, anaMapping, ColumnNeeds.ScoreOrPrediction, analysis.Description);
@@ -65,14 +66,8 @@ internal static partial class EstimationAnalysis
 
         progress.Stage("Learning the thresholds and checking the assumptions");
         var thresholds = Thresholds(refChunks, options);
-        var referenceOut = refChunks.Select(c => Chunk(c, fit.Sampling, thresholds, options.Metrics)).ToList();
-        var chunks = anaChunks.Select(c => Chunk(c, fit.Sampling, thresholds, options.Metrics)).ToList();
-        var alerts = new List<EstimationAlert>();
-        foreach (var c in chunks)
-            foreach (var m in options.Metrics)
-                if (c.Metrics[m] is { Alert: true, Estimated: { } e } em)
-                    alerts.Add(new EstimationAlert(c.Key, m, e, em.ThresholdLower, em.ThresholdUpper,
-                        string.Create(CultureInfo.InvariantCulture, $"{c.Key}: estimated {m} {e:0.000} is {(em.ThresholdLower is { } lo && e < lo ? $"below the lower threshold {lo:0.000}" : $"above the upper threshold {em.ThresholdUpper:0.000}")}")));
+        var referenceOut = refChunks.Select(c => Chunk(c, fit.Sampling.StandardError, thresholds, options.Metrics)).ToList();
+        var chunks = anaChunks.Select(c => Chunk(c, fit.Sampling.StandardError, thresholds, options.Metrics)).ToList();
         var findings = new List<QualityIssue>();
         findings.AddRange(refSide.Excluded("reference"));
         findings.AddRange(anaSide.Excluded("analysis set"));
@@ -96,22 +91,38 @@ internal static partial class EstimationAnalysis
             Metrics = options.Metrics,
             Chunks = chunks,
             ReferenceChunks = referenceOut,
-            Alerts = alerts,
+            Alerts = Alerts(chunks, options.Metrics),
             Assumptions = Assumptions,
             Findings = findings,
         };
     }
 
-    /// <summary>The reference's columns, checked: a label, a score, and a binary classifier's.</summary>
-    internal static (ResolvedColumns Cols, RoleExpressions X, ModelTask Task) ResolveReference(OpenedSource reference, EstimationOptions options)
+    /// <summary>Every (chunk, metric) whose estimate is outside its thresholds, in data order.</summary>
+    internal static List<EstimationAlert> Alerts(IReadOnlyList<EstimatedChunk> chunks, IReadOnlyList<string> metrics)
+    {
+        var alerts = new List<EstimationAlert>();
+        foreach (var c in chunks)
+            foreach (var m in metrics)
+                if (c.Metrics[m] is { Alert: true, Estimated: { } e } em)
+                    alerts.Add(new EstimationAlert(c.Key, m, e, em.ThresholdLower, em.ThresholdUpper,
+                        string.Create(CultureInfo.InvariantCulture, $"{c.Key}: estimated {m} {e:0.000} is {(em.ThresholdLower is { } lo && e < lo ? $"below the lower threshold {lo:0.000}" : $"above the upper threshold {em.ThresholdUpper:0.000}")}")));
+        return alerts;
+    }
+
+    /// <summary>The reference's columns, checked: a label, and a binary classifier's score (or, with
+    /// <paramref name="multiclass"/>, a multiclass classifier's, whose columns <see cref="MulticlassEstimation"/> checks).</summary>
+    internal static (ResolvedColumns Cols, RoleExpressions X, ModelTask Task) ResolveReference(OpenedSource reference, EstimationOptions options, bool multiclass = false)
     {
         var refCols = ColumnResolver.Resolve(reference.Columns, options.Mapping, ColumnNeeds.ScoreOrPrediction, reference.Description);
         if (refCols.Label is null)
             throw new VigilInputException($"{reference.Description}: the reference has no label column ('{options.Mapping.Label ?? MappingOptions.DefaultLabel}' or --label); CBPE learns how scores turn into outcomes from a labelled reference");
         var rx = new RoleExpressions(reference.Dialect, reference.Description);
         var task = TaskDetector.Detect(reference, refCols, options.Mapping.Task, rx);
+        if (multiclass && task == ModelTask.Multiclass) return (refCols, rx, task);
         if (task != ModelTask.Binary || refCols.Score is null)
-            throw new VigilInputException($"{reference.Description}: vigil estimate estimates binary classifiers (a score column and 0/1 labels) with CBPE and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()} (multiclass CBPE is not built yet)");
+            throw new VigilInputException(multiclass
+                ? $"{reference.Description}: vigil estimate estimates classifiers with CBPE (a binary classifier's score column and 0/1 labels, or a multiclass classifier's prediction and proba_<class> columns) and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()}{(refCols.Score is null ? " without a score column" : "")}"
+                : $"{reference.Description}: this estimates binary classifiers (a score column and 0/1 labels); this looks like {task.ToString().ToLowerInvariant()}{(refCols.Score is null ? " without a score column" : "")}");
         return (refCols, rx, task);
     }
 
@@ -124,7 +135,7 @@ internal static partial class EstimationAnalysis
     ];
 
     /// <summary>The analysis set must not have columns the reference lacks (the assumptions are checked column by column against the reference).</summary>
-    private static void CheckColumns(OpenedSource reference, OpenedSource analysis)
+    internal static void CheckColumns(OpenedSource reference, OpenedSource analysis)
     {
         var refNames = reference.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var extra = analysis.Columns.Select(c => c.Name).Where(n => !refNames.Contains(n)).ToList();
@@ -217,12 +228,12 @@ internal static partial class EstimationAnalysis
         return result;
     }
 
-    private static EstimatedChunk Chunk(WalkedChunk c, CbpeSamplingError sampling, Dictionary<string, (double? Lower, double? Upper)> thresholds, IReadOnlyList<string> metrics)
+    internal static EstimatedChunk Chunk(WalkedChunk c, Func<string, long, double> standardError, Dictionary<string, (double? Lower, double? Upper)> thresholds, IReadOnlyList<string> metrics)
     {
         var map = new Dictionary<string, EstimatedMetric>(StringComparer.Ordinal);
         foreach (var m in metrics)
         {
-            var band = CbpeModel.Band(c.Estimate, sampling, m);
+            var band = CbpeModel.Band(c.Estimated, c.Rows, standardError, m);
             var est = band.Estimated;
             var (lo, hi) = thresholds[m];
             map[m] = new EstimatedMetric

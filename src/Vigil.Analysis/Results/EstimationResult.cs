@@ -25,6 +25,12 @@ public sealed record EstimationResult
     public string? ThresholdSource { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CalibrationInfo? Calibration { get; init; }
+    /// <summary>Multiclass: the classes, in order (the probability columns' and the macro averages').</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
+    /// <summary>Multiclass: each class's calibration (one-vs-rest isotonic, decided class by class).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ClassCalibrationInfo>? ClassCalibration { get; init; }
     /// <summary>The metrics estimated, in report order.</summary>
     public required IReadOnlyList<string> Metrics { get; init; }
     /// <summary>The analysis set's chunks, in data order.</summary>
@@ -42,6 +48,10 @@ public sealed record EstimationResult
 /// <summary>How the reference's scores were calibrated: isotonic regression when it lowered the expected calibration
 /// error of held-out folds (ECE before and after, averaged over the folds).</summary>
 public sealed record CalibrationInfo(bool Calibrated, double EceBefore, double EceAfter, int Folds, string Reason);
+
+/// <summary>One class's calibration in multiclass CBPE: its probability column, whether isotonic calibration of "this
+/// class against the rest" was applied, and the held-out expected calibration errors (null where not computed).</summary>
+public sealed record ClassCalibrationInfo(string Class, string Column, bool Calibrated, double? EceBefore, double? EceAfter);
 
 /// <summary>One chunk: where it lies, its rows (and labelled rows), and each metric's estimate.</summary>
 public sealed record EstimatedChunk

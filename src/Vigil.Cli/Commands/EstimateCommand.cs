@@ -22,7 +22,7 @@ internal static class EstimateCommand
         var analysisSql = new Option<string?>("--analysis-sql") { Description = "Query to read the analysis set with (PostgreSQL)." };
         var chunk = new Option<string?>("--chunk") { Description = "Chunks: day, week (by --timestamp) or a number of rows (default: each set in 10 chunks of equal rows, as NannyML)." };
         var threshold = new Option<string?>("--threshold") { Description = "Binary classifiers: predicted positive when score >= threshold (default: read from the prediction column when there is one, else 0.5)." };
-        var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics to estimate, the first one detailed (default: {string.Join(",", EstimationAnalysis.BinaryMetrics)} for a binary classifier; {string.Join(",", Vigil.Statistics.Estimation.DleMetrics.All)} for a regression model, msle and rmsle only when targets and predictions are >= 0)." };
+        var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics to estimate, the first one detailed (default: {string.Join(",", EstimationAnalysis.BinaryMetrics)} for a binary classifier; {string.Join(",", MulticlassEstimation.Metrics)} for a multiclass one; {string.Join(",", Vigil.Statistics.Estimation.DleMetrics.All)} for a regression model, msle and rmsle only when targets and predictions are >= 0)." };
         var minChunk = new Option<string?>("--min-chunk-rows") { Description = "A chunk of the analysis set needs at least this many rows for a meaningful band (default 100)." };
         var fixedThresholds = new Option<string[]>("--alert-threshold") { Description = "Fixed alert bounds for a metric instead of the learned ones, repeatable: roc_auc=0.75:1, f1=0.6:, mae=:4.5 (empty side: no bound).", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("estimate",
@@ -30,6 +30,9 @@ internal static class EstimateCommand
             "confidence-based performance estimation (CBPE): the labelled reference decides whether isotonic calibration makes " +
             "its scores more trustworthy (held-out folds) and fits it; each chunk's expected confusion matrix follows from its " +
             "calibrated scores, and from it ROC AUC, average precision, F1, precision, recall, specificity and accuracy. A " +
+            "multiclass classifier (text or few-valued labels, a prediction column and one probability column per class named " +
+            "proba_<class>, prob_<class> or score_<class>) gets CBPE class by class, one-vs-rest, with macro averages of " +
+            "ROC AUC, F1, precision, recall and specificity, and accuracy. A " +
             "regression model (a numeric label and prediction, no score column) gets direct loss estimation (DLE): a nanny " +
             "model of gradient-boosted trees per loss learns on the reference to predict each row's loss from its features and " +
             "prediction, and a chunk's MAE, MSE, RMSE, MAPE, MSLE and RMSLE are estimated from the predicted losses. Each " +
@@ -41,6 +44,7 @@ internal static class EstimateCommand
             "  vigil estimate --reference test_set.parquet --analysis 'traffic/2026-06-*.parquet' --chunk week\n" +
             "  vigil estimate -r reference.csv -a current.csv --score score --label label --chunk day --out estimate.html\n" +
             "  vigil estimate -r ref.csv -a cur.csv --metrics f1,roc_auc --alert-threshold f1=0.7: --fail-on error --format json\n" +
+            "  vigil estimate -r products_feb.csv -a products_mar.csv --label label --prediction prediction --chunk week   (multiclass, proba_<class> columns)\n" +
             "  vigil estimate -r trips_feb.csv -a trips_mar.csv --label minutes --id trip_id --chunk week   (regression: DLE)");
         common.FailOn.Description = "Exit 1 (after writing the report) on: error (an estimate outside its thresholds) or warning (also an assumption that visibly fails); comma-separated.";
         foreach (var o in new Option[] { reference, referenceTable, referenceSql, analysis, analysisTable, analysisSql, chunk, threshold, metrics, minChunk, fixedThresholds,

@@ -89,7 +89,7 @@ public static partial class ServiceConfigLoader
             if (!CbpeMetrics.Binary.Contains(m.Metric))
                 throw Error(metricNode, $"monitor '{m.Name}': '{m.Metric}' is not a metric CBPE estimates; expected one of {string.Join(", ", CbpeMetrics.Binary)}");
             if (task != ModelTask.Binary)
-                throw Error(metricNode, $"monitor '{m.Name}': {m.Metric} is estimated (CBPE) for binary classifiers only; model '{model}' is {task.ToString().ToLowerInvariant()} (DLE, for regression, is not built yet)");
+                throw Error(metricNode, $"monitor '{m.Name}': {m.Metric} is estimated (CBPE) for binary classifiers only; model '{model}' is {task.ToString().ToLowerInvariant()} (the service does not run DLE or multiclass CBPE yet; use vigil estimate)");
             if (m.Estimation?.Reference is not { } path) return;
             var node = Child(item, "reference") ?? item;
             if (!File.Exists(path) && !Directory.Exists(path))

@@ -81,20 +81,31 @@ public sealed class CbpeMulticlassAccumulator
     /// <summary>Adds <paramref name="rows"/> rows with these raw class probabilities and this predicted class.</summary>
     public void Add(ReadOnlySpan<double> probabilities, int predictedClass, long rows = 1)
     {
+        Calibrate(probabilities, _calibrators, _scratch);
+        AddCalibrated(_scratch, predictedClass, rows);
+    }
+
+    /// <summary>Adds <paramref name="rows"/> rows whose probabilities are already calibrated and renormalised
+    /// (<see cref="Calibrate"/>), with this predicted class.</summary>
+    public void AddCalibrated(ReadOnlySpan<double> calibrated, int predictedClass, long rows = 1)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if ((uint)predictedClass >= (uint)_classes)
         {
             throw new ArgumentOutOfRangeException(nameof(predictedClass), $"{predictedClass} is not a class index in [0, {_classes}).");
         }
-        Calibrate(probabilities, _calibrators, _scratch);
+        if (calibrated.Length != _classes)
+        {
+            throw new ArgumentException($"expected {_classes} probabilities, got {calibrated.Length}.", nameof(calibrated));
+        }
         if (rows == 0)
         {
             return;
         }
         for (var k = 0; k < _classes; k++)
         {
-            var p = _scratch[k] * rows;
-            var q = (1 - _scratch[k]) * rows;
+            var p = calibrated[k] * rows;
+            var q = (1 - calibrated[k]) * rows;
             if (k == predictedClass)
             {
                 _tp[k].Add(p);
@@ -142,4 +153,62 @@ public sealed class CbpeMulticlassAccumulator
     }
 
     private static double ZeroIfUndefined(double numerator, double denominator) => denominator != 0 ? numerator / denominator : 0;
+}
+
+/// <summary>
+/// The realized macro metrics of one chunk of a multiclass classifier, as NannyML reports them next to its estimates:
+/// precision, recall and F1 are scikit-learn's macro averages over every class (a class with a zero denominator counts
+/// 0), specificity the mean of TN / (TN + FP), accuracy the share predicted right; all five NaN when the chunk's labels
+/// or its predictions hold a single class. ROC AUC is the mean of the classes' one-vs-rest AUCs of the raw scores, NaN
+/// unless every class occurs among the chunk's labels.
+/// </summary>
+public static class CbpeMulticlassRealized
+{
+    /// <summary>The realized metrics of a chunk's [label, prediction] counts and its classes' one-vs-rest ROC AUCs.</summary>
+    public static IReadOnlyDictionary<string, double> Metrics(long[,] confusion, IReadOnlyList<double> classRocAucs)
+    {
+        ArgumentNullException.ThrowIfNull(confusion);
+        ArgumentNullException.ThrowIfNull(classRocAucs);
+        var k = confusion.GetLength(0);
+        if (confusion.GetLength(1) != k || classRocAucs.Count != k)
+        {
+            throw new ArgumentException($"a {k}×{confusion.GetLength(1)} confusion matrix with {classRocAucs.Count} ROC AUCs; expected K×K and K.");
+        }
+        var labelled = new long[k];
+        var predicted = new long[k];
+        long n = 0, correct = 0;
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                labelled[i] += confusion[i, j];
+                predicted[j] += confusion[i, j];
+                n += confusion[i, j];
+            }
+            correct += confusion[i, i];
+        }
+        var labelClasses = labelled.Count(v => v > 0);
+        var predictedClasses = predicted.Count(v => v > 0);
+        double precision = 0, recall = 0, f1 = 0, specificity = 0;
+        for (var c = 0; c < k; c++)
+        {
+            double tp = confusion[c, c], fp = predicted[c] - tp, fn = labelled[c] - tp, tn = n - tp - fp - fn;
+            precision += tp + fp > 0 ? tp / (tp + fp) : 0;
+            recall += tp + fn > 0 ? tp / (tp + fn) : 0;
+            f1 += tp > 0 ? 2 * tp / (2 * tp + fp + fn) : 0;
+            specificity += tn / (tn + fp);
+        }
+        var defined = labelClasses > 1 && predictedClasses > 1;
+        var auc = 0.0;
+        foreach (var a in classRocAucs) auc += a;
+        return new Dictionary<string, double>(6, StringComparer.Ordinal)
+        {
+            [CbpeMetrics.RocAuc] = labelClasses == k ? auc / k : double.NaN,
+            [CbpeMetrics.F1] = defined ? f1 / k : double.NaN,
+            [CbpeMetrics.Precision] = defined ? precision / k : double.NaN,
+            [CbpeMetrics.Recall] = defined ? recall / k : double.NaN,
+            [CbpeMetrics.Specificity] = defined ? specificity / k : double.NaN,
+            [CbpeMetrics.Accuracy] = defined ? (double)correct / n : double.NaN,
+        };
+    }
 }

@@ -114,6 +114,22 @@ public sealed class CbpeSamplingError
         return c.Std / Math.Sqrt(rows * c.Fraction);
     }
 
+    /// <summary>The ROC AUC component alone, of raw scores grouped with their positives and rows (multiclass CBPE fits
+    /// one per class, one-vs-rest).</summary>
+    internal static SamplingErrorComponent RocAuc(ScoreGroups groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var cells = Sorted(groups);
+        double positives = 0, negatives = 0;
+        foreach (var c in cells)
+        {
+            positives += c.Positives;
+            negatives += c.Negatives;
+        }
+        var n = positives + negatives;
+        return n > 0 ? RocAucComponent(cells, positives, negatives, n) : new(double.NaN, 0);
+    }
+
     /// <summary>NannyML's confidence band: estimate ± 3 standard errors, clipped to the metric's range.</summary>
     public static (double Lower, double Upper) ConfidenceBounds(double estimate, double standardError, double min = 0, double max = 1) =>
         (Math.Max(min, estimate - 3 * standardError), Math.Min(max, estimate + 3 * standardError));

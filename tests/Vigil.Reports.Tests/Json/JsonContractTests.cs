@@ -31,6 +31,7 @@ public class JsonContractTests
         var exp = Parse(JsonFixtures.Explanation());
         var dx = Parse(DiagnosisFixtures.Mixed());
         var est = Parse(JsonFixtures.Estimation());
+        var estMc = Parse(JsonFixtures.EstimationMulticlass());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -51,7 +52,8 @@ public class JsonContractTests
             [typeof(ScoreShift)] = At([cmp], "segments", "score_drift"),
             [typeof(FeatureImpactChange)] = [.. At([cmp], "feature_impact"), .. At([exp], "comparison", "changes")],
             [typeof(ExplanationResult)] = [exp],
-            [typeof(EstimationResult)] = [est],
+            [typeof(EstimationResult)] = [est, estMc],
+            [typeof(ClassCalibrationInfo)] = At([estMc], "class_calibration"),
             [typeof(CalibrationInfo)] = At([est], "calibration"),
             [typeof(EstimatedChunk)] = [.. At([est], "chunks"), .. At([est], "reference_chunks")],
             [typeof(EstimatedMetric)] = [.. At([est], "chunks", "metrics").SelectMany(d => d.EnumerateObject().Select(p => p.Value))],

@@ -190,4 +190,20 @@ internal static class JsonFixtures
             Findings = [new QualityIssue("outside_reference_range", Severity.Warning, 120, "'amount': 2.4% of the analysis rows are outside the reference's range", ["amount"])],
         };
     }
+
+    /// <summary>A multiclass CBPE estimate: classes and each class's calibration, no threshold.</summary>
+    public static EstimationResult EstimationMulticlass() => Estimation() with
+    {
+        Task = ModelTask.Multiclass,
+        Threshold = null,
+        ThresholdSource = null,
+        Calibration = null,
+        Classes = ["a", "b", "c"],
+        ClassCalibration =
+        [
+            new ClassCalibrationInfo("a", "proba_a", true, 0.012, 0.006),
+            new ClassCalibrationInfo("b", "proba_b", false, 0.004, 0.005),
+            new ClassCalibrationInfo("c", "proba_c", true, 0.02, 0.01),
+        ],
+    };
 }

@@ -45,6 +45,7 @@ public class JsonSchemaLockTests
             ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
             ("diagnosis", JsonReport.ToJson(DiagnosisFixtures.Mixed())),
             ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
+            ("estimation", JsonReport.ToJson(JsonFixtures.EstimationMulticlass())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }
