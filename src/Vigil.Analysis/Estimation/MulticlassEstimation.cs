@@ -216,30 +216,10 @@ internal static class MulticlassEstimation
         var constant = 0;
         for (var c = 0; c < k; c++)
         {
-            var perFold = new List<(double S, double P, double N)>[folds];
-            for (var f = 0; f < folds; f++) perFold[f] = [];
-            var all = new SortedDictionary<double, (double P, double N)>();
             var cs = c.ToString(CultureInfo.InvariantCulture);
-            source.Engine.Stream(
-                $"SELECT f_, s{cs}_ AS s_, count(*) FILTER (WHERE y_ = {cs}) AS p_, count(*) AS n_ FROM {labelled} GROUP BY f_, s{cs}_",
-                null,
-                chunk =>
-                {
-                    var f = chunk.Int64s(0);
-                    var s = chunk.Doubles(1);
-                    var p = chunk.Int64s(2);
-                    var n = chunk.Int64s(3);
-                    for (var i = 0; i < chunk.RowCount; i++)
-                    {
-                        perFold[f[i]].Add((s[i], p[i], n[i]));
-                        var cur = all.GetValueOrDefault(s[i]);
-                        all[s[i]] = (cur.P + p[i], cur.N + n[i]);
-                    }
-                });
-            if (all.Count == 1) constant++;
-            var foldGroups = perFold.Where(f => f.Count > 0)
-                .Select(f => new ScoreGroups([.. f.Select(g => g.S)], [.. f.Select(g => g.P)], [.. f.Select(g => g.N)])).ToList();
-            groups[c] = new ScoreGroups([.. all.Keys], [.. all.Values.Select(v => v.P)], [.. all.Values.Select(v => v.N)]);
+            var (foldGroups, all) = EstimationAnalysis.FoldGroups(source, $"SELECT s{cs}_ AS s_, y_, f_ FROM {labelled}", $"y_ = {cs}", folds);
+            if (all.Scores.Length == 1) constant++;
+            groups[c] = all;
             decisions[c] = CalibrationCheck.Decide(foldGroups);
             calibrators[c] = decisions[c].Calibrate ? IsotonicCalibrator.Fit(groups[c].Scores, groups[c].Positives, groups[c].Rows) : IsotonicCalibrator.Identity;
         }

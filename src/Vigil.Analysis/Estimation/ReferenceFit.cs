@@ -19,14 +19,39 @@ internal static partial class EstimationAnalysis
     {
         var source = side.Source;
         var folds = Math.Max(2, options.CalibrationFolds);
-        var perFold = new List<(double S, double P, double N)>[folds];
-        for (var f = 0; f < folds; f++) perFold[f] = [];
-        var all = new Dictionary<double, (double P, double N)>();
+        var (foldGroups, allGroups) = FoldGroups(source,
+            $"SELECT s_, y_, CAST((row_number() OVER () - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL",
+            "y_ = 1", folds);
         long outOfRange = 0;
+        for (var i = 0; i < allGroups.Scores.Length; i++)
+            if (allGroups.Scores[i] < 0 || allGroups.Scores[i] > 1) outOfRange += (long)allGroups.Rows[i];
+        var d = source.Description;
+        if (allGroups.Scores.Length == 0)
+            throw new VigilInputException($"{d}: no rows with both a score and a label in the reference; CBPE fits on labelled reference rows");
+        if (outOfRange > 0)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: {outOfRange:N0} reference scores are outside [0, 1]; CBPE needs the probability of the positive class"));
+        if (allGroups.Scores.Length == 1)
+            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: every reference score is {allGroups.Scores[0]:0.######}; a constant score carries no information to estimate from"));
+        double positives = allGroups.TotalPositives, rows = allGroups.TotalRows;
+        if (positives == 0 || positives == rows)
+            throw new VigilInputException($"{d}: every reference label is {(positives == 0 ? 0 : 1)}; CBPE needs both outcomes in the reference to learn the calibration");
+
+        var decision = CalibrationCheck.Decide(foldGroups);
+        var calibrator = decision.Calibrate ? IsotonicCalibrator.Fit(allGroups.Scores, allGroups.Positives, allGroups.Rows) : IsotonicCalibrator.Identity;
+        var se = CbpeSamplingError.Fit(allGroups, threshold);
+        return new ReferenceFit(decision, calibrator, se, (long)rows);
+    }
+
+    /// <summary>The rows of <paramref name="sql"/> (s_, f_ and what <paramref name="positive"/> tests) grouped by
+    /// (fold, distinct score) in the engine and sent in ascending score, so that nothing is sorted in .NET: each fold's
+    /// groups and the pooled groups (equal scores of different folds arrive together), all ascending.</summary>
+    internal static (List<ScoreGroups> Folds, ScoreGroups All) FoldGroups(OpenedSource source, string sql, string positive, int folds)
+    {
+        var perFold = new (List<double> S, List<double> P, List<double> N)[folds];
+        for (var f = 0; f < folds; f++) perFold[f] = ([], [], []);
+        List<double> allS = [], allP = [], allN = [];
         source.Engine.Stream(
-            $"SELECT CAST(f_ AS INTEGER) AS f_, s_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) AS n_ " +
-            $"FROM (SELECT s_, y_, (row_number() OVER () - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL) q " +
-            "GROUP BY f_, s_",
+            $"SELECT f_, s_, count(*) FILTER (WHERE {positive}) AS p_, count(*) AS n_ FROM ({sql}) q GROUP BY f_, s_ ORDER BY s_",
             null,
             chunk =>
             {
@@ -36,37 +61,26 @@ internal static partial class EstimationAnalysis
                 var n = chunk.Int64s(3);
                 for (var i = 0; i < chunk.RowCount; i++)
                 {
-                    if (s[i] < 0 || s[i] > 1) outOfRange += n[i];
-                    perFold[f[i]].Add((s[i], p[i], n[i]));
-                    var cur = all.GetValueOrDefault(s[i]);
-                    all[s[i]] = (cur.P + p[i], cur.N + n[i]);
+                    var fold = perFold[f[i]];
+                    fold.S.Add(s[i]);
+                    fold.P.Add(p[i]);
+                    fold.N.Add(n[i]);
+                    if (allS.Count > 0 && allS[^1] == s[i])
+                    {
+                        allP[^1] += p[i];
+                        allN[^1] += n[i];
+                    }
+                    else
+                    {
+                        allS.Add(s[i]);
+                        allP.Add(p[i]);
+                        allN.Add(n[i]);
+                    }
                 }
             });
-        var d = source.Description;
-        if (all.Count == 0)
-            throw new VigilInputException($"{d}: no rows with both a score and a label in the reference; CBPE fits on labelled reference rows");
-        if (outOfRange > 0)
-            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: {outOfRange:N0} reference scores are outside [0, 1]; CBPE needs the probability of the positive class"));
-        if (all.Count == 1)
-            throw new VigilInputException(string.Create(CultureInfo.InvariantCulture, $"{d}: every reference score is {all.Keys.First():0.######}; a constant score carries no information to estimate from"));
-        double positives = 0, rows = 0;
-        foreach (var (p, n) in all.Values)
-        {
-            positives += p;
-            rows += n;
-        }
-        if (positives == 0 || positives == rows)
-            throw new VigilInputException($"{d}: every reference label is {(positives == 0 ? 0 : 1)}; CBPE needs both outcomes in the reference to learn the calibration");
-
-        var foldGroups = perFold.Where(f => f.Count > 0).Select(Groups).ToList();
-        var allGroups = new ScoreGroups([.. all.Keys], [.. all.Values.Select(v => v.P)], [.. all.Values.Select(v => v.N)]);
-        var decision = CalibrationCheck.Decide(foldGroups);
-        var calibrator = decision.Calibrate ? IsotonicCalibrator.Fit(allGroups.Scores, allGroups.Positives, allGroups.Rows) : IsotonicCalibrator.Identity;
-        return new ReferenceFit(decision, calibrator, CbpeSamplingError.Fit(allGroups, threshold), (long)rows);
+        var groups = perFold.Where(f => f.S.Count > 0).Select(f => new ScoreGroups([.. f.S], [.. f.P], [.. f.N])).ToList();
+        return (groups, new ScoreGroups([.. allS], [.. allP], [.. allN]));
     }
-
-    private static ScoreGroups Groups(List<(double S, double P, double N)> list) =>
-        new([.. list.Select(g => g.S)], [.. list.Select(g => g.P)], [.. list.Select(g => g.N)]);
 }
 
 /// <summary>Where CBPE's assumptions visibly fail.</summary>

@@ -49,29 +49,29 @@ public static class CalibrationCheck
             return new CalibrationDecision(false, double.NaN, double.NaN, folds.Count) { SkipReason = "one class" };
         }
 
-        var before = new List<Cell>();
-        foreach (var fold in folds)
-        {
-            for (var i = 0; i < fold.Scores.Length; i++)
-            {
-                if (fold.Rows[i] > 0) before.Add(new Cell(fold.Scores[i], fold.Positives[i], fold.Rows[i]));
-            }
-        }
+        // Each fold ascending by score (as the engine usually sends them: then nothing is sorted here), so that the
+        // pooled cells and every "all folds but one" are merges, and a calibrated fold stays ascending.
+        var sorted = new ScoreGroups[folds.Count];
+        for (var f = 0; f < folds.Count; f++) sorted[f] = Ascending(folds[f]);
+        var before = MergeSorted(sorted.Select(g => Cells(g, null)).ToList());
         if (RocAuc(before) > AucCeiling)
         {
             return new CalibrationDecision(false, double.NaN, double.NaN, folds.Count) { SkipReason = "roc auc above 0.999" };
         }
 
-        var after = new List<Cell>(before.Count);
+        var afterParts = new List<Cell[]>(folds.Count);
         for (var f = 0; f < folds.Count; f++)
         {
-            var calibrator = IsotonicCalibrator.Fit(Others(folds, f));
-            var fold = folds[f];
-            for (var i = 0; i < fold.Scores.Length; i++)
+            var others = MergeSorted(sorted.Where((_, i) => i != f).Select(g => Cells(g, null)).ToList());
+            if (others.Sum(c => c.Rows) == 0)
             {
-                if (fold.Rows[i] > 0) after.Add(new Cell(calibrator.Apply(fold.Scores[i]), fold.Positives[i], fold.Rows[i]));
+                throw new ArgumentException($"fold {f} has no rows outside it to fit a calibrator on.", nameof(folds));
             }
+            var calibrator = IsotonicCalibrator.Fit(
+                others.Select(c => c.Probability).ToArray(), others.Select(c => c.Positives).ToArray(), others.Select(c => c.Rows).ToArray());
+            afterParts.Add(Cells(sorted[f], calibrator));
         }
+        var after = MergeSorted(afterParts);
         var eceBefore = Ece(before, bins);
         var eceAfter = Ece(after, bins);
         return new CalibrationDecision(eceBefore > eceAfter, eceBefore, eceAfter, folds.Count);
@@ -100,36 +100,76 @@ public static class CalibrationCheck
 
     private readonly record struct Cell(double Probability, double Positives, double Rows);
 
-    private static ScoreGroups Others(IReadOnlyList<ScoreGroups> folds, int skip)
+    /// <summary>The groups ascending by score (as they are, when they already are), entries without rows dropped.</summary>
+    private static ScoreGroups Ascending(ScoreGroups g)
     {
-        var length = 0;
-        for (var f = 0; f < folds.Count; f++)
+        var n = 0;
+        var ascending = true;
+        for (var i = 0; i < g.Scores.Length; i++)
         {
-            if (f != skip) length += folds[f].Scores.Length;
+            if (g.Rows[i] <= 0) continue;
+            n++;
+            if (i > 0 && g.Scores[i] < g.Scores[i - 1]) ascending = false;
         }
-        var s = new double[length];
-        var p = new double[length];
-        var r = new double[length];
-        var k = 0;
-        for (var f = 0; f < folds.Count; f++)
+        if (ascending && n == g.Scores.Length) return g;
+        var keys = new double[n];
+        var p = new double[n];
+        var r = new double[n];
+        for (int i = 0, k = 0; i < g.Scores.Length; i++)
         {
-            if (f == skip) continue;
-            folds[f].Scores.CopyTo(s, k);
-            folds[f].Positives.CopyTo(p, k);
-            folds[f].Rows.CopyTo(r, k);
-            k += folds[f].Scores.Length;
+            if (g.Rows[i] <= 0) continue;
+            keys[k] = g.Scores[i];
+            p[k] = g.Positives[i];
+            r[k] = g.Rows[i];
+            k++;
         }
-        var total = 0.0;
-        foreach (var v in r) total += v;
-        if (total == 0)
+        if (!ascending)
         {
-            throw new ArgumentException($"fold {skip} has no rows outside it to fit a calibrator on.", nameof(folds));
+            var order = new int[n];
+            for (var i = 0; i < n; i++) order[i] = i;
+            Array.Sort((double[])keys.Clone(), order);
+            keys = order.Select(i => keys[i]).ToArray();
+            p = order.Select(i => p[i]).ToArray();
+            r = order.Select(i => r[i]).ToArray();
         }
-        return new ScoreGroups(s, p, r);
+        return new ScoreGroups(keys, p, r);
+    }
+
+    /// <summary>Ascending groups as cells, their scores through <paramref name="calibrator"/> (monotone, so still ascending).</summary>
+    private static Cell[] Cells(ScoreGroups g, IsotonicCalibrator? calibrator)
+    {
+        var cells = new Cell[g.Scores.Length];
+        for (var i = 0; i < cells.Length; i++)
+            cells[i] = new Cell(calibrator is null ? g.Scores[i] : calibrator.Apply(g.Scores[i]), g.Positives[i], g.Rows[i]);
+        return cells;
+    }
+
+    /// <summary>Ascending cell lists merged into one ascending list (pairwise, O(n log k)).</summary>
+    private static Cell[] MergeSorted(List<Cell[]> lists)
+    {
+        if (lists.Count == 0) return [];
+        while (lists.Count > 1)
+        {
+            var next = new List<Cell[]>((lists.Count + 1) / 2);
+            for (var i = 0; i + 1 < lists.Count; i += 2) next.Add(MergeTwo(lists[i], lists[i + 1]));
+            if (lists.Count % 2 == 1) next.Add(lists[^1]);
+            lists = next;
+        }
+        return lists[0];
+    }
+
+    private static Cell[] MergeTwo(Cell[] a, Cell[] b)
+    {
+        var result = new Cell[a.Length + b.Length];
+        int i = 0, j = 0, k = 0;
+        while (i < a.Length && j < b.Length) result[k++] = b[j].Probability < a[i].Probability ? b[j++] : a[i++];
+        while (i < a.Length) result[k++] = a[i++];
+        while (j < b.Length) result[k++] = b[j++];
+        return result;
     }
 
     /// <summary>scikit-learn's ROC AUC (ties count one half), from grouped counts.</summary>
-    private static double RocAuc(List<Cell> cells)
+    private static double RocAuc(IReadOnlyList<Cell> cells)
     {
         var sorted = Merge(cells);
         NeumaierSum area = default;
@@ -146,10 +186,17 @@ public static class CalibrationCheck
     }
 
     /// <summary>Sorted by probability, equal probabilities merged.</summary>
-    private static List<Cell> Merge(List<Cell> cells)
+    private static List<Cell> Merge(IReadOnlyList<Cell> cells)
     {
         var sorted = cells.ToArray();
-        Array.Sort(sorted, static (a, b) => a.Probability.CompareTo(b.Probability));
+        var ascending = true;
+        for (var i = 1; i < sorted.Length && ascending; i++) ascending = sorted[i].Probability >= sorted[i - 1].Probability;
+        if (!ascending)
+        {
+            var keys = new double[sorted.Length];
+            for (var i = 0; i < sorted.Length; i++) keys[i] = sorted[i].Probability;
+            Array.Sort(keys, sorted);
+        }
         var merged = new List<Cell>(sorted.Length);
         foreach (var c in sorted)
         {
@@ -166,7 +213,7 @@ public static class CalibrationCheck
         return merged;
     }
 
-    private static double Ece(List<Cell> cells, int bins)
+    private static double Ece(IReadOnlyList<Cell> cells, int bins)
     {
         var sorted = Merge(cells);
         var total = 0.0;

@@ -143,7 +143,9 @@ public sealed class CbpeSamplingError
         var keys = (double[])groups.Scores.Clone();
         var index = new int[n];
         for (var i = 0; i < n; i++) index[i] = i;
-        Array.Sort(keys, index);
+        var ascending = true;
+        for (var i = 1; i < n && ascending; i++) ascending = keys[i] >= keys[i - 1];
+        if (!ascending) Array.Sort(keys, index);
         var cells = new List<Cell>(n);
         for (var k = 0; k < n; k++)
         {

@@ -79,7 +79,9 @@ public sealed class IsotonicCalibrator
                 k++;
             }
         }
-        Array.Sort(keys, order);
+        var ascending = true;
+        for (var k = 1; k < n && ascending; k++) ascending = keys[k] >= keys[k - 1];
+        if (!ascending) Array.Sort(keys, order);
 
         // merge duplicate X the way scikit-learn's _make_unique does: relative to the first score of the group
         var ux = new double[n];
