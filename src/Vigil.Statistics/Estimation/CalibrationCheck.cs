@@ -63,12 +63,22 @@ public static class CalibrationCheck
         for (var f = 0; f < folds.Count; f++)
         {
             var others = MergeSorted(sorted.Where((_, i) => i != f).Select(g => Cells(g, null)).ToList());
-            if (others.Sum(c => c.Rows) == 0)
+            var xs = new double[others.Length];
+            var ps = new double[others.Length];
+            var rs = new double[others.Length];
+            var outside = 0.0;
+            for (var i = 0; i < others.Length; i++)
+            {
+                xs[i] = others[i].Probability;
+                ps[i] = others[i].Positives;
+                rs[i] = others[i].Rows;
+                outside += rs[i];
+            }
+            if (outside == 0)
             {
                 throw new ArgumentException($"fold {f} has no rows outside it to fit a calibrator on.", nameof(folds));
             }
-            var calibrator = IsotonicCalibrator.Fit(
-                others.Select(c => c.Probability).ToArray(), others.Select(c => c.Positives).ToArray(), others.Select(c => c.Rows).ToArray());
+            var calibrator = IsotonicCalibrator.Fit(xs, ps, rs);
             afterParts.Add(Cells(sorted[f], calibrator));
         }
         var after = MergeSorted(afterParts);

@@ -228,17 +228,23 @@ public sealed class CbpeSamplingError
             upper[2 * g + 1] = running;
         }
         var rng = new LegacyIntegers(seed);
-        var counts = new long[upper.Length];
+        // each experiment's drawn cells, sorted: the sample touches at most sampleSize of the cells, so its average
+        // precision is summed over those alone (the same additions, in the same order, as over every cell)
+        // (rows drawn in ascending order map to cells by one forward walk, not a search each)
+        var rows = new long[sampleSize];
+        var drawn = new int[sampleSize];
         var results = new double[Experiments];
         for (var e = 0; e < Experiments; e++)
         {
-            Array.Clear(counts);
+            for (long s = 0; s < sampleSize; s++) rows[s] = rng.Below(total);
+            Array.Sort(rows);
+            var cell = 0;
             for (long s = 0; s < sampleSize; s++)
             {
-                var row = rng.Below(total);
-                counts[FirstAbove(upper, row)]++;
+                while (upper[cell] <= rows[s]) cell++;
+                drawn[s] = cell;
             }
-            results[e] = AveragePrecision(counts);
+            results[e] = AveragePrecision(drawn);
         }
         var mean = NumpySum.Sum(results) / Experiments;
         var squares = new double[Experiments];
@@ -246,35 +252,31 @@ public sealed class CbpeSamplingError
         return new(Math.Sqrt(NumpySum.Sum(squares) / Experiments), 1.0 / sampleSize);
     }
 
-    /// <summary>The first index whose value exceeds <paramref name="row"/> (the cell that holds that row).</summary>
-    private static int FirstAbove(long[] upper, long row)
-    {
-        int lo = 0, hi = upper.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (upper[mid] > row) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    }
-
-    /// <summary>scikit-learn's average_precision_score of a sample given as counts per (score, label) cell, scores
-    /// ascending; 0 when the sample has no positives (scikit-learn 1.2 sets recall to 1 there).</summary>
-    private static double AveragePrecision(long[] counts)
+    /// <summary>scikit-learn's average_precision_score of a sample given as its rows' cells (cell 2g: score g's
+    /// negatives, 2g + 1 its positives; scores ascending), sorted ascending; 0 when the sample has no positives
+    /// (scikit-learn 1.2 sets recall to 1 there).</summary>
+    private static double AveragePrecision(int[] sortedCells)
     {
         long positives = 0;
-        for (var c = 1; c < counts.Length; c += 2) positives += counts[c];
+        foreach (var c in sortedCells) positives += c & 1;
         if (positives == 0)
         {
             return 0;
         }
         long tp = 0, fp = 0;
         var ap = 0.0;
-        for (var c = counts.Length - 2; c >= 0; c -= 2)
+        var i = sortedCells.Length - 1;
+        while (i >= 0)
         {
-            long neg = counts[c], pos = counts[c + 1];
-            if (neg + pos == 0) continue;
+            // one score (cells 2g and 2g + 1) at a time, highest first
+            var g = sortedCells[i] >> 1;
+            long pos = 0, neg = 0;
+            while (i >= 0 && sortedCells[i] >> 1 == g)
+            {
+                if ((sortedCells[i] & 1) == 1) pos++;
+                else neg++;
+                i--;
+            }
             tp += pos;
             fp += neg;
             if (pos > 0) ap += (double)pos / positives * ((double)tp / (tp + fp));
