@@ -15,24 +15,27 @@ namespace Vigil.Analysis.Estimation;
 internal sealed class Side
 {
     /// <summary>A binary classifier's set: s_ (score) and y_ (0/1 or NULL).</summary>
-    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk)
+    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk, IReadOnlyList<string>? rangeFeatures = null)
         : this(source, cols, x, chunk,
             $"{x.StrictNumber(cols.Score!, "--score")} AS s_, {(cols.Label is { } l ? x.BinaryLabel(l) : "CAST(NULL AS INTEGER)")} AS y_",
             $"s_ IS NOT NULL AND s_ <> CAST('NaN' AS {source.Dialect.Double})",
-            "s_ < 0 OR s_ > 1")
+            "s_ < 0 OR s_ > 1", rangeFeatures)
     {
     }
 
     /// <summary>A set whose rows are <paramref name="roles"/> (a select list that includes y_, the label or NULL), a row
     /// counting when <paramref name="ok"/> holds and being refused when <paramref name="outOfRange"/> does.</summary>
-    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk, string roles, string ok, string outOfRange)
+    public Side(OpenedSource source, ResolvedColumns cols, RoleExpressions x, ChunkSpec chunk, string roles, string ok, string outOfRange,
+        IReadOnlyList<string>? rangeFeatures = null)
     {
         Source = source;
         Cols = cols;
+        // (the chunk count is checked by the census, which counts the chunks anyway)
         Slicer = Slicer.For(new SliceSpec { Chunk = chunk }, source, cols.Timestamp?.Name);
-        Slicer.CheckChunkCount();
         var ts = cols.Timestamp is { } t ? x.Timestamp(t) : "CAST(NULL AS TIMESTAMP)";
-        BaseSql = $"SELECT {roles}{Slicer.Select}, {ts} AS t_ FROM {source.Relation}";
+        RangeFeatures = rangeFeatures ?? [];
+        var features = string.Concat(RangeFeatures.Select((f, i) => $", CAST({x.Q(f)} AS {source.Dialect.Double}) AS f{i.ToString(CultureInfo.InvariantCulture)}_"));
+        BaseSql = $"SELECT {roles}{Slicer.Select}, {ts} AS t_{features} FROM {source.Relation}";
         Ok = ok;
         OutOfRange = outOfRange;
     }
@@ -49,6 +52,15 @@ internal sealed class Side
 
     /// <summary>A scored row whose score is not a probability.</summary>
     public string OutOfRange { get; }
+
+    /// <summary>Numerical features read as f0_, f1_, … (for the range check, counted by the census).</summary>
+    public IReadOnlyList<string> RangeFeatures { get; }
+
+    /// <summary>Further aggregates for the census to compute per chunk (SQL over the base columns).</summary>
+    public IReadOnlyList<string> CensusExtras { get; set; } = [];
+
+    /// <summary>The census of the last walk.</summary>
+    public ChunkCensus? Census { get; set; }
 
     /// <summary>Rows left out, counted by the census.</summary>
     public long NoScore { get; set; }
@@ -74,8 +86,11 @@ internal sealed record WalkedChunk(ChunkPlace Place, DateTime? Start, DateTime? 
 /// </summary>
 internal sealed class ChunkCensus
 {
-    private ChunkCensus(string table, ChunkPlace?[] places, long[] rows, long[] labelled, double[] first, double[] last, long outOfRange)
+    private ChunkCensus(string table, ChunkPlace?[] places, long[] rows, long[] labelled, double[] first, double[] last, long outOfRange,
+        long allRows, double?[][] extras)
     {
+        AllRows = allRows;
+        Extras = extras;
         Table = table;
         Places = places;
         Rows = rows;
@@ -95,6 +110,10 @@ internal sealed class ChunkCensus
     /// <summary>Scored rows whose score is out of range (<see cref="Side.OutOfRange"/>).</summary>
     public long OutOfRange { get; }
     public int Count => Places.Length;
+    /// <summary>Every row of the set, scored or not, in a chunk or not.</summary>
+    public long AllRows { get; }
+    /// <summary>Each of <see cref="Side.CensusExtras"/>: its value per census row (per chunk key, the rows without one included).</summary>
+    public double?[][] Extras { get; }
 
     public static ChunkCensus Take(Side side)
     {
@@ -104,21 +123,28 @@ internal sealed class ChunkCensus
         var table = source.CreateTempTable(
             $"SELECT k_, count(*) FILTER (WHERE {ok}) AS n_, count(*) FILTER (WHERE {ok} AND y_ IS NOT NULL) AS l_, " +
             $"count(*) FILTER (WHERE NOT ({ok})) AS bad_, count(*) FILTER (WHERE {ok} AND ({side.OutOfRange})) AS out_, " +
-            $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_ " +
-            $"FROM ({side.BaseSql}) b GROUP BY k_");
-        var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_ FROM {table} ORDER BY code_");
+            $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_" +
+            string.Concat(side.CensusExtras.Select((e, i) => $", CAST({e} AS {d.Double}) AS x{i.ToString(CultureInfo.InvariantCulture)}_")) +
+            $" FROM ({side.BaseSql}) b GROUP BY k_");
+        var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_" +
+            string.Concat(side.CensusExtras.Select((_, i) => $", x{i.ToString(CultureInfo.InvariantCulture)}_")) + $" FROM {table} ORDER BY code_");
+        side.Slicer.CheckChunkCount(t.RowCount);
         var places = new ChunkPlace?[t.RowCount];
         var rows = new long[t.RowCount];
         var labelled = new long[t.RowCount];
         var first = new double[t.RowCount];
         var last = new double[t.RowCount];
-        long outOfRange = 0;
+        long outOfRange = 0, allRows = 0;
+        var extras = new double?[side.CensusExtras.Count][];
+        for (var e = 0; e < extras.Length; e++) extras[e] = new double?[t.RowCount];
         side.NoScore = 0;
         side.NoChunk = 0;
         for (var r = 0; r < t.RowCount; r++)
         {
             side.NoScore += t.GetInt64(3, r);
             outOfRange += t.GetInt64(4, r);
+            allRows += t.GetInt64(1, r) + t.GetInt64(3, r);
+            for (var e = 0; e < extras.Length; e++) extras[e][r] = t.IsNull(8 + e, r) ? null : t.GetDouble(8 + e, r);
             if (t.IsNull(0, r))
             {
                 side.NoChunk += t.GetInt64(1, r);
@@ -131,7 +157,9 @@ internal sealed class ChunkCensus
             first[code] = t.IsNull(5, r) ? double.NaN : t.GetDouble(5, r);
             last[code] = t.IsNull(6, r) ? double.NaN : t.GetDouble(6, r);
         }
-        return new ChunkCensus(table, places, rows, labelled, first, last, outOfRange);
+        var census = new ChunkCensus(table, places, rows, labelled, first, last, outOfRange, allRows, extras);
+        side.Census = census;
+        return census;
     }
 
     /// <summary>The walked chunks, in data order: each counted chunk with its estimates and (where labelled) realized values.</summary>

@@ -49,15 +49,18 @@ internal static partial class EstimationAnalysis
         if (anaCols.Label is not null) CheckBinaryLabels(analysis, anaCols.Label, ax);
 
         var threshold = Threshold(reference, refCols, rx, options, out var thresholdSource);
-        var refSide = new Side(reference, refCols, rx, Chunking(reference, options));
-        var anaSide = new Side(analysis, anaCols, ax, Chunking(analysis, options));
+        var rangeFeatures = AssumptionChecks.RangeFeatures(refCols, anaCols);
+        var refSide = new Side(reference, refCols, rx, Chunking(reference, options), rangeFeatures);
+        var anaSide = new Side(analysis, anaCols, ax, Chunking(analysis, options), rangeFeatures);
 
         progress.Stage("Fitting the calibration on the reference");
         var fit = FitReference(refSide, threshold, options);
 
         progress.Stage("Estimating each chunk of the reference");
+        AssumptionChecks.CountReferenceRanges(refSide);
         var refChunks = ChunkWalk.Run(refSide, fit.Calibrator, threshold);
         progress.Stage("Estimating each chunk of the analysis set");
+        var ranges = AssumptionChecks.CountAnalysisOutside(refSide, anaSide);
         var anaChunks = ChunkWalk.Run(anaSide, fit.Calibrator, threshold);
         foreach (var c in anaChunks)
             if (c.Rows < options.MinChunkRows)
@@ -72,7 +75,7 @@ internal static partial class EstimationAnalysis
         findings.AddRange(refSide.Excluded("reference"));
         findings.AddRange(anaSide.Excluded("analysis set"));
         findings.AddRange(AssumptionChecks.Calibration(fit.Decision));
-        findings.AddRange(AssumptionChecks.CovariateRange(refSide, anaSide));
+        findings.AddRange(AssumptionChecks.CovariateRange(anaSide, ranges));
         findings.AddRange(AssumptionChecks.RealizedOutsideBand(chunks, options.Metrics));
         return new EstimationResult
         {

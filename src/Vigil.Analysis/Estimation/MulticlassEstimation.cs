@@ -47,8 +47,11 @@ internal static class MulticlassEstimation
             ?? throw new VigilInputException($"{analysis.Description}: no column '{c.Name}' (the reference's probability of a class); multiclass CBPE needs every class's probability")).ToList();
         var ax = new RoleExpressions(analysis.Dialect, analysis.Description);
 
-        var refSide = NewSide(reference, Features(refCols, model), rx, model, model.ProbabilityColumns, EstimationAnalysis.Chunking(reference, options));
-        var anaSide = NewSide(analysis, Features(anaCols, model), ax, model, anaProbs, EstimationAnalysis.Chunking(analysis, options));
+        var refFeatures = Features(refCols, model);
+        var anaFeatures = Features(anaCols, model);
+        var rangeFeatures = AssumptionChecks.RangeFeatures(refFeatures, anaFeatures);
+        var refSide = NewSide(reference, refFeatures, rx, model, model.ProbabilityColumns, EstimationAnalysis.Chunking(reference, options), rangeFeatures);
+        var anaSide = NewSide(analysis, anaFeatures, ax, model, anaProbs, EstimationAnalysis.Chunking(analysis, options), rangeFeatures);
         CheckValues(refSide, "reference");
         CheckValues(anaSide, "analysis set");
 
@@ -56,8 +59,10 @@ internal static class MulticlassEstimation
         var (decisions, calibrators, sampling) = Fit(refSide, model, options);
 
         progress.Stage("Estimating each chunk of the reference");
+        AssumptionChecks.CountReferenceRanges(refSide);
         var refChunks = Walk(refSide, model, calibrators);
         progress.Stage("Estimating each chunk of the analysis set");
+        var ranges = AssumptionChecks.CountAnalysisOutside(refSide, anaSide);
         var anaChunks = Walk(anaSide, model, calibrators);
         foreach (var c in anaChunks)
             if (c.Rows < options.MinChunkRows)
@@ -74,7 +79,7 @@ internal static class MulticlassEstimation
         for (var k = 0; k < model.Classes.Count; k++)
             foreach (var f in AssumptionChecks.Calibration(decisions[k]))
                 findings.Add(f with { Message = $"class '{model.Classes[k]}': {f.Message}", Examples = [model.Classes[k]] });
-        findings.AddRange(AssumptionChecks.CovariateRange(refSide, anaSide));
+        findings.AddRange(AssumptionChecks.CovariateRange(anaSide, ranges));
         findings.AddRange(AssumptionChecks.RealizedOutsideBand(chunks, metrics));
         return new EstimationResult
         {
@@ -157,7 +162,8 @@ internal static class MulticlassEstimation
 
     /// <summary>Rows: s0_ … s{K−1}_ (class probabilities), p_ (predicted class index), y_ (label index or NULL), and the
     /// texts pt_ and yt_ (to name a prediction or label that is not a class).</summary>
-    private static Side NewSide(OpenedSource source, ResolvedColumns cols, RoleExpressions x, Model model, IReadOnlyList<SourceColumn> probs, Slicing.ChunkSpec chunk)
+    private static Side NewSide(OpenedSource source, ResolvedColumns cols, RoleExpressions x, Model model, IReadOnlyList<SourceColumn> probs, Slicing.ChunkSpec chunk,
+        IReadOnlyList<string> rangeFeatures)
     {
         var d = source.Dialect;
         string Code(string text) => "CASE " + text + " " + string.Concat(model.Classes.Select((c, i) =>
@@ -169,7 +175,7 @@ internal static class MulticlassEstimation
         var roles = $"{scores}, {Code(pred)} AS p_, {Code(label)} AS y_, {pred} AS pt_, {label} AS yt_";
         var ok = string.Join(" AND ", Enumerable.Range(0, k).Select(i => $"s{i}_ IS NOT NULL AND s{i}_ <> CAST('NaN' AS {d.Double})")) + " AND p_ IS NOT NULL";
         var outOfRange = string.Join(" OR ", Enumerable.Range(0, k).Select(i => $"s{i}_ < 0 OR s{i}_ > 1"));
-        return new Side(source, cols, x, chunk, roles, ok, outOfRange);
+        return new Side(source, cols, x, chunk, roles, ok, outOfRange, rangeFeatures);
     }
 
     /// <summary>A prediction or a label that is not one of the reference's classes is refused, naming it.</summary>

@@ -1,3 +1,4 @@
+using Vigil.Analysis.Columns;
 using System.Globalization;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
@@ -131,15 +132,44 @@ internal static class AssumptionChecks
         return (labelled, below, above);
     }
 
-    /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of rows.</summary>
-    public static IEnumerable<QualityIssue> CovariateRange(Side reference, Side analysis)
-    {
-        var names = analysis.Cols.Features.Where(f => f.Kind is ColumnKind.Int64 or ColumnKind.Double)
-            .Select(f => f.Name).Where(n => reference.Cols.Features.Any(r => r.Name == n && r.Kind is ColumnKind.Int64 or ColumnKind.Double))
+    /// <summary>The numerical features both sets have (at most 200), whose ranges the censuses check.</summary>
+    public static IReadOnlyList<string> RangeFeatures(ResolvedColumns reference, ResolvedColumns analysis) =>
+        analysis.Features.Where(f => f.Kind is ColumnKind.Int64 or ColumnKind.Double)
+            .Select(f => f.Name).Where(n => reference.Features.Any(r => r.Name == n && r.Kind is ColumnKind.Int64 or ColumnKind.Double))
             .Take(200).ToList();
-        return OutsideRange(reference.Source, reference.Source.Relation, analysis.Source, analysis.Source.Relation,
-            names.Select(n => (n, reference.Source.Dialect.QuoteIdentifier(n), analysis.Source.Dialect.QuoteIdentifier(n))).ToList(),
-            "CBPE extrapolates the calibration there");
+
+    /// <summary>Before the reference's walk: its census also takes each range feature's min and max.</summary>
+    public static void CountReferenceRanges(Side reference) =>
+        reference.CensusExtras = reference.RangeFeatures.SelectMany((_, i) => new[] { $"min(f{i}_)", $"max(f{i}_)" }).ToList();
+
+    /// <summary>After the reference's walk, before the analysis set's: the reference's [min, max] of each feature (from
+    /// its census), and the analysis census told to count the rows outside it.</summary>
+    public static List<(string Name, double Lo, double Hi)> CountAnalysisOutside(Side reference, Side analysis)
+    {
+        var census = reference.Census ?? throw new InvalidOperationException("the reference has not been walked");
+        var kept = new List<(string Name, double Lo, double Hi)>();
+        var counts = new List<string>();
+        for (var i = 0; i < reference.RangeFeatures.Count; i++)
+        {
+            var mins = census.Extras[2 * i].Where(v => v is not null).Select(v => v!.Value).ToList();
+            var maxs = census.Extras[2 * i + 1].Where(v => v is not null).Select(v => v!.Value).ToList();
+            if (mins.Count == 0 || maxs.Count == 0) continue;
+            double lo = mins.Min(), hi = maxs.Max();
+            counts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE f{i}_ < {lo:R} OR f{i}_ > {hi:R})"));
+            kept.Add((reference.RangeFeatures[i], lo, hi));
+        }
+        analysis.CensusExtras = counts;
+        return kept;
+    }
+
+    /// <summary>Numerical features whose analysis values fall outside the reference's [min, max] for more than 1 % of
+    /// rows, from the analysis census (<see cref="CountAnalysisOutside"/>).</summary>
+    public static IEnumerable<QualityIssue> CovariateRange(Side analysis, List<(string Name, double Lo, double Hi)> kept)
+    {
+        var census = analysis.Census ?? throw new InvalidOperationException("the analysis set has not been walked");
+        var outside = new long[kept.Count];
+        for (var i = 0; i < kept.Count; i++) outside[i] = (long)census.Extras[i].Sum(v => v ?? 0);
+        return RangeIssues(kept, outside, census.AllRows, "CBPE extrapolates the calibration there");
     }
 
     /// <summary>Each feature whose analysis values fall outside the reference's [min, max] for more than
@@ -165,11 +195,18 @@ internal static class AssumptionChecks
         }
         if (kept.Count == 0) yield break;
         var counts = analysis.Engine.Query($"SELECT {string.Join(", ", parts)} FROM {analysisFrom}");
-        var total = counts.GetInt64(0, 0);
+        var outside = new long[kept.Count];
+        for (var i = 0; i < kept.Count; i++) outside[i] = counts.GetInt64(1 + i, 0);
+        foreach (var issue in RangeIssues(kept, outside, counts.GetInt64(0, 0), consequence)) yield return issue;
+    }
+
+    /// <summary>The features with more than <see cref="OutOfRangeShare"/> of <paramref name="total"/> rows outside the reference's range.</summary>
+    private static IEnumerable<QualityIssue> RangeIssues(List<(string Name, double Lo, double Hi)> kept, long[] outsideCounts, long total, string consequence)
+    {
         if (total == 0) yield break;
         for (var i = 0; i < kept.Count; i++)
         {
-            var outside = counts.GetInt64(1 + i, 0);
+            var outside = outsideCounts[i];
             if ((double)outside / total <= OutOfRangeShare) continue;
             yield return new QualityIssue("outside_reference_range", Severity.Warning, outside, string.Create(CultureInfo.InvariantCulture,
                 $"'{kept[i].Name}': {(double)outside / total:P1} of the analysis rows are outside the reference's range [{kept[i].Lo:G6}, {kept[i].Hi:G6}]; {consequence}"), [kept[i].Name]);

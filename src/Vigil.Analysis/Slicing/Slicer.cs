@@ -190,7 +190,14 @@ internal sealed class Slicer
             chunks = (rows + r.Size - 1) / r.Size;
         }
         else chunks = _source.Engine.Query($"SELECT count(DISTINCT {ChunkSql}) FROM {_source.Relation}").GetInt64(0, 0);
-        if (chunks <= Limits.MaxChunks) return;
+        CheckChunkCount(chunks);
+    }
+
+    /// <summary>Refuses <paramref name="chunks"/> chunks when they are more than <see cref="Limits.MaxChunks"/> (for a
+    /// caller that counted them in a scan of its own).</summary>
+    public void CheckChunkCount(long chunks)
+    {
+        if (Chunk is null || chunks <= Limits.MaxChunks) return;
         var hint = Chunk switch
         {
             TimeChunk { Unit: ChunkUnit.Hour } => "use --chunk day, week or a number of rows",
