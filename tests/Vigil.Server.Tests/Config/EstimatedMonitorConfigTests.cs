@@ -53,7 +53,7 @@ public sealed class EstimatedMonitorConfigTests : IDisposable
             (Yaml("binary", $"        metric: roc_auc\n        reference: {unlabelled}\n"),
                 $"vigil.yaml: line 11: monitor 'est': {unlabelled}: the reference has no label column ('actual_label' or --label)"),
             (Yaml("binary", $"        metric: roc_auc\n        reference: {regression}\n"),
-                "vigil.yaml: line 11: monitor 'est': " + regression + ": vigil estimate estimates binary classifiers"),
+                "vigil.yaml: line 11: monitor 'est': " + regression + ": the service estimates binary classifiers only"),
             (Yaml("binary", $"        metric: roc_auc\n        reference: {counts}\n"),
                 $"vigil.yaml: line 11: monitor 'est': {counts}: the label column 'actual_label' holds '2'"),
             (Yaml("binary", $"        metric: roc_auc\n        reference: {Path.Combine(_dir, "missing.parquet")}\n"),
