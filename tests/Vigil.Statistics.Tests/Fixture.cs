@@ -22,22 +22,28 @@ internal static class Fixture
         }
     }
 
-    public static JsonElement Case(string file, string name)
+    public static JsonElement Case(string file, string name) => Named(Cases(file), name, file);
+
+    public static TheoryData<string> Names(string file) => NamesOf(Cases(file));
+
+    /// <summary>The case called <paramref name="name"/> in an array of cases (<paramref name="where"/> names the array in the error).</summary>
+    public static JsonElement Named(JsonElement cases, string name, string where)
     {
-        foreach (JsonElement c in Cases(file).EnumerateArray())
+        foreach (JsonElement c in cases.EnumerateArray())
         {
             if (c.GetProperty("name").GetString() == name)
             {
                 return c;
             }
         }
-        throw new InvalidOperationException($"No case '{name}' in {file}.");
+        throw new InvalidOperationException($"No case '{name}' in {where}.");
     }
 
-    public static TheoryData<string> Names(string file)
+    /// <summary>Every case's name in an array of cases, as theory data.</summary>
+    public static TheoryData<string> NamesOf(JsonElement cases)
     {
         var data = new TheoryData<string>();
-        foreach (JsonElement c in Cases(file).EnumerateArray())
+        foreach (JsonElement c in cases.EnumerateArray())
         {
             data.Add(c.GetProperty("name").GetString()!);
         }

@@ -101,12 +101,6 @@ internal static class DleEstimation
                 : DleBounds.Thresholds([.. refChunks.Where(c => c.LabelledRows > 0).Select(c => Realized(c, m, losses))]);
         var referenceOut = refChunks.Select(c => Chunk(c, metrics, losses, sampling, thresholds)).ToList();
         var chunks = anaChunks.Select(c => Chunk(c, metrics, losses, sampling, thresholds)).ToList();
-        var alerts = new List<EstimationAlert>();
-        foreach (var c in chunks)
-            foreach (var m in metrics)
-                if (c.Metrics[m] is { Alert: true, Estimated: { } e } em)
-                    alerts.Add(new EstimationAlert(c.Key, m, e, em.ThresholdLower, em.ThresholdUpper,
-                        string.Create(CultureInfo.InvariantCulture, $"{c.Key}: estimated {m} {e:0.000} is {(em.ThresholdLower is { } lo && e < lo ? $"below the lower threshold {lo:0.000}" : $"above the upper threshold {em.ThresholdUpper:0.000}")}")));
         findings.InsertRange(0, DleChecks.Excluded("reference", refStats.NoPrediction, refNoChunk));
         findings.AddRange(DleChecks.Excluded("analysis set", anaStats.NoPrediction, anaNoChunk));
         findings.AddRange(DleChecks.Fidelity(nanny));
@@ -123,7 +117,7 @@ internal static class DleEstimation
             Metrics = metrics,
             Chunks = chunks,
             ReferenceChunks = referenceOut,
-            Alerts = alerts,
+            Alerts = EstimationAnalysis.Alerts(chunks, metrics),
             Assumptions = Assumptions,
             Findings = findings,
         };

@@ -11,27 +11,9 @@ internal static class ComparisonFixture
 
     public static JsonElement Group(string name) => Fixture.Cases(File).GetProperty(name);
 
-    public static JsonElement Case(string group, string name)
-    {
-        foreach (var c in Group(group).EnumerateArray())
-        {
-            if (c.GetProperty("name").GetString() == name)
-            {
-                return c;
-            }
-        }
-        throw new InvalidOperationException($"No case '{name}' in {group}.");
-    }
+    public static JsonElement Case(string group, string name) => Fixture.Named(Group(group), name, group);
 
-    public static TheoryData<string> Names(string group)
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Group(group).EnumerateArray())
-        {
-            data.Add(c.GetProperty("name").GetString()!);
-        }
-        return data;
-    }
+    public static TheoryData<string> Names(string group) => Fixture.NamesOf(Group(group));
 
     public static TheoryData<int> Indices(string group)
     {
