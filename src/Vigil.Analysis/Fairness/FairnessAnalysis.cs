@@ -96,8 +96,14 @@ internal static class FairnessAnalysis
             foreach (var g in frame.ByGroup)
             {
                 groups.Add(Group(a.Attribute, g.Key, g));
-                foreach (var n in g.Notes) groupNotes.Add($"{a.Attribute} = {g.Key}: {n}");
+                if (!g.BelowMinimumSize)
+                    foreach (var n in g.Notes) groupNotes.Add($"{a.Attribute} = {g.Key}: {n}");
             }
+            var small = frame.ByGroup.Where(g => g.BelowMinimumSize).ToList();
+            if (small.Count > 0)
+                groupNotes.Add($"{a.Attribute}: {small.Count} group{(small.Count == 1 ? " has" : "s have")} fewer than {o.MinimumGroupSize} rows " +
+                               $"({string.Join(", ", small.Take(6).Select(g => $"{g.Key} {g.Size}"))}{(small.Count > 6 ? ", …" : "")}): their rates are shown with wide intervals, " +
+                               "count in the tables and the summaries, and are left out of the findings and the verdict");
             summaries.Add(Summary(a.Attribute, frame, o.Method));
             string? refValue = null;
             if (o.ReferenceGroups.TryGetValue(a.Attribute, out var given))
@@ -116,7 +122,7 @@ internal static class FairnessAnalysis
                     Disparity = Finite(d.Disparity), Fair = d.Fair, GroupValue = Finite(d.Value), ReferenceValue = Finite(d.ReferenceValue), Reason = d.Reason,
                 });
             foreach (var p in report.Parities) parity.Add(new FairnessParity(a.Attribute, p.Metric, p.Fair, p.UnfairGroups, p.UndefinedGroups));
-            findings.AddRange(AttributeFindings(a.Attribute, report, o.Tau));
+            findings.AddRange(AttributeFindings(a.Attribute, report, o.Tau, small.Select(g => g.Key).ToHashSet(StringComparer.Ordinal)));
         }
         if (overall is null) throw new VigilInputException($"{source.Description}: no row has both a score and a label");
 
@@ -244,14 +250,15 @@ internal static class FairnessAnalysis
         _ => aequitas,
     };
 
-    private static IEnumerable<string> AttributeFindings(string attribute, DisparityReport report, double tau)
+    private static IEnumerable<string> AttributeFindings(string attribute, DisparityReport report, double tau, IReadOnlySet<string> small)
     {
         var band = $"[{tau.ToString("0.00", Inv)}, {(1 / tau).ToString("0.00", Inv)}]";
-        var unfair = report.Disparities.Where(d => d.Fair == false && Headline.Contains(d.Metric))
+        var unfair = report.Disparities.Where(d => d.Fair == false && Headline.Contains(d.Metric) && !small.Contains(d.Group))
             .OrderByDescending(d => Math.Abs(Math.Log(d.Disparity))).ToList();
         if (unfair.Count == 0)
         {
-            yield return $"{attribute}: every group's selection rate, TPR and FPR are within {band} of {report.ReferenceGroup}'s";
+            yield return $"{attribute}: every group's selection rate, TPR and FPR are within {band} of {report.ReferenceGroup}'s" +
+                         (small.Count > 0 ? $" (groups under the minimum size left out)" : "");
             yield break;
         }
         foreach (var metric in Headline)
@@ -312,9 +319,10 @@ internal static class FairnessAnalysis
     {
         string F(double? v, string fmt = "0.000") => v is { } d ? d.ToString(fmt, Inv) : "—";
         var what = m.Constraint.Replace('_', ' ');
+        var gained = m.ObjectiveGivenUp < 0 ? "; the single threshold was not the best one, so meeting the constraint costs nothing here" : "";
         var cost = m.Objective == "accuracy"
-            ? $"accuracy {F(m.ObjectiveBefore)} → {F(m.ObjectiveAfter)} ({F(m.ObjectiveGivenUp * 100, "0.0")} points given up)"
-            : $"expected cost per row {F(m.ObjectiveBefore, "0.0000")} → {F(m.ObjectiveAfter, "0.0000")} (+{F(m.ObjectiveGivenUp, "0.0000")})";
+            ? $"accuracy {F(m.ObjectiveBefore)} → {F(m.ObjectiveAfter)} ({F(Math.Abs(m.ObjectiveGivenUp ?? 0) * 100, "0.0")} points {(m.ObjectiveGivenUp < 0 ? "gained" : "given up")}{gained})"
+            : $"expected cost per row {F(m.ObjectiveBefore, "0.0000")} → {F(m.ObjectiveAfter, "0.0000")} ({(m.ObjectiveGivenUp < 0 ? "" : "+")}{F(m.ObjectiveGivenUp, "0.0000")}{gained})";
         return $"Mitigation on {m.Attribute}: group thresholds meet {what} (spread {F(m.ViolationBefore)} → {F(m.ViolationAfter)}) at {cost}";
     }
 }

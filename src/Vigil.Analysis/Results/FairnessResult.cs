@@ -146,7 +146,8 @@ public sealed record FairnessMitigation
     public double? TargetTpr { get; init; }
     public double? ObjectiveBefore { get; init; }
     public double? ObjectiveAfter { get; init; }
-    /// <summary>Accuracy lost (or cost added) by meeting the constraint; ≥ 0.</summary>
+    /// <summary>Accuracy lost (or cost added) by the group thresholds against the single threshold; negative when the
+    /// single threshold was not the best one.</summary>
     public double? ObjectiveGivenUp { get; init; }
     /// <summary>Largest spread of the constrained rate(s) across the groups, before and after.</summary>
     public double? ViolationBefore { get; init; }
