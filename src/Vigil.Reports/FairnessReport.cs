@@ -93,16 +93,16 @@ internal static class FairnessReport
             .Concat(DisparityMetrics.Select(m => g.FirstOrDefault(d => d.Metric == m) is { Disparity: { } v } d
                 ? v.ToString("0.00", Fmt.Inv) + (d.Fair == false ? " !" : "") : Fmt.Dash)).ToArray());
 
-    public static readonly string[] ProxyHeaders = ["attribute", "all features AUC", "strongest alone (AUC, MI)", "encoded?"];
+    public static readonly string[] ProxyHeaders = ["attribute", "encoded?", "strongest alone (AUC, MI)", "all features AUC"];
 
     public static IEnumerable<string[]> ProxyRows(FairnessResult r) => r.Proxies.Select(p => new[]
     {
-        p.Attribute, N3(p.AllFeaturesAuc),
+        p.Attribute, p.Features.Count == 0 ? Fmt.Dash : p.Encoded ? "yes" : "no",
         string.Join("; ", p.Features.Take(3).Select(f => $"{f.Feature} {N2(f.Auc)} (MI {f.MutualInformation.ToString("0.00", Fmt.Inv)})")),
-        p.Features.Count == 0 ? Fmt.Dash : p.Encoded ? "yes" : "no",
+        N3(p.AllFeaturesAuc),
     });
 
-    public static readonly string[] MitigationHeaders = ["group", "rows", "threshold", "selection", "TPR", "FPR", "accuracy"];
+    public static readonly string[] MitigationHeaders = ["group", "threshold", "rows", "selection", "TPR", "FPR", "accuracy"];
 
     private static string Arrow(double? a, double? b) => $"{N3(a)} → {N3(b)}";
 
@@ -118,7 +118,7 @@ internal static class FairnessReport
 
     public static IEnumerable<string[]> MitigationRows(FairnessMitigation m) => m.Groups.Select(g => new[]
     {
-        g.Value, Fmt.Count(g.Size), Rule(g), Arrow(g.SelectionRateBefore, g.SelectionRateAfter), Arrow(g.TprBefore, g.TprAfter),
+        g.Value, Rule(g), Fmt.Count(g.Size), Arrow(g.SelectionRateBefore, g.SelectionRateAfter), Arrow(g.TprBefore, g.TprAfter),
         Arrow(g.FprBefore, g.FprAfter), Arrow(g.AccuracyBefore, g.AccuracyAfter),
     });
 
@@ -162,7 +162,7 @@ internal static class FairnessReport
         if (r.Proxies.Count > 0)
         {
             var p = new ConsoleTable("Proxies: do the other features predict the attribute?");
-            p.Column("attribute", ColumnKind.Key).Column("all features AUC", ColumnKind.Number).Column("strongest alone (AUC, MI)", ColumnKind.Long).Column("encoded?", ColumnKind.Word);
+            p.Column("attribute", ColumnKind.Key).Column("encoded?", ColumnKind.Word).Column("strongest alone (AUC, MI)", ColumnKind.Long).Column("all features AUC", ColumnKind.Number);
             foreach (var row in ProxyRows(r)) p.Row(row);
             p.Write(c);
             c.WriteLine();
@@ -170,7 +170,7 @@ internal static class FairnessReport
         if (r.Mitigation is { } m)
         {
             var t = new ConsoleTable(MitigationTitle(m));
-            t.Column("group", ColumnKind.Key).Column("rows", ColumnKind.Number, optional: true).Column("threshold", ColumnKind.Wrap);
+            t.Column("group", ColumnKind.Key).Column("threshold", ColumnKind.Wrap).Column("rows", ColumnKind.Number, optional: true);
             foreach (var h in MitigationHeaders.Skip(3)) t.Column(h, ColumnKind.Number, optional: h == "accuracy");
             foreach (var row in MitigationRows(m)) t.Row(row);
             t.Write(c);
@@ -202,13 +202,13 @@ internal static class FairnessReport
         if (r.Proxies.Count > 0)
         {
             sb.Append("## Proxies\n\n");
-            MarkdownReport.Table(sb, ProxyHeaders, 1, ProxyRows(r), rightFrom: 1, rightTo: 2);
+            MarkdownReport.Table(sb, ProxyHeaders, 3, ProxyRows(r));
             sb.Append('\n');
         }
         if (r.Mitigation is { } m)
         {
             sb.Append("## ").Append(MarkdownReport.Cell(MitigationTitle(m))).Append("\n\n");
-            MarkdownReport.Table(sb, MitigationHeaders, 3, MitigationRows(m), rightFrom: 1, rightTo: 2);
+            MarkdownReport.Table(sb, MitigationHeaders, 2, MitigationRows(m), rightFrom: 2, rightTo: 3);
             sb.Append('\n');
         }
         if (r.Notes.Count > 0)

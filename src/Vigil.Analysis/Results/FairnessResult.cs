@@ -8,45 +8,45 @@ namespace Vigil.Analysis.Results;
 /// (docs/json-schema.md).</summary>
 public sealed record FairnessResult
 {
-    public required SourceInfo Source { get; init; }
-    public required ColumnRoles Columns { get; init; }
     /// <summary>A row is predicted positive when its score is ≥ threshold.</summary>
     public required double Threshold { get; init; }
     /// <summary>Where the threshold came from: "--threshold" or "default".</summary>
     public required string ThresholdSource { get; init; }
+    /// <summary>Attribute → the value every group of that attribute is compared with (Aequitas' reference group).</summary>
+    public required IReadOnlyDictionary<string, string> ReferenceGroup { get; init; }
+    /// <summary>Every group of every attribute, then the intersection's; each attribute's "overall" row is not repeated
+    /// here (see <see cref="Overall"/>).</summary>
+    public required IReadOnlyList<FairnessGroup> Groups { get; init; }
+    /// <summary>Fairlearn's six summaries, one entry per attribute (and the intersection).</summary>
+    public required IReadOnlyList<FairnessSummaryRow> Summary { get; init; }
+    /// <summary>Aequitas' disparities: each group against its attribute's reference group, per metric.</summary>
+    public required IReadOnlyList<FairnessDisparity> Disparities { get; init; }
+    /// <summary>How well the other features predict each sensitive attribute; empty when not computed.</summary>
+    public IReadOnlyList<ProxyAttribute> Proxies { get; init; } = [];
+    /// <summary>Group thresholds that meet the constraint on one attribute; null when not computed.</summary>
+    public FairnessMitigation? Mitigation { get; init; }
+    /// <summary>The metrics over every audited row.</summary>
+    public required FairnessGroup Overall { get; init; }
+    /// <summary>Per attribute and Aequitas metric: fair when every group's disparity is inside the band.</summary>
+    public required IReadOnlyList<FairnessParity> Parity { get; init; }
+    /// <summary>Plain-language findings, most important first.</summary>
+    public required IReadOnlyList<string> Findings { get; init; }
     /// <summary>The sensitive columns, in the order given; the intersection's attribute joins them with '&amp;'.</summary>
     public required IReadOnlyList<string> Sensitive { get; init; }
     /// <summary>Rows audited (a score and a 0/1 label).</summary>
     public required long Rows { get; init; }
     /// <summary>Rows left out, by reason (missing_score, missing_label).</summary>
     public IReadOnlyDictionary<string, long> Excluded { get; init; } = new Dictionary<string, long>();
-    /// <summary>Attribute → the value every group of that attribute is compared with (Aequitas' reference group).</summary>
-    public required IReadOnlyDictionary<string, string> ReferenceGroup { get; init; }
-    /// <summary>Confidence level of the Wilson intervals.</summary>
-    public required double Confidence { get; init; }
-    /// <summary>Groups with fewer rows are flagged below_minimum_size.</summary>
-    public required long MinimumGroupSize { get; init; }
     /// <summary>τ of the fairness band [τ, 1/τ].</summary>
     public required double Tau { get; init; }
     /// <summary>How the summaries compare groups: between_groups or to_overall.</summary>
     public required string Method { get; init; }
-    /// <summary>Every group of every attribute, then the intersection's; each attribute's "overall" row is not repeated
-    /// here (see <see cref="Overall"/>).</summary>
-    public required IReadOnlyList<FairnessGroup> Groups { get; init; }
-    /// <summary>The metrics over every audited row.</summary>
-    public required FairnessGroup Overall { get; init; }
-    /// <summary>Fairlearn's six summaries, one entry per attribute (and the intersection).</summary>
-    public required IReadOnlyList<FairnessSummaryRow> Summary { get; init; }
-    /// <summary>Aequitas' disparities: each group against its attribute's reference group, per metric.</summary>
-    public required IReadOnlyList<FairnessDisparity> Disparities { get; init; }
-    /// <summary>Per attribute and Aequitas metric: fair when every group's disparity is inside the band.</summary>
-    public required IReadOnlyList<FairnessParity> Parity { get; init; }
-    /// <summary>How well the other features predict each sensitive attribute; empty when not computed.</summary>
-    public IReadOnlyList<ProxyAttribute> Proxies { get; init; } = [];
-    /// <summary>Group thresholds that meet the constraint on one attribute; null when not computed.</summary>
-    public FairnessMitigation? Mitigation { get; init; }
-    /// <summary>Plain-language findings, most important first.</summary>
-    public required IReadOnlyList<string> Findings { get; init; }
+    /// <summary>Confidence level of the Wilson intervals.</summary>
+    public required double Confidence { get; init; }
+    /// <summary>Groups with fewer rows are flagged below_minimum_size.</summary>
+    public required long MinimumGroupSize { get; init; }
+    public required SourceInfo Source { get; init; }
+    public required ColumnRoles Columns { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
@@ -57,13 +57,13 @@ public sealed record FairnessGroup
     public required string Attribute { get; init; }
     public required string Value { get; init; }
     public required long Size { get; init; }
-    public required long Positives { get; init; }
-    public required long Negatives { get; init; }
-    public required ConfusionCounts Confusion { get; init; }
     public required IReadOnlyList<MetricValue> Metrics { get; init; }
     /// <summary>Each rate's Wilson interval (metric name → [lower, upper]); roc_auc has none.</summary>
     public required IReadOnlyDictionary<string, RateInterval> Intervals { get; init; }
     public required bool BelowMinimumSize { get; init; }
+    public required long Positives { get; init; }
+    public required long Negatives { get; init; }
+    public required ConfusionCounts Confusion { get; init; }
 }
 
 /// <summary>A Wilson score interval; null bounds when the rate is undefined.</summary>

@@ -48,12 +48,12 @@ internal static class FairnessHtml
                 sb.Append("<ul class=\"notes\">");
                 foreach (var p in r.Proxies) sb.Append("<li>").Append(E(p.Finding)).Append("</li>");
                 sb.Append("</ul>");
-                Table(sb, "proxies", FairnessReport.ProxyHeaders, 1, FairnessReport.ProxyRows(r).Select(row => (IReadOnlyList<string>)row));
+                Table(sb, "proxies", FairnessReport.ProxyHeaders, 3, FairnessReport.ProxyRows(r).Select(row => (IReadOnlyList<string>)row));
             });
         if (r.Mitigation is { } m)
             page.Section("mitigation", FairnessReport.MitigationTitle(m), sb =>
             {
-                Table(sb, "mitigation", FairnessReport.MitigationHeaders, 3, FairnessReport.MitigationRows(m).Select(row => (IReadOnlyList<string>)row));
+                Table(sb, "mitigation", FairnessReport.MitigationHeaders, 2, FairnessReport.MitigationRows(m).Select(row => (IReadOnlyList<string>)row));
                 sb.Append("<ul class=\"notes\">");
                 foreach (var n in m.Notes) sb.Append("<li>").Append(E(n)).Append("</li>");
                 sb.Append("</ul>");
