@@ -29,6 +29,31 @@ internal static class FairnessProxies
     public const int MaxClasses = 10;
     public const int MaxCategories = 64;
     public const int MiBins = 10;
+    /// <summary>Each feature alone is fitted on at most this many sampled rows.</summary>
+    public const int SingleFeatureRows = 50_000;
+
+    /// <summary>The first <c>rows</c> sampled rows cut into <see cref="Folds"/> folds (row i in fold i mod 3), with each
+    /// fold's training and test columns.</summary>
+    private sealed class CrossValidation
+    {
+        public CrossValidation(List<FeatureColumn> columns, int rows)
+        {
+            Rows = rows;
+            for (var f = 0; f < Folds; f++)
+            {
+                TrainRows[f] = [.. Enumerable.Range(0, rows).Where(i => i % Folds != f)];
+                TestRows[f] = [.. Enumerable.Range(0, rows).Where(i => i % Folds == f)];
+                Train[f] = [.. columns.Select(c => Subset(c, TrainRows[f]))];
+                Test[f] = [.. columns.Select(c => Subset(c, TestRows[f]))];
+            }
+        }
+
+        public int Rows { get; }
+        public int[][] TrainRows { get; } = new int[Folds][];
+        public int[][] TestRows { get; } = new int[Folds][];
+        public FeatureColumn[][] Train { get; } = new FeatureColumn[Folds][];
+        public FeatureColumn[][] Test { get; } = new FeatureColumn[Folds][];
+    }
 
     public static List<ProxyAttribute> Run(OpenedSource source, RoleExpressions x, ResolvedColumns cols, IReadOnlyList<SourceColumn> sensitive,
         FairnessAuditOptions o, List<string> notes, Action<string> stage)
@@ -118,50 +143,47 @@ internal static class FairnessProxies
 
         var sub = columns.Select(c => Subset(c, rows)).ToList();
         var codes = y.ToArray();
-        var fold = new int[rows.Count];
-        for (var i = 0; i < fold.Length; i++) fold[i] = i % Folds;
-        var trains = new FeatureColumn[Folds][];
-        var tests = new FeatureColumn[Folds][];
-        var trainRows = new int[Folds][];
-        var testRows = new int[Folds][];
-        for (var f = 0; f < Folds; f++)
-        {
-            trainRows[f] = [.. Enumerable.Range(0, rows.Count).Where(i => fold[i] != f)];
-            testRows[f] = [.. Enumerable.Range(0, rows.Count).Where(i => fold[i] == f)];
-            trains[f] = [.. sub.Select(c => Subset(c, trainRows[f]))];
-            tests[f] = [.. sub.Select(c => Subset(c, testRows[f]))];
-        }
         var targets = classes.Count == 2 ? new[] { 0 } : Enumerable.Range(0, classes.Count).ToArray();
-        double Auc(int[] featureIdx, int iterations)
+        var full = new CrossValidation(sub, rows.Count);
+        // Each feature alone is fitted on the first SingleFeatureRows sampled rows (the sample is in hash order, so
+        // they are a random subset): a one-feature model's AUC is stable at that size, and it cuts most of the cost.
+        var small = rows.Count > SingleFeatureRows ? new CrossValidation(sub, SingleFeatureRows) : full;
+        // The fits (one per value and fold) are independent: they run side by side, each learner on one thread, and
+        // each writes its own out-of-fold slots, so the result does not depend on the scheduling.
+        double Auc(CrossValidation cv, int[] featureIdx, int iterations)
         {
-            var sum = 0.0;
-            foreach (var cls in targets)
+            var oof = new double[targets.Length][];
+            var positive = new bool[targets.Length][];
+            for (var t = 0; t < targets.Length; t++)
             {
-                var oof = new double[rows.Count];
-                var positive = new bool[rows.Count];
-                for (var i = 0; i < rows.Count; i++) positive[i] = codes[i] == cls;
-                for (var f = 0; f < Folds; f++)
-                {
-                    var xtr = new FeatureMatrix(featureIdx.Select(j => trains[f][j]));
-                    var ytr = trainRows[f].Select(i => positive[i] ? 1.0 : 0.0).ToArray();
-                    var model = GradientBoostedTrees.Fit(xtr, ytr, new GradientBoostingOptions
-                    {
-                        MaxIterations = iterations,
-                        EarlyStopping = EarlyStoppingMode.On,
-                        Seed = unchecked((ulong)o.Seed),
-                    });
-                    var pred = model.Predict(new FeatureMatrix(featureIdx.Select(j => tests[f][j])));
-                    for (var i = 0; i < pred.Length; i++) oof[testRows[f][i]] = pred[i];
-                }
-                sum += RankAuc.Compute(oof, positive);
+                oof[t] = new double[cv.Rows];
+                positive[t] = new bool[cv.Rows];
+                for (var i = 0; i < cv.Rows; i++) positive[t][i] = codes[i] == targets[t];
             }
+            Parallel.For(0, targets.Length * Folds, job =>
+            {
+                int t = job / Folds, f = job % Folds;
+                var xtr = new FeatureMatrix(featureIdx.Select(j => cv.Train[f][j]));
+                var ytr = cv.TrainRows[f].Select(i => positive[t][i] ? 1.0 : 0.0).ToArray();
+                var model = GradientBoostedTrees.Fit(xtr, ytr, new GradientBoostingOptions
+                {
+                    MaxIterations = iterations,
+                    EarlyStopping = EarlyStoppingMode.On,
+                    Seed = unchecked((ulong)o.Seed),
+                    MaxDegreeOfParallelism = 1,
+                });
+                var pred = model.Predict(new FeatureMatrix(featureIdx.Select(j => cv.Test[f][j])));
+                for (var i = 0; i < pred.Length; i++) oof[t][cv.TestRows[f][i]] = pred[i];
+            });
+            var sum = 0.0;
+            for (var t = 0; t < targets.Length; t++) sum += RankAuc.Compute(oof[t], positive[t]);
             return sum / targets.Length;
         }
-        var all = Auc([.. Enumerable.Range(0, sub.Count)], 100);
+        var all = Auc(full, [.. Enumerable.Range(0, sub.Count)], 100);
         var single = new List<ProxyFeature>();
         for (var j = 0; j < sub.Count; j++)
         {
-            var auc = Auc([j], 30);
+            var auc = Auc(small, [j], 30);
             single.Add(new ProxyFeature(sub[j].Name, Finite(auc), MutualInfo(sub[j], codes)));
         }
         single = [.. single.OrderByDescending(p => p.Auc ?? 0).ThenBy(p => p.Feature, StringComparer.Ordinal)];
