@@ -138,6 +138,8 @@ public sealed class FairnessCommandTests : IDisposable
         AssertBadInput(VigilProcess.Run(_dir, "fairness", Loans(), "--sensitive", "gender", "--method", "overall"), "--method: 'overall' is not a method");
         AssertBadInput(VigilProcess.Run(_dir, "fairness", Loans(), "--sensitive", "gender", "--mitigate-on", "race"), "--mitigate-on: 'race' is not a sensitive column");
         AssertBadInput(VigilProcess.Run(_dir, "fairness", Loans(), "--sensitive", "prediction_score"), "--sensitive: 'prediction_score' is the score column");
+        AssertBadInput(VigilProcess.Run(_dir, "fairness", Loans(), "--sensitive", "gender", "--task", "regression"), "--task: fairness audits a binary classifier");
+        AssertBadInput(VigilProcess.Run(_dir, "fairness", Loans(), "--sensitive", "income"), "sensitive column 'income' has 3,");
     }
 
     [Fact]

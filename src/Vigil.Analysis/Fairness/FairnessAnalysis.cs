@@ -185,6 +185,8 @@ internal static class FairnessAnalysis
         if (!(o.Tau > 0 && o.Tau <= 1)) throw new VigilInputException($"--tau: {o.Tau} is outside (0, 1]; the band is [tau, 1/tau], 0.8 by default");
         if (o.CostFp is { } fp && !(fp > 0 && double.IsFinite(fp))) throw new VigilInputException($"--cost-fp: {fp} must be a positive number");
         if (o.CostFn is { } fn && !(fn > 0 && double.IsFinite(fn))) throw new VigilInputException($"--cost-fn: {fn} must be a positive number");
+        if (o.Mapping.Task is { } task && task != ModelTask.Binary)
+            throw new VigilInputException($"--task: fairness audits a binary classifier (a score and 0/1 labels), not a {task.ToString().ToLowerInvariant()} model");
         if (o.ProxyRows < 100) throw new VigilInputException($"--proxy-rows: {o.ProxyRows} is too few; at least 100");
     }
 
