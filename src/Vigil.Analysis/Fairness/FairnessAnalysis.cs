@@ -77,9 +77,10 @@ internal static class FairnessAnalysis
         if (census.NoLabel > 0) excluded["missing_label"] = census.NoLabel;
 
         progress.Stage("Counting every group");
-        var counts = FairnessCounts.Count(source, baseSql, names, o.Intersections);
         var threshold = o.Threshold ?? DefaultThreshold;
         var fo = new FairnessOptions { Threshold = threshold, Confidence = o.Confidence, MinimumGroupSize = o.MinimumGroupSize };
+        var mitigated = o.Constraint is null ? null : o.MitigateOn ?? names[0];
+        var counts = FairnessCounts.Count(source, baseSql, names, o.Intersections, fo, mitigated);
 
         var reference = new Dictionary<string, string>(StringComparer.Ordinal);
         var groups = new List<FairnessGroup>();
@@ -91,7 +92,7 @@ internal static class FairnessAnalysis
         FairnessGroup? overall = null;
         foreach (var a in counts)
         {
-            var frame = GroupFairnessMetrics.Compute(a.Groups, fo);
+            var frame = a.Frame;
             overall ??= Group("overall", "overall", frame.Overall);
             foreach (var g in frame.ByGroup)
             {
@@ -108,8 +109,8 @@ internal static class FairnessAnalysis
             string? refValue = null;
             if (o.ReferenceGroups.TryGetValue(a.Attribute, out var given))
             {
-                if (!a.Groups.Any(g => g.Key == given))
-                    throw new VigilInputException($"--reference-group: {a.Attribute}={given} is not present in the data; {a.Attribute}'s values are: {string.Join(", ", a.Groups.Select(g => g.Key).Take(30))}");
+                if (!frame.ByGroup.Any(g => g.Key == given))
+                    throw new VigilInputException($"--reference-group: {a.Attribute}={given} is not present in the data; {a.Attribute}'s values are: {string.Join(", ", frame.ByGroup.Select(g => g.Key).Take(30))}");
                 refValue = given;
             }
             var report = AequitasDisparities.Compute(frame, new DisparityOptions { Tau = o.Tau, ReferenceGroup = refValue });
@@ -163,8 +164,7 @@ internal static class FairnessAnalysis
         if (o.Constraint is { } constraint)
         {
             progress.Stage("Group thresholds");
-            var attr = o.MitigateOn ?? names[0];
-            var m = Mitigate(counts.First(c => c.Attribute == attr), constraint, threshold, o);
+            var m = Mitigate(counts.First(c => c.Attribute == mitigated), constraint, threshold, o);
             result = result with { Mitigation = m };
             findings.Add(MitigationFinding(m));
         }
@@ -285,7 +285,7 @@ internal static class FairnessAnalysis
             CostFalseNegative = o.CostFn ?? 1.0,
             Threshold = threshold,
         };
-        var r = ThresholdMitigation.Optimize(a.Groups, mo);
+        var r = ThresholdMitigation.Optimize(a.Groups!, mo);
         double? Th(double v) => double.IsPositiveInfinity(v) ? null : v;
         var givenUp = cost ? r.ObjectiveAfter - r.ObjectiveBefore : r.ObjectiveBefore - r.ObjectiveAfter;
         return new FairnessMitigation

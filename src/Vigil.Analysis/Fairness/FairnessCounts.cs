@@ -7,19 +7,22 @@ using Vigil.Statistics.Fairness;
 
 namespace Vigil.Analysis.Fairness;
 
-/// <summary>The groups of one attribute (a sensitive column, or the intersection of all of them), each reduced to its
-/// positives and negatives per distinct score.</summary>
+/// <summary>The groups of one attribute (a sensitive column, or the intersection of all of them).</summary>
 /// <param name="Attribute">The column's name, or the columns' names joined by '&amp;'.</param>
-/// <param name="Groups">One entry per value (values of an intersection joined by '&amp;'), in ordinal order with
-/// "(missing)" last.</param>
-internal sealed record AttributeCounts(string Attribute, IReadOnlyList<GroupCounts> Groups);
+/// <param name="Frame">Every group's metrics (one per value, values of an intersection joined by '&amp;', in ordinal
+/// order with "(missing)" last) and the overall row.</param>
+/// <param name="Groups">The groups' positives and negatives per distinct score, kept only for the attribute the
+/// mitigation needs them for; null otherwise.</param>
+internal sealed record AttributeCounts(string Attribute, GroupMetricFrame Frame, IReadOnlyList<GroupCounts>? Groups);
 
 /// <summary>
 /// The engine half of <c>vigil fairness</c>: a census (rows, rows without a score, without a label, with a label that is
 /// not 0/1, and each sensitive column's distinct values), then one query that reduces the log to (group, distinct score)
 /// → positives, negatives over <c>GROUPING SETS</c> of each sensitive column alone and all of them together, streamed
-/// in group-then-descending-score order under a memory budget (DuckDB sorts and spills past it, as compare's walk does).
-/// A NULL sensitive value is a group of its own, <see cref="Missing"/>.
+/// in group-then-descending-score order under a memory budget (DuckDB sorts and spills past it, as compare's walk does),
+/// with one more set, all rows by score, for the overall row. Each group's metrics are computed when its last score
+/// arrives and its counts let go of (except the mitigated attribute's), so .NET holds one group's counts at a time plus
+/// the overall table, not the whole stream. A NULL sensitive value is a group of its own, <see cref="Missing"/>.
 /// </summary>
 internal static class FairnessCounts
 {
@@ -61,14 +64,16 @@ internal static class FairnessCounts
         return [.. Enumerable.Range(0, t.RowCount).Select(r => t.GetString(0, r) ?? "")];
     }
 
-    /// <summary>The one grouped query, streamed: each attribute alone, then (with two or more) the intersection.</summary>
-    public static List<AttributeCounts> Count(OpenedSource source, string baseSql, IReadOnlyList<string> names, bool intersection)
+    /// <summary>The one grouped query, streamed: each attribute alone, then (with two or more) the intersection. The
+    /// counts of <paramref name="keep"/>'s groups are kept (the mitigation's attribute).</summary>
+    public static List<AttributeCounts> Count(OpenedSource source, string baseSql, IReadOnlyList<string> names, bool intersection, FairnessOptions fo, string? keep)
     {
         var k = names.Count;
         var gs = Enumerable.Range(0, k).Select(i => $"g{i}_").ToList();
         var sets = gs.Select(g => $"({g}, s_)").ToList();
         var withIntersection = intersection && k > 1;
         if (withIntersection) sets.Add($"({string.Join(", ", gs)}, s_)");
+        sets.Add("(s_)");
         var sql =
             $"SELECT CAST(GROUPING({string.Join(", ", gs)}) AS INTEGER) AS gid_, {string.Join(", ", gs)}, s_, " +
             "CAST(count(*) FILTER (WHERE y_ = 1) AS BIGINT) AS p_, CAST(count(*) FILTER (WHERE y_ = 0) AS BIGINT) AS n_ " +
@@ -81,8 +86,13 @@ internal static class FairnessCounts
         var setOf = new Dictionary<int, int>();
         for (var i = 0; i < k; i++) setOf[all & ~(1 << (k - 1 - i))] = i;
         if (withIntersection) setOf[0] = k;
-        var groups = new List<GroupCounts>[k + 1];
-        for (var i = 0; i <= k; i++) groups[i] = [];
+        var overallSet = k + 1;
+        setOf[all] = overallSet;
+        var attributes = names.Append(string.Join(Join, names)).ToArray();
+        var metrics = new List<GroupMetrics>[k + 1];
+        var kept = new List<GroupCounts>[k + 1];
+        for (var i = 0; i <= k; i++) { metrics[i] = []; kept[i] = []; }
+        GroupCounts? overall = null;
 
         var scores = new List<double>();
         var pos = new List<long>();
@@ -92,7 +102,13 @@ internal static class FairnessCounts
         void Flush()
         {
             if (current < 0) return;
-            groups[current].Add(new GroupCounts(currentKey!, [.. scores], [.. pos], [.. neg]));
+            var g = new GroupCounts(currentKey!, [.. scores], [.. pos], [.. neg]);
+            if (current == overallSet) overall = g;
+            else
+            {
+                metrics[current].Add(GroupFairnessMetrics.Compute([g], fo).ByGroup[0]);
+                if (attributes[current] == keep) kept[current].Add(g);
+            }
             scores.Clear();
             pos.Clear();
             neg.Clear();
@@ -100,7 +116,8 @@ internal static class FairnessCounts
         var values = new string?[k];
         source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
         {
-            foreach (var g in groups) g.Clear();
+            for (var i = 0; i <= k; i++) { metrics[i].Clear(); kept[i].Clear(); }
+            overall = null;
             current = -1;
             scores.Clear();
             pos.Clear();
@@ -115,7 +132,7 @@ internal static class FairnessCounts
                 {
                     var set = setOf[(int)gid[r]];
                     for (var i = 0; i < k; i++) values[i] = chunk.GetString(1 + i, r);
-                    var key = set < k ? values[set]! : string.Join(Join, values);
+                    var key = set < k ? values[set]! : set == k ? string.Join(Join, values) : GroupFairnessMetrics.OverallKey;
                     if (set != current || !string.Equals(key, currentKey, StringComparison.Ordinal))
                     {
                         Flush();
@@ -130,15 +147,20 @@ internal static class FairnessCounts
             Flush();
         });
 
+        var overallMetrics = GroupFairnessMetrics.Compute(overall is null ? [] : [overall], fo).Overall;
         var result = new List<AttributeCounts>(k + 1);
-        for (var i = 0; i < k; i++) result.Add(new AttributeCounts(names[i], Ordered(groups[i])));
-        if (withIntersection) result.Add(new AttributeCounts(string.Join(Join, names), Ordered(groups[k])));
+        for (var i = 0; i <= k; i++)
+        {
+            if (i == k && !withIntersection) break;
+            var frame = new GroupMetricFrame(fo.Threshold, fo.Confidence, fo.MinimumGroupSize, overallMetrics, Ordered(metrics[i], m => m.Key));
+            result.Add(new AttributeCounts(attributes[i], frame, attributes[i] == keep ? Ordered(kept[i], g => g.Key) : null));
+        }
         return result;
     }
 
     /// <summary>Values in ordinal order, any containing "(missing)" after those that do not.</summary>
-    private static List<GroupCounts> Ordered(List<GroupCounts> groups) =>
-        [.. groups.OrderBy(g => g.Key.Contains(Missing, StringComparison.Ordinal) ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal)];
+    private static List<T> Ordered<T>(List<T> groups, Func<T, string> key) =>
+        [.. groups.OrderBy(g => key(g).Contains(Missing, StringComparison.Ordinal) ? 1 : 0).ThenBy(key, StringComparer.Ordinal)];
 
     internal static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 }
