@@ -83,6 +83,16 @@ internal sealed record FailOn(bool Drift, bool Error, bool Warning)
             ? $"{Flag}: {r.Significant} segment{(r.Significant == 1 ? "" : "s")} differ{(r.Significant == 1 ? "s" : "")} significantly in {r.Metric} ({SegmentsReport.SegmentText(r.Segments[0])}, …)"
             : null;
 
+    /// <summary>For fairness: <c>warning</c> is any disparity outside the band; <c>error</c> a selection rate, TPR or FPR
+    /// outside it.</summary>
+    public string? Check(FairnessResult r)
+    {
+        var unfair = r.Disparities.Where(d => d.Fair == false && (Warning || (Error && d.Metric is "pprev" or "tpr" or "fpr"))).ToList();
+        if (unfair.Count == 0) return null;
+        var first = unfair[0];
+        return $"{Flag}: {unfair.Count} disparit{(unfair.Count == 1 ? "y" : "ies")} outside [{Fmt.Short(r.Tau)}, {Fmt.Short(1 / r.Tau)}] ({first.Attribute} = {first.Value}: {first.Metric} {Fmt.Short(first.Disparity ?? double.NaN)}× {first.Reference}, …)";
+    }
+
     /// <summary>For diagnose: <c>error</c> is a broken pipeline (verdict data_quality); <c>drift</c> a real drop caused by
     /// drift (covariate_shift, concept_drift, mixed); <c>warning</c> any real drop (every verdict but no_drop).</summary>
     public string? Check(DiagnosisResult r)

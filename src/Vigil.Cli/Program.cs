@@ -22,6 +22,7 @@ internal static class Program
             (EvaluateCommand.Create(), "Evaluate a classifier or regressor: metrics, curves, thresholds, segments."),
             (SummaryCommand.Create(), "Summarize a prediction log per period and model version, with data-quality checks."),
             (SegmentsCommand.Create(), "Find the segments (values and pairs of values) where a classifier does worst."),
+            (FairnessCommand.Create(), "Audit a classifier for fairness: metrics per group and intersection, disparities, proxies, group thresholds."),
             (DriftCommand.Create(), "Compare a reference and a current dataset column by column: data and target drift."),
             (CompareCommand.Create(), "Compare two model versions overall and per segment: differences with intervals, verdicts."),
             (DiagnoseCommand.Create(), "Why did the metric drop? Real drop, pipeline, covariate shift or concept drift, segments, what to do."),

@@ -65,8 +65,14 @@ public sealed class DemoReports : IDisposable
         var mcRun = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(mcScenario, "reference.csv"), "-a", Path.Combine(mcScenario, "current.csv"),
             "--label", "label", "--prediction", "prediction", "--id", "id", "--chunk", "week", "--quiet", "--out", mcEstimate);
         if (mcRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (multiclass) failed ({mcRun.ExitCode}): {mcRun.Stderr}");
+        // vigil fairness on the generated loan log (two attributes, their intersection, proxies, equalized-odds thresholds).
+        var fairness = Path.Combine(Dir, "fairness.html");
+        var fair = VigilProcess.Run(Dir, "fairness", Path.Combine(RepoRoot(), "tests", "fixtures", "fairness", "loans.csv"), "--sensitive", "gender,race",
+            "--constraint", "equalized_odds", "--quiet", "--out", fairness);
+        if (fair.ExitCode != 0) throw new InvalidOperationException($"vigil fairness failed ({fair.ExitCode}): {fair.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["fairness"] = fairness,
             ["diagnosis"] = diagnosis,
             ["estimate-multiclass"] = mcEstimate,
             ["estimation"] = estimation,

@@ -11,7 +11,7 @@ public sealed class ReportScreenshotTests(DemoReports reports) : IClassFixture<D
 {
     private const int Width = 1400, Height = 900;
 
-    public static TheoryData<string> Names => new() { "summary", "evaluation", "drift", "drift-chunks", "regression", "multiclass", "comparison", "segments", "explanation", "estimation", "estimate-dle", "estimate-multiclass", "diagnosis" };
+    public static TheoryData<string> Names => new() { "summary", "evaluation", "drift", "drift-chunks", "regression", "multiclass", "comparison", "segments", "explanation", "estimation", "estimate-dle", "estimate-multiclass", "diagnosis", "fairness" };
 
     [SkippableTheory]
     [MemberData(nameof(Names))]

@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult), typeof(FairnessResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -32,6 +32,7 @@ public class JsonContractTests
         var dx = Parse(DiagnosisFixtures.Mixed());
         var est = Parse(JsonFixtures.Estimation());
         var estMc = Parse(JsonFixtures.EstimationMulticlass());
+        var fair = Parse(FairnessFixtures.Audit());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -43,8 +44,8 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current")],
-            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns"), .. At([dx], "columns")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([fair], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current")],
+            [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns"), .. At([dx], "columns"), .. At([fair], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
             [typeof(VersionMetrics)] = [.. At([cmp], "segments", "baseline"), .. At([cmp], "segments", "candidate")],
@@ -83,7 +84,7 @@ public class JsonContractTests
             [typeof(DecisionEvidence)] = At([dx], "steps", "evidence", "decision"),
             [typeof(RuleCondition)] = At([dx], "steps", "evidence", "decision", "conditions"),
             [typeof(SegmentColumn)] = At([segments], "by"),
-            [typeof(ConfusionCounts)] = At(evals, "confusion"),
+            [typeof(ConfusionCounts)] = [.. At(evals, "confusion"), .. At([fair], "groups", "confusion")],
             [typeof(BinaryCurves)] = At(evals, "curves"),
             [typeof(RocPoint)] = At(evals, "curves", "roc"),
             [typeof(PrPoint)] = At(evals, "curves", "pr"),
@@ -108,6 +109,16 @@ public class JsonContractTests
             [typeof(ChunkDrift)] = At([drift], "chunks"),
             [typeof(MultivariateDrift)] = At([drift], "multivariate"),
             [typeof(MultivariateChunk)] = At([drift], "multivariate", "chunks"),
+            [typeof(FairnessResult)] = [fair],
+            [typeof(FairnessGroup)] = [.. At([fair], "groups"), .. At([fair], "overall")],
+            [typeof(RateInterval)] = [.. At([fair], "groups", "intervals").SelectMany(d => d.EnumerateObject().Select(p => p.Value))],
+            [typeof(FairnessSummaryRow)] = At([fair], "summary"),
+            [typeof(FairnessDisparity)] = At([fair], "disparities"),
+            [typeof(FairnessParity)] = At([fair], "parity"),
+            [typeof(ProxyAttribute)] = At([fair], "proxies"),
+            [typeof(ProxyFeature)] = At([fair], "proxies", "features"),
+            [typeof(FairnessMitigation)] = At([fair], "mitigation"),
+            [typeof(MitigatedGroupRule)] = At([fair], "mitigation", "groups"),
         };
     }
 

@@ -46,6 +46,7 @@ public class JsonSchemaLockTests
             ("diagnosis", JsonReport.ToJson(DiagnosisFixtures.Mixed())),
             ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
             ("estimation", JsonReport.ToJson(JsonFixtures.EstimationMulticlass())),
+            ("fairness", JsonReport.ToJson(FairnessFixtures.Audit())),
         };
         return new SortedSet<string>(docs.SelectMany(d => Paths(d.Kind, JsonDocument.Parse(d.Json).RootElement, "")), StringComparer.Ordinal);
     }
