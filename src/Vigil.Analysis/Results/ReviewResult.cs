@@ -43,3 +43,22 @@ public sealed record ModelCardFacts
 
 /// <summary>A drift reference (the training data): where, how many rows, how many of its columns drifted.</summary>
 public sealed record ReferenceFacts(string Reference, string Description, long Rows, int DriftedColumns, int Columns);
+
+/// <summary>What checking one requirement found. <see cref="Value"/> is the measured number (for per-segment
+/// requirements the worst judged segment's), null when it could not be computed (then the requirement fails).</summary>
+public sealed record RequirementOutcome
+{
+    public required string Name { get; init; }
+    public required bool Passed { get; init; }
+    public double? Value { get; init; }
+    public required string Limit { get; init; }
+    public required string Evidence { get; init; }
+    public required string Kind { get; init; }
+    /// <summary>Per-segment requirements: every segment's value, judged or not (under min_rows).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SegmentOutcome>? Segments { get; init; }
+}
+
+/// <summary>One segment of a per-segment requirement: its column, value, rows and metric; <see cref="Passed"/> is null
+/// when the segment has fewer rows than min_rows (reported, not judged).</summary>
+public sealed record SegmentOutcome(string Column, string? Segment, long Rows, double? Value, bool? Passed);

@@ -35,6 +35,7 @@ internal static class JsonContract
         [typeof(ExplanationResult)] = "explanation",
         [typeof(DiagnosisResult)] = "diagnosis",
         [typeof(EstimationResult)] = "estimation",
+        [typeof(ReviewResult)] = "review",
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>

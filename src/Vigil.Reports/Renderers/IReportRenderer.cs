@@ -35,6 +35,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.ExplanationResult)] = new ExplanationRenderer(),
         [typeof(Analysis.Results.DiagnosisResult)] = new DiagnosisRenderer(),
         [typeof(Analysis.Results.EstimationResult)] = new EstimationRenderer(),
+        [typeof(Analysis.Results.ReviewResult)] = new ReviewRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>
