@@ -41,7 +41,7 @@ internal static class ReviewReport
     /// <summary>The per-segment results of each per-segment requirement.</summary>
     public static IEnumerable<(string Title, string[] Headers, IEnumerable<string[]> Rows)> SegmentTables(ReviewResult r) =>
         r.Requirements.Where(q => q.Segments is not null).Select(q => (
-            $"{q.Name}: per segment",
+            $"{q.Name}: each segment",
             new[] { q.Segments!.FirstOrDefault()?.Column ?? "segment", "rows", "value", "" },
             q.Segments!.Select(s => new[] { s.Segment ?? "null", Fmt.Count(s.Rows), Fmt.Num(s.Value), s.Passed switch { true => "pass", false => "FAIL", null => "not judged (few rows)" } })));
 

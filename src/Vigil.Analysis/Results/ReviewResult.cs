@@ -25,7 +25,7 @@ public sealed record ReviewResult
     public ReviewApproval? Approval { get; init; }
     /// <summary>What the model card shows beyond the requirements (not part of the JSON).</summary>
     [JsonIgnore]
-    public required ModelCardFacts Card { get; init; }
+    public ModelCardFacts Card { get; init; } = new();
 }
 
 /// <summary>The approval record: the policy's and the data's fingerprints, who, where, when, which Vigil.</summary>
@@ -34,11 +34,11 @@ public sealed record ReviewApproval(string PolicySha256, string DataFingerprint,
 /// <summary>The model card's inputs: the policy's <c>model:</c> metadata, the overall metrics and the drift references.</summary>
 public sealed record ModelCardFacts
 {
-    public required IReadOnlyDictionary<string, string> Model { get; init; }
-    public required IReadOnlyList<MetricValue> Metrics { get; init; }
-    public required IReadOnlyList<ReferenceFacts> References { get; init; }
+    public IReadOnlyDictionary<string, string> Model { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<MetricValue> Metrics { get; init; } = [];
+    public IReadOnlyList<ReferenceFacts> References { get; init; } = [];
     /// <summary>Columns the per-segment requirements cut by.</summary>
-    public required IReadOnlyList<string> SegmentColumns { get; init; }
+    public IReadOnlyList<string> SegmentColumns { get; init; } = [];
 }
 
 /// <summary>A drift reference (the training data): where, how many rows, how many of its columns drifted.</summary>

@@ -42,7 +42,7 @@ internal sealed class MetricRequirementKind : IRequirementKind
         long minRows = item.Get("min_rows") is { } mr ? p.Count(mr, "'min_rows'") : 100;
         if (item.Get("min_rows") is { } mrn && segment is null) throw p.Error(mrn, "'min_rows' goes with 'per_segment'");
         var limit = ReviewFmt.Bounds(min, max);
-        return new MetricRequirement(name ?? $"{metric} {limit}{(segment is null ? "" : $" per {segment}")}", "metric", metric, min, max, segment, minRows);
+        return new MetricRequirement(name ?? $"{metric}{(segment is null ? "" : $" per {segment}")}", "metric", metric, min, max, segment, minRows);
     }
 }
 
@@ -60,7 +60,7 @@ internal sealed class CalibrationRequirementKind : IRequirementKind
         var entries = p.Mapping(node, "'calibration_error'", Keys);
         var (min, max) = p.Bounds(node, entries.FirstOrDefault(e => e.Key == "min").Value, entries.FirstOrDefault(e => e.Key == "max").Value, "'calibration_error'");
         var limit = ReviewFmt.Bounds(min, max);
-        return new MetricRequirement(name ?? $"calibration error (ece) {limit}", Key, "ece", min, max, null, 0);
+        return new MetricRequirement(name ?? "calibration error (ece)", Key, "ece", min, max, null, 0);
     }
 }
 
@@ -133,7 +133,7 @@ internal sealed class DriftRequirementKind : IRequirementKind
         if (share is not null && count is not null) throw p.Error(node, "'drift' takes one limit: 'max_drifted_share:' or 'max_drifted_columns:', not both");
         string? table = Get("reference_table") is { } t ? p.Scalar(t, "'reference_table' expects a table name") : null;
         var limit = share is { } sh ? $"drifted share ≤ {ReviewFmt.N(sh)}" : $"drifted columns ≤ {count}";
-        return new DriftRequirement(name ?? $"drift against {reference}", resolved, reference, table, share, count, limit);
+        return new DriftRequirement(name ?? $"drift vs {reference}", resolved, reference, table, share, count, limit);
     }
 }
 
