@@ -65,8 +65,18 @@ public sealed class DemoReports : IDisposable
         var mcRun = VigilProcess.Run(Dir, "estimate", "-r", Path.Combine(mcScenario, "reference.csv"), "-a", Path.Combine(mcScenario, "current.csv"),
             "--label", "label", "--prediction", "prediction", "--id", "id", "--chunk", "week", "--quiet", "--out", mcEstimate);
         if (mcRun.ExitCode != 0) throw new InvalidOperationException($"vigil estimate (multiclass) failed ({mcRun.ExitCode}): {mcRun.Stderr}");
+        // vigil review's model card on the covariate-shift scenario (one requirement fails, sections left to write).
+        var card = Path.Combine(Dir, "model-card.md");
+        var reviewScenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "covariate_shift");
+        File.WriteAllText(Path.Combine(Dir, "policy.yaml"), "model: {name: loan-underwriting, version: '3.2', owner: credit-risk team}\n" +
+            "columns: {score: score, label: label, id: id, timestamp: timestamp}\nrequirements:\n  - metric: roc_auc\n    min: 0.75\n" +
+            "  - metric: recall\n    min: 0.6\n    per_segment: region\n  - calibration_error: {max: 0.05}\n" +
+            $"  - drift: {{reference: '{Path.Combine(reviewScenario, "reference.csv")}', max_drifted_share: 0.3}}\n");
+        var review = VigilProcess.Run(Dir, "review", "--policy", Path.Combine(Dir, "policy.yaml"), Path.Combine(reviewScenario, "current.csv"), "--card", card, "--quiet");
+        if (review.ExitCode is not (0 or 1)) throw new InvalidOperationException($"vigil review failed ({review.ExitCode}): {review.Stderr}");
         Pages = new Dictionary<string, string>
         {
+            ["model-card"] = Path.ChangeExtension(card, ".html"),
             ["diagnosis"] = diagnosis,
             ["estimate-multiclass"] = mcEstimate,
             ["estimation"] = estimation,
