@@ -184,7 +184,7 @@ internal sealed record DataQualityRequirement(string Name, long? MaxErrors, long
         long warnings = issues.Count(i => i.Severity == Severity.Warning);
         bool ok = (MaxErrors is null || errors <= MaxErrors) && (MaxWarnings is null || warnings <= MaxWarnings);
         var worst = issues.Where(i => i.Severity != Severity.Info).OrderByDescending(i => i.Severity).Take(3).Select(i => $"{i.Check}{(i.Column is null ? "" : $" ({i.Column})")}");
-        var evidence = $"{errors} errors, {warnings} warnings" + (worst.Any() ? $": {string.Join(", ", worst)}" : "");
+        var evidence = $"{errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}" + (worst.Any() ? $": {string.Join(", ", worst)}" : "");
         return new() { Name = Name, Kind = Kind, Passed = ok, Value = MaxErrors is not null ? errors : warnings, Limit = Limit, Evidence = evidence };
     }
 }

@@ -35,18 +35,17 @@ internal static class ReviewCommand
         {
             var format = common.OutputFormat(p);
             var pol = PolicyParser.Load(p.GetValue(policy)!);
-            var mapping = common.Mapping(p);
-            // Flags win over the policy's columns, which win over vigil.yaml.
-            var flags = common.Mapping(p) with { };
-            mapping = new Vigil.Analysis.Columns.MappingOptions
+            // Flags win over the policy's columns, which win over vigil.yaml (common.Mapping is flags over vigil.yaml).
+            var fromFile = common.Mapping(p);
+            var mapping = new Vigil.Analysis.Columns.MappingOptions
             {
-                Id = p.GetValue(common.Id) ?? pol.Columns.Id ?? mapping.Id,
-                Timestamp = p.GetValue(common.Timestamp) ?? pol.Columns.Timestamp ?? mapping.Timestamp,
-                Version = p.GetValue(common.VersionColumn) ?? pol.Columns.Version ?? mapping.Version,
-                Score = p.GetValue(common.Score) ?? pol.Columns.Score ?? mapping.Score,
-                Label = p.GetValue(common.Label) ?? pol.Columns.Label ?? mapping.Label,
-                Prediction = pol.Columns.Prediction ?? flags.Prediction,
-                Features = flags.Features,
+                Id = p.GetValue(common.Id) ?? pol.Columns.Id ?? fromFile.Id,
+                Timestamp = p.GetValue(common.Timestamp) ?? pol.Columns.Timestamp ?? fromFile.Timestamp,
+                Version = p.GetValue(common.VersionColumn) ?? pol.Columns.Version ?? fromFile.Version,
+                Score = p.GetValue(common.Score) ?? pol.Columns.Score ?? fromFile.Score,
+                Label = p.GetValue(common.Label) ?? pol.Columns.Label ?? fromFile.Label,
+                Prediction = pol.Columns.Prediction ?? fromFile.Prediction,
+                Features = fromFile.Features,
             };
             var inputs = common.InputFiles(p).Append(pol.Path).ToList();
             var target = common.OutTarget(p, inputs);

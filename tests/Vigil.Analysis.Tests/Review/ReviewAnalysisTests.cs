@@ -93,7 +93,7 @@ public sealed class ReviewAnalysisTests
             var r = Review("  - data_quality: {max_errors: 0}\n", path);
             Assert.False(r.Requirements[0].Passed);
             Assert.True(r.Requirements[0].Value >= 1);
-            Assert.StartsWith("1 errors, ", r.Requirements[0].Evidence);
+            Assert.StartsWith("1 error, ", r.Requirements[0].Evidence);
             Assert.Contains("score_out_of_range", r.Requirements[0].Evidence);
         }
         finally
