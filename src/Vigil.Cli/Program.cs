@@ -28,6 +28,7 @@ internal static class Program
             (DiagnoseCommand.Create(), "Why did the metric drop? Real drop, pipeline, covariate shift or concept drift, segments, what to do."),
             (ExplainCommand.Create(), "Which features drive the scores, from the log alone: surrogate + TreeSHAP, per segment, per version."),
             (EstimateCommand.Create(), "Estimate a classifier's performance per chunk before the labels arrive (NannyML's CBPE)."),
+            (ReviewCommand.Create(), "A pre-deployment gate: a policy's requirements, an approval record and a model card."),
             (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),
             (ServeCommand.Create(), "Run the monitoring service: ingest API, monitors, alerts, Prometheus metrics."),
             (RulesCommand.Create(), "Write Prometheus alerting rules for the configured monitors."),

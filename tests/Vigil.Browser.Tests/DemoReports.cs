@@ -70,9 +70,19 @@ public sealed class DemoReports : IDisposable
         var fair = VigilProcess.Run(Dir, "fairness", Path.Combine(RepoRoot(), "tests", "fixtures", "fairness", "loans.csv"), "--sensitive", "gender,race",
             "--constraint", "equalized_odds", "--quiet", "--out", fairness);
         if (fair.ExitCode != 0) throw new InvalidOperationException($"vigil fairness failed ({fair.ExitCode}): {fair.Stderr}");
+        // vigil review's model card on the covariate-shift scenario (one requirement fails, sections left to write).
+        var card = Path.Combine(Dir, "model-card.md");
+        var reviewScenario = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios", "covariate_shift");
+        File.WriteAllText(Path.Combine(Dir, "policy.yaml"), "model: {name: loan-underwriting, version: '3.2', owner: credit-risk team}\n" +
+            "columns: {score: score, label: label, id: id, timestamp: timestamp}\nrequirements:\n  - metric: roc_auc\n    min: 0.75\n" +
+            "  - metric: recall\n    min: 0.6\n    per_segment: region\n  - calibration_error: {max: 0.05}\n" +
+            $"  - drift: {{reference: '{Path.Combine(reviewScenario, "reference.csv")}', max_drifted_share: 0.3}}\n");
+        var review = VigilProcess.Run(Dir, "review", "--policy", Path.Combine(Dir, "policy.yaml"), Path.Combine(reviewScenario, "current.csv"), "--card", card, "--quiet");
+        if (review.ExitCode is not (0 or 1)) throw new InvalidOperationException($"vigil review failed ({review.ExitCode}): {review.Stderr}");
         Pages = new Dictionary<string, string>
         {
             ["fairness"] = fairness,
+            ["model-card"] = Path.ChangeExtension(card, ".html"),
             ["diagnosis"] = diagnosis,
             ["estimate-multiclass"] = mcEstimate,
             ["estimation"] = estimation,

@@ -11,7 +11,7 @@ public sealed class ReportScreenshotTests(DemoReports reports) : IClassFixture<D
 {
     private const int Width = 1400, Height = 900;
 
-    public static TheoryData<string> Names => new() { "summary", "evaluation", "drift", "drift-chunks", "regression", "multiclass", "comparison", "segments", "explanation", "estimation", "estimate-dle", "estimate-multiclass", "diagnosis", "fairness" };
+    public static TheoryData<string> Names => new() { "summary", "evaluation", "drift", "drift-chunks", "regression", "multiclass", "comparison", "segments", "explanation", "estimation", "estimate-dle", "estimate-multiclass", "diagnosis", "fairness", "model-card" };
 
     [SkippableTheory]
     [MemberData(nameof(Names))]
@@ -60,7 +60,7 @@ public sealed class ReportScreenshotTests(DemoReports reports) : IClassFixture<D
         Assert.True(verdictTop < layout.GetProperty("firstTableTop").GetDouble(), $"{name}: a table comes before the verdict");
         Assert.False(string.IsNullOrWhiteSpace(layout.GetProperty("verdictText").GetString()), $"{name}: the verdict is empty");
 
-        // Every report draws charts, but the multiclass one, whose confusion matrix is a shaded table.
-        await PageChecks.ChartsReadable(page, name, needCharts: name != "multiclass");
+        // Every report draws charts, but the multiclass one, whose confusion matrix is a shaded table, and the model card.
+        await PageChecks.ChartsReadable(page, name, needCharts: name is not ("multiclass" or "model-card"));
     }
 }

@@ -36,6 +36,7 @@ internal static class JsonContract
         [typeof(DiagnosisResult)] = "diagnosis",
         [typeof(EstimationResult)] = "estimation",
         [typeof(FairnessResult)] = "fairness",
+        [typeof(ReviewResult)] = "review",
     };
 
     /// <summary>Fields of an evaluation that only the top-level document has, not each segment.</summary>

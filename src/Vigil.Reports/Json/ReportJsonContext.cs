@@ -32,6 +32,7 @@ namespace Vigil.Reports.Json;
 [JsonSerializable(typeof(DiagnosisResult))]
 [JsonSerializable(typeof(EstimationResult))]
 [JsonSerializable(typeof(FairnessResult))]
+[JsonSerializable(typeof(ReviewResult))]
 // Types of the properties JsonContract adds (kind, schema_version, undefined, notes, flattened numbers).
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]

@@ -36,6 +36,7 @@ internal static class ReportRenderers
         [typeof(Analysis.Results.DiagnosisResult)] = new DiagnosisRenderer(),
         [typeof(Analysis.Results.EstimationResult)] = new EstimationRenderer(),
         [typeof(Analysis.Results.FairnessResult)] = new FairnessRenderer(),
+        [typeof(Analysis.Results.ReviewResult)] = new ReviewRenderer(),
     };
 
     /// <summary>The result types that have a renderer.</summary>

@@ -15,7 +15,7 @@ public class JsonContractTests
 {
     private static JsonElement Parse(object result) => JsonDocument.Parse(JsonReport.ToJson(result)).RootElement;
 
-    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult), typeof(FairnessResult)];
+    private static readonly Type[] Roots = [typeof(EvaluationResult), typeof(SummaryResult), typeof(DriftResult), typeof(ComparisonResult), typeof(SegmentsResult), typeof(ExplanationResult), typeof(EstimationResult), typeof(DiagnosisResult), typeof(FairnessResult), typeof(ReviewResult)];
 
     /// <summary>Types whose JSON a converter writes (checked by their own tests), not a property per member.</summary>
     private static readonly HashSet<Type> ConverterShaped = [typeof(MetricValue), typeof(Point)];
@@ -33,6 +33,7 @@ public class JsonContractTests
         var est = Parse(JsonFixtures.Estimation());
         var estMc = Parse(JsonFixtures.EstimationMulticlass());
         var fair = Parse(FairnessFixtures.Audit());
+        var rv = Parse(ReviewFixtures.Failed());
         List<JsonElement> At(IEnumerable<JsonElement> roots, params string[] path)
         {
             var current = roots.ToList();
@@ -44,7 +45,7 @@ public class JsonContractTests
         return new()
         {
             [typeof(EvaluationResult)] = [.. evals],
-            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([fair], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current")],
+            [typeof(SourceInfo)] = [.. At(evals, "source"), .. At([summary], "source"), .. At([drift], "reference"), .. At([drift], "current"), .. At([cmp], "source"), .. At([segments], "source"), .. At([exp], "source"), .. At([est], "source"), .. At([fair], "source"), .. At([est], "reference"), .. At([dx], "reference"), .. At([dx], "current"), .. At([rv], "source")],
             [typeof(ColumnRoles)] = [.. At(evals, "columns"), .. At([summary], "columns"), .. At([cmp], "columns"), .. At([segments], "columns"), .. At([exp], "columns"), .. At([est], "columns"), .. At([dx], "columns"), .. At([fair], "columns")],
             [typeof(ComparisonResult)] = [cmp],
             [typeof(SegmentComparison)] = At([cmp], "segments"),
@@ -70,6 +71,10 @@ public class JsonContractTests
             [typeof(ComparisonSurrogates)] = At([cmp], "surrogate"),
             [typeof(SegmentsResult)] = [segments],
             [typeof(SegmentHit)] = [.. At([segments], "segments"), .. At([dx], "steps", "evidence", "segments", "segments")],
+            [typeof(ReviewResult)] = [rv],
+            [typeof(RequirementOutcome)] = At([rv], "requirements"),
+            [typeof(SegmentOutcome)] = At([rv], "requirements", "segments"),
+            [typeof(ReviewApproval)] = At([rv], "approval"),
             [typeof(DiagnosisResult)] = [dx],
             [typeof(DiagnosisStep)] = At([dx], "steps"),
             [typeof(DiagnosisEvidence)] = At([dx], "steps", "evidence"),

@@ -44,6 +44,7 @@ public class JsonSchemaLockTests
             ("comparison", JsonReport.ToJson(JsonFixtures.Comparison())),
             ("explanation", JsonReport.ToJson(JsonFixtures.Explanation())),
             ("diagnosis", JsonReport.ToJson(DiagnosisFixtures.Mixed())),
+            ("review", JsonReport.ToJson(ReviewFixtures.Failed())),
             ("estimation", JsonReport.ToJson(JsonFixtures.Estimation())),
             ("estimation", JsonReport.ToJson(JsonFixtures.EstimationMulticlass())),
             ("fairness", JsonReport.ToJson(FairnessFixtures.Audit())),
