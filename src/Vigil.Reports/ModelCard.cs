@@ -50,6 +50,8 @@ internal static class ModelCard
                     Owner("factors");
                     if (r.Card.SegmentColumns.Count > 0)
                         text.Add($"Evaluated per segment of: {string.Join(", ", r.Card.SegmentColumns)} (see Quantitative analyses).");
+                    if (r.Card.FairnessGroups.Count > 0)
+                        text.Add($"Audited for fairness across: {string.Join(", ", r.Card.FairnessGroups.Select(g => g.Attribute).Distinct())} (groups and their intersections in Quantitative analyses).");
                     break;
                 case "metrics":
                     var required = r.Requirements.Select(q => $"{q.Name} ({q.Limit})");
@@ -70,6 +72,11 @@ internal static class ModelCard
                     tables.Add(("Overall metrics", ["metric", "value"], [.. r.Card.Metrics.Select(m => new[] { m.Name, Fmt.Num(m.Value) })]));
                     tables.Add(("Requirements", ["", "requirement", "value", "limit", "evidence"], [.. ReviewReport.Rows(r)]));
                     foreach (var (t, h, rows) in ReviewReport.SegmentTables(r)) tables.Add((t, h, [.. rows]));
+                    foreach (var attribute in r.Card.FairnessGroups.Select(g => g.Attribute).Distinct())
+                        tables.Add(($"Fairness: {attribute} at score ≥ {Fmt.Short(r.Threshold)}{(attribute.Contains('&', StringComparison.Ordinal) ? " (intersection)" : "")}",
+                            ["group", "rows", "selection rate", "TPR", "FPR"],
+                            [.. r.Card.FairnessGroups.Where(g => g.Attribute == attribute).Select(g => new[]
+                                { g.Value + (g.Small ? " (small)" : ""), Fmt.Count(g.Size), Fmt.Num(g.SelectionRate), Fmt.Num(g.Tpr), Fmt.Num(g.Fpr) })]));
                     break;
                 case "ethical-considerations":
                     Owner("ethical_considerations");

@@ -83,7 +83,7 @@ public sealed class ReviewCommandTests : IDisposable
     [Theory]
     [InlineData("  - metric: roc_auc\n    min: lots\n", "policy.yaml: line 7: metric 'roc_auc': 'min' expects a number")]
     [InlineData("  - drift: {reference: nowhere.parquet, max_drifted_share: 0.3}\n", "policy.yaml: line 6: the drift reference 'nowhere.parquet' does not exist")]
-    [InlineData("  - fairness: {attribute: gender, definition: equal_opportunity, max_difference: 0.1}\n", "policy.yaml: line 6: requirement 'fairness' is not available")]
+    [InlineData("  - fairness: {attribute: gender, definition: equal_odds, max_difference: 0.1}\n", "policy.yaml: line 6: 'equal_odds' is not a fairness definition")]
     public void BadPolicy_ExitsTwo_OneLine_NoFileWritten(string requirements, string expected)
     {
         var o = Review(Policy(requirements), "-o", "review.json");

@@ -39,7 +39,14 @@ public sealed record ModelCardFacts
     public IReadOnlyList<ReferenceFacts> References { get; init; } = [];
     /// <summary>Columns the per-segment requirements cut by.</summary>
     public IReadOnlyList<string> SegmentColumns { get; init; } = [];
+    /// <summary>The fairness requirements' groups (each attribute's, then their intersection's), with the rates the
+    /// definitions compare.</summary>
+    public IReadOnlyList<FairnessGroupFacts> FairnessGroups { get; init; } = [];
 }
+
+/// <summary>One audited group in the model card: attribute (columns joined by &amp; for an intersection), value, rows,
+/// selection rate, TPR and FPR (null where undefined), and whether it is below the minimum group size.</summary>
+public sealed record FairnessGroupFacts(string Attribute, string Value, long Size, double? SelectionRate, double? Tpr, double? Fpr, bool Small);
 
 /// <summary>A drift reference (the training data): where, how many rows, how many of its columns drifted.</summary>
 public sealed record ReferenceFacts(string Reference, string Description, long Rows, int DriftedColumns, int Columns);

@@ -1,3 +1,4 @@
+using Vigil.Analysis.Fairness;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Evaluation;
@@ -15,12 +16,39 @@ internal sealed class ReviewData(OpenedSource source, MappingOptions mapping, do
 {
     private readonly Dictionary<string, EvaluationResult> _evaluations = [];
     private readonly Dictionary<(string, string?), DriftResult> _drifts = [];
+    private readonly Dictionary<Vigil.Statistics.Fairness.DisparityMethod, FairnessResult> _fairness = [];
     private readonly List<OpenedSource> _opened = [];
     private SummaryResult? _summary;
 
     public double Threshold => threshold;
     public OpenedSource Source => source;
     public IReadOnlyList<(string Reference, DriftResult Result)> Drifts => [.. _drifts.Select(d => (d.Key.Item1, d.Value))];
+
+    /// <summary>The sensitive columns of the policy's fairness requirements, audited together (with their intersection).</summary>
+    public IReadOnlyList<string> FairnessAttributes { get; set; } = [];
+
+    /// <summary>The fairness audits made, by method.</summary>
+    public IReadOnlyList<FairnessResult> FairnessResults => [.. _fairness.Values];
+
+    /// <summary>vigil fairness of every attribute of the policy's fairness requirements (and their intersection), at
+    /// the policy's threshold, without proxies or mitigation (a gate reads the summaries).</summary>
+    public FairnessResult Fairness(string attribute, Vigil.Statistics.Fairness.DisparityMethod method)
+    {
+        if (_fairness.TryGetValue(method, out var f)) return f;
+        var attributes = FairnessAttributes.Contains(attribute) ? FairnessAttributes : [.. FairnessAttributes, attribute];
+        f = FairnessAnalysis.Run(source, new FairnessAuditOptions
+        {
+            Mapping = mapping with { Task = ModelTask.Binary },
+            Sensitive = attributes,
+            Threshold = threshold,
+            Method = method,
+            Intersections = attributes.Count > 1,
+            Constraint = null,
+            Proxies = false,
+        }, progress);
+        _fairness[method] = f;
+        return f;
+    }
 
     /// <summary>The evaluation, overall (<paramref name="segmentBy"/> null) or per value of a column.</summary>
     public EvaluationResult Evaluation(string? segmentBy)
@@ -87,7 +115,10 @@ internal static class ReviewAnalysis
 
     public static ReviewResult Run(OpenedSource source, ReviewPolicy policy, MappingOptions mapping, double threshold, string? inputFormat = null, IAnalysisProgress? progress = null)
     {
-        using var data = new ReviewData(source, mapping, threshold, inputFormat, progress);
+        using var data = new ReviewData(source, mapping, threshold, inputFormat, progress)
+        {
+            FairnessAttributes = [.. policy.Requirements.OfType<FairnessRequirement>().Select(f => f.Attribute).Distinct()],
+        };
         var overall = data.Evaluation(null);
         var outcomes = policy.Requirements.Select(r => r.Check(data)).ToList();
         var references = data.Drifts.Select(d => new ReferenceFacts(d.Reference, d.Result.Reference.Description, d.Result.ReferenceRows, d.Result.Dataset.DriftedColumns, d.Result.Dataset.Columns)).ToList();
@@ -108,6 +139,11 @@ internal static class ReviewAnalysis
                 Metrics = overall.Metrics,
                 References = references,
                 SegmentColumns = [.. policy.Requirements.OfType<MetricRequirement>().Select(m => m.PerSegment).OfType<string>().Distinct()],
+                FairnessGroups = data.FairnessResults.FirstOrDefault() is { } fair
+                    ? [.. fair.Groups.Select(g => new FairnessGroupFacts(g.Attribute, g.Value, g.Size,
+                        g.Metrics.FirstOrDefault(m => m.Name == "selection_rate")?.Value, g.Metrics.FirstOrDefault(m => m.Name == "tpr")?.Value,
+                        g.Metrics.FirstOrDefault(m => m.Name == "fpr")?.Value, g.BelowMinimumSize))]
+                    : [],
             },
         };
     }

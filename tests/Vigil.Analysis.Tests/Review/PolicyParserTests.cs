@@ -60,7 +60,11 @@ public sealed class PolicyParserTests
     [InlineData("requirements:\n\n  - drift: {reference: x.csv}\n", "line 3: the drift reference 'x.csv' does not exist")]
     [InlineData("threshold: 2\nrequirements:\n  - metric: f1\n    min: 0.1\n", "line 1: 'threshold' is 2, outside [0, 1]")]
     [InlineData("model:\n  name: x\n", "line 1: the policy has no requirements")]
-    [InlineData("requirements:\n  - fairness: {attribute: gender, definition: demographic_parity, max_difference: 0.1}\n", "line 2: requirement 'fairness' is not available")]
+    [InlineData("requirements:\n  - fairness: {attribute: gender, definition: parity, max_difference: 0.1}\n", "line 2: 'parity' is not a fairness definition; expected demographic_parity, equal_opportunity or equalized_odds")]
+    [InlineData("requirements:\n  - fairness: {attribute: gender, definition: equalized_odds}\n", "line 2: 'fairness' needs a limit: 'max_difference:' and/or 'min_ratio:'")]
+    [InlineData("requirements:\n  - fairness: {definition: equalized_odds, min_ratio: 0.8}\n", "line 2: 'fairness' needs 'attribute:'")]
+    [InlineData("requirements:\n  - fairness: {attribute: gender, definition: equal_opportunity, min_ratio: 1.25}\n", "line 2: 'min_ratio' is 1.25, outside [0, 1]")]
+    [InlineData("requirements:\n  - fairness: {attribute: gender, definition: equal_opportunity, min_ratio: 0.8, method: worst}\n", "line 2: 'worst' is not a method")]
     [InlineData("requirements:\n  - metric: f1\n\tmin: 0.1\n", "a tab is used for indentation")]
     public void Parse_BadPolicy_IsOneLineWithTheLineNumber(string yaml, string expected)
     {
@@ -88,10 +92,12 @@ public sealed class PolicyParserTests
     }
 
     [Fact]
-    public void Kinds_AreARegistry_AndFairnessIsNotYetOne()
+    public void Kinds_AreARegistry_WithFairness()
     {
-        Assert.Equal(["metric", "calibration_error", "drift", "data_quality"], RequirementKinds.All.Select(k => k.Key));
-        Assert.Null(RequirementKinds.Find("fairness"));
-        Assert.True(RequirementKinds.NotYetAvailable.ContainsKey("fairness"));
+        Assert.Equal(["metric", "calibration_error", "drift", "data_quality", "fairness"], RequirementKinds.All.Select(k => k.Key));
+        Assert.NotNull(RequirementKinds.Find("fairness"));
+        Assert.Empty(RequirementKinds.NotYetAvailable);
+        var f = Assert.IsType<FairnessRequirement>(Parse("requirements:\n  - fairness: {attribute: gender, definition: equalized_odds, max_difference: 0.1, min_ratio: 0.8}\n").Requirements[0]);
+        Assert.Equal(("equalized_odds on gender", "difference ≤ 0.1 and ratio ≥ 0.8"), (f.Name, f.Limit));
     }
 }

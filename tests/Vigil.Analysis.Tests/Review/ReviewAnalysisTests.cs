@@ -108,4 +108,35 @@ public sealed class ReviewAnalysisTests
         var r = Review("  - metric: f1\n    min: 0.1\n");
         Assert.Equal(["Model details", "Intended use", "Factors", "Training data", "Ethical considerations", "Caveats and recommendations"], r.SectionsToWrite);
     }
+
+    private static ReviewResult ReviewLoans(string requirements)
+    {
+        var loans = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Scenario("current.csv"))))!, "fairness", "loans.csv");
+        var policy = PolicyParser.Parse("requirements:\n" + requirements, "policy.yaml", Path.GetDirectoryName(loans)!);
+        using var source = SourceOpener.Open(new SourceSpec { Inputs = [loans] });
+        return ReviewAnalysis.Run(source, policy, new MappingOptions(), 0.5);
+    }
+
+    [Fact]
+    public void Fairness_HoldsTheDefinitionsSummaryToItsLimit_WithTheGroupsAsEvidence_AndTheCardShowsTheIntersection()
+    {
+        // loans.csv (tools/golden/generate_fairness_log.py): race is far from parity, gender close to it
+        var r = ReviewLoans(
+            "  - fairness: {attribute: race, definition: demographic_parity, max_difference: 0.1}\n" +
+            "  - fairness: {attribute: gender, definition: demographic_parity, max_difference: 0.2}\n" +
+            "  - fairness: {attribute: gender, definition: equalized_odds, min_ratio: 0.5}\n");
+        var (race, gender, odds) = (r.Requirements[0], r.Requirements[1], r.Requirements[2]);
+        Assert.False(race.Passed);
+        Assert.True(race.Value > 0.1, $"race: {race.Value}");
+        Assert.Contains("demographic_parity between groups of race", race.Evidence);
+        Assert.Contains("black", race.Evidence);
+        Assert.Equal("fairness", race.Kind);
+        Assert.Equal("difference ≤ 0.1", race.Limit);
+        Assert.True(gender.Passed, gender.Evidence);
+        Assert.True(odds.Passed, odds.Evidence);
+        Assert.InRange(odds.Value!.Value, 0.5, 1);
+        // one audit of both attributes (in the policy's order), with their intersection, for the card
+        Assert.Contains(r.Card.FairnessGroups, g => g.Attribute == "race&gender" && g.Value == "black&female");
+        Assert.Contains(r.Card.FairnessGroups, g => g.Attribute == "race" && g.Value == "white");
+    }
 }
