@@ -80,7 +80,7 @@ internal static class FairnessAnalysis
         var threshold = o.Threshold ?? DefaultThreshold;
         var fo = new FairnessOptions { Threshold = threshold, Confidence = o.Confidence, MinimumGroupSize = o.MinimumGroupSize };
         var mitigated = o.Constraint is null ? null : o.MitigateOn ?? names[0];
-        var counts = FairnessCounts.Count(source, baseSql, names, o.Intersections, fo, mitigated);
+        var counts = FairnessCounts.Count(source, baseSql, names, o.Intersections, fo, mitigated, census.Values);
 
         var reference = new Dictionary<string, string>(StringComparer.Ordinal);
         var groups = new List<FairnessGroup>();

@@ -4,6 +4,7 @@ using Vigil.Analysis.Sql;
 using Vigil.Engine;
 using Vigil.Engine.Sources;
 using Vigil.Statistics.Fairness;
+using Vigil.Statistics.Classification;
 
 namespace Vigil.Analysis.Fairness;
 
@@ -32,7 +33,16 @@ internal static class FairnessCounts
     /// <summary>Joins the names and values of an intersection.</summary>
     public const string Join = "&";
 
-    internal sealed record Census(long Rows, long NoScore, long NoLabel, long BadLabel, long[] Distinct);
+    internal sealed record Census(long Rows, long NoScore, long NoLabel, long BadLabel, long[] Distinct)
+    {
+        /// <summary>Each sensitive column's values (when it has at most <see cref="MaxListed"/>), in ordinal order.</summary>
+        public string[][] Values { get; init; } = [];
+    }
+
+    /// <summary>The census lists a column's values up to this many (more is refused anyway).</summary>
+    public const int MaxListed = 10_000;
+
+    private const string Separator = "\u001f";
 
     /// <summary>The role expressions: s_ (score, NULL when missing or not finite), y_ (0/1 or NULL), l_ (the raw label
     /// is present), g{i}_ (each sensitive column as text, <see cref="Missing"/> for NULL).</summary>
@@ -47,13 +57,26 @@ internal static class FairnessCounts
 
     public static Census Take(OpenedSource source, string baseSql, int sensitive)
     {
+        var d = source.Dialect;
+        var sep = d.StringLiteral(Separator);
         var distinct = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", count(DISTINCT g{i}_) AS d{i}_"));
         var t = source.Engine.Query(
             "SELECT count(*) AS n_, count(*) FILTER (WHERE s_ IS NULL) AS ns_, count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 0) AS nl_, " +
             $"count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL) AS bl_{distinct} FROM ({baseSql}) b");
-        var d = new long[sensitive];
-        for (var i = 0; i < sensitive; i++) d[i] = t.GetInt64(4 + i, 0);
-        return new Census(t.GetInt64(0, 0), t.GetInt64(1, 0), t.GetInt64(2, 0), t.GetInt64(3, 0), d);
+        var dc = new long[sensitive];
+        for (var i = 0; i < sensitive; i++) dc[i] = t.GetInt64(4 + i, 0);
+        // each column's values, for the codes the walk streams instead of the texts (a column with too many values is
+        // refused by the caller; it is not listed)
+        var values = new string[sensitive][];
+        var listed = Enumerable.Range(0, sensitive).Where(i => dc[i] <= MaxListed).ToList();
+        if (listed.Count > 0)
+        {
+            var v = source.Engine.Query("SELECT " + string.Join(", ", listed.Select(i => $"string_agg(DISTINCT g{i}_, {sep})")) + $" FROM ({baseSql}) b");
+            for (var j = 0; j < listed.Count; j++)
+                values[listed[j]] = v.IsNull(j, 0) ? [] : [.. v.GetString(j, 0)!.Split(Separator).Order(StringComparer.Ordinal)];
+        }
+        for (var i = 0; i < sensitive; i++) values[i] ??= [];
+        return new Census(t.GetInt64(0, 0), t.GetInt64(1, 0), t.GetInt64(2, 0), t.GetInt64(3, 0), dc) { Values = values };
     }
 
     /// <summary>A few of the label's values that are not 0/1, for the error message.</summary>
@@ -64,96 +87,137 @@ internal static class FairnessCounts
         return [.. Enumerable.Range(0, t.RowCount).Select(r => t.GetString(0, r) ?? "")];
     }
 
-    /// <summary>The one grouped query, streamed: each attribute alone, then (with two or more) the intersection. The
-    /// counts of <paramref name="keep"/>'s groups are kept (the mitigation's attribute).</summary>
-    public static List<AttributeCounts> Count(OpenedSource source, string baseSql, IReadOnlyList<string> names, bool intersection, FairnessOptions fo, string? keep)
+    /// <summary>
+    /// One pass over the rows in descending score, each sensitive value streamed as its code: every row feeds a
+    /// <see cref="BinaryScoreAccumulator"/> per group it belongs to (its value of each attribute, its intersection, and
+    /// the overall row), the rows of one score pooled first. The confusion counts at the threshold and the exact ROC AUC
+    /// of every group come out of one sort, and memory is one accumulator per group, not a table per group. The
+    /// (score, positives, negatives) of <paramref name="keep"/>'s groups are kept (the mitigation's attribute needs every
+    /// threshold).
+    /// </summary>
+    public static List<AttributeCounts> Count(OpenedSource source, string baseSql, IReadOnlyList<string> names, bool intersection, FairnessOptions fo, string? keep,
+        IReadOnlyList<string[]> values)
     {
         var k = names.Count;
-        var gs = Enumerable.Range(0, k).Select(i => $"g{i}_").ToList();
-        var sets = gs.Select(g => $"({g}, s_)").ToList();
+        var d = source.Dialect;
         var withIntersection = intersection && k > 1;
-        if (withIntersection) sets.Add($"({string.Join(", ", gs)}, s_)");
-        sets.Add("(s_)");
-        var sql =
-            $"SELECT CAST(GROUPING({string.Join(", ", gs)}) AS INTEGER) AS gid_, {string.Join(", ", gs)}, s_, " +
-            "CAST(count(*) FILTER (WHERE y_ = 1) AS BIGINT) AS p_, CAST(count(*) FILTER (WHERE y_ = 0) AS BIGINT) AS n_ " +
-            $"FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL " +
-            $"GROUP BY GROUPING SETS ({string.Join(", ", sets)}) " +
-            $"ORDER BY gid_, {string.Join(", ", gs.Select(g => g + " NULLS FIRST"))}, s_ DESC";
-
-        // GROUPING(g0_, …): bit k−1−i is set when g{i}_ is not grouped. Column i alone: every bit but its own.
-        var all = (1 << k) - 1;
-        var setOf = new Dictionary<int, int>();
-        for (var i = 0; i < k; i++) setOf[all & ~(1 << (k - 1 - i))] = i;
-        if (withIntersection) setOf[0] = k;
-        var overallSet = k + 1;
-        setOf[all] = overallSet;
         var attributes = names.Append(string.Join(Join, names)).ToArray();
-        var metrics = new List<GroupMetrics>[k + 1];
-        var kept = new List<GroupCounts>[k + 1];
-        for (var i = 0; i <= k; i++) { metrics[i] = []; kept[i] = []; }
-        GroupCounts? overall = null;
+        // slots: each attribute's values, then the intersection's (mixed radix), then the overall row
+        var offset = new int[k + 1];
+        for (var i = 0; i < k; i++) offset[i + 1] = offset[i] + values[i].Length;
+        var cross = 1L;
+        for (var i = 0; i < k; i++) cross *= Math.Max(1, values[i].Length);
+        var crossSlots = withIntersection ? checked((int)cross) : 0;
+        var overallSlot = offset[k] + crossSlots;
+        var slots = overallSlot + 1;
+        var options = new BinaryMetricOptions { Threshold = fo.Threshold, MaxCurvePoints = 4 };
+        var acc = new BinaryScoreAccumulator?[slots];
+        var pending = new double[slots];
+        var pendP = new long[slots];
+        var pendN = new long[slots];
+        var keptIndex = keep is null ? -1 : Array.IndexOf(attributes, keep);
+        var kept = new Dictionary<int, (List<double> S, List<long> P, List<long> N)>();
 
-        var scores = new List<double>();
-        var pos = new List<long>();
-        var neg = new List<long>();
-        var current = -1;
-        string? currentKey = null;
-        void Flush()
+        string Code(int i) => $"CAST(CASE g{i}_ " + string.Concat(values[i].Select((v, j) => $"WHEN {d.StringLiteral(v)} THEN {j.ToString(CultureInfo.InvariantCulture)} ")) + "END AS INTEGER)";
+        var sql = $"SELECT s_, CAST(y_ AS SMALLINT) AS y_{string.Concat(Enumerable.Range(0, k).Select(i => $", {Code(i)} AS c{i}_"))} " +
+                  $"FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC";
+
+        void Flush(int slot)
         {
-            if (current < 0) return;
-            var g = new GroupCounts(currentKey!, [.. scores], [.. pos], [.. neg]);
-            if (current == overallSet) overall = g;
-            else
+            if (pendP[slot] + pendN[slot] == 0) return;
+            (acc[slot] ??= new BinaryScoreAccumulator(options)).Add(pending[slot], pendP[slot], pendN[slot]);
+            if (kept.TryGetValue(slot, out var list))
             {
-                metrics[current].Add(GroupFairnessMetrics.Compute([g], fo).ByGroup[0]);
-                if (attributes[current] == keep) kept[current].Add(g);
+                list.S.Add(pending[slot]);
+                list.P.Add(pendP[slot]);
+                list.N.Add(pendN[slot]);
             }
-            scores.Clear();
-            pos.Clear();
-            neg.Clear();
+            pendP[slot] = pendN[slot] = 0;
         }
-        var values = new string?[k];
+        void Add(int slot, double score, bool positive)
+        {
+            if (pending[slot] != score)
+            {
+                Flush(slot);
+                pending[slot] = score;
+            }
+            if (positive) pendP[slot]++;
+            else pendN[slot]++;
+        }
         source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
         {
-            for (var i = 0; i <= k; i++) { metrics[i].Clear(); kept[i].Clear(); }
-            overall = null;
-            current = -1;
-            scores.Clear();
-            pos.Clear();
-            neg.Clear();
+            Array.Clear(acc);
+            Array.Clear(pendP);
+            Array.Clear(pendN);
+            pending.AsSpan().Fill(double.NaN);
+            kept.Clear();
+            if (keptIndex >= 0 && keptIndex < k)
+                for (var j = 0; j < values[keptIndex].Length; j++) kept[offset[keptIndex] + j] = ([], [], []);
+            else if (keptIndex == k && withIntersection)
+                for (var j = 0; j < crossSlots; j++) kept[offset[k] + j] = ([], [], []);
+            var codes = new long[k][];
             source.Engine.Stream(sql, null, chunk =>
             {
-                var gid = chunk.Int64s(0);
-                var s = chunk.Doubles(1 + k);
-                var p = chunk.Int64s(2 + k);
-                var n = chunk.Int64s(3 + k);
+                var s = chunk.Doubles(0);
+                var y = chunk.Int64s(1);
+                for (var i = 0; i < k; i++) codes[i] = chunk.Int64s(2 + i).ToArray();
                 for (var r = 0; r < chunk.RowCount; r++)
                 {
-                    var set = setOf[(int)gid[r]];
-                    for (var i = 0; i < k; i++) values[i] = chunk.GetString(1 + i, r);
-                    var key = set < k ? values[set]! : set == k ? string.Join(Join, values) : GroupFairnessMetrics.OverallKey;
-                    if (set != current || !string.Equals(key, currentKey, StringComparison.Ordinal))
+                    var positive = y[r] == 1;
+                    long mixed = 0;
+                    for (var i = 0; i < k; i++)
                     {
-                        Flush();
-                        current = set;
-                        currentKey = key;
+                        var c = (int)codes[i][r];
+                        Add(offset[i] + c, s[r], positive);
+                        mixed = mixed * values[i].Length + c;
                     }
-                    scores.Add(s[r]);
-                    pos.Add(p[r]);
-                    neg.Add(n[r]);
+                    if (withIntersection) Add(offset[k] + (int)mixed, s[r], positive);
+                    Add(overallSlot, s[r], positive);
                 }
             });
-            Flush();
+            for (var slot = 0; slot < slots; slot++) Flush(slot);
         });
 
-        var overallMetrics = GroupFairnessMetrics.Compute(overall is null ? [] : [overall], fo).Overall;
+        GroupMetrics Metrics(int slot, string key)
+        {
+            if (acc[slot] is not { } a) return GroupFairnessMetrics.FromCounts(key, 0, 0, default, double.NaN, fo);
+            var e = a.Finish();
+            long p = e.Confusion.Tp + e.Confusion.Fn, n = e.Confusion.Fp + e.Confusion.Tn;
+            return GroupFairnessMetrics.FromCounts(key, p, n, e.Confusion, e.Metrics.First(m => m.Name == "roc_auc").Value ?? double.NaN, fo);
+        }
+        GroupCounts? Counts(int slot, string key) =>
+            kept.TryGetValue(slot, out var l) && l.S.Count > 0 ? new GroupCounts(key, [.. l.S], [.. l.P], [.. l.N]) : null;
+
+        var overallMetrics = Metrics(overallSlot, GroupFairnessMetrics.OverallKey);
         var result = new List<AttributeCounts>(k + 1);
         for (var i = 0; i <= k; i++)
         {
             if (i == k && !withIntersection) break;
-            var frame = new GroupMetricFrame(fo.Threshold, fo.Confidence, fo.MinimumGroupSize, overallMetrics, Ordered(metrics[i], m => m.Key));
-            result.Add(new AttributeCounts(attributes[i], frame, attributes[i] == keep ? Ordered(kept[i], g => g.Key) : null));
+            var groups = new List<GroupMetrics>();
+            var counts = new List<GroupCounts>();
+            var n = i < k ? values[i].Length : crossSlots;
+            for (var j = 0; j < n; j++)
+            {
+                var slot = offset[i] + j;
+                if (acc[slot] is null) continue; // an intersection no row has
+                string key;
+                if (i < k) key = values[i][j];
+                else
+                {
+                    var parts = new string[k];
+                    var rest = j;
+                    for (var a = k - 1; a >= 0; a--)
+                    {
+                        parts[a] = values[a][rest % values[a].Length];
+                        rest /= values[a].Length;
+                    }
+                    key = string.Join(Join, parts);
+                }
+                groups.Add(Metrics(slot, key));
+                if (Counts(slot, key) is { } c) counts.Add(c);
+            }
+            var frame = new GroupMetricFrame(fo.Threshold, fo.Confidence, fo.MinimumGroupSize, overallMetrics, Ordered(groups, m => m.Key));
+            result.Add(new AttributeCounts(attributes[i], frame, attributes[i] == keep ? Ordered(counts, g => g.Key) : null));
         }
         return result;
     }

@@ -148,9 +148,22 @@ public static class GroupFairnessMetrics
     {
         // The accumulator supplies the confusion counts at the threshold and the exact tie-aware ROC AUC.
         var eval = BinaryScoreAccumulator.Evaluate(t.Cells, new BinaryMetricOptions { Threshold = o.Threshold, MaxCurvePoints = 4 });
-        var c = eval.Confusion;
-        long n = t.Rows, p = t.Positives, neg = t.Negatives, pp = c.Tp + c.Fp;
-        var auc = eval.Metrics.First(m => m.Name == "roc_auc").Value ?? double.NaN;
+        return FromCounts(t.Key, t.Positives, t.Negatives, eval.Confusion, eval.Metrics.First(m => m.Name == "roc_auc").Value ?? double.NaN, o);
+    }
+
+    /// <summary>One group's metrics from what a streaming pass keeps of it: its positives and negatives, its confusion
+    /// counts at <see cref="FairnessOptions.Threshold"/> and its ROC AUC (NaN when undefined), e.g. from a
+    /// <see cref="BinaryScoreAccumulator"/> fed the group's scores in order. The same numbers as
+    /// <see cref="Compute"/> gives from the group's per-score counts.</summary>
+    public static GroupMetrics FromCounts(string key, long positives, long negatives, ConfusionCounts confusion, double rocAuc, FairnessOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        options ??= new FairnessOptions();
+        Validate(options);
+        var o = options;
+        var c = confusion;
+        long n = positives + negatives, p = positives, neg = negatives, pp = c.Tp + c.Fp;
+        var auc = rocAuc;
 
         var notes = new List<string>(4);
         const string noRows = "the group is empty";
@@ -185,7 +198,7 @@ public static class GroupFairnessMetrics
 
         GroupRate R(long x, long d, string? why) => Rate(x, d, o.Confidence, n == 0 ? noRows : why);
         return new GroupMetrics(
-            t.Key, n, p, neg, c,
+            key, n, p, neg, c,
             R(pp, n, null),
             R(c.Tp, p, noPositives),
             R(c.Fp, neg, noNegatives),
