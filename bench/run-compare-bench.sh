@@ -54,27 +54,8 @@ CSV="$DATA/log.csv"; PQ="$DATA/log.parquet"
 sync; (echo 3 | sudo -n tee /proc/sys/vm/drop_caches >/dev/null 2>&1) || true
 cat "$CSV" "$PQ" > /dev/null   # warm the page cache for every run alike
 
-declare -A SEC MB ALL CPU
-# run NAME TIMES CMD...: TIMES runs under GNU time -v; records the median wall seconds, the largest peak RSS (MB)
-# and every run's seconds, and the median CPU seconds (user + system, children included). Output and stderr of the last run: $OUT/NAME.log; time's report: $OUT/NAME.time.
-run() {
-  local name="$1" times="$2"; shift 2
-  local secs=() cpus=() kb_max=0 s kb c
-  for ((k = 1; k <= times; k++)); do
-    echo "running $name ($k/$times): $*" >&2
-    if ! /usr/bin/time -v -o "$OUT/$name.time" "${NICE_CMD[@]}" "$@" > "$OUT/$name.log" 2>&1; then
-      echo "error: $name failed, see $OUT/$name.log" >&2; tail -5 "$OUT/$name.log" >&2; exit 1
-    fi
-    s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); v = 0; for (i = 1; i <= n; i++) v = v * 60 + t[i]; printf "%.2f", v }' "$OUT/$name.time")
-    kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$OUT/$name.time")
-    c=$(awk -F': ' '/User time|System time/ { v += $2 } END { printf "%.2f", v }' "$OUT/$name.time")
-    secs+=("$s"); cpus+=("$c"); [ "$kb" -gt "$kb_max" ] && kb_max="$kb"
-  done
-  SEC[$name]="$(printf '%s\n' "${secs[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-  ALL[$name]="${secs[*]}"
-  CPU[$name]="$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-  MB[$name]="$(awk -v k="$kb_max" 'BEGIN { printf "%.0f", k / 1024 }')"
-}
+# run, ratio, mem: bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # The floor: DuckDB's bare scan of each file (count(*) and count() of every column).
 if [ "$FLOOR" = vigil ]; then
@@ -126,8 +107,6 @@ if [ "$BASELINE_ONLY" != 1 ]; then
   AGREE_SEG="CSV: $(tail -1 "$OUT/agree-segments-csv.txt"); Parquet: $(tail -1 "$OUT/agree-segments-pq.txt")"
 fi
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.1f×", a / b; else print "" }'; }
-mem() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "" }'; }
 breakdown() { [ -f "$1" ] && "$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print(", ".join("%s %.1f s" % (k.replace("_seconds", ""), v) for k, v in t.items()))' "$1"; }
 CSV_MB=$(du -m "$CSV" | cut -f1); PQ_MB=$(du -m "$PQ" | cut -f1)
 
