@@ -20,13 +20,15 @@ public sealed class FairnessMonitorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private ServiceConfig Config(string extra = "") => ServiceConfigLoader.Parse($$"""
-        store: {{Path.Combine(_dir, "store.duckdb")}}
+    private ServiceConfig Config(string extra = "") => Config(Path.Combine(_dir, "store.duckdb"), "loans", extra);
+
+    internal static ServiceConfig Config(string store, string model, string extra = "") => ServiceConfigLoader.Parse($$"""
+        store: {{store}}
         keys:
           - key: admin-key-0001
             scopes: [admin]
         models:
-          loans:
+          {{model}}:
             task: binary
             schema:
               features: {race: category}
@@ -45,7 +47,7 @@ public sealed class FairnessMonitorTests : IDisposable
 
     /// <summary>A group's labelled rows: <paramref name="negatives"/> label 0 of which <paramref name="falsePositives"/>
     /// are scored 0.8 (the rest 0.2), and <paramref name="positives"/> label 1 scored 0.8.</summary>
-    private static List<PredictionRecord> Group(string race, int negatives, int falsePositives, int positives, DateTime at, ref int id)
+    internal static List<PredictionRecord> Group(string race, int negatives, int falsePositives, int positives, DateTime at, ref int id)
     {
         var rows = new List<PredictionRecord>();
         for (var i = 0; i < negatives + positives; i++)
@@ -123,14 +125,22 @@ public sealed class FairnessMonitorTests : IDisposable
     [Fact]
     public async Task CloseRates_AreQuiet_AndADriftFromTheBaselineBreaches()
     {
-        var config = Config("      - name: fair-drift\n        type: fairness\n        attribute: race\n" +
-                            "        baseline: {race=black: 0.30, race=white: 0.48}\n        max_drift: 0.05\n        severity: P3\n");
+        var config = Config(DriftMonitor);
         var model = config.Models[0];
         using var store = PredictionStore.Open(config);
+        await CloseRatesAndDrift(store, model);
+    }
+
+    internal const string DriftMonitor = "      - name: fair-drift\n        type: fairness\n        attribute: race\n" +
+                                         "        baseline: {race=black: 0.30, race=white: 0.48}\n        max_drift: 0.05\n        severity: P3\n";
+
+    /// <summary>White FPR 0.48, black 0.44: within min_ratio of each other, but black is 0.14 from its baseline 0.30.</summary>
+    internal static async Task CloseRatesAndDrift(PredictionStore store, ModelConfig model)
+    {
         var now = DateTime.UtcNow;
         var id = 0;
         var records = Group("white", 100, 48, 100, now.AddMinutes(-10), ref id).Concat(Group("black", 50, 22, 50, now.AddMinutes(-20), ref id)).ToList();
-        await store.InsertAsync("loans", records);
+        await store.InsertAsync(model.Name, records);
         var windows = new WindowMetrics(store);
 
         var quiet = windows.Compute(model, model.Monitors[0], now);
