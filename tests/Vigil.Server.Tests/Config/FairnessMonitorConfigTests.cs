@@ -26,6 +26,10 @@ public sealed class FairnessMonitorConfigTests
         Assert.Equal(("race", "tpr", 0.7, 0.75, "white", 0.1, 50L), (f.Attribute, f.Rate, f.Threshold, f.MinRatio, f.ReferenceGroup, f.MaxDrift, f.MinGroupRows));
         Assert.Equal(new Dictionary<string, double> { ["black"] = 0.19, ["white"] = 0.48 }, f.Baseline);
 
+        var rules = PrometheusRules.Write(c);
+        Assert.Contains("expr: \"vigil_monitor_breached{model=\\\"loans\\\", monitor=\\\"fair-race\\\"} == 1\"", rules);
+        Assert.Contains("min_ratio of the reference group's", rules);
+
         var d = ServiceConfigLoader.Parse(Yaml("binary", "        attribute: race\n")).Models[0].Monitors[0].Fairness!;
         Assert.Equal(("fpr", 0.5, 0.8, (string?)null, 0.05, 30L, 0), (d.Rate, d.Threshold, d.MinRatio, d.ReferenceGroup, d.MaxDrift, d.MinGroupRows, d.Baseline.Count));
     }
