@@ -38,6 +38,7 @@ public sealed partial class VigilServer
                     ["at"] = readings.GetValueOrDefault(x.Name)?.At,
                 };
                 EstimateView.Add(view, _windows.Estimates, m, x, readings.GetValueOrDefault(x.Name));
+                FairnessMonitor.Add(view, x, readings.GetValueOrDefault(x.Name));
                 return view;
             }).ToList(),
         };

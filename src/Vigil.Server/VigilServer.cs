@@ -331,6 +331,7 @@ public sealed partial class VigilServer : IAsyncDisposable
         foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
             text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
         EstimateView.Metrics(text, _config, readings, _windows.Estimates);
+        FairnessMonitor.Metrics(text, readings);
         text.Family("vigil_alerts_firing", "gauge", "Alerts firing, by model and severity.");
         foreach (var m in _config.Models)
             foreach (var sev in new[] { "P1", "P2", "P3" })

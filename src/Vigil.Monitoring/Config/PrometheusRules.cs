@@ -62,7 +62,12 @@ public static class PrometheusRules
         if (m.Min is { } min) parts.Add($"min {F(min)}");
         if (m.Max is { } max) parts.Add($"max {F(max)}");
         if (m.Rolling is { } r) parts.Add($"mean ± {F(m.Sigma)}σ of the last {Duration(r)}");
-        if (parts.Count == 0) parts.Add(m.Type == MonitorType.EstimatedPerformance ? "mean ± 3σ of the reference's chunks" : "the drift method's decision");
+        if (parts.Count == 0) parts.Add(m.Type switch
+        {
+            MonitorType.EstimatedPerformance => "mean ± 3σ of the reference's chunks",
+            MonitorType.Fairness => "a group's rate outside min_ratio of the reference group's, or max_drift of its baseline",
+            _ => "the drift method's decision",
+        });
         if (m.Type == MonitorType.EstimatedPerformance) parts[0] = "estimated (CBPE), " + parts[0];
         return string.Join(", ", parts);
     }

@@ -35,7 +35,32 @@ public sealed record ModelConfig
 
 /// <summary>What a monitor computes: a metric on its window's rows, or CBPE's estimate of a metric on its window's
 /// predictions that have no label yet.</summary>
-public enum MonitorType { Window, EstimatedPerformance }
+public enum MonitorType { Window, EstimatedPerformance, Fairness }
+
+/// <summary>A <c>fairness</c> monitor's settings (docs/service.md, "Fairness monitors"): the logged feature whose values
+/// are the groups, the rate compared across them, the score threshold, how far a group's rate may stray from the
+/// reference group's (<see cref="MinRatio"/>) and from its baseline (<see cref="MaxDrift"/>), and the fewest rows a group
+/// needs to be judged.</summary>
+public sealed record FairnessConfig
+{
+    /// <summary>The rates a fairness monitor compares.</summary>
+    public static readonly string[] Rates = ["selection_rate", "tpr", "fpr", "fnr", "precision", "accuracy"];
+
+    public string Attribute { get; init; } = "";
+    /// <summary>One of <see cref="Rates"/>.</summary>
+    public string Rate { get; init; } = "fpr";
+    /// <summary>A score at or above it is a positive prediction.</summary>
+    public double Threshold { get; init; } = 0.5;
+    /// <summary>A group's rate over the reference group's must lie in [MinRatio, 1 / MinRatio].</summary>
+    public double MinRatio { get; init; } = 0.8;
+    /// <summary>The group the others are compared with; null: the largest group in the window.</summary>
+    public string? ReferenceGroup { get; init; }
+    /// <summary>Each group's expected rate (by the attribute's value); a group further than <see cref="MaxDrift"/> from it breaches.</summary>
+    public IReadOnlyDictionary<string, double> Baseline { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal);
+    public double MaxDrift { get; init; } = 0.05;
+    /// <summary>Groups with fewer rows counted for the rate (labelled ones, or all for selection_rate) are reported, not judged.</summary>
+    public long MinGroupRows { get; init; } = 30;
+}
 
 /// <summary>An <c>estimated_performance</c> monitor's reference: a labelled file, or a period of the model's own
 /// labelled predictions in the store; how the reference is cut into chunks for the learned thresholds; and the fewest
@@ -76,8 +101,11 @@ public sealed record MonitorConfig
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Set for <c>type: estimated_performance</c>: where CBPE is fitted.</summary>
     public EstimationConfig? Estimation { get; init; }
-    /// <summary>What the monitor computes: <see cref="MonitorType.EstimatedPerformance"/> when it has an <see cref="Estimation"/>.</summary>
-    public MonitorType Type => Estimation is null ? MonitorType.Window : MonitorType.EstimatedPerformance;
+    /// <summary>Set for <c>type: fairness</c>: the attribute, the rate and the limits.</summary>
+    public FairnessConfig? Fairness { get; init; }
+    /// <summary>What the monitor computes: <see cref="MonitorType.EstimatedPerformance"/> when it has an
+    /// <see cref="Estimation"/>, <see cref="MonitorType.Fairness"/> when it has a <see cref="Fairness"/>.</summary>
+    public MonitorType Type => Fairness is not null ? MonitorType.Fairness : Estimation is null ? MonitorType.Window : MonitorType.EstimatedPerformance;
     /// <summary>Whether any threshold is configured (an estimated_performance monitor without one learns it from its reference).</summary>
     public bool HasThreshold => Min is not null || Max is not null || Rolling is not null;
 }

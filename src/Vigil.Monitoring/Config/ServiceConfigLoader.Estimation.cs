@@ -63,8 +63,8 @@ public static partial class ServiceConfigLoader
         /// <summary>Applies <c>type:</c>; the estimation keys without <c>type: estimated_performance</c> are an error.</summary>
         public MonitorConfig Typed(MonitorConfig m, (YamlNode Node, string Value)? type, YamlNode item, string name)
         {
-            if (type is { } t && t.Value is not ("window" or Type))
-                throw Error(t.Node, $"type: '{t.Value}' is not a monitor type; expected window (the default) or {Type}");
+            if (type is { } t && t.Value is not ("window" or Type or FairnessType))
+                throw Error(t.Node, $"type: '{t.Value}' is not a monitor type; expected window (the default), {Type} or {FairnessType}");
             var estimated = type?.Value == Type;
             if (!estimated && m.Estimation is not null)
             {

@@ -218,7 +218,11 @@ public static partial class ServiceConfigLoader
                 if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
                     throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
                 if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
-                foreach (var (monitor, at) in estimated) CheckEstimated(monitor, at, name, task.Value);
+                foreach (var (monitor, at) in estimated)
+                {
+                    if (monitor.Type == MonitorType.Fairness) CheckFairness(monitor, at, name, task.Value, features);
+                    else CheckEstimated(monitor, at, name, task.Value);
+                }
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
                     throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
@@ -288,10 +292,22 @@ public static partial class ServiceConfigLoader
             {
                 string? name = null, metric = null;
                 (YamlNode Node, string Value)? type = null;
+                FairnessConfig? fairness = null;
+                (YamlNode Node, double Value)? scoreThreshold = null;
                 var m = new MonitorConfig { Name = "", Metric = "" };
                 foreach (var (key, value) in Entries(item, $"a monitor of '{model}'",
-                             ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys]))
+                             ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys, .. FairnessKeys]))
                 {
+                    if (FairnessKeys.Contains(key))
+                    {
+                        fairness = Fairness(fairness ?? new FairnessConfig(), key, value);
+                        continue;
+                    }
+                    if (key == "threshold" && value is YamlScalarNode)
+                    {
+                        scoreThreshold = (value, Number(value, "threshold"));
+                        continue;
+                    }
                     if (EstimationKeys.Contains(key))
                     {
                         m = m with { Estimation = Estimation(m.Estimation ?? new EstimationConfig(), key, value) };
@@ -325,15 +341,25 @@ public static partial class ServiceConfigLoader
                             break;
                     }
                 }
+                var isFairness = type?.Value == FairnessType;
+                if (isFairness && name is not null)
+                {
+                    m = TypedFairness(m, fairness, scoreThreshold, true, item, name);
+                    metric ??= $"fairness({m.Fairness!.Attribute})";
+                }
                 if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
-                m = Typed(m, type, item, name);
+                if (!isFairness)
+                {
+                    m = TypedFairness(m, fairness, scoreThreshold, false, item, name);
+                    m = Typed(m, type, item, name);
+                }
                 // A drift monitor without a threshold fires on its method's own decision; an estimated_performance
                 // monitor without one learns it from its reference.
                 if (!m.HasThreshold && m.Type == MonitorType.Window && !metric.StartsWith("drift(", StringComparison.Ordinal))
                     throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
                 if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
                 monitors.Add(m with { Name = name, Metric = metric });
-                if (m.Type == MonitorType.EstimatedPerformance) estimated.Add((monitors[^1], item));
+                if (m.Type is MonitorType.EstimatedPerformance or MonitorType.Fairness) estimated.Add((monitors[^1], item));
             }
             return monitors;
         }

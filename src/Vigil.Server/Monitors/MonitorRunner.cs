@@ -12,6 +12,8 @@ internal sealed record MonitorReading(string Model, string Monitor, string Metri
 {
     /// <summary>estimated_performance monitors: the estimate with its band.</summary>
     public EstimateInfo? Estimate { get; init; }
+    /// <summary>fairness monitors: every group's rate and ratio to the reference group.</summary>
+    public FairnessInfo? Fairness { get; init; }
 }
 
 /// <summary>
@@ -131,6 +133,7 @@ internal sealed class MonitorRunner : IAsyncDisposable
         var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed)
         {
             Estimate = value.Estimate,
+            Fairness = value.Fairness,
         };
         lock (_gate) _readings[(model.Name, monitor.Name)] = reading;
         foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now, context))

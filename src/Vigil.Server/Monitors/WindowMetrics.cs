@@ -21,6 +21,8 @@ internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, s
     public string? Condition { get; init; }
     /// <summary>estimated_performance monitors: CBPE's estimate with its band.</summary>
     public Vigil.Monitoring.Alerts.EstimateInfo? Estimate { get; init; }
+    /// <summary>fairness monitors: every group's rate and ratio to the reference group.</summary>
+    public FairnessInfo? Fairness { get; init; }
 }
 
 /// <summary>
@@ -33,6 +35,9 @@ internal sealed partial class WindowMetrics(PredictionStore store)
 {
     /// <summary>The estimated_performance monitors' fitted references and kept evaluations.</summary>
     public EstimatedPerformance Estimates { get; } = new(store);
+
+    /// <summary>The fairness monitors.</summary>
+    public FairnessMonitor Fairness { get; } = new(store);
 
     private readonly Dictionary<string, ReferenceProfile?> _references = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -47,6 +52,7 @@ internal sealed partial class WindowMetrics(PredictionStore store)
     {
         var from = now - monitor.Window;
         if (monitor.Type == MonitorType.EstimatedPerformance) return Estimates.Compute(model, monitor, from, now);
+        if (monitor.Type == MonitorType.Fairness) return Fairness.Compute(model, monitor, from, now);
         var m = FeatureMetric().Match(monitor.Metric);
         if (m.Success)
         {

@@ -67,7 +67,7 @@ public sealed class EstimatedMonitorConfigTests : IDisposable
             ("keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  m:\n    task: binary\n    monitors:\n      - name: a\n        metric: roc_auc\n        reference: x.csv\n        threshold: {min: 1}\n",
                 "vigil.yaml: line 10: monitor 'a': 'reference' is a key of 'type: estimated_performance' monitors"),
             (Yaml("binary", "        metric: roc_auc\n").Replace("type: estimated_performance", "type: estimate", StringComparison.Ordinal),
-                "vigil.yaml: line 9: type: 'estimate' is not a monitor type; expected window (the default) or estimated_performance"),
+                "vigil.yaml: line 9: type: 'estimate' is not a monitor type; expected window (the default), estimated_performance or fairness"),
         ];
         foreach (var (yaml, expected) in cases)
         {
