@@ -113,6 +113,13 @@ internal sealed class MonitorRunner : IAsyncDisposable
                 condition = value.Condition ?? "the drift method's own decision";
             }
         }
+        else if (value.Drifted == true)
+        {
+            // The monitor decided without a value to show (a fairness monitor whose reference group is too small to judge
+            // the ratios, while a group left its baseline): still a breach.
+            breached = true;
+            condition = value.Condition ?? "the monitor's own decision";
+        }
         // A drift alert says how important the feature is and whether performance moved; drift on a feature below the
         // model's min_importance, while no performance monitor is breached, is held at P3.
         AlertContext? context = null;

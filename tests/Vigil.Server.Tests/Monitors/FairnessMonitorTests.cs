@@ -123,6 +123,29 @@ public sealed class FairnessMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task ADriftWithoutAJudgedReference_StillFiresTheAlert()
+    {
+        // white (the reference) has 10 labelled predictions, under min_group_rows: no ratio to show, but black left its
+        // baseline, and that alone is a breach the alert engine must hear of
+        var config = Config("      - name: fair-drift\n        type: fairness\n        attribute: race\n        reference_group: white\n" +
+                            "        baseline: {race=black: 0.30}\n        max_drift: 0.05\n        severity: P2\n");
+        var model = config.Models[0];
+        await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
+        await server.StartAsync();
+        await FirstRound(server, model);
+        using var http = Client(server);
+        var now = DateTime.UtcNow;
+        var id = 0;
+        var rows = Group("white", 5, 2, 5, now.AddMinutes(-10), ref id).Concat(Group("black", 50, 6, 50, now.AddMinutes(-20), ref id)).ToList();
+        Assert.Equal(202, (int)(await http.PostAsync("/v1/models/loans/predictions", new StringContent(Json(rows), Encoding.UTF8, "application/json"))).StatusCode);
+        var reading = server.Monitors.RunOnce(model, model.Monitors[1], now);
+        Assert.Null(reading.Value);
+        Assert.True(reading.Breached, reading.Note);
+        var alert = Assert.Single(server.Monitors.Alerts.Active, a => a.Monitor == "fair-drift");
+        Assert.Equal((AlertState.Firing, "P2"), (alert.State, alert.Severity));
+    }
+
+    [Fact]
     public async Task CloseRates_AreQuiet_AndADriftFromTheBaselineBreaches()
     {
         var config = Config(DriftMonitor);
