@@ -59,23 +59,21 @@ internal static class FairnessCounts
     {
         var d = source.Dialect;
         var sep = d.StringLiteral(Separator);
+        // each column's values too, for the codes the pass streams instead of the texts, in the same scan (a column with
+        // more than MaxGroups values is refused by the caller, and its list is not read)
         var distinct = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", count(DISTINCT g{i}_) AS d{i}_"));
+        var lists = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", string_agg(DISTINCT g{i}_, {sep}) AS v{i}_"));
         var t = source.Engine.Query(
             "SELECT count(*) AS n_, count(*) FILTER (WHERE s_ IS NULL) AS ns_, count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 0) AS nl_, " +
-            $"count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL) AS bl_{distinct} FROM ({baseSql}) b");
+            $"count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL) AS bl_{distinct}{lists} FROM ({baseSql}) b");
         var dc = new long[sensitive];
-        for (var i = 0; i < sensitive; i++) dc[i] = t.GetInt64(4 + i, 0);
-        // each column's values, for the codes the walk streams instead of the texts (a column with too many values is
-        // refused by the caller; it is not listed)
         var values = new string[sensitive][];
-        var listed = Enumerable.Range(0, sensitive).Where(i => dc[i] <= MaxListed).ToList();
-        if (listed.Count > 0)
+        for (var i = 0; i < sensitive; i++)
         {
-            var v = source.Engine.Query("SELECT " + string.Join(", ", listed.Select(i => $"string_agg(DISTINCT g{i}_, {sep})")) + $" FROM ({baseSql}) b");
-            for (var j = 0; j < listed.Count; j++)
-                values[listed[j]] = v.IsNull(j, 0) ? [] : [.. v.GetString(j, 0)!.Split(Separator).Order(StringComparer.Ordinal)];
+            dc[i] = t.GetInt64(4 + i, 0);
+            var col = 4 + sensitive + i;
+            values[i] = dc[i] > MaxListed || t.IsNull(col, 0) ? [] : [.. t.GetString(col, 0)!.Split(Separator).Order(StringComparer.Ordinal)];
         }
-        for (var i = 0; i < sensitive; i++) values[i] ??= [];
         return new Census(t.GetInt64(0, 0), t.GetInt64(1, 0), t.GetInt64(2, 0), t.GetInt64(3, 0), dc) { Values = values };
     }
 
