@@ -55,19 +55,6 @@ public sealed class EstimatedPerformanceTests : IDisposable
                 threshold: {min: 0.1}
         """);
 
-    /// <summary>The server's loop evaluates every monitor a second after it starts (then every hour here), at the real
-    /// time: wait for that round, so that it cannot land between the test's own evaluations (under load it did, and
-    /// resolved the alert the test had just fired).</summary>
-    private static async Task FirstRound(VigilServer server, ModelConfig model)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (model.Monitors.Any(m => !server.Monitors.Readings.Any(r => r.Model == model.Name && r.Monitor == m.Name)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the monitors' first round did not run within 60 s");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task Estimate_EqualsVigilEstimate_OnTheSameRows()
     {
@@ -105,8 +92,8 @@ public sealed class EstimatedPerformanceTests : IDisposable
         var auc = model.Monitors[0];
         await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
         await server.StartAsync();
-        await FirstRound(server, model);
-        using var http = Client(server);
+        await RunningServer.FirstRound(server, model);
+        using var http = RunningServer.AdminClient(server);
         var now = DateTime.UtcNow;
         var rows = EstimateData.Predictions(now, 0, 2000, shifted: false, seed: 3);
         Assert.Equal(202, (int)(await Post(http, "predictions", EstimateData.Batch(rows))).StatusCode);
@@ -153,8 +140,8 @@ public sealed class EstimatedPerformanceTests : IDisposable
         var model = config.Models[0];
         await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
         await server.StartAsync();
-        await FirstRound(server, model);
-        using var http = Client(server);
+        await RunningServer.FirstRound(server, model);
+        using var http = RunningServer.AdminClient(server);
         var now = DateTime.UtcNow;
         var rows = EstimateData.Predictions(now, 0, 1500, shifted: false, seed: 5);
         await Post(http, "predictions", EstimateData.Batch(rows));
@@ -201,13 +188,6 @@ public sealed class EstimatedPerformanceTests : IDisposable
         var second = windows.Compute(model, model.Monitors[0], now).Value;
         Assert.Equal(2, windows.Estimates.Fits);
         Assert.NotEqual(first, second);
-    }
-
-    private static HttpClient Client(VigilServer server)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin-key-0001");
-        return http;
     }
 
     private static Task<HttpResponseMessage> Post(HttpClient http, string what, string body) =>

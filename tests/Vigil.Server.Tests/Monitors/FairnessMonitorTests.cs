@@ -62,23 +62,6 @@ public sealed class FairnessMonitorTests : IDisposable
     private static string Json(IEnumerable<PredictionRecord> rows) => "[" + string.Join(",", rows.Select(r => string.Create(CultureInfo.InvariantCulture,
         $"{{\"id\": \"{r.Id}\", \"timestamp\": \"{r.Timestamp:yyyy-MM-ddTHH:mm:ss.ffffffZ}\", \"score\": {r.Score!.Value:R}, \"label\": {(double)r.Label!:R}, \"features\": {{\"race\": \"{r.Texts[0]}\"}}}}"))) + "]";
 
-    private static async Task FirstRound(VigilServer server, ModelConfig model)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (model.Monitors.Any(m => !server.Monitors.Readings.Any(r => r.Model == model.Name && r.Monitor == m.Name)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the monitors' first round did not run within 60 s");
-            await Task.Delay(50);
-        }
-    }
-
-    private static HttpClient Client(VigilServer server)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin-key-0001");
-        return http;
-    }
-
     [Fact]
     public async Task FprDisparity_Breaches_WithTheGroupsInTheNote_TheAlert_AndMetrics()
     {
@@ -86,8 +69,8 @@ public sealed class FairnessMonitorTests : IDisposable
         var model = config.Models[0];
         await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
         await server.StartAsync();
-        await FirstRound(server, model);
-        using var http = Client(server);
+        await RunningServer.FirstRound(server, model);
+        using var http = RunningServer.AdminClient(server);
         var now = DateTime.UtcNow;
         var id = 0;
         var rows = Group("white", 100, 48, 100, now.AddMinutes(-10), ref id)
@@ -132,8 +115,8 @@ public sealed class FairnessMonitorTests : IDisposable
         var model = config.Models[0];
         await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
         await server.StartAsync();
-        await FirstRound(server, model);
-        using var http = Client(server);
+        await RunningServer.FirstRound(server, model);
+        using var http = RunningServer.AdminClient(server);
         var now = DateTime.UtcNow;
         var id = 0;
         var rows = Group("white", 5, 2, 5, now.AddMinutes(-10), ref id).Concat(Group("black", 50, 6, 50, now.AddMinutes(-20), ref id)).ToList();
