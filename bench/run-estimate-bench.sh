@@ -9,6 +9,7 @@
 #                     DuckDB's bare scan through bench/duckdb_sql.py (libduckdb through ctypes), not `vigil scan`
 #   FLOOR=vigil|duckdb   which bare scan to time (default vigil, or duckdb with BASELINE_ONLY=1)
 #   NO_BASELINE=1     skip the baseline (reuse bench/out/estimate-baseline-ROWS.json if there)
+#   DIAGNOSE=0        skip vigil diagnose on the same files (default 1: timed beside estimate)
 #   REF_ROWS=n        reference rows (default ROWS / 10)
 #   NICE="nice -n 10" a prefix for every timed command alike (a shared machine)
 #   VIGIL_FLAGS       the column mapping given to vigil (default
@@ -29,6 +30,7 @@ REPEAT="${REPEAT:-3}"
 BASELINE_ONLY="${BASELINE_ONLY:-0}"
 FLOOR="${FLOOR:-$([ "$BASELINE_ONLY" = 1 ] && echo duckdb || echo vigil)}"
 NO_BASELINE="${NO_BASELINE:-0}"
+DIAGNOSE="${DIAGNOSE:-1}"
 read -r -a NICE_CMD <<< "${NICE:-}"
 read -r -a VFLAGS <<< "${VIGIL_FLAGS:---score score --label label --prediction prediction --timestamp timestamp}"
 CHUNK=day
@@ -76,6 +78,14 @@ if [ "$BASELINE_ONLY" != 1 ]; then
     --format json --out "$OUT/estimate-vigil-csv-$ROWS.json"
   run vest_pq "$REPEAT" "$VIGIL" estimate --reference "$RPQ" --analysis "$APQ" --chunk "$CHUNK" "${VFLAGS[@]}" \
     --format json --out "$OUT/estimate-vigil-pq-$ROWS.json"
+  # vigil diagnose on the same files: the whole checklist (the drop's test, the pipeline's checks, drift × importance,
+  # CBPE's expected metric, the conditional outcome rates, segments). Much more than the baseline's CBPE steps.
+  if [ "$DIAGNOSE" = 1 ]; then
+    run vdiag_csv "$REPEAT" "$VIGIL" diagnose -r "$RCSV" -c "$ACSV" --score score --label label --timestamp timestamp \
+      --format json --out "$OUT/diagnose-vigil-csv-$ROWS.json"
+    run vdiag_pq "$REPEAT" "$VIGIL" diagnose -r "$RPQ" -c "$APQ" --score score --label label --timestamp timestamp \
+      --format json --out "$OUT/diagnose-vigil-pq-$ROWS.json"
+  fi
 fi
 
 if [ "$NO_BASELINE" != 1 ]; then
@@ -115,6 +125,10 @@ echo "| pandas + scikit-learn CBPE (baseline_estimate.py) | CSV ($CSV_MB MB) | $
 if [ "$BASELINE_ONLY" != 1 ]; then
   echo "| vigil estimate | CSV | ${SEC[vest_csv]} | ${CPU[vest_csv]} | ${MB[vest_csv]} | $(ratio "$bs" "${SEC[vest_csv]}") | $(mem "${MB[vest_csv]}" "$bm") | $(ratio "${SEC[vest_csv]}" "${SEC[scan_csv]}") |"
   echo "| vigil estimate | Parquet ($PQ_MB MB) | ${SEC[vest_pq]} | ${CPU[vest_pq]} | ${MB[vest_pq]} | $(ratio "$bs" "${SEC[vest_pq]}") ¹ | $(mem "${MB[vest_pq]}" "$bm") ¹ | $(ratio "${SEC[vest_pq]}" "${SEC[scan_pq]}") |"
+  if [ "$DIAGNOSE" = 1 ]; then
+    echo "| vigil diagnose ² | CSV | ${SEC[vdiag_csv]} | ${CPU[vdiag_csv]} | ${MB[vdiag_csv]} | $(ratio "$bs" "${SEC[vdiag_csv]}") | $(mem "${MB[vdiag_csv]}" "$bm") | $(ratio "${SEC[vdiag_csv]}" "${SEC[scan_csv]}") |"
+    echo "| vigil diagnose ² | Parquet | ${SEC[vdiag_pq]} | ${CPU[vdiag_pq]} | ${MB[vdiag_pq]} | $(ratio "$bs" "${SEC[vdiag_pq]}") ¹ | $(mem "${MB[vdiag_pq]}" "$bm") ¹ | $(ratio "${SEC[vdiag_pq]}" "${SEC[scan_pq]}") |"
+  fi
 else
   echo "| vigil estimate | CSV, Parquet | pending | | | | | |"
 fi
@@ -129,6 +143,7 @@ echo "Agreement (rtol 1e-9, bands 1e-6): $AGREE"
 echo
 echo "CPU s: user + system seconds (median run); on a loaded machine wall seconds grow with the load, CPU seconds much less."
 echo "¹ against the baseline reading CSV (pandas cannot read Parquet here: no pyarrow)."
+[ "$DIAGNOSE" = 1 ] && [ "$BASELINE_ONLY" != 1 ] && echo "² diagnose does the whole checklist (its median runs: CSV ${ALL[vdiag_csv]}; Parquet ${ALL[vdiag_pq]}); the baseline does CBPE alone, so its ratio is a bound, not a like-for-like."
 echo
 echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(uname -sr), $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), $("$PY" -c 'import pandas, sklearn, scipy, numpy; print(f"pandas {pandas.__version__}, scikit-learn {sklearn.__version__}, SciPy {scipy.__version__}, numpy {numpy.__version__}")'), load average at the start: $LOAD0, at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 [ $status -eq 0 ] || echo "Vigil and the baseline DISAGREE: see $OUT/agree-estimate-*.txt" >&2

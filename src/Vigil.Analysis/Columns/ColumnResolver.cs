@@ -38,7 +38,9 @@ internal static class ColumnResolver
             return byName.TryGetValue(defaultName, out var d) ? d : null;
         }
 
-        var id = Pick(mapping.Id, MappingOptions.DefaultId, "--id");
+        // A column named plainly "id" is the id when there is no prediction_id and no --id (it is never a feature).
+        var id = Pick(mapping.Id, MappingOptions.DefaultId, "--id")
+            ?? (mapping.Id is null && byName.TryGetValue(MappingOptions.FallbackId, out var plainId) ? plainId : null);
         var ts = Pick(mapping.Timestamp, MappingOptions.DefaultTimestamp, "--timestamp");
         var version = Pick(mapping.Version, MappingOptions.DefaultVersion, "--version-column");
         var score = Pick(mapping.Score, MappingOptions.DefaultScore, "--score");

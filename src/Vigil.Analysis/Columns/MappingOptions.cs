@@ -8,6 +8,8 @@ public sealed record MappingOptions
 {
     /// <summary>Default column names, matching a typical prediction log.</summary>
     public const string DefaultId = "prediction_id";
+    /// <summary>The id's name when there is no <see cref="DefaultId"/> column and no --id.</summary>
+    public const string FallbackId = "id";
     public const string DefaultTimestamp = "timestamp";
     public const string DefaultVersion = "model_version";
     public const string DefaultScore = "prediction_score";

@@ -30,7 +30,7 @@ internal static partial class DriftAnalysis
         foreach (var r in reference)
         {
             if (!cur.TryGetValue(r.Name, out var c)) continue;
-            if (r.Name is MappingOptions.DefaultId or MappingOptions.DefaultTimestamp) continue;
+            if (r.Name is MappingOptions.DefaultId or MappingOptions.FallbackId or MappingOptions.DefaultTimestamp) continue;
             if (r.Kind == ColumnKind.Timestamp || c.Kind == ColumnKind.Timestamp) continue;
             list.Add(new Column(r.Name, TypeOf(r, c), r, c));
         }

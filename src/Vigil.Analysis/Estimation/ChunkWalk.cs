@@ -198,50 +198,63 @@ internal static class ChunkWalk
         var cbpe = new CbpeBinaryAccumulator[n];
         var realized = new BinaryScoreAccumulator?[n];
         var opts = new BinaryMetricOptions { Threshold = threshold };
-        source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
+        for (var i = 0; i < n; i++) cbpe[i] = new CbpeBinaryAccumulator(calibrator, threshold);
+        var rows = $"SELECT CAST(c.code_ AS INTEGER) AS code_, b.s_, CAST(coalesce(b.y_, 2) AS SMALLINT) AS y_ " +
+            $"FROM ({side.BaseSql}) b JOIN {census.Table} c ON b.k_ = c.k_ WHERE {ok}";
+        var unlabelled = new long[n];
+        for (var c = 0; c < n; c++) unlabelled[c] = census.Rows[c] - census.Labelled[c];
+        if (SortedScores.TryRead(source.Engine, rows, n, unordered: true, census.Labelled, unlabelled) is { } sorted)
         {
-            for (var i = 0; i < n; i++)
+            Parallel.For(0, n, c => sorted.Descending(c, (score, positives, negatives, none) =>
             {
-                cbpe[i] = new CbpeBinaryAccumulator(calibrator, threshold);
-                realized[i] = null;
-            }
-            var score = new double[n];
-            var count = new long[n * 3]; // rows, positives, negatives of the pending score
-            score.AsSpan().Fill(double.NaN);
-            void Flush(int c)
-            {
-                if (double.IsNaN(score[c])) return;
-                cbpe[c].Add(score[c], count[3 * c]);
-                if (count[3 * c + 1] + count[3 * c + 2] > 0)
-                    (realized[c] ??= new BinaryScoreAccumulator(opts)).Add(score[c], count[3 * c + 1], count[3 * c + 2]);
-                count[3 * c] = count[3 * c + 1] = count[3 * c + 2] = 0;
-            }
-            source.Engine.Stream(
-                $"SELECT CAST(c.code_ AS INTEGER) AS code_, b.s_, CAST(coalesce(b.y_, 2) AS SMALLINT) AS y_ " +
-                $"FROM ({side.BaseSql}) b JOIN {census.Table} c ON b.k_ = c.k_ WHERE {ok} ORDER BY b.s_ DESC",
-                null,
-                chunk =>
-                {
-                    var code = chunk.Int64s(0);
-                    var s = chunk.Doubles(1);
-                    var y = chunk.Int64s(2);
-                    for (var i = 0; i < chunk.RowCount; i++)
-                    {
-                        var c = (int)code[i];
-                        if (s[i] != score[c])
-                        {
-                            Flush(c);
-                            score[c] = s[i];
-                        }
-                        count[3 * c]++;
-                        if (y[i] == 1) count[3 * c + 1]++;
-                        else if (y[i] == 0) count[3 * c + 2]++;
-                    }
-                });
-            for (var c = 0; c < n; c++) Flush(c);
-        });
+                cbpe[c].Add(score, positives + negatives + none);
+                if (positives + negatives > 0) (realized[c] ??= new BinaryScoreAccumulator(opts)).Add(score, positives, negatives);
+            }));
+        }
+        else
+        {
+            source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () => StreamSorted(source, rows, cbpe, realized, opts));
+        }
 
         return census.Chunks(side, c => cbpe[c].Finish().Metrics, c => realized[c] is { } acc ? Realized(acc) : null);
+    }
+
+    /// <summary>The fallback past <see cref="SortedScores.Limit"/>: the rows sorted by the engine (under a memory
+    /// budget, spilling past it) and streamed in descending score, each chunk's pending score flushed when it changes.</summary>
+    private static void StreamSorted(OpenedSource source, string rows, CbpeBinaryAccumulator[] cbpe, BinaryScoreAccumulator?[] realized, BinaryMetricOptions opts)
+    {
+        var n = cbpe.Length;
+        var score = new double[n];
+        var count = new long[n * 3]; // rows, positives, negatives of the pending score
+        score.AsSpan().Fill(double.NaN);
+        void Flush(int c)
+        {
+            if (double.IsNaN(score[c])) return;
+            cbpe[c].Add(score[c], count[3 * c]);
+            if (count[3 * c + 1] + count[3 * c + 2] > 0)
+                (realized[c] ??= new BinaryScoreAccumulator(opts)).Add(score[c], count[3 * c + 1], count[3 * c + 2]);
+            count[3 * c] = count[3 * c + 1] = count[3 * c + 2] = 0;
+        }
+        source.Engine.Stream(rows + " ORDER BY b.s_ DESC", null,
+            chunk =>
+            {
+                var code = chunk.Int64s(0);
+                var s = chunk.Doubles(1);
+                var y = chunk.Int64s(2);
+                for (var i = 0; i < chunk.RowCount; i++)
+                {
+                    var c = (int)code[i];
+                    if (s[i] != score[c])
+                    {
+                        Flush(c);
+                        score[c] = s[i];
+                    }
+                    count[3 * c]++;
+                    if (y[i] == 1) count[3 * c + 1]++;
+                    else if (y[i] == 0) count[3 * c + 2]++;
+                }
+            });
+        for (var c = 0; c < n; c++) Flush(c);
     }
 
     /// <summary>evaluate's metrics of a chunk's labelled rows, by name (NaN where undefined).</summary>

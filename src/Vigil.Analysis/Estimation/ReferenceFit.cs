@@ -44,15 +44,32 @@ internal static partial class EstimationAnalysis
     }
 
     /// <summary>The rows of <paramref name="sql"/> (s_, f_ and what <paramref name="positive"/> tests) grouped by
-    /// (fold, distinct score) in the engine and sent in ascending score, so that nothing is sorted in .NET: each fold's
-    /// groups and the pooled groups (equal scores of different folds arrive together), all ascending.</summary>
+    /// (fold, distinct score), each fold's groups ascending, and the pooled groups of all folds. The rows are sorted
+    /// per fold in .NET (<see cref="SortedScores"/>) up to its limit, and grouped and sorted by the engine past it.</summary>
     internal static (List<ScoreGroups> Folds, ScoreGroups All) FoldGroups(OpenedSource source, string sql, string positive, int folds)
     {
+        var groups = new List<ScoreGroups>(folds);
+        if (SortedScores.TryRead(source.Engine, $"SELECT f_, s_, CAST(CASE WHEN {positive} THEN 1 ELSE 0 END AS SMALLINT) AS y_ FROM ({sql}) q",
+                folds, unordered: false) is { } sorted)
+        {
+            for (var f = 0; f < folds; f++)
+            {
+                List<double> s = [], p = [], n = [];
+                sorted.Ascending(f, (score, positives, negatives, _) =>
+                {
+                    s.Add(score);
+                    p.Add(positives);
+                    n.Add(positives + negatives);
+                });
+                if (s.Count > 0) groups.Add(new ScoreGroups([.. s], [.. p], [.. n]));
+            }
+            return (groups, ScoreGroups.Merge(groups));
+        }
+
         var perFold = new (List<double> S, List<double> P, List<double> N)[folds];
         for (var f = 0; f < folds; f++) perFold[f] = ([], [], []);
-        List<double> allS = [], allP = [], allN = [];
         source.Engine.Stream(
-            $"SELECT f_, s_, count(*) FILTER (WHERE {positive}) AS p_, count(*) AS n_ FROM ({sql}) q GROUP BY f_, s_ ORDER BY s_",
+            $"SELECT f_, s_, count(*) FILTER (WHERE {positive}) AS p_, count(*) AS n_ FROM ({sql}) q GROUP BY f_, s_ ORDER BY f_, s_",
             null,
             chunk =>
             {
@@ -66,21 +83,10 @@ internal static partial class EstimationAnalysis
                     fold.S.Add(s[i]);
                     fold.P.Add(p[i]);
                     fold.N.Add(n[i]);
-                    if (allS.Count > 0 && allS[^1] == s[i])
-                    {
-                        allP[^1] += p[i];
-                        allN[^1] += n[i];
-                    }
-                    else
-                    {
-                        allS.Add(s[i]);
-                        allP.Add(p[i]);
-                        allN.Add(n[i]);
-                    }
                 }
             });
-        var groups = perFold.Where(f => f.S.Count > 0).Select(f => new ScoreGroups([.. f.S], [.. f.P], [.. f.N])).ToList();
-        return (groups, new ScoreGroups([.. allS], [.. allP], [.. allN]));
+        groups.AddRange(perFold.Where(f => f.S.Count > 0).Select(f => new ScoreGroups([.. f.S], [.. f.P], [.. f.N])));
+        return (groups, ScoreGroups.Merge(groups));
     }
 }
 

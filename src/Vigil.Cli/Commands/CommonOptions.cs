@@ -19,7 +19,7 @@ internal sealed class CommonOptions
     public Option<string?> Sql { get; } = new("--sql") { Description = "A query to read from PostgreSQL; it runs inside PostgreSQL, and so does every analysis over it." };
     public Option<string?> InputFormat { get; } = new("--input-format") { Description = "Force the input format: csv, parquet or json (default: by file extension)." };
     public Option<string?> Config { get; } = new("--config") { Description = "Column mapping file (default: ./vigil.yaml when present)." };
-    public Option<string?> Id { get; } = new("--id") { Description = $"Id column (default: {MappingOptions.DefaultId})." };
+    public Option<string?> Id { get; } = new("--id") { Description = $"Id column (default: {MappingOptions.DefaultId}, else {MappingOptions.FallbackId}); never a feature." };
     public Option<string?> Timestamp { get; } = new("--timestamp") { Description = $"Timestamp column (default: {MappingOptions.DefaultTimestamp})." };
     public Option<string?> VersionColumn { get; } = new("--version-column") { Description = $"Model version column (default: {MappingOptions.DefaultVersion}; config key columns.version)." };
     public Option<string?> Score { get; } = new("--score") { Description = $"Score (probability of the positive class) column (default: {MappingOptions.DefaultScore})." };

@@ -56,8 +56,27 @@ internal sealed class DuckDbEngine : IQueryEngine
 
     public double Progress => _connection.Progress;
 
+    /// <summary>VIGIL_QUERY_LOG=1: every query's wall and process CPU time, and its start, on stderr (for profiling).</summary>
+    private static readonly bool QueryLog = Environment.GetEnvironmentVariable("VIGIL_QUERY_LOG") == "1";
+
+    private static IDisposable? Logged(string sql) => QueryLog ? new QueryTimer(sql) : null;
+
+    private sealed class QueryTimer(string sql) : IDisposable
+    {
+        private readonly System.Diagnostics.Stopwatch _wall = System.Diagnostics.Stopwatch.StartNew();
+        private readonly TimeSpan _cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+        public void Dispose()
+        {
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpu;
+            var text = sql.ReplaceLineEndings(" ");
+            Console.Error.WriteLine(FormattableString.Invariant($"[query] {_wall.Elapsed.TotalSeconds:0.000} s wall, {cpu.TotalSeconds:0.000} s cpu: {text[..Math.Min(text.Length, 400)]}"));
+        }
+    }
+
     public Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default)
     {
+        using var logged = Logged(sql);
         ct.ThrowIfCancellationRequested();
         using CancellationTokenRegistration reg = ct.Register(_connection.Interrupt);
         try
@@ -74,6 +93,7 @@ internal sealed class DuckDbEngine : IQueryEngine
     public void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onChunk);
+        using var logged = Logged(sql);
         ct.ThrowIfCancellationRequested();
         using CancellationTokenRegistration reg = ct.Register(_connection.Interrupt);
         try
@@ -109,7 +129,11 @@ internal sealed class DuckDbEngine : IQueryEngine
         while (result.NextChunk() is { } chunk) onChunk(chunk);
     }
 
-    public void Execute(string sql) => _connection.Execute(sql);
+    public void Execute(string sql)
+    {
+        using var logged = Logged(sql);
+        _connection.Execute(sql);
+    }
 
     public void Dispose()
     {

@@ -49,40 +49,52 @@ public static class CalibrationCheck
             return new CalibrationDecision(false, double.NaN, double.NaN, folds.Count) { SkipReason = "one class" };
         }
 
-        // Each fold ascending by score (as the engine usually sends them: then nothing is sorted here), so that the
-        // pooled cells and every "all folds but one" are merges, and a calibrated fold stays ascending.
+        // Each fold ascending by score (as the engine usually sends them: then nothing is sorted here). The folds are
+        // merged once into the pooled distinct scores, each fold entry remembering its pooled place, so that "all folds
+        // but one" is a sum over the other folds' entries at their places (counts: exact in any order), and each fold's
+        // calibrated scores stay ascending (the calibrator is monotone) for the merge of the held-out rows.
         var sorted = new ScoreGroups[folds.Count];
         for (var f = 0; f < folds.Count; f++) sorted[f] = Ascending(folds[f]);
-        var before = MergeSorted(sorted.Select(g => Cells(g, null)).ToList());
-        if (RocAuc(before) > AucCeiling)
+        var pooled = ScoreGroups.Pool(sorted.Select(g => g.Scores).ToArray(), sorted.Select(g => g.Positives).ToArray(),
+            sorted.Select(g => g.Rows).ToArray(), out var places);
+        if (RocAuc(pooled) > AucCeiling)
         {
             return new CalibrationDecision(false, double.NaN, double.NaN, folds.Count) { SkipReason = "roc auc above 0.999" };
         }
 
-        var afterParts = new List<Cell[]>(folds.Count);
+        var m = pooled.Scores.Length;
+        var otherPositives = new double[m];
+        var otherRows = new double[m];
+        var calibrated = new double[folds.Count][];
         for (var f = 0; f < folds.Count; f++)
         {
-            var others = MergeSorted(sorted.Where((_, i) => i != f).Select(g => Cells(g, null)).ToList());
-            var xs = new double[others.Length];
-            var ps = new double[others.Length];
-            var rs = new double[others.Length];
+            Array.Clear(otherPositives);
+            Array.Clear(otherRows);
             var outside = 0.0;
-            for (var i = 0; i < others.Length; i++)
+            for (var g = 0; g < folds.Count; g++)
             {
-                xs[i] = others[i].Probability;
-                ps[i] = others[i].Positives;
-                rs[i] = others[i].Rows;
-                outside += rs[i];
+                if (g == f) continue;
+                var fold = sorted[g];
+                var at = places[g];
+                for (var j = 0; j < at.Length; j++)
+                {
+                    otherPositives[at[j]] += fold.Positives[j];
+                    otherRows[at[j]] += fold.Rows[j];
+                    outside += fold.Rows[j];
+                }
             }
             if (outside == 0)
             {
                 throw new ArgumentException($"fold {f} has no rows outside it to fit a calibrator on.", nameof(folds));
             }
-            var calibrator = IsotonicCalibrator.Fit(xs, ps, rs);
-            afterParts.Add(Cells(sorted[f], calibrator));
+            var calibrator = IsotonicCalibrator.Fit(pooled.Scores, otherPositives, otherRows);
+            var scores = sorted[f].Scores;
+            var probabilities = new double[scores.Length];
+            for (var j = 0; j < scores.Length; j++) probabilities[j] = calibrator.Apply(scores[j]);
+            calibrated[f] = probabilities;
         }
-        var after = MergeSorted(afterParts);
-        var eceBefore = Ece(before, bins);
+        var after = ScoreGroups.Pool(calibrated, sorted.Select(g => g.Positives).ToArray(), sorted.Select(g => g.Rows).ToArray(), out _);
+        var eceBefore = Ece(pooled, bins);
         var eceAfter = Ece(after, bins);
         return new CalibrationDecision(eceBefore > eceAfter, eceBefore, eceAfter, folds.Count);
     }
@@ -100,15 +112,11 @@ public static class CalibrationCheck
         ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
         groups.Validate(nameof(groups));
-        var cells = new List<Cell>(groups.Scores.Length);
-        for (var i = 0; i < groups.Scores.Length; i++)
-        {
-            if (groups.Rows[i] > 0) cells.Add(new Cell(calibrator.Apply(groups.Scores[i]), groups.Positives[i], groups.Rows[i]));
-        }
-        return Ece(cells, bins);
+        var g = Ascending(groups);
+        var probabilities = new double[g.Scores.Length];
+        for (var i = 0; i < probabilities.Length; i++) probabilities[i] = calibrator.Apply(g.Scores[i]);
+        return Ece(ScoreGroups.Pool([probabilities], [g.Positives], [g.Rows], out _), bins);
     }
-
-    private readonly record struct Cell(double Probability, double Positives, double Rows);
 
     /// <summary>The groups ascending by score (as they are, when they already are), entries without rows dropped.</summary>
     private static ScoreGroups Ascending(ScoreGroups g)
@@ -145,89 +153,26 @@ public static class CalibrationCheck
         return new ScoreGroups(keys, p, r);
     }
 
-    /// <summary>Ascending groups as cells, their scores through <paramref name="calibrator"/> (monotone, so still ascending).</summary>
-    private static Cell[] Cells(ScoreGroups g, IsotonicCalibrator? calibrator)
+    /// <summary>scikit-learn's ROC AUC (ties count one half), from distinct ascending cells.</summary>
+    private static double RocAuc(ScoreGroups cells)
     {
-        var cells = new Cell[g.Scores.Length];
-        for (var i = 0; i < cells.Length; i++)
-            cells[i] = new Cell(calibrator is null ? g.Scores[i] : calibrator.Apply(g.Scores[i]), g.Positives[i], g.Rows[i]);
-        return cells;
-    }
-
-    /// <summary>Ascending cell lists merged into one ascending list (pairwise, O(n log k)).</summary>
-    private static Cell[] MergeSorted(List<Cell[]> lists)
-    {
-        if (lists.Count == 0) return [];
-        while (lists.Count > 1)
-        {
-            var next = new List<Cell[]>((lists.Count + 1) / 2);
-            for (var i = 0; i + 1 < lists.Count; i += 2) next.Add(MergeTwo(lists[i], lists[i + 1]));
-            if (lists.Count % 2 == 1) next.Add(lists[^1]);
-            lists = next;
-        }
-        return lists[0];
-    }
-
-    private static Cell[] MergeTwo(Cell[] a, Cell[] b)
-    {
-        var result = new Cell[a.Length + b.Length];
-        int i = 0, j = 0, k = 0;
-        while (i < a.Length && j < b.Length) result[k++] = b[j].Probability < a[i].Probability ? b[j++] : a[i++];
-        while (i < a.Length) result[k++] = a[i++];
-        while (j < b.Length) result[k++] = b[j++];
-        return result;
-    }
-
-    /// <summary>scikit-learn's ROC AUC (ties count one half), from grouped counts.</summary>
-    private static double RocAuc(IReadOnlyList<Cell> cells)
-    {
-        var sorted = Merge(cells);
         NeumaierSum area = default;
         double negativesBelow = 0, positives = 0, negatives = 0;
-        foreach (var c in sorted)
+        for (var i = 0; i < cells.Scores.Length; i++)
         {
-            var neg = c.Rows - c.Positives;
-            area.Add(c.Positives * (negativesBelow + neg / 2));
+            var neg = cells.Rows[i] - cells.Positives[i];
+            area.Add(cells.Positives[i] * (negativesBelow + neg / 2));
             negativesBelow += neg;
-            positives += c.Positives;
+            positives += cells.Positives[i];
             negatives += neg;
         }
         return area.Value / (positives * negatives);
     }
 
-    /// <summary>Sorted by probability, equal probabilities merged.</summary>
-    private static List<Cell> Merge(IReadOnlyList<Cell> cells)
+    private static double Ece(ScoreGroups sorted, int bins)
     {
-        var sorted = cells.ToArray();
-        var ascending = true;
-        for (var i = 1; i < sorted.Length && ascending; i++) ascending = sorted[i].Probability >= sorted[i - 1].Probability;
-        if (!ascending)
-        {
-            var keys = new double[sorted.Length];
-            for (var i = 0; i < sorted.Length; i++) keys[i] = sorted[i].Probability;
-            Array.Sort(keys, sorted);
-        }
-        var merged = new List<Cell>(sorted.Length);
-        foreach (var c in sorted)
-        {
-            if (merged.Count > 0 && merged[^1].Probability == c.Probability)
-            {
-                var last = merged[^1];
-                merged[^1] = new Cell(last.Probability, last.Positives + c.Positives, last.Rows + c.Rows);
-            }
-            else
-            {
-                merged.Add(c);
-            }
-        }
-        return merged;
-    }
-
-    private static double Ece(IReadOnlyList<Cell> cells, int bins)
-    {
-        var sorted = Merge(cells);
         var total = 0.0;
-        foreach (var c in sorted) total += c.Rows;
+        for (var i = 0; i < sorted.Scores.Length; i++) total += sorted.Rows[i];
         var n = (long)Math.Round(total);
         if (n <= 2L * bins)
         {
@@ -248,16 +193,16 @@ public static class CalibrationCheck
             var left = b * width;
             var right = b == count - 1 ? n : left + width;
             double need = right - left, sumProbability = 0, sumPositives = 0;
-            while (need > 0 && g < sorted.Count)
+            while (need > 0 && g < sorted.Scores.Length)
             {
-                var c = sorted[g];
-                var available = c.Rows - used;
+                double rows = sorted.Rows[g], positives = sorted.Positives[g];
+                var available = rows - used;
                 var take = Math.Min(available, need);
-                sumProbability += take * c.Probability;
-                sumPositives += take == c.Rows ? c.Positives : c.Positives * (take / c.Rows);
+                sumProbability += take * sorted.Scores[g];
+                sumPositives += take == rows ? positives : positives * (take / rows);
                 need -= take;
                 used += take;
-                if (used >= c.Rows)
+                if (used >= rows)
                 {
                     g++;
                     used = 0;

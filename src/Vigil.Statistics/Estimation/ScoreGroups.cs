@@ -40,6 +40,59 @@ public sealed record ScoreGroups(double[] Scores, double[] Positives, double[] R
         return new ScoreGroups(s, p, r);
     }
 
+    /// <summary>Groups that are each ascending by score merged into one, ascending, equal scores pooled.</summary>
+    public static ScoreGroups Merge(IReadOnlyList<ScoreGroups> ascending)
+    {
+        ArgumentNullException.ThrowIfNull(ascending);
+        return Pool(ascending.Select(g => g.Scores).ToArray(), ascending.Select(g => g.Positives).ToArray(), ascending.Select(g => g.Rows).ToArray(), out _);
+    }
+
+    /// <summary>Ascending lists (each may repeat a value) merged into one list of distinct values, ascending, their
+    /// positives and rows summed; <paramref name="places"/>[k][j] is where entry j of list k went.</summary>
+    internal static ScoreGroups Pool(double[][] values, double[][] positives, double[][] rows, out int[][] places)
+    {
+        var k = values.Length;
+        var total = 0;
+        places = new int[k][];
+        for (var i = 0; i < k; i++)
+        {
+            total += values[i].Length;
+            places[i] = new int[values[i].Length];
+        }
+        var v = new double[total];
+        var p = new double[total];
+        var r = new double[total];
+        var heads = new int[k];
+        var n = 0;
+        while (true)
+        {
+            // the smallest head (ties: the first list, as a stable merge takes them)
+            var best = -1;
+            var min = 0.0;
+            for (var i = 0; i < k; i++)
+            {
+                if (heads[i] < values[i].Length && (best < 0 || values[i][heads[i]] < min))
+                {
+                    best = i;
+                    min = values[i][heads[i]];
+                }
+            }
+            if (best < 0) break;
+            var j = heads[best]++;
+            if (n == 0 || v[n - 1] != min)
+            {
+                v[n] = min;
+                p[n] = 0;
+                r[n] = 0;
+                n++;
+            }
+            p[n - 1] += positives[best][j];
+            r[n - 1] += rows[best][j];
+            places[best][j] = n - 1;
+        }
+        return new ScoreGroups(v[..n], p[..n], r[..n]);
+    }
+
     /// <summary>Throws when the arrays differ in length, a score is not finite, or a count is invalid.</summary>
     internal void Validate(string paramName)
     {

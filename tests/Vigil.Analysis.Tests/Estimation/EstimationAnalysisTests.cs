@@ -75,6 +75,38 @@ public sealed class EstimationAnalysisTests
         }
     }
 
+    /// <summary>Past <see cref="SortedScores.Limit"/> rows the scores are sorted by the engine (which spills to disk)
+    /// instead of in memory: both ways give the same numbers, to the last bit.</summary>
+    [Theory]
+    [InlineData("mixed")]
+    [InlineData("broken_pipeline")]
+    public void EngineSort_PastTheInMemoryLimit_GivesTheSameEstimates(string scenario)
+    {
+        var inMemory = Run(scenario, new TimeChunk(ChunkUnit.Week));
+        EstimationResult engine;
+        SortedScores.Limit = 0;
+        try
+        {
+            engine = Run(scenario, new TimeChunk(ChunkUnit.Week));
+        }
+        finally
+        {
+            SortedScores.Limit = SortedScores.DefaultLimit;
+        }
+        Assert.Equal(inMemory.Calibration!.EceBefore, engine.Calibration!.EceBefore);
+        Assert.Equal(inMemory.Calibration.EceAfter, engine.Calibration.EceAfter);
+        Assert.Equal(inMemory.Chunks.Count, engine.Chunks.Count);
+        for (var i = 0; i < inMemory.Chunks.Count; i++)
+        {
+            foreach (var (name, m) in inMemory.Chunks[i].Metrics)
+            {
+                var e = engine.Chunks[i].Metrics[name];
+                Assert.True(m.Estimated.Equals(e.Estimated) && m.Realized.Equals(e.Realized) && m.StandardError.Equals(e.StandardError),
+                    $"{scenario} chunk {i} {name}: in memory {m.Estimated}/{m.Realized}/{m.StandardError}, engine {e.Estimated}/{e.Realized}/{e.StandardError}");
+            }
+        }
+    }
+
     [Fact]
     public void CovariateShift_EstimateTracksTheRealizedValue_ConceptDrift_DoesNot()
     {
