@@ -49,26 +49,37 @@ internal static class DiagnosisConcept
         if (features.Count == 0) return list;
         var keys = SegmentKeys.Resolve(reference.Source, reference.X, features, options.Bins, maxValues: 20, probeRows: 10_000);
         var grid = VersionAccumulator.GridSteps.ToString(CultureInfo.InvariantCulture);
-        foreach (var k in keys)
+        // Every feature's bins in one scan of each side: GROUPING SETS of (bin of feature i, score cell), the set told
+        // by which bin column is grouped; a row whose feature is missing (bin NULL) counts in no bin.
+        Dictionary<string, (long N, long Pos, double Exp)>[] Bins(DiagnosisSide side)
         {
-            Dictionary<string, (long N, long Pos, double Exp)> Bins(DiagnosisSide side)
+            var bins = keys.Select(_ => new Dictionary<string, (long N, long Pos, double Exp)>(StringComparer.Ordinal)).ToArray();
+            var extra = string.Concat(keys.Select((k, i) => $", {k.Expr} AS b{i.ToString(CultureInfo.InvariantCulture)}_"));
+            var sets = string.Join(", ", keys.Select((_, i) => $"(b{i.ToString(CultureInfo.InvariantCulture)}_, g_)"));
+            var which = string.Join(" + ", keys.Select((_, i) => $"(1 - GROUPING(b{i.ToString(CultureInfo.InvariantCulture)}_)) * {i.ToString(CultureInfo.InvariantCulture)}"));
+            var bin = keys.Count == 1 ? "b0_" : $"coalesce({string.Join(", ", keys.Select((_, i) => $"b{i.ToString(CultureInfo.InvariantCulture)}_"))})";
+            var t = side.Source.Engine.Query(
+                $"SELECT CAST({which} AS INTEGER) AS k_, {bin} AS b_, count(*), count(*) FILTER (WHERE y_ = 1), sum(s_) " +
+                $"FROM (SELECT *, floor(s_ * {grid}) AS g_ FROM ({side.ValidRows(extra)}) v) w GROUP BY GROUPING SETS ({sets})");
+            for (var r = 0; r < t.RowCount; r++)
             {
-                var t = side.Source.Engine.Query(
-                    $"SELECT b_, count(*), count(*) FILTER (WHERE y_ = 1), sum(s_) FROM ({side.ValidRows($", {k.Expr} AS b_")}) v " +
-                    $"WHERE b_ IS NOT NULL GROUP BY b_, floor(s_ * {grid})");
-                var bins = new Dictionary<string, (long, long, double)>(StringComparer.Ordinal);
-                for (var r = 0; r < t.RowCount; r++)
-                {
-                    var b = t.GetString(0, r)!;
-                    var n = t.GetInt64(1, r);
-                    var cell = (N: n, Pos: t.GetInt64(2, r), Exp: n * estimator.Calibrated(t.GetDouble(3, r) / n));
-                    var old = bins.GetValueOrDefault(b);
-                    bins[b] = (old.Item1 + cell.N, old.Item2 + cell.Pos, old.Item3 + cell.Exp);
-                }
-                return bins;
+                if (t.IsNull(1, r)) continue;
+                var f = bins[t.GetInt64(0, r)];
+                var b = t.GetString(1, r)!;
+                var n = t.GetInt64(2, r);
+                var cell = (N: n, Pos: t.GetInt64(3, r), Exp: n * estimator.Calibrated(t.GetDouble(4, r) / n));
+                var old = f.GetValueOrDefault(b);
+                f[b] = (old.N + cell.N, old.Pos + cell.Pos, old.Exp + cell.Exp);
             }
-            var rb = Bins(reference);
-            var cb = Bins(current);
+            return bins;
+        }
+        var refBins = Bins(reference);
+        var curBins = Bins(current);
+        for (var ki = 0; ki < keys.Count; ki++)
+        {
+            var k = keys[ki];
+            var rb = refBins[ki];
+            var cb = curBins[ki];
             var order = k.Info.Cut == "quantiles" ? k.Info.Values.Where(v => rb.ContainsKey(v) || cb.ContainsKey(v)).ToList()
                 : rb.Keys.Union(cb.Keys).OrderByDescending(b => rb.GetValueOrDefault(b).N).ThenBy(b => b, StringComparer.Ordinal).ToList();
             var curTotal = cb.Values.Sum(v => v.N);
