@@ -179,9 +179,10 @@ internal sealed class ChunkCensus
 
 /// <summary>
 /// Every chunk of one set in one walk: a census (rows, labelled rows, first and last timestamp and a number per chunk)
-/// in a small temporary table, then the rows sorted by descending score and streamed as (chunk number, score, label),
-/// each chunk's rows grouped by distinct score into its CBPE accumulator and, where labelled, into evaluate's
-/// accumulator. The sort runs under a memory budget and spills past it (as compare's does).
+/// in a small temporary table, then each chunk's rows in descending score as (score, positives, negatives, unlabelled)
+/// per distinct score into its CBPE accumulator and, where labelled, into evaluate's accumulator. The rows are sorted
+/// per chunk in .NET (<see cref="SortedScores"/>) up to its limit; past it the engine sorts them under a memory budget
+/// and spills (as compare's walk does).
 /// </summary>
 internal static class ChunkWalk
 {
