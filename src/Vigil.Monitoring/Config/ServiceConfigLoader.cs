@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
+using Vigil.Statistics.Drift;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -14,13 +15,17 @@ namespace Vigil.Monitoring.Config;
 /// </summary>
 public static partial class ServiceConfigLoader
 {
+    /// <summary>Reads a config file; relative paths in it (<c>store:</c>, every <c>reference:</c>) resolve against its
+    /// folder.</summary>
     public static ServiceConfig Load(string path)
     {
         if (!File.Exists(path)) throw new VigilInputException($"{path}: no such config file");
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
-    public static ServiceConfig Parse(string text, string source = "vigil.yaml")
+    /// <summary>Reads a config's text; relative paths in it resolve against <paramref name="folder"/> (null: they are kept
+    /// as written, relative to the current directory).</summary>
+    public static ServiceConfig Parse(string text, string source = "vigil.yaml", string? folder = null)
     {
         var yaml = new YamlStream();
         try
@@ -37,7 +42,7 @@ public static partial class ServiceConfigLoader
             throw new VigilInputException($"{source}: line {yaml.Documents[0].RootNode.Start.Line}: expected a mapping with 'models:' at the top, found {ConfigFile.Found(yaml.Documents[0].RootNode)} (see docs/service.md)");
         try
         {
-            return Read(root, source);
+            return Read(root, source, folder);
         }
         catch (Exception e) when (e is InvalidCastException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
         {
@@ -46,15 +51,15 @@ public static partial class ServiceConfigLoader
         }
     }
 
-    private static ServiceConfig Read(YamlMappingNode root, string source)
+    private static ServiceConfig Read(YamlMappingNode root, string source, string? folder)
     {
-        var r = new Reader(source);
+        var r = new Reader(source, folder);
         var config = new ServiceConfig { Source = source };
         foreach (var (key, value) in r.Entries(root, "the top level", ["store", "keys", "models", "notifiers"]))
         {
             config = key switch
             {
-                "store" => config with { Store = r.Scalar(value, "store") },
+                "store" => config with { Store = r.FilePath(value, "store") },
                 "keys" => config with { Keys = r.Keys(value) },
                 "models" => config with { Models = r.Models(value) },
                 "notifiers" => config with { Notifiers = r.Notifiers(value) },
@@ -91,9 +96,35 @@ public static partial class ServiceConfigLoader
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
-    private sealed partial class Reader(string source)
+    /// <summary>A model's name, task and features: what its monitors' metrics are checked against.</summary>
+    private sealed record ModelSpec(string Name, ModelTask Task, IReadOnlyList<FeatureSpec> Features);
+
+    private sealed partial class Reader(string source, string? folder)
     {
         internal VigilInputException Error(YamlNode node, string message) => new($"{source}: line {node.Start.Line}: {message}");
+
+        /// <summary>A path as written (a file, a glob, a postgres:// URL), made absolute against the config file's folder
+        /// when it is relative.</summary>
+        internal string FilePath(YamlNode node, string what)
+        {
+            var path = Scalar(node, what).Trim();
+            if (path.Length == 0) throw Error(node, $"{what}: expected a path, found an empty value");
+            return folder is null || path.Contains("://", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(path)
+                ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
+        }
+
+        /// <summary>"no such file", saying how a relative path was read.</summary>
+        internal string NoSuchFile(YamlNode node, string what, string path)
+        {
+            var written = node is YamlScalarNode { Value: { } w } ? w.Trim() : path;
+            return $"{what}: no such file '{path}'" + (written != path && !System.IO.Path.IsPathRooted(written) ? $" ('{written}' is relative to the config file's folder)" : "");
+        }
+
+        internal static string Num(double x) => x.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>" (it has a, b)" or " (it has none; …)": a schema's features, for messages.</summary>
+        internal static string Has(IReadOnlyList<FeatureSpec> features) =>
+            features.Count > 0 ? $" (it has {string.Join(", ", features.Select(x => x.Name))})" : " (it has none; add it under schema: features:)";
 
         public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string where, string[] allowed)
         {
@@ -183,51 +214,68 @@ public static partial class ServiceConfigLoader
             foreach (var (k, v) in map.Children)
             {
                 var name = Name(k, "model name");
+                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]).ToList();
+                // The task and the schema first, whatever their place in the file: the monitors' metrics are checked against them.
                 ModelTask? task = null;
                 IReadOnlyList<FeatureSpec>? features = null;
-                string? reference = null;
+                foreach (var (key, value) in entries)
+                {
+                    if (key == "task")
+                    {
+                        task = Scalar(value, "task") switch
+                        {
+                            "binary" => ModelTask.Binary,
+                            "multiclass" => ModelTask.Multiclass,
+                            "regression" => ModelTask.Regression,
+                            var other => throw Error(value, $"task: '{other}' is not a task; expected binary, multiclass or regression"),
+                        };
+                    }
+                    else if (key == "schema") features = Schema(value, name);
+                }
+                if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                var model = new ModelSpec(name, task.Value, features ?? []);
+                (string Path, YamlNode Node)? reference = null;
                 IReadOnlyList<MonitorConfig> monitors = [];
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
                 var slos = new List<MonitorConfig>();
                 var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
-                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]))
+                var window = new List<(MonitorConfig Monitor, YamlNode Node)>();
+                foreach (var (key, value) in entries)
                 {
                     switch (key)
                     {
-                        case "task":
-                            task = Scalar(value, "task") switch
-                            {
-                                "binary" => ModelTask.Binary,
-                                "multiclass" => ModelTask.Multiclass,
-                                "regression" => ModelTask.Regression,
-                                var other => throw Error(value, $"task: '{other}' is not a task; expected binary, multiclass or regression"),
-                            };
+                        case "reference": reference = (FilePath(value, "reference"), value); break;
+                        case "monitors": monitors = Monitors(value, model, estimated, window); break;
+                        case "min_importance":
+                            var floor = Number(value, "min_importance");
+                            minImportance = floor >= 0 ? floor : throw Error(value, $"min_importance: '{Num(floor)}' is negative");
                             break;
-                        case "schema": features = Schema(value, name); break;
-                        case "reference": reference = Scalar(value, "reference"); break;
-                        case "monitors": monitors = Monitors(value, name, estimated); break;
-                        case "min_importance": minImportance = Number(value, "min_importance"); break;
-                        case "slo": slos = Slos(value, name); break;
+                        case "slo": slos = Slos(value, model, window); break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
-                            foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
+                            foreach (var (ik, iv) in imp.Children)
+                            {
+                                var feature = Name(ik, "feature name");
+                                if (model.Features.All(x => x.Name != feature))
+                                    throw Error(ik, $"importance: '{feature}' is not a feature in the schema of '{name}'{Has(model.Features)}");
+                                var weight = Number(iv, $"importance: {feature}");
+                                importance[feature] = weight >= 0 ? weight : throw Error(iv, $"importance: {feature}: '{Num(weight)}' is negative");
+                            }
                             break;
                     }
                 }
-                if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
-                    throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
-                if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
                 foreach (var (monitor, at) in estimated)
                 {
                     if (monitor.Type == MonitorType.Fairness) CheckFairness(monitor, at, name, task.Value, features);
                     else CheckEstimated(monitor, at, name, task.Value);
                 }
+                CheckReference(model, reference, window);
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
                     throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
                 {
-                    Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = [.. monitors, .. slos],
+                    Name = name, Task = task.Value, Features = model.Features, Reference = reference?.Path, Monitors = [.. monitors, .. slos],
                     Importance = importance, MinImportance = minImportance,
                 });
             }
@@ -259,43 +307,60 @@ public static partial class ServiceConfigLoader
         /// <summary>The model's SLOs (<c>slo: {roc_auc: {min: 0.8, window: 1d}, latency_p99_ms: {max: 250}}</c>): each is
         /// a P1 monitor named <c>slo-{metric}</c> (window 1h and every 1m unless given), and "performance within SLO"
         /// for drift alerts means none of them is breached.</summary>
-        private List<MonitorConfig> Slos(YamlNode node, string model)
+        private List<MonitorConfig> Slos(YamlNode node, ModelSpec model, List<(MonitorConfig, YamlNode)> window)
         {
             var list = new List<MonitorConfig>();
             if (node is not YamlMappingNode map) throw Error(node, $"slo must be a mapping of metric to {{min, max, window, every, for}}, found {ConfigFile.Found(node)}");
             foreach (var (k, v) in map.Children)
             {
-                var metric = Scalar(k, "slo metric");
-                var m = new MonitorConfig { Name = "slo-" + metric.Replace('(', '-').Replace(")", "", StringComparison.Ordinal), Metric = metric, Severity = "P1", Slo = true };
-                foreach (var (key, value) in Entries(v, $"the SLO on {metric} of '{model}'", ["min", "max", "window", "every", "for", "cooldown"]))
+                var metric = Metric(k, "slo", model);
+                var m = new MonitorConfig { Name = "slo-" + metric.Name.Replace('(', '-').Replace(")", "", StringComparison.Ordinal), Metric = metric, Severity = "P1", Slo = true };
+                foreach (var (key, value) in Entries(v, $"the SLO on {metric} of '{model.Name}'", ["min", "max", "window", "every", "for", "cooldown"]))
                 {
                     m = key switch
                     {
                         "min" => m with { Min = Number(value, "min") },
                         "max" => m with { Max = Number(value, "max") },
-                        "window" => m with { Window = Duration(value, "window") },
-                        "every" => m with { Every = Duration(value, "every") },
+                        "window" => m with { Window = Positive(value, "window") },
+                        "every" => m with { Every = Positive(value, "every") },
                         "for" => m with { For = Duration(value, "for") },
                         _ => m with { Cooldown = Duration(value, "cooldown") },
                     };
                 }
                 if (m.Min is null && m.Max is null) throw Error(k, $"the SLO on {metric} needs min or max");
+                if (m.Min > m.Max) throw Error(v, $"the SLO on {metric}: min {Num(m.Min!.Value)} is above max {Num(m.Max!.Value)}");
                 list.Add(m);
+                window.Add((m, k));
             }
             return list;
         }
 
-        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model, List<(MonitorConfig, YamlNode)> estimated)
+        /// <summary>A window monitor's or an SLO's metric, checked against the model's task and schema.</summary>
+        private MetricRef Metric(YamlNode node, string what, ModelSpec model)
+        {
+            var text = Scalar(node, what);
+            return MetricRef.TryParse(text, model.Task, model.Features, out var metric, out var error) ? metric : throw Error(node, $"{what}: {error}");
+        }
+
+        /// <summary>A duration above zero (a window, a schedule, a rolling period).</summary>
+        private TimeSpan Positive(YamlNode node, string what)
+        {
+            var d = Duration(node, what);
+            return d > TimeSpan.Zero ? d : throw Error(node, $"{what}: '{Scalar(node, what)}' is not a duration above zero");
+        }
+
+        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, ModelSpec model, List<(MonitorConfig, YamlNode)> estimated, List<(MonitorConfig, YamlNode)> window)
         {
             var monitors = new List<MonitorConfig>();
             foreach (var item in Items(node, "monitors"))
             {
-                string? name = null, metric = null;
+                string? name = null;
+                YamlNode? metricNode = null;
                 (YamlNode Node, string Value)? type = null;
                 FairnessConfig? fairness = null;
                 (YamlNode Node, double Value)? scoreThreshold = null;
-                var m = new MonitorConfig { Name = "", Metric = "" };
-                foreach (var (key, value) in Entries(item, $"a monitor of '{model}'",
+                var m = new MonitorConfig { Name = "", Metric = MetricRef.Volume };
+                foreach (var (key, value) in Entries(item, $"a monitor of '{model.Name}'",
                              ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys, .. FairnessKeys]))
                 {
                     if (FairnessKeys.Contains(key))
@@ -317,10 +382,10 @@ public static partial class ServiceConfigLoader
                     {
                         case "type": type = (value, Scalar(value, "type")); break;
                         case "name": name = Name(value, "monitor name"); break;
-                        case "metric": metric = Scalar(value, "metric"); break;
-                        case "method": m = m with { Method = Scalar(value, "method") }; break;
-                        case "window": m = m with { Window = Duration(value, "window") }; break;
-                        case "every": m = m with { Every = Duration(value, "every") }; break;
+                        case "metric": metricNode = value; Scalar(value, "metric"); break;
+                        case "method": m = m with { Method = Scalar(value, "method").Trim() }; break;
+                        case "window": m = m with { Window = Positive(value, "window") }; break;
+                        case "every": m = m with { Every = Positive(value, "every") }; break;
                         case "for": m = m with { For = Duration(value, "for") }; break;
                         case "cooldown": m = m with { Cooldown = Duration(value, "cooldown") }; break;
                         case "severity":
@@ -334,10 +399,14 @@ public static partial class ServiceConfigLoader
                                 {
                                     "min" => m with { Min = Number(tv, "min") },
                                     "max" => m with { Max = Number(tv, "max") },
-                                    "rolling" => m with { Rolling = Duration(tv, "rolling") },
+                                    "rolling" => m with { Rolling = Positive(tv, "rolling") },
                                     _ => m with { Sigma = Number(tv, "sigma") },
                                 };
+                                if (tk == "sigma" && m.Sigma <= 0) throw Error(tv, $"sigma: '{Num(m.Sigma)}' is not above zero");
                             }
+                            if (m.Min > m.Max) throw Error(value, $"threshold: min {Num(m.Min!.Value)} is above max {Num(m.Max!.Value)}");
+                            if (m.Rolling is null && Child(value, "sigma") is { } sigma)
+                                throw Error(sigma, "threshold: sigma is the width of a rolling threshold; add 'rolling:' (e.g. rolling: 7d)");
                             break;
                     }
                 }
@@ -345,23 +414,49 @@ public static partial class ServiceConfigLoader
                 if (isFairness && name is not null)
                 {
                     m = TypedFairness(m, fairness, scoreThreshold, true, item, name);
-                    metric ??= $"fairness({m.Fairness!.Attribute})";
+                    var attribute = m.Fairness!.Attribute;
+                    if (metricNode is not null && Scalar(metricNode, "metric").Trim() != $"fairness({attribute})")
+                        throw Error(metricNode, $"metric: a fairness monitor's metric is fairness({attribute}) (its rate is set by 'rate:'); leave 'metric:' out");
+                    m = m with { Metric = MetricRef.Fairness(attribute) };
                 }
-                if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
+                if (name is null || (metricNode is null && !isFairness)) throw Error(item, "a monitor needs 'name:' and 'metric:'");
                 if (!isFairness)
                 {
                     m = TypedFairness(m, fairness, scoreThreshold, false, item, name);
                     m = Typed(m, type, item, name);
+                    // An estimated_performance monitor's metric is one CBPE estimates (checked with the model's task, below);
+                    // any other's is checked here against the model's task and schema.
+                    m = m with { Metric = m.Type == MonitorType.EstimatedPerformance ? MetricRef.Performance(Scalar(metricNode!, "metric").Trim()) : Metric(metricNode!, "metric", model) };
+                    if (m.Type == MonitorType.Window) CheckMethod(m, item, model);
                 }
                 // A drift monitor without a threshold fires on its method's own decision; an estimated_performance
                 // monitor without one learns it from its reference.
-                if (!m.HasThreshold && m.Type == MonitorType.Window && !metric.StartsWith("drift(", StringComparison.Ordinal))
+                if (!m.HasThreshold && m.Type == MonitorType.Window && m.Metric.Kind != MetricKind.Drift)
                     throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
                 if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
-                monitors.Add(m with { Name = name, Metric = metric });
+                monitors.Add(m with { Name = name });
                 if (m.Type is MonitorType.EstimatedPerformance or MonitorType.Fairness) estimated.Add((monitors[^1], item));
+                else window.Add((monitors[^1], item));
             }
             return monitors;
+        }
+
+        /// <summary>A window monitor's <c>method:</c>: only on a drift metric, one of <c>vigil drift</c>'s methods, and one
+        /// that compares the feature's type (numbers or categories).</summary>
+        private void CheckMethod(MonitorConfig m, YamlNode item, ModelSpec model)
+        {
+            if (m.Method is not { } method) return;
+            var node = Child(item, "method")!;
+            if (m.Metric.Kind != MetricKind.Drift)
+                throw Error(node, $"monitor '{m.Name}': 'method' is a key of drift monitors (metric: drift(feature)); {m.Metric} has none");
+            if (!DriftMethods.IsKnown(method))
+                throw Error(node, $"method: '{method}' is not a drift method; expected one of {string.Join(", ", DriftMethods.Names)}");
+            var feature = model.Features.First(f => f.Name == m.Metric.Feature);
+            var type = feature.Type == FeatureType.Number ? ColumnType.Numerical : ColumnType.Categorical;
+            if (!DriftMethods.Accepts(method, type))
+                throw Error(node, $"method: {method} compares {(type == ColumnType.Numerical ? "categorical" : "numerical")} columns only; " +
+                                  $"'{feature.Name}' is a {(type == ColumnType.Numerical ? "number" : "category")} feature" +
+                                  $" (e.g. {string.Join(", ", DriftMethods.Names.Where(x => DriftMethods.Accepts(x, type) && !DriftMethods.Accepts(x, type == ColumnType.Numerical ? ColumnType.Categorical : ColumnType.Numerical)).Take(3))}, or psi, jensenshannon, hellinger for either)");
         }
 
         public IReadOnlyList<NotifierConfig> Notifiers(YamlNode node)
@@ -382,10 +477,16 @@ public static partial class ServiceConfigLoader
                             break;
                         case "url": url = Scalar(value, "url"); break;
                         case "routing_key": routingKey = Scalar(value, "routing_key"); break;
-                        case "severities": severities = Items(value, "severities").Select(s => Scalar(s, "severity")).ToList(); break;
+                        case "severities":
+                            severities = Items(value, "severities").Select(s => Scalar(s, "severity") is var sev && sev is "P1" or "P2" or "P3"
+                                ? sev : throw Error(s, $"severities: '{sev}' is not a severity; expected P1, P2 or P3")).ToList();
+                            break;
                     }
                 }
                 if (name is null || type is null || url is null) throw Error(item, "a notifier needs 'name:', 'type:' and 'url:'");
+                if (list.Any(x => x.Name == name)) throw Error(item, $"notifier '{name}' is listed twice");
+                if (type == "pagerduty" && string.IsNullOrWhiteSpace(routingKey))
+                    throw Error(item, $"notifier '{name}': a pagerduty notifier needs 'routing_key:' (the integration key of the PagerDuty service)");
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(item, $"notifier '{name}': '{url}' is not an http(s) URL");
                 list.Add(new NotifierConfig(name, type, url, severities, routingKey));
