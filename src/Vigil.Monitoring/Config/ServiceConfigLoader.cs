@@ -427,7 +427,7 @@ public static partial class ServiceConfigLoader
                     // An estimated_performance monitor's metric is one CBPE estimates (checked with the model's task, below);
                     // any other's is checked here against the model's task and schema.
                     m = m with { Metric = m.Type == MonitorType.EstimatedPerformance ? MetricRef.Performance(Scalar(metricNode!, "metric").Trim()) : Metric(metricNode!, "metric", model) };
-                    if (m.Type == MonitorType.Window) CheckMethod(m, item, model);
+                    if (m.Type == MonitorType.Window) CheckMethod(m with { Name = name }, item, model);
                 }
                 // A drift monitor without a threshold fires on its method's own decision; an estimated_performance
                 // monitor without one learns it from its reference.
