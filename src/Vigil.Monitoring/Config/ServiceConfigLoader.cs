@@ -59,7 +59,7 @@ public static partial class ServiceConfigLoader
         {
             config = key switch
             {
-                "store" => config with { Store = r.FilePath(value, "store") },
+                "store" => config with { Store = r.Store(value) },
                 "keys" => config with { Keys = r.Keys(value) },
                 "models" => config with { Models = r.Models(value) },
                 "notifiers" => config with { Notifiers = r.Notifiers(value) },
@@ -111,6 +111,24 @@ public static partial class ServiceConfigLoader
             if (path.Length == 0) throw Error(node, $"{what}: expected a path, found an empty value");
             return folder is null || path.Contains("://", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(path)
                 ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
+        }
+
+        /// <summary><c>store:</c>: a DuckDB file or folder (relative to the config's folder), or a valid postgres:// URL.</summary>
+        internal string Store(YamlNode node)
+        {
+            var store = FilePath(node, "store");
+            if (!store.Contains("://", StringComparison.Ordinal)) return store;
+            if (!Vigil.Engine.Sources.SourceOpener.IsPostgresUrl(store))
+                throw Error(node, $"store: '{Vigil.Engine.Sources.SourceOpener.RedactUrl(store)}' is neither a DuckDB file path nor a postgres:// URL");
+            try
+            {
+                Vigil.Engine.Sources.SourceOpener.PostgresConnectionString(store);
+            }
+            catch (VigilInputException e)
+            {
+                throw Error(node, $"store: {e.Message}");
+            }
+            return store;
         }
 
         /// <summary>"no such file", saying how a relative path was read.</summary>

@@ -146,6 +146,15 @@ public sealed class LoadTimeCheckTests : IDisposable
     }
 
     [Fact]
+    public void Store_NeitherAFileNorAPostgresUrl()
+    {
+        const string tail = "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n";
+        Assert.Equal("vigil.yaml: line 1: store: 'mysql://db/x' is neither a DuckDB file path nor a postgres:// URL", Error("store: mysql://db/x\n" + tail));
+        Assert.StartsWith("vigil.yaml: line 1: store: postgres://:***@/x: not a valid PostgreSQL URL", Error("store: postgres://:secret@/x\n" + tail));
+        Assert.Equal("vigil.yaml: line 1: store: expected a path, found an empty value", Error("store: ' '\n" + tail));
+    }
+
+    [Fact]
     public void Notifiers_ThatCannotSend()
     {
         const string head = "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\nnotifiers:\n";
