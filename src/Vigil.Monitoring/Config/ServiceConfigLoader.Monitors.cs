@@ -66,7 +66,7 @@ public static partial class ServiceConfigLoader
                 (YamlNode Node, string Value)? type = null;
                 FairnessConfig? fairness = null;
                 (YamlNode Node, double Value)? scoreThreshold = null;
-                var m = new MonitorConfig { Name = "", Metric = MetricRef.Volume };
+                var m = new MonitorConfig { Name = "", Metric = MetricRef.Volume }; // the name and the metric are set once every key is read
                 foreach (var (key, value) in Entries(item, $"a monitor of '{model.Name}'",
                              ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys, .. FairnessKeys]))
                 {
