@@ -32,7 +32,7 @@ public sealed partial class VigilServer
             {
                 var view = new Dictionary<string, object?>
                 {
-                    ["name"] = x.Name, ["metric"] = x.Metric, ["severity"] = x.Severity,
+                    ["name"] = x.Name, ["metric"] = x.Metric.Name, ["severity"] = x.Severity,
                     ["value"] = readings.GetValueOrDefault(x.Name)?.Value, ["breached"] = readings.GetValueOrDefault(x.Name)?.Breached,
                     ["condition"] = readings.GetValueOrDefault(x.Name)?.Condition, ["note"] = readings.GetValueOrDefault(x.Name)?.Note,
                     ["at"] = readings.GetValueOrDefault(x.Name)?.At,
@@ -53,8 +53,8 @@ public sealed partial class VigilServer
             .Select(a => $"{a.Severity} {a.Monitor}: {a.Value?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "no value"} ({a.Condition})").ToList();
         return new Reports.Html.ServiceModelPage(m.Name, (string)view["task"]!, (long)view["predictions"]!, (long)view["labels"]!, (string)view["health"]!, firing,
             m.Monitors.Select(x => readings.GetValueOrDefault(x.Name) is { } r
-                ? new Reports.Html.ServiceMonitorRow(x.Name, x.Metric, r.Severity, r.Value, r.Breached, r.Condition.Length > 0 ? r.Condition : null, r.Note)
-                : new Reports.Html.ServiceMonitorRow(x.Name, x.Metric, x.Severity, null, null, null, "not run yet")).ToList(),
+                ? new Reports.Html.ServiceMonitorRow(x.Name, x.Metric.Name, r.Severity, r.Value, r.Breached, r.Condition.Length > 0 ? r.Condition : null, r.Note)
+                : new Reports.Html.ServiceMonitorRow(x.Name, x.Metric.Name, x.Severity, null, null, null, "not run yet")).ToList(),
             EstimateView.Series(m, _windows.Estimates), DateTime.UtcNow);
     }
 }

@@ -328,7 +328,7 @@ public sealed partial class VigilServer : IAsyncDisposable
         foreach (var r in readings.Where(r => r.Breached is not null))
             text.Sample("vigil_monitor_breached", r.Breached!.Value ? 1 : 0, ("model", r.Model), ("monitor", r.Monitor), ("severity", r.Severity));
         text.Family("vigil_feature_drift", "gauge", "The latest drift score of each monitored feature (p-value for tests, distance otherwise), by model and feature.");
-        foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.StartsWith("drift(", StringComparison.Ordinal)))
+        foreach (var r in readings.Where(r => r.Value is not null && r.Feature is not null && r.Metric.Kind == MetricKind.Drift))
             text.Sample("vigil_feature_drift", r.Value!.Value, ("model", r.Model), ("feature", r.Feature!), ("monitor", r.Monitor));
         EstimateView.Metrics(text, _config, readings, _windows.Estimates);
         FairnessMonitor.Metrics(text, readings);

@@ -150,4 +150,38 @@ public sealed class ServeCommandTests : IDisposable
         VigilProcess.AssertBadInput(VigilProcess.Run(_dir, "serve", "--config", path), "line 7: unknown key 'colour'", _dir);
         VigilProcess.AssertBadInput(VigilProcess.Run(_dir, "serve", "--config", Path.Combine(_dir, "missing.yaml")), "no such config file", _dir);
     }
+
+    /// <summary>What a new user gets wrong in a monitor (a metric's spelling, a feature outside the schema, a drift method,
+    /// a reference that is not there) stops `vigil serve` before it listens, and `vigil serve --check` says the same.</summary>
+    [Theory]
+    [InlineData("metric: roc-auc\n        threshold: {min: 0.8}", "reference: train.csv", "vigil.yaml: line 14: metric: 'roc-auc' is not a metric; expected one of roc_auc, ")]
+    [InlineData("metric: drift(zip)", "reference: train.csv", "vigil.yaml: line 14: metric: 'drift(zip)': 'zip' is not a feature in the model's schema (it has amount)")]
+    [InlineData("metric: drift(amount)\n        method: psx", "reference: train.csv", "vigil.yaml: line 15: method: 'psx' is not a drift method; expected one of ks, ")]
+    [InlineData("metric: drift(amount)", "reference: no-train.csv", "vigil.yaml: line 7: reference: no such file '")]
+    public void BadMonitor_StopsServe_AndCheckSaysTheSame(string monitor, string reference, string expected)
+    {
+        var conf = Directory.CreateDirectory(Path.Combine(_dir, "conf")).FullName;
+        File.WriteAllText(Path.Combine(conf, "train.csv"), "amount\n1.5\n2.5\n");
+        var path = Path.Combine(conf, "vigil.yaml");
+        File.WriteAllText(path, "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n    " + reference +
+                                "\n    schema:\n      features:\n        amount: number\n    monitors:\n      - name: m\n        window: 1h\n        " + monitor + "\n");
+        var serve = VigilProcess.Run(_dir, "serve", "--config", path, "--urls", "http://127.0.0.1:0");
+        VigilProcess.AssertBadInput(serve, expected.Replace("vigil.yaml", path, StringComparison.Ordinal), _dir);
+        var check = VigilProcess.Run(_dir, "serve", "--config", path, "--check");
+        VigilProcess.AssertBadInput(check, expected.Replace("vigil.yaml", path, StringComparison.Ordinal), _dir);
+        Assert.Equal(serve.Stderr, check.Stderr);
+    }
+
+    [Fact]
+    public void Check_GoodConfig_SaysOk_AndDoesNotServe()
+    {
+        var conf = Directory.CreateDirectory(Path.Combine(_dir, "conf")).FullName;
+        File.WriteAllText(Path.Combine(conf, "train.csv"), "amount\n1.5\n2.5\n");
+        File.WriteAllText(Path.Combine(conf, "vigil.yaml"), "store: data/v.duckdb\nkeys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n    reference: train.csv\n" +
+                                                            "    schema:\n      features:\n        amount: number\n    monitors:\n      - name: m\n        metric: drift(amount)\n        method: psi\n");
+        var o = VigilProcess.Run(_dir, "serve", "--config", Path.Combine("conf", "vigil.yaml"), "--check");
+        Assert.Equal(0, o.ExitCode);
+        Assert.Equal($"{Path.Combine("conf", "vigil.yaml")}: ok: 1 model, 1 monitor, 0 notifiers; store {Path.Combine(conf, "data", "v.duckdb")}", o.Stdout.Trim());
+        Assert.False(Directory.Exists(Path.Combine(conf, "data")), "--check opens no store");
+    }
 }

@@ -32,7 +32,7 @@ public sealed class PrometheusTests : IDisposable
     public void Rules_PassPromtool()
     {
         RequireTool("promtool");
-        var config = ServiceConfigLoader.Parse(ServiceConfigLoaderTests.Example);
+        var config = ServiceConfigLoaderTests.LoadExample(_dir);
         var path = Path.Combine(_dir, "rules.yml");
         File.WriteAllText(path, PrometheusRules.Write(config));
         var (code, output) = Tools.Run("promtool", "check", "rules", path);

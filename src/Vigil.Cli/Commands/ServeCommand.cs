@@ -20,11 +20,18 @@ internal static class ServeCommand
             "Example:\n" +
             "  vigil serve --demo\n" +
             "  vigil serve --config vigil.yaml\n" +
+            "  vigil serve --config vigil.yaml --check\n" +
             "  curl -H \"Authorization: Bearer $KEY\" -d '[{\"id\": \"a1\", \"score\": 0.9, \"features\": {\"amount\": 12.5}}]' http://127.0.0.1:5080/v1/models/fraud/predictions");
         var demo = new Option<bool>("--demo") { Description = "Start with a demo fraud model fed by generated traffic; drift and a drop in AUC begin after a minute. Needs no config." };
         var demoDir = new Option<string>("--demo-dir") { Description = "Where the demo keeps its store and reference profile (default ./vigil-serve-demo; emptied at start).", DefaultValueFactory = _ => "vigil-serve-demo" };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Check the config (every key, metric, drift method and reference, as when the service starts) and exit without serving: " +
+                          "exit 0 and one line when it is good, else exit 2 and one line naming the file, line and key.",
+        };
         cmd.Options.Add(config);
         cmd.Options.Add(urls);
+        cmd.Options.Add(check);
         cmd.Options.Add(demo);
         cmd.Options.Add(demoDir);
         cmd.SetAction(async (p, ct) =>
@@ -37,6 +44,13 @@ internal static class ServeCommand
                 settings = feeder.Config;
             }
             else settings = ServiceConfigLoader.Load(p.GetValue(config)!);
+            if (p.GetValue(check))
+            {
+                var monitors = settings.Models.Sum(m => m.Monitors.Count);
+                Console.WriteLine($"{settings.Source}: ok: {Plural(settings.Models.Count, "model")}, {Plural(monitors, "monitor")}, " +
+                                  $"{Plural(settings.Notifiers.Count, "notifier")}; store {settings.Store ?? "./vigil-data/vigil.duckdb"}");
+                return Cli.Ok;
+            }
             await using var server = VigilServer.Create(settings, p.GetValue(urls)!, quiet: false);
             await server.StartAsync(ct).ConfigureAwait(false);
             var address = server.Addresses[0];
@@ -66,4 +80,6 @@ internal static class ServeCommand
         });
         return cmd;
     }
+
+    private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 }

@@ -42,7 +42,7 @@ public static class PrometheusRules
                 sb.Append("          model: ").Append(Quote(m.Name)).Append('\n');
                 sb.Append("          monitor: ").Append(Quote(mon.Name)).Append('\n');
                 sb.Append("        annotations:\n");
-                sb.Append("          summary: ").Append(Quote($"{m.Name}: {mon.Metric} is {{{{ $value }}}} ({Condition(mon)})")).Append('\n');
+                sb.Append("          summary: ").Append(Quote($"{m.Name}: {mon.Metric.Name} is {{{{ $value }}}} ({Condition(mon)})")).Append('\n');
             }
         }
         return sb.ToString();

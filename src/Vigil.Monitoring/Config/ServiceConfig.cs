@@ -85,7 +85,8 @@ public sealed record EstimationConfig
 public sealed record MonitorConfig
 {
     public required string Name { get; init; }
-    public required string Metric { get; init; }
+    /// <summary>What it computes, checked against the model's task and schema when the config loads.</summary>
+    public required MetricRef Metric { get; init; }
     public string? Method { get; init; }
     public TimeSpan Window { get; init; } = TimeSpan.FromHours(1);
     public TimeSpan Every { get; init; } = TimeSpan.FromMinutes(1);

@@ -27,7 +27,7 @@ public static partial class ServiceConfigLoader
             switch (key)
             {
                 case "reference":
-                    return e with { Reference = Scalar(value, "reference") };
+                    return e with { Reference = FilePath(value, "reference") };
                 case "chunk":
                     var chunk = Scalar(value, "chunk").Trim();
                     return e with
@@ -86,14 +86,14 @@ public static partial class ServiceConfigLoader
         public void CheckEstimated(MonitorConfig m, YamlNode item, string model, ModelTask task)
         {
             var metricNode = Child(item, "metric") ?? item;
-            if (!CbpeMetrics.Binary.Contains(m.Metric))
+            if (!CbpeMetrics.Binary.Contains(m.Metric.Name))
                 throw Error(metricNode, $"monitor '{m.Name}': '{m.Metric}' is not a metric CBPE estimates; expected one of {string.Join(", ", CbpeMetrics.Binary)}");
             if (task != ModelTask.Binary)
                 throw Error(metricNode, $"monitor '{m.Name}': {m.Metric} is estimated (CBPE) for binary classifiers only; model '{model}' is {task.ToString().ToLowerInvariant()} (the service does not run DLE or multiclass CBPE yet; use vigil estimate)");
             if (m.Estimation?.Reference is not { } path) return;
             var node = Child(item, "reference") ?? item;
             if (!File.Exists(path) && !Directory.Exists(path))
-                throw Error(node, $"monitor '{m.Name}': reference: no such file '{path}'");
+                throw Error(node, $"monitor '{m.Name}': {NoSuchFile(node, "reference", path)}");
             try
             {
                 using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });

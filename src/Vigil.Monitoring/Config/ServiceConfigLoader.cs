@@ -14,13 +14,17 @@ namespace Vigil.Monitoring.Config;
 /// </summary>
 public static partial class ServiceConfigLoader
 {
+    /// <summary>Reads a config file; relative paths in it (<c>store:</c>, every <c>reference:</c>) resolve against its
+    /// folder.</summary>
     public static ServiceConfig Load(string path)
     {
         if (!File.Exists(path)) throw new VigilInputException($"{path}: no such config file");
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
-    public static ServiceConfig Parse(string text, string source = "vigil.yaml")
+    /// <summary>Reads a config's text; relative paths in it resolve against <paramref name="folder"/> (null: they are kept
+    /// as written, relative to the current directory).</summary>
+    public static ServiceConfig Parse(string text, string source = "vigil.yaml", string? folder = null)
     {
         var yaml = new YamlStream();
         try
@@ -37,7 +41,7 @@ public static partial class ServiceConfigLoader
             throw new VigilInputException($"{source}: line {yaml.Documents[0].RootNode.Start.Line}: expected a mapping with 'models:' at the top, found {ConfigFile.Found(yaml.Documents[0].RootNode)} (see docs/service.md)");
         try
         {
-            return Read(root, source);
+            return Read(root, source, folder);
         }
         catch (Exception e) when (e is InvalidCastException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
         {
@@ -46,15 +50,15 @@ public static partial class ServiceConfigLoader
         }
     }
 
-    private static ServiceConfig Read(YamlMappingNode root, string source)
+    private static ServiceConfig Read(YamlMappingNode root, string source, string? folder)
     {
-        var r = new Reader(source);
+        var r = new Reader(source, folder);
         var config = new ServiceConfig { Source = source };
         foreach (var (key, value) in r.Entries(root, "the top level", ["store", "keys", "models", "notifiers"]))
         {
             config = key switch
             {
-                "store" => config with { Store = r.Scalar(value, "store") },
+                "store" => config with { Store = r.Store(value) },
                 "keys" => config with { Keys = r.Keys(value) },
                 "models" => config with { Models = r.Models(value) },
                 "notifiers" => config with { Notifiers = r.Notifiers(value) },
@@ -91,9 +95,53 @@ public static partial class ServiceConfigLoader
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
-    private sealed partial class Reader(string source)
+    /// <summary>A model's name, task and features: what its monitors' metrics are checked against.</summary>
+    private sealed record ModelSpec(string Name, ModelTask Task, IReadOnlyList<FeatureSpec> Features);
+
+    private sealed partial class Reader(string source, string? folder)
     {
         internal VigilInputException Error(YamlNode node, string message) => new($"{source}: line {node.Start.Line}: {message}");
+
+        /// <summary>A path as written (a file, a glob, a postgres:// URL), made absolute against the config file's folder
+        /// when it is relative.</summary>
+        internal string FilePath(YamlNode node, string what)
+        {
+            var path = Scalar(node, what).Trim();
+            if (path.Length == 0) throw Error(node, $"{what}: expected a path, found an empty value");
+            return folder is null || path.Contains("://", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(path)
+                ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
+        }
+
+        /// <summary><c>store:</c>: a DuckDB file or folder (relative to the config's folder), or a valid postgres:// URL.</summary>
+        internal string Store(YamlNode node)
+        {
+            var store = FilePath(node, "store");
+            if (!store.Contains("://", StringComparison.Ordinal)) return store;
+            if (!Vigil.Engine.Sources.SourceOpener.IsPostgresUrl(store))
+                throw Error(node, $"store: '{Vigil.Engine.Sources.SourceOpener.RedactUrl(store)}' is neither a DuckDB file path nor a postgres:// URL");
+            try
+            {
+                Vigil.Engine.Sources.SourceOpener.PostgresConnectionString(store);
+            }
+            catch (VigilInputException e)
+            {
+                throw Error(node, $"store: {e.Message}");
+            }
+            return store;
+        }
+
+        /// <summary>"no such file", saying how a relative path was read.</summary>
+        internal string NoSuchFile(YamlNode node, string what, string path)
+        {
+            var written = node is YamlScalarNode { Value: { } w } ? w.Trim() : path;
+            return $"{what}: no such file '{path}'" + (written != path && !System.IO.Path.IsPathRooted(written) ? $" ('{written}' is relative to the config file's folder)" : "");
+        }
+
+        internal static string Num(double x) => x.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>" (it has a, b)" or " (it has none; …)": a schema's features, for messages.</summary>
+        internal static string Has(IReadOnlyList<FeatureSpec> features) =>
+            features.Count > 0 ? $" (it has {string.Join(", ", features.Select(x => x.Name))})" : " (it has none; add it under schema: features:)";
 
         public IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, string where, string[] allowed)
         {
@@ -183,51 +231,68 @@ public static partial class ServiceConfigLoader
             foreach (var (k, v) in map.Children)
             {
                 var name = Name(k, "model name");
+                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]).ToList();
+                // The task and the schema first, whatever their place in the file: the monitors' metrics are checked against them.
                 ModelTask? task = null;
                 IReadOnlyList<FeatureSpec>? features = null;
-                string? reference = null;
+                foreach (var (key, value) in entries)
+                {
+                    if (key == "task")
+                    {
+                        task = Scalar(value, "task") switch
+                        {
+                            "binary" => ModelTask.Binary,
+                            "multiclass" => ModelTask.Multiclass,
+                            "regression" => ModelTask.Regression,
+                            var other => throw Error(value, $"task: '{other}' is not a task; expected binary, multiclass or regression"),
+                        };
+                    }
+                    else if (key == "schema") features = Schema(value, name);
+                }
+                if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                var model = new ModelSpec(name, task.Value, features ?? []);
+                (string Path, YamlNode Node)? reference = null;
                 IReadOnlyList<MonitorConfig> monitors = [];
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
                 var slos = new List<MonitorConfig>();
                 var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
-                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]))
+                var window = new List<(MonitorConfig Monitor, YamlNode Node)>();
+                foreach (var (key, value) in entries)
                 {
                     switch (key)
                     {
-                        case "task":
-                            task = Scalar(value, "task") switch
-                            {
-                                "binary" => ModelTask.Binary,
-                                "multiclass" => ModelTask.Multiclass,
-                                "regression" => ModelTask.Regression,
-                                var other => throw Error(value, $"task: '{other}' is not a task; expected binary, multiclass or regression"),
-                            };
+                        case "reference": reference = (FilePath(value, "reference"), value); break;
+                        case "monitors": monitors = Monitors(value, model, estimated, window); break;
+                        case "min_importance":
+                            var floor = Number(value, "min_importance");
+                            minImportance = floor >= 0 ? floor : throw Error(value, $"min_importance: '{Num(floor)}' is negative");
                             break;
-                        case "schema": features = Schema(value, name); break;
-                        case "reference": reference = Scalar(value, "reference"); break;
-                        case "monitors": monitors = Monitors(value, name, estimated); break;
-                        case "min_importance": minImportance = Number(value, "min_importance"); break;
-                        case "slo": slos = Slos(value, name); break;
+                        case "slo": slos = Slos(value, model, window); break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
-                            foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
+                            foreach (var (ik, iv) in imp.Children)
+                            {
+                                var feature = Name(ik, "feature name");
+                                if (model.Features.All(x => x.Name != feature))
+                                    throw Error(ik, $"importance: '{feature}' is not a feature in the schema of '{name}'{Has(model.Features)}");
+                                var weight = Number(iv, $"importance: {feature}");
+                                importance[feature] = weight >= 0 ? weight : throw Error(iv, $"importance: {feature}: '{Num(weight)}' is negative");
+                            }
                             break;
                     }
                 }
-                if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
-                    throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
-                if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
                 foreach (var (monitor, at) in estimated)
                 {
                     if (monitor.Type == MonitorType.Fairness) CheckFairness(monitor, at, name, task.Value, features);
                     else CheckEstimated(monitor, at, name, task.Value);
                 }
+                CheckReference(model, reference, window);
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
                     throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
                 {
-                    Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = [.. monitors, .. slos],
+                    Name = name, Task = task.Value, Features = model.Features, Reference = reference?.Path, Monitors = [.. monitors, .. slos],
                     Importance = importance, MinImportance = minImportance,
                 });
             }
@@ -256,114 +321,6 @@ public static partial class ServiceConfigLoader
             return features;
         }
 
-        /// <summary>The model's SLOs (<c>slo: {roc_auc: {min: 0.8, window: 1d}, latency_p99_ms: {max: 250}}</c>): each is
-        /// a P1 monitor named <c>slo-{metric}</c> (window 1h and every 1m unless given), and "performance within SLO"
-        /// for drift alerts means none of them is breached.</summary>
-        private List<MonitorConfig> Slos(YamlNode node, string model)
-        {
-            var list = new List<MonitorConfig>();
-            if (node is not YamlMappingNode map) throw Error(node, $"slo must be a mapping of metric to {{min, max, window, every, for}}, found {ConfigFile.Found(node)}");
-            foreach (var (k, v) in map.Children)
-            {
-                var metric = Scalar(k, "slo metric");
-                var m = new MonitorConfig { Name = "slo-" + metric.Replace('(', '-').Replace(")", "", StringComparison.Ordinal), Metric = metric, Severity = "P1", Slo = true };
-                foreach (var (key, value) in Entries(v, $"the SLO on {metric} of '{model}'", ["min", "max", "window", "every", "for", "cooldown"]))
-                {
-                    m = key switch
-                    {
-                        "min" => m with { Min = Number(value, "min") },
-                        "max" => m with { Max = Number(value, "max") },
-                        "window" => m with { Window = Duration(value, "window") },
-                        "every" => m with { Every = Duration(value, "every") },
-                        "for" => m with { For = Duration(value, "for") },
-                        _ => m with { Cooldown = Duration(value, "cooldown") },
-                    };
-                }
-                if (m.Min is null && m.Max is null) throw Error(k, $"the SLO on {metric} needs min or max");
-                list.Add(m);
-            }
-            return list;
-        }
-
-        private IReadOnlyList<MonitorConfig> Monitors(YamlNode node, string model, List<(MonitorConfig, YamlNode)> estimated)
-        {
-            var monitors = new List<MonitorConfig>();
-            foreach (var item in Items(node, "monitors"))
-            {
-                string? name = null, metric = null;
-                (YamlNode Node, string Value)? type = null;
-                FairnessConfig? fairness = null;
-                (YamlNode Node, double Value)? scoreThreshold = null;
-                var m = new MonitorConfig { Name = "", Metric = "" };
-                foreach (var (key, value) in Entries(item, $"a monitor of '{model}'",
-                             ["name", "type", "metric", "method", "window", "every", "threshold", "severity", "for", "cooldown", .. EstimationKeys, .. FairnessKeys]))
-                {
-                    if (FairnessKeys.Contains(key))
-                    {
-                        fairness = Fairness(fairness ?? new FairnessConfig(), key, value);
-                        continue;
-                    }
-                    if (key == "threshold" && value is YamlScalarNode)
-                    {
-                        scoreThreshold = (value, Number(value, "threshold"));
-                        continue;
-                    }
-                    if (EstimationKeys.Contains(key))
-                    {
-                        m = m with { Estimation = Estimation(m.Estimation ?? new EstimationConfig(), key, value) };
-                        continue;
-                    }
-                    switch (key)
-                    {
-                        case "type": type = (value, Scalar(value, "type")); break;
-                        case "name": name = Name(value, "monitor name"); break;
-                        case "metric": metric = Scalar(value, "metric"); break;
-                        case "method": m = m with { Method = Scalar(value, "method") }; break;
-                        case "window": m = m with { Window = Duration(value, "window") }; break;
-                        case "every": m = m with { Every = Duration(value, "every") }; break;
-                        case "for": m = m with { For = Duration(value, "for") }; break;
-                        case "cooldown": m = m with { Cooldown = Duration(value, "cooldown") }; break;
-                        case "severity":
-                            var sev = Scalar(value, "severity");
-                            m = sev is "P1" or "P2" or "P3" ? m with { Severity = sev } : throw Error(value, $"severity: '{sev}' is not a severity; expected P1, P2 or P3");
-                            break;
-                        case "threshold":
-                            foreach (var (tk, tv) in Entries(value, "a threshold", ["min", "max", "rolling", "sigma"]))
-                            {
-                                m = tk switch
-                                {
-                                    "min" => m with { Min = Number(tv, "min") },
-                                    "max" => m with { Max = Number(tv, "max") },
-                                    "rolling" => m with { Rolling = Duration(tv, "rolling") },
-                                    _ => m with { Sigma = Number(tv, "sigma") },
-                                };
-                            }
-                            break;
-                    }
-                }
-                var isFairness = type?.Value == FairnessType;
-                if (isFairness && name is not null)
-                {
-                    m = TypedFairness(m, fairness, scoreThreshold, true, item, name);
-                    metric ??= $"fairness({m.Fairness!.Attribute})";
-                }
-                if (name is null || metric is null) throw Error(item, "a monitor needs 'name:' and 'metric:'");
-                if (!isFairness)
-                {
-                    m = TypedFairness(m, fairness, scoreThreshold, false, item, name);
-                    m = Typed(m, type, item, name);
-                }
-                // A drift monitor without a threshold fires on its method's own decision; an estimated_performance
-                // monitor without one learns it from its reference.
-                if (!m.HasThreshold && m.Type == MonitorType.Window && !metric.StartsWith("drift(", StringComparison.Ordinal))
-                    throw Error(item, $"monitor '{name}' needs a threshold: min, max or rolling");
-                if (monitors.Any(x => x.Name == name)) throw Error(item, $"monitor '{name}' is listed twice");
-                monitors.Add(m with { Name = name, Metric = metric });
-                if (m.Type is MonitorType.EstimatedPerformance or MonitorType.Fairness) estimated.Add((monitors[^1], item));
-            }
-            return monitors;
-        }
-
         public IReadOnlyList<NotifierConfig> Notifiers(YamlNode node)
         {
             var list = new List<NotifierConfig>();
@@ -382,10 +339,16 @@ public static partial class ServiceConfigLoader
                             break;
                         case "url": url = Scalar(value, "url"); break;
                         case "routing_key": routingKey = Scalar(value, "routing_key"); break;
-                        case "severities": severities = Items(value, "severities").Select(s => Scalar(s, "severity")).ToList(); break;
+                        case "severities":
+                            severities = Items(value, "severities").Select(s => Scalar(s, "severity") is var sev && sev is "P1" or "P2" or "P3"
+                                ? sev : throw Error(s, $"severities: '{sev}' is not a severity; expected P1, P2 or P3")).ToList();
+                            break;
                     }
                 }
                 if (name is null || type is null || url is null) throw Error(item, "a notifier needs 'name:', 'type:' and 'url:'");
+                if (list.Any(x => x.Name == name)) throw Error(item, $"notifier '{name}' is listed twice");
+                if (type == "pagerduty" && string.IsNullOrWhiteSpace(routingKey))
+                    throw Error(item, $"notifier '{name}': a pagerduty notifier needs 'routing_key:' (the integration key of the PagerDuty service)");
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                     throw Error(item, $"notifier '{name}': '{url}' is not an http(s) URL");
                 list.Add(new NotifierConfig(name, type, url, severities, routingKey));

@@ -62,11 +62,11 @@ public sealed class ServeDemo : IAsyncDisposable
                     MinImportance = 0.1,
                     Monitors =
                     [
-                        new MonitorConfig { Name = "amount-drift", Metric = "drift(amount)", Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Severity = "P2", For = TimeSpan.FromSeconds(15) },
-                        new MonitorConfig { Name = "country-drift", Metric = "drift(country)", Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Severity = "P2", For = TimeSpan.FromSeconds(15) },
-                        new MonitorConfig { Name = "auc", Metric = "roc_auc", Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Min = 0.75, Severity = "P1", For = TimeSpan.FromSeconds(10) },
-                        new MonitorConfig { Name = "volume", Metric = "volume", Window = TimeSpan.FromSeconds(30), Every = TimeSpan.FromSeconds(5), Min = 100, Severity = "P3" },
-                        new MonitorConfig { Name = "latency", Metric = "latency_p99_ms", Window = TimeSpan.FromSeconds(30), Every = TimeSpan.FromSeconds(5), Max = 250, Severity = "P3" },
+                        new MonitorConfig { Name = "amount-drift", Metric = MetricRef.Drift("amount"), Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Severity = "P2", For = TimeSpan.FromSeconds(15) },
+                        new MonitorConfig { Name = "country-drift", Metric = MetricRef.Drift("country"), Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Severity = "P2", For = TimeSpan.FromSeconds(15) },
+                        new MonitorConfig { Name = "auc", Metric = MetricRef.Performance("roc_auc"), Window = TimeSpan.FromMinutes(1), Every = TimeSpan.FromSeconds(5), Min = 0.75, Severity = "P1", For = TimeSpan.FromSeconds(10) },
+                        new MonitorConfig { Name = "volume", Metric = MetricRef.Volume, Window = TimeSpan.FromSeconds(30), Every = TimeSpan.FromSeconds(5), Min = 100, Severity = "P3" },
+                        new MonitorConfig { Name = "latency", Metric = MetricRef.LatencyP99, Window = TimeSpan.FromSeconds(30), Every = TimeSpan.FromSeconds(5), Max = 250, Severity = "P3" },
                     ],
                 },
             ],

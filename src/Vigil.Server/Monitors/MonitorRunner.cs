@@ -7,7 +7,7 @@ using Vigil.Server.Alerts;
 namespace Vigil.Server.Monitors;
 
 /// <summary>A monitor's latest evaluation.</summary>
-internal sealed record MonitorReading(string Model, string Monitor, string Metric, string Severity, double? Value, bool? Breached, string Condition,
+internal sealed record MonitorReading(string Model, string Monitor, MetricRef Metric, string Severity, double? Value, bool? Breached, string Condition,
     string? Note, string? Feature, DateTime At, TimeSpan Took)
 {
     /// <summary>estimated_performance monitors: the estimate with its band.</summary>
@@ -123,14 +123,14 @@ internal sealed class MonitorRunner : IAsyncDisposable
         // A drift alert says how important the feature is and whether performance moved; drift on a feature below the
         // model's min_importance, while no performance monitor is breached, is held at P3.
         AlertContext? context = null;
-        if (monitor.Metric.StartsWith("drift(", StringComparison.Ordinal) && value.Feature is { } feature)
+        if (monitor.Metric.Kind == MetricKind.Drift && value.Feature is { } feature)
         {
             double? importance = model.Importance.TryGetValue(feature, out var imp) ? imp : null;
             bool moved;
             // Performance moved: an SLO of the model is missed, or (without SLOs) a performance monitor is breached.
             var slos = model.Monitors.Where(x => x.Slo).Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
             lock (_gate)
-                moved = _readings.Values.Any(r => r.Model == model.Name && r.Breached == true && (slos.Count > 0 ? slos.Contains(r.Monitor) : IsPerformance(r.Metric)));
+                moved = _readings.Values.Any(r => r.Model == model.Name && r.Breached == true && (slos.Count > 0 ? slos.Contains(r.Monitor) : r.Metric.IsPerformance));
             var held = model.MinImportance is { } floor && importance is { } im && im < floor && !moved;
             if (held)
                 condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within SLO";
@@ -150,10 +150,6 @@ internal sealed class MonitorRunner : IAsyncDisposable
         }
         return reading;
     }
-
-    /// <summary>Whether a metric measures the model's quality (from labels), as opposed to its inputs or its serving.</summary>
-    internal static bool IsPerformance(string metric) =>
-        !metric.Contains('(', StringComparison.Ordinal) && !WindowMetrics.Simple.Contains(metric);
 
     public async ValueTask DisposeAsync()
     {

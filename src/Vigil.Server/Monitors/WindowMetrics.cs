@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Vigil.Analysis.Columns;
 using Vigil.Analysis.Drift;
 using Vigil.Analysis.Evaluation;
@@ -31,7 +30,7 @@ internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, s
 /// (<c>vigil evaluate</c> for performance, <c>vigil drift</c> against the model's reference profile for drift). Simple
 /// aggregates (volume, mean score, rates, latency quantile) are one SQL query.
 /// </summary>
-internal sealed partial class WindowMetrics(PredictionStore store)
+internal sealed class WindowMetrics(PredictionStore store)
 {
     /// <summary>The estimated_performance monitors' fitted references and kept evaluations.</summary>
     public EstimatedPerformance Estimates { get; } = new(store);
@@ -42,35 +41,25 @@ internal sealed partial class WindowMetrics(PredictionStore store)
     private readonly Dictionary<string, ReferenceProfile?> _references = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    [GeneratedRegex(@"^(drift|null_rate)\(([A-Za-z][A-Za-z0-9_-]*)\)$")]
-    private static partial Regex FeatureMetric();
-
-    /// <summary>The names a monitor's metric may take (besides drift(feature) and null_rate(feature)).</summary>
-    public static readonly string[] Simple = ["volume", "mean_score", "mean_prediction", "error_rate", "latency_p50_ms", "latency_p99_ms", "label_rate"];
-
     public MetricValue Compute(ModelConfig model, MonitorConfig monitor, DateTime now)
     {
         var from = now - monitor.Window;
         if (monitor.Type == MonitorType.EstimatedPerformance) return Estimates.Compute(model, monitor, from, now);
         if (monitor.Type == MonitorType.Fairness) return Fairness.Compute(model, monitor, from, now);
-        var m = FeatureMetric().Match(monitor.Metric);
-        if (m.Success)
+        var metric = monitor.Metric;
+        return metric.Kind switch
         {
-            var feature = m.Groups[2].Value;
-            if (model.Features.All(f => f.Name != feature))
-                return new MetricValue(null, null, $"'{feature}' is not a feature of '{model.Name}'");
-            return m.Groups[1].Value == "drift" ? Drift(model, monitor, feature, from, now) : Scalar(model, $"avg(CASE WHEN {Q("f_" + feature)} IS NULL THEN 1.0 ELSE 0.0 END)", from, now, feature);
-        }
-        return monitor.Metric switch
-        {
-            "volume" => Scalar(model, store.Dialect.CastDouble("count(*)"), from, now, countsRows: true),
-            "mean_score" => Scalar(model, "avg(score)", from, now),
-            "mean_prediction" => Scalar(model, model.Task == ModelTask.Multiclass ? $"CAST(NULL AS {store.Dialect.Double})" : "avg(prediction)", from, now),
-            "error_rate" => Scalar(model, "avg(CASE WHEN error THEN 1.0 ELSE 0.0 END)", from, now),
-            "latency_p50_ms" => Scalar(model, store.Dialect.Quantile("latency_ms", 0.5), from, now),
-            "latency_p99_ms" => Scalar(model, store.Dialect.Quantile("latency_ms", 0.99), from, now),
-            "label_rate" => Scalar(model, "avg(CASE WHEN label IS NULL THEN 0.0 ELSE 1.0 END)", from, now),
-            _ => Performance(model, monitor.Metric, from, now),
+            MetricKind.Drift => Drift(model, monitor, metric.Feature!, from, now),
+            MetricKind.NullRate => Scalar(model, $"avg(CASE WHEN {Q("f_" + metric.Feature)} IS NULL THEN 1.0 ELSE 0.0 END)", from, now, metric.Feature),
+            MetricKind.Volume => Scalar(model, store.Dialect.CastDouble("count(*)"), from, now, countsRows: true),
+            MetricKind.MeanScore => Scalar(model, "avg(score)", from, now),
+            MetricKind.MeanPrediction => Scalar(model, "avg(prediction)", from, now),
+            MetricKind.ErrorRate => Scalar(model, "avg(CASE WHEN error THEN 1.0 ELSE 0.0 END)", from, now),
+            MetricKind.LatencyP50 => Scalar(model, store.Dialect.Quantile("latency_ms", 0.5), from, now),
+            MetricKind.LatencyP99 => Scalar(model, store.Dialect.Quantile("latency_ms", 0.99), from, now),
+            MetricKind.LabelRate => Scalar(model, "avg(CASE WHEN label IS NULL THEN 0.0 ELSE 1.0 END)", from, now),
+            MetricKind.Performance => Performance(model, metric.Name, from, now),
+            _ => throw new InvalidOperationException($"monitor '{monitor.Name}': {metric} is not a window metric"),
         };
     }
 

@@ -11,7 +11,7 @@ public sealed class AlertEngineTests
 
     private static MonitorConfig Monitor(TimeSpan? forTime = null, TimeSpan? cooldown = null) => new()
     {
-        Name = "auc", Metric = "roc_auc", Min = 0.8, Severity = "P1", For = forTime ?? TimeSpan.Zero, Cooldown = cooldown ?? TimeSpan.FromMinutes(30),
+        Name = "auc", Metric = MetricRef.Performance("roc_auc"), Min = 0.8, Severity = "P1", For = forTime ?? TimeSpan.Zero, Cooldown = cooldown ?? TimeSpan.FromMinutes(30),
     };
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class AlertEngineTests
     public void AFiredAlertHeldAtP3_EscalatesWhenPerformanceMoves_AndNeverDropsBack()
     {
         var engine = new AlertEngine();
-        var m = new MonitorConfig { Name = "amount-drift", Metric = "drift(amount)", Severity = "P1" };
+        var m = new MonitorConfig { Name = "amount-drift", Metric = MetricRef.Drift("amount"), Severity = "P1" };
         var held = new AlertContext("P3", 0.02, false);
         var moved = new AlertContext(null, 0.02, true);
         var fired = Assert.Single(engine.Observe("fraud", m, 1.5, true, "held at P3", T0, held));
@@ -93,11 +93,11 @@ public sealed class AlertEngineTests
     public void Thresholds_StaticAndRolling()
     {
         var t = new Thresholds();
-        var both = new MonitorConfig { Name = "x", Metric = "volume", Min = 10, Max = 20 };
+        var both = new MonitorConfig { Name = "x", Metric = MetricRef.Volume, Min = 10, Max = 20 };
         Assert.Equal((false, "min 10; max 20"), t.Judge("m", both, 15, T0));
         Assert.True(t.Judge("m", both, 9, T0).Breached);
         Assert.True(t.Judge("m", both, 21, T0).Breached);
-        var rolling = new MonitorConfig { Name = "r", Metric = "volume", Rolling = TimeSpan.FromHours(1), Sigma = 3 };
+        var rolling = new MonitorConfig { Name = "r", Metric = MetricRef.Volume, Rolling = TimeSpan.FromHours(1), Sigma = 3 };
         double[] history = [100, 102, 98, 101, 99];
         for (var i = 0; i < history.Length; i++) Assert.Null(t.Judge("m", rolling, history[i], T0.AddMinutes(i)).Breached);
         var mean = history.Average();

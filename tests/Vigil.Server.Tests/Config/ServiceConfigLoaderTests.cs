@@ -20,7 +20,7 @@ public sealed class ServiceConfigLoaderTests
         models:
           fraud:
             task: binary
-            reference: train.vigil-profile
+            reference: train.csv
             schema:
               features:
                 amount: number
@@ -55,26 +55,50 @@ public sealed class ServiceConfigLoaderTests
             url: https://hooks.slack.com/services/T/B/X
         """;
 
+    /// <summary>Writes <see cref="Example"/> as <c>vigil.yaml</c> with its reference <c>train.csv</c> into
+    /// <paramref name="dir"/> and loads it.</summary>
+    internal static ServiceConfig LoadExample(string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "train.csv"), "amount,country\n12.5,DE\n30.25,FR\n7.75,DE\n");
+        File.WriteAllText(Path.Combine(dir, "vigil.yaml"), Example);
+        return ServiceConfigLoader.Load(Path.Combine(dir, "vigil.yaml"));
+    }
+
     private static string Error(string yaml) => Assert.Throws<VigilInputException>(() => ServiceConfigLoader.Parse(yaml, "vigil.yaml")).Message;
 
     [Fact]
     public void FullExample_ReadsAsDocumented()
     {
-        var c = ServiceConfigLoader.Parse(Example);
-        Assert.Equal("./data/vigil.duckdb", c.Store);
+        var dir = Directory.CreateTempSubdirectory("vigil-cfg-").FullName;
+        try
+        {
+            FullExample(dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static void FullExample(string dir)
+    {
+        var c = LoadExample(dir);
+        Assert.Equal(Path.Combine(dir, "data", "vigil.duckdb"), c.Store);
         Assert.Equal(2, c.Keys.Count);
         Assert.True(c.Keys[0].Allows(Scope.Ingest));
         Assert.False(c.Keys[0].Allows(Scope.Read));
         Assert.True(c.Keys[1].Allows(Scope.Read));
         var fraud = c.Model("fraud")!;
         Assert.Equal(ModelTask.Binary, fraud.Task);
-        Assert.Equal("train.vigil-profile", fraud.Reference);
+        Assert.Equal(Path.Combine(dir, "train.csv"), fraud.Reference);
         Assert.Equal([new FeatureSpec("amount", FeatureType.Number), new FeatureSpec("country", FeatureType.Category)], fraud.Features);
         var auc = fraud.Monitors[0];
-        Assert.Equal(("auc", "roc_auc", 0.75, "P1"), (auc.Name, auc.Metric, auc.Min!.Value, auc.Severity));
+        Assert.Equal(("auc", "roc_auc", 0.75, "P1"), (auc.Name, auc.Metric.Name, auc.Min!.Value, auc.Severity));
+        Assert.Equal(MetricRef.Performance("roc_auc"), auc.Metric);
         Assert.Equal((TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)), (auc.Window, auc.Every, auc.For, auc.Cooldown));
         var drift = fraud.Monitors[1];
         Assert.Equal(("psi", TimeSpan.FromDays(7), 3.0, "P3"), (drift.Method, drift.Rolling!.Value, drift.Sigma, drift.Severity));
+        Assert.Equal((MetricKind.Drift, "amount", "drift(amount)"), (drift.Metric.Kind, drift.Metric.Feature, drift.Metric.Name));
         Assert.Equal(ModelTask.Regression, c.Model("prices")!.Task);
         Assert.Equal(["P1"], c.Notifiers[0].Severities);
         Assert.Equal(["P1", "P2"], c.Notifiers[1].Severities);

@@ -74,7 +74,10 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
     public async Task Ingest_Duplicates_Refusal_Labels_AndRestart()
     {
         server.Require();
-        var config = Config("pg_ingest");
+        // The drift monitor needs a reference (checked when the config loads), though this test never runs it.
+        var reference = Path.Combine(_dir, "ingest-reference.csv");
+        File.WriteAllText(reference, "amount,country\n1.5,DE\n2.5,FR\n");
+        var config = Config("pg_ingest", reference);
         await using (var s = VigilServer.Create(config, "http://127.0.0.1:0"))
         {
             await s.StartAsync();
