@@ -189,9 +189,10 @@ public static partial class ServiceConfigLoader
                 IReadOnlyList<MonitorConfig> monitors = [];
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
+                (YamlNode Node, IReadOnlyList<string> Names)? classes = null;
                 var slos = new List<MonitorConfig>();
                 var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
-                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]))
+                foreach (var (key, value) in Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo", "classes"]))
                 {
                     switch (key)
                     {
@@ -209,6 +210,7 @@ public static partial class ServiceConfigLoader
                         case "monitors": monitors = Monitors(value, name, estimated); break;
                         case "min_importance": minImportance = Number(value, "min_importance"); break;
                         case "slo": slos = Slos(value, name); break;
+                        case "classes": classes = (value, Classes(value, name)); break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
                             foreach (var (ik, iv) in imp.Children) importance[Name(ik, "feature name")] = Number(iv, "importance");
@@ -218,17 +220,18 @@ public static partial class ServiceConfigLoader
                 if (features is not null && importance.Keys.FirstOrDefault(f => features.All(x => x.Name != f)) is { } unknown)
                     throw Error(k, $"model '{name}': importance names '{unknown}', which is not in its schema");
                 if (task is null) throw Error(k, $"model '{name}' needs 'task:' (binary, multiclass or regression)");
+                CheckClasses(classes, name, task.Value);
                 foreach (var (monitor, at) in estimated)
                 {
                     if (monitor.Type == MonitorType.Fairness) CheckFairness(monitor, at, name, task.Value, features);
-                    else CheckEstimated(monitor, at, name, task.Value);
+                    else CheckEstimated(monitor, at, name, task.Value, features ?? [], classes?.Names ?? []);
                 }
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
                     throw Error(k, $"model '{name}': a monitor is named '{clash.Name}', the name of its SLO monitor");
                 models.Add(new ModelConfig
                 {
                     Name = name, Task = task.Value, Features = features ?? [], Reference = reference, Monitors = [.. monitors, .. slos],
-                    Importance = importance, MinImportance = minImportance,
+                    Importance = importance, MinImportance = minImportance, Classes = classes?.Names ?? [],
                 });
             }
             return models;
