@@ -96,7 +96,7 @@ public static partial class ServiceConfigLoader
                 _ => (DleMetrics.All, "DLE"),
             };
             if (!metrics.Contains(m.Metric))
-                throw Error(metricNode, $"monitor '{m.Name}': '{m.Metric}' is not a metric {by} estimates for {task.ToString().ToLowerInvariant()} model '{model}'; expected one of {string.Join(", ", metrics)}");
+                throw Error(metricNode, $"monitor '{m.Name}': '{m.Metric}' is not a metric {by} estimates{(task == ModelTask.Binary ? "" : $" (model '{model}' is {task.ToString().ToLowerInvariant()})")}; expected one of {string.Join(", ", metrics)}");
             if (task == ModelTask.Multiclass && classes.Count == 0)
                 throw Error(item, $"monitor '{m.Name}': model '{model}' needs 'classes:' (the list of its classes) for multiclass CBPE, which estimates from each class's probability");
             if (m.Estimation?.Reference is not { } path) return;
