@@ -110,8 +110,10 @@ internal static partial class MulticlassEstimation
         var cols = ColumnResolver.Resolve(rows.Columns, mapping, ColumnNeeds.ScoreOrPrediction, rows.Description);
         if (cols.Prediction is null)
             throw new VigilInputException($"{rows.Description}: no prediction column; multiclass CBPE estimates from the predicted class and the class probabilities");
-        var probs = fit.ProbabilityColumns.Select(name => rows.Columns.FirstOrDefault(c => c.Name == name)
-            ?? throw new VigilInputException($"{rows.Description}: no column '{name}' (the reference's probability of a class); multiclass CBPE needs every class's probability")).ToList();
+        // The reference's own column name (proba_, prob_ or score_ and the class), else proba_ and the class.
+        var probs = fit.ProbabilityColumns.Select((name, k) => rows.Columns.FirstOrDefault(c => c.Name == name)
+            ?? rows.Columns.FirstOrDefault(c => c.Name == "proba_" + fit.Classes[k])
+            ?? throw new VigilInputException($"{rows.Description}: no column '{name}' (the reference's probability of class '{fit.Classes[k]}'); multiclass CBPE needs every class's probability")).ToList();
         var model = new Model(fit.Classes, probs);
         var side = NewSide(rows, Features(cols, model), new RoleExpressions(rows.Dialect, rows.Description), model, probs, OneChunk, []);
         CheckValues(side, "window");
