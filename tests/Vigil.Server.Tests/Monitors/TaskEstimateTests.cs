@@ -204,6 +204,46 @@ public sealed class TaskEstimateTests : IDisposable
     }
 
     [Fact]
+    public async Task Multiclass_ReferenceWindowOfTheStore_EqualsVigilEstimateOnItsRows()
+    {
+        var now = DateTime.UtcNow;
+        var earlier = now.AddDays(-2);
+        var config = ServiceConfigLoader.Parse($$"""
+            store: {{Path.Combine(_dir, "store.duckdb")}}
+            keys:
+              - key: admin-key-0001
+                scopes: [admin]
+            models:
+              animals:
+                task: multiclass
+                classes: [a, b, c]
+                monitors:
+                  - name: est-f1
+                    type: estimated_performance
+                    metric: f1
+                    reference_window: {from: {{earlier.AddHours(-1):yyyy-MM-ddTHH:mm:ss.ffffffZ}}, to: {{earlier:yyyy-MM-ddTHH:mm:ss.ffffffZ}}}
+                    chunk: 500
+                    window: 1h
+                    every: 1h
+            """);
+        var model = config.Models[0];
+        var reference = TaskEstimateData.MulticlassPredictions(earlier, 50_000, 3000, seed: 8);
+        var rows = TaskEstimateData.MulticlassPredictions(now, 0, 800, seed: 9, sharpness: 2);
+        using var store = PredictionStore.Open(config);
+        await store.InsertAsync(model.Name, reference.Select(r => r.Record with { Label = r.Label }).ToList());
+        await store.InsertAsync(model.Name, rows.Select(r => r.Record).ToList());
+        var windows = new WindowMetrics(store);
+        var value = windows.Compute(model, model.Monitors[0], now);
+        var want = TaskEstimateData.EstimateAsOneChunk(TaskEstimateData.MulticlassCsv(_dir, reference, labels: true), TaskEstimateData.MulticlassCsv(_dir, rows), ModelTask.Multiclass)
+            .Metrics["f1"];
+        Assert.True(value.Value is not null, value.Note);
+        Assert.Equal(want.Estimated!.Value, value.Value!.Value, 1e-9);
+        Assert.Equal(want.Lower!.Value, value.Estimate!.Lower!.Value, 1e-9);
+        Assert.Equal(3000, windows.Estimates.FittedMulticlass(model.Name, "est-f1")!.Rows);
+        Assert.StartsWith("mean ± 3σ of the reference's 6 chunks", value.Condition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Multiclass_ProbabilityColumns_AreNamedByTheClass_AndNullWithoutProbabilities()
     {
         var config = ServiceConfigLoader.Parse($$"""
