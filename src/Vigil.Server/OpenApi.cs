@@ -128,6 +128,12 @@ internal static class OpenApi
                             ["version"] = new JsonObject { ["type"] = "string" },
                             ["score"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1, ["description"] = "binary models (required there)" },
                             ["prediction"] = new JsonObject { ["description"] = "regression (a number) and multiclass (a class) models (required there)" },
+                            ["probabilities"] = new JsonObject
+                            {
+                                ["type"] = "object",
+                                ["additionalProperties"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1 },
+                                ["description"] = "multiclass models with classes: each class's probability, every class given, summing to 1 (± 0.001)",
+                            },
                             ["features"] = new JsonObject { ["type"] = "object", ["description"] = "feature: value, as the model's schema declares them" },
                             ["label"] = new JsonObject { ["description"] = "0/1/true/false (binary), a number (regression), a class (multiclass)" },
                             ["latency_ms"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 },

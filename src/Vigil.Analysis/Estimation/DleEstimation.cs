@@ -23,7 +23,7 @@ internal sealed record DleChunk(ChunkPlace Place, DateTime? Start, DateTime? End
 /// and RMSLE), its band ± 3 of NannyML's sampling errors, its realized value the same metric of the labels; alert
 /// thresholds are mean ± 3σ of the reference chunks' realized values.
 /// </summary>
-internal static class DleEstimation
+internal static partial class DleEstimation
 {
     /// <summary>The nannies' seed: the same data give the same estimates.</summary>
     internal const int Seed = 42;

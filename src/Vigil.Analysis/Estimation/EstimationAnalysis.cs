@@ -125,7 +125,7 @@ internal static partial class EstimationAnalysis
         if (task != ModelTask.Binary || refCols.Score is null)
             throw new VigilInputException(multiclass
                 ? $"{reference.Description}: vigil estimate estimates classifiers with CBPE (a binary classifier's score column and 0/1 labels, or a multiclass classifier's prediction and proba_<class> columns) and regression models with DLE; this looks like {task.ToString().ToLowerInvariant()}{(refCols.Score is null ? " without a score column" : "")}"
-                : $"{reference.Description}: the service estimates binary classifiers only (a score column and 0/1 labels; vigil estimate also does multiclass CBPE and regression DLE); this looks like {task.ToString().ToLowerInvariant()}{(refCols.Score is null ? " without a score column" : "")}");
+                : $"{reference.Description}: a binary classifier's reference needs a score column and 0/1 labels (a multiclass model's needs its classes' probability columns, a regression model's its features and prediction); this looks like {task.ToString().ToLowerInvariant()}{(refCols.Score is null ? " without a score column" : "")}");
         return (refCols, rx, task);
     }
 

@@ -20,7 +20,7 @@ namespace Vigil.Analysis.Estimation;
 /// estimates, each ranked by the class's raw probability (one sorted walk per class). Sampling errors are NannyML's
 /// multiclass ones (<see cref="CbpeMulticlassSamplingError"/>); thresholds and alerts are the binary estimate's.
 /// </summary>
-internal static class MulticlassEstimation
+internal static partial class MulticlassEstimation
 {
     /// <summary>The metrics multiclass CBPE estimates, in report order (NannyML has no multiclass average precision).</summary>
     public static readonly IReadOnlyList<string> Metrics = ["roc_auc", "f1", "precision", "recall", "specificity", "accuracy"];

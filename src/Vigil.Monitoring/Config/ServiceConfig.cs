@@ -31,6 +31,17 @@ public sealed record ModelConfig
     public IReadOnlyDictionary<string, double> Importance { get; init; } = new Dictionary<string, double>();
     /// <summary>Drift on a feature less important than this, while no performance monitor is breached, is held at P3.</summary>
     public double? MinImportance { get; init; }
+    /// <summary>A multiclass model's classes (<c>classes:</c>): predictions and labels must be one of them, and a
+    /// prediction may carry each one's probability, stored in a column <see cref="ProbabilityColumn"/> per class.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>The store's column of a class's probability: <c>proba_</c> and the class, each character other than an
+    /// ASCII letter, digit or '_' replaced by '_' (classes that would share a column are refused when the config loads).</summary>
+    public static string ProbabilityColumn(string cls)
+    {
+        ArgumentNullException.ThrowIfNull(cls);
+        return "proba_" + string.Concat(cls.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_'));
+    }
 }
 
 /// <summary>What a monitor computes: a metric on its window's rows, or CBPE's estimate of a metric on its window's

@@ -231,7 +231,7 @@ public static partial class ServiceConfigLoader
             foreach (var (k, v) in map.Children)
             {
                 var name = Name(k, "model name");
-                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo"]).ToList();
+                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo", "classes"]).ToList();
                 // The task and the schema first, whatever their place in the file: the monitors' metrics are checked against them.
                 ModelTask? task = null;
                 IReadOnlyList<FeatureSpec>? features = null;
@@ -255,6 +255,7 @@ public static partial class ServiceConfigLoader
                 IReadOnlyList<MonitorConfig> monitors = [];
                 var importance = new Dictionary<string, double>(StringComparer.Ordinal);
                 double? minImportance = null;
+                (YamlNode Node, IReadOnlyList<string> Names)? classes = null;
                 var slos = new List<MonitorConfig>();
                 var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
                 var window = new List<(MonitorConfig Monitor, YamlNode Node)>();
@@ -269,6 +270,7 @@ public static partial class ServiceConfigLoader
                             minImportance = floor >= 0 ? floor : throw Error(value, $"min_importance: '{Num(floor)}' is negative");
                             break;
                         case "slo": slos = Slos(value, model, window); break;
+                        case "classes": classes = (value, Classes(value, name)); break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
                             foreach (var (ik, iv) in imp.Children)
@@ -282,10 +284,11 @@ public static partial class ServiceConfigLoader
                             break;
                     }
                 }
+                CheckClasses(classes, name, task.Value);
                 foreach (var (monitor, at) in estimated)
                 {
                     if (monitor.Type == MonitorType.Fairness) CheckFairness(monitor, at, name, task.Value, features);
-                    else CheckEstimated(monitor, at, name, task.Value);
+                    else CheckEstimated(monitor, at, name, task.Value, features ?? [], classes?.Names ?? []);
                 }
                 CheckReference(model, reference, window);
                 if (slos.FirstOrDefault(x => monitors.Any(m => m.Name == x.Name)) is { } clash)
@@ -293,7 +296,7 @@ public static partial class ServiceConfigLoader
                 models.Add(new ModelConfig
                 {
                     Name = name, Task = task.Value, Features = model.Features, Reference = reference?.Path, Monitors = [.. monitors, .. slos],
-                    Importance = importance, MinImportance = minImportance,
+                    Importance = importance, MinImportance = minImportance, Classes = classes?.Names ?? [],
                 });
             }
             return models;

@@ -134,6 +134,7 @@ internal static class BatchReader
         var numbers = new double[model.Features.Count];
         Array.Fill(numbers, double.NaN);
         var texts = new string?[model.Features.Count];
+        double[]? probabilities = null;
         foreach (var p in e.EnumerateObject())
         {
             switch (p.Name)
@@ -154,7 +155,10 @@ internal static class BatchReader
                         _ => throw new FormatException($"'prediction' is for regression and multiclass models; '{model.Name}' is binary and takes 'score'"),
                     };
                     break;
-                case "label": label = p.Value.ValueKind == JsonValueKind.Null ? null : Label(model.Task, p.Value); break;
+                case "label": label = p.Value.ValueKind == JsonValueKind.Null ? null : Label(model, p.Value); break;
+                case "probabilities":
+                    if (p.Value.ValueKind != JsonValueKind.Null) probabilities = Probabilities(model, p.Value);
+                    break;
                 case "latency_ms":
                     latency = Number(p.Value, "latency_ms");
                     if (latency < 0) throw new FormatException("latency_ms must not be negative");
@@ -181,13 +185,60 @@ internal static class BatchReader
                     }
                     break;
                 default:
-                    throw new FormatException($"unknown field '{p.Name}'; expected id, timestamp, version, {(model.Task == ModelTask.Binary ? "score" : "prediction")}, features, label, latency_ms, error");
+                    throw new FormatException($"unknown field '{p.Name}'; expected id, timestamp, version, {(model.Task == ModelTask.Binary ? "score" : model.Task == ModelTask.Multiclass ? "prediction, probabilities" : "prediction")}, features, label, latency_ms, error");
             }
         }
         if (id is null) throw new FormatException("no id");
         if (model.Task == ModelTask.Binary && score is null) throw new FormatException("no score");
         if (model.Task != ModelTask.Binary && prediction is null) throw new FormatException("no prediction");
-        return new PredictionRecord(id, ts ?? now, version, score, prediction, label, latency, error, numbers, texts);
+        if (prediction is string predicted) KnownClass(model, predicted, "prediction");
+        return new PredictionRecord(id, ts ?? now, version, score, prediction, label, latency, error, numbers, texts) { Probabilities = probabilities };
+    }
+
+    /// <summary>How far the class probabilities of a prediction may sum from 1.</summary>
+    public const double ProbabilitySumTolerance = 1e-3;
+
+    /// <summary>A multiclass prediction's <c>probabilities</c>: an object of class: probability in [0, 1], one for each
+    /// of the model's classes, summing to 1 (± <see cref="ProbabilitySumTolerance"/>); in the order of the classes.</summary>
+    private static double[] Probabilities(ModelConfig model, JsonElement v)
+    {
+        if (model.Task != ModelTask.Multiclass)
+            throw new FormatException($"'probabilities' is for multiclass models; '{model.Name}' is {Task(model.Task)}");
+        if (model.Classes.Count == 0)
+            throw new FormatException($"'probabilities' needs the model's classes; '{model.Name}' declares none (add 'classes:' to its config)");
+        if (v.ValueKind != JsonValueKind.Object) throw new FormatException("probabilities must be an object of class: probability");
+        var values = new double[model.Classes.Count];
+        Array.Fill(values, double.NaN);
+        var sum = 0.0;
+        foreach (var p in v.EnumerateObject())
+        {
+            var k = IndexOf(model.Classes, p.Name);
+            if (k < 0) throw new FormatException($"probabilities: unknown class '{p.Name}'; the classes of '{model.Name}' are {string.Join(", ", model.Classes)}");
+            var x = Number(p.Value, $"probabilities: '{p.Name}'");
+            if (x is < 0 or > 1) throw new FormatException($"probabilities: '{p.Name}' is {x.ToString(CultureInfo.InvariantCulture)}, not in [0, 1]");
+            if (!double.IsNaN(values[k])) throw new FormatException($"probabilities: '{p.Name}' is given twice");
+            values[k] = x;
+            sum += x;
+        }
+        for (var k = 0; k < values.Length; k++)
+            if (double.IsNaN(values[k])) throw new FormatException($"probabilities: no probability for class '{model.Classes[k]}'; expected one for each of {string.Join(", ", model.Classes)}");
+        if (Math.Abs(sum - 1) > ProbabilitySumTolerance)
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"probabilities sum to {sum:0.######}, not 1 (± {ProbabilitySumTolerance})"));
+        return values;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string c)
+    {
+        for (var i = 0; i < classes.Count; i++)
+            if (classes[i] == c) return i;
+        return -1;
+    }
+
+    /// <summary>A multiclass model that declares its classes takes only those as predictions and labels.</summary>
+    private static void KnownClass(ModelConfig model, string value, string what)
+    {
+        if (model.Classes.Count > 0 && IndexOf(model.Classes, value) < 0)
+            throw new FormatException($"{what} '{value}' is not one of the classes of '{model.Name}' ({string.Join(", ", model.Classes)})");
     }
 
     /// <summary>Checks label records.</summary>
@@ -209,7 +260,7 @@ internal static class BatchReader
                     switch (p.Name)
                     {
                         case "id": id = Id(p.Value); break;
-                        case "label": label = Label(model.Task, p.Value); break;
+                        case "label": label = Label(model, p.Value); break;
                         case "timestamp": ts = Timestamp(p.Value, "timestamp"); break;
                         default: throw new FormatException($"unknown field '{p.Name}'; expected id, label, timestamp");
                     }
@@ -255,6 +306,13 @@ internal static class BatchReader
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
             return DateTime.SpecifyKind(t, DateTimeKind.Utc);
         throw new FormatException($"{what} must be an ISO 8601 date-time string, e.g. 2026-11-23T10:00:00Z");
+    }
+
+    private static object Label(ModelConfig model, JsonElement v)
+    {
+        var label = Label(model.Task, v);
+        if (label is string s) KnownClass(model, s, "label");
+        return label;
     }
 
     private static object Label(ModelTask task, JsonElement v) => task switch

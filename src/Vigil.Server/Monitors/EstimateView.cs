@@ -38,7 +38,7 @@ internal static class EstimateView
         foreach (var mon in model.Monitors.Where(x => x.Type == MonitorType.EstimatedPerformance))
         {
             var (lo, hi) = mon.HasThreshold ? (mon.Min, mon.Max)
-                : estimates.FittedModel(model.Name, mon.Name)?.Thresholds.GetValueOrDefault(mon.Metric) ?? (null, null);
+                : estimates.FittedThresholds(model.Name, mon.Name)?.GetValueOrDefault(mon.Metric) ?? (null, null);
             var points = estimates.History(model.Name, mon.Name).Select(p => new EstimateSeriesPoint(p.To, p.Rows, p.Estimated, p.Lower, p.Upper,
                 p.Realized, p.Labelled, p.Predictions, p.Estimated is { } e && ((lo is { } l && e < l) || (hi is { } h && e > h)))).ToList();
             list.Add(new EstimateSeries(mon.Name, mon.Metric, lo, hi, points));
@@ -51,11 +51,11 @@ internal static class EstimateView
     {
         var latest = readings.Where(r => r.Estimate is not null).ToList();
         (string, string)[] Labels(MonitorReading r) => [("model", r.Model), ("monitor", r.Monitor), ("metric", r.Metric)];
-        text.Family("vigil_estimated_performance", "gauge", "estimated_performance monitors: CBPE's estimate of the metric on the window's unlabelled predictions.");
+        text.Family("vigil_estimated_performance", "gauge", "estimated_performance monitors: the estimate (CBPE for classifiers, DLE for regression models) of the metric on the window's unlabelled predictions.");
         foreach (var r in latest) text.Sample("vigil_estimated_performance", r.Estimate!.Estimate, Labels(r));
         text.Family("vigil_estimated_performance_lower", "gauge", "The lower end of the estimate's band (estimate - 3 standard errors, at least 0).");
         foreach (var r in latest.Where(r => r.Estimate!.Lower is not null)) text.Sample("vigil_estimated_performance_lower", r.Estimate!.Lower!.Value, Labels(r));
-        text.Family("vigil_estimated_performance_upper", "gauge", "The upper end of the estimate's band (estimate + 3 standard errors, at most 1).");
+        text.Family("vigil_estimated_performance_upper", "gauge", "The upper end of the estimate's band (estimate + 3 standard errors, at most 1 for CBPE's rates).");
         foreach (var r in latest.Where(r => r.Estimate!.Upper is not null)) text.Sample("vigil_estimated_performance_upper", r.Estimate!.Upper!.Value, Labels(r));
         text.Family("vigil_realized_performance", "gauge", "The metric realized on the labelled predictions of the newest estimated window that has labels.");
         foreach (var m in config.Models)

@@ -6,7 +6,9 @@ using Vigil.Engine.Sources;
 using Vigil.Monitoring.Alerts;
 using Vigil.Monitoring.Config;
 using Vigil.Server.Store;
+using Vigil.Analysis.Results;
 using Vigil.Statistics.Classification;
+using Vigil.Statistics.Estimation;
 
 namespace Vigil.Server.Monitors;
 
@@ -21,19 +23,27 @@ internal sealed record EstimatePoint(DateTime From, DateTime To, long Rows, doub
 }
 
 /// <summary>
-/// The <c>estimated_performance</c> monitors (docs/service.md): CBPE fitted once per monitor on its labelled reference
-/// (a file, refitted when the file changes, or a period of the model's own labelled predictions, refitted when labels
-/// for it arrive), then each window's
-/// unlabelled predictions counted per distinct score by the store's engine (<c>GROUP BY score</c>, descending) into
-/// the fitted model's accumulator. Each evaluation is kept (the last <see cref="HistoryLimit"/>), and the realized value
-/// of a kept window is brought up to date as its labels arrive.
+/// The <c>estimated_performance</c> monitors (docs/service.md): the model's estimator fitted once per monitor on its
+/// labelled reference (a file, refitted when the file changes, or a period of the model's own labelled predictions,
+/// refitted when labels for it arrive), then each window's unlabelled predictions estimated with it. A binary
+/// classifier's CBPE takes the window counted per distinct score by the store's engine (<c>GROUP BY score</c>,
+/// descending) into the fitted model's accumulator; a multiclass classifier's CBPE walks the window's class
+/// probabilities (<c>proba_*</c> columns) once per class in the engine's order; a regression model's DLE streams the
+/// window's features and predictions through the fitted nanny models. Each evaluation is kept (the last
+/// <see cref="HistoryLimit"/>), and the realized value of a kept window is brought up to date as its labels arrive.
 /// </summary>
 internal sealed class EstimatedPerformance(PredictionStore store)
 {
     /// <summary>Evaluations kept per monitor.</summary>
     public const int HistoryLimit = 240;
 
-    private sealed record Fitted(CbpeModel Model, string Stamp);
+    /// <summary>A monitor's fitted estimator: one of the three, by the model's task.</summary>
+    private sealed record Fitted(CbpeModel? Binary, MulticlassCbpeModel? Multiclass, DleModel? Dle, string Stamp)
+    {
+        public IReadOnlyDictionary<string, (double? Lower, double? Upper)> Thresholds => Binary?.Thresholds ?? Multiclass?.Thresholds ?? Dle!.Thresholds;
+        public int ReferenceChunks => Binary?.ReferenceChunks ?? Multiclass?.ReferenceChunks ?? Dle!.ReferenceChunks;
+        public string Method => Dle is null ? "CBPE" : "DLE";
+    }
 
     private readonly Dictionary<(string, string), Fitted> _fits = new();
     private readonly Dictionary<(string, string), List<EstimatePoint>> _history = new();
@@ -47,45 +57,86 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         lock (_gate) return _history.TryGetValue((model, monitor), out var h) ? h.ToList() : [];
     }
 
-    /// <summary>The monitor's fitted CBPE if it has been fitted (nothing is fitted here).</summary>
+    /// <summary>A binary model's monitor's fitted CBPE if it has been fitted (nothing is fitted here).</summary>
     public CbpeModel? FittedModel(string model, string monitor)
     {
-        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Model : null;
+        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Binary : null;
     }
 
-    /// <summary>The fitted CBPE of a monitor (fitted now if not yet, or refitted when its reference file changed).</summary>
-    public CbpeModel Model(ModelConfig model, MonitorConfig monitor)
+    /// <summary>A multiclass model's monitor's fitted CBPE if it has been fitted.</summary>
+    public MulticlassCbpeModel? FittedMulticlass(string model, string monitor)
+    {
+        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Multiclass : null;
+    }
+
+    /// <summary>A regression model's monitor's fitted DLE if it has been fitted.</summary>
+    public DleModel? FittedDle(string model, string monitor)
+    {
+        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Dle : null;
+    }
+
+    /// <summary>The thresholds a monitor's fitted estimator learned from its reference, if it has been fitted.</summary>
+    public IReadOnlyDictionary<string, (double? Lower, double? Upper)>? FittedThresholds(string model, string monitor)
+    {
+        lock (_gate) return _fits.TryGetValue((model, monitor), out var f) ? f.Thresholds : null;
+    }
+
+    /// <summary>The fitted CBPE of a binary model's monitor (fitted now if not yet, or refitted when its reference changed).</summary>
+    public CbpeModel Model(ModelConfig model, MonitorConfig monitor) =>
+        Fit(model, monitor).Binary ?? throw new ArgumentException($"model '{model.Name}' is not a binary classifier", nameof(model));
+
+    /// <summary>The monitor's fitted estimator (fitted now if not yet, or refitted when its reference file changed, or
+    /// when labels came for its reference window).</summary>
+    private Fitted Fit(ModelConfig model, MonitorConfig monitor)
     {
         var e = monitor.Estimation ?? throw new ArgumentException($"monitor '{monitor.Name}' is not an estimated_performance monitor", nameof(monitor));
         var stamp = e.Reference is { } path ? Stamp(path) : StoreStamp(model, e);
         lock (_gate)
-            if (_fits.TryGetValue((model.Name, monitor.Name), out var f) && f.Stamp == stamp) return f.Model;
-        CbpeModel fitted;
-        if (e.Reference is { } file)
+            if (_fits.TryGetValue((model.Name, monitor.Name), out var f) && f.Stamp == stamp) return f;
+        using var source = e.Reference is { } file
+            ? SourceOpener.Open(new SourceSpec { Inputs = [file] })
+            : store.OpenWindow(Relation(model, e.ReferenceFrom!.Value, e.ReferenceTo!.Value, labelled: true, "vigil_reference"),
+                $"{model.Name}, the reference window ({e.ReferenceFrom:yyyy-MM-dd HH:mm:ss} to {e.ReferenceTo:yyyy-MM-dd HH:mm:ss} UTC)");
+        var options = Options(e, model, monitor, source);
+        var fitted = model.Task switch
         {
-            using var source = SourceOpener.Open(new SourceSpec { Inputs = [file] });
-            fitted = CbpeModel.Fit(source, Options(e, monitor, source));
-        }
-        else
-        {
-            var sql = $"(SELECT score AS {Q(MappingOptions.DefaultScore)}, label AS {Q(MappingOptions.DefaultLabel)}, ts AS {Q(MappingOptions.DefaultTimestamp)} " +
-                      $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(e.ReferenceFrom!.Value, e.ReferenceTo!.Value)} AND label IS NOT NULL) AS vigil_reference";
-            using var source = store.OpenWindow(sql, $"{model.Name}, the reference window ({e.ReferenceFrom:yyyy-MM-dd HH:mm:ss} to {e.ReferenceTo:yyyy-MM-dd HH:mm:ss} UTC)");
-            fitted = CbpeModel.Fit(source, Options(e, monitor, source));
-        }
+            ModelTask.Multiclass => new Fitted(null, MulticlassCbpeModel.Fit(source, options), null, stamp),
+            ModelTask.Regression => new Fitted(null, null, DleModel.Fit(source, options), stamp),
+            _ => new Fitted(CbpeModel.Fit(source, options), null, null, stamp),
+        };
         lock (_gate)
         {
-            _fits[(model.Name, monitor.Name)] = new Fitted(fitted, stamp);
+            _fits[(model.Name, monitor.Name)] = fitted;
             Fits++;
         }
         return fitted;
     }
 
+    /// <summary>A period of the model's table with the CLI's column names, as the estimators read a file: a binary
+    /// model's score; a multiclass model's prediction and one <c>proba_&lt;class&gt;</c> per declared class (named by the
+    /// class, as <c>vigil estimate</c> finds them); a regression model's prediction, id and features (named by the
+    /// feature); the label and timestamp. <paramref name="labelled"/>: only the labelled rows (true), only the unlabelled
+    /// (false), or all (null).</summary>
+    private string Relation(ModelConfig model, DateTime from, DateTime to, bool? labelled, string alias = "vigil_window")
+    {
+        var columns = model.Task switch
+        {
+            ModelTask.Binary => $"score AS {Q(MappingOptions.DefaultScore)}",
+            ModelTask.Multiclass => $"prediction AS {Q(MappingOptions.DefaultPrediction)}" +
+                                    string.Concat(model.Classes.Select(c => $", {Q(ModelConfig.ProbabilityColumn(c))} AS {Q("proba_" + c)}")),
+            _ => $"prediction AS {Q(MappingOptions.DefaultPrediction)}, id AS {Q(MappingOptions.DefaultId)}" +
+                 string.Concat(model.Features.Select(f => $", {Q("f_" + f.Name)} AS {Q(f.Name)}")),
+        };
+        var which = labelled switch { true => " AND label IS NOT NULL", false => " AND label IS NULL", null => "" };
+        return $"(SELECT {columns}, label AS {Q(MappingOptions.DefaultLabel)}, ts AS {Q(MappingOptions.DefaultTimestamp)} " +
+               $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)}{which}) AS {alias}";
+    }
+
     /// <summary>The reference's chunks for the learned thresholds: as configured, else periods of the window's length
     /// when it is an hour, a day or a week and the reference has timestamps, else NannyML's 10 chunks of equal rows.</summary>
-    private static EstimationOptions Options(EstimationConfig e, MonitorConfig monitor, OpenedSource reference)
+    private static EstimationOptions Options(EstimationConfig e, ModelConfig model, MonitorConfig monitor, OpenedSource reference)
     {
-        var options = ServiceConfigLoader.ReferenceOptions(e);
+        var options = ServiceConfigLoader.ReferenceOptions(e, model.Task, monitor.Metric, model.Features);
         if (options.Chunk is not null || reference.Columns.All(c => c.Name != MappingOptions.DefaultTimestamp)) return options;
         ChunkUnit? unit = monitor.Window == TimeSpan.FromHours(1) ? ChunkUnit.Hour
             : monitor.Window == TimeSpan.FromDays(1) ? ChunkUnit.Day
@@ -109,58 +160,75 @@ internal sealed class EstimatedPerformance(PredictionStore store)
 
     private string Q(string identifier) => store.Dialect.QuoteIdentifier(identifier);
 
-    /// <summary>CBPE's estimate of the monitor's metric on the window's unlabelled predictions, judged against the
-    /// learned thresholds when the monitor sets none.</summary>
+    /// <summary>The estimate (CBPE's or DLE's) of the monitor's metric on the window's unlabelled predictions, judged
+    /// against the learned thresholds when the monitor sets none.</summary>
     public MetricValue Compute(ModelConfig model, MonitorConfig monitor, DateTime from, DateTime to)
     {
-        var cbpe = Model(model, monitor);
-        var acc = cbpe.NewAccumulator();
-        using (var engine = store.NewReader())
+        var fitted = Fit(model, monitor);
+        var method = fitted.Method;
+        EstimateBand band;
+        if (fitted.Binary is { } cbpe)
         {
-            engine.Stream(
-                $"SELECT score, count(*) AS n FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)} AND label IS NULL AND score IS NOT NULL " +
-                "GROUP BY score ORDER BY score DESC",
-                null,
-                chunk =>
-                {
-                    var s = chunk.Doubles(0);
-                    var n = chunk.Int64s(1);
-                    for (var i = 0; i < chunk.RowCount; i++) acc.Add(s[i], n[i]);
-                });
+            var acc = cbpe.NewAccumulator();
+            using (var engine = store.NewReader())
+            {
+                engine.Stream(
+                    $"SELECT score, count(*) AS n FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)} AND label IS NULL AND score IS NOT NULL " +
+                    "GROUP BY score ORDER BY score DESC",
+                    null,
+                    chunk =>
+                    {
+                        var s = chunk.Doubles(0);
+                        var n = chunk.Int64s(1);
+                        for (var i = 0; i < chunk.RowCount; i++) acc.Add(s[i], n[i]);
+                    });
+            }
+            var estimate = acc.Finish();
+            band = estimate.Rows < monitor.Estimation!.MinRows ? new EstimateBand(null, null, null, null, estimate.Rows) : cbpe.Band(estimate, monitor.Metric);
         }
-        var estimate = acc.Finish();
+        else
+        {
+            EstimatedChunk? chunk;
+            using (var window = store.OpenWindow(Relation(model, from, to, labelled: false), $"{model.Name}, the window {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC"))
+                chunk = fitted.Multiclass is { } mc ? mc.Estimate(window) : fitted.Dle!.Estimate(window);
+            var m = chunk?.Metrics[monitor.Metric];
+            band = new EstimateBand(m?.Estimated, m?.StandardError, m?.Lower, m?.Upper, chunk?.Rows ?? 0);
+        }
         var minRows = monitor.Estimation!.MinRows;
-        Refresh(model, monitor, cbpe.Threshold);
-        if (estimate.Rows < minRows)
+        Refresh(model, monitor, fitted);
+        if (band.Rows < minRows)
             return new MetricValue(null, null, string.Create(CultureInfo.InvariantCulture,
-                $"{estimate.Rows:N0} unlabelled predictions in the window; CBPE's estimate needs at least {minRows:N0} (min_rows)"));
-        var band = cbpe.Band(estimate, monitor.Metric);
+                $"{band.Rows:N0} unlabelled predictions in the window; {method}'s estimate needs at least {minRows:N0} (min_rows)"));
         lock (_gate)
         {
             var history = _history.TryGetValue((model.Name, monitor.Name), out var h) ? h : _history[(model.Name, monitor.Name)] = [];
-            history.Add(new EstimatePoint(from, to, estimate.Rows, band.Estimated, band.StandardError, band.Lower, band.Upper));
+            history.Add(new EstimatePoint(from, to, band.Rows, band.Estimated, band.StandardError, band.Lower, band.Upper));
             if (history.Count > HistoryLimit) history.RemoveAt(0);
         }
         if (band.Estimated is not { } value)
-            return new MetricValue(null, null, $"{monitor.Metric} is undefined on the window's estimated confusion matrix (a zero denominator)");
-        var info = new EstimateInfo(monitor.Metric, value, band.StandardError, band.Lower, band.Upper, estimate.Rows);
+            return new MetricValue(null, null, method == "DLE"
+                ? $"{monitor.Metric} is undefined on the window (the nannies' predicted losses give no finite value)"
+                : $"{monitor.Metric} is undefined on the window's estimated confusion matrix (a zero denominator)");
+        var info = new EstimateInfo(monitor.Metric, value, band.StandardError, band.Lower, band.Upper, band.Rows);
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"estimated {monitor.Metric} {value:0.####} (CBPE), band [{band.Lower:0.####}, {band.Upper:0.####}] (± 3 SE) on {estimate.Rows:N0} unlabelled predictions");
+            $"estimated {monitor.Metric} {value:0.####} ({method}), band [{band.Lower:0.####}, {band.Upper:0.####}] (± 3 SE) on {band.Rows:N0} unlabelled predictions");
         if (monitor.HasThreshold) return new MetricValue(value, null, note) { Estimate = info };
-        var (lo, hi) = cbpe.Thresholds.GetValueOrDefault(monitor.Metric);
+        var (lo, hi) = fitted.Thresholds.GetValueOrDefault(monitor.Metric);
         if (lo is null && hi is null)
             return new MetricValue(value, null, note + "; no thresholds: the reference has fewer than two chunks with the metric defined (set 'chunk:', or a threshold)") { Estimate = info };
         var breached = (lo is { } l && value < l) || (hi is { } u && value > u);
-        var condition = string.Create(CultureInfo.InvariantCulture, $"mean ± 3σ of the reference's {cbpe.ReferenceChunks} chunks: [{lo:0.####}, {hi:0.####}]");
+        var condition = string.Create(CultureInfo.InvariantCulture, $"mean ± 3σ of the reference's {fitted.ReferenceChunks} chunks: [{lo:0.####}, {hi:0.####}]");
         return new MetricValue(value, breached, note) { Estimate = info, Condition = condition };
     }
 
     /// <summary>Brings the realized values of kept windows up to date, in two queries whatever their number: the kept
     /// windows joined by range to the model's table give each window's predictions and labels; the windows whose counts
     /// changed are evaluated again on their labelled predictions (per-window, per-score positive and negative counts,
-    /// descending, into evaluate's accumulator, at the fitted threshold). A window all of whose predictions have labels
-    /// is final.</summary>
-    private void Refresh(ModelConfig model, MonitorConfig monitor, double threshold)
+    /// descending, into evaluate's accumulator, at the fitted threshold). A multiclass model's windows are walked on
+    /// their labelled predictions as <c>vigil estimate</c> walks a labelled chunk (its realized macro metrics); a
+    /// regression model's realized loss is averaged by the engine over each window's labelled predictions, all windows in
+    /// one query. A window all of whose predictions have labels is final.</summary>
+    private void Refresh(ModelConfig model, MonitorConfig monitor, Fitted fitted)
     {
         List<EstimatePoint> pending;
         lock (_gate)
@@ -181,9 +249,31 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         }
         var changed = Enumerable.Range(0, pending.Count).Where(i => predictions[i] != pending[i].Predictions || labelled[i] != pending[i].Labelled).ToList();
         if (changed.Count == 0) return;
-        var accs = new BinaryScoreAccumulator?[pending.Count];
-        var opts = new BinaryMetricOptions { Threshold = threshold };
         var withLabels = changed.Where(i => labelled[i] > 0).ToList();
+        var realized = new double?[pending.Count];
+        if (fitted.Binary is null)
+        {
+            if (fitted.Multiclass is { } mc)
+            {
+                foreach (var i in withLabels)
+                {
+                    using var window = store.OpenWindow(Relation(model, pending[i].From, pending[i].To, labelled: true),
+                        $"{model.Name}, the window {pending[i].From:yyyy-MM-dd HH:mm:ss} to {pending[i].To:yyyy-MM-dd HH:mm:ss} UTC");
+                    realized[i] = mc.Estimate(window)?.Metrics[monitor.Metric].Realized;
+                }
+            }
+            else if (withLabels.Count > 0)
+            {
+                var t = engine.Query($"SELECT CAST(w.i AS BIGINT), {MeanLoss(monitor.Metric)} FROM {joined} " +
+                                     $"WHERE p.label IS NOT NULL AND p.prediction IS NOT NULL AND w.i IN ({string.Join(", ", withLabels)}) GROUP BY w.i");
+                for (var r = 0; r < t.RowCount; r++)
+                    if (!t.IsNull(1, r)) realized[(int)t.GetInt64(0, r)] = DleMetrics.FromMeanLoss(monitor.Metric, t.GetDouble(1, r));
+            }
+            Update(model, monitor, pending, changed, realized, labelled, predictions);
+            return;
+        }
+        var accs = new BinaryScoreAccumulator?[pending.Count];
+        var opts = new BinaryMetricOptions { Threshold = fitted.Binary.Threshold };
         if (withLabels.Count > 0)
         {
             engine.Stream(
@@ -199,16 +289,36 @@ internal sealed class EstimatedPerformance(PredictionStore store)
                     for (var k = 0; k < chunk.RowCount; k++) (accs[w[k]] ??= new BinaryScoreAccumulator(opts)).Add(s[k], pos[k], neg[k]);
                 });
         }
+        foreach (var i in changed) realized[i] = accs[i]?.Finish().Metrics.FirstOrDefault(m => m.Name == monitor.Metric)?.Value;
+        Update(model, monitor, pending, changed, realized, labelled, predictions);
+    }
+
+    /// <summary>The kept windows whose counts changed, with their new realized values.</summary>
+    private void Update(ModelConfig model, MonitorConfig monitor, List<EstimatePoint> pending, List<int> changed, double?[] realized, long[] labelled, long[] predictions)
+    {
         lock (_gate)
         {
             if (!_history.TryGetValue((model.Name, monitor.Name), out var h)) return;
             foreach (var i in changed)
             {
-                var realized = accs[i]?.Finish().Metrics.FirstOrDefault(m => m.Name == monitor.Metric)?.Value;
-                if (realized is { } v && !double.IsFinite(v)) realized = null;
+                var value = realized[i] is { } v && double.IsFinite(v) ? v : (double?)null;
                 var at = h.IndexOf(pending[i]);
-                if (at >= 0) h[at] = pending[i] with { Realized = realized, Labelled = labelled[i], Predictions = predictions[i] };
+                if (at >= 0) h[at] = pending[i] with { Realized = value, Labelled = labelled[i], Predictions = predictions[i] };
             }
         }
+    }
+
+    /// <summary>The engine's mean over a window's labelled predictions (p) of the loss a DLE metric averages, as
+    /// scikit-learn computes it (<see cref="DleMetrics.Loss"/>); rows where a log loss is undefined are left out.</summary>
+    private static string MeanLoss(string metric)
+    {
+        const string e = "(p.label - p.prediction)";
+        return DleMetrics.LossOf(metric) switch
+        {
+            DleLoss.Absolute => $"avg(abs{e})",
+            DleLoss.Squared => $"avg({e} * {e})",
+            DleLoss.Percentage => $"avg(abs{e} / greatest(abs(p.label), {DleMetrics.MachineEpsilon.ToString("R", CultureInfo.InvariantCulture)}))",
+            _ => "avg(CASE WHEN p.label > -1 AND p.prediction > -1 THEN (ln(1 + p.label) - ln(1 + p.prediction)) * (ln(1 + p.label) - ln(1 + p.prediction)) END)",
+        };
     }
 }

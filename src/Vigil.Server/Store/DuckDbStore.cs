@@ -70,8 +70,8 @@ internal sealed class DuckDbStore : PredictionStore
         lock (_gate)
         {
             _engine.Execute($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Select(Definition))})");
-            // A feature added to the config after the table was made becomes a new column.
-            foreach (var c in columns.Where(c => c.Name.StartsWith("f_", StringComparison.Ordinal)))
+            // A feature (or class) added to the config after the table was made becomes a new column.
+            foreach (var c in columns.Where(c => Addable(c.Name)))
                 _engine.Execute($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {Q(c.Name)} {c.Type}");
             // The staging table takes a batch in the config's column order, without the key (a group may repeat an id).
             _engine.Execute($"CREATE TEMP TABLE IF NOT EXISTS {Q("stage_" + TableOf(m.Name))} ({string.Join(", ", columns.Select(c => $"{Q(c.Name)} {c.Type}"))})");
@@ -103,6 +103,7 @@ internal sealed class DuckDbStore : PredictionStore
                         for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
                     }
                     var set = new HashSet<string>(StringComparer.Ordinal);
+                    var probabilities = ProbabilityClasses(m).Count;
                     using (var app = _engine.Connection.CreateAppender(stage))
                     {
                         foreach (var r in byModel.SelectMany(p => p.Records))
@@ -119,6 +120,11 @@ internal sealed class DuckDbStore : PredictionStore
                                     else app.Append(r.Numbers[k]);
                                 }
                                 else app.Append(r.Texts[k]);
+                            }
+                            for (var k = 0; k < probabilities; k++)
+                            {
+                                if (r.Probabilities is { } pr) app.Append(pr[k]);
+                                else app.AppendNull();
                             }
                             app.EndRow();
                         }

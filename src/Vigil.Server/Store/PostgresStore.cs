@@ -52,7 +52,7 @@ internal sealed class PostgresStore : PredictionStore
         lock (_gate)
         {
             Execute($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Select(Definition))})");
-            foreach (var c in columns.Where(c => c.Name.StartsWith("f_", StringComparison.Ordinal)))
+            foreach (var c in columns.Where(c => Addable(c.Name)))
                 Execute($"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {Q(c.Name)} {c.Type}");
             Execute($"CREATE INDEX IF NOT EXISTS {Q(TableOf(m.Name) + "_ts")} ON {table} (ts)");
             Execute($"CREATE TEMP TABLE IF NOT EXISTS {Q("stage_" + TableOf(m.Name))} ({string.Join(", ", columns.Select(c => $"{Q(c.Name)} {c.Type}"))})");
@@ -73,6 +73,7 @@ internal sealed class PostgresStore : PredictionStore
                 var stage = Q("stage_" + table);
                 var columns = ColumnList(m);
                 var text = m.Task == ModelTask.Multiclass;
+                var probabilities = ProbabilityClasses(m).Count;
                 using (var copy = _writer.BeginBinaryImport($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)"))
                 {
                     foreach (var r in byModel.SelectMany(p => p.Records))
@@ -93,6 +94,7 @@ internal sealed class PostgresStore : PredictionStore
                             if (m.Features[k].Type == FeatureType.Number) Write(copy, double.IsNaN(r.Numbers[k]) ? null : r.Numbers[k], NpgsqlDbType.Double);
                             else Write(copy, r.Texts[k], NpgsqlDbType.Text);
                         }
+                        for (var k = 0; k < probabilities; k++) Write(copy, r.Probabilities?[k], NpgsqlDbType.Double);
                     }
                     copy.Complete();
                 }

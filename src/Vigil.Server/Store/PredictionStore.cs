@@ -9,7 +9,12 @@ namespace Vigil.Server.Store;
 /// <summary>One validated prediction, ready to store. Features in the schema's order: a number feature's value in
 /// <see cref="Numbers"/> (NaN for none: JSON has no NaN), a category's in <see cref="Texts"/> (null for none).</summary>
 internal sealed record PredictionRecord(string Id, DateTime Timestamp, string? Version, double? Score, object? Prediction,
-    object? Label, double? LatencyMs, bool? Error, double[] Numbers, string?[] Texts);
+    object? Label, double? LatencyMs, bool? Error, double[] Numbers, string?[] Texts)
+{
+    /// <summary>A multiclass model's class probabilities in the order of its <see cref="ModelConfig.Classes"/>, or null
+    /// (stored as NULLs).</summary>
+    public double[]? Probabilities { get; init; }
+}
 
 /// <summary>A late label for a stored prediction.</summary>
 internal sealed record LabelRecord(string Id, object Label, DateTime Timestamp);
@@ -17,7 +22,7 @@ internal sealed record LabelRecord(string Id, object Label, DateTime Timestamp);
 /// <summary>
 /// The service's store: one table per model, <c>predictions_{model}</c> (id as primary key, timestamp, version, score
 /// or prediction, label and when it came, latency, error, when it was received, and a column <c>f_{feature}</c> per
-/// feature), in an embedded DuckDB file (<see cref="DuckDbStore"/>) or a PostgreSQL database
+/// feature, and for a multiclass model with <c>classes:</c> a column <c>proba_{class}</c> per class), in an embedded DuckDB file (<see cref="DuckDbStore"/>) or a PostgreSQL database
 /// (<see cref="PostgresStore"/>). Batches go to one writer through a bounded queue; the writer commits every batch
 /// waiting in one transaction (group commit) and tells each caller which of its ids were stored only after the
 /// commit, so an acknowledged batch is durable.
@@ -73,7 +78,14 @@ internal abstract class PredictionStore : IDisposable
         yield return ("error", boolean);
         yield return ("received", timestamp);
         foreach (var f in m.Features) yield return ("f_" + f.Name, f.Type == FeatureType.Number ? Dialect.Double : text);
+        foreach (var c in ProbabilityClasses(m)) yield return (ModelConfig.ProbabilityColumn(c), Dialect.Double);
     }
+
+    /// <summary>The classes whose probabilities the model's table holds (a multiclass model's declared classes).</summary>
+    protected static IReadOnlyList<string> ProbabilityClasses(ModelConfig m) => m.Task == ModelTask.Multiclass ? m.Classes : [];
+
+    /// <summary>Columns added to an existing table when the config adds them: features and class probabilities.</summary>
+    protected static bool Addable(string column) => column.StartsWith("f_", StringComparison.Ordinal) || column.StartsWith("proba_", StringComparison.Ordinal);
 
     protected string ColumnList(ModelConfig m) => string.Join(", ", Columns(m, "", "", "").Select(c => Q(c.Name)));
 
