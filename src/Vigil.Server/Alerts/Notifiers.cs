@@ -75,8 +75,10 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         var body = Payload(n, e, detail);
         string? error = null;
         var delay = FirstBackoff;
+        var attempts = 0;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
+            attempts = attempt;
             try
             {
                 using var resp = await http.PostAsync(n.Url, JsonContent.Create(body)).ConfigureAwait(false);
@@ -96,7 +98,8 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
             if (attempt < MaxAttempts) await Task.Delay(delay).ConfigureAwait(false);
             delay *= 2;
         }
-        Record(n, e, MaxAttempts, false, error);
+        // The attempts made: fewer than MaxAttempts when a 4xx ended them.
+        Record(n, e, attempts, false, error);
         log?.Invoke($"notifier {n.Name}: could not deliver {e.Kind} of {e.Alert.Model}/{e.Alert.Monitor}: {error}");
     }
 
