@@ -12,9 +12,22 @@ namespace Vigil.Server;
 /// them; both live in the store, so they survive a restart.</summary>
 public sealed partial class VigilServer
 {
-    /// <summary>The notifications of these alerts, from the store, by alert key.</summary>
-    private ILookup<string, NotificationRecord> NotificationsOf(IEnumerable<string> alertKeys) =>
-        _store.Notifications(alertKeys.Distinct(StringComparer.Ordinal).ToList()).ToLookup(n => n.AlertKey, StringComparer.Ordinal);
+    /// <summary>The notifications of these alerts, from the store, by alert key (none, and a line in the log, when the
+    /// store cannot answer now: the alerts themselves are still worth showing).</summary>
+    private ILookup<string, NotificationRecord> NotificationsOf(IEnumerable<string> alertKeys)
+    {
+        IReadOnlyList<NotificationRecord> sent;
+        try
+        {
+            sent = _store.Notifications(alertKeys.Distinct(StringComparer.Ordinal).ToList());
+        }
+        catch (Exception e) when (_store.IsStoreError(e))
+        {
+            _log($"the store could not list the notifications: {e.Message.Split('\n')[0]}");
+            sent = [];
+        }
+        return sent.ToLookup(n => n.AlertKey, StringComparer.Ordinal);
+    }
 
     private static List<Dictionary<string, object?>> NotificationViews(IEnumerable<NotificationRecord> sent) =>
         sent.Select(n => new Dictionary<string, object?>

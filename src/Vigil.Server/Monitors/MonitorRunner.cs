@@ -54,6 +54,18 @@ internal sealed class MonitorRunner : IAsyncDisposable
                 _log($"alert state: could not store {change.GetType().Name}: {e.Message.Split('\n')[0]}");
             }
         };
+        if (snapshot is not null)
+        {
+            // An open alert of a monitor no longer configured would stay open for ever: it is dropped (its incident and
+            // history stay).
+            var known = config.Models.SelectMany(m => m.Monitors.Select(x => (m.Name, x.Name))).ToHashSet();
+            foreach (var gone in snapshot.Active.Where(a => !known.Contains((a.Model, a.Monitor))))
+            {
+                _log($"alert state: dropping the open alert of {gone.Model}/{gone.Monitor}, a monitor the config no longer has");
+                changed!(new ActiveAlertChanged(gone.Model, gone.Monitor, null));
+            }
+            snapshot = snapshot with { Active = [.. snapshot.Active.Where(a => known.Contains((a.Model, a.Monitor)))] };
+        }
         Alerts = new AlertEngine(snapshot, changed);
         Incidents = new Incidents(snapshot, changed);
         Silences = new Silences(snapshot, changed);

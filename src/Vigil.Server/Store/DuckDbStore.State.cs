@@ -41,7 +41,7 @@ internal sealed partial class DuckDbStore
         var list = string.Join(", ", alertKeys.Distinct(StringComparer.Ordinal).Select(Dialect.StringLiteral));
         Table t;
         lock (_gate)
-            t = _engine.Query($"SELECT alert_key, event, notifier, type, at, status, attempts, error FROM vigil_notifications WHERE alert_key IN ({list}) ORDER BY at");
+            t = _engine.Query($"SELECT alert_key, event, notifier, type, sent_at, status, attempts, error FROM vigil_notifications WHERE alert_key IN ({list}) ORDER BY sent_at");
         var rows = new List<NotificationRecord>(t.RowCount);
         for (var i = 0; i < t.RowCount; i++)
             rows.Add(new NotificationRecord(t.GetString(0, i)!, t.GetString(1, i)!, t.GetString(2, i)!, t.GetString(3, i)!,

@@ -63,8 +63,8 @@ internal sealed partial class PostgresStore
         var rows = new List<NotificationRecord>();
         lock (_gate)
         {
-            using var cmd = StateCommand("SELECT alert_key, event, notifier, type, at, status, attempts, error FROM vigil_notifications WHERE alert_key = ANY($1) ORDER BY at",
-                alertKeys.Distinct(StringComparer.Ordinal).ToArray());
+            using var cmd = StateCommand("SELECT alert_key, event, notifier, type, sent_at, status, attempts, error FROM vigil_notifications WHERE alert_key = ANY($1) ORDER BY sent_at",
+                [alertKeys.Distinct(StringComparer.Ordinal).ToArray()]);
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
                 rows.Add(new NotificationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),

@@ -103,12 +103,12 @@ internal abstract partial class PredictionStore : IAlertStateStore
     /// <summary>The state tables' DDL, the same on both engines (TEXT is VARCHAR in DuckDB).</summary>
     protected const string StateTablesSql = """
         CREATE TABLE IF NOT EXISTS vigil_alert_state (kind TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (kind, key));
-        CREATE TABLE IF NOT EXISTS vigil_notifications (alert_key TEXT NOT NULL, event TEXT NOT NULL, notifier TEXT NOT NULL, type TEXT NOT NULL, at TIMESTAMP NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT);
+        CREATE TABLE IF NOT EXISTS vigil_notifications (alert_key TEXT NOT NULL, event TEXT NOT NULL, notifier TEXT NOT NULL, type TEXT NOT NULL, sent_at TIMESTAMP NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT);
         """;
 
     protected const string UpsertStateSql =
         "INSERT INTO vigil_alert_state (kind, key, body, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
 
     protected const string InsertNotificationSql =
-        "INSERT INTO vigil_notifications (alert_key, event, notifier, type, at, status, attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        "INSERT INTO vigil_notifications (alert_key, event, notifier, type, sent_at, status, attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 }
