@@ -134,15 +134,15 @@ public sealed partial class VigilServer : IAsyncDisposable
             var (active, resolved) = (_monitors.Alerts.Active, _monitors.Alerts.History);
             var sent = NotificationsOf(active.Concat(resolved).Select(a => a.Key));
             return Results.Json(new Dictionary<string, object>
-        {
-            ["active"] = active.Select(a => AlertView(a, sent)).ToList(),
-            ["resolved"] = resolved.Select(a => AlertView(a, sent)).ToList(),
-            ["deliveries"] = _notifiers.Log.Select(d => new Dictionary<string, object?>
             {
-                ["notifier"] = d.Notifier, ["type"] = d.Type, ["event"] = d.Event, ["alert"] = d.AlertKey, ["model"] = d.Model, ["monitor"] = d.Monitor,
-                ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
-            }).ToList(),
-        }, Json);
+                ["active"] = active.Select(a => AlertView(a, sent)).ToList(),
+                ["resolved"] = resolved.Select(a => AlertView(a, sent)).ToList(),
+                ["deliveries"] = _notifiers.Log.Select(d => new Dictionary<string, object?>
+                {
+                    ["notifier"] = d.Notifier, ["type"] = d.Type, ["event"] = d.Event, ["alert"] = d.AlertKey, ["model"] = d.Model, ["monitor"] = d.Monitor,
+                    ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
+                }).ToList(),
+            }, Json);
         });
         app.MapGet("/v1/incidents", (HttpContext ctx) =>
         {
