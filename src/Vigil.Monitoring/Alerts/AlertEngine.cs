@@ -128,12 +128,14 @@ public sealed class AlertEngine(AlertStateSnapshot? state = null, Action<AlertSt
         }
     }
 
-    /// <summary>Keeps the open alert (reported only when it changed: a pending alert's value changes at every evaluation,
-    /// a firing one's too, and both are worth keeping for a restart).</summary>
+    /// <summary>Keeps the open alert, and reports it when what a restart needs changed (it opened, fired, changed
+    /// severity or was notified); a new value alone, as every evaluation brings, is not written, and the next
+    /// evaluation after a restart brings the value again.</summary>
     private void Set((string Model, string Monitor) key, Alert alert)
     {
-        if (_active.TryGetValue(key, out var old) && old == alert) return;
+        var old = _active.GetValueOrDefault(key);
         _active[key] = alert;
+        if (old is not null && (old.State, old.Severity, old.Since, old.FiredAt, old.Notified) == (alert.State, alert.Severity, alert.Since, alert.FiredAt, alert.Notified)) return;
         changed?.Invoke(new ActiveAlertChanged(key.Model, key.Monitor, alert));
     }
 

@@ -22,6 +22,11 @@ internal sealed partial class DuckDbStore
         lock (_gate) _engine.Query("DELETE FROM vigil_alert_state WHERE kind = $1 AND key = $2", [kind, key]);
     }
 
+    protected override void PruneState(string kind, int keep)
+    {
+        lock (_gate) _engine.Query(PruneStateSql, [kind, keep]);
+    }
+
     protected override List<(string Kind, string Key, string Body)> ReadState()
     {
         Table t;

@@ -37,6 +37,15 @@ internal sealed partial class PostgresStore
         }
     }
 
+    protected override void PruneState(string kind, int keep)
+    {
+        lock (_gate)
+        {
+            using var cmd = StateCommand(PruneStateSql, kind, keep);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     protected override List<(string Kind, string Key, string Body)> ReadState()
     {
         var rows = new List<(string, string, string)>();

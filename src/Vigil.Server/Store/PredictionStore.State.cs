@@ -25,6 +25,9 @@ internal abstract partial class PredictionStore : IAlertStateStore
 
     protected abstract void DeleteState(string kind, string key);
 
+    /// <summary>Deletes all but the newest <paramref name="keep"/> documents of a kind (in one statement).</summary>
+    protected abstract void PruneState(string kind, int keep);
+
     /// <summary>Every document, oldest change first.</summary>
     protected abstract List<(string Kind, string Key, string Body)> ReadState();
 
@@ -45,7 +48,10 @@ internal abstract partial class PredictionStore : IAlertStateStore
 
     private static string PairKey(string model, string monitor) => model + "/" + monitor;
 
-    public AlertStateSnapshot LoadAlertState()
+    public AlertStateSnapshot LoadAlertState() => LoadAlertState(ResolvedLoaded);
+
+    /// <summary>Loads the state, keeping the newest <paramref name="keepResolved"/> resolved alerts (the rest leave the store).</summary>
+    internal AlertStateSnapshot LoadAlertState(int keepResolved)
     {
         EnsureState();
         List<Alert> active = [], resolved = [];
@@ -64,7 +70,12 @@ internal abstract partial class PredictionStore : IAlertStateStore
                 default: break; // a kind a later version wrote: not this version's to read
             }
         }
-        if (resolved.Count > ResolvedLoaded) resolved = resolved[^ResolvedLoaded..];
+        if (resolved.Count > keepResolved)
+        {
+            // The history keeps the newest; older resolved alerts leave the store (their notifications stay).
+            PruneState("resolved", keepResolved);
+            resolved = resolved[^keepResolved..];
+        }
         return new AlertStateSnapshot(active, resolved, cooldowns, incidents, silences);
     }
 
@@ -108,6 +119,10 @@ internal abstract partial class PredictionStore : IAlertStateStore
 
     protected const string UpsertStateSql =
         "INSERT INTO vigil_alert_state (kind, key, body, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
+
+    /// <summary>Newest first is the reverse of <see cref="ReadState"/>'s order (updated_at, then key).</summary>
+    protected const string PruneStateSql =
+        "DELETE FROM vigil_alert_state WHERE kind = $1 AND key NOT IN (SELECT key FROM vigil_alert_state WHERE kind = $1 ORDER BY updated_at DESC, key DESC LIMIT $2)";
 
     protected const string InsertNotificationSql =
         "INSERT INTO vigil_notifications (alert_key, event, notifier, type, sent_at, status, attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

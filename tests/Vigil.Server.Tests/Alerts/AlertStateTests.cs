@@ -87,17 +87,21 @@ public sealed class AlertStateTests
     }
 
     [Fact]
-    public void AnUnchangedOpenAlert_IsNotWrittenAgain()
+    public void AnOpenAlert_IsWrittenWhenItOpensFiresOrEscalates_NotForEachNewValue()
     {
         var state = new MemoryState();
         var engine = new AlertEngine(null, state.Apply);
-        var m = Monitor();
+        var m = Monitor() with { For = TimeSpan.FromMinutes(2) };
         engine.Observe("fraud", m, 0.42, true, "", T0);
-        var changes = state.Changes;
-        engine.Observe("fraud", m, 0.42, true, "", T0.AddMinutes(1));
-        Assert.Equal(changes, state.Changes);
+        Assert.Equal(1, state.Changes); // opened (pending)
+        engine.Observe("fraud", m, 0.5, true, "", T0.AddMinutes(1));
+        Assert.Equal(1, state.Changes);
         engine.Observe("fraud", m, 0.5, true, "", T0.AddMinutes(2));
-        Assert.Equal(changes + 1, state.Changes);
+        Assert.Equal(3, state.Changes); // fired, and notified
+        Assert.Equal(AlertState.Firing, state.Active[("fraud", "amount-drift")].State);
+        engine.Observe("fraud", m, 0.6, true, "", T0.AddMinutes(3), new AlertContext("P1", null, null));
+        Assert.Equal(5, state.Changes); // escalated to P1 and sent again
+        Assert.Equal("P1", state.Active[("fraud", "amount-drift")].Severity);
     }
 
     [Fact]
