@@ -27,7 +27,7 @@ internal static class OpenApi
                 400 => "bad request (for a batch: every bad record's index and reason; nothing stored)",
                 401 => "no API key, or an unknown one",
                 403 => "the key lacks the scope",
-                404 => "no such model or incident",
+                404 => "no such model, incident or silence",
                 409 => "the incident is not in a state that allows this step",
                 413 => "the body or the batch is too large",
                 _ => "the store could not take the batch; nothing of it was stored",
@@ -107,6 +107,18 @@ internal static class OpenApi
                     ["parameters"] = new JsonArray(PathParam("id"), new JsonObject { ["name"] = "action", ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("acknowledge", "resolve", "assign", "notes") } }),
                     ["post"] = Op("Acknowledge, resolve, assign ({\"assignee\"}) or note ({\"text\"}) an incident", "admin", Merge(new JsonObject { ["200"] = Response("the incident") }, Errors(400, 401, 403, 404, 409))),
                 },
+                ["/v1/silences"] = new JsonObject
+                {
+                    ["get"] = Op("Silences, newest first (active or not)", "read", Merge(new JsonObject { ["200"] = Response("silences") }, Errors(401, 403))),
+                    ["post"] = Op("Silence a model's alerts (of one monitor, or all): {\"model\", \"monitor\"?, \"duration\" or \"ends_at\", \"starts_at\"?, \"comment\"?}", "admin",
+                        Merge(new JsonObject { ["201"] = Response("the silence") }, Errors(400, 401, 403)),
+                        new JsonObject { ["required"] = true, ["content"] = Json(Ref("SilenceRequest")) }),
+                },
+                ["/v1/silences/{id}"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("id")),
+                    ["delete"] = Op("Expire a silence now", "admin", Merge(new JsonObject { ["200"] = Response("the silence") }, Errors(401, 403, 404))),
+                },
                 ["/healthz"] = new JsonObject { ["get"] = Op("The process is up", "none", new JsonObject { ["200"] = Response("up") }) },
                 ["/readyz"] = new JsonObject { ["get"] = Op("The store answers", "none", new JsonObject { ["200"] = Response("ready"), ["503"] = Response("the store does not answer") }) },
                 ["/metrics"] = new JsonObject { ["get"] = Op("Prometheus text exposition format 0.0.4", "none", new JsonObject { ["200"] = new JsonObject { ["description"] = "metrics", ["content"] = new JsonObject { ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } } }) },
@@ -155,6 +167,21 @@ internal static class OpenApi
                             ["predictions"] = new JsonObject { ["type"] = "integer" }, ["labels"] = new JsonObject { ["type"] = "integer" },
                             ["health"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("ok", "warning", "critical") },
                             ["features"] = new JsonObject { ["type"] = "array" }, ["monitors"] = new JsonObject { ["type"] = "array" },
+                        },
+                    },
+                    ["SilenceRequest"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray("model"),
+                        ["additionalProperties"] = false,
+                        ["properties"] = new JsonObject
+                        {
+                            ["model"] = new JsonObject { ["type"] = "string" },
+                            ["monitor"] = new JsonObject { ["type"] = "string", ["description"] = "all the model's monitors when left out" },
+                            ["duration"] = new JsonObject { ["type"] = "string", ["description"] = "e.g. 30m, 2h, 1d (or ends_at)" },
+                            ["starts_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "now when left out" },
+                            ["ends_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+                            ["comment"] = new JsonObject { ["type"] = "string" },
                         },
                     },
                     ["Error"] = new JsonObject

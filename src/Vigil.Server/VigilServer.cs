@@ -52,9 +52,10 @@ public sealed partial class VigilServer : IAsyncDisposable
         _store = store;
         _config = config;
         _stats = config.Models.ToDictionary(m => m.Name, _ => new ModelStats(), StringComparer.Ordinal);
-        _notifiers = new Notifiers(config, _http, log);
+        // Alerts, incidents, silences and every notification's delivery are kept in the store (a restart does not page again).
+        _notifiers = new Notifiers(config, _http, log) { Store = store };
         _windows = new WindowMetrics(store);
-        _monitors = new MonitorRunner(config, _windows, _notifiers, log);
+        _monitors = new MonitorRunner(config, _windows, _notifiers, log, store);
         Map(app);
     }
 
@@ -127,24 +128,33 @@ public sealed partial class VigilServer : IAsyncDisposable
         app.MapGet("/openapi.json", () => Results.Text(openApi, "application/json"));
         app.MapPost("/v1/models/{model}/predictions", (HttpContext ctx, string model) => Ingest(ctx, model, labels: false));
         app.MapPost("/v1/models/{model}/labels", (HttpContext ctx, string model) => Ingest(ctx, model, labels: true));
-        app.MapGet("/v1/alerts", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new Dictionary<string, object>
+        app.MapGet("/v1/alerts", (HttpContext ctx) =>
         {
-            ["active"] = _monitors.Alerts.Active.Select(AlertView).ToList(),
-            ["resolved"] = _monitors.Alerts.History.Select(AlertView).ToList(),
-            ["deliveries"] = _notifiers.Log.Select(d => new Dictionary<string, object?>
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            var (active, resolved) = (_monitors.Alerts.Active, _monitors.Alerts.History);
+            var sent = NotificationsOf(active.Concat(resolved).Select(a => a.Key));
+            return Results.Json(new Dictionary<string, object>
             {
-                ["notifier"] = d.Notifier, ["type"] = d.Type, ["event"] = d.Event, ["alert"] = d.AlertKey, ["model"] = d.Model, ["monitor"] = d.Monitor,
-                ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
-            }).ToList(),
-        }, Json));
-        app.MapGet("/v1/incidents", (HttpContext ctx) => Authorized(ctx, Scope.Read) ?? Results.Json(new Dictionary<string, object>
+                ["active"] = active.Select(a => AlertView(a, sent)).ToList(),
+                ["resolved"] = resolved.Select(a => AlertView(a, sent)).ToList(),
+                ["deliveries"] = _notifiers.Log.Select(d => new Dictionary<string, object?>
+                {
+                    ["notifier"] = d.Notifier, ["type"] = d.Type, ["event"] = d.Event, ["alert"] = d.AlertKey, ["model"] = d.Model, ["monitor"] = d.Monitor,
+                    ["severity"] = d.Severity, ["attempts"] = d.Attempts, ["delivered"] = d.Delivered, ["error"] = d.Error, ["at"] = d.At,
+                }).ToList(),
+            }, Json);
+        });
+        app.MapGet("/v1/incidents", (HttpContext ctx) =>
         {
-            ["incidents"] = _monitors.Incidents.All.OrderByDescending(i => i.Id).Select(IncidentView).ToList(),
-        }, Json));
+            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
+            var all = _monitors.Incidents.All;
+            var sent = NotificationsOf(all.SelectMany(i => i.Alerts));
+            return Results.Json(new Dictionary<string, object> { ["incidents"] = all.OrderByDescending(i => i.Id).Select(i => IncidentView(i, sent)).ToList() }, Json);
+        });
         app.MapGet("/v1/incidents/{id:int}", (HttpContext ctx, int id) =>
         {
             if (Authorized(ctx, Scope.Read) is { } denied) return denied;
-            return _monitors.Incidents.Get(id) is { } i ? Results.Json(IncidentView(i), Json) : Error(404, $"no incident {id}");
+            return _monitors.Incidents.Get(id) is { } i ? Results.Json(IncidentView(i, NotificationsOf(i.Alerts)), Json) : Error(404, $"no incident {id}");
         });
         app.MapPost("/v1/incidents/{id:int}/{action}", async (HttpContext ctx, int id, string action) =>
         {
@@ -166,8 +176,9 @@ public sealed partial class VigilServer : IAsyncDisposable
             var author = KeyOf(ctx, out _)?.Name ?? "unknown";
             var (incident, error) = _monitors.Incidents.Act(id, action, author, text, DateTime.UtcNow);
             if (incident is null) return Error(404, $"no incident {id}");
-            return error is not null ? Error(action is "acknowledge" or "resolve" ? 409 : 400, error) : Results.Json(IncidentView(incident), Json);
+            return error is not null ? Error(action is "acknowledge" or "resolve" ? 409 : 400, error) : Results.Json(IncidentView(incident, NotificationsOf(incident.Alerts)), Json);
         });
+        MapSilences(app);
         app.MapGet("/v1/models/{model}/canary", (HttpContext ctx, string model) =>
         {
             if (Authorized(ctx, Scope.Read) is { } denied) return denied;
@@ -273,22 +284,25 @@ public sealed partial class VigilServer : IAsyncDisposable
         Error(400, $"batch refused, nothing stored: {bad.Count} bad record{(bad.Count == 1 ? "" : "s")}",
             bad.Take(1000).Select(b => new Dictionary<string, object> { ["index"] = b.Index, ["reason"] = b.Reason }).ToList());
 
-    private static Dictionary<string, object?> IncidentView(Monitoring.Alerts.Incident i) => new()
+    private static Dictionary<string, object?> IncidentView(Monitoring.Alerts.Incident i, ILookup<string, Monitoring.Alerts.NotificationRecord> sent) => new()
     {
         ["id"] = i.Id, ["model"] = i.Model, ["state"] = i.State.ToString().ToLowerInvariant(), ["severity"] = i.Severity,
         ["opened_at"] = i.OpenedAt, ["acknowledged_at"] = i.AcknowledgedAt, ["resolved_at"] = i.ResolvedAt, ["assignee"] = i.Assignee,
         ["alerts"] = i.Alerts, ["firing"] = i.Firing,
         ["notes"] = i.Notes.Select(n => new Dictionary<string, object> { ["at"] = n.At, ["author"] = n.Author, ["text"] = n.Text }).ToList(),
+        ["notifications"] = NotificationViews(i.Alerts.SelectMany(k => sent[k]).OrderBy(n => n.At)),
     };
 
-    private static Dictionary<string, object?> AlertView(Monitoring.Alerts.Alert a) => new()
+    private static Dictionary<string, object?> AlertView(Monitoring.Alerts.Alert a, ILookup<string, Monitoring.Alerts.NotificationRecord> sent) => new()
     {
         ["importance"] = a.Importance, ["performance_moved"] = a.PerformanceMoved,
+        ["feature"] = a.Feature, ["statistic"] = a.Statistic, ["threshold"] = a.Threshold,
         ["key"] = a.Key, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity, ["state"] = a.State.ToString().ToLowerInvariant(),
         ["since"] = a.Since, ["fired_at"] = a.FiredAt, ["resolved_at"] = a.ResolvedAt, ["value"] = a.Value, ["condition"] = a.Condition, ["notified"] = a.Notified,
         ["estimate"] = a.Estimate is { } e
             ? new Dictionary<string, object?> { ["metric"] = e.Metric, ["value"] = e.Estimate, ["standard_error"] = e.StandardError, ["lower"] = e.Lower, ["upper"] = e.Upper, ["rows"] = e.Rows }
             : null,
+        ["notifications"] = NotificationViews(sent[a.Key]),
     };
 
     private static string Outcome(ModelConfig m) => m.Task == ModelTask.Regression ? "absolute error" : "correctness";

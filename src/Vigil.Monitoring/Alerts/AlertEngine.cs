@@ -29,6 +29,12 @@ public sealed record Alert
     public double? Importance { get; init; }
     /// <summary>Drift alerts: whether a performance monitor of the same model was breached at the same evaluation.</summary>
     public bool? PerformanceMoved { get; init; }
+    /// <summary>Drift alerts: the feature that drifted.</summary>
+    public string? Feature { get; init; }
+    /// <summary>Drift alerts: the drift method that judged it (e.g. psi, ks, wasserstein).</summary>
+    public string? Statistic { get; init; }
+    /// <summary>Drift alerts: the method's threshold (a p-value for tests, a distance otherwise).</summary>
+    public double? Threshold { get; init; }
     /// <summary>Estimated-performance alerts: CBPE's estimate with its band, at the latest evaluation.</summary>
     public EstimateInfo? Estimate { get; init; }
     /// <summary>A key that stays the same for the life of this alert (PagerDuty's dedup_key).</summary>
@@ -36,8 +42,9 @@ public sealed record Alert
 }
 
 /// <summary>What the runner knows besides the value: the severity to use (a drift alert held at P3), the feature's
-/// importance, and whether performance moved.</summary>
-public sealed record AlertContext(string? Severity, double? Importance, bool? PerformanceMoved, EstimateInfo? Estimate = null);
+/// importance, whether performance moved, and for drift the feature, the drift method and its threshold.</summary>
+public sealed record AlertContext(string? Severity, double? Importance, bool? PerformanceMoved, EstimateInfo? Estimate = null,
+    string? Feature = null, string? Statistic = null, double? Threshold = null);
 
 /// <summary>An <c>estimated_performance</c> monitor's reading: CBPE's estimate of <see cref="Metric"/> on
 /// <see cref="Rows"/> unlabelled predictions, its standard error and its band (± 3 standard errors, in [0, 1]).</summary>
@@ -48,14 +55,16 @@ public sealed record AlertEvent(string Kind, Alert Alert);
 
 /// <summary>
 /// The alerts' state machine, one per (model, monitor): observe each evaluation of a monitor and get back what to
-/// send. Pure and thread-safe; time is passed in.
+/// send. Pure and thread-safe; time is passed in. It starts from <paramref name="state"/> (what a store kept: open
+/// alerts, history, cooldowns) and reports each change to <paramref name="changed"/> (under its lock, in order), so a
+/// restart neither forgets an open alert nor pages again within a cooldown.
 /// </summary>
-public sealed class AlertEngine
+public sealed class AlertEngine(AlertStateSnapshot? state = null, Action<AlertStateChange>? changed = null)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string, string), Alert> _active = new();
-    private readonly Dictionary<(string, string), DateTime> _lastNotified = new();
-    private readonly List<Alert> _history = [];
+    private readonly Dictionary<(string, string), Alert> _active = (state?.Active ?? []).ToDictionary(a => (a.Model, a.Monitor));
+    private readonly Dictionary<(string, string), DateTime> _lastNotified = (state?.Cooldowns ?? []).ToDictionary(c => (c.Model, c.Monitor), c => c.LastNotified);
+    private readonly List<Alert> _history = [.. state?.Resolved ?? []];
 
     /// <summary>Resolved alerts kept for <see cref="History"/>.</summary>
     public int HistoryLimit { get; init; } = 1000;
@@ -77,7 +86,11 @@ public sealed class AlertEngine
                     Model = model, Monitor = monitor.Name, Severity = context?.Severity ?? monitor.Severity, State = AlertState.Pending, Since = now,
                     Condition = condition,
                 };
-                alert = alert with { Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved, Estimate = context?.Estimate };
+                alert = alert with
+                {
+                    Value = value, Condition = condition, Importance = context?.Importance, PerformanceMoved = context?.PerformanceMoved, Estimate = context?.Estimate,
+                    Feature = context?.Feature, Statistic = context?.Statistic, Threshold = context?.Threshold,
+                };
                 // Until it fires, the severity follows the latest context (a drift alert is held at P3 or not). Once it has
                 // fired it only escalates: a drift alert that fired held at P3 is released when performance moves (its
                 // context no longer holds it), and the escalation is sent (same key) even within the cooldown, since
@@ -87,30 +100,49 @@ public sealed class AlertEngine
                 else if (alert.State == AlertState.Firing && string.CompareOrdinal(severity, alert.Severity) < 0)
                 {
                     alert = alert with { Severity = severity, Notified = true };
-                    _active[key] = alert;
-                    _lastNotified[key] = now;
+                    Set(key, alert);
+                    Notify(key, now);
                     return [new AlertEvent("firing", alert)];
                 }
                 if (alert.State == AlertState.Pending && now - alert.Since >= monitor.For)
                 {
                     var quiet = _lastNotified.TryGetValue(key, out var last) && now - last < monitor.Cooldown;
                     alert = alert with { State = AlertState.Firing, FiredAt = now, Notified = !quiet };
-                    _active[key] = alert;
+                    Set(key, alert);
                     if (quiet) return [];
-                    _lastNotified[key] = now;
+                    Notify(key, now);
                     return [new AlertEvent("firing", alert)];
                 }
-                _active[key] = alert;
+                Set(key, alert);
                 return [];
             }
             if (alert is null) return [];
             _active.Remove(key);
+            changed?.Invoke(new ActiveAlertChanged(model, monitor.Name, null));
             if (alert.State != AlertState.Firing) return [];
             var resolved = alert with { ResolvedAt = now, Value = value };
             _history.Add(resolved);
-            if (_history.Count > HistoryLimit) _history.RemoveAt(0);
+            while (_history.Count > HistoryLimit) _history.RemoveAt(0);
+            changed?.Invoke(new AlertResolved(resolved));
             return resolved.Notified ? [new AlertEvent("resolved", resolved)] : [];
         }
+    }
+
+    /// <summary>Keeps the open alert, and reports it when what a restart needs changed (it opened, fired, changed
+    /// severity or was notified); a new value alone, as every evaluation brings, is not written, and the next
+    /// evaluation after a restart brings the value again.</summary>
+    private void Set((string Model, string Monitor) key, Alert alert)
+    {
+        var old = _active.GetValueOrDefault(key);
+        _active[key] = alert;
+        if (old is not null && (old.State, old.Severity, old.Since, old.FiredAt, old.Notified) == (alert.State, alert.Severity, alert.Since, alert.FiredAt, alert.Notified)) return;
+        changed?.Invoke(new ActiveAlertChanged(key.Model, key.Monitor, alert));
+    }
+
+    private void Notify((string Model, string Monitor) key, DateTime now)
+    {
+        _lastNotified[key] = now;
+        changed?.Invoke(new AlertNotified(key.Model, key.Monitor, now));
     }
 
     /// <summary>Open alerts (pending and firing).</summary>

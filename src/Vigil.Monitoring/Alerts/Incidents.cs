@@ -23,12 +23,14 @@ public sealed record Incident
     public IReadOnlyList<IncidentNote> Notes { get; init; } = [];
 }
 
-/// <summary>The incident workflow: open → acknowledged → resolved, with an assignee and notes. Thread-safe.</summary>
-public sealed class Incidents
+/// <summary>The incident workflow: open → acknowledged → resolved, with an assignee and notes. Thread-safe. It starts
+/// from the incidents a store kept (<paramref name="state"/>; new ones are numbered on from the highest id) and reports
+/// each change to <paramref name="changed"/>.</summary>
+public sealed class Incidents(AlertStateSnapshot? state = null, Action<AlertStateChange>? changed = null)
 {
     private readonly Lock _gate = new();
-    private readonly List<Incident> _all = [];
-    private int _next = 1;
+    private readonly List<Incident> _all = [.. (state?.Incidents ?? []).OrderBy(i => i.Id)];
+    private int _next = (state?.Incidents.Select(i => i.Id).DefaultIfEmpty(0).Max() ?? 0) + 1;
 
     public IReadOnlyList<Incident> All
     {
@@ -61,6 +63,7 @@ public sealed class Incidents
                         Alerts = [e.Alert.Key], Firing = [e.Alert.Key],
                     };
                     _all.Add(created);
+                    changed?.Invoke(new IncidentChanged(created));
                     return created;
                 }
                 var i = _all[at];
@@ -70,6 +73,7 @@ public sealed class Incidents
                     Alerts = i.Alerts.Contains(e.Alert.Key) ? i.Alerts : [.. i.Alerts, e.Alert.Key],
                     Firing = i.Firing.Contains(e.Alert.Key) ? i.Firing : [.. i.Firing, e.Alert.Key],
                 };
+                changed?.Invoke(new IncidentChanged(_all[at]));
                 return _all[at];
             }
             if (at < 0) return null;
@@ -83,6 +87,7 @@ public sealed class Incidents
                     Notes = [.. current.Notes, new IncidentNote(now, "vigil", "resolved: all its alerts cleared")],
                 }
                 : current with { Firing = firing };
+            changed?.Invoke(new IncidentChanged(_all[at]));
             return _all[at];
         }
     }
@@ -119,6 +124,7 @@ public sealed class Incidents
                     return (i, $"'{action}' is not an action; expected acknowledge, resolve, assign or notes");
             }
             _all[at] = updated;
+            changed?.Invoke(new IncidentChanged(updated));
             return (updated, null);
         }
     }

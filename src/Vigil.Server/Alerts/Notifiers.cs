@@ -27,6 +27,9 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
     public int MaxAttempts { get; init; } = 5;
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Where each notification's outcome is recorded per alert (the service's store), beside the log in memory.</summary>
+    public IAlertStateStore? Store { get; init; }
+
     public IReadOnlyList<Delivery> Log
     {
         get
@@ -51,6 +54,16 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         }
     }
 
+    /// <summary>An event a silence holds back: logged, and recorded as "silenced" for each notifier that would have had it.</summary>
+    public void Silenced(AlertEvent e, Silence silence)
+    {
+        var targets = config.Notifiers.Where(n => n.Severities.Contains(e.Alert.Severity)).ToList();
+        log?.Invoke($"alert {e.Kind}: {e.Alert.Severity} {e.Alert.Model}/{e.Alert.Monitor} silenced by silence {silence.Id} until {silence.EndsAt:yyyy-MM-ddTHH:mm:ssZ}" +
+                    (targets.Count == 0 ? "" : $" (not sent to {string.Join(", ", targets.Select(t => t.Name))})"));
+        foreach (var n in targets)
+            Persist(new NotificationRecord(e.Alert.Key, e.Kind, n.Name, n.Type, DateTime.UtcNow, "silenced", 0, $"silence {silence.Id}"));
+    }
+
     /// <summary>Waits for deliveries under way (for shutdown and tests).</summary>
     public Task Drain()
     {
@@ -62,8 +75,10 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         var body = Payload(n, e, detail);
         string? error = null;
         var delay = FirstBackoff;
+        var attempts = 0;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
+            attempts = attempt;
             try
             {
                 using var resp = await http.PostAsync(n.Url, JsonContent.Create(body)).ConfigureAwait(false);
@@ -83,7 +98,8 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
             if (attempt < MaxAttempts) await Task.Delay(delay).ConfigureAwait(false);
             delay *= 2;
         }
-        Record(n, e, MaxAttempts, false, error);
+        // The attempts made: fewer than MaxAttempts when a 4xx ended them.
+        Record(n, e, attempts, false, error);
         log?.Invoke($"notifier {n.Name}: could not deliver {e.Kind} of {e.Alert.Model}/{e.Alert.Monitor}: {error}");
     }
 
@@ -94,6 +110,30 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
             _log.Add(new Delivery(n.Name, n.Type, e.Kind, e.Alert.Key, e.Alert.Model, e.Alert.Monitor, e.Alert.Severity, attempts, delivered, error, DateTime.UtcNow));
             if (_log.Count > 10_000) _log.RemoveAt(0);
         }
+        Persist(new NotificationRecord(e.Alert.Key, e.Kind, n.Name, n.Type, DateTime.UtcNow, delivered ? "ok" : "failed", attempts, error));
+    }
+
+    private void Persist(NotificationRecord record)
+    {
+        if (Store is null) return;
+        try
+        {
+            Store.RecordNotification(record);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log?.Invoke($"notifier {record.Notifier}: could not record the {record.Status} delivery of {record.AlertKey} in the store: {ex.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>Alertmanager labels: the alert's identity, and for drift the feature and the drift method (so routes and
+    /// silences downstream can match on them).</summary>
+    private static JsonObject Labels(Alert a)
+    {
+        var labels = new JsonObject { ["alertname"] = a.Monitor, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity };
+        if (a.Feature is { } f) labels["feature"] = f;
+        if (a.Statistic is { } st) labels["statistic"] = st;
+        return labels;
     }
 
     private static string Summary(AlertEvent e, string? detail)
@@ -117,6 +157,31 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         return o;
     }
 
+    /// <summary>A drift alert's feature, importance, drift method, threshold and whether performance moved, beside the
+    /// other details (as text in Alertmanager's annotations, which are strings, where the feature and the method are
+    /// labels instead). Absent fields are left out.</summary>
+    private static JsonObject Drift(JsonObject o, Alert a, bool text = false)
+    {
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        if (a.Feature is { } f && !text) o["feature"] = f;
+        if (a.Importance is { } imp) o["importance"] = text ? F(imp) : imp;
+        if (a.Statistic is { } st && !text) o["statistic"] = st;
+        if (a.Threshold is { } th) o["threshold"] = text ? F(th) : th;
+        if (a.PerformanceMoved is { } pm) o["performance_moved"] = text ? (pm ? "true" : "false") : pm;
+        return o;
+    }
+
+    /// <summary>The drift details in words for Slack: "feature amount (importance 0.3) drifted by psi (threshold 0.1);
+    /// performance moved: no".</summary>
+    private static string? DriftLine(Alert a)
+    {
+        if (a.Feature is null) return null;
+        var parts = new List<string> { $"feature {a.Feature}" + (a.Importance is { } imp ? $" (importance {imp.ToString("G4", CultureInfo.InvariantCulture)})" : "") };
+        if (a.Statistic is { } st) parts[0] += $" drifted by {st}" + (a.Threshold is { } th ? $" (threshold {th.ToString("G4", CultureInfo.InvariantCulture)})" : "");
+        if (a.PerformanceMoved is { } pm) parts.Add("performance moved: " + (pm ? "yes" : "no"));
+        return string.Join("; ", parts);
+    }
+
     internal static JsonObject Payload(NotifierConfig n, AlertEvent e, string? detail)
     {
         var a = e.Alert;
@@ -124,7 +189,7 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
         switch (n.Type)
         {
             case "slack":
-                return new JsonObject { ["text"] = (e.Kind == "resolved" ? "Resolved: " : "") + Summary(e, detail) };
+                return new JsonObject { ["text"] = (e.Kind == "resolved" ? "Resolved: " : "") + Summary(e, detail) + (DriftLine(a) is { } line ? "\n" + line : "") };
             case "pagerduty":
                 var pd = new JsonObject
                 {
@@ -142,7 +207,7 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
                         ["component"] = a.Model,
                         ["class"] = a.Monitor,
                         ["timestamp"] = iso(a.FiredAt ?? a.Since),
-                        ["custom_details"] = Estimate(new JsonObject { ["value"] = a.Value, ["condition"] = a.Condition, ["detail"] = detail }, a.Estimate),
+                        ["custom_details"] = Drift(Estimate(new JsonObject { ["value"] = a.Value, ["condition"] = a.Condition, ["detail"] = detail }, a.Estimate), a),
                     };
                 }
                 return pd;
@@ -151,8 +216,8 @@ internal sealed class Notifiers(ServiceConfig config, HttpClient http, Action<st
                 var alert = new JsonObject
                 {
                     ["status"] = e.Kind,
-                    ["labels"] = new JsonObject { ["alertname"] = a.Monitor, ["model"] = a.Model, ["monitor"] = a.Monitor, ["severity"] = a.Severity },
-                    ["annotations"] = Estimate(new JsonObject { ["summary"] = Summary(e, detail), ["value"] = a.Value?.ToString("R", CultureInfo.InvariantCulture), ["condition"] = a.Condition }, a.Estimate, text: true),
+                    ["labels"] = Labels(a),
+                    ["annotations"] = Drift(Estimate(new JsonObject { ["summary"] = Summary(e, detail), ["value"] = a.Value?.ToString("R", CultureInfo.InvariantCulture), ["condition"] = a.Condition }, a.Estimate, text: true), a, text: true),
                     ["startsAt"] = iso(a.FiredAt ?? a.Since),
                     ["endsAt"] = a.ResolvedAt is { } r ? iso(r) : "0001-01-01T00:00:00Z",
                     ["fingerprint"] = a.Key,

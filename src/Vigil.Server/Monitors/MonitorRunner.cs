@@ -33,17 +33,49 @@ internal sealed class MonitorRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public MonitorRunner(ServiceConfig config, WindowMetrics metrics, Notifiers notifiers, Action<string> log)
+    /// <summary>The alerts, incidents and silences start from what <paramref name="state"/> kept (when given) and
+    /// write each change through to it, so a restart neither pages again within a cooldown nor renumbers incidents.</summary>
+    public MonitorRunner(ServiceConfig config, WindowMetrics metrics, Notifiers notifiers, Action<string> log, IAlertStateStore? state = null)
     {
         _config = config;
         _metrics = metrics;
         _notifiers = notifiers;
         _log = log;
+        var snapshot = state?.LoadAlertState();
+        Action<AlertStateChange>? changed = state is null ? null : change =>
+        {
+            // A store that cannot take the change now does not stop the alerting; the change is lost for a restart.
+            try
+            {
+                state.SaveAlertState(change);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log($"alert state: could not store {change.GetType().Name}: {e.Message.Split('\n')[0]}");
+            }
+        };
+        if (snapshot is not null)
+        {
+            // An open alert of a monitor no longer configured would stay open for ever: it is dropped (its incident and
+            // history stay).
+            var known = config.Models.SelectMany(m => m.Monitors.Select(x => (m.Name, x.Name))).ToHashSet();
+            foreach (var gone in snapshot.Active.Where(a => !known.Contains((a.Model, a.Monitor))))
+            {
+                _log($"alert state: dropping the open alert of {gone.Model}/{gone.Monitor}, a monitor the config no longer has");
+                changed!(new ActiveAlertChanged(gone.Model, gone.Monitor, null));
+            }
+            snapshot = snapshot with { Active = [.. snapshot.Active.Where(a => known.Contains((a.Model, a.Monitor)))] };
+        }
+        Alerts = new AlertEngine(snapshot, changed);
+        Incidents = new Incidents(snapshot, changed);
+        Silences = new Silences(snapshot, changed);
     }
 
-    public AlertEngine Alerts { get; } = new();
+    public AlertEngine Alerts { get; }
 
-    public Incidents Incidents { get; } = new();
+    public Incidents Incidents { get; }
+
+    public Silences Silences { get; }
 
     public IReadOnlyList<MonitorReading> Readings
     {
@@ -134,7 +166,7 @@ internal sealed class MonitorRunner : IAsyncDisposable
             var held = model.MinImportance is { } floor && importance is { } im && im < floor && !moved;
             if (held)
                 condition += $"; held at P3: importance {importance!.Value.ToString("G4", CultureInfo.InvariantCulture)} < {model.MinImportance!.Value.ToString("G4", CultureInfo.InvariantCulture)} and performance within SLO";
-            context = new AlertContext(held ? "P3" : null, importance, moved);
+            context = new AlertContext(held ? "P3" : null, importance, moved, null, feature, value.Method, value.Threshold);
         }
         if (value.Estimate is { } estimate) context = new AlertContext(null, null, null, estimate);
         var reading = new MonitorReading(model.Name, monitor.Name, monitor.Metric, context?.Severity ?? monitor.Severity, value.Value, breached, condition, value.Note, value.Feature, now, clock.Elapsed)
@@ -146,7 +178,8 @@ internal sealed class MonitorRunner : IAsyncDisposable
         foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now, context))
         {
             Incidents.Observe(e, now);
-            _notifiers.Send(e, value.Note);
+            if (Silences.Matching(e.Alert, now) is { } silence) _notifiers.Silenced(e, silence);
+            else _notifiers.Send(e, value.Note);
         }
         return reading;
     }

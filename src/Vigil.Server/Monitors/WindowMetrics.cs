@@ -22,6 +22,9 @@ internal sealed record MetricValue(double? Value, bool? Drifted, string? Note, s
     public Vigil.Monitoring.Alerts.EstimateInfo? Estimate { get; init; }
     /// <summary>fairness monitors: every group's rate and ratio to the reference group.</summary>
     public FairnessInfo? Fairness { get; init; }
+    /// <summary>drift monitors: the drift method that ran and its threshold.</summary>
+    public string? Method { get; init; }
+    public double? Threshold { get; init; }
 }
 
 /// <summary>
@@ -178,6 +181,9 @@ internal sealed class WindowMetrics(PredictionStore store)
         var column = result.Columns[0];
         return column.Result is { } r
             ? new MetricValue(r.PValue ?? r.Statistic, column.Drifted, $"{r.Method}: statistic {r.Statistic?.ToString("G6", CultureInfo.InvariantCulture)}", feature)
+            {
+                Method = r.Method, Threshold = r.Threshold,
+            }
             : new MetricValue(null, null, column.Note, feature);
     }
 }

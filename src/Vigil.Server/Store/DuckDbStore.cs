@@ -9,7 +9,7 @@ namespace Vigil.Server.Store;
 /// connections of their own. The tables carry no key: a primary key's index lives in DuckDB's memory and slows every
 /// insert as the table grows (docs/architecture.md), so duplicate ids are refused by an <see cref="IdFilter"/> per
 /// model, rebuilt from the table at start, with an exact check against the table for the ids it cannot rule out.</summary>
-internal sealed class DuckDbStore : PredictionStore
+internal sealed partial class DuckDbStore : PredictionStore
 {
     private readonly DuckDbEngine _engine;
     private readonly Lock _gate = new();

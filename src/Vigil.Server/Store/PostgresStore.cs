@@ -11,7 +11,7 @@ namespace Vigil.Server.Store;
 /// <summary>The server store: a PostgreSQL database (<c>store: postgres://user:password@host:port/db</c>). Batches go
 /// through a binary COPY into a temporary table and <c>INSERT … ON CONFLICT (id) DO NOTHING RETURNING id</c>, one
 /// transaction per group; monitors read on connections of their own, and every query runs inside PostgreSQL.</summary>
-internal sealed class PostgresStore : PredictionStore
+internal sealed partial class PostgresStore : PredictionStore
 {
     private readonly string _connectionString;
     private readonly NpgsqlConnection _writer;

@@ -27,7 +27,7 @@ internal sealed record LabelRecord(string Id, object Label, DateTime Timestamp);
 /// waiting in one transaction (group commit) and tells each caller which of its ids were stored only after the
 /// commit, so an acknowledged batch is durable.
 /// </summary>
-internal abstract class PredictionStore : IDisposable
+internal abstract partial class PredictionStore : IDisposable
 {
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(256) { SingleReader = true });
     private readonly Lock _start = new();

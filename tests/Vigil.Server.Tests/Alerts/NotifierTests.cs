@@ -116,4 +116,66 @@ public sealed class NotifierTests : IAsyncLifetime
         Assert.Equal("P1", hook["alerts"]![0]!["labels"]!["severity"]!.GetValue<string>());
         Assert.Equal("2026-11-23T10:05:00.000Z", hook["alerts"]![0]!["startsAt"]!.GetValue<string>());
     }
+
+    private static AlertEvent DriftFiring() => new("firing", new Alert
+    {
+        Model = "fraud", Monitor = "amount-drift", Severity = "P1", State = AlertState.Firing, Since = new DateTime(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc),
+        FiredAt = new DateTime(2026, 11, 23, 10, 5, 0, DateTimeKind.Utc), Value = 0.31, Condition = "by psi", Notified = true,
+        Feature = "amount", Importance = 0.25, Statistic = "psi", Threshold = 0.1, PerformanceMoved = true,
+    });
+
+    [Fact]
+    public void DriftPayloads_SayWhatDrifted()
+    {
+        var e = DriftFiring();
+        // Alertmanager webhook: feature and method as labels (routes can match them), the rest as string annotations.
+        var hook = Notifiers.Payload(new NotifierConfig("am", "webhook", _url, ["P1"], null), e, null);
+        var alert = hook["alerts"]![0]!;
+        Assert.Equal(("amount", "psi"), (alert["labels"]!["feature"]!.GetValue<string>(), alert["labels"]!["statistic"]!.GetValue<string>()));
+        Assert.Equal(("0.25", "0.1", "true"), (alert["annotations"]!["importance"]!.GetValue<string>(), alert["annotations"]!["threshold"]!.GetValue<string>(),
+            alert["annotations"]!["performance_moved"]!.GetValue<string>()));
+        Assert.Equal("amount", hook["commonLabels"]!["feature"]!.GetValue<string>());
+        // PagerDuty: custom details, typed.
+        var pd = Notifiers.Payload(new NotifierConfig("pd", "pagerduty", _url, ["P1"], "rk"), e, null);
+        var details = pd["payload"]!["custom_details"]!;
+        Assert.Equal(("amount", "psi", 0.25, 0.1, true), (details["feature"]!.GetValue<string>(), details["statistic"]!.GetValue<string>(),
+            details["importance"]!.GetValue<double>(), details["threshold"]!.GetValue<double>(), details["performance_moved"]!.GetValue<bool>()));
+        // Slack: a line in words.
+        var slack = Notifiers.Payload(new NotifierConfig("s", "slack", _url, ["P1"], null), e, null);
+        Assert.Equal("[P1] fraud: amount-drift is 0.31 (by psi)\nfeature amount (importance 0.25) drifted by psi (threshold 0.1); performance moved: yes",
+            slack["text"]!.GetValue<string>());
+        // An alert that is not about drift carries none of them.
+        var plain = Notifiers.Payload(new NotifierConfig("am", "webhook", _url, ["P1"], null), Firing(), null);
+        Assert.Null(plain["alerts"]![0]!["labels"]!["feature"]);
+        Assert.Null(plain["alerts"]![0]!["annotations"]!["importance"]);
+        Assert.DoesNotContain("\n", Notifiers.Payload(new NotifierConfig("s", "slack", _url, ["P1"], null), Firing(), null)["text"]!.GetValue<string>());
+    }
+
+    private sealed class RecordingStore : IAlertStateStore
+    {
+        public readonly ConcurrentQueue<NotificationRecord> Sent = new();
+        public AlertStateSnapshot LoadAlertState() => AlertStateSnapshot.Empty;
+        public void SaveAlertState(AlertStateChange change) { }
+        public void RecordNotification(NotificationRecord notification) => Sent.Enqueue(notification);
+        public IReadOnlyList<NotificationRecord> Notifications(IReadOnlyCollection<string> alertKeys) => [.. Sent.Where(n => alertKeys.Contains(n.AlertKey))];
+    }
+
+    [Fact]
+    public async Task EachDelivery_IsRecordedInTheStore_OkFailedOrSilenced()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var store = new RecordingStore();
+        var notifiers = new Notifiers(Config("webhook"), http) { FirstBackoff = TimeSpan.FromMilliseconds(10), Store = store };
+        notifiers.Send(Firing(), null);
+        await notifiers.Drain();
+        _behaviour = _ => Task.FromResult(Results.StatusCode(404));
+        notifiers.Send(new AlertEvent("resolved", Firing().Alert), null);
+        await notifiers.Drain();
+        notifiers.Silenced(Firing(), new Silence { Id = 4, Model = "fraud", StartsAt = DateTime.UtcNow, EndsAt = DateTime.UtcNow.AddHours(1), Author = "dana" });
+        var sent = store.Sent.ToList();
+        Assert.Equal([("firing", "ok", 1, (string?)null), ("resolved", "failed", 1, "HTTP 404"), ("firing", "silenced", 0, "silence 4")],
+            sent.Select(n => (n.Event, n.Status, n.Attempts, n.Error)));
+        Assert.All(sent, n => Assert.Equal((Firing().Alert.Key, "n", "webhook"), (n.AlertKey, n.Notifier, n.Type)));
+        Assert.Equal(2, _bodies.Count); // the silenced one was not sent
+    }
 }
