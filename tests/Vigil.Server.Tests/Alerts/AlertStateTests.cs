@@ -11,7 +11,7 @@ public sealed class AlertStateTests
 
     private static MonitorConfig Monitor(string name = "amount-drift") => new()
     {
-        Name = name, Metric = "drift(amount)", Severity = "P2", Cooldown = TimeSpan.FromMinutes(30),
+        Name = name, Metric = MetricRef.Drift("amount"), Severity = "P2", Cooldown = TimeSpan.FromMinutes(30),
     };
 
     /// <summary>A store in memory that keeps what the changes say, as the real stores do (one document per key).</summary>
