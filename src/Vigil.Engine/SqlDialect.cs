@@ -106,6 +106,10 @@ internal abstract class SqlDialect
     /// <summary>Continuous quantile (linear interpolation) as an aggregate.</summary>
     public abstract string Quantile(string expr, double p);
 
+    /// <summary>Several continuous quantiles of one expression as one aggregate (a list, read with [1], [2], … in
+    /// both engines): the values are gathered once, not once per quantile.</summary>
+    public abstract string Quantiles(string expr, IReadOnlyList<double> ps);
+
     /// <summary>date_trunc with unit hour, day or week (ISO weeks, starting Monday).</summary>
     public string DateTrunc(string unit, string expr)
     {
@@ -147,6 +151,9 @@ internal abstract class SqlDialect
         public override string Quantile(string expr, double p) =>
             $"quantile_cont({expr}, {p.ToString("R", CultureInfo.InvariantCulture)})";
 
+        public override string Quantiles(string expr, IReadOnlyList<double> ps) =>
+            $"quantile_cont({expr}, [{string.Join(", ", ps.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}])";
+
         public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
 
         public override string? DistinctEstimate(string expr) => $"approx_count_distinct({expr})";
@@ -176,6 +183,9 @@ internal abstract class SqlDialect
 
         public override string Quantile(string expr, double p) =>
             $"percentile_cont({p.ToString("R", CultureInfo.InvariantCulture)}) WITHIN GROUP (ORDER BY {expr})";
+
+        public override string Quantiles(string expr, IReadOnlyList<double> ps) =>
+            $"percentile_cont(ARRAY[{string.Join(", ", ps.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}]::float8[]) WITHIN GROUP (ORDER BY {expr})";
 
         public override string HashToUnit(string expr) =>
             $"(CAST(((CAST(hashtext(CAST({expr} AS TEXT)) AS BIGINT) % 1000003) + 1000003) % 1000003 AS DOUBLE PRECISION) / 1000003.0)";

@@ -41,19 +41,24 @@ internal static class SegmentKeys
         }
         var d = source.Engine.Dialect;
         // Numerical columns: distinct count, range and quantiles over every row (a pass only when there are any).
+        // The quantiles of a column are one aggregate (its values gathered once), read back element by element.
         var aggs = new List<string>();
+        var outer = new List<string>();
+        var ps = Enumerable.Range(1, Math.Max(0, buckets - 1)).Select(q => (double)q / buckets).ToList();
         for (var i = 0; i < cols.Count; i++)
         {
             var c = cols[i];
             if (!IsNumeric(c)) continue;
-            aggs.Add($"{d.ApproxCountDistinct(x.Text(c))} AS d{i}_");
             var v = x.Number(c, "--by");
+            aggs.Add($"{d.ApproxCountDistinct(v)} AS d{i}_");
             var finite = $"FILTER (WHERE {v} > -1e308 AND {v} < 1e308)";
             aggs.Add($"min({v}) {finite} AS lo{i}_, max({v}) {finite} AS hi{i}_");
-            for (var q = 1; q < buckets; q++)
-                aggs.Add($"{d.Quantile(v, (double)q / buckets)} {finite} AS q{i}_{q}");
+            outer.Add($"d{i}_, lo{i}_, hi{i}_");
+            if (ps.Count == 0) continue;
+            aggs.Add($"{d.Quantiles(v, ps)} {finite} AS ql{i}_");
+            for (var q = 1; q < buckets; q++) outer.Add($"ql{i}_[{q.ToString(CultureInfo.InvariantCulture)}] AS q{i}_{q}");
         }
-        var t = aggs.Count > 0 ? source.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM {source.Relation}") : null;
+        var t = aggs.Count > 0 ? source.Engine.Query($"SELECT {string.Join(", ", outer)} FROM (SELECT {string.Join(", ", aggs)} FROM {source.Relation}) a") : null;
         // Text and boolean columns: distinct values among the first rows only (no pass over the data). A column with
         // more than maxValues there is capped in SQL (one grouped pass for its most frequent values); the others go
         // into the main query as they are, and are capped afterwards if more values turn up (SegmentsAnalysis).
