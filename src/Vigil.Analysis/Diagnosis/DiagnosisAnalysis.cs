@@ -50,14 +50,17 @@ internal static class DiagnosisAnalysis
             metric.CurrentRows + metric.CurrentExcluded.Values.Sum());
 
         // 3. Covariate shift.
+        ReleaseMemory();
         var shift = DiagnosisShift.Run(refSide, curSide, options, progress);
         var top = shift.Ranked.Take(options.TopFeatures).Select(f => f.Feature).ToList();
 
         // 4. Data drift or concept drift.
+        ReleaseMemory();
         progress.Stage("Estimating the expected performance (CBPE)");
         var concept = DiagnosisConcept.Run(refSide, curSide, estimator(refSide), options.Metric, top, options);
 
         // 5. Segments.
+        ReleaseMemory();
         progress.Stage("Finding the segments that carry the drop");
         var segments = SegmentStep(curSide, options, top);
 
@@ -128,4 +131,9 @@ internal static class DiagnosisAnalysis
             return new SegmentEvidence(metric, by, null, []) { Note = $"segments could not be searched: {e.Message}" };
         }
     }
+
+    /// <summary>Between steps: each step's working arrays (the summary's rows, drift's sorted values) are garbage once
+    /// it ends; an aggressive collection gives their memory back to the system, so the steps' peaks do not stack up
+    /// in the process's resident memory (on 10M rows: 1.5 GB → the largest single step).</summary>
+    private static void ReleaseMemory() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 }
