@@ -204,7 +204,11 @@ internal static class ChunkWalk
             $"FROM ({side.BaseSql}) b JOIN {census.Table} c ON b.k_ = c.k_ WHERE {ok}";
         var unlabelled = new long[n];
         for (var c = 0; c < n; c++) unlabelled[c] = census.Rows[c] - census.Labelled[c];
-        if (SortedScores.TryRead(source.Engine, rows, n, unordered: true, census.Labelled, unlabelled) is { } sorted)
+        // The engine's own buffers stay under the same budget as its sort would (a parallel CSV scan otherwise runs ahead).
+        SortedScores? sorted = null;
+        source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32,
+            () => sorted = SortedScores.TryRead(source.Engine, rows, n, unordered: true, census.Labelled, unlabelled));
+        if (sorted is not null)
         {
             Parallel.For(0, n, c => sorted.Descending(c, (score, positives, negatives, none) =>
             {
