@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace Vigil.Server;
 
-/// <summary>The service's OpenAPI 3.0 document (GET /openapi.json), written out by hand so that it says exactly what the
-/// endpoints do.</summary>
+/// <summary>The service's OpenAPI 3.0 document (GET /openapi.json): paths, summaries and request bodies written out by hand
+/// so that they say exactly what the endpoints do; the JSON response schemas made from the response records
+/// (<see cref="OpenApiSchemas"/>), so that they follow the code.</summary>
 internal static class OpenApi
 {
     private static JsonObject Ref(string name) => new() { ["$ref"] = $"#/components/schemas/{name}" };
@@ -31,7 +32,7 @@ internal static class OpenApi
                 409 => "the incident is not in a state that allows this step",
                 413 => "the body or the batch is too large",
                 _ => "the store could not take the batch; nothing of it was stored",
-            }, Ref("Error"));
+            });
         }
         return o;
     }
@@ -80,16 +81,16 @@ internal static class OpenApi
                 {
                     ["parameters"] = new JsonArray(PathParam("model")),
                     ["post"] = Op("Store a batch of predictions (whole or not at all; durable before 202)", "ingest",
-                        Merge(new JsonObject { ["202"] = Response("stored", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["accepted"] = new JsonObject { ["type"] = "integer" }, ["duplicates"] = new JsonObject { ["type"] = "integer" } } }) }, Errors(400, 401, 403, 404, 413, 503)), batch),
+                        Merge(new JsonObject { ["202"] = Response("stored") }, Errors(400, 401, 403, 404, 413, 503)), batch),
                 },
                 ["/v1/models/{model}/labels"] = new JsonObject
                 {
                     ["parameters"] = new JsonArray(PathParam("model")),
                     ["post"] = Op("Join late labels to stored predictions", "ingest",
-                        Merge(new JsonObject { ["202"] = Response("joined", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["accepted"] = new JsonObject { ["type"] = "integer" }, ["unknown"] = new JsonObject { ["type"] = "integer" } } }) }, Errors(400, 401, 403, 404, 413, 503)), labels),
+                        Merge(new JsonObject { ["202"] = Response("joined") }, Errors(400, 401, 403, 404, 413, 503)), labels),
                 },
-                ["/v1/models"] = new JsonObject { ["get"] = Op("Every model with its counts, health and monitors", "read", Merge(new JsonObject { ["200"] = Response("the models", new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["models"] = new JsonObject { ["type"] = "array", ["items"] = Ref("Model") } } }) }, Errors(401, 403))) },
-                ["/v1/models/{model}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("One model", "read", Merge(new JsonObject { ["200"] = Response("the model", Ref("Model")) }, Errors(401, 403, 404))) },
+                ["/v1/models"] = new JsonObject { ["get"] = Op("Every model with its counts, health and monitors", "read", Merge(new JsonObject { ["200"] = Response("the models") }, Errors(401, 403))) },
+                ["/v1/models/{model}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("One model", "read", Merge(new JsonObject { ["200"] = Response("the model") }, Errors(401, 403, 404))) },
                 ["/v1/models/{model}/page"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("model")), ["get"] = Op("The model's page (HTML): health, monitors, and each estimated_performance monitor's estimate, band and realized values", "read", Merge(new JsonObject { ["200"] = new JsonObject { ["description"] = "the page", ["content"] = new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } } }, Errors(401, 403, 404))) },
                 ["/v1/models/{model}/canary"] = new JsonObject
                 {
@@ -158,17 +159,6 @@ internal static class OpenApi
                         ["required"] = new JsonArray("id", "label"),
                         ["properties"] = new JsonObject { ["id"] = new JsonObject(), ["label"] = new JsonObject(), ["timestamp"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" } },
                     },
-                    ["Model"] = new JsonObject
-                    {
-                        ["type"] = "object",
-                        ["properties"] = new JsonObject
-                        {
-                            ["name"] = new JsonObject { ["type"] = "string" }, ["task"] = new JsonObject { ["type"] = "string" },
-                            ["predictions"] = new JsonObject { ["type"] = "integer" }, ["labels"] = new JsonObject { ["type"] = "integer" },
-                            ["health"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("ok", "warning", "critical") },
-                            ["features"] = new JsonObject { ["type"] = "array" }, ["monitors"] = new JsonObject { ["type"] = "array" },
-                        },
-                    },
                     ["SilenceRequest"] = new JsonObject
                     {
                         ["type"] = "object",
@@ -184,18 +174,14 @@ internal static class OpenApi
                             ["comment"] = new JsonObject { ["type"] = "string" },
                         },
                     },
-                    ["Error"] = new JsonObject
-                    {
-                        ["type"] = "object",
-                        ["properties"] = new JsonObject
-                        {
-                            ["error"] = new JsonObject { ["type"] = "string" },
-                            ["records"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["index"] = new JsonObject { ["type"] = "integer" }, ["reason"] = new JsonObject { ["type"] = "string" } } } },
-                        },
-                    },
                 },
             },
         };
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        foreach (var (path, method, status, record) in OpenApiSchemas.Responses)
+            doc["paths"]![path]![method]!["responses"]![status]!["content"] = Json(OpenApiSchemas.Ref(record, schemas));
+        foreach (var errors in doc["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject()).Where(o => o.Key != "parameters").SelectMany(o => o.Value!["responses"]!.AsObject()))
+            if (errors.Key[0] is '4' or '5' && errors.Value!["content"] is null) errors.Value["content"] = Json(OpenApiSchemas.Ref(typeof(ErrorJson), schemas));
         return doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 }

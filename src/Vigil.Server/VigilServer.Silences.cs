@@ -29,54 +29,11 @@ public sealed partial class VigilServer
         return sent.ToLookup(n => n.AlertKey, StringComparer.Ordinal);
     }
 
-    private static List<Dictionary<string, object?>> NotificationViews(IEnumerable<NotificationRecord> sent) =>
-        sent.Select(n => new Dictionary<string, object?>
-        {
-            ["alert"] = n.AlertKey, ["event"] = n.Event, ["notifier"] = n.Notifier, ["type"] = n.Type, ["at"] = n.At, ["status"] = n.Status,
-            ["attempts"] = n.Attempts, ["error"] = n.Error,
-        }).ToList();
+    private static List<NotificationJson> NotificationViews(IEnumerable<NotificationRecord> sent) =>
+        sent.Select(n => new NotificationJson(n.AlertKey, n.Event, n.Notifier, n.Type, n.At, n.Status, n.Attempts, n.Error)).ToList();
 
-    private static Dictionary<string, object?> SilenceView(Silence s, DateTime now) => new()
-    {
-        ["id"] = s.Id, ["model"] = s.Model, ["monitor"] = s.Monitor, ["starts_at"] = s.StartsAt, ["ends_at"] = s.EndsAt, ["author"] = s.Author,
-        ["comment"] = s.Comment, ["expired_at"] = s.ExpiredAt, ["active"] = s.IsActive(now),
-    };
-
-    private void MapSilences(WebApplication app)
-    {
-        app.MapGet("/v1/silences", (HttpContext ctx) =>
-        {
-            if (Authorized(ctx, Scope.Read) is { } denied) return denied;
-            var now = DateTime.UtcNow;
-            return Results.Json(new Dictionary<string, object> { ["silences"] = _monitors.Silences.All.OrderByDescending(s => s.Id).Select(s => SilenceView(s, now)).ToList() }, Json);
-        });
-        app.MapPost("/v1/silences", async (HttpContext ctx) =>
-        {
-            if (Authorized(ctx, Scope.Admin) is { } denied) return denied;
-            JsonElement body;
-            try
-            {
-                using var doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted).ConfigureAwait(false);
-                body = doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return Error(400, "the body is not JSON; expected e.g. {\"model\": \"fraud\", \"monitor\": \"amount-drift\", \"duration\": \"2h\", \"comment\": \"...\"}");
-            }
-            var now = DateTime.UtcNow;
-            var (silence, error) = ParseSilence(body, now);
-            if (error is not null) return Error(400, error);
-            var made = _monitors.Silences.Add(silence!.Value.Model, silence.Value.Monitor, silence.Value.StartsAt, silence.Value.EndsAt,
-                KeyOf(ctx, out _)?.Name ?? "unknown", silence.Value.Comment);
-            return Results.Json(SilenceView(made, now), Json, statusCode: 201);
-        });
-        app.MapDelete("/v1/silences/{id:int}", (HttpContext ctx, int id) =>
-        {
-            if (Authorized(ctx, Scope.Admin) is { } denied) return denied;
-            var now = DateTime.UtcNow;
-            return _monitors.Silences.Expire(id, now) is { } s ? Results.Json(SilenceView(s, now), Json) : Error(404, $"no silence {id}");
-        });
-    }
+    private static SilenceJson SilenceView(Silence s, DateTime now) =>
+        new(s.Id, s.Model, s.Monitor, s.StartsAt, s.EndsAt, s.Author, s.Comment, s.ExpiredAt, s.IsActive(now));
 
     /// <summary>A silence request: <c>model</c> (required), <c>monitor</c> (all the model's monitors when left out),
     /// <c>duration</c> ("2h") or <c>ends_at</c> (ISO 8601), <c>starts_at</c> (now when left out), <c>comment</c>.</summary>

@@ -8,27 +8,18 @@ namespace Vigil.Server;
 /// (<c>GET /v1/models/{model}/page</c>, rendered by <see cref="Reports.Html.ServiceModelHtml"/>).</summary>
 public sealed partial class VigilServer
 {
-    private Dictionary<string, object?> ModelView(ModelConfig m)
+    private ModelJson ModelView(ModelConfig m)
     {
         var (_, scoreDetector, outcomeDetector) = _stats[m.Name].Streaming(Outcome(m));
-        Dictionary<string, object?> Detector(DetectorState d) => new()
-        {
-            ["detector"] = d.Name, ["watches"] = d.Watches, ["values"] = d.Values, ["detections"] = d.Detections, ["last_detection"] = d.LastDetection,
-        };
+        static DetectorJson Detector(DetectorState d) => new(d.Name, d.Watches, d.Values, d.Detections, d.LastDetection);
         var (predictions, labels) = _store.Counts(m.Name);
         var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
         var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing).ToList();
         var health = firing.Any(a => a.Severity == "P1") ? "critical" : firing.Count > 0 ? "warning" : "ok";
-        return new Dictionary<string, object?>
-        {
-            ["name"] = m.Name,
-            ["task"] = m.Task.ToString().ToLowerInvariant(),
-            ["predictions"] = predictions,
-            ["labels"] = labels,
-            ["health"] = health,
-            ["streaming"] = new Dictionary<string, object?> { ["scores"] = Detector(scoreDetector), ["outcomes"] = Detector(outcomeDetector) },
-            ["features"] = m.Features.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["type"] = f.Type.ToString().ToLowerInvariant() }).ToList(),
-            ["monitors"] = m.Monitors.Select(x =>
+        return new ModelJson(m.Name, m.Task.ToString().ToLowerInvariant(), predictions, labels, health,
+            new StreamingJson(Detector(scoreDetector), Detector(outcomeDetector)),
+            m.Features.Select(f => new FeatureJson(f.Name, f.Type.ToString().ToLowerInvariant())).ToList(),
+            m.Monitors.Select(x =>
             {
                 var view = new Dictionary<string, object?>
                 {
@@ -40,8 +31,7 @@ public sealed partial class VigilServer
                 EstimateView.Add(view, _windows.Estimates, m, x, readings.GetValueOrDefault(x.Name));
                 FairnessMonitor.Add(view, x, readings.GetValueOrDefault(x.Name));
                 return view;
-            }).ToList(),
-        };
+            }).ToList());
     }
 
     /// <summary>The model page's data: counts, health, firing alerts, monitors and the estimated_performance series.</summary>
@@ -51,7 +41,7 @@ public sealed partial class VigilServer
         var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);
         var firing = _monitors.Alerts.Active.Where(a => a.Model == m.Name && a.State == Monitoring.Alerts.AlertState.Firing)
             .Select(a => $"{a.Severity} {a.Monitor}: {a.Value?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "no value"} ({a.Condition})").ToList();
-        return new Reports.Html.ServiceModelPage(m.Name, (string)view["task"]!, (long)view["predictions"]!, (long)view["labels"]!, (string)view["health"]!, firing,
+        return new Reports.Html.ServiceModelPage(m.Name, view.Task, view.Predictions, view.Labels, view.Health, firing,
             m.Monitors.Select(x => readings.GetValueOrDefault(x.Name) is { } r
                 ? new Reports.Html.ServiceMonitorRow(x.Name, x.Metric.Name, r.Severity, r.Value, r.Breached, r.Condition.Length > 0 ? r.Condition : null, r.Note)
                 : new Reports.Html.ServiceMonitorRow(x.Name, x.Metric.Name, x.Severity, null, null, null, "not run yet")).ToList(),
