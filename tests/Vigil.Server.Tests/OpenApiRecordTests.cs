@@ -52,6 +52,18 @@ public sealed class OpenApiRecordTests
                     .GetProperty("content").GetProperty("application/json").GetProperty("schema");
                 AssertHolds(root, schema, record, $"{method} {path} {status}");
             }
+            // The wire and the document agree: every key of a live answer is a property of its schema.
+            using var req = new HttpRequestMessage(HttpMethod.Get, "/v1/models/fraud");
+            req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-key-0001");
+            using var resp = await http.SendAsync(req);
+            using var model = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+            var modelSchema = Resolve(root, root.GetProperty("components").GetProperty("schemas").GetProperty("Model")).GetProperty("properties");
+            foreach (var key in model.RootElement.EnumerateObject())
+                Assert.True(modelSchema.TryGetProperty(key.Name, out _), $"GET /v1/models/fraud answers '{key.Name}', which the Model schema lacks");
+            Assert.Equal("ok", modelSchema.GetProperty("health").GetProperty("enum")[0].GetString());
+            Assert.Equal("date-time", Resolve(root, root.GetProperty("components").GetProperty("schemas").GetProperty("Detector"))
+                .GetProperty("properties").GetProperty("last_detection").GetProperty("format").GetString());
+
             var error = root.GetProperty("paths").GetProperty("/v1/silences").GetProperty("post").GetProperty("responses").GetProperty("400")
                 .GetProperty("content").GetProperty("application/json").GetProperty("schema");
             AssertHolds(root, error, typeof(ErrorJson), "post /v1/silences 400");
