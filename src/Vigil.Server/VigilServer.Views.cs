@@ -10,7 +10,7 @@ public sealed partial class VigilServer
 {
     private ModelJson ModelView(ModelConfig m)
     {
-        var (_, scoreDetector, outcomeDetector) = _stats[m.Name].Streaming(Outcome(m));
+        var (_, scoreDetector, outcomeDetector) = _stats[m.Name].Streaming(Outcome(m), Watched(m));
         static DetectorJson Detector(DetectorState d) => new(d.Name, d.Watches, d.Values, d.Detections, d.LastDetection);
         var (predictions, labels) = _store.Counts(m.Name);
         var readings = _monitors.Readings.Where(r => r.Model == m.Name).ToDictionary(r => r.Monitor);

@@ -215,7 +215,8 @@ public sealed class ServerTests : IAsyncLifetime
         await Post("/v1/models/fraud/predictions", Batch(0, 0.1));
         var (_, model) = await Send(HttpMethod.Get, "/v1/models/fraud", ReadKey);
         var scores = model.GetProperty("streaming").GetProperty("scores");
-        Assert.Equal(("PageHinkley", 1000L, 0L), (scores.GetProperty("detector").GetString(), scores.GetProperty("values").GetInt64(), scores.GetProperty("detections").GetInt64()));
+        Assert.Equal(("PageHinkley", "score mean", 1000L, 0L), (scores.GetProperty("detector").GetString(), scores.GetProperty("watches").GetString(),
+            scores.GetProperty("values").GetInt64(), scores.GetProperty("detections").GetInt64()));
         await Post("/v1/models/fraud/predictions", Batch(1000, 0.9));
         (_, model) = await Send(HttpMethod.Get, "/v1/models/fraud", ReadKey);
         Assert.True(model.GetProperty("streaming").GetProperty("scores").GetProperty("detections").GetInt64() >= 1);

@@ -18,11 +18,20 @@ public sealed partial class VigilServer
 
     private static string Outcome(ModelConfig m) => m.Task == ModelTask.Regression ? "absolute error" : "correctness";
 
+    /// <summary>What the Page–Hinkley detector watches at ingest: the score (binary), the prediction (regression);
+    /// a multiclass prediction is a class, so nothing.</summary>
+    private static string Watched(ModelConfig m) => m.Task switch
+    {
+        ModelTask.Binary => "score mean",
+        ModelTask.Regression => "prediction mean",
+        _ => "nothing (a multiclass prediction is a class)",
+    };
+
     private string MetricsText()
     {
         var text = new PrometheusText();
         var snapshots = _config.Models.Select(m => (m.Name, Stats: _stats[m.Name].Snapshot())).ToList();
-        var streaming = _config.Models.ToDictionary(m => m.Name, m => _stats[m.Name].Streaming(Outcome(m)));
+        var streaming = _config.Models.ToDictionary(m => m.Name, m => _stats[m.Name].Streaming(Outcome(m), Watched(m)));
         text.Family("vigil_predictions_total", "counter", "Predictions accepted since the service started, by model and version.");
         foreach (var (name, s) in snapshots)
             foreach (var (version, n) in s.ByVersion.OrderBy(kv => kv.Key, StringComparer.Ordinal))

@@ -70,12 +70,12 @@ internal sealed class ModelStats
         }
     }
 
-    public (long[] Buckets, DetectorState Scores, DetectorState Outcomes) Streaming(string outcome)
+    public (long[] Buckets, DetectorState Scores, DetectorState Outcomes) Streaming(string outcome, string watched = "score mean")
     {
         lock (_gate)
         {
             return ((long[])_scores.Clone(),
-                new DetectorState(_scoreDetector.Name, "score mean", _scoreDetector.Count, _scoreDetector.Detections, _scoreDetectedAt),
+                new DetectorState(_scoreDetector.Name, watched, _scoreDetector.Count, _scoreDetector.Detections, _scoreDetectedAt),
                 new DetectorState(_outcomeDetector.Name, outcome, _outcomeDetector.Count, _outcomeDetector.Detections, _outcomeDetectedAt));
         }
     }

@@ -193,6 +193,8 @@ public sealed class TaskEstimateTests : IDisposable
         Assert.Equal(reading.Value!.Value, monitor.GetProperty("estimate").GetProperty("value").GetDouble());
         var point = monitor.GetProperty("history").EnumerateArray().Last();
         Assert.Equal((1000, "estimated"), (point.GetProperty("rows").GetInt64(), point.GetProperty("value_is").GetString()));
+        // The ingest detector has no number to watch in a class; the view says so rather than "score mean".
+        Assert.Equal("nothing (a multiclass prediction is a class)", view.RootElement.GetProperty("streaming").GetProperty("scores").GetProperty("watches").GetString());
         Assert.Contains($"vigil_estimated_performance{{model=\"animals\",monitor=\"est-f1\",metric=\"f1\"}} {Metrics.PrometheusText.Format(reading.Value.Value)}\n",
             await http.GetStringAsync("/metrics"));
 
