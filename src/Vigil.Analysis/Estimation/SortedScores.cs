@@ -31,10 +31,10 @@ internal sealed class SortedScores
     /// <summary>One group: positives from the front of <see cref="Labelled"/>, negatives from its back, unlabelled apart.</summary>
     private sealed class Bin
     {
-        public double[] Labelled = [];
+        public double[] Labelled;
         public int Positives;
         public int NegativesFrom;
-        public double[] Unlabelled = [];
+        public double[] Unlabelled;
         public int UnlabelledCount;
 
         public Bin(long labelled, long unlabelled)
@@ -121,17 +121,6 @@ internal sealed class SortedScores
         }
         Parallel.For(0, groups, g => bins[g].Sort());
         return new SortedScores(bins);
-    }
-
-    /// <summary>Every row read.</summary>
-    public long Rows
-    {
-        get
-        {
-            long n = 0;
-            foreach (var b in _bins) n += b.Positives + (b.Labelled.Length - b.NegativesFrom) + b.UnlabelledCount;
-            return n;
-        }
     }
 
     /// <summary>Each distinct score of <paramref name="group"/>, descending, with its positive, negative and unlabelled
