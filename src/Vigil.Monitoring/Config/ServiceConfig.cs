@@ -34,6 +34,12 @@ public sealed record ModelConfig
     /// <summary>A multiclass model's classes (<c>classes:</c>): predictions and labels must be one of them, and a
     /// prediction may carry each one's probability, stored in a column <see cref="ProbabilityColumn"/> per class.</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];
+    /// <summary>Who runs the model (<c>team:</c>, <c>owner:</c>) and its labels (<c>tags:</c>), for the fleet page's filters.</summary>
+    public string? Team { get; init; }
+    public string? Owner { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>How long the model may go without a prediction before the fleet page calls it silent ("no data"); 1 h by default.</summary>
+    public TimeSpan Freshness { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>The store's column of a class's probability: <c>proba_</c> and the class, each character other than an
     /// ASCII letter, digit or '_' replaced by '_' (classes that would share a column are refused when the config loads).</summary>

@@ -231,7 +231,7 @@ public static partial class ServiceConfigLoader
             foreach (var (k, v) in map.Children)
             {
                 var name = Name(k, "model name");
-                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo", "classes"]).ToList();
+                var entries = Entries(v, $"model '{name}'", ["task", "schema", "reference", "monitors", "importance", "min_importance", "slo", "classes", "team", "owner", "tags", "freshness"]).ToList();
                 // The task and the schema first, whatever their place in the file: the monitors' metrics are checked against them.
                 ModelTask? task = null;
                 IReadOnlyList<FeatureSpec>? features = null;
@@ -257,6 +257,9 @@ public static partial class ServiceConfigLoader
                 double? minImportance = null;
                 (YamlNode Node, IReadOnlyList<string> Names)? classes = null;
                 var slos = new List<MonitorConfig>();
+                string? team = null, owner = null;
+                var tags = new List<string>();
+                var freshness = TimeSpan.FromHours(1);
                 var estimated = new List<(MonitorConfig Monitor, YamlNode Node)>();
                 var window = new List<(MonitorConfig Monitor, YamlNode Node)>();
                 foreach (var (key, value) in entries)
@@ -271,6 +274,19 @@ public static partial class ServiceConfigLoader
                             break;
                         case "slo": slos = Slos(value, model, window); break;
                         case "classes": classes = (value, Classes(value, name)); break;
+                        case "team": team = Scalar(value, "team"); break;
+                        case "owner": owner = Scalar(value, "owner"); break;
+                        case "tags":
+                            foreach (var item in Items(value, "tags"))
+                            {
+                                var tag = Scalar(item, "tag");
+                                if (!tags.Contains(tag)) tags.Add(tag);
+                            }
+                            break;
+                        case "freshness":
+                            freshness = Duration(value, "freshness");
+                            if (freshness <= TimeSpan.Zero) throw Error(value, "freshness: must be a positive duration such as 30m or 2h");
+                            break;
                         case "importance":
                             if (value is not YamlMappingNode imp) throw Error(value, $"importance must be a mapping of feature name to a number, found {ConfigFile.Found(value)}");
                             foreach (var (ik, iv) in imp.Children)
@@ -297,6 +313,7 @@ public static partial class ServiceConfigLoader
                 {
                     Name = name, Task = task.Value, Features = model.Features, Reference = reference?.Path, Monitors = [.. monitors, .. slos],
                     Importance = importance, MinImportance = minImportance, Classes = classes?.Names ?? [],
+                    Team = team, Owner = owner, Tags = tags, Freshness = freshness,
                 });
             }
             return models;
