@@ -36,7 +36,7 @@ internal sealed partial class PostgresStore : PredictionStore
         foreach (var m in config.Models) CreateTable(m);
         OpenRollups(config);
         Execute("CREATE INDEX IF NOT EXISTS vigil_rollup_hour_bucket ON vigil_rollup_hour (bucket)");
-        Execute("CREATE INDEX IF NOT EXISTS vigil_readings_model_at ON vigil_readings (model, at)");
+        Execute("CREATE INDEX IF NOT EXISTS vigil_readings_model_at ON vigil_readings (model, \"at\")");
     }
 
     public override string Description { get; }

@@ -70,7 +70,7 @@ internal abstract partial class PredictionStore
         foreach (var g in new[] { Grain.Minute, Grain.Hour })
             WriterExecute($"CREATE TABLE IF NOT EXISTS {RollupTable(g)} (model TEXT NOT NULL, version TEXT NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, body TEXT NOT NULL{RollupKey})");
         WriterExecute("CREATE TABLE IF NOT EXISTS vigil_rollup_state (model TEXT NOT NULL PRIMARY KEY, signature TEXT NOT NULL, built_at TIMESTAMP NOT NULL)");
-        WriterExecute($"CREATE TABLE IF NOT EXISTS vigil_readings (model TEXT NOT NULL, monitor TEXT NOT NULL, at TIMESTAMP NOT NULL, value {Dialect.Double}, breached BOOLEAN)");
+        WriterExecute($"CREATE TABLE IF NOT EXISTS vigil_readings (model TEXT NOT NULL, monitor TEXT NOT NULL, \"at\" TIMESTAMP NOT NULL, value {Dialect.Double}, breached BOOLEAN)");
         var state = WriterRows("SELECT model, signature FROM vigil_rollup_state").ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
         foreach (var m in config.Models)
         {
@@ -179,7 +179,8 @@ internal abstract partial class PredictionStore
     /// <summary>A rollup row of an ingested record.</summary>
     private static RollupRow RowOf(ModelConfig m, PredictionRecord r) => new()
     {
-        Timestamp = r.Timestamp,
+        // The stores keep microseconds: so does the rollup's last timestamp, so that a rebuild finds the same one.
+        Timestamp = new DateTime(r.Timestamp.Ticks - r.Timestamp.Ticks % 10, DateTimeKind.Utc),
         Version = r.Version ?? "",
         Score = r.Score,
         Prediction = m.Task == ModelTask.Multiclass ? null : r.Prediction as double?,
@@ -322,11 +323,11 @@ internal abstract partial class PredictionStore
     {
         var v = value is { } x && double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "NULL";
         var b = breached is { } y ? (y ? "TRUE" : "FALSE") : "NULL";
-        WriterExecute($"INSERT INTO vigil_readings (model, monitor, at, value, breached) VALUES ({Lit(model)}, {Lit(monitor)}, {Lit(at)}, {v}, {b})");
+        WriterExecute($"INSERT INTO vigil_readings (model, monitor, \"at\", value, breached) VALUES ({Lit(model)}, {Lit(monitor)}, {Lit(at)}, {v}, {b})");
         if (at - _readingsPruned > TimeSpan.FromHours(1))
         {
             _readingsPruned = at;
-            WriterExecute($"DELETE FROM vigil_readings WHERE at < {Lit(at - ReadingRetention)}");
+            WriterExecute($"DELETE FROM vigil_readings WHERE \"at\" < {Lit(at - ReadingRetention)}");
         }
     }
 
@@ -334,7 +335,7 @@ internal abstract partial class PredictionStore
     public List<StoredReading> ReadReadings(string model, DateTime from, DateTime to)
     {
         using var reader = NewReader();
-        var t = reader.Query($"SELECT monitor, at, value, breached FROM vigil_readings WHERE model = {Lit(model)} AND at >= {Lit(from)} AND at <= {Lit(to)} ORDER BY at, monitor");
+        var t = reader.Query($"SELECT monitor, \"at\", value, breached FROM vigil_readings WHERE model = {Lit(model)} AND \"at\" >= {Lit(from)} AND \"at\" <= {Lit(to)} ORDER BY \"at\", monitor");
         var list = new List<StoredReading>(t.RowCount);
         for (var i = 0; i < t.RowCount; i++)
             list.Add(new StoredReading(t.GetString(0, i)!, DateTime.SpecifyKind(t.GetDateTime(1, i), DateTimeKind.Utc),
