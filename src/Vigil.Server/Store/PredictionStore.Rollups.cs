@@ -28,7 +28,7 @@ internal sealed record StoredReading(string Monitor, DateTime At, double? Value,
 internal abstract partial class PredictionStore
 {
     /// <summary>How long minute cells are kept (hour cells stay).</summary>
-    public static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(7);
+    public static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
 
     /// <summary>How long monitor readings are kept.</summary>
     public static readonly TimeSpan ReadingRetention = TimeSpan.FromDays(35);
