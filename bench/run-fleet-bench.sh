@@ -12,6 +12,8 @@ MODELS="${2:-100}"
 LOAD_SECONDS="${3:-30}"
 LOAD_CLIENTS="${4:-4}"
 WORK="${FLEET_BENCH_DIR:-$(mktemp -d)}"
+# The id filters (one per model) are sized for the bench's tables, not the default 50 M ids each.
+export VIGIL_DEDUP_CAPACITY="${VIGIL_DEDUP_CAPACITY:-$((ROWS / MODELS * 2 + 1000000))}"
 trap 'rm -rf "$WORK"' EXIT
 dotnet build bench/IngestLoad -c Release -o "$WORK/load" -v q -nologo >/dev/null
 dotnet build bench/FleetBench -c Release -o "$WORK/driver" -v q -nologo >/dev/null

@@ -283,6 +283,16 @@ internal sealed partial class DuckDbStore : PredictionStore
         return rows;
     }
 
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows)
+    {
+        lock (_gate)
+        {
+            using var app = _engine.Connection.CreateAppender(table);
+            foreach (var (model, version, bucket, n, body) in rows) app.Append(model).Append(version).Append(bucket).Append(n).Append(body).EndRow();
+            app.Flush();
+        }
+    }
+
     protected override void InWriterTransaction(Action body)
     {
         lock (_gate)

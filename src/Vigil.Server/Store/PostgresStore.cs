@@ -248,6 +248,24 @@ internal sealed partial class PostgresStore : PredictionStore
         return rows;
     }
 
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows)
+    {
+        lock (_gate)
+        {
+            using var copy = _writer.BeginBinaryImport($"COPY {table} (model, version, bucket, n, body) FROM STDIN (FORMAT BINARY)");
+            foreach (var (model, version, bucket, n, body) in rows)
+            {
+                copy.StartRow();
+                copy.Write(model, NpgsqlDbType.Text);
+                copy.Write(version, NpgsqlDbType.Text);
+                copy.Write(Plain(bucket), NpgsqlDbType.Timestamp);
+                copy.Write(n, NpgsqlDbType.Bigint);
+                copy.Write(body, NpgsqlDbType.Text);
+            }
+            copy.Complete();
+        }
+    }
+
     protected override void InWriterTransaction(Action body)
     {
         lock (_gate)

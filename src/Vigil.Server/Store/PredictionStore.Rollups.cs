@@ -296,10 +296,13 @@ internal abstract partial class PredictionStore
 
     private void InsertCells(Grain g, string model, Dictionary<(string Version, DateTime Bucket), RollupCell> cells)
     {
-        var rows = cells.Select(kv => $"({Lit(model)}, {Lit(kv.Key.Version)}, {Lit(kv.Key.Bucket)}, {kv.Value.N.ToString(CultureInfo.InvariantCulture)}, {Lit(kv.Value.Encode())})").ToList();
-        for (var at = 0; at < rows.Count; at += 500)
-            WriterExecute($"INSERT INTO {RollupTable(g)} (model, version, bucket, n, body) VALUES {string.Join(", ", rows.Skip(at).Take(500))}");
+        if (cells.Count == 0) return;
+        WriterAppend(RollupTable(g), cells.Select(kv => (model, kv.Key.Version, kv.Key.Bucket, kv.Value.N, kv.Value.Encode())));
     }
+
+    /// <summary>Appends rows (model, version, bucket, n, body) to a rollup table on the writer's connection, in its open
+    /// transaction (DuckDB's appender, PostgreSQL's binary COPY).</summary>
+    protected abstract void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows);
 
     /// <summary>The stored cells of a grain with bucket in [from, to), of one model or all; read on a connection of its own.</summary>
     public List<StoredCell> ReadCells(Grain g, DateTime from, DateTime to, string? model = null, string? version = null)
