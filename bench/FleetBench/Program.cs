@@ -53,7 +53,7 @@ using (var engine = new DuckDbEngine(new DuckDbOptions { Path = Path.Combine(dir
                    CASE WHEN i % 3 = 0 THEN 'v2' ELSE 'v1' END, s, NULL,
                    CASE WHEN i % 10 < 3 THEN CASE WHEN random() < s THEN 1.0 ELSE 0.0 END END, NULL,
                    round(exp(random() * 5), 2), random() < 0.002, TIMESTAMP '{now:yyyy-MM-dd HH:mm:ss}',
-                   round(random() * 100 + {drift}, 2), floor(random() * 120), ['DE','FR','US','ES','IT','NL'][1 + CAST(floor(random() * 6) AS INT)], ['web','app','store'][1 + CAST(floor(random() * 3) AS INT)]
+                   round(random() * 100 + {drift}, 2), floor(random() * 120), ['DE','FR','US','ES','IT'][1 + CAST(floor(random() * 5) AS INT)], ['web','app','store'][1 + CAST(floor(random() * 3) AS INT)]
             FROM (SELECT range AS i, random() AS s FROM range({perModel}))
             """));
         if (m % 10 == 9) Log($"generated {(m + 1) * perModel:N0} rows");

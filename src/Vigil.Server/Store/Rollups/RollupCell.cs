@@ -248,45 +248,53 @@ internal sealed class RollupCell
         return b.ToString();
     }
 
-    /// <summary>Reads a cell written by <see cref="Encode"/> with the same bins.</summary>
+    /// <summary>Reads a cell written by <see cref="Encode"/> with the same bins (spans, no split strings: the fleet page
+    /// reads thousands of cells per request).</summary>
     public static RollupCell Decode(string text, RollupBins bins)
     {
         var c = new RollupCell(bins);
-        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        var rest = text.AsSpan();
+        while (rest.Length > 0)
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var semi = rest.IndexOf(';');
+            var part = semi < 0 ? rest : rest[..semi];
+            rest = semi < 0 ? [] : rest[(semi + 1)..];
+            if (part.IsEmpty) continue;
+            var eq = part.IndexOf('=');
             var key = part[..eq];
             var value = part[(eq + 1)..];
-            long L() => long.Parse(value, CultureInfo.InvariantCulture);
-            double D() => double.Parse(value, CultureInfo.InvariantCulture);
             switch (key)
             {
-                case "n": c.N = L(); break;
-                case "e": c.Errors = L(); break;
-                case "l": c.Labelled = L(); break;
-                case "t": c.LastTicks = L(); break;
+                case "n": c.N = L(value); break;
+                case "e": c.Errors = L(value); break;
+                case "l": c.Labelled = L(value); break;
+                case "t": c.LastTicks = L(value); break;
                 case "lat": Ints(value, c.Latency); break;
                 case "sp": Dense(value, c.ScorePositive); break;
                 case "sn": Dense(value, c.ScoreNegative); break;
                 case "su": Dense(value, c.ScoreUnlabelled); break;
-                case "ss": c.ScoreSum = D(); break;
-                case "sc": c.ScoreCount = L(); break;
+                case "ss": c.ScoreSum = D(value); break;
+                case "sc": c.ScoreCount = L(value); break;
                 case "pr": Ints(value, c.Predictions); break;
-                case "ps": c.PredictionSum = D(); break;
-                case "pc": c.PredictionCount = L(); break;
-                case "ae": c.AbsError = D(); break;
-                case "se": c.SquaredError = D(); break;
-                case "ys": c.LabelSum = D(); break;
-                case "yq": c.LabelSquares = D(); break;
-                case "yn": c.Pairs = L(); break;
-                case "c": c.Correct = L(); break;
+                case "ps": c.PredictionSum = D(value); break;
+                case "pc": c.PredictionCount = L(value); break;
+                case "ae": c.AbsError = D(value); break;
+                case "se": c.SquaredError = D(value); break;
+                case "ys": c.LabelSum = D(value); break;
+                case "yq": c.LabelSquares = D(value); break;
+                case "yn": c.Pairs = L(value); break;
+                case "c": c.Correct = L(value); break;
                 case "lc":
-                    foreach (var (bin, n) in Items(value)) c.Labels[Uri.UnescapeDataString(bin)] = n;
+                    foreach (var item in value.ToString().Split(','))
+                    {
+                        var colon = item.LastIndexOf(':');
+                        c.Labels[Uri.UnescapeDataString(item[..colon])] = long.Parse(item.AsSpan(colon + 1), CultureInfo.InvariantCulture);
+                    }
                     break;
                 default:
-                    var index = int.Parse(key.AsSpan(1), CultureInfo.InvariantCulture);
+                    var index = int.Parse(key[1..], CultureInfo.InvariantCulture);
                     if (index >= c.Features.Length) break;
-                    if (key[0] == 'm') c.Missing[index] = L();
+                    if (key[0] == 'm') c.Missing[index] = L(value);
                     else if (key[0] == 'f' && c.Features[index] is { } h) Dense(value, h);
                     break;
             }
@@ -294,28 +302,29 @@ internal sealed class RollupCell
         return c;
     }
 
-    private static IEnumerable<(string Bin, long Count)> Items(string value)
+    private static long L(ReadOnlySpan<char> value) => long.Parse(value, CultureInfo.InvariantCulture);
+
+    private static double D(ReadOnlySpan<char> value) => double.Parse(value, CultureInfo.InvariantCulture);
+
+    /// <summary>Calls <paramref name="each"/> with every "bin:count" of a comma-separated list of integer bins.</summary>
+    private static void Items(ReadOnlySpan<char> value, Action<int, long> each)
     {
-        foreach (var item in value.Split(','))
+        while (value.Length > 0)
         {
-            var colon = item.LastIndexOf(':');
-            yield return (item[..colon], long.Parse(item.AsSpan(colon + 1), CultureInfo.InvariantCulture));
+            var comma = value.IndexOf(',');
+            var item = comma < 0 ? value : value[..comma];
+            value = comma < 0 ? [] : value[(comma + 1)..];
+            var colon = item.IndexOf(':');
+            each(int.Parse(item[..colon], CultureInfo.InvariantCulture), long.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture));
         }
     }
 
-    private static void Ints(string value, Dictionary<int, long> into)
-    {
-        foreach (var (bin, n) in Items(value)) into[int.Parse(bin, CultureInfo.InvariantCulture)] = n;
-    }
+    private static void Ints(ReadOnlySpan<char> value, Dictionary<int, long> into) => Items(value, (bin, n) => into[bin] = n);
 
-    private static void Dense(string value, long[] into)
+    private static void Dense(ReadOnlySpan<char> value, long[] into) => Items(value, (bin, n) =>
     {
-        foreach (var (bin, n) in Items(value))
-        {
-            var i = int.Parse(bin, CultureInfo.InvariantCulture);
-            if (i < into.Length) into[i] = n;
-        }
-    }
+        if (bin >= 0 && bin < into.Length) into[bin] = n;
+    });
 
     /// <summary>The rollup row of a stored prediction's columns, as the task stores them.</summary>
     public static string? LabelText(ModelTask task, object? label) => label switch
