@@ -38,6 +38,31 @@ internal abstract partial class PredictionStore
     private Dictionary<string, long>? _pendingLast;
     private DateTime _readingsPruned;
     private DateTime _minutesPruned;
+    /// <summary>Reader connections kept for the pages' reads: making one waits for the writer's lock (DuckDB), which a
+    /// commit holds while it merges its cells.</summary>
+    private readonly ConcurrentBag<Engine.IQueryEngine> _pageReaders = [];
+
+    private T Read<T>(Func<Engine.IQueryEngine, T> body)
+    {
+        if (!_pageReaders.TryTake(out var reader)) reader = NewReader();
+        try
+        {
+            var result = body(reader);
+            _pageReaders.Add(reader);
+            return result;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the kept reader connections (before the store closes).</summary>
+    protected void CloseReaders()
+    {
+        while (_pageReaders.TryTake(out var reader)) reader.Dispose();
+    }
 
     /// <summary>Each model's rollup bins.</summary>
     public IReadOnlyDictionary<string, RollupBins> Bins => _bins;
@@ -310,8 +335,7 @@ internal abstract partial class PredictionStore
         var sql = $"SELECT model, version, bucket, body FROM {RollupTable(g)} WHERE bucket >= {Lit(from)} AND bucket < {Lit(to)}" +
                   (model is null ? "" : $" AND model = {Lit(model)}") + (version is null ? "" : $" AND version = {Lit(version)}");
         var cells = new List<StoredCell>();
-        using var reader = NewReader();
-        var t = reader.Query(sql);
+        var t = Read(reader => reader.Query(sql));
         for (var i = 0; i < t.RowCount; i++)
         {
             var name = t.GetString(0, i)!;
@@ -337,8 +361,7 @@ internal abstract partial class PredictionStore
     /// <summary>A model's readings with at in [from, to], oldest first.</summary>
     public List<StoredReading> ReadReadings(string model, DateTime from, DateTime to)
     {
-        using var reader = NewReader();
-        var t = reader.Query($"SELECT monitor, \"at\", value, breached FROM vigil_readings WHERE model = {Lit(model)} AND \"at\" >= {Lit(from)} AND \"at\" <= {Lit(to)} ORDER BY \"at\", monitor");
+        var t = Read(reader => reader.Query($"SELECT monitor, \"at\", value, breached FROM vigil_readings WHERE model = {Lit(model)} AND \"at\" >= {Lit(from)} AND \"at\" <= {Lit(to)} ORDER BY \"at\", monitor"));
         var list = new List<StoredReading>(t.RowCount);
         for (var i = 0; i < t.RowCount; i++)
             list.Add(new StoredReading(t.GetString(0, i)!, DateTime.SpecifyKind(t.GetDateTime(1, i), DateTimeKind.Utc),
