@@ -42,10 +42,25 @@ export interface LineOptions {
   markers?: Marker[];          // vertical marks on the time axis (alerts), with a band to `to` when given
   points?: boolean;
   diagonal?: boolean;          // the y = x line (ROC chance, perfect calibration)
-  format?: (v: number) => string;
+  format?: (v: number) => string;      // values in the legend (and on the y axis unless axisFormat is given)
+  axisFormat?: (v: number) => string;
+  legend?: boolean;
 }
 
 const charts = new Set<uPlot>();
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+/** Time-axis labels in UTC, 24-hour: "14:00" within two days (with the date under the first tick and at midnight), else "12-02". */
+function utcTicks(u: uPlot, splits: number[]): string[] {
+  const span = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+  return splits.map((t, i) => {
+    const d = new Date(t * 1000);
+    const date = `${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+    if (span > 2 * 86400) return date;
+    const hm = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+    return i === 0 || (d.getUTCHours() === 0 && d.getUTCMinutes() === 0) ? `${hm}\n${date}` : hm;
+  });
+}
 let observer: ResizeObserver | null = null;
 
 function widthOf(el: HTMLElement): number {
@@ -77,10 +92,11 @@ export function lineChart(b: Box, o: LineOptions): uPlot | null {
       },
     },
     axes: [
-      { stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ddd" }, label: o.xLabel, ...(o.time === false ? { values: (_u: uPlot, vs: number[]) => vs.map((v) => num(v, 2)) } : {}) },
-      { stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ddd" }, label: o.yLabel, size: 56, values: (_u: uPlot, vs: number[]) => vs.map((v) => fmt(v)) },
+      { stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ddd" }, label: o.xLabel, values: o.time === false ? (_u: uPlot, vs: number[]) => vs.map((v) => num(v, 2)) : utcTicks },
+      { stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ddd" }, label: o.yLabel, size: 60, values: (_u: uPlot, vs: number[]) => vs.map((v) => (o.axisFormat ?? fmt)(v)) },
     ],
-    legend: { show: true, live: true },
+    legend: { show: o.legend !== false, live: true },
+    tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     cursor: { drag: { x: false, y: false } },
     series: [
       { label: o.time === false ? (o.xLabel ?? "x") : "time (UTC)", value: o.time === false ? (_u, v) => (v === null ? "–" : num(v, 3)) : (_u, v) => (v === null ? "–" : new Date(v * 1000).toISOString().slice(0, 16).replace("T", " ")) },
@@ -109,8 +125,8 @@ export function lineChart(b: Box, o: LineOptions): uPlot | null {
           if (y < top || y > top + height) continue;
           ctx.strokeStyle = r.colour; ctx.lineWidth = 1.5 * devicePixelRatio; ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
           ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + width, y); ctx.stroke();
-          ctx.fillStyle = r.colour; ctx.textAlign = "right";
-          ctx.fillText(r.label, left + width - 4, y - 4);
+          ctx.fillStyle = r.colour; ctx.textAlign = "left";
+          ctx.fillText(r.label, left + 4, y - 4);
         }
         ctx.setLineDash([]);
         for (const m of markers) {
@@ -124,8 +140,9 @@ export function lineChart(b: Box, o: LineOptions): uPlot | null {
           // A triangle on the time axis with the alert's name.
           ctx.fillStyle = m.colour;
           ctx.beginPath(); ctx.moveTo(x0, top + height); ctx.lineTo(x0 - 5 * devicePixelRatio, top + height + 8 * devicePixelRatio); ctx.lineTo(x0 + 5 * devicePixelRatio, top + height + 8 * devicePixelRatio); ctx.fill();
-          ctx.textAlign = "left";
-          ctx.fillText(m.label, x0 + 4, top + 12 * devicePixelRatio);
+          const right = x0 > left + width * 0.7;
+          ctx.textAlign = right ? "right" : "left";
+          ctx.fillText(m.label, right ? x0 - 4 : x0 + 4, top + 12 * devicePixelRatio);
         }
         ctx.restore();
       }],
@@ -197,9 +214,11 @@ export function barChart(b: Box, labels: string[], groups: { label: string; valu
   clear(b.body, svg, h("div.legend", null, groups.map((g) => h("span", null, h("i.swatch", { style: `background:${g.colour}` }), g.label))));
 }
 
-/** Viridis, sampled: a sequential scale that stays ordered for colour-blind readers and in greyscale. */
-const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
-export function viridis(t: number): string {
+/** A light-to-dark sequential scale (ColorBrewer's Blues into purple): ordered by lightness, so it reads the same for
+ * colour-blind readers and in greyscale; t = 0 is the lightest. */
+const RAMP = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#3f007d"];
+export function ramp(t: number): string {
+  const VIRIDIS = RAMP;
   const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
   const i = Math.floor(x), f = x - i;
   if (i >= VIRIDIS.length - 1) return VIRIDIS[VIRIDIS.length - 1];

@@ -77,12 +77,12 @@ function row(m: FleetModel): HTMLTableRowElement {
     h("td.who", null,
       h("div", null, m.team ?? "–", h("span.muted", null, " / ", m.owner ?? "–")),
       m.tags.length ? h("div.tags", null, m.tags.map((t) => h("span.tag", null, t))) : null),
-    h("td.num", null, h("div.cellspark", null, sparkline(m.volume, 80, 20, `${m.name} volume per hour`), h("span", null, count(m.volume_24h)))),
+    h("td.num", null, h("div.cellspark", null, sparkline(m.volume, 64, 20, `${m.name} volume per hour`), h("span", null, count(m.volume_24h)))),
     h("td.num", { class: m.status === "no_data" ? "stale" : "", title: m.last_prediction ? time(m.last_prediction) : "no prediction" },
       m.seconds_since_last === null ? "never" : age(m.seconds_since_last)),
     h("td", null, k
       ? h("div.cellspark", null,
-          sparkline(k.trend, 80, 20, `${m.name} ${k.name} per hour`),
+          sparkline(k.trend, 64, 20, `${m.name} ${k.name} per hour`),
           h("div.metric", null,
             h("div", null, h("b", null, num(k.value)), " ", trend(m)),
             h("div.sub", null, k.name, " ", h("span.src", { class: "src-" + k.source, title: k.source === "estimated" ? "estimated without labels" : "computed from labels" }, k.source === "estimated" ? "est." : "realized"))))

@@ -3,7 +3,7 @@
 // live evaluation of the window; the model's open alerts and incidents.
 import { get, enc, Series, FeatureDrift, Evaluation, QualityFinding, AlertList, Incident, Canary } from "./api";
 import { h, clear, num, pct, count, time, since, severity, errorBox } from "./dom";
-import { chartBox, lineChart, noData, barChart, sweep, viridis, PALETTE, SEVERITY_COLOUR, Box, Marker } from "./charts";
+import { chartBox, lineChart, noData, barChart, sweep, ramp, PALETTE, SEVERITY_COLOUR, Box, Marker } from "./charts";
 
 const WINDOWS = ["1h", "24h", "7d", "30d"];
 const RESOLUTIONS = ["minute", "hour", "day"];
@@ -158,7 +158,7 @@ function renderSeries(body: HTMLElement, model: string, s: Series, v: View): voi
   lineChart(vol, { x: xs, lines: versions.map((ver) => ({ label: ver, values: s.volume[ver] ?? [], colour: colourOf(ver) })), markers: alertsOf(null), format: (x) => count(x) });
   const lat = chartBox("latency", "Latency", "milliseconds, all versions");
   charts.appendChild(lat.box);
-  lineChart(lat, { x: xs, lines: [{ label: "p50", values: s.latency_p50_ms, colour: PALETTE[0] }, { label: "p99", values: s.latency_p99_ms, colour: PALETTE[5] }], format: (x) => num(x) + " ms" });
+  lineChart(lat, { x: xs, lines: [{ label: "p50", values: s.latency_p50_ms, colour: PALETTE[0] }, { label: "p99", values: s.latency_p99_ms, colour: PALETTE[5] }], format: (x) => num(x) + " ms", axisFormat: (x) => num(x) });
   const err = chartBox("errors", "Error rate", "share of predictions that failed, all versions");
   charts.appendChild(err.box);
   lineChart(err, { x: xs, lines: [{ label: "error rate", values: s.error_rate, colour: PALETTE[5] }], format: (x) => pct(x) });
@@ -185,13 +185,13 @@ function driftSection(model: string, s: Series): HTMLElement {
   const features = d.features.slice().sort((a, c) => (c.importance ?? -1) - (a.importance ?? -1) || a.name.localeCompare(c.name));
   const top = Math.max(d.threshold * 2.5, ...features.flatMap((f) => f.values.filter((x): x is number => x !== null)).map((x) => Math.min(x, d.threshold * 5)));
   let cells = 0;
-  const grid = h("div.heat", { style: `grid-template-columns: minmax(120px, max-content) repeat(${s.buckets.length}, minmax(3px, 1fr))` });
+  const grid = h("div.heat", { style: `grid-template-columns: minmax(120px, max-content) repeat(${s.buckets.length}, minmax(2px, 1fr)); column-gap: ${s.buckets.length > 60 ? 0 : 1}px` });
   for (const f of features) {
     grid.appendChild(h("div.hlabel", { title: f.importance !== null ? `importance ${num(f.importance)}` : "" }, f.name, f.importance !== null ? h("span.muted", null, ` ${num(f.importance, 2)}`) : null));
     f.values.forEach((val, i) => {
       const cell = h("button.hcell", {
         type: "button",
-        style: val === null ? "" : `background:${viridis(1 - Math.min(1, val / top))}`,
+        style: val === null ? "" : `background:${ramp(Math.min(1, val / top))}`,
         class: val === null ? "none" : val >= d.threshold ? "over" : "",
         title: `${f.name}, ${time(s.buckets[i])}: ${val === null ? "no data" : d.statistic + " " + num(val)}`,
         "data-feature": f.name, "data-bucket": s.buckets[i],
@@ -208,7 +208,7 @@ function driftSection(model: string, s: Series): HTMLElement {
   }
   // The time axis: a few labels under the grid.
   const axis = h("div.heat-axis", null, h("span", null, time(s.buckets[0])), h("span", null, time(s.buckets[Math.floor(s.buckets.length / 2)])), h("span", null, time(s.buckets[s.buckets.length - 1])));
-  const stops = Array.from({ length: 11 }, (_, i) => viridis(1 - i / 10)).join(",");
+  const stops = Array.from({ length: 11 }, (_, i) => ramp(i / 10)).join(",");
   const legend = h("div.scale", null, h("span", null, "0"), h("i.gradient", { style: `background:linear-gradient(to right, ${stops})` }),
     h("span", null, "≥ " + num(top, 2)), h("span.muted", null, ` · threshold ${num(d.threshold)} (cells at or above it are marked •) · grey: no rows`));
   clear(b.body, grid, axis, legend);
@@ -317,10 +317,10 @@ function evaluationSection(model: string, s: Series, v: View): HTMLElement {
     grid.append(roc.box, pr.box, cal.box);
     requestAnimationFrame(() => {
       if (!c) { for (const b of [roc, pr, cal]) noData(b, "Curves are drawn for binary models"); return; }
-      lineChart(roc, { x: c.roc.map((p) => p.fpr), time: false, yRange: [0, 1], diagonal: true, xLabel: "false positive rate", lines: [{ label: "true positive rate", values: c.roc.map((p) => p.tpr), colour: PALETTE[0] }], height: 240 });
+      lineChart(roc, { x: c.roc.map((p) => p.fpr), time: false, yRange: [0, 1], diagonal: true, xLabel: "false positive rate", legend: false, lines: [{ label: "true positive rate", values: c.roc.map((p) => p.tpr), colour: PALETTE[0] }], height: 240 });
       const prSorted = c.pr.slice().sort((a, z) => a.recall - z.recall);
-      lineChart(pr, { x: prSorted.map((p) => p.recall), time: false, yRange: [0, 1], xLabel: "recall", lines: [{ label: "precision", values: prSorted.map((p) => p.precision), colour: PALETTE[2] }], height: 240 });
-      lineChart(cal, { x: c.calibration.map((p) => p.mean_predicted), time: false, yRange: [0, 1], diagonal: true, points: true, xLabel: "mean predicted score", lines: [{ label: "share positive", values: c.calibration.map((p) => p.fraction_positive), colour: PALETTE[1] }], height: 240 });
+      lineChart(pr, { x: prSorted.map((p) => p.recall), time: false, yRange: [0, 1], xLabel: "recall", legend: false, lines: [{ label: "precision", values: prSorted.map((p) => p.precision), colour: PALETTE[2] }], height: 240 });
+      lineChart(cal, { x: c.calibration.map((p) => p.mean_predicted), time: false, yRange: [0, 1], diagonal: true, points: true, xLabel: "mean predicted score", legend: false, lines: [{ label: "share positive", values: c.calibration.map((p) => p.fraction_positive), colour: PALETTE[1] }], height: 240 });
     });
     if (e.threshold_table?.length) {
       el.appendChild(h("h3", null, "Threshold table", h("span.units", null, ` · predicted positive at score ≥ threshold; the model's threshold is ${num(e.threshold ?? null)}`)));
