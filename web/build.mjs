@@ -3,6 +3,7 @@
 import * as esbuild from "esbuild";
 import { readFileSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,10 @@ const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
 const js = outputs.find((f) => f.endsWith(".js"));
 const css = outputs.find((f) => f.endsWith(".css"));
 if (!js || !css) throw new Error(`build: expected one .js and one .css output, got ${outputs.join(", ")}`);
-const shell = readFileSync(join(root, "src/index.html"), "utf8").replace("{{APP_JS}}", js).replace("{{APP_CSS}}", css);
+// The icon, named by its content's hash like the bundle (the server caches hashed names for a year).
+const icon = readFileSync(join(root, "src/favicon.svg"));
+const iconName = `favicon-${createHash("sha256").update(icon).digest("hex").slice(0, 8).toUpperCase()}.svg`;
+writeFileSync(join(dist, iconName), icon);
+const shell = readFileSync(join(root, "src/index.html"), "utf8").replace("{{APP_JS}}", js).replace("{{APP_CSS}}", css).replace("{{ICON}}", iconName);
 writeFileSync(join(dist, "index.html"), shell);
-console.log(`web: built ${js}, ${css}, index.html`);
+console.log(`web: built ${js}, ${css}, ${iconName}, index.html`);

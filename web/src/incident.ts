@@ -95,7 +95,7 @@ function renderTimeline(el: HTMLElement, i: Incident, alerts: Alert[]): void {
       `${n.event} sent to `, h("b", null, n.notifier), ` (${n.type}) for ${byKey.get(n.alert) ?? n.alert}: `,
       h("span", { class: ok ? "ok-text" : "bad-text" }, n.status), n.attempts > 1 ? ` after ${n.attempts} attempts` : "", n.error ? ` · ${n.error}` : ""] });
   }
-  if (i.acknowledged_at) ev.push({ at: i.acknowledged_at, kind: "ack", icon: "✋", text: ["Acknowledged"] });
+  if (i.acknowledged_at) ev.push({ at: i.acknowledged_at, kind: "ack", icon: "◆", text: ["Acknowledged"] });
   for (const n of i.notes) ev.push({ at: n.at, kind: "note", icon: "✎", text: [h("b", null, n.author), ": ", n.text] });
   if (i.resolved_at) ev.push({ at: i.resolved_at, kind: "resolved", icon: "✓", text: ["Incident resolved"] });
   ev.sort((a, b) => a.at.localeCompare(b.at));

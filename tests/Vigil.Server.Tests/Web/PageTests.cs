@@ -94,11 +94,12 @@ public sealed partial class PageTests
         {
             using var resp = await http.GetAsync("/assets/" + file);
             Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
-            Assert.Equal(file.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "text/css", resp.Content.Headers.ContentType?.MediaType);
+            var expected = Path.GetExtension(file) switch { ".js" => "text/javascript", ".css" => "text/css", ".svg" => "image/svg+xml", var other => "unexpected " + other };
+            Assert.Equal(expected, resp.Content.Headers.ContentType?.MediaType);
             Assert.Contains("immutable", resp.Headers.CacheControl?.ToString());
             Assert.Equal(31536000, resp.Headers.CacheControl?.MaxAge?.TotalSeconds);
             var body = await resp.Content.ReadAsByteArrayAsync();
-            Assert.True(body.Length > 1000, $"{file} is {body.Length} bytes");
+            Assert.True(body.Length > (file.EndsWith(".svg", StringComparison.Ordinal) ? 100 : 1000), $"{file} is {body.Length} bytes");
             // The embedded file is the one the build wrote to web/dist.
             var built = Path.Combine(RepoRoot(), "web", "dist", file);
             if (File.Exists(built)) Assert.Equal(await File.ReadAllBytesAsync(built), body);
