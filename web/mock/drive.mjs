@@ -2,7 +2,7 @@
 // through a list of steps against a running server (the mock or vigil serve), prints the console and CSP messages,
 // and takes screenshots.   node --experimental-websocket mock/drive.mjs http://127.0.0.1:5090 steps.json
 // A step: {"go": "/path"} | {"eval": "js expression"} (its value is printed) | {"wait": ms} | {"shot": "/tmp/x.png"}
-//         | {"cookie": {"name": ..., "value": ...}}
+//         | {"cookie": {"name": ..., "value": ...}} | {"headers": {"Authorization": "Bearer KEY"}} (every request)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -35,6 +35,7 @@ try {
   for (const s of steps) {
     if (s.go) { await send("Page.navigate", { url: base + s.go }); await sleep(s.ms ?? 1500); }
     else if (s.cookie) await send("Network.setCookie", { ...s.cookie, url: base });
+    else if (s.headers) await send("Network.setExtraHTTPHeaders", { headers: s.headers });
     else if (s.eval) {
       const r = await send("Runtime.evaluate", { expression: s.eval, awaitPromise: true, returnByValue: true });
       console.log("eval:", s.label ?? s.eval.slice(0, 60), "=>", JSON.stringify(r.result?.result?.value ?? r.result?.exceptionDetails?.exception?.description ?? null));

@@ -72,18 +72,18 @@ function renderEvidence(el: HTMLElement, i: Incident, alerts: Alert[]): void {
       h("table.data", { "data-testid": "evidence-table" },
         h("thead", null, h("tr", null, ["alert", "state", "value", "condition", "drift", "fired", ""].map((t) => h("th", null, t)))),
         h("tbody", null, alerts.map((a) => h("tr", { "data-testid": "evidence-row", "data-alert": a.key },
-          h("td", null, severity(a.severity), " ", h("b", null, a.monitor)),
+          h("td.nowrap", null, severity(a.severity), " ", h("b", null, a.monitor)),
           h("td", null, a.state),
           h("td.num", null, num(a.value, 4), a.estimate ? h("div.sub", null, `estimated ${a.estimate.metric} ${num(a.estimate.value)} [${num(a.estimate.lower)}, ${num(a.estimate.upper)}]`) : null),
           h("td", null, a.condition, a.threshold !== null ? h("div.sub", null, "threshold " + num(a.threshold)) : null),
           h("td", null, a.feature ? [h("b", null, a.feature), ` ${a.statistic ?? ""}`,
             h("div.sub", null, a.importance !== null ? `importance ${num(a.importance, 2)}` : "", a.performance_moved !== null ? ` · performance ${a.performance_moved ? "moved" : "held"}` : "")] : "–"),
-          h("td", null, time(a.fired_at ?? a.since), a.resolved_at ? h("div.sub", null, "resolved " + time(a.resolved_at)) : null),
-          h("td", null, h("a", { href: modelLink(a), "data-testid": "evidence-link" }, "see in model view →")))))));
+          h("td.nowrap", null, time(a.fired_at ?? a.since), a.resolved_at ? h("div.sub", null, "resolved " + time(a.resolved_at)) : null),
+          h("td.nowrap", null, h("a", { href: modelLink(a), "data-testid": "evidence-link" }, "model view →")))))));
 }
 
 function renderTimeline(el: HTMLElement, i: Incident, alerts: Alert[]): void {
-  const ev: Event[] = [{ at: i.opened_at, kind: "opened", icon: "●", text: [`Incident opened (${i.severity})`] }];
+  const ev: Event[] = [{ at: i.opened_at, kind: "opened", icon: "●", text: ["Incident opened"] }];
   for (const a of alerts) {
     if (a.fired_at) ev.push({ at: a.fired_at, kind: "fired", icon: "▲", text: [`Alert fired: `, h("b", null, a.monitor), ` ${a.severity}, value ${num(a.value, 4)} (${a.condition})`] });
     if (a.resolved_at) ev.push({ at: a.resolved_at, kind: "cleared", icon: "✓", text: [`Alert resolved: `, h("b", null, a.monitor)] });
@@ -107,7 +107,7 @@ function renderTimeline(el: HTMLElement, i: Incident, alerts: Alert[]): void {
 
 function renderActions(el: HTMLElement, i: Incident, alerts: Alert[], session: Session | null, done: (next: Incident | null) => void): void {
   const canAct = session?.can_act === true;
-  const msg = h("div", { "data-testid": "action-message", "aria-live": "polite" });
+  const msg = h("div", { "data-testid": "incident-message", "aria-live": "polite" });
   const busy = (b: HTMLButtonElement, on: boolean) => { b.disabled = on || !canAct; };
   const act = async (b: HTMLButtonElement, action: string, body?: unknown) => {
     busy(b, true);

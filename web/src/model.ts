@@ -115,9 +115,13 @@ async function openProblems(el: HTMLElement, model: string): Promise<void> {
       open.length ? h("ul.plain", { "data-testid": "model-incidents" }, open.map((i) => h("li", null,
         severity(i.severity), " ", h("a", { href: "/incidents/" + i.id }, `Incident #${i.id}`), ` · ${i.state} · opened ${since(i.opened_at)}`,
         i.assignee ? ` · assigned to ${i.assignee}` : ""))) : null,
-      mine.length ? h("ul.plain", { "data-testid": "model-alerts" }, mine.map((a) => h("li", null,
-        severity(a.severity), " ", h("b", null, a.monitor), ` ${a.state} · value ${num(a.value)} (${a.condition})`,
-        a.fired_at ? ` · fired ${since(a.fired_at)}` : ""))) : null);
+      mine.length ? h("ul.plain", { "data-testid": "model-alerts" }, mine.map((a) => {
+        const inc = incidents.incidents.find((i) => i.alerts.includes(a.key));
+        return h("li", null,
+          severity(a.severity), " ", h("b", null, a.monitor), ` ${a.state} · value ${num(a.value)} (${a.condition})`,
+          a.fired_at ? ` · fired ${since(a.fired_at)}` : "",
+          inc ? [" · ", h("a", { href: "/incidents/" + inc.id }, `incident #${inc.id}`)] : null);
+      })) : null);
   } catch (e) {
     clear(el, h("h2", null, "Open alerts and incidents"), errorBox((e as Error).message));
   }
