@@ -19,7 +19,7 @@ export interface FleetModel {
 export interface Fleet { generated_at: string; counts: Record<Status, number>; hours: string[]; models: FleetModel[] }
 
 export interface Threshold { monitor: string; metric: string; min: number | null; max: number | null; severity: string }
-export interface SeriesAlert { key: string; monitor: string; severity: string; fired_at: string; resolved_at: string | null; value: number | null }
+export interface SeriesAlert { key: string; monitor: string; severity: string; fired_at: string | null; resolved_at: string | null; value: number | null }
 export interface Series {
   model: string; task: string; from: string; to: string; resolution: string;
   buckets: string[]; versions: string[];
@@ -30,11 +30,11 @@ export interface Series {
   drift: { statistic: string; threshold: number; features: { name: string; importance: number | null; values: (number | null)[] }[] } | null;
   thresholds: Threshold[];
   alerts: SeriesAlert[];
-  readings: Record<string, { at: string; value: number | null; breached: boolean }[]>;
+  readings: Record<string, { at: string; value: number | null; breached: boolean | null }[]>;
 }
 
 export interface FeatureDrift {
-  feature: string; type: string; statistic: string; value: number | null; threshold: number; drifted: boolean;
+  feature: string; type: string; statistic: string; value: number | null; threshold: number; drifted: boolean | null;
   bins: string[]; reference: number[]; current: number[]; rows: number;
 }
 
@@ -50,7 +50,8 @@ export interface Evaluation {
   threshold_table?: { threshold: number; confusion: Confusion; precision: number | null; recall: number | null; f1: number | null; fpr: number | null; specificity: number | null; accuracy: number | null }[];
 }
 
-export interface QualityFinding { severity: string; check: string; column: string | null; count: number; message: string }
+export interface QualityFinding { severity: string; check: string; column: string | null; count: number; rate?: number | null; message: string }
+export interface Quality { rows?: number; reference?: string | null; findings: QualityFinding[]; note?: string | null }
 
 export interface Notification { alert: string; event: string; notifier: string; type: string; at: string; status: string; attempts: number; error: string | null }
 export interface Alert {

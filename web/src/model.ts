@@ -1,7 +1,7 @@
 // The model view (/models/{m}): window and resolution in the URL; metric, volume, latency and error charts; the drift
 // heatmap with each cell's distributions; data-quality findings; score distribution; versions side by side; the
 // live evaluation of the window; the model's open alerts and incidents.
-import { get, enc, Series, FeatureDrift, Evaluation, QualityFinding, AlertList, Incident, Canary } from "./api";
+import { get, enc, Series, FeatureDrift, Evaluation, Quality, AlertList, Incident, Canary } from "./api";
 import { h, clear, num, pct, count, time, since, severity, errorBox } from "./dom";
 import { chartBox, lineChart, noData, barChart, sweep, ramp, PALETTE, SEVERITY_COLOUR, Box, Marker } from "./charts";
 
@@ -143,6 +143,7 @@ function renderSeries(body: HTMLElement, model: string, s: Series, v: View): voi
   // One chart per metric: a line per version, the monitors' thresholds dashed, alerts marked on the time axis.
   const metricNames = Object.keys(s.metrics);
   const alertsOf = (metric: string | null): Marker[] => s.alerts
+    .filter((a): a is typeof a & { fired_at: string } => a.fired_at !== null)
     .filter((a) => metric === null ? !s.thresholds.some((t) => t.monitor === a.monitor) : s.thresholds.some((t) => t.monitor === a.monitor && t.metric === metric))
     .map((a) => ({ at: sec(a.fired_at), to: a.resolved_at ? sec(a.resolved_at) : null, label: `${a.severity} ${a.monitor}`, colour: SEVERITY_COLOUR[a.severity] ?? "#D55E00" }));
   for (const name of metricNames) {
@@ -226,7 +227,7 @@ async function driftDetail(el: HTMLElement, model: string, feature: string, from
   try {
     const d = await get<FeatureDrift>(`/v1/models/${enc(model)}/drift/${enc(feature)}?from=${enc(from)}&to=${enc(to)}`);
     const b = chartBox("drift-distribution", `${feature}: reference against current`, "share of rows per bin",
-      `${time(from)} → ${time(to)} · ${d.rows.toLocaleString("en-US")} rows · ${d.statistic.toUpperCase()} ${num(d.value)} (threshold ${num(d.threshold)}) · ${d.drifted ? "drifted" : "not drifted"}`);
+      `${time(from)} → ${time(to)} · ${d.rows.toLocaleString("en-US")} rows · ${d.statistic.toUpperCase()} ${num(d.value)} (threshold ${num(d.threshold)}) · ${d.drifted === null ? "not judged" : d.drifted ? "drifted" : "not drifted"}`);
     clear(el, b.box);
     if (d.rows === 0) { noData(b); return; }
     barChart(b, d.bins, [{ label: "reference", values: d.reference, colour: "#999999" }, { label: "current", values: d.current, colour: "#0072B2" }], (x) => pct(x, 0));
@@ -341,16 +342,17 @@ function evaluationSection(model: string, s: Series, v: View): HTMLElement {
 
 function qualitySection(model: string, s: Series): HTMLElement {
   const el = h("section.panel", { "data-testid": "quality" }, h("h2", null, "Data quality"), h("p.muted", null, "Loading…"));
-  get<{ findings: QualityFinding[] }>(`/v1/models/${enc(model)}/quality?from=${enc(s.from)}&to=${enc(s.to)}`).then((q) => {
+  get<Quality>(`/v1/models/${enc(model)}/quality?from=${enc(s.from)}&to=${enc(s.to)}`).then((q) => {
     const rank: Record<string, number> = { error: 0, warning: 1, info: 2 };
     const f = q.findings.slice().sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || b.count - a.count);
-    clear(el, h("h2", null, "Data quality", h("span.units", null, ` · ${time(s.from)} → ${time(s.to)}`)),
+    clear(el, h("h2", null, "Data quality", h("span.units", null, ` · ${time(s.from)} → ${time(s.to)}${q.rows !== undefined ? ` · ${q.rows.toLocaleString("en-US")} predictions` : ""}`)),
+      q.note ? h("p.note", { "data-testid": "quality-note" }, q.note) : null,
       f.length === 0 ? h("p.ok-text", { "data-testid": "quality-none" }, "✓ No data-quality findings in this window.") :
         h("table.data", { "data-testid": "quality-table" },
           h("thead", null, h("tr", null, h("th", null, "severity"), h("th", null, "check"), h("th", null, "column"), h("th.num", null, "rows"), h("th", null, "what"))),
           h("tbody", null, f.map((x) => h("tr", { "data-testid": "quality-row" },
             h("td", null, h("span.qsev", { class: "q-" + x.severity }, x.severity === "error" ? "✖ error" : x.severity === "warning" ? "▲ warning" : "ℹ info")),
-            h("td", null, h("code", null, x.check)), h("td", null, x.column ?? "–"), h("td.num", null, count(x.count)), h("td", null, x.message))))));
+            h("td", null, h("code", null, x.check)), h("td", null, x.column ?? "–"), h("td.num", null, count(x.count), x.rate !== undefined && x.rate !== null ? h("div.sub", null, pct(x.rate)) : null), h("td", null, x.message))))));
   }).catch((err: Error) => clear(el, h("h2", null, "Data quality"), errorBox(err.message)));
   return el;
 }

@@ -43,12 +43,14 @@ public sealed partial class VigilServer
         headers[HeaderNames.XFrameOptions] = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers[HeaderNames.CacheControl] = "no-cache";
-        if (notFound is not null)
-            return Results.Content(NotFoundPage.Render(notFound), "text/html; charset=utf-8", statusCode: 404);
+        if (notFound is not null) return PageNotFound(notFound);
         if (WebAssets.Shell is not { } shell)
-            return Results.Content(NotFoundPage.Render("The dashboard's front end is not in this build.", "Build Vigil.Server with npm installed (web/ is built by the .NET build)."), "text/html; charset=utf-8", statusCode: 503);
+            return Results.Content(MissingPage.Render("The dashboard's front end is not in this build.", "Build Vigil.Server with npm installed (web/ is built by the .NET build)."), "text/html; charset=utf-8", statusCode: 503);
         return Results.Bytes(shell.Body, shell.ContentType);
     }
+
+    /// <summary>The HTML 404 of a page whose model or incident does not exist.</summary>
+    private static IResult PageNotFound(string what) => Results.Content(MissingPage.Render(what), "text/html; charset=utf-8", statusCode: 404);
 
     /// <summary>A built file: a year's cache for a hashed name, revalidation by ETag otherwise; 304 when the browser has it.</summary>
     private static IResult Asset(HttpContext ctx, string path)

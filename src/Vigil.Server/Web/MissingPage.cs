@@ -4,8 +4,9 @@ namespace Vigil.Server.Web;
 
 /// <summary>The HTML answer when a page names a model or incident that does not exist (HTTP 404): says what was not
 /// found and links back to the fleet. Self-contained (no script, no stylesheet), so it renders even without the front
-/// end's assets.</summary>
-internal static class NotFoundPage
+/// end's assets. A stand-in until the session branch's <c>NotFoundPage</c> (the login page's look) is merged;
+/// <see cref="VigilServer"/> calls it through one method, <c>PageNotFound</c>.</summary>
+internal static class MissingPage
 {
     /// <summary>The page for <paramref name="what"/>, e.g. "No model 'fraud2'." (HTML-encoded here).</summary>
     public static string Render(string what, string? hint = null)
