@@ -181,10 +181,12 @@ export function barChart(b: Box, labels: string[], groups: { label: string; valu
   if (labels.length === 0) { noData(b); return; }
   b.box.setAttribute("data-points", String(n));
   const ns = "http://www.w3.org/2000/svg";
-  const W = Math.max(320, Math.min(900, labels.length * groups.length * 14 + 80)), H = 200, L = 44, B = 48, T = 10;
+  const W = Math.max(360, Math.min(900, labels.length * groups.length * 18 + 80)), H = 200, L = 44, B = 48, T = 10;
   const max = Math.max(1e-9, ...groups.flatMap((g) => g.values));
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("width", String(W));
+  svg.setAttribute("height", String(H));
   svg.setAttribute("class", "bars");
   svg.setAttribute("role", "img");
   const el = (name: string, attrs: Record<string, string | number>, text?: string) => {

@@ -108,7 +108,7 @@ export function sparkline(values: (number | null)[], w = 96, hgt = 22, label = "
   svg.setAttribute("data-points", String(finite.length));
   if (finite.length === 0) return svg;
   let lo = Math.min(...finite), hi = Math.max(...finite);
-  if (hi === lo) { hi += 1; lo -= 1; }
+  if (hi === lo) { if (hi > 0) lo = 0; else if (hi < 0) hi = 0; else hi = 1; } // a constant: a flat line (at the bottom for 0)
   const step = values.length > 1 ? (w - 2) / (values.length - 1) : 0;
   let d = "";
   let pen = false;
