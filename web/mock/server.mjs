@@ -200,10 +200,10 @@ createServer(async (req, res) => {
       if (!req.headers["x-vigil-csrf"] && req.headers.cookie?.includes("vigil_csrf")) return json(res, 403, { error: "missing or wrong CSRF token" });
       const b = await body(req);
       const at = iso(now());
-      if (m[2] === "acknowledge") { if (inc.state !== "open") return json(res, 409, { error: `incident ${inc.id} is ${inc.state}, not open` }); inc.state = "acknowledged"; inc.acknowledged_at = at; }
-      else if (m[2] === "resolve") { if (inc.state === "resolved") return json(res, 409, { error: `incident ${inc.id} is already resolved` }); inc.state = "resolved"; inc.resolved_at = at; }
-      else if (m[2] === "assign") inc.assignee = b?.assignee;
-      else if (m[2] === "note") inc.notes.push({ at, author: "oncall-admin", text: b?.text });
+      if (m[2] === "acknowledge") { if (inc.state !== "open") return json(res, 409, { error: `incident ${inc.id} is ${inc.state}, not open` }); inc.state = "acknowledged"; inc.acknowledged_at = at; inc.notes.push({ at, author: "oncall-admin", text: "acknowledged" }); }
+      else if (m[2] === "resolve") { if (inc.state === "resolved") return json(res, 409, { error: `incident ${inc.id} is already resolved` }); inc.state = "resolved"; inc.resolved_at = at; inc.notes.push({ at, author: "oncall-admin", text: "resolved" }); }
+      else if (m[2] === "assign") { inc.assignee = b?.assignee; inc.notes.push({ at, author: "oncall-admin", text: "assigned to " + b?.assignee }); }
+      else if (m[2] === "notes") inc.notes.push({ at, author: "oncall-admin", text: b?.text });
       else return json(res, 400, { error: `unknown action '${m[2]}'` });
       return json(res, 200, inc);
     }

@@ -14,6 +14,8 @@ export function incidentPage(app: HTMLElement, id: number): void {
   const actions = h("section.panel.actions", { "data-testid": "actions" });
   const timeline = h("section.panel", { "data-testid": "timeline" });
   const evidence = h("section.panel", { "data-testid": "evidence" });
+  // Kept across redraws, so an action's outcome stays on screen after the incident is drawn again.
+  const message = h("div", { "data-testid": "incident-message", "aria-live": "polite" });
   clear(app, head, h("div.cols", null, h("div.main", null, evidence, timeline), h("aside", null, actions)));
 
   let incident: Incident | null = null;
@@ -49,7 +51,7 @@ export function incidentPage(app: HTMLElement, id: number): void {
         fact("Firing", i.firing.length ? `${i.firing.length} of ${i.alerts.length} alerts` : `none of ${i.alerts.length} alerts`)));
     renderEvidence(evidence, i, alerts);
     renderTimeline(timeline, i, alerts);
-    renderActions(actions, i, alerts, session, (next) => { if (next) { incident = next; render(); } void load(); });
+    renderActions(actions, message, i, alerts, session, (next) => { if (next) { incident = next; render(); } void load(); });
   }
   void load();
 }
@@ -95,26 +97,33 @@ function renderTimeline(el: HTMLElement, i: Incident, alerts: Alert[]): void {
       `${n.event} sent to `, h("b", null, n.notifier), ` (${n.type}) for ${byKey.get(n.alert) ?? n.alert}: `,
       h("span", { class: ok ? "ok-text" : "bad-text" }, n.status), n.attempts > 1 ? ` after ${n.attempts} attempts` : "", n.error ? ` · ${n.error}` : ""] });
   }
-  if (i.acknowledged_at) ev.push({ at: i.acknowledged_at, kind: "ack", icon: "◆", text: ["Acknowledged"] });
-  for (const n of i.notes) ev.push({ at: n.at, kind: "note", icon: "✎", text: [h("b", null, n.author), ": ", n.text] });
-  if (i.resolved_at) ev.push({ at: i.resolved_at, kind: "resolved", icon: "✓", text: ["Incident resolved"] });
+  // Acting on an incident leaves a note ("acknowledged", "assigned to ana", "resolved[: why]"), which dates the act.
+  let acked = false, resolved = false;
+  for (const n of i.notes) {
+    if (n.text === "acknowledged") { acked = true; ev.push({ at: n.at, kind: "ack", icon: "◆", text: ["Acknowledged by ", h("b", null, n.author)] }); }
+    else if (n.text.startsWith("assigned to ")) ev.push({ at: n.at, kind: "assign", icon: "→", text: ["Assigned to ", h("b", null, n.text.slice(12)), " by ", n.author] });
+    else if (n.text === "resolved" || n.text.startsWith("resolved: ")) { resolved = true; ev.push({ at: n.at, kind: "resolved", icon: "✓", text: ["Incident resolved by ", h("b", null, n.author), n.text.slice(8) ? " — " + n.text.slice(10) : ""] }); }
+    else ev.push({ at: n.at, kind: "note", icon: "✎", text: [h("b", null, n.author), ": ", n.text] });
+  }
+  if (i.acknowledged_at && !acked) ev.push({ at: i.acknowledged_at, kind: "ack", icon: "◆", text: ["Acknowledged"] });
+  if (i.resolved_at && !resolved) ev.push({ at: i.resolved_at, kind: "resolved", icon: "✓", text: ["Incident resolved"] });
   ev.sort((a, b) => a.at.localeCompare(b.at));
   clear(el, h("h2", null, "Timeline"),
     h("ol.timeline", null, ev.map((e) => h("li", { class: "ev-" + e.kind, "data-testid": "timeline-event", "data-kind": e.kind },
       h("span.ti", { "aria-hidden": "true" }, e.icon), h("time", { datetime: e.at }, time(e.at)), h("span.tx", null, e.text)))),
-    i.assignee ? h("p.muted", null, `Assigned to ${i.assignee} (the API keeps no time for the assignment).`) : null);
+    null);
 }
 
-function renderActions(el: HTMLElement, i: Incident, alerts: Alert[], session: Session | null, done: (next: Incident | null) => void): void {
+function renderActions(el: HTMLElement, msg: HTMLElement, i: Incident, alerts: Alert[], session: Session | null, done: (next: Incident | null) => void): void {
   const canAct = session?.can_act === true;
-  const msg = h("div", { "data-testid": "incident-message", "aria-live": "polite" });
   const busy = (b: HTMLButtonElement, on: boolean) => { b.disabled = on || !canAct; };
   const act = async (b: HTMLButtonElement, action: string, body?: unknown) => {
     busy(b, true);
     clear(msg);
     try {
       const next = await send<Incident>("POST", `/v1/incidents/${i.id}/${action}`, body);
-      clear(msg, h("p.ok-text", null, `✓ ${action} done`));
+      const said: Record<string, string> = { acknowledge: "Acknowledged", resolve: "Resolved", assign: "Assigned", notes: "Note added" };
+      clear(msg, h("p.ok-text", null, `✓ ${said[action] ?? action}`));
       done(next);
     } catch (e) {
       clear(msg, errorBox((e as Error).message));
@@ -132,7 +141,8 @@ function renderActions(el: HTMLElement, i: Incident, alerts: Alert[], session: S
   assign.addEventListener("click", () => { if (who.value.trim()) void act(assign, "assign", { assignee: who.value.trim() }); });
   const note = h("textarea", { rows: 3, placeholder: "What you found or did", "data-testid": "note-input", "aria-label": "Note", disabled: dis });
   const addNote = h("button", { type: "button", "data-testid": "action-note", disabled: dis }, "Add note");
-  addNote.addEventListener("click", () => { if (note.value.trim()) void act(addNote, "note", { text: note.value.trim() }); });
+  // The server's action is "notes" (Vigil.Monitoring's Incidents.Act), though docs/dashboard.md wrote "note".
+  addNote.addEventListener("click", () => { if (note.value.trim()) void act(addNote, "notes", { text: note.value.trim() }); });
 
   const monitors = [...new Set(alerts.map((a) => a.monitor))];
   const mon = h("select", { "data-testid": "silence-monitor", "aria-label": "Monitor", disabled: dis },
