@@ -73,7 +73,7 @@ function row(m: FleetModel): HTMLTableRowElement {
     h("td", null, badge(m.status)),
     h("td.name", null,
       h("a", { href: "/models/" + encodeURIComponent(m.name) }, m.name),
-      h("div.sub", null, m.task, m.reason ? " · " + m.reason : "")),
+      h("div.sub", { title: m.reason ?? "" }, m.task, m.reason ? " · " + m.reason : "")),
     h("td.who", null,
       h("div", null, m.team ?? "–", h("span.muted", null, " / ", m.owner ?? "–")),
       m.tags.length ? h("div.tags", null, m.tags.map((t) => h("span.tag", null, t))) : null),
@@ -127,6 +127,10 @@ export function fleetPage(app: HTMLElement): void {
     errorSlot, table);
 
   const options = (sel: HTMLSelectElement, all: string, values: [string, string][], current: string) => {
+    // Rebuilt only when the choices change, so a refresh does not close a list the user has open.
+    const key = JSON.stringify([values, current]);
+    if (sel.dataset.key === key) return;
+    sel.dataset.key = key;
     clear(sel, h("option", { value: "" }, all), values.map(([v, label]) => h("option", { value: v }, label)));
     if (current && !values.some(([v]) => v === current)) sel.appendChild(h("option", { value: current }, current));
     sel.value = current;
@@ -141,7 +145,7 @@ export function fleetPage(app: HTMLElement): void {
     options(selTeam, "All", uniq(models.map((m) => m.team)), f.team);
     options(selOwner, "All", uniq(models.map((m) => m.owner)), f.owner);
     options(selTag, "All", uniq(models.flatMap((m) => m.tags)), f.tag);
-    clear(selSort, Object.entries(SORTS).map(([v, l]) => h("option", { value: v }, l)));
+    if (!selSort.options.length) clear(selSort, Object.entries(SORTS).map(([v, l]) => h("option", { value: v }, l)));
     selSort.value = f.sort;
     reset.hidden = !(f.q || f.team || f.owner || f.tag || f.status || f.sort !== "worst");
 
@@ -160,7 +164,7 @@ export function fleetPage(app: HTMLElement): void {
     if (shown.length === 0) frag.appendChild(h("tr", null, h("td.empty", { colspan: heads.length }, models.length ? "No model matches these filters." : "No models are configured.")));
     tbody.textContent = "";
     tbody.appendChild(frag);
-    meta.textContent = `${shown.length} of ${models.length} models · updated ${time(fleet.generated_at)} · refreshes every 15 s`;
+    meta.textContent = `${shown.length} of ${models.length} models · updated ${new Date(fleet.generated_at).toISOString().slice(11, 19)} UTC · refreshes every 15 s`;
   }
 
   let typing: number | undefined;
