@@ -36,6 +36,7 @@ export interface LineOptions {
   time?: boolean;
   height?: number;
   yRange?: [number, number];   // fixed y range (e.g. 0..1 for a curve)
+  xRange?: [number, number];   // the x range drawn (a time chart: the whole window, so a late alert still shows)
   xLabel?: string;
   yLabel?: string;
   rules?: Rule[];              // horizontal threshold lines
@@ -80,7 +81,7 @@ export function lineChart(b: Box, o: LineOptions): uPlot | null {
     width: widthOf(b.body),
     height: o.height ?? 200,
     scales: {
-      x: { time: o.time !== false },
+      x: o.xRange ? { time: o.time !== false, range: (): [number, number] => o.xRange! } : { time: o.time !== false },
       y: o.yRange ? { range: o.yRange } : {
         range: (_u, lo, hi) => {
           // Keep the thresholds in view.

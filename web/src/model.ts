@@ -129,6 +129,7 @@ async function openProblems(el: HTMLElement, model: string): Promise<void> {
 
 function renderSeries(body: HTMLElement, model: string, s: Series, v: View): void {
   const xs = s.buckets.map(sec);
+  const xRange: [number, number] = [sec(s.from), sec(s.to)];
   const versions = v.version ? s.versions.filter((x) => x === v.version) : s.versions;
   const colourOf = (ver: string) => PALETTE[Math.max(0, s.versions.indexOf(ver)) % PALETTE.length];
   const charts = h("div.grid");
@@ -154,19 +155,19 @@ function renderSeries(body: HTMLElement, model: string, s: Series, v: View): voi
       ...(t.min !== null ? [{ value: t.min, label: `${t.monitor} min ${num(t.min)} (${t.severity})`, colour: SEVERITY_COLOUR[t.severity] ?? "#D55E00" }] : []),
       ...(t.max !== null ? [{ value: t.max, label: `${t.monitor} max ${num(t.max)} (${t.severity})`, colour: SEVERITY_COLOUR[t.severity] ?? "#D55E00" }] : []),
     ]);
-    lineChart(b, { x: xs, lines: versions.map((ver) => ({ label: ver, values: s.metrics[name][ver] ?? [], colour: colourOf(ver) })), rules, markers: alertsOf(name), points: xs.length < 40 });
+    lineChart(b, { x: xs, xRange, lines: versions.map((ver) => ({ label: ver, values: s.metrics[name][ver] ?? [], colour: colourOf(ver) })), rules, markers: alertsOf(name), points: xs.length < 40 });
   }
   if (metricNames.length === 0) { const b = chartBox("metrics", "Metrics", ""); charts.appendChild(b.box); noData(b); }
 
   const vol = chartBox("volume", "Volume", `predictions per ${s.resolution}`, "A line per version; marks: alerts of monitors without a threshold line (drift, volume).");
   charts.appendChild(vol.box);
-  lineChart(vol, { x: xs, lines: versions.map((ver) => ({ label: ver, values: s.volume[ver] ?? [], colour: colourOf(ver) })), markers: alertsOf(null), format: (x) => count(x) });
+  lineChart(vol, { x: xs, xRange, lines: versions.map((ver) => ({ label: ver, values: s.volume[ver] ?? [], colour: colourOf(ver) })), markers: alertsOf(null), format: (x) => count(x) });
   const lat = chartBox("latency", "Latency", "milliseconds, all versions");
   charts.appendChild(lat.box);
-  lineChart(lat, { x: xs, lines: [{ label: "p50", values: s.latency_p50_ms, colour: PALETTE[0] }, { label: "p99", values: s.latency_p99_ms, colour: PALETTE[5] }], format: (x) => num(x) + " ms", axisFormat: (x) => num(x) });
+  lineChart(lat, { x: xs, xRange, lines: [{ label: "p50", values: s.latency_p50_ms, colour: PALETTE[0] }, { label: "p99", values: s.latency_p99_ms, colour: PALETTE[5] }], format: (x) => num(x) + " ms", axisFormat: (x) => num(x) });
   const err = chartBox("errors", "Error rate", "share of predictions that failed, all versions");
   charts.appendChild(err.box);
-  lineChart(err, { x: xs, lines: [{ label: "error rate", values: s.error_rate, colour: PALETTE[5] }], format: (x) => pct(x) });
+  lineChart(err, { x: xs, xRange, lines: [{ label: "error rate", values: s.error_rate, colour: PALETTE[5] }], format: (x) => pct(x) });
 
   body.appendChild(driftSection(model, s));
   const pair = h("div.grid");
@@ -321,7 +322,11 @@ function evaluationSection(model: string, s: Series, v: View): HTMLElement {
     const cal = chartBox("calibration", "Calibration", "share positive against mean predicted score, per bin; dashed: perfect");
     grid.append(roc.box, pr.box, cal.box);
     requestAnimationFrame(() => {
-      if (!c) { for (const b of [roc, pr, cal]) noData(b, "Curves are drawn for binary models"); return; }
+      if (!c) {
+        for (const b of [roc, pr, cal]) { noData(b, "Curves are drawn for binary models"); b.box.hidden = true; }
+        grid.replaceWith(h("p.note", { "data-testid": "evaluation-no-curves" }, "ROC, precision–recall and calibration curves and the threshold table are drawn for binary models."), grid);
+        return;
+      }
       lineChart(roc, { x: c.roc.map((p) => p.fpr), time: false, yRange: [0, 1], diagonal: true, xLabel: "false positive rate", legend: false, lines: [{ label: "true positive rate", values: c.roc.map((p) => p.tpr), colour: PALETTE[0] }], height: 240 });
       const prSorted = c.pr.slice().sort((a, z) => a.recall - z.recall);
       lineChart(pr, { x: prSorted.map((p) => p.recall), time: false, yRange: [0, 1], xLabel: "recall", legend: false, lines: [{ label: "precision", values: prSorted.map((p) => p.precision), colour: PALETTE[2] }], height: 240 });
