@@ -190,27 +190,34 @@ function driftSection(model: string, s: Series): HTMLElement {
   if (!d || d.features.length === 0 || s.buckets.length === 0) { noData(b, d ? "No data in this window" : "No reference: this model has no drift to show"); return sec_; }
   const features = d.features.slice().sort((a, c) => (c.importance ?? -1) - (a.importance ?? -1) || a.name.localeCompare(c.name));
   const top = Math.max(d.threshold * 2.5, ...features.flatMap((f) => f.values.filter((x): x is number => x !== null)).map((x) => Math.min(x, d.threshold * 5)));
+  // At most 240 columns: past that, a column stands for k consecutive buckets and shows their largest value.
+  const n = s.buckets.length, k = Math.ceil(n / 240), columns = Math.ceil(n / k);
+  const lastEnd = isoOf(Math.min(sec(s.buckets[n - 1]) + STEP_S[s.resolution], sec(s.to)));
+  const startOf = (j: number) => s.buckets[j * k];
+  const endOf = (j: number) => ((j + 1) * k < n ? s.buckets[(j + 1) * k] : lastEnd);
   let cells = 0;
-  const grid = h("div.heat", { style: `grid-template-columns: minmax(120px, max-content) repeat(${s.buckets.length}, minmax(2px, 1fr)); column-gap: ${s.buckets.length > 60 ? 0 : 1}px` });
+  const grid = h("div.heat", { style: `grid-template-columns: minmax(120px, max-content) repeat(${columns}, minmax(1px, 1fr)); column-gap: ${columns > 60 ? 0 : 1}px` });
   for (const f of features) {
     grid.appendChild(h("div.hlabel", { title: f.importance !== null ? `importance ${num(f.importance)}` : "" }, f.name, f.importance !== null ? h("span.muted", null, ` ${num(f.importance, 2)}`) : null));
-    f.values.forEach((val, i) => {
+    for (let j = 0; j < columns; j++) {
+      let val: number | null = null;
+      for (let i = j * k; i < Math.min(n, (j + 1) * k); i++) { const x = f.values[i]; if (x !== null && x !== undefined && (val === null || x > val)) val = x; }
+      const from = startOf(j), to = endOf(j);
       const cell = h("button.hcell", {
         type: "button",
         style: val === null ? "" : `background:${ramp(Math.min(1, val / top))}`,
         class: val === null ? "none" : val >= d.threshold ? "over" : "",
-        title: `${f.name}, ${time(s.buckets[i])}: ${val === null ? "no data" : d.statistic + " " + num(val)}`,
-        "data-feature": f.name, "data-bucket": s.buckets[i],
+        title: `${f.name}, ${time(from)}${k > 1 ? " → " + time(to) : ""}: ${val === null ? "no data" : (k > 1 ? "largest " : "") + d.statistic + " " + num(val)}`,
+        "data-feature": f.name, "data-bucket": from,
         onclick: () => {
           grid.querySelectorAll(".hcell.sel").forEach((x) => x.classList.remove("sel"));
           cell.classList.add("sel");
-          const end = i + 1 < s.buckets.length ? s.buckets[i + 1] : isoOf(Math.min(sec(s.buckets[i]) + STEP_S[s.resolution], sec(s.to)));
-          void driftDetail(detail, model, f.name, s.buckets[i], end);
+          void driftDetail(detail, model, f.name, from, to);
         },
       });
       if (val !== null) cells++;
       grid.appendChild(cell);
-    });
+    }
   }
   // The time axis: a few labels under the grid.
   const axis = h("div.heat-axis", null, h("span", null, time(s.buckets[0])), h("span", null, time(s.buckets[Math.floor(s.buckets.length / 2)])), h("span", null, time(s.buckets[s.buckets.length - 1])));
@@ -259,7 +266,8 @@ function scoreSection(s: Series, versions: string[], colourOf: (v: string) => st
 
 function canaryWindow(v: View, s: Series): string {
   if (v.window) return v.window;
-  return `${Math.max(1, Math.round((sec(s.to) - sec(s.from)) / 60))}m`;
+  const minutes = Math.max(1, Math.round((sec(s.to) - sec(s.from)) / 60));
+  return minutes % 1440 === 0 ? `${minutes / 1440}d` : minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
 }
 
 function versionsSection(model: string, s: Series, v: View): HTMLElement {
