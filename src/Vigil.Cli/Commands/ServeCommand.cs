@@ -69,7 +69,7 @@ internal static class ServeCommand
                 string Count(string? status) => $"{fleet.Count(m => m.Expected == status)}";
                 Console.WriteLine($"""
                     demo: {fleet.Count} models ({string.Join(", ", fleet.GroupBy(m => m.Task).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))}) of teams {string.Join(", ", fleet.Select(m => m.Team).Distinct())};
-                          a day of history goes in first (about 20 s), then live traffic every 2 s. Once the monitors have run:
+                          a day of history goes in first (20 to 40 s), then live traffic every 2 s. Once the monitors have run:
                           {Count("critical")} critical, {Count("warning")} warning, {Count("no_data")} silent, {Count("ok")} ok, 1 flapping; after a minute
                           {fleet[0].Name} {fleet[0].Story} (alerts are logged below).
                     demo: API key {feeder.Key} (admin)
