@@ -13,6 +13,7 @@ namespace Vigil.Server;
 public sealed partial class VigilServer
 {
     private readonly WebSessions _sessions = new();
+    private readonly LoginThrottle _logins = new();
 
     /// <summary>Paths that are not pages (the API has its own auth; the rest needs none): the gate lets them through.</summary>
     private static readonly string[] OpenPaths = ["/login", "/logout", "/metrics", "/healthz", "/readyz", "/openapi.json", "/favicon.ico", "/robots.txt", "/v1", "/assets"];
@@ -57,15 +58,23 @@ public sealed partial class VigilServer
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
         var next = LocalPath(form["next"]);
         var sent = form["key"].ToString().Trim();
+        var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "";
+        var now = DateTime.UtcNow;
+        if (_logins.Blocked(address, now))
+            return AccessHtml.Page(429, AccessHtml.Login(next, "Too many failed logins from this address; wait a minute and try again."));
         if (sent.Length == 0) return AccessHtml.Page(400, AccessHtml.Login(next, "Enter an API key."));
         var key = _config.Keys.FirstOrDefault(k => FixedTimeEquals(k.Key, sent));
-        if (key is null) return AccessHtml.Page(401, AccessHtml.Login(next, "That key is not one of this server's API keys."));
+        if (key is null)
+        {
+            _logins.Fail(address, now);
+            return AccessHtml.Page(401, AccessHtml.Login(next, "That key is not one of this server's API keys."));
+        }
         if (!key.Allows(Scope.Read))
             return AccessHtml.Page(403, AccessHtml.Login(next,
                 $"The key '{key.Name}' has only the ingest scope (it sends predictions and labels); the pages need a key with the read or admin scope."));
         // A new id on every login: a session id planted before it (fixation) is never the one logged in.
         if (ctx.Request.Cookies.TryGetValue(WebSessions.SessionCookie, out var old)) _sessions.Drop(old);
-        var (id, session) = _sessions.Create(key, DateTime.UtcNow);
+        var (id, session) = _sessions.Create(key, now);
         ctx.Response.Cookies.Append(WebSessions.SessionCookie, id, Cookie(ctx, httpOnly: true));
         ctx.Response.Cookies.Append(WebSessions.CsrfCookie, session.Csrf, Cookie(ctx, httpOnly: false));
         _log($"login: key '{key.Name}' started a dashboard session");

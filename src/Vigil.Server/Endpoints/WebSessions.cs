@@ -98,3 +98,33 @@ internal sealed class WebSessions
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>Slows key guessing at <c>POST /login</c>: an address with <see cref="MaxFailures"/> failed logins within a
+/// minute is refused (429) until that minute has passed. At most <see cref="Capacity"/> addresses are tracked (beyond
+/// that the table starts over).</summary>
+internal sealed class LoginThrottle
+{
+    public const int MaxFailures = 20;
+    public const int Capacity = 10_000;
+    public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, (int Failures, DateTime Since)> _byAddress = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Whether the address has used up its failures for now.</summary>
+    public bool Blocked(string address, DateTime now)
+    {
+        lock (_gate)
+            return _byAddress.TryGetValue(address, out var f) && now - f.Since < Period && f.Failures >= MaxFailures;
+    }
+
+    /// <summary>Counts a failed login from the address.</summary>
+    public void Fail(string address, DateTime now)
+    {
+        lock (_gate)
+        {
+            if (_byAddress.Count >= Capacity && !_byAddress.ContainsKey(address)) _byAddress.Clear();
+            _byAddress[address] = _byAddress.TryGetValue(address, out var f) && now - f.Since < Period ? (f.Failures + 1, f.Since) : (1, now);
+        }
+    }
+}

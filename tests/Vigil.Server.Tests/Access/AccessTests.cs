@@ -143,6 +143,16 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(0, _server!.Sessions.Count);
     }
 
+    [Fact]
+    public async Task ManyBadKeys_FromOneAddress_AreSlowedDown()
+    {
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await Login($"guess-{i}")).Status);
+        var (status, _, cookies, body) = await Login(AdminKey);
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Empty(cookies);
+        Assert.Contains("Too many failed logins", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/x")]

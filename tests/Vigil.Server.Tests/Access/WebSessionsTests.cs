@@ -65,6 +65,20 @@ public sealed class WebSessionsTests
         Assert.NotNull(sessions.Find(d, T0.AddHours(13)));
     }
 
+    [Fact]
+    public void LoginThrottle_BlocksAnAddress_AfterTwentyFailuresInAMinute()
+    {
+        var throttle = new LoginThrottle();
+        for (var i = 0; i < LoginThrottle.MaxFailures - 1; i++) throttle.Fail("10.0.0.1", T0.AddSeconds(i));
+        Assert.False(throttle.Blocked("10.0.0.1", T0.AddSeconds(30)));
+        throttle.Fail("10.0.0.1", T0.AddSeconds(30));
+        Assert.True(throttle.Blocked("10.0.0.1", T0.AddSeconds(31)));
+        Assert.False(throttle.Blocked("10.0.0.2", T0.AddSeconds(31)));
+        Assert.False(throttle.Blocked("10.0.0.1", T0.AddSeconds(61))); // the minute is over
+        throttle.Fail("10.0.0.1", T0.AddSeconds(61));
+        Assert.False(throttle.Blocked("10.0.0.1", T0.AddSeconds(62)));
+    }
+
     [Theory]
     [InlineData(null, "/")]
     [InlineData("", "/")]
