@@ -50,6 +50,10 @@ public sealed class WindowDataTests : IAsyncLifetime
                 schema:
                   features:
                     amount: number
+              prices:
+                task: regression
+              kinds:
+                task: multiclass
             """);
         _server = VigilServer.Create(config, "http://127.0.0.1:0");
         await _server.StartAsync();
@@ -153,6 +157,33 @@ public sealed class WindowDataTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(300, doc.GetProperty("rows").GetInt64());
         Assert.Equal(300, doc.GetProperty("confusion").GetProperty("fp").GetInt64());
+    }
+
+    [Fact]
+    public async Task Evaluation_OfRegressionAndMulticlassWindows_MatchesScikitLearn()
+    {
+        var at = Time(_now.AddMinutes(-10));
+        var lines = File.ReadAllLines(AnalysisFixture("eval_regression.csv"));
+        await Ingest("prices", lines.Skip(1).Select((l, i) => l.Split(',') is var f ? $$"""{"id": "r{{i}}", "timestamp": "{{at}}", "prediction": {{f[0]}}, "label": {{f[1]}}}""" : ""));
+        var (status, doc) = await Get("/v1/models/prices/evaluation?window=1h");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var golden = JsonDocument.Parse(File.ReadAllText(AnalysisFixture("eval_regression.json"))).RootElement;
+        Assert.Equal(golden.GetProperty("rows").GetInt64(), doc.GetProperty("rows").GetInt64());
+        foreach (var m in golden.GetProperty("metrics").EnumerateObject())
+        {
+            var got = doc.GetProperty("metrics").GetProperty(m.Name).GetDouble();
+            Assert.True(Math.Abs(m.Value.GetDouble() - got) <= 1e-9 * Math.Max(1, Math.Abs(m.Value.GetDouble())), $"{m.Name}: scikit-learn {m.Value.GetDouble()}, /evaluation {got}");
+        }
+
+        lines = File.ReadAllLines(AnalysisFixture("eval_multiclass.csv"));
+        await Ingest("kinds", lines.Skip(1).Select((l, i) => l.Split(',') is var f ? $$"""{"id": "k{{i}}", "timestamp": "{{at}}", "prediction": "{{f[1]}}", "label": "{{f[0]}}"}""" : ""));
+        (status, doc) = await Get("/v1/models/kinds/evaluation?window=1h");
+        Assert.Equal(HttpStatusCode.OK, status);
+        golden = JsonDocument.Parse(File.ReadAllText(AnalysisFixture("eval_multiclass.json"))).RootElement;
+        Assert.Equal(golden.GetProperty("rows").GetInt64(), doc.GetProperty("rows").GetInt64());
+        // The store keeps the predicted class (the probabilities only for a model with classes:), so the class metrics.
+        foreach (var name in new[] { "accuracy", "precision_macro", "recall_macro", "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted" })
+            Assert.Equal(golden.GetProperty("metrics").GetProperty(name).GetDouble(), doc.GetProperty("metrics").GetProperty(name).GetDouble(), 12);
     }
 
     [Fact]
