@@ -55,7 +55,15 @@ public sealed partial class VigilServer
         if (CrossSite(ctx.Request) is { } why) return AccessHtml.Page(403, AccessHtml.Refused(why));
         if (!ctx.Request.HasFormContentType)
             return AccessHtml.Page(400, AccessHtml.Login("/", "The login expects the form's fields (key, next); open /login and send the form."));
-        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        IFormCollection form;
+        try
+        {
+            form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            return AccessHtml.Page(400, AccessHtml.Login("/", "The form could not be read; open /login and send it again."));
+        }
         var next = LocalPath(form["next"]);
         var sent = form["key"].ToString().Trim();
         var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "";

@@ -144,6 +144,19 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_WithoutAReadableForm_IsA400()
+    {
+        foreach (var type in new[] { "application/json", "multipart/form-data" })
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = new StringContent("{\"key\": \"admin-key-0001\"}") };
+            req.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
+            using var resp = await _http.SendAsync(req);
+            Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
+            Assert.False(resp.Headers.Contains("Set-Cookie"));
+        }
+    }
+
+    [Fact]
     public async Task ManyBadKeys_FromOneAddress_AreSlowedDown()
     {
         for (var i = 0; i < LoginThrottle.MaxFailures; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await Login($"guess-{i}")).Status);
