@@ -29,8 +29,21 @@ internal sealed record TimeWindow(DateTime From, DateTime To, string Resolution)
     /// <summary>The length of one bucket of <see cref="Resolution"/>.</summary>
     public TimeSpan Bucket => BucketOf(Resolution);
 
-    /// <summary>Buckets of <see cref="Resolution"/> the window spans (a partial one counts).</summary>
-    public long Buckets => (long)Math.Ceiling(Length.Ticks / (double)Bucket.Ticks);
+    /// <summary>The start of the first bucket: the one holding <see cref="From"/>.</summary>
+    public DateTime FirstBucket => Floor(From, Resolution);
+
+    /// <summary>The start of the last bucket: the one holding <see cref="To"/> (a row at <c>to</c> belongs to the window).</summary>
+    public DateTime LastBucket => Floor(To, Resolution);
+
+    /// <summary>Buckets of <see cref="Resolution"/> from the one holding <see cref="From"/> to the one holding <see cref="To"/>.</summary>
+    public long Buckets => (LastBucket - FirstBucket).Ticks / Bucket.Ticks + 1;
+
+    /// <summary>The start of the bucket of <paramref name="resolution"/> holding <paramref name="t"/> (UTC).</summary>
+    public static DateTime Floor(DateTime t, string resolution)
+    {
+        var step = BucketOf(resolution).Ticks;
+        return new DateTime(t.Ticks - t.Ticks % step, DateTimeKind.Utc);
+    }
 
     private static TimeSpan BucketOf(string resolution) => resolution switch
     {
@@ -67,8 +80,8 @@ internal sealed record TimeWindow(DateTime From, DateTime To, string Resolution)
             if (toText is not null && !TryTime(toText, out to)) return (null, NotATime("to", toText));
             from = to - Named["24h"];
             if (fromText is not null && !TryTime(fromText, out from)) return (null, NotATime("from", fromText));
-            if (to <= from)
-                return (null, $"to: {Format(to)} is not after from ({Format(from)}); a window ends after it starts");
+            if (to < from)
+                return (null, $"to: {Format(to)} is before from ({Format(from)}); a window ends after it starts");
         }
 
         if (resolution is not null && resolution is not ("minute" or "hour" or "day"))

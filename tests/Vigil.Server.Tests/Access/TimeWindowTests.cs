@@ -30,7 +30,7 @@ public sealed class TimeWindowTests
     {
         var (w, _) = Parse("?from=2026-12-01T10:00:00Z&to=2026-12-01T16:00:00Z");
         Assert.Equal((new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), new DateTime(2026, 12, 1, 16, 0, 0, DateTimeKind.Utc), "minute"), (w!.From, w.To, w.Resolution));
-        Assert.Equal(360, w.Buckets);
+        Assert.Equal(361, w.Buckets); // 10:00 .. 16:00, both ends' buckets
         (w, _) = Parse("?from=2026-12-01T12:00:00%2B02:00");
         Assert.Equal((new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), Now), (w!.From, w.To));
         Assert.Equal(DateTimeKind.Utc, w.From.Kind);
@@ -39,7 +39,7 @@ public sealed class TimeWindowTests
         (w, _) = Parse("?from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z");
         Assert.Equal("day", w!.Resolution);
         (w, _) = Parse("?from=2026-11-01T00:00:00Z&to=2026-11-10T00:00:00Z");
-        Assert.Equal(("hour", 216L), (w!.Resolution, w.Buckets));
+        Assert.Equal(("hour", 217L), (w!.Resolution, w.Buckets));
     }
 
     [Theory]
@@ -48,10 +48,9 @@ public sealed class TimeWindowTests
     [InlineData("?from=yesterday", "from: 'yesterday' is not a time; expected ISO-8601 UTC")]
     [InlineData("?from=12", "from: '12' is not a time")]
     [InlineData("?to=2026-13-01T00:00:00Z", "to: '2026-13-01T00:00:00Z' is not a time")]
-    [InlineData("?from=2026-12-02T10:00:00Z&to=2026-12-02T09:00:00Z", "to: 2026-12-02T09:00:00Z is not after from (2026-12-02T10:00:00Z)")]
-    [InlineData("?from=2026-12-02T10:00:00Z&to=2026-12-02T10:00:00Z", "is not after from")]
+    [InlineData("?from=2026-12-02T10:00:00Z&to=2026-12-02T09:00:00Z", "to: 2026-12-02T09:00:00Z is before from (2026-12-02T10:00:00Z)")]
     [InlineData("?window=1h&resolution=second", "resolution: 'second' is not a resolution; expected minute, hour or day")]
-    [InlineData("?window=7d&resolution=minute", "resolution: 10,080 minute buckets is more than 2,000")]
+    [InlineData("?window=7d&resolution=minute", "resolution: 10,081 minute buckets is more than 2,000")]
     [InlineData("?from=2020-01-01T00:00:00Z", "day buckets is more than 2,000")]
     public void BadWindows_SayWhatIsAllowed(string query, string expected)
     {
@@ -62,9 +61,15 @@ public sealed class TimeWindowTests
     }
 
     [Fact]
-    public void TheBucketLimit_IsInclusive()
+    public void TheBucketLimit_CountsTheBucketsHoldingFromAndTo()
     {
-        Assert.Null(Parse("?from=2026-12-01T00:00:00Z&to=2026-12-02T09:20:00Z&resolution=minute").Error); // 2,000 minutes
-        Assert.NotNull(Parse("?from=2026-12-01T00:00:00Z&to=2026-12-02T09:20:01Z&resolution=minute").Error);
+        // 00:00:30 .. 09:19:59 the next day: buckets 00:00 .. 09:19, 2,000 of them.
+        var (w, error) = Parse("?from=2026-12-01T00:00:30Z&to=2026-12-02T09:19:59Z&resolution=minute");
+        Assert.Null(error);
+        Assert.Equal((new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 12, 2, 9, 19, 0, DateTimeKind.Utc), 2000L), (w!.FirstBucket, w.LastBucket, w.Buckets));
+        Assert.Contains("2,001 minute buckets", Parse("?from=2026-12-01T00:00:30Z&to=2026-12-02T09:20:00Z&resolution=minute").Error, StringComparison.Ordinal);
+        // from = to is allowed (the docs refuse only to before from); such a window holds no rows, as from is exclusive.
+        Assert.Null(Parse("?from=2026-12-02T10:00:00Z&to=2026-12-02T10:00:00Z").Error);
+        Assert.Equal(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc), TimeWindow.Floor(new DateTime(2026, 12, 1, 23, 59, 59, DateTimeKind.Utc), "day"));
     }
 }

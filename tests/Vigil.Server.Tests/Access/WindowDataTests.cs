@@ -198,7 +198,7 @@ public sealed class WindowDataTests : IAsyncLifetime
         Assert.StartsWith("window: '2h' is not a window; expected 1h, 24h, 7d or 30d", body.GetProperty("error").GetString(), StringComparison.Ordinal);
         (status, body) = await Get("/v1/models/fraud/quality?from=2026-12-02T10:00:00Z&to=2026-12-01T10:00:00Z");
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("is not after from", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is before from", body.GetProperty("error").GetString(), StringComparison.Ordinal);
         (status, body) = await Get("/v1/models/nope/evaluation");
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("no model 'nope'", body.GetProperty("error").GetString(), StringComparison.Ordinal);
