@@ -59,6 +59,8 @@ public sealed partial class VigilServer : IAsyncDisposable
         MapModels(app);
         MapAlerts(app);
         MapSilences(app);
+        MapAccess(app);
+        MapWindowData(app);
     }
 
     /// <summary>Every mapped route's pattern (for the OpenAPI test), constraints left out; a group's root ("/v1/alerts" +
