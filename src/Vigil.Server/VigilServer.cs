@@ -59,6 +59,8 @@ public sealed partial class VigilServer : IAsyncDisposable
         MapModels(app);
         MapAlerts(app);
         MapSilences(app);
+        MapAccess(app);
+        MapWindowData(app);
         MapPages(app);
     }
 

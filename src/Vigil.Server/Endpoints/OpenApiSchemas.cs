@@ -27,6 +27,8 @@ internal static class OpenApiSchemas
         ("/v1/silences", "get", "200", typeof(SilenceListJson)),
         ("/v1/silences", "post", "201", typeof(SilenceJson)),
         ("/v1/silences/{id}", "delete", "200", typeof(SilenceJson)),
+        ("/v1/session", "get", "200", typeof(SessionJson)),
+        ("/v1/models/{model}/quality", "get", "200", typeof(QualityJson)),
     ];
 
     /// <summary>The component name of a record: its type name less the "Json" suffix.</summary>

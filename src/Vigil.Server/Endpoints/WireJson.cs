@@ -77,6 +77,9 @@ internal sealed class OpenApiEnumAttribute(params string[] values) : Attribute
 [JsonSerializable(typeof(IncidentJson))]
 [JsonSerializable(typeof(SilenceListJson))]
 [JsonSerializable(typeof(SilenceJson))]
+[JsonSerializable(typeof(SessionJson))]
+[JsonSerializable(typeof(EvaluationEmptyJson))]
+[JsonSerializable(typeof(QualityJson))]
 internal sealed partial class WireJson : JsonSerializerContext;
 
 /// <summary>What the endpoints answer with: the options (snake_case, relaxed escaping) over the records' generated

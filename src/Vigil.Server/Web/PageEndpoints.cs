@@ -34,7 +34,9 @@ public sealed partial class VigilServer
         return pages;
     }
 
-    /// <summary>The shell (or the 404 page when <paramref name="notFound"/> says what is missing), with the pages' headers.</summary>
+    /// <summary>The shell with the pages' headers, or the session pages' HTML 404 (<c>NotFoundPage</c>, with its own
+    /// headers) when <paramref name="notFound"/> says what is missing. The page gate (SessionEndpoints) has already sent
+    /// a request without a session to the login page.</summary>
     private static IResult Page(HttpContext ctx, string? notFound)
     {
         var headers = ctx.Response.Headers;
@@ -43,14 +45,11 @@ public sealed partial class VigilServer
         headers[HeaderNames.XFrameOptions] = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers[HeaderNames.CacheControl] = "no-cache";
-        if (notFound is not null) return PageNotFound(notFound);
+        if (notFound is not null) return NotFoundPage(notFound);
         if (WebAssets.Shell is not { } shell)
-            return Results.Content(MissingPage.Render("The dashboard's front end is not in this build.", "Build Vigil.Server with npm installed (web/ is built by the .NET build)."), "text/html; charset=utf-8", statusCode: 503);
+            return Results.Text("The dashboard's front end is not in this build: build Vigil.Server with npm installed (web/ is built by the .NET build).", "text/plain; charset=utf-8", statusCode: 503);
         return Results.Bytes(shell.Body, shell.ContentType);
     }
-
-    /// <summary>The HTML 404 of a page whose model or incident does not exist.</summary>
-    private static IResult PageNotFound(string what) => Results.Content(MissingPage.Render(what), "text/html; charset=utf-8", statusCode: 404);
 
     /// <summary>A built file: a year's cache for a hashed name, revalidation by ETag otherwise; 304 when the browser has it.</summary>
     private static IResult Asset(HttpContext ctx, string path)

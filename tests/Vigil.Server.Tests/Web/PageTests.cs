@@ -14,7 +14,9 @@ public sealed partial class PageTests
     [GeneratedRegex("(?:src|href)=\"/assets/([^\"]+)\"")]
     private static partial Regex AssetRef();
 
-    private static async Task<T> WithServer<T>(Func<HttpClient, Task<T>> run)
+    /// <summary>Runs against a fresh server; <paramref name="signedIn"/>: the client sends a read key (the page gate lets
+    /// a Bearer key through as it lets a session), and follows no redirect.</summary>
+    private static async Task<T> WithServer<T>(Func<HttpClient, Task<T>> run, bool signedIn = true)
     {
         var dir = Directory.CreateTempSubdirectory("vigil-pages-").FullName;
         try
@@ -30,7 +32,8 @@ public sealed partial class PageTests
                 """);
             await using var server = VigilServer.Create(config, "http://127.0.0.1:0");
             await server.StartAsync();
-            using var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(server.Addresses[0]) };
+            if (signedIn) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-key-0001");
             return await run(http);
         }
         finally
@@ -78,10 +81,26 @@ public sealed partial class PageTests
             Assert.Contains(says, WebUtility.HtmlDecode(html));
             Assert.Contains("href=\"/\"", html);
             Assert.DoesNotContain("<b>", html); // the name is encoded, not markup
-            Assert.Contains("default-src 'self'", string.Join(";", resp.Headers.GetValues("Content-Security-Policy")));
+            Assert.Matches("default-src '(none|self)'", string.Join(";", resp.Headers.GetValues("Content-Security-Policy")));
         }
         return true;
     });
+
+    [Fact]
+    public Task WithoutASession_PagesGoToTheLogin_AssetsDoNot() => WithServer(async http =>
+    {
+        foreach (var path in new[] { "/", "/models/fraud?window=7d", "/incidents/1", "/models/nope" })
+        {
+            using var resp = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.SeeOther, resp.StatusCode);
+            Assert.Equal("/login?next=" + Uri.EscapeDataString(path), resp.Headers.Location?.OriginalString);
+        }
+        // The built files are not behind the gate (they hold no data).
+        var script = Vigil.Server.Web.WebAssets.All.Keys.First(k => k.EndsWith(".js", StringComparison.Ordinal));
+        using var asset = await http.GetAsync("/assets/" + script);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        return true;
+    }, signedIn: false);
 
     [Fact]
     public Task Assets_HaveTheirContentTypes_AndCacheByHashAndETag() => WithServer(async http =>
