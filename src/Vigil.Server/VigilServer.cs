@@ -61,6 +61,7 @@ public sealed partial class VigilServer : IAsyncDisposable
         MapSilences(app);
         MapAccess(app);
         MapWindowData(app);
+        MapPages(app);
     }
 
     /// <summary>Every mapped route's pattern (for the OpenAPI test), constraints left out; a group's root ("/v1/alerts" +

@@ -191,7 +191,7 @@ public sealed class DashboardTests(DemoFleetServer fleet) : IClassFixture<DemoFl
         {
             var page = b.Page;
             await LogIn(page, fleet.Demo.ReadKey);
-            var model = fleet.Demo.Fleet.First(m => m.Task == Vigil.Monitoring.Config.ModelTask.Binary && m.Expected == "ok").Name;
+            var model = fleet.Demo.Fleet.First(m => m.Task == Vigil.Analysis.Results.ModelTask.Binary && m.Expected == "ok").Name;
             await page.Locator($"[data-testid=fleet-row][data-model='{model}'] a").First.ClickAsync();
             await page.WaitForURLAsync(u => u.Contains("/models/" + model, StringComparison.Ordinal));
             // The charts fill in as their data arrives.
