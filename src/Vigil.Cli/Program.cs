@@ -32,6 +32,7 @@ internal static class Program
             (ProfileCommand.Create(), "Store a reference's statistics for drift (merge, show)."),
             (ServeCommand.Create(), "Run the monitoring service: ingest API, monitors, alerts, Prometheus metrics."),
             (RulesCommand.Create(), "Write Prometheus alerting rules for the configured monitors."),
+            (GrafanaCommand.Create(), "Write a Grafana dashboard over the service's Prometheus metrics."),
             (DemoCommand.Create(), "Generate a demo fraud-model log and write its reports."),
             (GenerateCommand.Create(), "Write the demo's generated prediction log to a file."),
         };

@@ -140,7 +140,11 @@ internal static class OpenApi
             },
             ["components"] = new JsonObject
             {
-                ["securitySchemes"] = new JsonObject { ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" } },
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" },
+                    ["session"] = new JsonObject { ["type"] = "apiKey", ["in"] = "cookie", ["name"] = "vigil_session", ["description"] = "POST /login; state-changing requests also need X-Vigil-CSRF (the vigil_csrf cookie)" },
+                },
                 ["schemas"] = new JsonObject
                 {
                     ["Prediction"] = new JsonObject
@@ -191,6 +195,7 @@ internal static class OpenApi
                 },
             },
         };
+        OpenApiAccess.Add(doc["paths"]!.AsObject());
         var schemas = doc["components"]!["schemas"]!.AsObject();
         foreach (var (path, method, status, record) in OpenApiSchemas.Responses)
             doc["paths"]![path]![method]!["responses"]![status]!["content"] = Json(OpenApiSchemas.Ref(record, schemas));

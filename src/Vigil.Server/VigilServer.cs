@@ -60,6 +60,9 @@ public sealed partial class VigilServer : IAsyncDisposable
         MapAlerts(app);
         MapSilences(app);
         MapFleet(app);
+        MapAccess(app);
+        MapWindowData(app);
+        MapPages(app);
     }
 
     /// <summary>Every mapped route's pattern (for the OpenAPI test), constraints left out; a group's root ("/v1/alerts" +

@@ -112,14 +112,16 @@ public sealed class ServeCommandTests : IDisposable
         {
             var output = new StringBuilder();
             string? key = null;
+            string? readKey = null;
             string? address = null;
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (key is null && DateTime.UtcNow < deadline)
+            while ((key is null || readKey is null) && DateTime.UtcNow < deadline)
             {
                 var line = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? break_();
                 output.AppendLine(line);
                 if (line.Contains("listening on ", StringComparison.Ordinal)) address = line.Split("listening on ")[1].Split(';')[0].Trim();
-                if (line.Contains("API key ", StringComparison.Ordinal)) key = line.Split("API key ")[1].Trim();
+                if (line.Contains("API key ", StringComparison.Ordinal)) key = line.Split("API key ")[1].Trim().Split(' ')[0];
+                if (line.Contains("read-only key ", StringComparison.Ordinal)) readKey = line.Split("read-only key ")[1].Trim().Split(' ')[0];
             }
             Assert.True(key is not null && address is not null, output.ToString());
             using var http = new HttpClient { BaseAddress = new Uri(address!) };
@@ -131,6 +133,14 @@ public sealed class ServeCommandTests : IDisposable
                 predictions = await Stored(http);
             }
             Assert.True(predictions > 0, "the demo fed nothing");
+            // The read-only key reads the fleet and cannot ingest.
+            Assert.NotNull(readKey);
+            using var reader = new HttpClient { BaseAddress = new Uri(address!) };
+            reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", readKey);
+            using (var models = JsonDocument.Parse(await reader.GetStringAsync("/v1/models")))
+                Assert.Equal(60, models.RootElement.GetProperty("models").GetArrayLength());
+            using (var post = await reader.PostAsync("/v1/models/fraud/predictions", new StringContent("[]")))
+                Assert.Equal(System.Net.HttpStatusCode.Forbidden, post.StatusCode);
             Assert.True(Directory.Exists(Path.Combine(_dir, "vigil-serve-demo")));
         }
         finally

@@ -22,7 +22,13 @@ internal static class ServeCommand
             "  vigil serve --config vigil.yaml\n" +
             "  vigil serve --config vigil.yaml --check\n" +
             "  curl -H \"Authorization: Bearer $KEY\" -d '[{\"id\": \"a1\", \"score\": 0.9, \"features\": {\"amount\": 12.5}}]' http://127.0.0.1:5080/v1/models/fraud/predictions");
-        var demo = new Option<bool>("--demo") { Description = "Start with a demo fraud model fed by generated traffic; drift and a drop in AUC begin after a minute. Needs no config." };
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Start with a demo fleet fed by generated traffic (needs no config): 60 models of three tasks and six teams, a day of history " +
+                          "sent at start, then live traffic. Most stay healthy; some drift, some degrade after a deployment, some fall silent, one flaps, " +
+                          "a few have latency or error problems; after a minute the fraud model ships a worse version. Prints an admin and a read-only key.",
+        };
+        var demoModels = new Option<int>("--demo-models") { Description = "How many models the demo fleet has (default 60, at least 10).", DefaultValueFactory = _ => 60 };
         var demoDir = new Option<string>("--demo-dir") { Description = "Where the demo keeps its store and reference profile (default ./vigil-serve-demo; emptied at start).", DefaultValueFactory = _ => "vigil-serve-demo" };
         var check = new Option<bool>("--check")
         {
@@ -34,13 +40,14 @@ internal static class ServeCommand
         cmd.Options.Add(check);
         cmd.Options.Add(demo);
         cmd.Options.Add(demoDir);
+        cmd.Options.Add(demoModels);
         cmd.SetAction(async (p, ct) =>
         {
             ServeDemo? feeder = null;
             ServiceConfig settings;
             if (p.GetValue(demo))
             {
-                feeder = ServeDemo.Prepare(p.GetValue(demoDir)!);
+                feeder = ServeDemo.Prepare(p.GetValue(demoDir)!, new DemoOptions { Models = p.GetValue(demoModels) });
                 settings = feeder.Config;
             }
             else settings = ServiceConfigLoader.Load(p.GetValue(config)!);
@@ -57,13 +64,18 @@ internal static class ServeCommand
             Console.WriteLine($"vigil serve: listening on {string.Join(", ", server.Addresses)}; models: {string.Join(", ", settings.Models.Select(m => m.Name))}");
             if (feeder is not null)
             {
-                feeder.Start(new Uri(address), line => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}"));
+                feeder.Start(server, line => Console.Error.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}"));
+                var fleet = feeder.Fleet;
+                string Count(string? status) => $"{fleet.Count(m => m.Expected == status)}";
                 Console.WriteLine($"""
-                    demo: a fraud model fed 200 predictions a second, labels 10 s later; after a minute the amounts drift
-                          and the model loses its edge, and the drift and AUC monitors fire (alerts are logged below).
-                    demo: API key {feeder.Key}
-                          curl -s -H 'Authorization: Bearer {feeder.Key}' {address}/v1/models/fraud
-                          curl -s -H 'Authorization: Bearer {feeder.Key}' {address}/v1/alerts
+                    demo: {fleet.Count} models ({string.Join(", ", fleet.GroupBy(m => m.Task).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))}) of teams {string.Join(", ", fleet.Select(m => m.Team).Distinct())};
+                          a day of history goes in first (20 to 40 s), then live traffic every 2 s. Once the monitors have run:
+                          {Count("critical")} critical, {Count("warning")} warning, {Count("no_data")} silent, {Count("ok")} ok, 1 flapping; after a minute
+                          {fleet[0].Name} {fleet[0].Story} (alerts are logged below).
+                    demo: API key {feeder.Key} (admin)
+                    demo: read-only key {feeder.ReadKey}
+                          curl -s -H 'Authorization: Bearer {feeder.ReadKey}' {address}/v1/models
+                          curl -s -H 'Authorization: Bearer {feeder.ReadKey}' {address}/v1/alerts
                           curl -s {address}/metrics
                     """);
             }

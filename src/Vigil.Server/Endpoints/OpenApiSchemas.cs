@@ -30,6 +30,8 @@ internal static class OpenApiSchemas
         ("/v1/fleet", "get", "200", typeof(FleetJson)),
         ("/v1/models/{model}/series", "get", "200", typeof(SeriesJson)),
         ("/v1/models/{model}/drift/{feature}", "get", "200", typeof(DriftCellJson)),
+        ("/v1/session", "get", "200", typeof(SessionJson)),
+        ("/v1/models/{model}/quality", "get", "200", typeof(QualityJson)),
     ];
 
     /// <summary>The component name of a record: its type name less the "Json" suffix.</summary>

@@ -80,6 +80,9 @@ internal sealed class OpenApiEnumAttribute(params string[] values) : Attribute
 [JsonSerializable(typeof(FleetJson))]
 [JsonSerializable(typeof(SeriesJson))]
 [JsonSerializable(typeof(DriftCellJson))]
+[JsonSerializable(typeof(SessionJson))]
+[JsonSerializable(typeof(EvaluationEmptyJson))]
+[JsonSerializable(typeof(QualityJson))]
 internal sealed partial class WireJson : JsonSerializerContext;
 
 /// <summary>What the endpoints answer with: the options (snake_case, relaxed escaping) over the records' generated

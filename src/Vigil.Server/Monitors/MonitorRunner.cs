@@ -34,6 +34,8 @@ internal sealed class MonitorRunner : IAsyncDisposable
     private Task? _loop;
     /// <summary>Where each reading is kept for the model view's history (the store, when the state is kept in one).</summary>
     private readonly Store.PredictionStore? _history;
+    private volatile bool _runAll;
+    private volatile bool _held;
 
     /// <summary>The alerts, incidents and silences start from what <paramref name="state"/> kept (when given) and
     /// write each change through to it, so a restart neither pages again within a cooldown nor renumbers incidents.</summary>
@@ -90,6 +92,18 @@ internal sealed class MonitorRunner : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(() => Loop(_stop.Token));
 
+    /// <summary>Makes every monitor due at the loop's next turn (the demo, once its history is in), after which each
+    /// keeps its schedule.</summary>
+    public void RunAllSoon()
+    {
+        _runAll = true;
+        _held = false;
+    }
+
+    /// <summary>Holds every monitor until <see cref="RunAllSoon"/> (the demo, while it sends its history: a window
+    /// half-filled would page for nothing).</summary>
+    public void Hold() => _held = true;
+
     private async Task Loop(CancellationToken ct)
     {
         var due = new Dictionary<(string, string), DateTime>();
@@ -99,6 +113,23 @@ internal sealed class MonitorRunner : IAsyncDisposable
         if (due.Count == 0) return;
         while (!ct.IsCancellationRequested)
         {
+            if (_held)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+                }
+                catch (TaskCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (_runAll)
+            {
+                _runAll = false;
+                foreach (var key in due.Keys.ToList()) due[key] = DateTime.MinValue;
+            }
             foreach (var model in _config.Models)
             {
                 foreach (var monitor in model.Monitors)

@@ -141,6 +141,15 @@ internal sealed class WindowMetrics(PredictionStore store)
         return new MetricValue(found.Value, null, found.Note);
     }
 
+    /// <summary>The exact evaluation (<c>vigil evaluate</c>) of the window's labelled rows, of one version or all; null when
+    /// the window has none (the dashboard's <c>/evaluation</c>).</summary>
+    internal EvaluationResult? EvaluateWindow(ModelConfig model, DateTime from, DateTime to, string? version)
+    {
+        using var window = Window(model, from, to, labeledOnly: true, version: version);
+        if (window.Engine.Query($"SELECT 1 FROM {window.Relation} LIMIT 1").RowCount == 0) return null;
+        return Evaluate(model, window);
+    }
+
     /// <summary><c>vigil evaluate</c> on a window (its columns carry the CLI's default names).</summary>
     private static EvaluationResult Evaluate(ModelConfig model, OpenedSource window) =>
         EvaluationAnalysis.Run(window, new EvaluateOptions
@@ -149,7 +158,7 @@ internal sealed class WindowMetrics(PredictionStore store)
         });
 
     /// <summary>The model's reference as a profile (read once; a data source is profiled on first use).</summary>
-    private ReferenceProfile? Reference(ModelConfig model)
+    internal ReferenceProfile? Reference(ModelConfig model)
     {
         lock (_gate)
         {
