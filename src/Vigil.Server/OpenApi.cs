@@ -100,6 +100,20 @@ internal static class OpenApi
                         QueryParam("max_error_rate_increase", "default 0.01"), QueryParam("max_latency_ratio", "default 1.2"), QueryParam("max_quality_drop", "default 0.02"),
                         QueryParam("min_predictions", "default 100"), QueryParam("min_labeled", "default 100"))),
                 },
+                ["/v1/fleet"] = new JsonObject { ["get"] = Op("The fleet: every model's status, last 24 h volume, key metric, drift share, latency and incidents, worst first (docs/dashboard.md)", "read", Merge(new JsonObject { ["200"] = Response("the fleet") }, Errors(401, 403))) },
+                ["/v1/models/{model}/series"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("model")),
+                    ["get"] = Op("A model's time series from the rollups: volume, latency, errors, metrics per version, score histogram, drift heatmap, thresholds, alerts, readings", "read", Merge(new JsonObject { ["200"] = Response("the series") }, Errors(400, 401, 403, 404)), parameters: new JsonArray(
+                        QueryParam("window", "1h, 24h (default), 7d or 30d"), QueryParam("from", "ISO-8601 UTC (instead of window)"), QueryParam("to", "ISO-8601 UTC (default now)"),
+                        QueryParam("resolution", "minute, hour or day (default: minute up to 6 h, hour up to 14 days, else day)"), QueryParam("version", "one version only"))),
+                },
+                ["/v1/models/{model}/drift/{feature}"] = new JsonObject
+                {
+                    ["parameters"] = new JsonArray(PathParam("model"), PathParam("feature")),
+                    ["get"] = Op("One feature's PSI on a window against the reference's bins, with both distributions", "read", Merge(new JsonObject { ["200"] = Response("the drift cell") }, Errors(400, 401, 403, 404)), parameters: new JsonArray(
+                        QueryParam("from", "ISO-8601 UTC (default 24 h before to)"), QueryParam("to", "ISO-8601 UTC (default now)"))),
+                },
                 ["/v1/alerts"] = new JsonObject { ["get"] = Op("Active and resolved alerts, and the delivery log", "read", Merge(new JsonObject { ["200"] = Response("alerts") }, Errors(401, 403))) },
                 ["/v1/incidents"] = new JsonObject { ["get"] = Op("Incidents, newest first", "read", Merge(new JsonObject { ["200"] = Response("incidents") }, Errors(401, 403))) },
                 ["/v1/incidents/{id}"] = new JsonObject { ["parameters"] = new JsonArray(PathParam("id")), ["get"] = Op("One incident", "read", Merge(new JsonObject { ["200"] = Response("the incident") }, Errors(401, 403, 404))) },

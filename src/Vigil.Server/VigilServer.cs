@@ -59,6 +59,7 @@ public sealed partial class VigilServer : IAsyncDisposable
         MapModels(app);
         MapAlerts(app);
         MapSilences(app);
+        MapFleet(app);
         MapAccess(app);
         MapWindowData(app);
         MapPages(app);

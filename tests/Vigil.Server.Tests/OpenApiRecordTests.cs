@@ -83,7 +83,8 @@ public sealed class OpenApiRecordTests
         Assert.True(schema.TryGetProperty("properties", out var properties), $"{where}: the schema of {record.Name} has no properties");
         foreach (var p in record.GetProperties())
         {
-            var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name);
+            var name = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>(p)?.Name
+                       ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name);
             Assert.True(properties.TryGetProperty(name, out var property), $"{where}: {record.Name}.{p.Name} ('{name}') is not in /openapi.json");
             var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
             var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : type;

@@ -27,6 +27,9 @@ internal static class OpenApiSchemas
         ("/v1/silences", "get", "200", typeof(SilenceListJson)),
         ("/v1/silences", "post", "201", typeof(SilenceJson)),
         ("/v1/silences/{id}", "delete", "200", typeof(SilenceJson)),
+        ("/v1/fleet", "get", "200", typeof(FleetJson)),
+        ("/v1/models/{model}/series", "get", "200", typeof(SeriesJson)),
+        ("/v1/models/{model}/drift/{feature}", "get", "200", typeof(DriftCellJson)),
         ("/v1/session", "get", "200", typeof(SessionJson)),
         ("/v1/models/{model}/quality", "get", "200", typeof(QualityJson)),
     ];

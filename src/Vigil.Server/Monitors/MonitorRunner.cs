@@ -32,6 +32,8 @@ internal sealed class MonitorRunner : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    /// <summary>Where each reading is kept for the model view's history (the store, when the state is kept in one).</summary>
+    private readonly Store.PredictionStore? _history;
     private volatile bool _runAll;
     private volatile bool _held;
 
@@ -43,6 +45,7 @@ internal sealed class MonitorRunner : IAsyncDisposable
         _metrics = metrics;
         _notifiers = notifiers;
         _log = log;
+        _history = state as Store.PredictionStore;
         var snapshot = state?.LoadAlertState();
         Action<AlertStateChange>? changed = state is null ? null : change =>
         {
@@ -206,6 +209,15 @@ internal sealed class MonitorRunner : IAsyncDisposable
             Fairness = value.Fairness,
         };
         lock (_gate) _readings[(model.Name, monitor.Name)] = reading;
+        try
+        {
+            _history?.RecordReading(model.Name, monitor.Name, now, value.Value, breached);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A store that cannot keep the reading now does not stop the monitor; the history has a gap.
+            _log($"monitor {model.Name}/{monitor.Name}: could not keep the reading: {e.Message.Split('\n')[0]}");
+        }
         foreach (var e in Alerts.Observe(model.Name, monitor, value.Value, breached, condition, now, context))
         {
             Incidents.Observe(e, now);

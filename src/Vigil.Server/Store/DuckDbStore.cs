@@ -44,6 +44,7 @@ internal sealed partial class DuckDbStore : PredictionStore
             });
             _filters[m.Name] = filter;
         }
+        OpenRollups(config);
     }
 
     /// <summary>The database file.</summary>
@@ -132,11 +133,14 @@ internal sealed partial class DuckDbStore : PredictionStore
                     }
                     var columns = ColumnList(m);
                     _engine.Execute($"INSERT INTO {Q(table)} ({columns}) SELECT {columns} FROM {Q(stage)}");
+                    var first = new HashSet<string>(StringComparer.Ordinal);
+                    RollupInserted(m, byModel.SelectMany(p => p.Records).Where(r => set.Contains(r.Id) && first.Add(r.Id)));
                     stored[m.Name] = set;
                     _engine.Execute($"DELETE FROM {Q(stage)}");
                 }
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 _engine.Execute("COMMIT");
+                RollupsCommitted(true);
                 // Only what is committed joins the filters.
                 foreach (var (model, ids) in stored)
                     foreach (var id in ids) _filters[model].Add(id);
@@ -145,6 +149,7 @@ internal sealed partial class DuckDbStore : PredictionStore
             }
             catch
             {
+                RollupsCommitted(false);
                 // Undo what can be undone; if the database cannot even do that (a full disk can invalidate it), the
                 // original error is the one to report.
                 try
@@ -170,6 +175,7 @@ internal sealed partial class DuckDbStore : PredictionStore
     {
         var table = Q(TableOf(model));
         var m = Models[model];
+        labels = Distinct(labels);
         lock (_gate)
         {
             _engine.Execute("BEGIN TRANSACTION");
@@ -181,6 +187,7 @@ internal sealed partial class DuckDbStore : PredictionStore
                     foreach (var l in labels) app.Append(l.Id).AppendValue(l.Label).Append(l.Timestamp).EndRow();
                     app.Flush();
                 }
+                RollupLabels(m, "vigil_labels");
                 var joined = _engine.Query($"UPDATE {table} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id RETURNING {Outcome(m.Task)}");
                 var outcomes = new List<double>(joined.RowCount);
                 for (var i = 0; i < joined.RowCount; i++) outcomes.Add(joined.IsNull(0, i) ? double.NaN : joined.GetDouble(0, i));
@@ -244,6 +251,71 @@ internal sealed partial class DuckDbStore : PredictionStore
     }
 
     public override bool IsStoreError(Exception e) => e is DuckDbException;
+
+    /// <summary>None: a key's index lives in DuckDB's memory (see the class summary); the writer deletes a bucket's rows
+    /// before it writes them again.</summary>
+    protected override string RollupKey => "";
+
+    protected override void WriterExecute(string sql)
+    {
+        lock (_gate) _engine.Execute(sql);
+    }
+
+    protected override List<object?[]> WriterRows(string sql)
+    {
+        Table t;
+        lock (_gate) t = _engine.Query(sql);
+        var rows = new List<object?[]>(t.RowCount);
+        for (var i = 0; i < t.RowCount; i++)
+        {
+            var row = new object?[t.ColumnCount];
+            for (var c = 0; c < row.Length; c++)
+                row[c] = t.IsNull(c, i) ? null : t.Kind(c) switch
+                {
+                    ColumnKind.Double => t.GetDouble(c, i),
+                    ColumnKind.Int64 => t.GetInt64(c, i),
+                    ColumnKind.Boolean => t.GetBoolean(c, i),
+                    ColumnKind.Timestamp => t.GetDateTime(c, i),
+                    _ => t.GetString(c, i),
+                };
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows)
+    {
+        lock (_gate)
+        {
+            using var app = _engine.Connection.CreateAppender(table);
+            foreach (var (model, version, bucket, n, body) in rows) app.Append(model).Append(version).Append(bucket).Append(n).Append(body).EndRow();
+            app.Flush();
+        }
+    }
+
+    protected override void InWriterTransaction(Action body)
+    {
+        lock (_gate)
+        {
+            _engine.Execute("BEGIN TRANSACTION");
+            try
+            {
+                body();
+                _engine.Execute("COMMIT");
+            }
+            catch
+            {
+                try
+                {
+                    _engine.Execute("ROLLBACK");
+                }
+                catch (DuckDbException)
+                {
+                }
+                throw;
+            }
+        }
+    }
 
     protected override void Close()
     {

@@ -16,6 +16,8 @@ internal sealed partial class PostgresStore : PredictionStore
     private readonly string _connectionString;
     private readonly NpgsqlConnection _writer;
     private readonly Lock _gate = new();
+    /// <summary>The writer's open transaction, for the rollups' statements inside it.</summary>
+    private NpgsqlTransaction? _tx;
 
     public PostgresStore(ServiceConfig config, string url) : base(config)
     {
@@ -32,6 +34,9 @@ internal sealed partial class PostgresStore : PredictionStore
             throw new VigilInputException($"store: cannot connect to {Description}: {e.Message.Split('\n')[0]}");
         }
         foreach (var m in config.Models) CreateTable(m);
+        OpenRollups(config);
+        Execute("CREATE INDEX IF NOT EXISTS vigil_rollup_hour_bucket ON vigil_rollup_hour (bucket)");
+        Execute("CREATE INDEX IF NOT EXISTS vigil_readings_model_at ON vigil_readings (model, \"at\")");
     }
 
     public override string Description { get; }
@@ -66,47 +71,63 @@ internal sealed partial class PostgresStore : PredictionStore
         lock (_gate)
         {
             using var tx = _writer.BeginTransaction();
-            foreach (var byModel in group.GroupBy(p => p.Model))
+            _tx = tx;
+            try
             {
-                var m = Models[byModel.Key];
-                var table = TableOf(m.Name);
-                var stage = Q("stage_" + table);
-                var columns = ColumnList(m);
-                var text = m.Task == ModelTask.Multiclass;
-                var probabilities = ProbabilityClasses(m).Count;
-                using (var copy = _writer.BeginBinaryImport($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)"))
+                foreach (var byModel in group.GroupBy(p => p.Model))
                 {
-                    foreach (var r in byModel.SelectMany(p => p.Records))
+                    var m = Models[byModel.Key];
+                    var table = TableOf(m.Name);
+                    var stage = Q("stage_" + table);
+                    var columns = ColumnList(m);
+                    var text = m.Task == ModelTask.Multiclass;
+                    var probabilities = ProbabilityClasses(m).Count;
+                    using (var copy = _writer.BeginBinaryImport($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)"))
                     {
-                        copy.StartRow();
-                        copy.Write(r.Id, NpgsqlDbType.Text);
-                        copy.Write(Plain(r.Timestamp), NpgsqlDbType.Timestamp);
-                        Write(copy, r.Version, NpgsqlDbType.Text);
-                        Write(copy, r.Score, NpgsqlDbType.Double);
-                        Write(copy, r.Prediction, text ? NpgsqlDbType.Text : NpgsqlDbType.Double);
-                        Write(copy, r.Label, text ? NpgsqlDbType.Text : NpgsqlDbType.Double);
-                        Write(copy, r.Label is null ? null : Plain(r.Timestamp), NpgsqlDbType.Timestamp);
-                        Write(copy, r.LatencyMs, NpgsqlDbType.Double);
-                        Write(copy, r.Error, NpgsqlDbType.Boolean);
-                        copy.Write(Plain(received), NpgsqlDbType.Timestamp);
-                        for (var k = 0; k < m.Features.Count; k++)
+                        foreach (var r in byModel.SelectMany(p => p.Records))
                         {
-                            if (m.Features[k].Type == FeatureType.Number) Write(copy, double.IsNaN(r.Numbers[k]) ? null : r.Numbers[k], NpgsqlDbType.Double);
-                            else Write(copy, r.Texts[k], NpgsqlDbType.Text);
+                            copy.StartRow();
+                            copy.Write(r.Id, NpgsqlDbType.Text);
+                            copy.Write(Plain(r.Timestamp), NpgsqlDbType.Timestamp);
+                            Write(copy, r.Version, NpgsqlDbType.Text);
+                            Write(copy, r.Score, NpgsqlDbType.Double);
+                            Write(copy, r.Prediction, text ? NpgsqlDbType.Text : NpgsqlDbType.Double);
+                            Write(copy, r.Label, text ? NpgsqlDbType.Text : NpgsqlDbType.Double);
+                            Write(copy, r.Label is null ? null : Plain(r.Timestamp), NpgsqlDbType.Timestamp);
+                            Write(copy, r.LatencyMs, NpgsqlDbType.Double);
+                            Write(copy, r.Error, NpgsqlDbType.Boolean);
+                            copy.Write(Plain(received), NpgsqlDbType.Timestamp);
+                            for (var k = 0; k < m.Features.Count; k++)
+                            {
+                                if (m.Features[k].Type == FeatureType.Number) Write(copy, double.IsNaN(r.Numbers[k]) ? null : r.Numbers[k], NpgsqlDbType.Double);
+                                else Write(copy, r.Texts[k], NpgsqlDbType.Text);
+                            }
+                            for (var k = 0; k < probabilities; k++) Write(copy, r.Probabilities?[k], NpgsqlDbType.Double);
                         }
-                        for (var k = 0; k < probabilities; k++) Write(copy, r.Probabilities?[k], NpgsqlDbType.Double);
+                        copy.Complete();
                     }
-                    copy.Complete();
+                    var set = new HashSet<string>(StringComparer.Ordinal);
+                    using (var cmd = new NpgsqlCommand($"INSERT INTO {Q(table)} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT (id) DO NOTHING RETURNING id", _writer, tx))
+                    using (var reader = cmd.ExecuteReader())
+                        while (reader.Read()) set.Add(reader.GetString(0));
+                    var first = new HashSet<string>(StringComparer.Ordinal);
+                    RollupInserted(m, byModel.SelectMany(p => p.Records).Where(r => set.Contains(r.Id) && first.Add(r.Id)));
+                    stored[m.Name] = set;
+                    Execute($"TRUNCATE {stage}", tx);
                 }
-                var set = new HashSet<string>(StringComparer.Ordinal);
-                using (var cmd = new NpgsqlCommand($"INSERT INTO {Q(table)} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT (id) DO NOTHING RETURNING id", _writer, tx))
-                using (var reader = cmd.ExecuteReader())
-                    while (reader.Read()) set.Add(reader.GetString(0));
-                stored[m.Name] = set;
-                Execute($"TRUNCATE {stage}", tx);
+                tx.Commit();
+                RollupsCommitted(true);
+                return stored;
             }
-            tx.Commit();
-            return stored;
+            catch
+            {
+                RollupsCommitted(false);
+                throw;
+            }
+            finally
+            {
+                _tx = null;
+            }
         }
     }
 
@@ -123,27 +144,37 @@ internal sealed partial class PostgresStore : PredictionStore
     {
         var m = Models[model];
         var type = m.Task == ModelTask.Multiclass ? "TEXT" : "DOUBLE PRECISION";
+        labels = Distinct(labels);
         lock (_gate)
         {
             using var tx = _writer.BeginTransaction();
-            Execute($"CREATE TEMP TABLE IF NOT EXISTS vigil_labels (id TEXT, label {type}, label_ts TIMESTAMP) ON COMMIT DROP", tx);
-            using (var copy = _writer.BeginBinaryImport("COPY vigil_labels (id, label, label_ts) FROM STDIN (FORMAT BINARY)"))
+            _tx = tx;
+            try
             {
-                foreach (var l in labels)
+                Execute($"CREATE TEMP TABLE IF NOT EXISTS vigil_labels (id TEXT, label {type}, label_ts TIMESTAMP) ON COMMIT DROP", tx);
+                using (var copy = _writer.BeginBinaryImport("COPY vigil_labels (id, label, label_ts) FROM STDIN (FORMAT BINARY)"))
                 {
-                    copy.StartRow();
-                    copy.Write(l.Id, NpgsqlDbType.Text);
-                    copy.Write(l.Label, m.Task == ModelTask.Multiclass ? NpgsqlDbType.Text : NpgsqlDbType.Double);
-                    copy.Write(Plain(l.Timestamp), NpgsqlDbType.Timestamp);
+                    foreach (var l in labels)
+                    {
+                        copy.StartRow();
+                        copy.Write(l.Id, NpgsqlDbType.Text);
+                        copy.Write(l.Label, m.Task == ModelTask.Multiclass ? NpgsqlDbType.Text : NpgsqlDbType.Double);
+                        copy.Write(Plain(l.Timestamp), NpgsqlDbType.Timestamp);
+                    }
+                    copy.Complete();
                 }
-                copy.Complete();
+                RollupLabels(m, "vigil_labels");
+                var outcomes = new List<double>();
+                using (var cmd = new NpgsqlCommand($"UPDATE {Q(TableOf(model))} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id RETURNING CAST({Outcome(m.Task)} AS DOUBLE PRECISION)", _writer, tx))
+                using (var reader = cmd.ExecuteReader())
+                    while (reader.Read()) outcomes.Add(reader.IsDBNull(0) ? double.NaN : reader.GetDouble(0));
+                tx.Commit();
+                return outcomes;
             }
-            var outcomes = new List<double>();
-            using (var cmd = new NpgsqlCommand($"UPDATE {Q(TableOf(model))} AS p SET label = l.label, label_ts = l.label_ts FROM vigil_labels AS l WHERE p.id = l.id RETURNING CAST({Outcome(m.Task)} AS DOUBLE PRECISION)", _writer, tx))
-            using (var reader = cmd.ExecuteReader())
-                while (reader.Read()) outcomes.Add(reader.IsDBNull(0) ? double.NaN : reader.GetDouble(0));
-            tx.Commit();
-            return outcomes;
+            finally
+            {
+                _tx = null;
+            }
         }
     }
 
@@ -192,6 +223,66 @@ internal sealed partial class PostgresStore : PredictionStore
     }
 
     public override bool IsStoreError(Exception e) => e is NpgsqlException or InvalidOperationException { Source: "Npgsql" };
+
+    protected override string RollupKey => ", PRIMARY KEY (model, version, bucket)";
+
+    protected override void WriterExecute(string sql)
+    {
+        lock (_gate) Execute(sql, _tx);
+    }
+
+    protected override List<object?[]> WriterRows(string sql)
+    {
+        var rows = new List<object?[]>();
+        lock (_gate)
+        {
+            using var cmd = new NpgsqlCommand(sql, _writer, _tx);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var c = 0; c < row.Length; c++) row[c] = reader.IsDBNull(c) ? null : reader.GetValue(c);
+                rows.Add(row);
+            }
+        }
+        return rows;
+    }
+
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows)
+    {
+        lock (_gate)
+        {
+            using var copy = _writer.BeginBinaryImport($"COPY {table} (model, version, bucket, n, body) FROM STDIN (FORMAT BINARY)");
+            foreach (var (model, version, bucket, n, body) in rows)
+            {
+                copy.StartRow();
+                copy.Write(model, NpgsqlDbType.Text);
+                copy.Write(version, NpgsqlDbType.Text);
+                copy.Write(Plain(bucket), NpgsqlDbType.Timestamp);
+                copy.Write(n, NpgsqlDbType.Bigint);
+                copy.Write(body, NpgsqlDbType.Text);
+            }
+            copy.Complete();
+        }
+    }
+
+    protected override void InWriterTransaction(Action body)
+    {
+        lock (_gate)
+        {
+            using var tx = _writer.BeginTransaction();
+            _tx = tx;
+            try
+            {
+                body();
+                tx.Commit();
+            }
+            finally
+            {
+                _tx = null;
+            }
+        }
+    }
 
     protected override void Close()
     {

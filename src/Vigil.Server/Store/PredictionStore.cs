@@ -176,6 +176,7 @@ internal abstract partial class PredictionStore : IDisposable
     {
         _queue.Writer.TryComplete();
         _writer?.GetAwaiter().GetResult();
+        CloseReaders();
         Close();
     }
 }
