@@ -55,6 +55,20 @@ internal static class OpenApiAccess
                 },
             },
         };
+        // The dashboard's pages (HTML; the front end's shell, which reads the JSON below). docs/dashboard.md.
+        static JsonObject Page(string summary, string? param) => new()
+        {
+            ["parameters"] = param is null ? new JsonArray() : new JsonArray(new JsonObject { ["name"] = param, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } }),
+            ["get"] = Op(summary, "read (session cookie)", new JsonObject
+            {
+                ["200"] = Html("the page"),
+                ["303"] = new JsonObject { ["description"] = "no session: to /login?next=..." },
+                ["404"] = Html("no such model or incident (an HTML page saying so)"),
+            }),
+        };
+        paths["/"] = Page("The fleet page: every model's status, volume, key metric, drift, latency, errors and incidents", null);
+        paths["/models/{model}"] = Page("A model's view over a window: metrics per version, volume, latency, drift heatmap, quality, evaluation", "model");
+        paths["/incidents/{id}"] = Page("An incident: its timeline, evidence and actions", "id");
         paths["/login"] = new JsonObject
         {
             ["get"] = Op("The login form (HTML)", "none", new JsonObject { ["200"] = Html("the form") }, new JsonArray(Query("next", "a path on this server to go to after login"))),

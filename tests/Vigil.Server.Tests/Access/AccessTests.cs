@@ -321,10 +321,11 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, "/login")).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, "/v1/models")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/assets/app.js")).Status);
-        // With a session (or a Bearer key) the page's own route answers (none is mapped in this branch: 404).
+        // With a session (or a Bearer key) the page's own route answers: the page, or a 404 page for a model that is not there.
         var (cookie, _) = await Session(ReadKey);
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/models/fraud", cookie)).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/models/fraud", bearer: ReadKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, "/models/fraud", cookie)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, "/models/fraud", bearer: ReadKey)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/models/nope", cookie)).Status);
         Assert.Equal(HttpStatusCode.SeeOther, (await Send(HttpMethod.Get, "/models/fraud", bearer: IngestKey)).Status);
     }
 
