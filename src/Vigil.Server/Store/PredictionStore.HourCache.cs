@@ -28,6 +28,15 @@ internal abstract partial class PredictionStore
     /// <summary>Whether <see cref="ReadHourTotals"/> keeps finished hours in memory (on by default; the tests compare).</summary>
     public bool HourCacheEnabled { get; set; } = true;
 
+    /// <summary>How many (model, hour) totals are cached.</summary>
+    internal int CachedHours
+    {
+        get
+        {
+            lock (_hourGate) return _hourCache.Count;
+        }
+    }
+
     /// <summary>Notes that the writer's open transaction wrote a model's hour row (called by the rollup writes).</summary>
     private void TouchedHour(string model, DateTime hour) => (_touchedHours ??= []).Add((model, hour));
 
