@@ -1,25 +1,28 @@
-namespace Vigil.Server.Store;
-
 using Vigil.Server.Store.Rollups;
+
+namespace Vigil.Server.Store;
 
 /// <summary>
 /// The fleet page's cache of hour totals: per model and hour, the hour cells of its versions added together (in ordinal
 /// version order, so a cached total and a freshly read one are the same to the last bit). Hours before the current one
 /// are kept in memory once read; the writer drops a (model, hour) after each commit that wrote that hour's rollup row
 /// (new, late or out-of-order predictions, late labels), and a rebuild drops everything. A request that read an hour
-/// while the writer changed it does not keep what it read: each invalidated key gets a new stamp, and a read is kept
-/// only when the key's stamp is the one seen before the read.
+/// while the writer changed it does not keep what it read: while reads are in flight each invalidated key gets a new
+/// stamp, and a read is kept only when the key's stamp is the one seen before the read (with no read in flight there
+/// is nothing to stamp, and the stamps are dropped).
 /// </summary>
 internal abstract partial class PredictionStore
 {
     private readonly object _hourGate = new();
     /// <summary>Cached hour totals (null: the model has no rows that hour). Shared with the requests: never modified.</summary>
     private readonly Dictionary<(string Model, DateTime Hour), RollupCell?> _hourCache = [];
-    /// <summary>Per (model, hour) the counter value of its last invalidation; kept for hours at or after <see cref="_stampFloor"/>.</summary>
+    /// <summary>Per (model, hour) the counter value of its last invalidation while reads were in flight.</summary>
     private readonly Dictionary<(string Model, DateTime Hour), long> _hourStamps = [];
     private long _stampCounter;
-    /// <summary>Hours before it have lost their stamps (and cache entries) and are never cached.</summary>
-    private DateTime _stampFloor = DateTime.MinValue;
+    /// <summary>Reads of <see cref="ReadHourTotals"/> between their look-up and their keeping.</summary>
+    private int _hourReads;
+    /// <summary>The oldest hour of the newest window asked for: hours before it leave the cache and are not kept.</summary>
+    private DateTime _cacheFloor = DateTime.MinValue;
     /// <summary>Bumped by a rebuild: a read that started before one is not kept.</summary>
     private long _hourGeneration;
     /// <summary>The hour rows written by the writer's open transaction (writer only).</summary>
@@ -51,7 +54,7 @@ internal abstract partial class PredictionStore
             foreach (var key in touched)
             {
                 _hourCache.Remove(key);
-                if (key.Hour >= _stampFloor) _hourStamps[key] = stamp;
+                if (_hourReads > 0) _hourStamps[key] = stamp;
             }
         }
     }
@@ -81,12 +84,11 @@ internal abstract partial class PredictionStore
         lock (_hourGate)
         {
             generation = _hourGeneration;
-            if (HourCacheEnabled && first > _stampFloor)
+            if (HourCacheEnabled && first > _cacheFloor)
             {
-                // Hours that left the page's window leave the cache, and their stamps with them.
-                _stampFloor = first;
+                // Hours that left the page's window leave the cache.
+                _cacheFloor = first;
                 foreach (var key in _hourCache.Keys.Where(k => k.Hour < first).ToList()) _hourCache.Remove(key);
-                foreach (var key in _hourStamps.Keys.Where(k => k.Hour < first).ToList()) _hourStamps.Remove(key);
             }
             foreach (var (model, row) in totals)
                 for (var h = 0; h < count; h++)
@@ -99,9 +101,19 @@ internal abstract partial class PredictionStore
                         seen[key] = _hourStamps.GetValueOrDefault(key);
                     }
                 }
+            if (missing.Count == 0) return totals;
+            _hourReads++;
         }
-        if (missing.Count == 0) return totals;
-        var stored = ReadHourCells(missing, first, first.AddHours(count), totals.Count);
+        List<StoredCell> stored;
+        try
+        {
+            stored = ReadHourCells(missing, first, first.AddHours(count), totals.Count);
+        }
+        catch
+        {
+            EndHourRead();
+            throw;
+        }
         foreach (var group in stored.GroupBy(c => (c.Model, c.Bucket)))
         {
             if (!totals.TryGetValue(group.Key.Model, out var row)) continue;
@@ -111,18 +123,25 @@ internal abstract partial class PredictionStore
             foreach (var c in group.OrderBy(c => c.Version, StringComparer.Ordinal)) sum.Add(c.Cell);
             row[h] = sum;
         }
-        if (!HourCacheEnabled) return totals;
         lock (_hourGate)
         {
-            if (generation != _hourGeneration) return totals;
-            foreach (var key in missing)
-            {
-                // Kept only when finished, inside the stamped range, and not invalidated since the read began.
-                if (key.Hour >= current || key.Hour < _stampFloor || _hourStamps.GetValueOrDefault(key) != seen[key]) continue;
-                _hourCache[key] = totals[key.Model][(int)((key.Hour - first).Ticks / TimeSpan.TicksPerHour)];
-            }
+            if (HourCacheEnabled && generation == _hourGeneration)
+                foreach (var key in missing)
+                {
+                    // Kept only when finished, inside the newest window, and not invalidated since the read began.
+                    if (key.Hour >= current || key.Hour < _cacheFloor || _hourStamps.GetValueOrDefault(key) != seen[key]) continue;
+                    _hourCache[key] = totals[key.Model][(int)((key.Hour - first).Ticks / TimeSpan.TicksPerHour)];
+                }
+            EndHourRead();
         }
         return totals;
+    }
+
+    /// <summary>A read is done: with none left in flight, no stamp is needed any more.</summary>
+    private void EndHourRead()
+    {
+        lock (_hourGate)
+            if (--_hourReads == 0) _hourStamps.Clear();
     }
 
     /// <summary>The hour cells of the given (model, hour) keys: one query, a bucket missing for every model read whole.</summary>
