@@ -32,6 +32,9 @@ public sealed partial class VigilServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly PredictionStore _store;
+
+    /// <summary>The server's store (for the tests).</summary>
+    internal PredictionStore Store => _store;
     private readonly ServiceConfig _config;
     private readonly Dictionary<string, ModelStats> _stats;
 

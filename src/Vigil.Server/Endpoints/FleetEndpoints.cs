@@ -46,20 +46,15 @@ public sealed partial class VigilServer
         var current = PredictionStore.Floor(now, Grain.Hour);
         var first = current.AddHours(-23);
         var hours = Enumerable.Range(0, 24).Select(h => first.AddHours(h)).ToList();
-        var byModel = _store.ReadCells(Grain.Hour, first, current.AddHours(1)).ToLookup(c => c.Model, StringComparer.Ordinal);
+        // Per model and hour, its versions' cells added (finished hours from the store's cache; shared: read only).
+        var totals = _store.ReadHourTotals(first, 24, current);
         var firing = _monitors.Alerts.Active.Where(a => a.State == AlertState.Firing).ToLookup(a => a.Model, StringComparer.Ordinal);
         var incidents = _monitors.Incidents.All.Where(i => i.State != IncidentState.Resolved).ToLookup(i => i.Model, StringComparer.Ordinal);
         var rows = new List<FleetModelJson>();
         foreach (var m in _config.Models)
         {
             var bins = _store.Bins[m.Name];
-            var perHour = new RollupCell?[24];
-            foreach (var c in byModel[m.Name])
-            {
-                var h = (int)((c.Bucket - first).Ticks / TimeSpan.TicksPerHour);
-                if (h is < 0 or >= 24) continue;
-                (perHour[h] ??= new RollupCell(bins)).Add(c.Cell);
-            }
+            var perHour = totals.TryGetValue(m.Name, out var t) ? t : new RollupCell?[24];
             var all = RollupMetrics.Sum(perHour.OfType<RollupCell>(), bins);
             var last = _store.LastPrediction(m.Name);
             var alerts = firing[m.Name].ToList();

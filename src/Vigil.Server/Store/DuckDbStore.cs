@@ -206,6 +206,11 @@ internal sealed partial class DuckDbStore : PredictionStore
                 }
                 throw;
             }
+            finally
+            {
+                // After the commit (or the rollback): the hours the labels moved leave the fleet's cache.
+                HoursSettled();
+            }
         }
     }
 

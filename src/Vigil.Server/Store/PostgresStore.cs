@@ -174,6 +174,8 @@ internal sealed partial class PostgresStore : PredictionStore
             finally
             {
                 _tx = null;
+                // After the commit (or before the rollback, which changes nothing): the hours the labels moved leave the fleet's cache.
+                HoursSettled();
             }
         }
     }

@@ -156,6 +156,7 @@ internal abstract partial class PredictionStore
             WriterExecute($"DELETE FROM vigil_rollup_state WHERE model = {Lit(model)}");
             WriterExecute($"INSERT INTO vigil_rollup_state (model, signature, built_at) VALUES ({Lit(model)}, {Lit(bins.Signature)}, {Lit(DateTime.UtcNow)})");
         });
+        ForgetHours();
     }
 
     private static RollupCell Cell(Dictionary<(string, DateTime), RollupCell> cells, string version, DateTime bucket, RollupBins bins)
@@ -251,6 +252,7 @@ internal abstract partial class PredictionStore
         if (committed && _pendingLast is { } pending)
             foreach (var (model, t) in pending) _lastTicks.AddOrUpdate(model, t, (_, old) => Math.Max(old, t));
         _pendingLast = null;
+        HoursSettled();
     }
 
     /// <summary>The label moves of a batch of late labels (distinct ids), read before the update (in its transaction):
@@ -299,6 +301,8 @@ internal abstract partial class PredictionStore
     {
         foreach (var key in deltas.Where(kv => kv.Value.IsEmpty).Select(kv => kv.Key).ToList()) deltas.Remove(key);
         if (deltas.Count == 0) return;
+        if (g == Grain.Hour)
+            foreach (var key in deltas.Keys) TouchedHour(model, key.Bucket);
         var bins = _bins[model];
         var buckets = string.Join(", ", deltas.Keys.Select(k => k.Bucket).Distinct().Select(Lit));
         var where = $"model = {Lit(model)} AND bucket IN ({buckets})";
@@ -330,10 +334,12 @@ internal abstract partial class PredictionStore
     protected abstract void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows);
 
     /// <summary>The stored cells of a grain with bucket in [from, to), of one model or all; read on a connection of its own.</summary>
-    public List<StoredCell> ReadCells(Grain g, DateTime from, DateTime to, string? model = null, string? version = null)
+    /// <remarks><paramref name="where"/> is a further SQL condition, built by the store itself.</remarks>
+    public List<StoredCell> ReadCells(Grain g, DateTime from, DateTime to, string? model = null, string? version = null, string? where = null)
     {
         var sql = $"SELECT model, version, bucket, body FROM {RollupTable(g)} WHERE bucket >= {Lit(from)} AND bucket < {Lit(to)}" +
-                  (model is null ? "" : $" AND model = {Lit(model)}") + (version is null ? "" : $" AND version = {Lit(version)}");
+                  (model is null ? "" : $" AND model = {Lit(model)}") + (version is null ? "" : $" AND version = {Lit(version)}") +
+                  (where is null ? "" : $" AND {where}");
         var cells = new List<StoredCell>();
         var t = Read(reader => reader.Query(sql));
         for (var i = 0; i < t.RowCount; i++)
