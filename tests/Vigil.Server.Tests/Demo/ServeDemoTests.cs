@@ -98,7 +98,7 @@ public sealed class ServeDemoTests : IDisposable
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.ReadKey);
             // Every monitor has run since the history went in (the demo holds them until then).
             JsonElement models = default;
-            for (var deadline = DateTime.UtcNow.AddSeconds(40); DateTime.UtcNow < deadline; await Task.Delay(500))
+            for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(500))
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync("/v1/models"));
                 models = doc.RootElement.Clone();
