@@ -9,8 +9,30 @@ internal interface IQueryEngine : IDisposable
 {
     SqlDialect Dialect { get; }
 
-    /// <summary>"duckdb" or "postgresql".</summary>
+    /// <summary>"duckdb", "postgresql" or "clickhouse".</summary>
     string Name { get; }
+
+    /// <summary>Whether the engine runs in this process over data on this machine (DuckDB), so that streaming rows into
+    /// .NET costs no network. Over a remote engine (PostgreSQL, ClickHouse) analyses ask for aggregates instead.</summary>
+    bool InProcess => false;
+
+    /// <summary>Whether the engine reads files itself (read_csv, read_parquet), so that two files can be read as one
+    /// relation in one engine.</summary>
+    bool ReadsFiles => false;
+
+    /// <summary>Runs <paramref name="body"/> (queries on this engine) under a memory budget of
+    /// <paramref name="megabytesPerThread"/> × the engine's threads (at least <paramref name="minimumMegabytes"/>), so
+    /// that a large sort spills to disk instead of growing the process. An engine that runs elsewhere, or has no such
+    /// setting, runs <paramref name="body"/> as it is.</summary>
+    void WithMemoryBudget(int minimumMegabytes, int megabytesPerThread, Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        body();
+    }
+
+    /// <summary><see cref="Stream"/> for a result whose row order does not matter, which an engine may then compute on
+    /// every core. By default, <see cref="Stream"/>.</summary>
+    void StreamUnordered(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk) => Stream(sql, parameters, onChunk);
 
     /// <summary>Runs one statement and materializes its (small) result.</summary>
     Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default);
@@ -22,6 +44,9 @@ internal interface IQueryEngine : IDisposable
 
     /// <summary>Runs statements that return no result (DDL, SET, INSERT ...).</summary>
     void Execute(string sql);
+
+    /// <summary>The columns of <paramref name="relation"/> (text to put after FROM), with their SQL types and kinds.</summary>
+    IReadOnlyList<Sources.SourceColumn> Describe(string relation);
 
     /// <summary>0..1 of the running query, or -1 when unknown.</summary>
     double Progress { get; }
@@ -41,51 +66,6 @@ internal static class QueryEngineExtensions
         return name;
     }
 
-    /// <summary>Runs <paramref name="body"/> (queries on <paramref name="engine"/>) with DuckDB's memory limit lowered to
-    /// <paramref name="megabytesPerThread"/> × its threads (at least <paramref name="minimumMegabytes"/>), so that a
-    /// large sort spills to disk instead of growing the process, then restores the limit. Should DuckDB still run out
-    /// of memory under the lowered limit, <paramref name="body"/> runs again without it: it must start over cleanly.
-    /// Other engines, and a limit already lower, run <paramref name="body"/> as it is.</summary>
-    public static void WithMemoryBudget(this IQueryEngine engine, int minimumMegabytes, int megabytesPerThread, Action body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        if (engine is not DuckDb.DuckDbEngine duck)
-        {
-            body();
-            return;
-        }
-        var t = duck.Query("SELECT current_setting('memory_limit') AS m_, current_setting('threads') AS t_");
-        var previous = t.GetString(0, 0) ?? "";
-        var threads = long.TryParse(t.GetString(1, 0), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
-        var budget = Math.Max(minimumMegabytes, megabytesPerThread * threads);
-        if (ParseSize(previous) is { } current && current <= budget * 1_000_000)
-        {
-            body();
-            return;
-        }
-        duck.Execute($"SET memory_limit = '{budget.ToString(System.Globalization.CultureInfo.InvariantCulture)}MB'");
-        try
-        {
-            body();
-        }
-        catch (VigilEngineException e) when (IsOutOfMemory(e))
-        {
-            Restore(duck, previous);
-            body();
-        }
-        finally
-        {
-            Restore(duck, previous);
-        }
-    }
-
-    private static bool IsOutOfMemory(VigilEngineException e) => e.Code == "OUT_OF_MEMORY";
-
-    /// <summary>Puts DuckDB's memory limit back to the value it showed (rounded to DuckDB's display, e.g. 0.1 GiB).
-    /// Not RESET: in DuckDB 1.5 RESET memory_limit changes the setting's text but not the buffer manager's limit.</summary>
-    private static void Restore(DuckDb.DuckDbEngine duck, string previous) =>
-        duck.Execute($"SET memory_limit = {duck.Dialect.StringLiteral(previous)}");
-
     /// <summary>Bytes of a DuckDB size such as "19.0 GiB", "256.0 MiB" or "500MB"; null when not understood.</summary>
     internal static long? ParseSize(string text)
     {
@@ -95,29 +75,6 @@ internal static class QueryEngineExtensions
         double k = unit.Contains('I', StringComparison.Ordinal) ? 1024 : 1000;
         var power = unit[0] switch { 'K' => 1, 'M' => 2, 'G' => 3, 'T' => 4, _ => 0 };
         return (long)(v * Math.Pow(k, power));
-    }
-
-    /// <summary><see cref="IQueryEngine.Stream"/> for a result whose row order does not matter: DuckDB then computes it
-    /// on every core (without the promise of the source's order a streamed result is fed by all threads, with a buffer
-    /// of a few MB to run ahead of the reader). Other engines stream as usual.</summary>
-    public static void StreamUnordered(this IQueryEngine engine, string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk)
-    {
-        if (engine is not DuckDb.DuckDbEngine duck)
-        {
-            engine.Stream(sql, parameters, onChunk);
-            return;
-        }
-        duck.Execute("SET preserve_insertion_order = false");
-        duck.Execute("SET streaming_buffer_size = '4MB'");
-        try
-        {
-            duck.Stream(sql, parameters, onChunk);
-        }
-        finally
-        {
-            duck.Execute("SET preserve_insertion_order = true");
-            duck.Execute("RESET streaming_buffer_size");
-        }
     }
 
     /// <summary>The single value of a one-row, one-column query (null when NULL or no rows), as a string.</summary>

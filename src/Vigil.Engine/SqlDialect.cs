@@ -8,6 +8,7 @@ internal enum SqlDialectKind
 {
     DuckDb,
     PostgreSql,
+    ClickHouse,
 }
 
 /// <summary>
@@ -18,8 +19,32 @@ internal abstract class SqlDialect
 {
     public static readonly SqlDialect DuckDb = new DuckDbDialect();
     public static readonly SqlDialect PostgreSql = new PostgresDialect();
+    public static readonly SqlDialect ClickHouse = new ClickHouse.ClickHouseDialect();
 
     public abstract SqlDialectKind Kind { get; }
+
+    // ---- What the engine's SQL can express. Analyses ask these instead of asking which engine they run on. ----
+
+    /// <summary>Window functions (<c>row_number() OVER (…)</c>, running sums). Without them, running sums are taken in
+    /// .NET over the (aggregated) rows the engine returns.</summary>
+    public virtual bool HasWindowFunctions => true;
+
+    /// <summary><c>GROUP BY GROUPING SETS (…)</c>. Without it, one <c>UNION ALL</c> branch per set.</summary>
+    public virtual bool HasGroupingSets => true;
+
+    /// <summary><c>WITH name AS (SELECT …)</c>. Without it, a subquery in place, or a temporary table.</summary>
+    public virtual bool HasCtes => true;
+
+    /// <summary><c>UPDATE … SET … WHERE …</c> on a temporary table.</summary>
+    public virtual bool HasUpdate => true;
+
+    /// <summary>The pseudo-column that numbers a table's rows in insertion order (DuckDB's <c>rowid</c>), or null when the
+    /// engine has none (then <c>row_number() OVER ()</c>).</summary>
+    public virtual string? RowId => null;
+
+    /// <summary>Whether a subquery over a distributed table must say <c>GLOBAL IN</c> so that it runs once, on the
+    /// initiator, instead of once per shard.</summary>
+    public virtual string In => "IN";
 
     /// <summary>Name of the double-precision type ("DOUBLE" / "DOUBLE PRECISION").</summary>
     public abstract string Double { get; }
@@ -83,7 +108,7 @@ internal abstract class SqlDialect
     }
 
     /// <summary>A SQL string literal: single quotes doubled. Rejects NUL.</summary>
-    public string StringLiteral(string value)
+    public virtual string StringLiteral(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Contains('\0')) throw new VigilInputException("string contains a NUL character");
@@ -116,11 +141,22 @@ internal abstract class SqlDialect
         string u = unit.ToLowerInvariant();
         if (u is not ("hour" or "day" or "week" or "month"))
             throw new VigilInputException($"unknown time unit \"{unit}\"; expected hour, day, week or month");
-        return $"date_trunc('{u}', {expr})";
+        return TruncateTime(u, expr);
     }
 
+    /// <summary><see cref="DateTrunc"/> for a unit already checked (hour, day, week or month).</summary>
+    protected virtual string TruncateTime(string unit, string expr) => $"date_trunc('{unit}', {expr})";
+
     /// <summary>Seconds since the Unix epoch as a double.</summary>
-    public string EpochSeconds(string expr) => $"CAST(EXTRACT(EPOCH FROM {expr}) AS {Double})";
+    public virtual string EpochSeconds(string expr) => $"CAST(EXTRACT(EPOCH FROM {expr}) AS {Double})";
+
+    /// <summary>The number of rows where <paramref name="condition"/> holds, as an aggregate
+    /// (<c>count(*) FILTER (WHERE …)</c>, or <c>countIf(…)</c>).</summary>
+    public virtual string CountIf(string condition) => $"count(*) FILTER (WHERE {condition})";
+
+    /// <summary>The aggregate <paramref name="function"/> (count, sum, avg, min, max) of <paramref name="expr"/> over the
+    /// rows where <paramref name="condition"/> holds (<c>fn(expr) FILTER (WHERE …)</c>, or <c>fnIf(expr, …)</c>).</summary>
+    public virtual string AggregateIf(string function, string expr, string condition) => $"{function}({expr}) FILTER (WHERE {condition})";
 
     /// <summary>A deterministic pseudo-random number in [0, 1) from a value, for deterministic sampling.
     /// The same value always gives the same number in one engine (engines differ from each other).</summary>
@@ -129,6 +165,13 @@ internal abstract class SqlDialect
     /// <summary>An estimate of the number of distinct values of <paramref name="expr"/> (a HyperLogLog aggregate) in
     /// constant memory, or null where the engine has none.</summary>
     public virtual string? DistinctEstimate(string expr) => null;
+
+    /// <summary>Distinct values for a profile: an estimate where the engine has a fast one (HyperLogLog in DuckDB,
+    /// <c>uniq</c> in ClickHouse), else exact (PostgreSQL's <c>count(DISTINCT …)</c>).</summary>
+    public virtual string ApproxCountDistinct(string expr) => DistinctEstimate(expr) ?? $"count(DISTINCT {expr})";
+
+    /// <summary>A 63-bit hash of a text value as a non-negative BIGINT; different seeds give independent hashes.</summary>
+    public abstract string Hash63(string expr, int seed);
 
     /// <summary><paramref name="expr"/> as text.</summary>
     public string CastToText(string expr) => $"CAST({expr} AS {Text})";
@@ -139,6 +182,8 @@ internal abstract class SqlDialect
     private sealed class DuckDbDialect : SqlDialect
     {
         public override SqlDialectKind Kind => SqlDialectKind.DuckDb;
+
+        public override string? RowId => "rowid";
 
         public override string Double => "DOUBLE";
 
@@ -157,6 +202,9 @@ internal abstract class SqlDialect
         public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
 
         public override string? DistinctEstimate(string expr) => $"approx_count_distinct({expr})";
+
+        public override string Hash63(string expr, int seed) =>
+            seed == 0 ? $"CAST(hash({expr}) >> 1 AS BIGINT)" : $"CAST(hash({expr} || '#{seed}') >> 1 AS BIGINT)";
     }
 
     private sealed class PostgresDialect : SqlDialect
@@ -189,5 +237,7 @@ internal abstract class SqlDialect
 
         public override string HashToUnit(string expr) =>
             $"(CAST(((CAST(hashtext(CAST({expr} AS TEXT)) AS BIGINT) % 1000003) + 1000003) % 1000003 AS DOUBLE PRECISION) / 1000003.0)";
+
+        public override string Hash63(string expr, int seed) => $"(hashtextextended({expr}, {seed}) & 9223372036854775807)";
     }
 }

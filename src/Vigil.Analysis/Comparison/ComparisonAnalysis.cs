@@ -57,13 +57,13 @@ internal static class ComparisonAnalysis
     /// saying which log each row came from ('baseline' or 'candidate'); columns matched by name.</summary>
     public static OpenedSource Combine(OpenedSource baseline, OpenedSource candidate)
     {
-        if (baseline.Engine is not Vigil.Engine.DuckDb.DuckDbEngine engine || candidate.Engine is not Vigil.Engine.DuckDb.DuckDbEngine)
+        if (!baseline.Engine.ReadsFiles || !candidate.Engine.ReadsFiles)
             throw new VigilInputException("--baseline-log and --candidate-log: both must be files (CSV, Parquet, JSON); to compare versions in a database table, use one table with a version column and --baseline/--candidate");
         var q = baseline.Dialect.QuoteIdentifier(SideColumn);
         var relation = $"(SELECT 'baseline' AS {q}, * FROM {baseline.Relation} UNION ALL BY NAME SELECT 'candidate' AS {q}, * FROM {candidate.Relation}) AS compared";
         try
         {
-            return SourceOpener.OverRelation(engine, relation, $"{baseline.Description} vs {candidate.Description}", ownsEngine: false);
+            return SourceOpener.OverRelation(baseline.Engine, relation, $"{baseline.Description} vs {candidate.Description}", ownsEngine: false);
         }
         catch (VigilEngineException e)
         {

@@ -175,9 +175,9 @@ internal static partial class DriftAnalysis
     /// groups of 8, 340 MB in groups of 4 and 260–290 MB in groups of 2, at the same speed but for 2).</summary>
     internal const int ColumnsPerGroup = 4;
 
-    /// <summary>Whether a source is read a group of columns at a time: a columnar source (Parquet, a table) in DuckDB.</summary>
+    /// <summary>Whether a source is read a group of columns at a time: a columnar source (Parquet, a table) in an in-process engine (DuckDB).</summary>
     private static bool InGroups(OpenedSource source) =>
-        source.Engine is Vigil.Engine.DuckDb.DuckDbEngine && !source.Relation.StartsWith("read_csv", StringComparison.Ordinal)
+        source.Engine.InProcess && !source.Relation.StartsWith("read_csv", StringComparison.Ordinal)
         && !source.Relation.StartsWith("read_json", StringComparison.Ordinal);
 
     private static (long RefRows, long CurRows, List<ColumnDrift> Columns, DatasetDrift Dataset) TestInGroups(OpenedSource reference, OpenedSource current,

@@ -32,7 +32,7 @@ internal static partial class DriftAnalysis
     /// or null for a row with no chunk) is given; rows whose chunk is null are counted under NaN.</summary>
     private static (long Rows, Dictionary<double, SideCounts[]> Counts) Count(OpenedSource source, List<Column> columns, string? chunkExpr)
     {
-        if (chunkExpr is null && source.Engine is Vigil.Engine.DuckDb.DuckDbEngine)
+        if (chunkExpr is null && source.Engine.InProcess)
         {
             var (n, sides) = Stream(source.Engine, source.Relation, columns);
             return (n, new Dictionary<double, SideCounts[]> { [0] = sides });
@@ -51,7 +51,7 @@ internal static partial class DriftAnalysis
         var relation = source.Relation;
         var text = relation.StartsWith("read_csv", StringComparison.Ordinal) || relation.StartsWith("read_json", StringComparison.Ordinal);
         var perPass = text ? ColumnsPerPass : ColumnarColumnsPerPass;
-        var staged = columns.Count > perPass && text && source.Engine is Vigil.Engine.DuckDb.DuckDbEngine;
+        var staged = columns.Count > perPass && text && source.Engine.InProcess;
         if (staged)
         {
             source.Engine.Execute($"CREATE OR REPLACE TEMP TABLE vigil_drift_side AS SELECT * FROM {relation}");

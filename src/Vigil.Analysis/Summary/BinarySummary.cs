@@ -283,7 +283,7 @@ internal static class BinarySummary
         if (counts.GetInt64(0, 0) != total)
             throw new InvalidOperationException($"the engine streamed {total} rows where it had counted {counts.GetInt64(0, 0)}");
         var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
-        return new Collected(ordered || engine is not Vigil.Engine.DuckDb.DuckDbEngine, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
+        return new Collected(ordered || !engine.InProcess, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
     }
 
     /// <summary>Keeps the <c>n</c> smallest distinct ids offered (ordinal order): examples that do not depend on the

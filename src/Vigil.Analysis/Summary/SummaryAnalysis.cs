@@ -58,8 +58,8 @@ internal static class SummaryAnalysis
         progress.Stage($"Reading {name}");
         var nan = $"CAST('NaN' AS {d.Double})";
         // DuckDB numbers a table's rows in insertion (file) order as rowid; PostgreSQL needs row_number().
-        var duck = d.Kind == SqlDialectKind.DuckDb;
-        var baseRel = duck ? $"(SELECT *, rowid AS rid_ FROM {Base})" : Base;
+        var rowId = d.RowId;
+        var baseRel = rowId is not null ? $"(SELECT *, {rowId} AS rid_ FROM {Base})" : Base;
         var select = new List<string>
         {
             cols.Id is null ? "CAST(NULL AS VARCHAR) AS id_" : $"{x.Text(cols.Id)} AS id_",
@@ -114,7 +114,7 @@ internal static class SummaryAnalysis
                 $"SELECT {string.Join(", ", select)} FROM {source.Relation}", checks.Where(c => c.Check != "duplicate_id").ToList(), asOf, options, progress));
 
         select.Add("FALSE AS dup_");
-        if (!duck) select.Insert(0, "row_number() OVER () AS rid_");
+        if (rowId is null) select.Insert(0, "row_number() OVER () AS rid_");
         engine.Execute($"DROP TABLE IF EXISTS {Base}");
         engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
 
@@ -125,7 +125,7 @@ internal static class SummaryAnalysis
             // Only ids seen more than once are windowed; their later occurrences are flagged in place.
             var later = $"SELECT rid_ FROM (SELECT rid_, row_number() OVER (PARTITION BY id_ ORDER BY ts_ NULLS LAST, rid_) AS k_ " +
                         $"FROM {baseRel} b WHERE id_ IN (SELECT id_ FROM {Base} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1)) t WHERE k_ > 1";
-            engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {(duck ? "rowid" : "rid_")} IN ({later})");
+            engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {rowId ?? "rid_"} IN ({later})");
         }
 
         var fail = "CASE " + string.Concat(checks.Where(c => c.Excludes).Select(c => $"WHEN {c.Predicate} THEN '{c.Check}' ")) + "END";

@@ -51,6 +51,65 @@ internal sealed class DuckDbEngine : IQueryEngine
 
     public string Name => "duckdb";
 
+    public bool InProcess => true;
+
+    public IReadOnlyList<Sources.SourceColumn> Describe(string relation) => Sources.SourceOpener.Describe(this, relation);
+
+    public bool ReadsFiles => true;
+
+    /// <summary>Runs <paramref name="body"/> with DuckDB's memory limit lowered to <paramref name="megabytesPerThread"/> ×
+    /// its threads (at least <paramref name="minimumMegabytes"/>), so that a large sort spills to disk instead of growing
+    /// the process, then restores the limit. Should DuckDB still run out of memory under the lowered limit,
+    /// <paramref name="body"/> runs again without it: it must start over cleanly. A limit already lower is kept.</summary>
+    public void WithMemoryBudget(int minimumMegabytes, int megabytesPerThread, Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var t = Query("SELECT current_setting('memory_limit') AS m_, current_setting('threads') AS t_");
+        var previous = t.GetString(0, 0) ?? "";
+        var threads = long.TryParse(t.GetString(1, 0), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var budget = Math.Max(minimumMegabytes, megabytesPerThread * threads);
+        if (QueryEngineExtensions.ParseSize(previous) is { } current && current <= budget * 1_000_000)
+        {
+            body();
+            return;
+        }
+        Execute($"SET memory_limit = '{budget.ToString(System.Globalization.CultureInfo.InvariantCulture)}MB'");
+        try
+        {
+            body();
+        }
+        catch (VigilEngineException e) when (e.Code == "OUT_OF_MEMORY")
+        {
+            RestoreMemoryLimit(previous);
+            body();
+        }
+        finally
+        {
+            RestoreMemoryLimit(previous);
+        }
+    }
+
+    /// <summary>Puts DuckDB's memory limit back to the value it showed (rounded to DuckDB's display, e.g. 0.1 GiB).
+    /// Not RESET: in DuckDB 1.5 RESET memory_limit changes the setting's text but not the buffer manager's limit.</summary>
+    private void RestoreMemoryLimit(string previous) => Execute($"SET memory_limit = {Dialect.StringLiteral(previous)}");
+
+    /// <summary>A streamed result whose row order does not matter, computed on every core: without the promise of the
+    /// source's order a streamed result is fed by all threads, with a buffer of a few MB to run ahead of the reader.</summary>
+    public void StreamUnordered(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk)
+    {
+        Execute("SET preserve_insertion_order = false");
+        Execute("SET streaming_buffer_size = '4MB'");
+        try
+        {
+            Stream(sql, parameters, onChunk);
+        }
+        finally
+        {
+            Execute("SET preserve_insertion_order = true");
+            Execute("RESET streaming_buffer_size");
+        }
+    }
+
     /// <summary>The underlying connection (for the appender and DuckDB-specific work).</summary>
     public DuckDbConnection Connection => _connection;
 

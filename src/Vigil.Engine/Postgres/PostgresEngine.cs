@@ -33,6 +33,8 @@ internal sealed class PostgresEngine : IQueryEngine
 
     public string Name => "postgresql";
 
+    public IReadOnlyList<Sources.SourceColumn> Describe(string relation) => Sources.SourceOpener.DescribePostgres(this, relation);
+
     public NpgsqlConnection Connection => _connection;
 
     public double Progress => -1;

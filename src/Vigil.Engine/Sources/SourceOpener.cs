@@ -476,10 +476,10 @@ internal static class SourceOpener
 
     /// <summary>A source over any relation of a DuckDB engine (a query over the service's store, say); the engine is
     /// disposed with the source when <paramref name="ownsEngine"/>.</summary>
-    internal static OpenedSource OverRelation(DuckDbEngine engine, string relation, string description, bool ownsEngine) =>
-        new(engine, relation, description, Describe(engine, relation), ownsEngine);
+    internal static OpenedSource OverRelation(IQueryEngine engine, string relation, string description, bool ownsEngine = true) =>
+        new(engine, relation, description, engine.Describe(relation), ownsEngine);
 
-    private static List<SourceColumn> Describe(DuckDbEngine engine, string relation)
+    internal static List<SourceColumn> Describe(DuckDbEngine engine, string relation)
     {
         Table t = engine.Query($"DESCRIBE SELECT * FROM {relation}");
         int name = t.IndexOf("column_name"), type = t.IndexOf("column_type");
@@ -684,11 +684,7 @@ internal static class SourceOpener
         }
     }
 
-    /// <summary>A source over a relation of a PostgreSQL engine; the engine is disposed with the source.</summary>
-    internal static OpenedSource OverRelation(PostgresEngine engine, string relation, string description) =>
-        new(engine, relation, description, DescribePostgres(engine, relation));
-
-    private static List<SourceColumn> DescribePostgres(PostgresEngine engine, string relation)
+    internal static List<SourceColumn> DescribePostgres(PostgresEngine engine, string relation)
     {
         using var cmd = new NpgsqlCommand($"SELECT * FROM {relation} LIMIT 0", engine.Connection);
         using NpgsqlDataReader reader = cmd.ExecuteReader();

@@ -136,7 +136,7 @@ internal abstract partial class PredictionStore
         using (var reader = NewReader())
         {
             var row = new RollupRow { Numbers = new double[m.Features.Count], Texts = new string?[m.Features.Count] };
-            Engine.QueryEngineExtensions.StreamUnordered(reader, RawSelect(m, "p", ""), [], t =>
+            reader.StreamUnordered(RawSelect(m, "p", ""), [], t =>
             {
                 for (var i = 0; i < t.RowCount; i++)
                 {
