@@ -61,8 +61,8 @@ internal static class PairedComparison
             if (n > 0 && m < n / 2)
                 return new(false, $"independent samples: the versions scored different ids ({m:N0} of {n:N0} sampled baseline ids appear in the candidate)", []);
         }
-        var t = e.Query($"WITH i AS ({ids}), c AS (SELECT id_, count(*) FILTER (WHERE v_ = {input.B}) AS nb_, count(*) FILTER (WHERE v_ = {input.C}) AS nc_ FROM i GROUP BY id_) " +
-                        "SELECT count(*) FILTER (WHERE nb_ = 1 AND nc_ = 1) AS pairs_, coalesce(sum(nb_), 0) AS rb_, coalesce(sum(nc_), 0) AS rc_ FROM c");
+        var t = e.Query($"WITH i AS ({ids}), c AS (SELECT id_, {e.Dialect.CountIf($"v_ = {input.B}")} AS nb_, {e.Dialect.CountIf($"v_ = {input.C}")} AS nc_ FROM i GROUP BY id_) " +
+                        $"SELECT {e.Dialect.CountIf("nb_ = 1 AND nc_ = 1")} AS pairs_, coalesce(sum(nb_), 0) AS rb_, coalesce(sum(nc_), 0) AS rc_ FROM c");
         long pairs = t.GetInt64(0, 0), rb = t.GetInt64(1, 0), rc = t.GetInt64(2, 0);
         var share = Math.Min(rb == 0 ? 0 : (double)pairs / rb, rc == 0 ? 0 : (double)pairs / rc);
         var what = $"{pairs:N0} ids scored once by each version ({share:P1} of the smaller version's rows)";
@@ -124,26 +124,26 @@ internal static class PairedComparison
         string Cell(string s) => $"(CASE WHEN {s} >= {t} THEN 1 ELSE 0 END + 2 * CAST(floor(least({s} * {PairGrid}, {PairGrid})) AS INTEGER))";
         var sql =
             $"WITH p AS (SELECT * FROM {pairs}), " +
-            $"ca AS (SELECT {G()}sa_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p GROUP BY {G()}sa_), " +
+            $"ca AS (SELECT {G()}sa_, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM p GROUP BY {G()}sa_), " +
             $"wa AS (SELECT {G()}sa_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sa_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
             $"coalesce(sum(p_) OVER ({part}ORDER BY sa_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM ca), " +
-            $"cb AS (SELECT {G()}sb_, count(*) FILTER (WHERE y_ = 1) AS p_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p GROUP BY {G()}sb_), " +
+            $"cb AS (SELECT {G()}sb_, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM p GROUP BY {G()}sb_), " +
             $"wb AS (SELECT {G()}sb_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sb_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
             $"coalesce(sum(p_) OVER ({part}ORDER BY sb_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM cb), " +
-            $"tot AS (SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_ FROM p {(nseg > 0 ? "GROUP BY " + string.Join(", ", gk) : "")}), " +
+            $"tot AS (SELECT {G()}{d.CountIf("y_ = 1")} AS m_, {d.CountIf("y_ = 0")} AS n_ FROM p {(nseg > 0 ? "GROUP BY " + string.Join(", ", gk) : "")}), " +
             $"pl AS (SELECT {G("p.")}p.y_, p.sa_, p.sb_, " +
             $"CASE WHEN p.y_ = 1 THEN {Dbl("wa.below_ + 0.5 * wa.n_")} / t.n_ END AS v10a_, CASE WHEN p.y_ = 1 THEN {Dbl("wb.below_ + 0.5 * wb.n_")} / t.n_ END AS v10b_, " +
             $"CASE WHEN p.y_ = 0 THEN {Dbl("wa.above_ + 0.5 * wa.p_")} / t.m_ END AS v01a_, CASE WHEN p.y_ = 0 THEN {Dbl("wb.above_ + 0.5 * wb.p_")} / t.m_ END AS v01b_ " +
             $"FROM p JOIN wa ON p.sa_ = wa.sa_{On("p", "wa")} JOIN wb ON p.sb_ = wb.sb_{On("p", "wb")} JOIN tot t ON TRUE{On("p", "t")}) " +
-            $"SELECT {G()}count(*) FILTER (WHERE y_ = 1) AS m_, count(*) FILTER (WHERE y_ = 0) AS n_, " +
+            $"SELECT {G()}{d.CountIf("y_ = 1")} AS m_, {d.CountIf("y_ = 0")} AS n_, " +
             "coalesce(sum(v10a_), 0), coalesce(sum(v10b_), 0), coalesce(sum(v10a_ * v10a_), 0), coalesce(sum(v10b_ * v10b_), 0), coalesce(sum(v10a_ * v10b_), 0), " +
             "coalesce(sum(v01a_), 0), coalesce(sum(v01b_), 0), coalesce(sum(v01a_ * v01a_), 0), coalesce(sum(v01b_ * v01b_), 0), coalesce(sum(v01a_ * v01b_), 0), " +
-            $"count(*) FILTER (WHERE (sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)), count(*) FILTER (WHERE (sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)), " +
-            $"count(*) FILTER (WHERE (sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)), count(*) FILTER (WHERE (sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)), " +
-            $"count(*) FILTER (WHERE y_ = 1 AND sa_ >= {t} AND sb_ >= {t}), count(*) FILTER (WHERE y_ = 1 AND sa_ >= {t} AND sb_ < {t}), " +
-            $"count(*) FILTER (WHERE y_ = 1 AND sa_ < {t} AND sb_ >= {t}), count(*) FILTER (WHERE y_ = 1 AND sa_ < {t} AND sb_ < {t}), " +
-            $"count(*) FILTER (WHERE y_ = 0 AND sa_ < {t} AND sb_ < {t}), count(*) FILTER (WHERE y_ = 0 AND sa_ < {t} AND sb_ >= {t}), " +
-            $"count(*) FILTER (WHERE y_ = 0 AND sa_ >= {t} AND sb_ < {t}), count(*) FILTER (WHERE y_ = 0 AND sa_ >= {t} AND sb_ >= {t}), " +
+            $"{d.CountIf($"(sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)")}, {d.CountIf($"(sa_ >= {t}) = (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)")}, " +
+            $"{d.CountIf($"(sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) = (y_ = 1)")}, {d.CountIf($"(sa_ >= {t}) <> (y_ = 1) AND (sb_ >= {t}) <> (y_ = 1)")}, " +
+            $"{d.CountIf($"y_ = 1 AND sa_ >= {t} AND sb_ >= {t}")}, {d.CountIf($"y_ = 1 AND sa_ >= {t} AND sb_ < {t}")}, " +
+            $"{d.CountIf($"y_ = 1 AND sa_ < {t} AND sb_ >= {t}")}, {d.CountIf($"y_ = 1 AND sa_ < {t} AND sb_ < {t}")}, " +
+            $"{d.CountIf($"y_ = 0 AND sa_ < {t} AND sb_ < {t}")}, {d.CountIf($"y_ = 0 AND sa_ < {t} AND sb_ >= {t}")}, " +
+            $"{d.CountIf($"y_ = 0 AND sa_ >= {t} AND sb_ < {t}")}, {d.CountIf($"y_ = 0 AND sa_ >= {t} AND sb_ >= {t}")}, " +
             $"coalesce(sum({Ll("sb_")} - {Ll("sa_")}), 0), coalesce(sum(({Ll("sb_")} - {Ll("sa_")}) * ({Ll("sb_")} - {Ll("sa_")})), 0), " +
             $"coalesce(sum({Br("sb_")} - {Br("sa_")}), 0), coalesce(sum(({Br("sb_")} - {Br("sa_")}) * ({Br("sb_")} - {Br("sa_")})), 0) " +
             $"FROM pl{(nseg > 0 ? " GROUP BY " + string.Join(", ", gk) : "")}";

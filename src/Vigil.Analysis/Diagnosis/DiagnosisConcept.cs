@@ -59,7 +59,7 @@ internal static class DiagnosisConcept
             var which = string.Join(" + ", keys.Select((_, i) => $"(1 - GROUPING(b{i.ToString(CultureInfo.InvariantCulture)}_)) * {i.ToString(CultureInfo.InvariantCulture)}"));
             var bin = keys.Count == 1 ? "b0_" : $"coalesce({string.Join(", ", keys.Select((_, i) => $"b{i.ToString(CultureInfo.InvariantCulture)}_"))})";
             var t = side.Source.Engine.Query(
-                $"SELECT CAST({which} AS INTEGER) AS k_, {bin} AS b_, count(*), count(*) FILTER (WHERE y_ = 1), sum(s_) " +
+                $"SELECT CAST({which} AS INTEGER) AS k_, {bin} AS b_, count(*), {side.Source.Dialect.CountIf("y_ = 1")}, sum(s_) " +
                 $"FROM (SELECT *, floor(s_ * {grid}) AS g_ FROM ({side.ValidRows(extra)}) v) w GROUP BY GROUPING SETS ({sets})");
             for (var r = 0; r < t.RowCount; r++)
             {

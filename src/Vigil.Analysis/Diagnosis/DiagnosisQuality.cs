@@ -104,7 +104,7 @@ internal static class DiagnosisQuality
         }
         if (checks.Count == 0) yield break;
         var counts = current.Source.Engine.Query(
-            $"SELECT count(*), {string.Join(", ", checks.Select(c => $"count(*) FILTER (WHERE {c.Predicate})"))} FROM {current.Source.Relation}");
+            $"SELECT count(*), {string.Join(", ", checks.Select(c => $"{current.Source.Dialect.CountIf(c.Predicate)}"))} FROM {current.Source.Relation}");
         var total = counts.GetInt64(0, 0);
         for (var i = 0; i < checks.Count; i++)
         {

@@ -46,7 +46,7 @@ internal static class DiagnosisSides
             $"CASE WHEN snull_ OR s_ = CAST('NaN' AS {d.Double}) THEN 'missing_score' WHEN s_ IS NULL THEN 'non_numeric_score' " +
             "WHEN s_ < 0 OR s_ > 1 THEN 'score_out_of_range' WHEN lnull_ THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var t = source.Engine.Query(
-            $"SELECT r_, count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, count(*) FILTER (WHERE y_ = 1) AS pos_, min(lt_) AS ex_ FROM (" +
+            $"SELECT r_, count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, {d.CountIf("y_ = 1")} AS pos_, min(lt_) AS ex_ FROM (" +
             $"SELECT {reason} AS r_, s_, y_, lt_ FROM (SELECT {s} AS s_, {y} AS y_, {x.Col(cols.Score)} IS NULL AS snull_, {l} IS NULL AS lnull_, {x.Text(cols.Label!)} AS lt_ FROM {source.Relation}) b) r GROUP BY r_");
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
         long valid = 0, positives = 0, invalid = 0;
@@ -85,7 +85,7 @@ internal static class DiagnosisSides
         var acc = new VersionAccumulator(metricOptions);
         var sides = new DiagnosisSide(source, cols, x, [], null!, excluded);
         source.Engine.Stream(
-            $"SELECT s_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ FROM ({sides.ValidRows()}) g GROUP BY s_ ORDER BY s_ DESC",
+            $"SELECT s_, {d.CountIf("y_ = 1")} AS pos_, {d.CountIf("y_ = 0")} AS neg_ FROM ({sides.ValidRows()}) g GROUP BY s_ ORDER BY s_ DESC",
             null,
             chunk =>
             {

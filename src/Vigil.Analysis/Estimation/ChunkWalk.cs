@@ -121,8 +121,8 @@ internal sealed class ChunkCensus
         var d = source.Dialect;
         var ok = side.Ok;
         var table = source.CreateTempTable(
-            $"SELECT k_, count(*) FILTER (WHERE {ok}) AS n_, count(*) FILTER (WHERE {ok} AND y_ IS NOT NULL) AS l_, " +
-            $"count(*) FILTER (WHERE NOT ({ok})) AS bad_, count(*) FILTER (WHERE {ok} AND ({side.OutOfRange})) AS out_, " +
+            $"SELECT k_, {d.CountIf(ok)} AS n_, {d.CountIf($"{ok} AND y_ IS NOT NULL")} AS l_, " +
+            $"{d.CountIf($"NOT ({ok})")} AS bad_, {d.CountIf($"{ok} AND ({side.OutOfRange})")} AS out_, " +
             $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_" +
             string.Concat(side.CensusExtras.Select((e, i) => $", CAST({e} AS {d.Double}) AS x{i.ToString(CultureInfo.InvariantCulture)}_")) +
             $" FROM ({side.BaseSql}) b GROUP BY k_");

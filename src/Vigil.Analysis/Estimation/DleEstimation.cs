@@ -154,8 +154,8 @@ internal static partial class DleEstimation
     private static SideStats Stats(DleSide side)
     {
         var t = side.Source.Engine.Query(
-            $"SELECT count(*) FILTER (WHERE NOT ({side.Ok})) AS bad_, min(y_) FILTER (WHERE {side.Ok} AND {side.Labelled}) AS y0_, " +
-            $"min(p_) FILTER (WHERE {side.Ok}) AS p0_, count(*) FILTER (WHERE {side.Ok} AND y_ = 0) AS z_ FROM ({side.BaseSql}) b");
+            $"SELECT {side.Source.Dialect.CountIf($"NOT ({side.Ok})")} AS bad_, {side.Source.Dialect.AggregateIf("min", "y_", $"{side.Ok} AND {side.Labelled}")} AS y0_, " +
+            $"{side.Source.Dialect.AggregateIf("min", "p_", side.Ok)} AS p0_, {side.Source.Dialect.CountIf($"{side.Ok} AND y_ = 0")} AS z_ FROM ({side.BaseSql}) b");
         return new SideStats(t.GetInt64(0, 0), t.IsNull(1, 0) ? double.NaN : t.GetDouble(1, 0), t.IsNull(2, 0) ? double.NaN : t.GetDouble(2, 0), t.GetInt64(3, 0));
     }
 

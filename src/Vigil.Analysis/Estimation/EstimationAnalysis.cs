@@ -174,7 +174,7 @@ internal static partial class EstimationAnalysis
             // The model's decision as logged: the smallest score it predicted positive, checked to be a threshold.
             var s = x.StrictNumber(cols.Score, "--score");
             var p = x.BinaryLabel(pred);
-            var tab = reference.Engine.Query($"SELECT min({s}) FILTER (WHERE {p} = 1) AS lo_, max({s}) FILTER (WHERE {p} = 0) AS hi_ FROM {reference.Relation}");
+            var tab = reference.Engine.Query($"SELECT {reference.Dialect.AggregateIf("min", s, $"{p} = 1")} AS lo_, {reference.Dialect.AggregateIf("max", s, $"{p} = 0")} AS hi_ FROM {reference.Relation}");
             if (!tab.IsNull(0, 0))
             {
                 double lo = tab.GetDouble(0, 0);

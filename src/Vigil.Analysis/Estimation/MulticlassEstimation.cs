@@ -182,7 +182,7 @@ internal static partial class MulticlassEstimation
     private static void CheckValues(Side side, string what)
     {
         var t = side.Source.Engine.Query(
-            $"SELECT min(pt_) FILTER (WHERE pt_ IS NOT NULL AND p_ IS NULL), min(yt_) FILTER (WHERE yt_ IS NOT NULL AND y_ IS NULL) FROM ({side.BaseSql}) b");
+            $"SELECT {side.Source.Dialect.AggregateIf("min", "pt_", "pt_ IS NOT NULL AND p_ IS NULL")}, {side.Source.Dialect.AggregateIf("min", "yt_", "yt_ IS NOT NULL AND y_ IS NULL")} FROM ({side.BaseSql}) b");
         var classes = "the reference's classes";
         if (!t.IsNull(0, 0))
             throw new VigilInputException($"{side.Source.Description}: the prediction column '{side.Cols.Prediction!.Name}' of the {what} holds '{t.GetString(0, 0)}', which is not one of {classes}; CBPE has no calibration for it");

@@ -69,7 +69,7 @@ internal static partial class EstimationAnalysis
         var perFold = new (List<double> S, List<double> P, List<double> N)[folds];
         for (var f = 0; f < folds; f++) perFold[f] = ([], [], []);
         source.Engine.Stream(
-            $"SELECT f_, s_, count(*) FILTER (WHERE {positive}) AS p_, count(*) AS n_ FROM ({sql}) q GROUP BY f_, s_ ORDER BY f_, s_",
+            $"SELECT f_, s_, {source.Dialect.CountIf(positive)} AS p_, count(*) AS n_ FROM ({sql}) q GROUP BY f_, s_ ORDER BY f_, s_",
             null,
             chunk =>
             {
@@ -161,7 +161,7 @@ internal static class AssumptionChecks
             var maxs = census.Extras[2 * i + 1].Where(v => v is not null).Select(v => v!.Value).ToList();
             if (mins.Count == 0 || maxs.Count == 0) continue;
             double lo = mins.Min(), hi = maxs.Max();
-            counts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE f{i}_ < {lo:R} OR f{i}_ > {hi:R})"));
+            counts.Add(analysis.Source.Dialect.CountIf(string.Create(CultureInfo.InvariantCulture, $"f{i}_ < {lo:R} OR f{i}_ > {hi:R}")));
             kept.Add((reference.RangeFeatures[i], lo, hi));
         }
         analysis.CensusExtras = counts;
@@ -196,7 +196,7 @@ internal static class AssumptionChecks
             if (ranges.IsNull(2 * i, 0) || ranges.IsNull(2 * i + 1, 0)) continue;
             double lo = ranges.GetDouble(2 * i, 0), hi = ranges.GetDouble(2 * i + 1, 0);
             var c = features[i].AnalysisExpr;
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"count(*) FILTER (WHERE {c} < {lo:R} OR {c} > {hi:R}) AS o{kept.Count}_"));
+            parts.Add(analysis.Dialect.CountIf(string.Create(CultureInfo.InvariantCulture, $"{c} < {lo:R} OR {c} > {hi:R}")) + string.Create(CultureInfo.InvariantCulture, $" AS o{kept.Count}_"));
             kept.Add((features[i].Name, lo, hi));
         }
         if (kept.Count == 0) yield break;

@@ -84,7 +84,7 @@ internal static class EvaluationAnalysis
         if (ts is not null) cols.Add($"{x.Timestamp(ts)} AS kts_, {x.Col(ts)} IS NULL AS ktsnull_");
         var aggs = new List<string> { "count(*) AS n_" };
         aggs.Add(id is not null ? "count(kid_) - count(DISTINCT kid_) AS dup_" : "CAST(0 AS BIGINT) AS dup_");
-        aggs.Add(ts is not null ? "count(*) FILTER (WHERE ktsnull_ OR kts_ IS NULL OR kts_ > $1) AS badts_" : "CAST(0 AS BIGINT) AS badts_");
+        aggs.Add(ts is not null ? $"{ctx.D.CountIf("ktsnull_ OR kts_ IS NULL OR kts_ > $1")} AS badts_" : "CAST(0 AS BIGINT) AS badts_");
         var now = DateTime.SpecifyKind(DateTime.UtcNow, DateTimeKind.Unspecified);
         object?[]? p = ts is not null ? [now] : null;
         var t = ctx.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM (SELECT {string.Join(", ", cols)} FROM {ctx.Source.Relation}) k WHERE {evaluated}", p);
@@ -167,7 +167,7 @@ internal static class BinaryEvaluationRun
         ctx.Progress.Stage("Computing metrics");
         var overallAcc = new BinaryScoreAccumulator(opts);
         ctx.Engine.Stream(
-            $"SELECT s_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ FROM ({baseSql}) b {where} GROUP BY s_ ORDER BY s_ DESC",
+            $"SELECT s_, {ctx.D.CountIf("y_ = 1")} AS pos_, {ctx.D.CountIf("y_ = 0")} AS neg_ FROM ({baseSql}) b {where} GROUP BY s_ ORDER BY s_ DESC",
             null,
             chunk =>
             {
@@ -196,7 +196,7 @@ internal static class BinaryEvaluationRun
                 slices.CheckSegmentCount(segResults.Count);
             }
             ctx.Engine.Stream(
-                $"SELECT {slices.Prefix()}s_, count(*) FILTER (WHERE y_ = 1) AS pos_, count(*) FILTER (WHERE y_ = 0) AS neg_ " +
+                $"SELECT {slices.Prefix()}s_, {ctx.D.CountIf("y_ = 1")} AS pos_, {ctx.D.CountIf("y_ = 0")} AS neg_ " +
                 $"FROM ({baseSql}) b {where} GROUP BY {slices.Prefix()}s_ ORDER BY {slices.OrderPrefix}s_ DESC",
                 null,
                 chunk =>

@@ -89,7 +89,7 @@ internal static class MulticlassEvaluationRun
             {
                 var acc = new BinaryScoreAccumulator(new BinaryMetricOptions());
                 ctx.Engine.Stream(
-                    $"SELECT q{i}_ AS s_, count(*) FILTER (WHERE l_ = ${classes.Count + 1}) AS pos_, count(*) FILTER (WHERE l_ <> ${classes.Count + 1}) AS neg_ " +
+                    $"SELECT q{i}_ AS s_, {ctx.D.CountIf($"l_ = ${classes.Count + 1}")} AS pos_, {ctx.D.CountIf($"l_ <> ${classes.Count + 1}")} AS neg_ " +
                     $"FROM ({withProbs}) b WHERE l_ IS NOT NULL AND p_ IS NOT NULL AND q{i}_ IS NOT NULL AND {ctx.NotNaN($"q{i}_")} GROUP BY q{i}_ ORDER BY q{i}_ DESC",
                     [.. parameters, classes[i]],
                     chunk =>

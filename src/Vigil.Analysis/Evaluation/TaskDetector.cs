@@ -27,7 +27,7 @@ internal static class TaskDetector
         if (label.Kind == ColumnKind.Double || cols.Prediction?.Kind == ColumnKind.Double) return ModelTask.Regression;
         var l = x.Col(label);
         var probe = source.Engine.Query(
-            $"SELECT count(DISTINCT {l}) AS k, count(*) FILTER (WHERE {l} <> floor({l})) AS fractional FROM {source.Relation}");
+            $"SELECT count(DISTINCT {l}) AS k, {source.Dialect.CountIf($"{l} <> floor({l})")} AS fractional FROM {source.Relation}");
         long distinct = probe.GetInt64(0, 0), fractional = probe.GetInt64(1, 0);
         return fractional == 0 && distinct <= MaxMulticlassClasses ? ModelTask.Multiclass : ModelTask.Regression;
     }

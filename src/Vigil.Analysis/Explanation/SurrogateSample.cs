@@ -136,7 +136,7 @@ internal sealed class SurrogateSample
         var eligible = $"SELECT * FROM (SELECT {x.Number(targetCol, flag)} AS s_{fsel}{keySel}, {hash} AS h_ FROM {source.Relation}{filter}) b " +
                        "WHERE s_ IS NOT NULL AND abs(s_) < 1e308";
 
-        var stats = source.Engine.Query($"SELECT count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, count(*) FILTER (WHERE s_ >= 0 AND s_ <= 1) AS p_ FROM ({eligible}) e");
+        var stats = source.Engine.Query($"SELECT count(*) AS n_, min(s_) AS lo_, max(s_) AS hi_, {d.CountIf("s_ >= 0 AND s_ <= 1")} AS p_ FROM ({eligible}) e");
         var n = stats.GetInt64(0, 0);
         if (n < MinRows)
             throw new VigilInputException($"{source.Description}{where}: too few rows to explain: {n:N0} with a finite {targetCol.Name}; at least {MinRows} are needed");

@@ -64,8 +64,8 @@ internal static class FairnessCounts
         var distinct = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", count(DISTINCT g{i}_) AS d{i}_"));
         var lists = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", string_agg(DISTINCT g{i}_, {sep}) AS v{i}_"));
         var t = source.Engine.Query(
-            "SELECT count(*) AS n_, count(*) FILTER (WHERE s_ IS NULL) AS ns_, count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 0) AS nl_, " +
-            $"count(*) FILTER (WHERE s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL) AS bl_{distinct}{lists} FROM ({baseSql}) b");
+            $"SELECT count(*) AS n_, {d.CountIf("s_ IS NULL")} AS ns_, {d.CountIf("s_ IS NOT NULL AND l_ = 0")} AS nl_, " +
+            $"{d.CountIf("s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL")} AS bl_{distinct}{lists} FROM ({baseSql}) b");
         var dc = new long[sensitive];
         var values = new string[sensitive][];
         for (var i = 0; i < sensitive; i++)

@@ -51,11 +51,12 @@ internal static class SegmentKeys
             if (!IsNumeric(c)) continue;
             var v = x.Number(c, "--by");
             aggs.Add($"{d.ApproxCountDistinct(v)} AS d{i}_");
-            var finite = $"FILTER (WHERE {v} > -1e308 AND {v} < 1e308)";
-            aggs.Add($"min({v}) {finite} AS lo{i}_, max({v}) {finite} AS hi{i}_");
+            // Aggregates skip NULLs, so a CASE without ELSE keeps only the finite values (in every dialect).
+            var finite = $"CASE WHEN {v} > -1e308 AND {v} < 1e308 THEN {v} END";
+            aggs.Add($"min({finite}) AS lo{i}_, max({finite}) AS hi{i}_");
             outer.Add($"d{i}_, lo{i}_, hi{i}_");
             if (ps.Count == 0) continue;
-            aggs.Add($"{d.Quantiles(v, ps)} {finite} AS ql{i}_");
+            aggs.Add($"{d.Quantiles(finite, ps)} AS ql{i}_");
             for (var q = 1; q < buckets; q++) outer.Add($"ql{i}_[{q.ToString(CultureInfo.InvariantCulture)}] AS q{i}_{q}");
         }
         var t = aggs.Count > 0 ? source.Engine.Query($"SELECT {string.Join(", ", outer)} FROM (SELECT {string.Join(", ", aggs)} FROM {source.Relation}) a") : null;

@@ -194,17 +194,22 @@ internal static class SegmentsAnalysis
         sets.Add("(r_)");
         var keyList = string.Join(", ", Enumerable.Range(0, k).Select(i => $"k{i}_"));
         var threshold = o.Threshold.ToString("R", CultureInfo.InvariantCulture);
-        var rowAggs = new List<(string Name, string Row, bool Count)>
+        // Each row aggregate under an optional further condition (only valid rows count in the segments).
+        var dialect = source.Dialect;
+        static string? And(string? a, string? b) => a is null ? b : b is null ? a : $"{a} AND {b}";
+        string Count(string? condition) => condition is null ? "count(*)" : dialect.CountIf(condition);
+        string Sum(string expr, string? condition) => condition is null ? $"sum({expr})" : dialect.AggregateIf("sum", expr, condition);
+        var rowAggs = new List<(string Name, Func<string?, string> Agg, bool Count)>
         {
-            ("n_", "count(*)", true),
-            ("pos_", "count(*) FILTER (WHERE y_ = 1)", true),
-            ("ss_", "sum(s_)", false),
+            ("n_", c => Count(c), true),
+            ("pos_", c => Count(And("y_ = 1", c)), true),
+            ("ss_", c => Sum("s_", c), false),
         };
-        if (!auc) rowAggs.Add(("sv_", "sum(s_ * (1 - s_))", false));
+        if (!auc) rowAggs.Add(("sv_", c => Sum("s_ * (1 - s_)", c), false));
         if (rate)
         {
-            rowAggs.Add(("pp_", $"count(*) FILTER (WHERE s_ >= {threshold})", true));
-            rowAggs.Add(("tp_", $"count(*) FILTER (WHERE s_ >= {threshold} AND y_ = 1)", true));
+            rowAggs.Add(("pp_", c => Count(And($"s_ >= {threshold}", c)), true));
+            rowAggs.Add(("tp_", c => Count(And($"s_ >= {threshold} AND y_ = 1", c)), true));
         }
         var inner = $"SELECT {string.Join(", ", select)} FROM {source.Relation}";
         var outKeys = keyList + (cell ? ", c_" : "");
@@ -212,18 +217,16 @@ internal static class SegmentsAnalysis
         double groups = cell ? (auc ? ScoreGrid + 1 : EceBins) : 1;
         foreach (var c in keys) groups *= c.Cardinality + 1; // + NULL
         // Only valid rows count in the segments; the reasons' set counts every row.
-        static string Valid(string agg) => agg.Contains("FILTER (WHERE ", StringComparison.Ordinal)
-            ? agg.Replace("FILTER (WHERE ", "FILTER (WHERE r_ IS NULL AND ", StringComparison.Ordinal)
-            : agg + " FILTER (WHERE r_ IS NULL)";
+        const string validRow = "r_ IS NULL";
         string sql;
         if (o.PreAggregate ?? groups <= PreAggregateUpTo)
         {
-            var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Row} AS {a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
-            var sums = rowAggs.Select(a => a.Count ? $"CAST({Valid($"sum({a.Name})")} AS BIGINT) AS {a.Name}" : $"{Valid($"sum({a.Name})")} AS {a.Name}");
+            var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Agg(null)} AS {a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
+            var sums = rowAggs.Select(a => a.Count ? $"CAST({Sum(a.Name, validRow)} AS BIGINT) AS {a.Name}" : $"{Sum(a.Name, validRow)} AS {a.Name}");
             sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, CAST(sum(n_) AS BIGINT) AS all_, {string.Join(", ", sums)} FROM ({fine}) f {groupSets}";
         }
         else
-            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, count(*) AS all_, {string.Join(", ", rowAggs.Select(a => $"{Valid(a.Row)} AS {a.Name}"))} FROM ({inner}) a {groupSets}";
+            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, count(*) AS all_, {string.Join(", ", rowAggs.Select(a => $"{a.Agg(validRow)} AS {a.Name}"))} FROM ({inner}) a {groupSets}";
 
         var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -31,7 +31,7 @@ internal static class SourceFindings
         var aggs = Enumerable.Range(0, limits.Length - 1).Select(i =>
         {
             var inUnit = $"{a} >= {Lit(limits[i])} AND {a} {(i == limits.Length - 2 ? "<=" : "<")} {Lit(limits[i + 1])}";
-            return $"count(*) FILTER (WHERE {inUnit}), avg({a}) FILTER (WHERE {inUnit})";
+            return $"{d.CountIf(inUnit)}, {d.AggregateIf("avg", a, inUnit)}";
         });
         var t = source.Engine.Query($"SELECT {string.Join(", ", aggs)} FROM {source.Relation}");
         var units = Enumerable.Range(0, limits.Length - 1)

@@ -136,8 +136,8 @@ internal static class SummaryAnalysis
         // 3. Quality counts and column profiles in one pass.
         var profileItems = ProfileItems(d, cols, task);
         progress.Stage("Checking data quality");
-        var countSql = "SELECT count(*) AS total_, count(*) FILTER (WHERE fail_ IS NOT NULL) AS excluded_" +
-                       string.Concat(checks.Select((c, i) => $", count(*) FILTER (WHERE {c.Predicate}) AS c{i}_")) +
+        var countSql = $"SELECT count(*) AS total_, {d.CountIf("fail_ IS NOT NULL")} AS excluded_" +
+                       string.Concat(checks.Select((c, i) => $", {d.CountIf(c.Predicate)} AS c{i}_")) +
                        string.Concat(ProfileAggregates(d, profileItems).Select(p => ", " + p)) +
                        $" FROM {graded} g";
         var counts = engine.Query(countSql, asOfParam);
@@ -536,7 +536,7 @@ internal static class SummaryAnalysis
     /// Distinct counts are computed for features and the model version only (the id's is the row count, near enough,
     /// and costs a hash of every id).</summary>
     internal static IEnumerable<string> ProfileAggregates(SqlDialect d, List<ProfileItem> items, bool distinct = true) => items.Select((it, i) =>
-        $"count(*) FILTER (WHERE {it.NullExpr}) AS pn{i}_, " +
+        $"{d.CountIf(it.NullExpr)} AS pn{i}_, " +
         (distinct && it.ValueExpr is not null && it.Role is "feature" or "version" ? d.ApproxCountDistinct(it.ValueExpr!) : "CAST(NULL AS BIGINT)") + $" AS pd{i}_, " +
         (it.ValueExpr is null ? "CAST(NULL AS BOOLEAN)" : $"min({it.ValueExpr}) = max({it.ValueExpr})") + $" AS pk{i}_");
 

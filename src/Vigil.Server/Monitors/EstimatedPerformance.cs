@@ -277,7 +277,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         if (withLabels.Count > 0)
         {
             engine.Stream(
-                $"SELECT CAST(w.i AS BIGINT) AS i, p.score, count(*) FILTER (WHERE p.label = 1) AS pos, count(*) FILTER (WHERE p.label = 0) AS neg FROM {joined} " +
+                $"SELECT CAST(w.i AS BIGINT) AS i, p.score, {engine.Dialect.CountIf("p.label = 1")} AS pos, {engine.Dialect.CountIf("p.label = 0")} AS neg FROM {joined} " +
                 $"WHERE p.label IS NOT NULL AND p.score IS NOT NULL AND w.i IN ({string.Join(", ", withLabels)}) GROUP BY w.i, p.score ORDER BY 1, 2 DESC",
                 null,
                 chunk =>

@@ -38,7 +38,7 @@ internal sealed class FairnessMonitor(PredictionStore store)
         var feature = model.Features.FirstOrDefault(x => x.Name == f.Attribute);
         if (feature is null) return new MetricValue(null, null, $"'{f.Attribute}' is not a feature of '{model.Name}'");
         var t = f.Threshold.ToString("R", CultureInfo.InvariantCulture);
-        string Count(string where) => $"count(*) FILTER (WHERE {where})";
+        string Count(string where) => $"{store.Dialect.CountIf(where)}";
         var sql = $"SELECT {Q("f_" + f.Attribute)}, count(*), {Count($"score >= {t}")}, " +
                   $"{Count($"label = 1 AND score >= {t}")}, {Count($"label = 0 AND score >= {t}")}, {Count($"label = 0 AND score < {t}")}, {Count($"label = 1 AND score < {t}")} " +
                   $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)} AND score IS NOT NULL GROUP BY 1";
