@@ -57,12 +57,12 @@ internal static class QueryEngineExtensions
 {
     private static int _tempCounter;
 
-    /// <summary>Runs <c>CREATE TEMP TABLE name AS selectSql</c> and returns the (unquoted) name, so a source
+    /// <summary>Runs <c>CREATE TEMP TABLE name AS selectSql</c> (as the dialect spells it) and returns the (unquoted) name, so a source
     /// scanned once can be queried many times.</summary>
     public static string CreateTempTable(this IQueryEngine engine, string selectSql)
     {
         string name = "vigil_tmp_" + Interlocked.Increment(ref _tempCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        engine.Execute($"CREATE TEMP TABLE {engine.Dialect.QuoteIdentifier(name)} AS {selectSql}");
+        engine.Execute(engine.Dialect.CreateTempTableAs(engine.Dialect.QuoteIdentifier(name), selectSql));
         return name;
     }
 

@@ -173,6 +173,10 @@ internal abstract class SqlDialect
     /// <summary>A 63-bit hash of a text value as a non-negative BIGINT; different seeds give independent hashes.</summary>
     public abstract string Hash63(string expr, int seed);
 
+    /// <summary>The statement that creates a session-local temporary table <paramref name="quotedName"/> holding the result
+    /// of <paramref name="select"/> (<c>CREATE TEMP TABLE … AS …</c>; ClickHouse names an engine).</summary>
+    public virtual string CreateTempTableAs(string quotedName, string select) => $"CREATE TEMP TABLE {quotedName} AS {select}";
+
     /// <summary><paramref name="expr"/> as text.</summary>
     public string CastToText(string expr) => $"CAST({expr} AS {Text})";
 

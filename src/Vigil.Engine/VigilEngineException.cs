@@ -3,11 +3,12 @@ using Npgsql;
 namespace Vigil.Engine;
 
 /// <summary>
-/// An error raised by a SQL engine (DuckDB or PostgreSQL), modelled on npgsql's <c>PostgresException</c>: the engine,
+/// An error raised by a SQL engine (DuckDB, PostgreSQL or ClickHouse), modelled on npgsql's <c>PostgresException</c>: the engine,
 /// the engine's own code, the SQL that failed, and whether the user's input caused it.
 /// <list type="bullet">
 /// <item><see cref="Code"/> is PostgreSQL's SQLSTATE ("42P01") or DuckDB's error type as the C API's
-/// <c>duckdb_error_type</c> names it ("CATALOG", "CONVERSION", "INVALID_INPUT", "INTERNAL" ...).</item>
+/// <c>duckdb_error_type</c> names it ("CATALOG", "CONVERSION", "INVALID_INPUT", "INTERNAL" ...), or ClickHouse's numeric
+/// code ("62").</item>
 /// <item><see cref="IsUserError"/>: the code decides by default (data exceptions, I/O, permissions, connections and
 /// authentication are the user's; syntax, catalog and internal errors in SQL Vigil generated are Vigil's). A call site
 /// that runs the user's own query or table (<c>--sql</c>, <c>--table</c>) marks every error as the user's with
@@ -19,6 +20,7 @@ public class VigilEngineException : Exception
 {
     public const string DuckDb = "duckdb";
     public const string Postgres = "postgres";
+    public const string ClickHouse = "clickhouse";
 
     private readonly string _message;
 
@@ -33,14 +35,22 @@ public class VigilEngineException : Exception
         Context = context;
         IsUserError = isUserError ?? IsUserCode(engine, code);
         string text = FirstLine(engineMessage);
-        // DuckDB's text already starts with its type ("Catalog Error: ..."); PostgreSQL's gets its SQLSTATE appended.
-        _message = $"{engine}: {text}" + (engine == Postgres && code.Length > 0 ? $" ({code})" : "") + (context is null ? "" : $" in {context}");
+        // DuckDB's text already starts with its type ("Catalog Error: ..."); PostgreSQL's gets its SQLSTATE appended,
+        // ClickHouse's its numeric error code.
+        string suffix = engine switch
+        {
+            Postgres when code.Length > 0 => $" ({code})",
+            ClickHouse when code.Length > 0 && char.IsAsciiDigit(code[0]) => $" (code {code})",
+            _ => "",
+        };
+        _message = $"{engine}: {text}{suffix}" + (context is null ? "" : $" in {context}");
     }
 
-    /// <summary>"duckdb" or "postgres".</summary>
+    /// <summary>"duckdb", "postgres" or "clickhouse".</summary>
     public string Engine { get; }
 
-    /// <summary>PostgreSQL's SQLSTATE, or DuckDB's error type (upper case, as <c>duckdb_error_type</c> names it).</summary>
+    /// <summary>PostgreSQL's SQLSTATE, DuckDB's error type (upper case, as <c>duckdb_error_type</c> names it), or
+    /// ClickHouse's numeric error code ("62"; "NETWORK" when the server could not be reached at all).</summary>
     public string Code { get; }
 
     /// <summary>The engine's own message, all lines.</summary>
@@ -80,6 +90,7 @@ public class VigilEngineException : Exception
                 _ => code == "42501", // insufficient privilege
             };
         }
+        if (engine == ClickHouse) return Vigil.Engine.ClickHouse.ClickHouseErrors.IsUserCode(code);
         return code switch
         {
             "CONVERSION" or "OUT_OF_RANGE" or "INVALID_INPUT" or "DIVIDE_BY_ZERO" or "IO" or "PERMISSION" or "HTTP" or "NETWORK"

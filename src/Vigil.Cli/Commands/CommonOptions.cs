@@ -12,7 +12,7 @@ internal sealed class CommonOptions
 {
     public Argument<string[]> Inputs { get; } = new("inputs")
     {
-        Description = "Prediction log(s): CSV, TSV, Parquet or JSON-lines files, globs (\"logs/*.parquet\"), a DuckDB database file (with --table), or a PostgreSQL URL postgres://user:pass@host:port/db (with --table or --sql).",
+        Description = "Prediction log(s): CSV, TSV, Parquet or JSON-lines files, globs (\"logs/*.parquet\"), a DuckDB database file (with --table), a PostgreSQL URL postgres://user:pass@host:port/db or a ClickHouse URL clickhouse://user:pass@host:8123/db (with --table or --sql).",
         Arity = ArgumentArity.OneOrMore,
     };
     public Option<string?> Table { get; } = new("--table") { Description = "Table to read from a DuckDB file or PostgreSQL (schema.table allowed)." };

@@ -31,25 +31,64 @@ internal sealed class ClickHouseDialect : SqlDialect
         return "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
     }
 
-    public override string TryCastDouble(string expr) => $"toFloat64OrNull(toString({expr}))";
+    // Numbers as DuckDB's TRY_CAST(… AS DOUBLE) reads them: surrounding white space, an optional sign, digits with an
+    // optional point and exponent, or inf / infinity / nan in any case. toFloat64OrNull alone refuses ' 2 ' and '+3'.
+    private const string NumberPattern = "^[-+]?([0-9]+[.]?[0-9]*([eE][-+]?[0-9]+)?|[.][0-9]+([eE][-+]?[0-9]+)?|(?i:inf|infinity|nan))$";
 
-    public override string TryCastTimestamp(string expr, ColumnKind? kind = null) => kind == ColumnKind.Timestamp
-        ? $"toDateTime({expr}, 'UTC')"
-        : $"parseDateTimeBestEffortOrNull(toString({expr}), 'UTC')";
+    // ISO dates with an optional time (T or space) and an optional Z or UTC offset; hours, minutes and seconds in range.
+    private const string TimestampPattern =
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[-+][0-9]{2}(:?[0-9]{2})?)?)?$";
 
+    private static string Trimmed(string expr) => $"replaceRegexpAll(toString({expr}), '^[ \\t\\n\\r]+|[ \\t\\n\\r]+$', '')";
+
+    public override string TryCastDouble(string expr)
+    {
+        string t = Trimmed(expr);
+        return $"if(match({t}, '{NumberPattern}'), toFloat64OrNull(replaceRegexpOne({t}, '^[+]', '')), NULL)";
+    }
+
+    /// <summary>A Timestamp column as DateTime('UTC'); text through an ISO pattern and parseDateTimeBestEffort (which alone
+    /// reads '1' or '' as 2000-01-01), NULL for impossible dates such as 2024-02-30. On 18.16 a DateTime has whole
+    /// seconds: fractions of a second are dropped.</summary>
+    public override string TryCastTimestamp(string expr, ColumnKind? kind = null)
+    {
+        if (kind == ColumnKind.Timestamp) return $"toDateTime({expr}, 'UTC')";
+        string t = Trimmed(expr);
+        return $"if(match({t}, '{TimestampPattern}') AND toString(toDateOrNull(substring({t}, 1, 10))) = substring({t}, 1, 10), " +
+               $"parseDateTimeBestEffortOrNull({t}, 'UTC'), NULL)";
+    }
+
+    /// <summary>Continuous quantile with linear interpolation, exactly as DuckDB's quantile_cont and numpy's default: the
+    /// values sorted once (arraySort(groupArray(…))), position h = (n - 1)·p, the value at floor(h) plus (h - floor(h))
+    /// times the step to the next one. quantileExact is not continuous and quantileExactInclusive is newer than 18.16.
+    /// NULLs are skipped; no values give NULL.</summary>
     public override string Quantile(string expr, double p) =>
-        $"quantileExact({p.ToString("R", CultureInfo.InvariantCulture)})({expr})";
+        $"arrayMap(vigil_s -> {QuantileAt("vigil_s", p.ToString("R", CultureInfo.InvariantCulture))}, [arraySort(groupArray(toFloat64({expr})))])[1]";
 
+    /// <summary>Several continuous quantiles as one Array(Nullable(Float64)), read with [1], [2], …</summary>
     public override string Quantiles(string expr, IReadOnlyList<double> ps) =>
-        $"quantilesExact({string.Join(", ", ps.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))})({expr})";
+        $"arrayMap(vigil_s -> arrayMap(vigil_p -> {QuantileAt("vigil_s", "vigil_p")}, " +
+        $"[{string.Join(", ", ps.Select(p => "toFloat64(" + p.ToString("R", CultureInfo.InvariantCulture) + ")"))}]), [arraySort(groupArray(toFloat64({expr})))])[1]";
 
+    private static string QuantileAt(string s, string p)
+    {
+        string h = $"((greatest(length({s}), 1) - 1) * {p})";
+        string lo = $"toUInt64(floor({h}))";
+        return $"if(length({s}) = 0, NULL, if({h} = floor({h}), {s}[{lo} + 1], " +
+               $"{s}[{lo} + 1] + ({h} - floor({h})) * ({s}[least({lo} + 2, length({s}))] - {s}[{lo} + 1])))";
+    }
+
+    /// <summary>Truncation in UTC (whatever the column's time zone), as DateTime('UTC'); weeks start on Monday.</summary>
     protected override string TruncateTime(string unit, string expr) => unit switch
     {
-        "hour" => $"toStartOfHour({expr})",
-        "day" => $"toDateTime(toStartOfDay({expr}), 'UTC')",
-        "week" => $"toDateTime(toMonday({expr}), 'UTC')",
-        _ => $"toDateTime(toStartOfMonth({expr}), 'UTC')",
+        "hour" => $"toStartOfHour(toDateTime({expr}, 'UTC'))",
+        "day" => $"toDateTime(toStartOfDay(toDateTime({expr}, 'UTC')), 'UTC')",
+        "week" => $"toDateTime(toMonday(toDateTime({expr}, 'UTC')), 'UTC')",
+        _ => $"toDateTime(toStartOfMonth(toDateTime({expr}, 'UTC')), 'UTC')",
     };
+
+    /// <summary>A temporary table of the HTTP session (the engine sends one session_id), in memory.</summary>
+    public override string CreateTempTableAs(string quotedName, string select) => $"CREATE TEMPORARY TABLE {quotedName} ENGINE = Memory AS {select}";
 
     public override string EpochSeconds(string expr) => $"toFloat64(toUnixTimestamp({expr}))";
 

@@ -6,7 +6,7 @@ namespace Vigil.Engine.Sources;
 
 /// <summary>
 /// Opens a <see cref="SourceSpec"/>: files are read in place by an embedded DuckDB; a DuckDB database file is
-/// attached read-only; a PostgreSQL URL runs every query inside PostgreSQL. Every failure a user can fix
+/// attached read-only; a PostgreSQL or ClickHouse URL runs every query inside that server. Every failure a user can fix
 /// is a one-line <see cref="VigilInputException"/> naming the file, table or server.
 /// </summary>
 internal static class SourceOpener
@@ -145,8 +145,13 @@ internal static class SourceOpener
         IReadOnlyList<string> inputs = spec.Inputs;
         if (inputs.Count == 0)
         {
-            if (spec.Sql is null) throw new VigilInputException("no input given; name a file, a DuckDB database or a postgres:// URL");
+            if (spec.Sql is null) throw new VigilInputException("no input given; name a file, a DuckDB database, a postgres:// or a clickhouse:// URL");
             return OpenDuckDbSql(spec.Sql, options);
+        }
+        if (inputs.Any(ClickHouse.ClickHouseConnectionInfo.IsUrl))
+        {
+            if (inputs.Count > 1) throw new VigilInputException("a ClickHouse URL must be the only input");
+            return OpenClickHouse(inputs[0], spec.Table, spec.Sql);
         }
         if (inputs.Any(IsPostgresUrl))
         {
@@ -675,6 +680,54 @@ internal static class SourceOpener
             {
                 // The user's own table or query: whatever PostgreSQL says about it is the user's to fix.
                 throw VigilEngineException.FromNpgsql(e, $"SELECT * FROM {relation} LIMIT 0").AsUserError(table is not null ? description : "--sql");
+            }
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // ClickHouse
+
+    private static OpenedSource OpenClickHouse(string url, string? table, string? sql)
+    {
+        string shown = RedactUrl(url);
+        if (table is null && sql is null) throw new VigilInputException($"{shown}: ClickHouse needs a table (--table) or a query (--sql)");
+        if (table is not null && sql is not null) throw new VigilInputException($"{shown}: give either --table or --sql, not both");
+        ClickHouse.ClickHouseConnectionInfo info = ClickHouse.ClickHouseConnectionInfo.FromUrl(url, shown);
+        ClickHouse.ClickHouseEngine engine;
+        try
+        {
+            engine = new ClickHouse.ClickHouseEngine(info);
+        }
+        catch (VigilEngineException e) when (e.IsUserError)
+        {
+            throw new VigilInputException(e.Code switch
+            {
+                ClickHouse.ClickHouseErrors.Network => $"{shown}: {e.FirstLine()}",
+                "192" or "193" or "194" or "516" => $"{shown}: wrong user or password ({e.FirstLine()})",
+                _ => $"{shown}: {e.FirstLine()}",
+            }, e);
+        }
+        try
+        {
+            string relation = table is not null ? engine.Dialect.QuoteQualifiedName(table) : $"({sql}) AS src";
+            string description = table is not null ? $"{shown} table {table}" : $"{shown} --sql";
+            try
+            {
+                return new OpenedSource(engine, relation, description, engine.Describe(relation));
+            }
+            catch (VigilEngineException e) when (table is not null && e.Code is "60" or "81")
+            {
+                throw new VigilInputException($"{shown}: no table \"{table}\" ({e.FirstLine()})", e);
+            }
+            catch (VigilEngineException e)
+            {
+                // The user's own table or query: whatever ClickHouse says about it is the user's to fix.
+                throw e.AsUserError(table is not null ? description : "--sql");
             }
         }
         catch

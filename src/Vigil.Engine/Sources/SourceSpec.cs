@@ -4,10 +4,11 @@ namespace Vigil.Engine.Sources;
 internal sealed record SourceSpec
 {
     /// <summary>Files or globs of one format (CSV/TSV, Parquet, JSON lines); a DuckDB database file; or one
-    /// PostgreSQL URL (postgres://user:pass@host:port/db).</summary>
+    /// PostgreSQL URL (postgres://user:pass@host:port/db); or one ClickHouse URL (clickhouse://user:pass@host:8123/db).</summary>
     public IReadOnlyList<string> Inputs { get; init; } = [];
 
-    /// <summary>Table (optionally schema.table) in a DuckDB database file or PostgreSQL.</summary>
+    /// <summary>Table (optionally schema.table, or database.table in ClickHouse) in a DuckDB database file, PostgreSQL or
+    /// ClickHouse.</summary>
     public string? Table { get; init; }
 
     /// <summary>A SELECT whose result is the source. With files it may refer to them as the view <c>input</c>.</summary>

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Vigil.Engine.ClickHouse;
+
+/// <summary>
+/// ClickHouse as a query engine, over its HTTP interface (no native client is reachable here), written to work with
+/// 18.16 as well as current servers. One <see cref="HttpClient"/> and one HTTP session per engine (so temporary tables
+/// live as long as the engine). Results come as <c>TSVWithNamesAndTypes</c>, gzip-compressed, and are parsed as they
+/// arrive into chunks of <see cref="ChunkRows"/> rows. Parameters <c>$1, $2, …</c> are bound on the client as literals
+/// (see <see cref="ClickHouseSql"/>). Every request sends the settings of <see cref="Settings"/>.
+/// </summary>
+internal sealed class ClickHouseEngine : IQueryEngine
+{
+    /// <summary>Rows per chunk of a streamed result: memory stays flat however long the result is.</summary>
+    internal const int ChunkRows = 65536;
+
+    private readonly ClickHouseConnectionInfo _info;
+    private readonly HttpClient _http;
+    private readonly string _sessionId = "vigil-" + Guid.NewGuid().ToString("N");
+    private TimeZoneInfo _serverZone = TimeZoneInfo.Utc;
+
+    /// <summary>Connects: checks that the server answers and accepts the credentials, and reads its time zone (the zone of
+    /// DateTime columns that name none). Throws a <see cref="VigilEngineException"/> (user error) when it cannot.</summary>
+    public ClickHouseEngine(ClickHouseConnectionInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        _info = info;
+        var handler = new SocketsHttpHandler
+        {
+            // Decompressed by hand (see Body) so that the encoding the server chose stays visible.
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = info.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5), // below the server's keep_alive_timeout (10 s on 18.16)
+        };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        if (info.User.Length > 0)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(info.User + ":" + info.Password)));
+        }
+        try
+        {
+            string? zone = this.ScalarString("SELECT timezone()");
+            _serverZone = ClickHouseColumnType.FindZone(zone ?? "UTC");
+        }
+        catch
+        {
+            _http.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The settings sent with every request, and why:
+    /// wait_end_of_query=1 (an error part-way through a result becomes an HTTP error instead of text appended to a
+    /// 200 answer); skip_unavailable_shards=0 (a shard that is down fails the query, never a silently partial result);
+    /// insert_distributed_sync=1 (an INSERT into a Distributed table returns once the rows are on their shards);
+    /// enable_http_compression=1 (with Accept-Encoding: gzip); output_format_json_quote_64bit_integers=0 (64-bit
+    /// integers as numbers should JSON ever be asked for).</summary>
+    internal static readonly IReadOnlyList<KeyValuePair<string, string>> Settings =
+    [
+        new("wait_end_of_query", "1"),
+        new("skip_unavailable_shards", "0"),
+        new("insert_distributed_sync", "1"),
+        new("enable_http_compression", "1"),
+        new("output_format_json_quote_64bit_integers", "0"),
+    ];
+
+    public SqlDialect Dialect => SqlDialect.ClickHouse;
+
+    public string Name => "clickhouse";
+
+    public double Progress => -1;
+
+    /// <summary>The server and database, password redacted.</summary>
+    public string Shown => _info.Shown;
+
+    /// <summary>The server's time zone (of DateTime columns without one).</summary>
+    internal TimeZoneInfo ServerTimeZone => _serverZone;
+
+    /// <summary>The query_id of the last request (for tests and logs).</summary>
+    internal string? LastQueryId { get; private set; }
+
+    /// <summary>The Content-Encoding of the last answer as received, before decompression (for tests).</summary>
+    internal string? LastContentEncoding { get; private set; }
+
+    public Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default)
+    {
+        TableBuilder? result = null;
+        Run(sql, parameters, ct, reader =>
+        {
+            result = reader.NewBuilder(16);
+            reader.ReadRows(result, int.MaxValue);
+        });
+        return result!.Build();
+    }
+
+    public void Stream(string sql, IReadOnlyList<object?>? parameters, Action<Table> onChunk, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(onChunk);
+        Run(sql, parameters, ct, reader =>
+        {
+            TableBuilder b = reader.NewBuilder(1024);
+            while (true)
+            {
+                bool more = reader.ReadRows(b, ChunkRows);
+                if (b.RowCount > 0)
+                {
+                    onChunk(b.Build());
+                    b.Clear();
+                    ct.ThrowIfCancellationRequested();
+                }
+                if (!more) break;
+            }
+        });
+    }
+
+    public void Execute(string sql)
+    {
+        foreach (string statement in ClickHouseSql.SplitStatements(sql))
+        {
+            using HttpResponseMessage response = Send(statement, default);
+            Drain(response);
+        }
+    }
+
+    public IReadOnlyList<Sources.SourceColumn> Describe(string relation)
+    {
+        var cols = new List<Sources.SourceColumn>();
+        Run($"SELECT * FROM {relation} LIMIT 0", null, default, reader =>
+        {
+            for (int i = 0; i < reader.Names.Count; i++) cols.Add(new Sources.SourceColumn(reader.Names[i], reader.Types[i].Name, reader.Types[i].Kind));
+        });
+        return cols;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private void Run(string sql, IReadOnlyList<object?>? parameters, CancellationToken ct, Action<ClickHouseTsvReader> read)
+    {
+        string bound = ClickHouseSql.Bind(sql, parameters);
+        string text = ClickHouseSql.WithFormat(bound, "TSVWithNamesAndTypes");
+        using HttpResponseMessage response = Send(text, ct, sql);
+        try
+        {
+            using Stream body = Body(response, ct);
+            var reader = new ClickHouseTsvReader(body);
+            reader.ReadHeader(_serverZone);
+            read(reader);
+        }
+        catch (VigilEngineException e) when (e.Sql is null)
+        {
+            throw new VigilEngineException(e.Engine, e.Code, e.EngineMessage, sql, e.IsUserError, e.Context, e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            throw new VigilEngineException(VigilEngineException.ClickHouse, ClickHouseErrors.Network,
+                $"the connection to {_info.Endpoint.Authority} broke while reading the result ({Innermost(e).Message})", sql, inner: e);
+        }
+    }
+
+    /// <summary>Posts one statement; a non-200 answer becomes a <see cref="VigilEngineException"/>.</summary>
+    private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null)
+    {
+        LastQueryId = Guid.NewGuid().ToString();
+        var url = new StringBuilder(_info.Endpoint.ToString()).Append('?');
+        url.Append("database=").Append(Uri.EscapeDataString(_info.Database));
+        url.Append("&session_id=").Append(_sessionId).Append("&session_timeout=600");
+        url.Append("&query_id=").Append(LastQueryId);
+        foreach (KeyValuePair<string, string> s in Settings) url.Append('&').Append(s.Key).Append('=').Append(s.Value);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url.ToString())
+        {
+            Content = new StringContent(statement, new UTF8Encoding(false), "text/plain"),
+        };
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        HttpResponseMessage response;
+        try
+        {
+            response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            string why = e is OperationCanceledException ? $"no answer within {_info.ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s" : Innermost(e).Message;
+            throw new VigilEngineException(VigilEngineException.ClickHouse, ClickHouseErrors.Network,
+                $"cannot connect to ClickHouse at {_info.Endpoint.Authority} ({why})", originalSql ?? statement, inner: e);
+        }
+        LastContentEncoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
+        if (response.StatusCode == HttpStatusCode.OK) return response;
+        try
+        {
+            string body;
+            using (var sr = new StreamReader(Body(response, ct), Encoding.UTF8)) body = sr.ReadToEnd();
+            throw ClickHouseErrors.FromResponse(body, (int)response.StatusCode, originalSql ?? statement);
+        }
+        finally
+        {
+            response.Dispose();
+        }
+    }
+
+    /// <summary>The answer's body, gunzipped when the server compressed it.</summary>
+    private static Stream Body(HttpResponseMessage response, CancellationToken ct)
+    {
+        Stream raw = response.Content.ReadAsStream(ct);
+        ICollection<string> enc = response.Content.Headers.ContentEncoding;
+        if (enc.Contains("gzip")) return new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
+        if (enc.Contains("deflate")) return new System.IO.Compression.ZLibStream(raw, System.IO.Compression.CompressionMode.Decompress);
+        return raw;
+    }
+
+    private static void Drain(HttpResponseMessage response)
+    {
+        using Stream s = Body(response, default);
+        s.CopyTo(System.IO.Stream.Null);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+}
