@@ -177,6 +177,40 @@ internal abstract class SqlDialect
     /// of <paramref name="select"/> (<c>CREATE TEMP TABLE … AS …</c>; ClickHouse names an engine).</summary>
     public virtual string CreateTempTableAs(string quotedName, string select) => $"CREATE TEMP TABLE {quotedName} AS {select}";
 
+    /// <summary>
+    /// An aggregate query over <paramref name="from"/> grouped by each of <paramref name="sets"/> in turn (GROUP BY
+    /// GROUPING SETS). Its columns: <c>set_</c> (the index in <paramref name="sets"/> of the set a row belongs to), the
+    /// <paramref name="keys"/> (column names of <paramref name="from"/>; NULL where the row's set does not group by
+    /// them), then <paramref name="aggregates"/> (which may use the keys: a key not grouped is NULL there too). An engine
+    /// without grouping sets gets one UNION ALL branch per set, each a scan of <paramref name="from"/>.
+    /// </summary>
+    public string GroupingSets(string from, IReadOnlyList<string> keys, IReadOnlyList<IReadOnlyList<int>> sets, string aggregates)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(sets);
+        string Keys(IReadOnlyList<int> set) => string.Join(", ", set.Select(j => keys[j]));
+        if (HasGroupingSets)
+        {
+            // GROUPING(k0, …, kn-1) has bit n-1-j set when key j is not grouped.
+            var masks = sets.Select(s => Enumerable.Range(0, keys.Count).Where(j => !s.Contains(j)).Sum(j => 1 << (keys.Count - 1 - j)));
+            var set = keys.Count == 0 ? "0"
+                : $"CASE GROUPING({string.Join(", ", keys)}) {string.Concat(masks.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"WHEN {m} THEN {i} ")))}END";
+            return $"SELECT CAST({set} AS INTEGER) AS set_{string.Concat(keys.Select(k => ", " + k))}, {aggregates} FROM {from} " +
+                   $"GROUP BY GROUPING SETS ({string.Join(", ", sets.Select(s => "(" + Keys(s) + ")"))})";
+        }
+        return string.Join(" UNION ALL ", sets.Select((s, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"SELECT CAST({i} AS INTEGER) AS set_") +
+            string.Concat(keys.Select((k, j) => s.Contains(j) ? ", " + k : $", NULL AS {k}")) +
+            $", {aggregates} FROM {from}{(s.Count == 0 ? "" : " GROUP BY " + Keys(s))}"));
+    }
+
+    /// <summary>The bitwise AND of two integers.</summary>
+    public virtual string BitAnd(string a, string b) => $"({a} & {b})";
+
+    /// <summary>The distinct non-null values of <paramref name="expr"/> joined by <paramref name="separator"/> (a SQL
+    /// literal), in no particular order, as an aggregate.</summary>
+    public virtual string StringAggDistinct(string expr, string separator) => $"string_agg(DISTINCT {expr}, {separator})";
+
     /// <summary><paramref name="expr"/> as text.</summary>
     public string CastToText(string expr) => $"CAST({expr} AS {Text})";
 

@@ -156,10 +156,10 @@ internal static partial class DriftAnalysis
             if (!byChunk.TryGetValue(key, out var c)) byChunk[key] = c = columns.Select(_ => new SideCounts()).ToArray();
             return c;
         }
-        var prefix = chunked ? "p_, " : "";
-        var sets = string.Join(", ", columns.Select((_, k) => $"({prefix}c{k}_)"));
-        // The set's column: GROUPING(c) is 0 for the one column a row is grouped by.
-        var index = string.Join(" + ", columns.Select((_, k) => $"(1 - GROUPING(c{k}_)) * {k}"));
+        // One grouping set per column (with the chunk when chunked): set k counts column k's values.
+        var keys = columns.Select((_, k) => $"c{k}_").ToList();
+        if (chunked) keys.Add("p_");
+        var sets = columns.Select((_, k) => (IReadOnlyList<int>)(chunked ? [k, columns.Count] : [k])).ToList();
         var nums = columns.Select((c, k) => (c, k)).Where(x => x.c.Type == ColumnType.Numerical).Select(x => $"c{x.k}_").ToList();
         var texts = columns.Select((c, k) => (c, k)).Where(x => x.c.Type == ColumnType.Categorical).Select(x => $"c{x.k}_").ToList();
         string Coalesce(List<string> keys, string type) => keys.Count switch
@@ -170,8 +170,10 @@ internal static partial class DriftAnalysis
         };
         long rows = 0;
         engine.Stream(
-            $"SELECT CAST({index} AS INTEGER) AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_, " +
-            $"{(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS p_ FROM ({inner}) s GROUP BY GROUPING SETS ({sets})", texts.Count > 0 ? [MissingCategory] : [], chunk =>
+            $"SELECT set_ AS k_, v_, s_, n_, q_ FROM (" +
+            d.GroupingSets($"({inner}) s", keys, sets,
+                $"{Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_, {(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS q_") +
+            ") g", texts.Count > 0 ? [MissingCategory] : [], chunk =>
         {
             var ks = chunk.Int64s(0);
             var vs = chunk.Doubles(1);

@@ -62,7 +62,7 @@ internal static class FairnessCounts
         // each column's values too, for the codes the pass streams instead of the texts, in the same scan (a column with
         // more than MaxGroups values is refused by the caller, and its list is not read)
         var distinct = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", count(DISTINCT g{i}_) AS d{i}_"));
-        var lists = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", string_agg(DISTINCT g{i}_, {sep}) AS v{i}_"));
+        var lists = string.Concat(Enumerable.Range(0, sensitive).Select(i => $", {d.StringAggDistinct($"g{i}_", sep)} AS v{i}_"));
         var t = source.Engine.Query(
             $"SELECT count(*) AS n_, {d.CountIf("s_ IS NULL")} AS ns_, {d.CountIf("s_ IS NOT NULL AND l_ = 0")} AS nl_, " +
             $"{d.CountIf("s_ IS NOT NULL AND l_ = 1 AND y_ IS NULL")} AS bl_{distinct}{lists} FROM ({baseSql}) b");

@@ -62,26 +62,19 @@ internal static class BinarySummary
         progress.Stage("Collecting examples");
         long dupCount = 0, dupOnlyExcluded = 0;
         var dupExamples = new SmallestIds(options.Examples);
-        var dupHashes = new List<long>();
         for (var i = 0; i < rows.Count; i++)
         {
             if (!dup[i]) continue;
             dupCount++;
             if ((rows.Tag(i) & 2) != 0) dupOnlyExcluded++;
-            if (collected.SampledIds.TryGetValue(i, out var sampled)) dupExamples.Offer(sampled);
-            else if (dupHashes.Count < options.Examples) dupHashes.Add(rows.H2(i));
         }
         var issues = new List<QualityIssue>();
         if (dupCount > 0)
         {
-            if (dupExamples.Count < options.Examples && dupHashes.Count > 0)
-            {
-                // Too few duplicates among the sampled ids: look the others up by their hash.
-                var d = engine.Dialect;
-                var ph = string.Join(", ", dupHashes.Select((_, i) => $"${i + 1}"));
-                var ex = engine.Query($"SELECT id_ FROM ({input.RowsSql}) r WHERE id_ IS NOT NULL AND {d.Hash63("id_", HashSeed)} IN ({ph})", dupHashes.Cast<object?>().ToArray());
-                for (var r = 0; r < ex.RowCount; r++) dupExamples.Offer(ex.GetString(0, r)!);
-            }
+            // The smallest repeated ids, from the engine: the same in every engine, whatever order the rows came in
+            // (an id repeated is an id some row repeats).
+            var ex = engine.Query($"SELECT id_ FROM ({input.RowsSql}) r WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1 ORDER BY id_ LIMIT {options.Examples.ToString(CultureInfo.InvariantCulture)}");
+            for (var r = 0; r < ex.RowCount; r++) dupExamples.Offer(ex.GetString(0, r)!);
             issues.Add(new QualityIssue("duplicate_id", SummaryAnalysis.SeverityOf("duplicate_id"), dupCount,
                 SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols), dupExamples.ToArray(), cols.Id?.Name));
         }
@@ -188,7 +181,7 @@ internal static class BinarySummary
         var streamSql =
             $"SELECT h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
             $"{d.EpochSeconds("ts_")} AS t_, ver_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
-            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 OR (h1_ & {sampleMask}) = 0 THEN id_ END AS e_ " +
+            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 OR {d.BitAnd("h1_", sampleMask.ToString(CultureInfo.InvariantCulture))} = 0 THEN id_ END AS e_ " +
             $"FROM (SELECT r.*, {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
 
         var checkCounts = new long[checks.Count];

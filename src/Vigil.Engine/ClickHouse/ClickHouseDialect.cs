@@ -92,6 +92,10 @@ internal sealed class ClickHouseDialect : SqlDialect
 
     public override string EpochSeconds(string expr) => $"toFloat64(toUnixTimestamp({expr}))";
 
+    public override string BitAnd(string a, string b) => $"bitAnd({a}, {b})";
+
+    public override string StringAggDistinct(string expr, string separator) => $"arrayStringConcat(groupUniqArray({expr}), {separator})";
+
     public override string CountIf(string condition) => $"countIf({condition})";
 
     public override string AggregateIf(string function, string expr, string condition) => $"{function}If({expr}, {condition})";

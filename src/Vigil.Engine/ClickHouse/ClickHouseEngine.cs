@@ -121,7 +121,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
     {
         foreach (string statement in ClickHouseSql.SplitStatements(sql))
         {
-            using HttpResponseMessage response = Send(statement, default);
+            using HttpResponseMessage response = Send(ClickHouseCasts.Rewrite(statement), default);
             Drain(response);
         }
     }
@@ -140,7 +140,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
 
     private void Run(string sql, IReadOnlyList<object?>? parameters, CancellationToken ct, Action<ClickHouseTsvReader> read)
     {
-        string bound = ClickHouseSql.Bind(sql, parameters);
+        string bound = ClickHouseCasts.Rewrite(ClickHouseSql.Bind(sql, parameters));
         string text = ClickHouseSql.WithFormat(bound, "TSVWithNamesAndTypes");
         using HttpResponseMessage response = Send(text, ct, sql);
         try

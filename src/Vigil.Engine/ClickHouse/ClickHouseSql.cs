@@ -150,7 +150,7 @@ internal static class ClickHouseSql
 
     /// <summary>The index after the literal, quoted name or comment starting at <paramref name="i"/>, or
     /// <paramref name="i"/> when none starts there. An unterminated one runs to the end (the server reports it).</summary>
-    private static int SkipQuotedOrComment(string sql, int i)
+    internal static int SkipQuotedOrComment(string sql, int i)
     {
         char c = sql[i];
         if (c is '\'' or '"' or '`')
@@ -190,5 +190,5 @@ internal static class ClickHouseSql
         return i;
     }
 
-    private static bool IsIdentifierChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$';
+    internal static bool IsIdentifierChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$';
 }
