@@ -56,8 +56,19 @@ internal sealed class ClickHouseTsvReader
                 int end = ReadField();
                 if (end < 0 || (end == 1) != (c == n - 1)) throw RowError(c, end);
                 ColumnBuilder col = b.Column(c);
-                if (_fieldIsNull) col.SetNull(row);
-                else _types[c].Read(_field.AsSpan(0, _fieldLength), col, row);
+                if (_fieldIsNull)
+                {
+                    col.SetNull(row);
+                    continue;
+                }
+                try
+                {
+                    _types[c].Read(_field.AsSpan(0, _fieldLength), col, row);
+                }
+                catch (VigilEngineException e) when (e.Code == "FORMAT" && c == 0 && _field.AsSpan(0, _fieldLength).StartsWith("Code: "u8))
+                {
+                    throw RowError(c, end);
+                }
             }
             b.Advance(1);
             _rowsRead++;
