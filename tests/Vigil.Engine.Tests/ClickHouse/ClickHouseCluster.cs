@@ -71,6 +71,9 @@ public sealed class ClickHouseCluster : IDisposable
 
     public string Password => "s3cret";
 
+    /// <summary>A user without a password whose profile has readonly=1 (may not change settings), as analysts often are.</summary>
+    public string ReadOnlyUser => "reader";
+
     public bool Started { get; }
 
     /// <summary>Why the cluster is unavailable because ClickHouse is not installed, or null.</summary>
@@ -235,10 +238,11 @@ public sealed class ClickHouseCluster : IDisposable
     private string UsersXml() => $"""
         <?xml version="1.0"?>
         <yandex>
-          <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+          <profiles><default><max_memory_usage>2000000000</max_memory_usage></default><readonly><readonly>1</readonly></readonly></profiles>
           <users>
             <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
             <{User}><password>{Password}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></{User}>
+            <{ReadOnlyUser}><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>readonly</profile><quota>default</quota></{ReadOnlyUser}>
           </users>
           <quotas><default></default></quotas>
         </yandex>

@@ -221,6 +221,39 @@ public sealed class ClickHouseEngineTests
     }
 
     [SkippableFact]
+    public void ReadOnlyUser_CanQuery_WithoutChangingSettings()
+    {
+        using ClickHouseEngine e = Engine(0, _cluster.ReadOnlyUser);
+        Assert.True(e.ReadOnly);
+        Assert.Equal(4950, e.Query("SELECT sum(number) FROM (SELECT number FROM system.numbers LIMIT 100)").GetInt64(0, 0));
+        Assert.Equal(3, e.Query("SELECT $1 + 1", [2L]).GetInt64(0, 0));
+        var ex = Assert.Throws<VigilEngineException>(() => e.Execute("CREATE TABLE ro_no (x UInt8) ENGINE = Memory"));
+        Assert.Equal("164", ex.Code);
+        Assert.True(ex.IsUserError);
+        using ClickHouseEngine rw = Engine(0);
+        Assert.False(rw.ReadOnly);
+    }
+
+    [SkippableFact]
+    public void Cancel_StopsTheQueryOnTheServer()
+    {
+        using ClickHouseEngine e = Engine();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => e.Query("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 50000000000) WHERE NOT ignore(sipHash64(number))", null, cts.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+        string id = e.LastQueryId!;
+        // KILL QUERY was sent: the query leaves system.processes.
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (_cluster.Sql(0, $"SELECT count() FROM system.processes WHERE query_id = '{id}'").Trim() != "0")
+        {
+            Assert.True(DateTime.UtcNow < until, "the cancelled query still runs on the server");
+            Thread.Sleep(100);
+        }
+        Assert.Equal(1, e.Query("SELECT 1").GetInt64(0, 0)); // the engine (and its session) still works
+    }
+
+    [SkippableFact]
     public void ConnectionRefused_IsOneLineUserError()
     {
         _cluster.Require();
