@@ -324,6 +324,35 @@ public sealed class ClickHouseEngineTests
     }
 
     [SkippableFact]
+    public void GeneratedLogs_AndCsv_LoadOverBothShards()
+    {
+        _cluster.Require();
+        _cluster.CreatePredictionLogs("gen_logs", 3000);
+        using ClickHouseEngine e = Engine();
+        Table t = e.Query("SELECT count(), countIf(actual_label IS NULL), uniqExact(model_version), min(timestamp), max(prediction_score) < 1 FROM gen_logs");
+        Assert.Equal(3000, t.GetInt64(0, 0));
+        Assert.Equal(Enumerable.Range(0, 3000).Count(i => i % 50 == 7), t.GetInt64(1, 0));
+        Assert.Equal(2, t.GetInt64(2, 0));
+        Assert.Equal(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), t.GetDateTime(3, 0));
+        Assert.True(t.GetBoolean(4, 0));
+        long local0 = long.Parse(_cluster.Sql(0, "SELECT count() FROM gen_logs_local").Trim(), CultureInfo.InvariantCulture);
+        long local1 = long.Parse(_cluster.Sql(1, "SELECT count() FROM gen_logs_local").Trim(), CultureInfo.InvariantCulture);
+        Assert.Equal(3000, local0 + local1);
+        Assert.True(local0 > 1000 && local1 > 1000, $"{local0} + {local1}");
+        // GLOBAL IN (the dialect's In) over the Distributed table: the subquery runs once, on the initiator.
+        Assert.Equal(1000, e.Query($"SELECT count() FROM gen_logs WHERE prediction_id {e.Dialect.In} (SELECT prediction_id FROM gen_logs WHERE model_version = 'v2')").GetInt64(0, 0));
+
+        _cluster.CreateDistributedTable("csv_logs", "id UInt64, score Float64, label Nullable(UInt8), note String", "id", "id");
+        _cluster.InsertCsv("csv_logs", "id,score,label,note\n1,0.5,1,\"a,b\"\n2,0.25,\\N,plain\n3,1e-3,0,\"say \"\"hi\"\"\"\n");
+        Table c = e.Query("SELECT id, score, label, note FROM csv_logs ORDER BY id");
+        Assert.Equal(3, c.RowCount);
+        Assert.Equal("a,b", c.GetString(3, 0));
+        Assert.True(c.IsNull(2, 1));
+        Assert.Equal(0.001, c.GetDouble(1, 2));
+        Assert.Equal("say \"hi\"", c.GetString(3, 2));
+    }
+
+    [SkippableFact]
     public void ShardDown_IsAClearError_NeverAPartialResult()
     {
         _cluster.Require();
