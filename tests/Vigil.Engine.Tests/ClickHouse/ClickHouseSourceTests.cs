@@ -86,6 +86,9 @@ public sealed class ClickHouseSourceTests
         Assert.Equal("47", badSql.Code);
         Assert.EndsWith("in --sql", badSql.Message);
         Assert.DoesNotContain("\n", badSql.Message);
+        var twoStatements = Assert.Throws<VigilEngineException>(() => SourceOpener.Open(new SourceSpec { Inputs = [_cluster.Url()], Sql = "SELECT 1; SELECT 2" }));
+        Assert.Equal("62", twoStatements.Code);
+        Assert.True(twoStatements.IsUserError);
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))
         {

@@ -47,7 +47,7 @@ public sealed class ClickHouseSqlTests
         List<string> s = ClickHouseSql.SplitStatements("SELECT ';'; -- a ; comment\nSELECT \"a;b\" /* ; */;\n\n;  -- only a comment\n");
         Assert.Equal(["SELECT ';'", "-- a ; comment\nSELECT \"a;b\" /* ; */"], s);
         Assert.Equal("SELECT 1 -- c\nFORMAT TSV", ClickHouseSql.WithFormat("SELECT 1 -- c\n;", "TSV"));
-        Assert.Throws<ArgumentException>(() => ClickHouseSql.WithFormat("SELECT 1; SELECT 2", "TSV"));
+        Assert.Equal("SELECT 1; SELECT 2\nFORMAT TSV", ClickHouseSql.WithFormat("SELECT 1; SELECT 2", "TSV"));
     }
 
     [Theory]
