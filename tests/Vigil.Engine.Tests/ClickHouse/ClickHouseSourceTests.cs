@@ -38,6 +38,11 @@ public sealed class ClickHouseSourceTests
         // The source can be materialized into the session's temporary table and queried again.
         string tmp = s.Materialize();
         Assert.Equal(1000, s.Engine.Query($"SELECT count() FROM {tmp}").GetInt64(0, 0));
+        // A second connection (another HTTP session) for a query at the same time: same relation, not the temp table.
+        using OpenedSource again = s.Reopen()!;
+        Assert.NotSame(s.Engine, again.Engine);
+        Assert.Equal(1000, again.Engine.Query($"SELECT count() FROM {again.Relation}").GetInt64(0, 0));
+        Assert.Equal("60", Assert.Throws<VigilEngineException>(() => again.Engine.Query($"SELECT count() FROM {tmp}")).Code);
     }
 
     [SkippableFact]
