@@ -213,7 +213,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Closing the connection does not stop an 18.16 query: kill it, and wait, so the session is free again.
+            // Do not rely on the closed connection to stop the query: kill it, and wait, so that the session is free again.
             Kill(queryId);
             throw;
         }
@@ -237,7 +237,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
         }
     }
 
-    /// <summary>Best effort: <c>KILL QUERY … SYNC</c> outside the session (which the running query holds).</summary>
+    /// <summary>Best effort: <c>KILL QUERY … SYNC</c> outside the session (which the running query still holds).</summary>
     private void Kill(string queryId)
     {
         try
