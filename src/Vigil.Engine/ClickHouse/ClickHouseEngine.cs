@@ -95,7 +95,15 @@ internal sealed class ClickHouseEngine : IQueryEngine
 
     public string Name => "clickhouse";
 
-    public double Progress => -1;
+    /// <summary>read_rows / total_rows_approx of the running statement as system.processes shows it (polled every
+    /// <see cref="ProgressInterval"/> outside the session while a statement runs longer than that), or -1 when unknown.</summary>
+    public double Progress => Volatile.Read(ref _progress);
+
+    internal static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    private double _progress = -1;
+    private int _progressGeneration;
+    private int _polling;
 
     /// <summary>The server and database, password redacted.</summary>
     public string Shown => _info.Shown;
@@ -209,7 +217,20 @@ internal sealed class ClickHouseEngine : IQueryEngine
         HttpResponseMessage response;
         try
         {
-            response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            // With wait_end_of_query=1 the answer's headers arrive when the statement is done: poll its progress meanwhile.
+            int generation = Interlocked.Increment(ref _progressGeneration);
+            using (new Timer(_ => PollProgress(queryId, generation), null, ProgressInterval, ProgressInterval))
+            {
+                try
+                {
+                    response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _progressGeneration);
+                    Volatile.Write(ref _progress, -1);
+                }
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -234,6 +255,41 @@ internal sealed class ClickHouseEngine : IQueryEngine
         finally
         {
             response.Dispose();
+        }
+    }
+
+    /// <summary>Reads the running statement's progress from system.processes (best effort; one poll at a time).</summary>
+    private void PollProgress(string queryId, int generation)
+    {
+        if (Interlocked.Exchange(ref _polling, 1) == 1) return;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            string url = _info.Endpoint + "?database=" + Uri.EscapeDataString(_info.Database);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent($"SELECT read_rows, total_rows_approx FROM system.processes WHERE query_id = {Dialect.StringLiteral(queryId)} FORMAT TSV",
+                    new UTF8Encoding(false), "text/plain"),
+            };
+            using HttpResponseMessage response = _http.Send(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+            if (response.StatusCode != HttpStatusCode.OK) return;
+            using var reader = new StreamReader(response.Content.ReadAsStream(cts.Token), Encoding.UTF8);
+            string[] parts = (reader.ReadLine() ?? "").Split('\t');
+            if (parts.Length == 2
+                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double read)
+                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double total)
+                && total > 0 && Volatile.Read(ref _progressGeneration) == generation)
+            {
+                Volatile.Write(ref _progress, Math.Clamp(read / total, 0, 1));
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Progress is a nicety: a failed poll leaves the last value.
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
         }
     }
 

@@ -254,6 +254,30 @@ public sealed class ClickHouseEngineTests
     }
 
     [SkippableFact]
+    public void Progress_IsReported_WhileAStatementRuns()
+    {
+        using ClickHouseEngine e = Engine();
+        Assert.Equal(-1, e.Progress);
+        // A MergeTree table (18.16 knows no total for numbers()), read 1000 rows a block, with a 0.1 s sleep per block.
+        _cluster.Sql(0, "DROP TABLE IF EXISTS prog_t");
+        _cluster.Sql(0, "CREATE TABLE prog_t (x UInt64) ENGINE = MergeTree() ORDER BY x");
+        _cluster.Sql(0, "INSERT INTO prog_t SELECT number FROM system.numbers LIMIT 25000");
+        var seen = new List<double>();
+        var query = Task.Run(() => e.Query("SELECT count() FROM (SELECT sleep(0.1) FROM prog_t) SETTINGS max_block_size = 1000, max_threads = 1"));
+        while (!query.IsCompleted)
+        {
+            double p = e.Progress;
+            if (p >= 0) seen.Add(p);
+            Thread.Sleep(50);
+        }
+        Assert.Equal(25000, query.Result.GetInt64(0, 0));
+        Assert.NotEmpty(seen);
+        Assert.All(seen, p => Assert.InRange(p, 0, 1));
+        Assert.True(seen[^1] >= seen[0]);
+        Assert.Equal(-1, e.Progress);
+    }
+
+    [SkippableFact]
     public void ConnectionRefused_IsOneLineUserError()
     {
         _cluster.Require();
