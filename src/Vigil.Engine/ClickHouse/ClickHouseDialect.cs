@@ -39,23 +39,27 @@ internal sealed class ClickHouseDialect : SqlDialect
     private const string TimestampPattern =
         "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[-+][0-9]{2}(:?[0-9]{2})?)?)?$";
 
-    private static string Trimmed(string expr) => $"replaceRegexpAll(toString({expr}), '^[ \\t\\n\\r]+|[ \\t\\n\\r]+$', '')";
+    // NULL becomes '' first: on 18.16 an if() whose condition is a constant Nullable fails ("Illegal column
+    // Const(Nullable(UInt8))") and one whose branch is Nullable already fails too, so the conditions stay non-Nullable and
+    // a value that is not a number or time becomes text that toFloat64OrNull / parseDateTimeBestEffortOrNull turn into NULL.
+    private static string Trimmed(string expr) => $"replaceRegexpAll(ifNull(toString({expr}), ''), '^[ \\t\\n\\r]+|[ \\t\\n\\r]+$', '')";
 
     public override string TryCastDouble(string expr)
     {
         string t = Trimmed(expr);
-        return $"if(match({t}, '{NumberPattern}'), toFloat64OrNull(replaceRegexpOne({t}, '^[+]', '')), NULL)";
+        return $"toFloat64OrNull(if(match({t}, '{NumberPattern}'), replaceRegexpOne({t}, '^[+]', ''), ''))";
     }
 
     /// <summary>A Timestamp column as DateTime('UTC'); text through an ISO pattern and parseDateTimeBestEffort (which alone
-    /// reads '1' or '' as 2000-01-01), NULL for impossible dates such as 2024-02-30. On 18.16 a DateTime has whole
-    /// seconds: fractions of a second are dropped.</summary>
+    /// reads '1' or '' as 2000-01-01), NULL for impossible dates such as 2024-02-30. A trailing Z or UTC offset is dropped,
+    /// not applied, because DuckDB's TRY_CAST(… AS TIMESTAMP) does so and both engines must read the same text as the same
+    /// time. On 18.16 a DateTime has whole seconds: fractions of a second are dropped.</summary>
     public override string TryCastTimestamp(string expr, ColumnKind? kind = null)
     {
         if (kind == ColumnKind.Timestamp) return $"toDateTime({expr}, 'UTC')";
         string t = Trimmed(expr);
-        return $"if(match({t}, '{TimestampPattern}') AND toString(toDateOrNull(substring({t}, 1, 10))) = substring({t}, 1, 10), " +
-               $"parseDateTimeBestEffortOrNull({t}, 'UTC'), NULL)";
+        return $"parseDateTimeBestEffortOrNull(if(match({t}, '{TimestampPattern}') AND toString(toDateOrZero(substring({t}, 1, 10))) = substring({t}, 1, 10), " +
+               $"replaceRegexpOne({t}, '([0-9]:[0-5][0-9]([.][0-9]+)?)(Z|[-+][0-9]{{2}}(:?[0-9]{{2}})?)$', '\\\\1'), 'x'), 'UTC')";
     }
 
     /// <summary>Continuous quantile with linear interpolation, exactly as DuckDB's quantile_cont and numpy's default: the

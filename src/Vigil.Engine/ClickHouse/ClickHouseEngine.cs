@@ -43,7 +43,23 @@ internal sealed class ClickHouseEngine : IQueryEngine
         }
         try
         {
-            string? zone = this.ScalarString("SELECT timezone()");
+            string? zone;
+            try
+            {
+                zone = this.ScalarString("SELECT timezone()");
+            }
+            catch (VigilEngineException e) when (e.Code == ReadOnlyCode)
+            {
+                // A readonly=1 profile may not change settings: send none, and make sure the one that matters is safe.
+                ReadOnly = true;
+                zone = this.ScalarString("SELECT timezone()");
+                if (this.ScalarString("SELECT value FROM system.settings WHERE name = 'skip_unavailable_shards'") == "1")
+                {
+                    throw new VigilEngineException(VigilEngineException.ClickHouse, ReadOnlyCode,
+                        $"user {info.User} is read-only (readonly=1) and its profile sets skip_unavailable_shards=1, so a query over a Distributed table " +
+                        "could silently miss a shard; give the user readonly=2 or skip_unavailable_shards=0", isUserError: true);
+                }
+            }
             _serverZone = ClickHouseColumnType.FindZone(zone ?? "UTC");
         }
         catch
@@ -52,6 +68,13 @@ internal sealed class ClickHouseEngine : IQueryEngine
             throw;
         }
     }
+
+    /// <summary>READONLY: "Cannot modify setting in readonly mode" or "Cannot execute query in readonly mode".</summary>
+    private const string ReadOnlyCode = "164";
+
+    /// <summary>Whether the user's profile has readonly=1, so that no settings can be sent (the server's own then apply;
+    /// the constructor checked that skip_unavailable_shards is 0). Such a user cannot create temporary tables either.</summary>
+    public bool ReadOnly { get; private set; }
 
     /// <summary>The settings sent with every request, and why:
     /// wait_end_of_query=1 (an error part-way through a result becomes an HTTP error instead of text appended to a
@@ -72,7 +95,15 @@ internal sealed class ClickHouseEngine : IQueryEngine
 
     public string Name => "clickhouse";
 
-    public double Progress => -1;
+    /// <summary>read_rows / total_rows_approx of the running statement as system.processes shows it (polled every
+    /// <see cref="ProgressInterval"/> outside the session while a statement runs longer than that), or -1 when unknown.</summary>
+    public double Progress => Volatile.Read(ref _progress);
+
+    internal static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    private double _progress = -1;
+    private int _progressGeneration;
+    private int _polling;
 
     /// <summary>The server and database, password redacted.</summary>
     public string Shown => _info.Shown;
@@ -164,12 +195,20 @@ internal sealed class ClickHouseEngine : IQueryEngine
     /// <summary>Posts one statement; a non-200 answer becomes a <see cref="VigilEngineException"/>.</summary>
     private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null)
     {
-        LastQueryId = Guid.NewGuid().ToString();
+        string queryId = Guid.NewGuid().ToString();
+        LastQueryId = queryId;
         var url = new StringBuilder(_info.Endpoint.ToString()).Append('?');
         url.Append("database=").Append(Uri.EscapeDataString(_info.Database));
         url.Append("&session_id=").Append(_sessionId).Append("&session_timeout=600");
-        url.Append("&query_id=").Append(LastQueryId);
-        foreach (KeyValuePair<string, string> s in Settings) url.Append('&').Append(s.Key).Append('=').Append(s.Value);
+        url.Append("&query_id=").Append(queryId);
+        url.Append("&wait_end_of_query=1"); // a parameter of the HTTP interface, not a setting: allowed when read-only
+        if (!ReadOnly)
+        {
+            foreach (KeyValuePair<string, string> s in Settings)
+            {
+                if (s.Key != "wait_end_of_query") url.Append('&').Append(s.Key).Append('=').Append(s.Value);
+            }
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, url.ToString())
         {
             Content = new StringContent(statement, new UTF8Encoding(false), "text/plain"),
@@ -178,10 +217,25 @@ internal sealed class ClickHouseEngine : IQueryEngine
         HttpResponseMessage response;
         try
         {
-            response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            // With wait_end_of_query=1 the answer's headers arrive when the statement is done: poll its progress meanwhile.
+            int generation = Interlocked.Increment(ref _progressGeneration);
+            using (new Timer(_ => PollProgress(queryId, generation), null, ProgressInterval, ProgressInterval))
+            {
+                try
+                {
+                    response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _progressGeneration);
+                    Volatile.Write(ref _progress, -1);
+                }
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            // Do not rely on the closed connection to stop the query: kill it, and wait, so that the session is free again.
+            Kill(queryId);
             throw;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
@@ -201,6 +255,60 @@ internal sealed class ClickHouseEngine : IQueryEngine
         finally
         {
             response.Dispose();
+        }
+    }
+
+    /// <summary>Reads the running statement's progress from system.processes (best effort; one poll at a time).</summary>
+    private void PollProgress(string queryId, int generation)
+    {
+        if (Interlocked.Exchange(ref _polling, 1) == 1) return;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            string url = _info.Endpoint + "?database=" + Uri.EscapeDataString(_info.Database);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent($"SELECT read_rows, total_rows_approx FROM system.processes WHERE query_id = {Dialect.StringLiteral(queryId)} FORMAT TSV",
+                    new UTF8Encoding(false), "text/plain"),
+            };
+            using HttpResponseMessage response = _http.Send(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+            if (response.StatusCode != HttpStatusCode.OK) return;
+            using var reader = new StreamReader(response.Content.ReadAsStream(cts.Token), Encoding.UTF8);
+            string[] parts = (reader.ReadLine() ?? "").Split('\t');
+            if (parts.Length == 2
+                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double read)
+                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double total)
+                && total > 0 && Volatile.Read(ref _progressGeneration) == generation)
+            {
+                Volatile.Write(ref _progress, Math.Clamp(read / total, 0, 1));
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Progress is a nicety: a failed poll leaves the last value.
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    /// <summary>Best effort: <c>KILL QUERY … SYNC</c> outside the session (which the running query still holds).</summary>
+    private void Kill(string queryId)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string url = _info.Endpoint + "?database=" + Uri.EscapeDataString(_info.Database);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = new StringContent($"KILL QUERY WHERE query_id = {Dialect.StringLiteral(queryId)} SYNC", new UTF8Encoding(false), "text/plain"),
+            };
+            using HttpResponseMessage response = _http.Send(request, HttpCompletionOption.ResponseContentRead, cts.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // The query ends on its own, or the server is gone; either way there is nothing more to do.
         }
     }
 

@@ -139,13 +139,13 @@ internal static class ClickHouseSql
         return true;
     }
 
-    /// <summary>The one statement of <paramref name="sql"/> followed by <c>FORMAT name</c>, on a line of its own (so that a
-    /// trailing -- comment does not swallow it).</summary>
+    /// <summary>The statement <paramref name="sql"/> (without a trailing semicolon) followed by <c>FORMAT name</c>, on a line
+    /// of its own (so that a trailing -- comment does not swallow it). Text that is not one statement is sent as it is, for
+    /// the server to say what is wrong with it.</summary>
     public static string WithFormat(string sql, string format)
     {
         List<string> statements = SplitStatements(sql);
-        if (statements.Count != 1) throw new ArgumentException(statements.Count == 0 ? "empty query" : "a query must be one statement", nameof(sql));
-        return statements[0] + "\nFORMAT " + format;
+        return (statements.Count == 1 ? statements[0] : sql.Trim()) + "\nFORMAT " + format;
     }
 
     /// <summary>The index after the literal, quoted name or comment starting at <paramref name="i"/>, or

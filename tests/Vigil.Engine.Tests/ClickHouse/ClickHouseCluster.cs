@@ -71,6 +71,9 @@ public sealed class ClickHouseCluster : IDisposable
 
     public string Password => "s3cret";
 
+    /// <summary>A user without a password whose profile has readonly=1 (may not change settings), as analysts often are.</summary>
+    public string ReadOnlyUser => "reader";
+
     public bool Started { get; }
 
     /// <summary>Why the cluster is unavailable because ClickHouse is not installed, or null.</summary>
@@ -126,6 +129,46 @@ public sealed class ClickHouseCluster : IDisposable
             Sql(i, $"CREATE TABLE {name}_local ({columns}) ENGINE = MergeTree() ORDER BY {orderBy}");
             Sql(i, $"CREATE TABLE {name} AS {name}_local ENGINE = Distributed({ClusterName}, default, {name}_local, {shardingKey})");
         }
+    }
+
+    /// <summary>The columns of <see cref="CreatePredictionLogs"/>: the demo's fraud log (FraudLogGenerator's header).</summary>
+    public const string PredictionLogColumns =
+        "prediction_id String, model_version String, prediction_score Float64, timestamp DateTime('UTC'), actual_label Nullable(UInt8), " +
+        "amount Float64, merchant_category String, country String, account_age_days Int32, device_type String, channel String";
+
+    /// <summary>Creates the Distributed table <paramref name="name"/> (see <see cref="CreateDistributedTable"/>) with
+    /// <see cref="PredictionLogColumns"/>, sharded by prediction_id, and loads <paramref name="rows"/> generated prediction
+    /// logs: deterministic for a row number, one every 30 s from 2024-01-01 UTC, models v1 and v2, scores in [0, 1),
+    /// labels that agree with the score more often than not, and every 50th label NULL.</summary>
+    public void CreatePredictionLogs(string name, int rows)
+    {
+        CreateDistributedTable(name, PredictionLogColumns, "(timestamp, prediction_id)", "sipHash64(prediction_id)");
+        Sql(0, $"""
+            INSERT INTO {name}
+            SELECT concat('p', toString(number)) AS prediction_id,
+                   if(number % 3 = 0, 'v2', 'v1') AS model_version,
+                   (sipHash64(concat(toString(number), 's')) % 1000000) / 1000000 AS prediction_score,
+                   toDateTime('2024-01-01 00:00:00', 'UTC') + number * 30 AS timestamp,
+                   if(number % 50 = 7, NULL, toUInt8((sipHash64(concat(toString(number), 'l')) % 1000000) / 1000000 < 0.2 + 0.6 * prediction_score)) AS actual_label,
+                   round((sipHash64(concat(toString(number), 'a')) % 100000) / 100, 2) AS amount,
+                   arrayElement(['grocery', 'travel', 'electronics', 'fuel'], sipHash64(concat(toString(number), 'm')) % 4 + 1) AS merchant_category,
+                   arrayElement(['US', 'DE', 'FR', 'BR', 'IN'], sipHash64(concat(toString(number), 'c')) % 5 + 1) AS country,
+                   toInt32(sipHash64(concat(toString(number), 'g')) % 3650) AS account_age_days,
+                   arrayElement(['mobile', 'desktop', 'tablet'], number % 3 + 1) AS device_type,
+                   arrayElement(['web', 'app', 'pos'], intDiv(number, 3) % 3 + 1) AS channel
+            FROM system.numbers LIMIT {rows.ToString(CultureInfo.InvariantCulture)}
+            """);
+    }
+
+    /// <summary>Inserts CSV text with a header line (ClickHouse's CSVWithNames; NULL as \N) into <paramref name="table"/>
+    /// on shard <paramref name="i"/>; a Distributed table spreads the rows over the shards before this returns.</summary>
+    public void InsertCsv(string table, string csvWithHeader, int i = 0)
+    {
+        using var content = new StringContent(csvWithHeader, Encoding.UTF8);
+        string query = Uri.EscapeDataString($"INSERT INTO {table} FORMAT CSVWithNames");
+        using HttpResponseMessage r = _http.PostAsync($"{HttpUrl(i)}?insert_distributed_sync=1&query={query}", content).GetAwaiter().GetResult();
+        string text = r.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"shard {i}: {text.Trim()}");
     }
 
     /// <summary>Stops shard <paramref name="i"/>'s process (SIGTERM, then SIGKILL after 20 s) and waits for it to exit.</summary>
@@ -235,10 +278,11 @@ public sealed class ClickHouseCluster : IDisposable
     private string UsersXml() => $"""
         <?xml version="1.0"?>
         <yandex>
-          <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+          <profiles><default><max_memory_usage>2000000000</max_memory_usage></default><readonly><readonly>1</readonly></readonly></profiles>
           <users>
             <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
             <{User}><password>{Password}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></{User}>
+            <{ReadOnlyUser}><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>readonly</profile><quota>default</quota></{ReadOnlyUser}>
           </users>
           <quotas><default></default></quotas>
         </yandex>

@@ -221,6 +221,63 @@ public sealed class ClickHouseEngineTests
     }
 
     [SkippableFact]
+    public void ReadOnlyUser_CanQuery_WithoutChangingSettings()
+    {
+        using ClickHouseEngine e = Engine(0, _cluster.ReadOnlyUser);
+        Assert.True(e.ReadOnly);
+        Assert.Equal(4950, e.Query("SELECT sum(number) FROM (SELECT number FROM system.numbers LIMIT 100)").GetInt64(0, 0));
+        Assert.Equal(3, e.Query("SELECT $1 + 1", [2L]).GetInt64(0, 0));
+        var ex = Assert.Throws<VigilEngineException>(() => e.Execute("CREATE TABLE ro_no (x UInt8) ENGINE = Memory"));
+        Assert.Equal("164", ex.Code);
+        Assert.True(ex.IsUserError);
+        using ClickHouseEngine rw = Engine(0);
+        Assert.False(rw.ReadOnly);
+    }
+
+    [SkippableFact]
+    public void Cancel_StopsTheQueryOnTheServer()
+    {
+        using ClickHouseEngine e = Engine();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => e.Query("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 50000000000) WHERE NOT ignore(sipHash64(number))", null, cts.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+        string id = e.LastQueryId!;
+        // KILL QUERY was sent: the query leaves system.processes.
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (_cluster.Sql(0, $"SELECT count() FROM system.processes WHERE query_id = '{id}'").Trim() != "0")
+        {
+            Assert.True(DateTime.UtcNow < until, "the cancelled query still runs on the server");
+            Thread.Sleep(100);
+        }
+        Assert.Equal(1, e.Query("SELECT 1").GetInt64(0, 0)); // the engine (and its session) still works
+    }
+
+    [SkippableFact]
+    public void Progress_IsReported_WhileAStatementRuns()
+    {
+        using ClickHouseEngine e = Engine();
+        Assert.Equal(-1, e.Progress);
+        // A MergeTree table (18.16 knows no total for numbers()), read 1000 rows a block, with a 0.1 s sleep per block.
+        _cluster.Sql(0, "DROP TABLE IF EXISTS prog_t");
+        _cluster.Sql(0, "CREATE TABLE prog_t (x UInt64) ENGINE = MergeTree() ORDER BY x");
+        _cluster.Sql(0, "INSERT INTO prog_t SELECT number FROM system.numbers LIMIT 25000");
+        var seen = new List<double>();
+        var query = Task.Run(() => e.Query("SELECT count() FROM (SELECT sleep(0.1) FROM prog_t) SETTINGS max_block_size = 1000, max_threads = 1"));
+        while (!query.IsCompleted)
+        {
+            double p = e.Progress;
+            if (p >= 0) seen.Add(p);
+            Thread.Sleep(50);
+        }
+        Assert.Equal(25000, query.Result.GetInt64(0, 0));
+        Assert.NotEmpty(seen);
+        Assert.All(seen, p => Assert.InRange(p, 0, 1));
+        Assert.True(seen[^1] >= seen[0]);
+        Assert.Equal(-1, e.Progress);
+    }
+
+    [SkippableFact]
     public void ConnectionRefused_IsOneLineUserError()
     {
         _cluster.Require();
@@ -288,6 +345,35 @@ public sealed class ClickHouseEngineTests
         Table t = e.Query("SELECT count(), sum(v) FROM dist_ins");
         Assert.Equal(1000, t.GetInt64(0, 0));
         Assert.Equal(Enumerable.Range(0, 1000).Sum(i => i / 2.0), t.GetDouble(1, 0));
+    }
+
+    [SkippableFact]
+    public void GeneratedLogs_AndCsv_LoadOverBothShards()
+    {
+        _cluster.Require();
+        _cluster.CreatePredictionLogs("gen_logs", 3000);
+        using ClickHouseEngine e = Engine();
+        Table t = e.Query("SELECT count(), countIf(actual_label IS NULL), uniqExact(model_version), min(timestamp), max(prediction_score) < 1 FROM gen_logs");
+        Assert.Equal(3000, t.GetInt64(0, 0));
+        Assert.Equal(Enumerable.Range(0, 3000).Count(i => i % 50 == 7), t.GetInt64(1, 0));
+        Assert.Equal(2, t.GetInt64(2, 0));
+        Assert.Equal(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), t.GetDateTime(3, 0));
+        Assert.True(t.GetBoolean(4, 0));
+        long local0 = long.Parse(_cluster.Sql(0, "SELECT count() FROM gen_logs_local").Trim(), CultureInfo.InvariantCulture);
+        long local1 = long.Parse(_cluster.Sql(1, "SELECT count() FROM gen_logs_local").Trim(), CultureInfo.InvariantCulture);
+        Assert.Equal(3000, local0 + local1);
+        Assert.True(local0 > 1000 && local1 > 1000, $"{local0} + {local1}");
+        // GLOBAL IN (the dialect's In) over the Distributed table: the subquery runs once, on the initiator.
+        Assert.Equal(1000, e.Query($"SELECT count() FROM gen_logs WHERE prediction_id {e.Dialect.In} (SELECT prediction_id FROM gen_logs WHERE model_version = 'v2')").GetInt64(0, 0));
+
+        _cluster.CreateDistributedTable("csv_logs", "id UInt64, score Float64, label Nullable(UInt8), note String", "id", "id");
+        _cluster.InsertCsv("csv_logs", "id,score,label,note\n1,0.5,1,\"a,b\"\n2,0.25,\\N,plain\n3,1e-3,0,\"say \"\"hi\"\"\"\n");
+        Table c = e.Query("SELECT id, score, label, note FROM csv_logs ORDER BY id");
+        Assert.Equal(3, c.RowCount);
+        Assert.Equal("a,b", c.GetString(3, 0));
+        Assert.True(c.IsNull(2, 1));
+        Assert.Equal(0.001, c.GetDouble(1, 2));
+        Assert.Equal("say \"hi\"", c.GetString(3, 2));
     }
 
     [SkippableFact]
