@@ -224,6 +224,13 @@ internal abstract class SqlDialect
     public virtual string NumberRows(string select, string orderBy, string name) =>
         $"SELECT *, row_number() OVER (ORDER BY {orderBy}) - 1 AS {name} FROM ({select}) nr";
 
+    /// <summary>The <paramref name="row"/> values of the rows of <paramref name="relation"/> that are not the first of
+    /// their <paramref name="key"/> in the order of <paramref name="orderBy"/> (which must end in a unique column), among
+    /// the keys in <paramref name="keys"/> (a subquery).</summary>
+    public virtual string LaterOccurrences(string relation, string row, string key, string orderBy, string keys) =>
+        $"SELECT {row} FROM (SELECT {row}, row_number() OVER (PARTITION BY {key} ORDER BY {orderBy}) AS k_ " +
+        $"FROM {relation} b WHERE {key} IN ({keys})) t WHERE k_ > 1";
+
     /// <summary>The bitwise AND of two integers.</summary>
     public virtual string BitAnd(string a, string b) => $"({a} & {b})";
 

@@ -87,7 +87,7 @@ internal static class RegressionEvaluation
         double lo = range.GetDouble(0, 0), hi = range.GetDouble(1, 0);
         var width = hi > lo ? (hi - lo) / HistogramBins : 1.0;
         var hist = ctx.Engine.Query(
-            $"SELECT least(CAST(floor((e_ - $1) / $2) AS BIGINT), {HistogramBins - 1}) AS b_, count(*) AS n_ FROM ({clean}) c GROUP BY 1 ORDER BY 1",
+            $"SELECT least(CAST(floor((e_ - $1) / $2) AS BIGINT), {HistogramBins - 1}) AS b_, count(*) AS n_ FROM ({clean}) c GROUP BY b_ ORDER BY b_",
             [lo, width]);
         var counts = new long[HistogramBins];
         for (var r = 0; r < hist.RowCount; r++) counts[(int)hist.GetInt64(0, r)] += hist.GetInt64(1, r);

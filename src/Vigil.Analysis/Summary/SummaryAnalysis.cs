@@ -20,6 +20,9 @@ internal static class SummaryAnalysis
 {
     private const string Base = "vigil_base";
 
+    /// <summary>The working table before its duplicates are flagged (engines without UPDATE).</summary>
+    private const string Staged = "vigil_base_staged";
+
     public static SummaryResult Run(OpenedSource source, SummaryOptions options, IAnalysisProgress? progress = null)
     {
         var result = Summarize(source, options, progress);
@@ -113,19 +116,25 @@ internal static class SummaryAnalysis
             return BinarySummary.Run(new BinarySummary.Inputs(engine, source, cols,
                 $"SELECT {string.Join(", ", select)} FROM {source.Relation}", checks.Where(c => c.Check != "duplicate_id").ToList(), asOf, options, progress));
 
-        select.Add("FALSE AS dup_");
         if (rowId is null) select.Insert(0, $"{d.RowNumber} AS rid_");
         engine.Execute($"DROP TABLE IF EXISTS {Base}");
-        engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
-
-        // 2. Later occurrences of duplicated ids (the first is the earliest timestamp, then file order).
+        engine.Execute($"DROP TABLE IF EXISTS {Staged}");
+        // 2. Later occurrences of duplicated ids (the first is the earliest timestamp, then file order): flagged in
+        // place where the engine updates, else while the working table is copied once more.
         progress.Stage("Finding duplicates");
-        if (cols.Id is not null)
+        string Later(string relation, string table) => d.LaterOccurrences(relation, "rid_", "id_", "ts_ NULLS LAST, rid_",
+            $"SELECT id_ FROM {table} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1");
+        if (d.HasUpdate || cols.Id is null)
         {
+            engine.Execute(d.CreateTempTableAs(Base, $"SELECT {string.Join(", ", select)}, FALSE AS dup_ FROM {source.Relation}"));
             // Only ids seen more than once are windowed; their later occurrences are flagged in place.
-            var later = $"SELECT rid_ FROM (SELECT rid_, row_number() OVER (PARTITION BY id_ ORDER BY ts_ NULLS LAST, rid_) AS k_ " +
-                        $"FROM {baseRel} b WHERE id_ IN (SELECT id_ FROM {Base} WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1)) t WHERE k_ > 1";
-            engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {rowId ?? "rid_"} IN ({later})");
+            if (cols.Id is not null) engine.Execute($"UPDATE {Base} SET dup_ = TRUE WHERE {rowId ?? "rid_"} IN ({Later(baseRel, Base)})");
+        }
+        else
+        {
+            engine.Execute(d.CreateTempTableAs(Staged, $"SELECT {string.Join(", ", select)} FROM {source.Relation}"));
+            engine.Execute(d.CreateTempTableAs(Base, $"SELECT *, rid_ IN ({Later(Staged, Staged)}) AS dup_ FROM {Staged}"));
+            engine.Execute($"DROP TABLE IF EXISTS {Staged}");
         }
 
         var fail = "CASE " + string.Concat(checks.Where(c => c.Excludes).Select(c => $"WHEN {c.Predicate} THEN '{c.Check}' ")) + "END";
@@ -162,7 +171,7 @@ internal static class SummaryAnalysis
         // 4. Rows per period (valid, non-future timestamps): missing periods and volume anomalies.
         progress.Stage("Counting rows per period");
         var periodExpr = TimeChunk.Of(options.Period).StartSql(d, "ts_");
-        var perPeriod = engine.Query($"SELECT {periodExpr} AS p_, count(*) AS n_ FROM {Base} WHERE ts_ IS NOT NULL AND ts_ <= $1 GROUP BY 1 ORDER BY 1", asOfParam);
+        var perPeriod = engine.Query($"SELECT {periodExpr} AS p_, count(*) AS n_ FROM {Base} WHERE ts_ IS NOT NULL AND ts_ <= $1 GROUP BY p_ ORDER BY p_", asOfParam);
         var periodStarts = new List<DateTime>();
         var periodCounts = new List<double>();
         for (var r = 0; r < perPeriod.RowCount; r++)

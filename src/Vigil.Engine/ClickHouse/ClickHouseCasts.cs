@@ -7,14 +7,16 @@ namespace Vigil.Engine.ClickHouse;
 /// cast to a type that is not <c>Nullable(…)</c> fails on a NULL ("Cannot convert NULL value to non-Nullable type"). The
 /// analyses' SQL is written to the standard, so the engine rewrites every <c>CAST(expr AS T)</c> outside literals, quoted
 /// names and comments to <c>CAST(expr AS Nullable(T))</c>, mapping the standard names ClickHouse lacks (BOOLEAN to
-/// UInt8). Types that cannot be Nullable (Array, Tuple, Nullable, LowCardinality) are left alone.
+/// UInt8). Types that cannot be Nullable (Array, Tuple, Nullable, LowCardinality) are left alone. The keywords TRUE and
+/// FALSE, which 18.16 lacks, become 1 and 0.
 /// </summary>
 internal static class ClickHouseCasts
 {
     public static string Rewrite(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        if (sql.IndexOf("CAST", StringComparison.OrdinalIgnoreCase) < 0) return sql;
+        if (sql.IndexOf("CAST", StringComparison.OrdinalIgnoreCase) < 0 && sql.IndexOf("TRUE", StringComparison.OrdinalIgnoreCase) < 0
+            && sql.IndexOf("FALSE", StringComparison.OrdinalIgnoreCase) < 0) return sql;
         var sb = new StringBuilder(sql.Length + 64);
         Rewrite(sql, 0, sql.Length, sb);
         return sb.ToString();
@@ -44,9 +46,29 @@ internal static class ClickHouseCasts
                 i = close + 1;
                 continue;
             }
+            // TRUE and FALSE, which 18.16 does not know, as 1 and 0 (the UInt8 its comparisons give).
+            if ((sql[i] is 'T' or 't' or 'F' or 'f') && (i == 0 || !ClickHouseSql.IsIdentifierChar(sql[i - 1])) && BooleanAt(sql, i, to) is { } word)
+            {
+                sb.Append(word ? '1' : '0');
+                i += word ? 4 : 5;
+                continue;
+            }
             sb.Append(sql[i]);
             i++;
         }
+    }
+
+    /// <summary>The keyword TRUE or FALSE (any case, a whole word) at <paramref name="i"/>, or null.</summary>
+    private static bool? BooleanAt(string sql, int i, int to)
+    {
+        foreach (var (word, value) in new[] { ("TRUE", true), ("FALSE", false) })
+        {
+            int end = i + word.Length;
+            if (end <= to && string.Compare(sql, i, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) == 0
+                && (end == sql.Length || !ClickHouseSql.IsIdentifierChar(sql[end])))
+                return value;
+        }
+        return null;
     }
 
     /// <summary>Whether the keyword CAST (not part of a longer name) starts at <paramref name="i"/>, followed by optional

@@ -106,6 +106,11 @@ internal sealed class ClickHouseDialect : SqlDialect
     public override string NumberRows(string select, string orderBy, string name) =>
         $"SELECT *, rowNumberInAllBlocks() AS {name} FROM ({select} ORDER BY {orderBy}) nr";
 
+    /// <summary>Without window functions: the first row of each key by <c>LIMIT 1 BY</c>, and every other row.</summary>
+    public override string LaterOccurrences(string relation, string row, string key, string orderBy, string keys) =>
+        $"SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) AND {row} NOT IN " +
+        $"(SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) ORDER BY {key}, {orderBy} LIMIT 1 BY {key})";
+
     public override string BitAnd(string a, string b) => $"bitAnd({a}, {b})";
 
     public override string StringAggDistinct(string expr, string separator) => $"arrayStringConcat(groupUniqArray({expr}), {separator})";
