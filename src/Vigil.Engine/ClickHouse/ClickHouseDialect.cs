@@ -117,7 +117,11 @@ internal sealed class ClickHouseDialect : SqlDialect
 
     public override string CountIf(string condition) => $"countIf({condition})";
 
-    public override string AggregateIf(string function, string expr, string condition) => $"{function}If({expr}, {condition})";
+    public override string AggregateIf(string function, string expr, string condition) =>
+        function.Equals("count", StringComparison.OrdinalIgnoreCase)
+            ? $"countIf({expr}, {condition})"
+            // Over a Nullable argument an aggregate of no rows is NULL, as in SQL (over a plain one ClickHouse gives 0 or '').
+            : $"{function}If(toNullable({expr}), {condition})";
 
     public override string HashToUnit(string expr) => $"(toFloat64(sipHash64(toString({expr})) % 1000003) / 1000003.0)";
 
