@@ -41,6 +41,11 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Assert.True(d.Result.ExitCode == 0, $"DuckDB run exited {d.Result.ExitCode}: {FirstLine(d.Result.Stderr)}");
         Assert.True(c.Result.ExitCode == 0, $"ClickHouse run exited {c.Result.ExitCode}: {FirstLine(c.Result.Stderr)}");
         Dump(duckDb[0], d.Result.Stdout, c.Result.Stdout);
+        // The two runs really read different engines (a case that compared DuckDB with itself would pass vacuously).
+        var de = JsonEquivalence.Engines(d.Result.Stdout);
+        var ce = JsonEquivalence.Engines(c.Result.Stdout);
+        Assert.True(de.Count > 0 && de.All(e => e == "duckdb"), "DuckDB run's sources: " + string.Join(", ", de));
+        Assert.True(ce.Count > 0 && ce.All(e => e == "clickhouse"), "ClickHouse run's sources: " + string.Join(", ", ce));
         var diffs = JsonEquivalence.Differences(d.Result.Stdout, c.Result.Stdout);
         Assert.True(diffs.Count == 0, $"{diffs.Count}{(diffs.Count == 20 ? "+" : "")} differences between DuckDB and ClickHouse:\n" + string.Join('\n', diffs));
     }

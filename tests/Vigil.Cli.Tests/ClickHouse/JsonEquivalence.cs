@@ -91,6 +91,27 @@ internal static partial class JsonEquivalence
         }
     }
 
+    /// <summary>The <c>engine</c> of every source object in the report (objects holding a description and an engine).</summary>
+    public static List<string> Engines(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var engines = new List<string>();
+        void Walk(JsonElement v)
+        {
+            if (v.ValueKind == JsonValueKind.Object)
+            {
+                if (IgnoredSourceKeys.All(k => v.TryGetProperty(k, out _))) engines.Add(v.GetProperty("engine").GetString() ?? "(null)");
+                foreach (var p in v.EnumerateObject()) Walk(p.Value);
+            }
+            else if (v.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var x in v.EnumerateArray()) Walk(x);
+            }
+        }
+        Walk(doc.RootElement);
+        return engines;
+    }
+
     /// <summary>Equal to <see cref="Tolerance"/>, relative to the larger magnitude, or absolute below 1.</summary>
     public static bool Close(double x, double y) =>
         x == y || Math.Abs(x - y) <= Tolerance * Math.Max(1.0, Math.Max(Math.Abs(x), Math.Abs(y)));
