@@ -181,28 +181,48 @@ internal abstract class SqlDialect
     /// An aggregate query over <paramref name="from"/> grouped by each of <paramref name="sets"/> in turn (GROUP BY
     /// GROUPING SETS). Its columns: <c>set_</c> (the index in <paramref name="sets"/> of the set a row belongs to), the
     /// <paramref name="keys"/> (column names of <paramref name="from"/>; NULL where the row's set does not group by
-    /// them), then <paramref name="aggregates"/> (which may use the keys: a key not grouped is NULL there too). An engine
-    /// without grouping sets gets one UNION ALL branch per set, each a scan of <paramref name="from"/>.
+    /// them), then the <paramref name="aggregates"/> by name. Each aggregate's name must differ from the columns of
+    /// <paramref name="from"/> that the aggregates read (ClickHouse resolves a name to an alias of the same SELECT first).
+    /// An engine without grouping sets gets one UNION ALL branch per set, each a scan of <paramref name="from"/>.
     /// </summary>
-    public string GroupingSets(string from, IReadOnlyList<string> keys, IReadOnlyList<IReadOnlyList<int>> sets, string aggregates)
+    public string GroupingSets(string from, IReadOnlyList<string> keys, IReadOnlyList<IReadOnlyList<int>> sets, IReadOnlyList<(string Expr, string Name)> aggregates)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sets);
-        string Keys(IReadOnlyList<int> set) => string.Join(", ", set.Select(j => keys[j]));
+        ArgumentNullException.ThrowIfNull(aggregates);
+        string Keys(IEnumerable<int> set) => string.Join(", ", set.Select(j => keys[j]));
+        var aggs = string.Join(", ", aggregates.Select(a => $"{a.Expr} AS {a.Name}"));
         if (HasGroupingSets)
         {
             // GROUPING(k0, …, kn-1) has bit n-1-j set when key j is not grouped.
             var masks = sets.Select(s => Enumerable.Range(0, keys.Count).Where(j => !s.Contains(j)).Sum(j => 1 << (keys.Count - 1 - j)));
             var set = keys.Count == 0 ? "0"
                 : $"CASE GROUPING({string.Join(", ", keys)}) {string.Concat(masks.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"WHEN {m} THEN {i} ")))}END";
-            return $"SELECT CAST({set} AS INTEGER) AS set_{string.Concat(keys.Select(k => ", " + k))}, {aggregates} FROM {from} " +
+            return $"SELECT CAST({set} AS INTEGER) AS set_{string.Concat(keys.Select(k => ", " + k))}, {aggs} FROM {from} " +
                    $"GROUP BY GROUPING SETS ({string.Join(", ", sets.Select(s => "(" + Keys(s) + ")"))})";
         }
+        // One branch per set: the set's keys and the aggregates, then the other keys as NULL one level up (so that no
+        // aggregate reads a NULL alias in place of its column).
+        var names = string.Join(", ", aggregates.Select(a => a.Name));
         return string.Join(" UNION ALL ", sets.Select((s, i) =>
             string.Create(CultureInfo.InvariantCulture, $"SELECT CAST({i} AS INTEGER) AS set_") +
             string.Concat(keys.Select((k, j) => s.Contains(j) ? ", " + k : $", NULL AS {k}")) +
-            $", {aggregates} FROM {from}{(s.Count == 0 ? "" : " GROUP BY " + Keys(s))}"));
+            $", {names} FROM (SELECT {(s.Count == 0 ? "" : Keys(s) + ", ")}{aggs} FROM {from}{(s.Count == 0 ? "" : " GROUP BY " + Keys(s))}) g{i.ToString(CultureInfo.InvariantCulture)}"));
     }
+
+    /// <summary>Text values joined by <paramref name="separator"/> (a SQL literal), NULLs skipped (<c>concat_ws</c>).</summary>
+    public virtual string ConcatWs(string separator, IEnumerable<string> parts) => $"concat_ws({separator}, {string.Join(", ", parts)})";
+
+    /// <summary>The row's number (from 1) in the order the engine produces the rows of this SELECT
+    /// (<c>row_number() OVER ()</c>): the source's order in DuckDB and PostgreSQL; over a distributed table, an order
+    /// that can change from one run to the next.</summary>
+    public virtual string RowNumber => "row_number() OVER ()";
+
+    /// <summary>The rows of <paramref name="select"/> (a SELECT without ORDER BY or LIMIT) with one more column,
+    /// <paramref name="name"/>: each row's rank from 0 in the order of <paramref name="orderBy"/> (whose values must
+    /// be distinct).</summary>
+    public virtual string NumberRows(string select, string orderBy, string name) =>
+        $"SELECT *, row_number() OVER (ORDER BY {orderBy}) - 1 AS {name} FROM ({select}) nr";
 
     /// <summary>The bitwise AND of two integers.</summary>
     public virtual string BitAnd(string a, string b) => $"({a} & {b})";

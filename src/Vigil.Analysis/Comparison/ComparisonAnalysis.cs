@@ -134,7 +134,7 @@ internal static class ComparisonAnalysis
             $"{source.Dialect.CountIf($"v_ = {input.B}")} AS rb_, {source.Dialect.CountIf($"v_ = {input.B} AND {ok}")} AS kb_, " +
             $"{source.Dialect.CountIf($"v_ = {input.C}")} AS rc_, {source.Dialect.CountIf($"v_ = {input.C} AND {ok}")} AS kc_" +
             (idEstimate is null ? "" : $", {source.Dialect.DistinctEstimate($"CASE WHEN v_ = {input.B} THEN id_ END")} AS db_, {source.Dialect.DistinctEstimate($"CASE WHEN v_ = {input.C} THEN id_ END")} AS dc_, {idEstimate} AS dall_") +
-            (nseg > 0 ? ", row_number() OVER () - 1 AS code_" : ", 0 AS code_") +
+            (nseg > 0 ? $", {source.Dialect.RowNumber} - 1 AS code_" : ", 0 AS code_") +
             $" FROM ({baseSql}) b" + (nseg > 0 ? $" GROUP BY {g}" : ""));
         var census = source.Engine.Query($"SELECT {gl}rb_, kb_, rc_, kc_, code_{(idEstimate is null ? "" : ", db_, dc_, dall_")} FROM {censusTable}");
         slicer.CheckSegmentCount(nseg > 0 ? census.RowCount : 0);

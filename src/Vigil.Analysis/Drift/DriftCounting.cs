@@ -170,10 +170,8 @@ internal static partial class DriftAnalysis
         };
         long rows = 0;
         engine.Stream(
-            $"SELECT set_ AS k_, v_, s_, n_, q_ FROM (" +
-            d.GroupingSets($"({inner}) s", keys, sets,
-                $"{Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, count(*) AS n_, {(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS q_") +
-            ") g", texts.Count > 0 ? [MissingCategory] : [], chunk =>
+            $"SELECT set_ AS k_, {Coalesce(nums, d.Double)} AS v_, {Coalesce(texts, d.Text)} AS s_, n_, {(chunked ? "p_" : "CAST(0 AS " + d.Double + ")")} AS q_ FROM (" +
+            d.GroupingSets($"({inner}) s", keys, sets, [("count(*)", "n_")]) + ") g", texts.Count > 0 ? [MissingCategory] : [], chunk =>
         {
             var ks = chunk.Int64s(0);
             var vs = chunk.Doubles(1);

@@ -120,12 +120,12 @@ internal sealed class ChunkCensus
         var source = side.Source;
         var d = source.Dialect;
         var ok = side.Ok;
-        var table = source.CreateTempTable(
+        var table = source.CreateTempTable(d.NumberRows(
             $"SELECT k_, {d.CountIf(ok)} AS n_, {d.CountIf($"{ok} AND y_ IS NOT NULL")} AS l_, " +
             $"{d.CountIf($"NOT ({ok})")} AS bad_, {d.CountIf($"{ok} AND ({side.OutOfRange})")} AS out_, " +
-            $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_, row_number() OVER (ORDER BY k_) - 1 AS code_" +
+            $"{d.EpochSeconds("min(t_)")} AS t0_, {d.EpochSeconds("max(t_)")} AS t1_" +
             string.Concat(side.CensusExtras.Select((e, i) => $", CAST({e} AS {d.Double}) AS x{i.ToString(CultureInfo.InvariantCulture)}_")) +
-            $" FROM ({side.BaseSql}) b GROUP BY k_");
+            $" FROM ({side.BaseSql}) b GROUP BY k_", "k_", "code_"));
         var t = source.Engine.Query($"SELECT k_, n_, l_, bad_, out_, t0_, t1_, code_" +
             string.Concat(side.CensusExtras.Select((_, i) => $", x{i.ToString(CultureInfo.InvariantCulture)}_")) + $" FROM {table} ORDER BY code_");
         side.Slicer.CheckChunkCount(t.RowCount);

@@ -115,7 +115,7 @@ internal sealed class DleNanny
             hashParts.Add(d.CastToText("p_"));
             hashParts.AddRange(features.Select((_, i) => $"coalesce({d.CastToText($"f{i.ToString(CultureInfo.InvariantCulture)}_")}, '')"));
         }
-        var hashed = $"SELECT y_, p_{fcols}, {d.HashToUnit($"concat_ws('|', {string.Join(", ", hashParts)})")} AS h_ FROM ({eligible}) e";
+        var hashed = $"SELECT y_, p_{fcols}, {d.HashToUnit(d.ConcatWs("'|'", hashParts))} AS h_ FROM ({eligible}) e";
         var order = "h_, y_, p_" + string.Concat(features.Select((_, i) => $", f{i.ToString(CultureInfo.InvariantCulture)}_ NULLS FIRST"));
         string sql;
         if (n <= MaxRows) sql = $"SELECT * FROM ({hashed}) s ORDER BY {order}";

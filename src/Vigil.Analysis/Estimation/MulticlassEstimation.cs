@@ -166,8 +166,9 @@ internal static partial class MulticlassEstimation
         IReadOnlyList<string> rangeFeatures)
     {
         var d = source.Dialect;
-        string Code(string text) => "CASE " + text + " " + string.Concat(model.Classes.Select((c, i) =>
-            $"WHEN {d.StringLiteral(c)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
+        // The searched CASE (ClickHouse 18.16 answers NULL to every row of CASE x WHEN …).
+        string Code(string text) => "CASE " + string.Concat(model.Classes.Select((c, i) =>
+            $"WHEN {text} = {d.StringLiteral(c)} THEN {i.ToString(CultureInfo.InvariantCulture)} ")) + "END";
         var k = model.Classes.Count;
         var scores = string.Join(", ", probs.Select((c, i) => $"{x.StrictNumber(c, "probability")} AS s{i}_"));
         var pred = x.Text(cols.Prediction!);
@@ -199,7 +200,7 @@ internal static partial class MulticlassEstimation
         var folds = Math.Max(2, options.CalibrationFolds);
         var foldsSql = folds.ToString(CultureInfo.InvariantCulture);
         var labelled = source.CreateTempTable(
-            $"SELECT *, CAST((row_number() OVER () - 1) % {foldsSql} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL");
+            $"SELECT *, CAST(({side.Source.Dialect.RowNumber} - 1) % {foldsSql} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL");
         var confusion = new long[k, k];
         var cm = source.Engine.Query($"SELECT y_, p_, count(*) FROM {labelled} GROUP BY y_, p_");
         long rows = 0;

@@ -21,7 +21,7 @@ internal static partial class EstimationAnalysis
         var source = side.Source;
         var folds = Math.Max(2, options.CalibrationFolds);
         var (foldGroups, allGroups) = FoldGroups(source,
-            $"SELECT s_, y_, CAST((row_number() OVER () - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL",
+            $"SELECT s_, y_, CAST(({source.Dialect.RowNumber} - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL",
             "y_ = 1", folds);
         long outOfRange = 0;
         for (var i = 0; i < allGroups.Scores.Length; i++)

@@ -131,7 +131,7 @@ internal sealed class SurrogateSample
             hashParts.Add(d.CastToText(x.Col(targetCol)));
             hashParts.AddRange(read.Select(f => $"coalesce({x.Text(f)}, '')"));
         }
-        var hash = d.HashToUnit($"concat_ws('|', {string.Join(", ", hashParts)})");
+        var hash = d.HashToUnit(d.ConcatWs("'|'", hashParts));
         var filter = r.Filter is null ? "" : $" WHERE {r.Filter}";
         var eligible = $"SELECT * FROM (SELECT {x.Number(targetCol, flag)} AS s_{fsel}{keySel}, {hash} AS h_ FROM {source.Relation}{filter}) b " +
                        "WHERE s_ IS NOT NULL AND abs(s_) < 1e308";

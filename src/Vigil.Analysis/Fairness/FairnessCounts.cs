@@ -116,7 +116,8 @@ internal static class FairnessCounts
         var keptIndex = keep is null ? -1 : Array.IndexOf(attributes, keep);
         var kept = new Dictionary<int, (List<double> S, List<long> P, List<long> N)>();
 
-        string Code(int i) => $"CAST(CASE g{i}_ " + string.Concat(values[i].Select((v, j) => $"WHEN {d.StringLiteral(v)} THEN {j.ToString(CultureInfo.InvariantCulture)} ")) + "END AS INTEGER)";
+        // The searched CASE (ClickHouse 18.16 answers NULL to every row of CASE x WHEN …).
+        string Code(int i) => "CAST(CASE " + string.Concat(values[i].Select((v, j) => $"WHEN g{i}_ = {d.StringLiteral(v)} THEN {j.ToString(CultureInfo.InvariantCulture)} ")) + "END AS INTEGER)";
         var sql = $"SELECT s_, CAST(y_ AS SMALLINT) AS y_{string.Concat(Enumerable.Range(0, k).Select(i => $", {Code(i)} AS c{i}_"))} " +
                   $"FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC";
 

@@ -73,7 +73,7 @@ internal static class FairnessProxies
         var hashParts = new List<string> { d.StringLiteral(o.Seed.ToString(CultureInfo.InvariantCulture)) };
         if (cols.Id is not null) hashParts.Add(x.Text(cols.Id));
         else hashParts.AddRange(items.Select(e => $"coalesce(CAST({e} AS {d.Text}), '')"));
-        var hash = d.HashToUnit($"concat_ws('|', {string.Join(", ", hashParts)})");
+        var hash = d.HashToUnit(d.ConcatWs("'|'", hashParts));
         var inner = $"SELECT {string.Join(", ", items.Select((e, i) => $"{e} AS {names[i]}"))}, {hash} AS h_ FROM {source.Relation}";
         var n = source.Engine.Query($"SELECT count(*) FROM {source.Relation}").GetInt64(0, 0);
         var order = "h_, " + string.Join(", ", names.Select(c => c + " NULLS FIRST"));

@@ -183,16 +183,25 @@ internal static class SegmentsAnalysis
         // The cell: the score rounded to the AUC grid, or the calibration bin min(floor(10 s), 9).
         var valid = $"{s} >= 0 AND {s} <= 1";
         if (auc) select.Add($"CASE WHEN {valid} THEN CAST(floor({s} * {ScoreGrid}.0 + 0.5) AS INTEGER) END AS c_");
-        if (calibration) select.Add($"CASE WHEN {valid} THEN LEAST(CAST(floor({s} * {EceBins}.0) AS INTEGER), {EceBins - 1}) END AS c_");
+        if (calibration) select.Add($"CASE WHEN {valid} THEN least(CAST(floor({s} * {EceBins}.0) AS INTEGER), {EceBins - 1}) END AS c_");
         var cell = auc || calibration;
-        var sets = new List<string> { "()" };
-        for (var i = 0; i < k; i++) sets.Add($"(k{i}_)");
+        // The grouping keys: k0_ … k(k-1)_, then the cell c_ (when there is one), then the reason r_; a set is a list of
+        // their indices. Sets: all rows, each column, each pair (depth 2), each with the cell; and the reasons alone.
+        var groupKeys = Enumerable.Range(0, k).Select(i => $"k{i}_").ToList();
+        var keyList = string.Join(", ", groupKeys);
+        if (cell) groupKeys.Add("c_");
+        groupKeys.Add("r_");
+        int cellIndex = k, reasonIndex = groupKeys.Count - 1;
+        var sets = new List<List<int>> { new() };
+        for (var i = 0; i < k; i++) sets.Add([i]);
         if (o.Depth == 2)
             for (var i = 0; i < k; i++)
-                for (var j = i + 1; j < k; j++) sets.Add($"(k{i}_, k{j}_)");
-        if (cell) sets = [.. sets.Select(t => t == "()" ? "(c_)" : t.TrimEnd(')') + ", c_)")];
-        sets.Add("(r_)");
-        var keyList = string.Join(", ", Enumerable.Range(0, k).Select(i => $"k{i}_"));
+                for (var j = i + 1; j < k; j++) sets.Add([i, j]);
+        if (cell) foreach (var set in sets) set.Add(cellIndex);
+        sets.Add([reasonIndex]);
+        // GROUPING(k0_, …, r_) of each set, as the reader decodes it: bit k - i for key i and bit 0 for r_, set when the
+        // set does not group by that key.
+        var masks = sets.Select(set => Enumerable.Range(0, k).Where(i => !set.Contains(i)).Sum(i => 1L << (k - i)) + (set.Contains(reasonIndex) ? 0 : 1)).ToArray();
         var threshold = o.Threshold.ToString("R", CultureInfo.InvariantCulture);
         // Each row aggregate under an optional further condition (only valid rows count in the segments).
         var dialect = source.Dialect;
@@ -213,7 +222,6 @@ internal static class SegmentsAnalysis
         }
         var inner = $"SELECT {string.Join(", ", select)} FROM {source.Relation}";
         var outKeys = keyList + (cell ? ", c_" : "");
-        var groupSets = $"GROUP BY GROUPING SETS ({string.Join(", ", sets)})";
         double groups = cell ? (auc ? ScoreGrid + 1 : EceBins) : 1;
         foreach (var c in keys) groups *= c.Cardinality + 1; // + NULL
         // Only valid rows count in the segments; the reasons' set counts every row.
@@ -221,12 +229,13 @@ internal static class SegmentsAnalysis
         string sql;
         if (o.PreAggregate ?? groups <= PreAggregateUpTo)
         {
-            var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Agg(null)} AS {a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
-            var sums = rowAggs.Select(a => a.Count ? $"CAST({Sum(a.Name, validRow)} AS BIGINT) AS {a.Name}" : $"{Sum(a.Name, validRow)} AS {a.Name}");
-            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, CAST(sum(n_) AS BIGINT) AS all_, {string.Join(", ", sums)} FROM ({fine}) f {groupSets}";
+            // The fine groups' columns are named f…, apart from the sums' names (see SqlDialect.GroupingSets).
+            var fine = $"SELECT r_, {outKeys}, {string.Join(", ", rowAggs.Select(a => $"{a.Agg(null)} AS f{a.Name}"))} FROM ({inner}) a GROUP BY r_, {outKeys}";
+            var sums = rowAggs.Select(a => (a.Count ? $"CAST({Sum("f" + a.Name, validRow)} AS BIGINT)" : Sum("f" + a.Name, validRow), a.Name));
+            sql = source.Dialect.GroupingSets($"({fine}) f", groupKeys, sets, [("CAST(sum(fn_) AS BIGINT)", "all_"), .. sums]);
         }
         else
-            sql = $"SELECT GROUPING({keyList}, r_) AS g_, {outKeys}, r_, count(*) AS all_, {string.Join(", ", rowAggs.Select(a => $"{a.Agg(validRow)} AS {a.Name}"))} FROM ({inner}) a {groupSets}";
+            sql = source.Dialect.GroupingSets($"({inner}) a", groupKeys, sets, [("count(*)", "all_"), .. rowAggs.Select(a => (a.Agg(validRow), a.Name))]);
 
         var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -239,7 +248,7 @@ internal static class SegmentsAnalysis
             for (var r = 0; r < t.RowCount; r++)
             {
                 // GROUPING(k0..kn, r_): the leftmost column is the highest bit, set when the column is not grouped.
-                var g = t.GetInt64(0, r);
+                var g = masks[t.GetInt64(0, r)];
                 if ((g & 1) == 0)
                 {
                     if (!t.IsNull(ri, r)) excluded[t.GetString(ri, r)!] = t.GetInt64(ai, r);

@@ -80,7 +80,7 @@ internal sealed class Slicer
                 chunkSql = TimeKeySql(d, t, x.Timestamp(col));
                 break;
             case RowChunk r:
-                chunkSql = $"floor((row_number() OVER () - 1) / {r.Size.ToString(CultureInfo.InvariantCulture)}.0)";
+                chunkSql = $"floor(({source.Dialect.RowNumber} - 1) / {r.Size.ToString(CultureInfo.InvariantCulture)}.0)";
                 break;
         }
         return new Slicer(spec, source, segments, chunkSql, limits ?? new SliceLimits());

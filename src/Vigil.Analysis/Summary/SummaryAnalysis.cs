@@ -114,7 +114,7 @@ internal static class SummaryAnalysis
                 $"SELECT {string.Join(", ", select)} FROM {source.Relation}", checks.Where(c => c.Check != "duplicate_id").ToList(), asOf, options, progress));
 
         select.Add("FALSE AS dup_");
-        if (rowId is null) select.Insert(0, "row_number() OVER () AS rid_");
+        if (rowId is null) select.Insert(0, $"{d.RowNumber} AS rid_");
         engine.Execute($"DROP TABLE IF EXISTS {Base}");
         engine.Execute($"CREATE TEMP TABLE {Base} AS SELECT {string.Join(", ", select)} FROM {source.Relation}");
 

@@ -96,6 +96,16 @@ internal sealed class ClickHouseDialect : SqlDialect
 
     public override string EpochSeconds(string expr) => $"toFloat64(toUnixTimestamp({expr}))";
 
+    /// <summary>18.16 has no concat_ws: the parts' array with NULLs filtered out, joined.</summary>
+    public override string ConcatWs(string separator, IEnumerable<string> parts) =>
+        $"arrayStringConcat(arrayMap(x -> assumeNotNull(x), arrayFilter(x -> isNotNull(x), [{string.Join(", ", parts.Select(p => $"CAST({p} AS Nullable(String))"))}])), {separator})";
+
+    public override string RowNumber => "(rowNumberInAllBlocks() + 1)";
+
+    /// <summary>The rows sorted in a subquery, then numbered in the order they arrive (one sorted stream).</summary>
+    public override string NumberRows(string select, string orderBy, string name) =>
+        $"SELECT *, rowNumberInAllBlocks() AS {name} FROM ({select} ORDER BY {orderBy}) nr";
+
     public override string BitAnd(string a, string b) => $"bitAnd({a}, {b})";
 
     public override string StringAggDistinct(string expr, string separator) => $"arrayStringConcat(groupUniqArray({expr}), {separator})";
