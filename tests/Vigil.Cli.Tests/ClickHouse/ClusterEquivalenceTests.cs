@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Vigil.Testing.ClickHouse;
 
@@ -32,7 +33,7 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
 
     /// <summary>Runs <paramref name="duckDb"/> and <paramref name="clickHouse"/> (each without the output options) side
     /// by side, requires both to succeed, and fails with the first 20 differences between their JSON reports.</summary>
-    private void AssertSame(string[] duckDb, string[] clickHouse)
+    private void AssertSame(string[] duckDb, string[] clickHouse, [CallerMemberName] string test = "")
     {
         string[] tail = ["--format", "json", "-q"];
         var d = Task.Run(() => VigilProcess.Run(_logs.Dir, [.. duckDb, .. tail]));
@@ -40,7 +41,8 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Task.WaitAll(d, c);
         Assert.True(d.Result.ExitCode == 0, $"DuckDB run exited {d.Result.ExitCode}: {FirstLine(d.Result.Stderr)}");
         Assert.True(c.Result.ExitCode == 0, $"ClickHouse run exited {c.Result.ExitCode}: {FirstLine(c.Result.Stderr)}");
-        Dump(duckDb[0], d.Result.Stdout, c.Result.Stdout);
+        Dump(test + ".duckdb.json", d.Result.Stdout);
+        Dump(test + ".clickhouse.json", c.Result.Stdout);
         // The two runs really read different engines (a case that compared DuckDB with itself would pass vacuously).
         var de = JsonEquivalence.Engines(d.Result.Stdout);
         var ce = JsonEquivalence.Engines(c.Result.Stdout);
@@ -50,17 +52,8 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Assert.True(diffs.Count == 0, $"{diffs.Count}{(diffs.Count == 20 ? "+" : "")} differences between DuckDB and ClickHouse:\n" + string.Join('\n', diffs));
     }
 
-    /// <summary>With env VIGIL_TEST_DUMP=dir, keeps both reports of the last run of each command there, for a look.</summary>
-    private static void Dump(string command, string duckDb, string clickHouse)
-    {
-        string? dir = Environment.GetEnvironmentVariable("VIGIL_TEST_DUMP");
-        if (string.IsNullOrEmpty(dir)) return;
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, command + ".duckdb.json"), duckDb);
-        File.WriteAllText(Path.Combine(dir, command + ".clickhouse.json"), clickHouse);
-    }
-
-    private static void DumpText(string name, string text)
+    /// <summary>With env VIGIL_TEST_DUMP=dir, keeps each case's reports (and the shard-down errors) there, for a look.</summary>
+    private static void Dump(string name, string text)
     {
         string? dir = Environment.GetEnvironmentVariable("VIGIL_TEST_DUMP");
         if (string.IsNullOrEmpty(dir)) return;
@@ -270,7 +263,7 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
             var o = down[i];
             var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             string what = $"{commands[i][0]} with shard 1 ({shard}) down";
-            DumpText(commands[i][0] + ".shard-down.stderr.txt", o.Stderr);
+            Dump(commands[i][0] + ".shard-down.stderr.txt", o.Stderr);
             if (o.ExitCode != 2) problems.Add($"{what}: exit {o.ExitCode}, expected 2; stderr: {FirstLine(o.Stderr)}");
             if (o.Stdout.Length > 0) problems.Add($"{what}: {o.Stdout.Length} characters on stdout, expected none (a partial report?): {(o.Stdout.Length > 120 ? o.Stdout[..120] : o.Stdout)}");
             if (lines.Length != 1) problems.Add($"{what}: {lines.Length} lines on stderr, expected one: {o.Stderr.Trim()}");
