@@ -246,7 +246,7 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
             ["drift", "-r", Url, "--reference-sql", Before("eq_log", _logs.LogSplit, false), "-c", Url, "--current-sql", From("eq_log", _logs.LogSplit, false)],
         ];
         VigilProcess.Outcome[] down;
-        _cluster.StopShard(1);
+        _cluster.StopShard(1, crash: true);
         try
         {
             var runs = commands.Select(c => Task.Run(() => VigilProcess.Run(_logs.Dir, [.. c, "--format", "json", "-q"]))).ToArray();
