@@ -55,12 +55,14 @@ internal static class DiagnosisConcept
         {
             var bins = keys.Select(_ => new Dictionary<string, (long N, long Pos, double Exp)>(StringComparer.Ordinal)).ToArray();
             var extra = string.Concat(keys.Select((k, i) => $", {k.Expr} AS b{i.ToString(CultureInfo.InvariantCulture)}_"));
-            var sets = string.Join(", ", keys.Select((_, i) => $"(b{i.ToString(CultureInfo.InvariantCulture)}_, g_)"));
-            var which = string.Join(" + ", keys.Select((_, i) => $"(1 - GROUPING(b{i.ToString(CultureInfo.InvariantCulture)}_)) * {i.ToString(CultureInfo.InvariantCulture)}"));
-            var bin = keys.Count == 1 ? "b0_" : $"coalesce({string.Join(", ", keys.Select((_, i) => $"b{i.ToString(CultureInfo.InvariantCulture)}_"))})";
+            var d = side.Source.Dialect;
+            var binKeys = keys.Select((_, i) => $"b{i.ToString(CultureInfo.InvariantCulture)}_").Append("g_").ToList();
+            var sets = keys.Select((_, i) => (IReadOnlyList<int>)[i, keys.Count]).ToList();
+            var bin = keys.Count == 1 ? "b0_" : $"coalesce({string.Join(", ", binKeys.Take(keys.Count))})";
             var t = side.Source.Engine.Query(
-                $"SELECT CAST({which} AS INTEGER) AS k_, {bin} AS b_, count(*), {side.Source.Dialect.CountIf("y_ = 1")}, sum(s_) " +
-                $"FROM (SELECT *, floor(s_ * {grid}) AS g_ FROM ({side.ValidRows(extra)}) v) w GROUP BY GROUPING SETS ({sets})");
+                $"SELECT set_ AS k_, {bin} AS b_, n_, p_, ss_ FROM (" +
+                d.GroupingSets($"(SELECT *, floor(s_ * {grid}) AS g_ FROM ({side.ValidRows(extra)}) v) w", binKeys, sets,
+                    [("count(*)", "n_"), (d.CountIf("y_ = 1"), "p_"), ("sum(s_)", "ss_")]) + ") gs");
             for (var r = 0; r < t.RowCount; r++)
             {
                 if (t.IsNull(1, r)) continue;

@@ -118,8 +118,13 @@ internal static class FairnessCounts
 
         // The searched CASE (ClickHouse 18.16 answers NULL to every row of CASE x WHEN …).
         string Code(int i) => "CAST(CASE " + string.Concat(values[i].Select((v, j) => $"WHEN g{i}_ = {d.StringLiteral(v)} THEN {j.ToString(CultureInfo.InvariantCulture)} ")) + "END AS INTEGER)";
-        var sql = $"SELECT s_, CAST(y_ AS SMALLINT) AS y_{string.Concat(Enumerable.Range(0, k).Select(i => $", {Code(i)} AS c{i}_"))} " +
-                  $"FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC";
+        // In process the rows stream as they are (sorting them costs less than grouping); from a server, counts per
+        // distinct (score, groups), so that no raw row crosses the wire.
+        var codes = string.Concat(Enumerable.Range(0, k).Select(i => $", {Code(i)} AS c{i}_"));
+        var sql = source.Engine.InProcess
+            ? $"SELECT s_{codes}, CAST(y_ AS SMALLINT) AS y_ FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC"
+            : $"SELECT s_{codes}, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL " +
+              $"GROUP BY s_{string.Concat(Enumerable.Range(0, k).Select(i => $", c{i}_"))} ORDER BY s_ DESC";
 
         void Flush(int slot)
         {
@@ -133,15 +138,15 @@ internal static class FairnessCounts
             }
             pendP[slot] = pendN[slot] = 0;
         }
-        void Add(int slot, double score, bool positive)
+        void Add(int slot, double score, long positives, long negatives)
         {
             if (pending[slot] != score)
             {
                 Flush(slot);
                 pending[slot] = score;
             }
-            if (positive) pendP[slot]++;
-            else pendN[slot]++;
+            pendP[slot] += positives;
+            pendN[slot] += negatives;
         }
         source.Engine.WithMemoryBudget(minimumMegabytes: 128, megabytesPerThread: 32, () =>
         {
@@ -154,24 +159,27 @@ internal static class FairnessCounts
                 for (var j = 0; j < values[keptIndex].Length; j++) kept[offset[keptIndex] + j] = ([], [], []);
             else if (keptIndex == k && withIntersection)
                 for (var j = 0; j < crossSlots; j++) kept[offset[k] + j] = ([], [], []);
-            var codes = new long[k][];
+            var groupCodes = new long[k][];
+            var counted = !source.Engine.InProcess;
             source.Engine.Stream(sql, null, chunk =>
             {
                 var s = chunk.Doubles(0);
-                var y = chunk.Int64s(1);
-                for (var i = 0; i < k; i++) codes[i] = chunk.Int64s(2 + i).ToArray();
+                for (var i = 0; i < k; i++) groupCodes[i] = chunk.Int64s(1 + i).ToArray();
+                var y = counted ? default : chunk.Int64s(1 + k);
+                var pc = counted ? chunk.Int64s(1 + k) : default;
+                var nc = counted ? chunk.Int64s(2 + k) : default;
                 for (var r = 0; r < chunk.RowCount; r++)
                 {
-                    var positive = y[r] == 1;
+                    long p = counted ? pc[r] : y[r] == 1 ? 1 : 0, n = counted ? nc[r] : y[r] == 1 ? 0 : 1;
                     long mixed = 0;
                     for (var i = 0; i < k; i++)
                     {
-                        var c = (int)codes[i][r];
-                        Add(offset[i] + c, s[r], positive);
+                        var c = (int)groupCodes[i][r];
+                        Add(offset[i] + c, s[r], p, n);
                         mixed = mixed * values[i].Length + c;
                     }
-                    if (withIntersection) Add(offset[k] + (int)mixed, s[r], positive);
-                    Add(overallSlot, s[r], positive);
+                    if (withIntersection) Add(offset[k] + (int)mixed, s[r], p, n);
+                    Add(overallSlot, s[r], p, n);
                 }
             });
             for (var slot = 0; slot < slots; slot++) Flush(slot);

@@ -148,12 +148,18 @@ internal static class SegmentKeys
     private static KeyColumn Values(OpenedSource source, RoleExpressions x, SourceColumn c, int maxValues)
     {
         var text = x.Text(c);
-        var t = source.Engine.Query(
-            $"SELECT v_, n_, count(*) OVER () AS d_ FROM (SELECT {text} AS v_, count(*) AS n_ FROM {source.Relation} WHERE {text} IS NOT NULL GROUP BY {text}) g " +
-            $"ORDER BY n_ DESC, v_ LIMIT {maxValues.ToString(CultureInfo.InvariantCulture)}");
+        var groups = $"SELECT {text} AS v_, count(*) AS n_ FROM {source.Relation} WHERE {text} IS NOT NULL GROUP BY {text}";
+        var limit = $"ORDER BY n_ DESC, v_ LIMIT {maxValues.ToString(CultureInfo.InvariantCulture)}";
+        // The number of values beside the most frequent ones: a window over the groups, or (without window functions)
+        // a second count.
+        var t = source.Dialect.HasWindowFunctions
+            ? source.Engine.Query($"SELECT v_, n_, count(*) OVER () AS d_ FROM ({groups}) g {limit}")
+            : source.Engine.Query($"SELECT v_, n_ FROM ({groups}) g {limit}");
         var kept = new List<string>();
         for (var r = 0; r < t.RowCount; r++) kept.Add(t.GetString(0, r)!);
-        var total = t.RowCount == 0 ? 0 : t.GetInt64(2, 0);
+        var total = t.RowCount == 0 ? 0
+            : source.Dialect.HasWindowFunctions ? t.GetInt64(2, 0)
+            : source.Engine.Query($"SELECT count(*) FROM ({groups}) g").GetInt64(0, 0);
         if (total <= maxValues) return new KeyColumn(c, text, new SegmentColumn(c.Name, "values", [], 0), total);
         var d = source.Engine.Dialect;
         var expr = $"(CASE WHEN {text} IS NULL THEN NULL WHEN {text} IN ({string.Join(", ", kept.Select(d.StringLiteral))}) THEN {text} ELSE {d.StringLiteral(Other)} END)";
