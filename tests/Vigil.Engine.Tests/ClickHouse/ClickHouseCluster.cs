@@ -178,7 +178,11 @@ public sealed class ClickHouseCluster : IDisposable
     {
         Process? p = _shards[i].Process;
         if (p is null) return;
-        if (crash && !p.HasExited) p.Kill();
+        if (crash && !p.HasExited)
+        {
+            p.Kill();
+            p.WaitForExit(10_000);
+        }
         if (!p.HasExited)
         {
             try
