@@ -171,11 +171,18 @@ public sealed class ClickHouseCluster : IDisposable
         if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"shard {i}: {text.Trim()}");
     }
 
-    /// <summary>Stops shard <paramref name="i"/>'s process (SIGTERM, then SIGKILL after 20 s) and waits for it to exit.</summary>
-    public void StopShard(int i)
+    /// <summary>Stops shard <paramref name="i"/>'s process (SIGTERM, then SIGKILL after 20 s) and waits for it to exit.
+    /// With <paramref name="crash"/>, SIGKILL at once: a crashed shard, and no wait for the graceful shutdown (about 10 s on
+    /// 18.16).</summary>
+    public void StopShard(int i, bool crash = false)
     {
         Process? p = _shards[i].Process;
         if (p is null) return;
+        if (crash && !p.HasExited)
+        {
+            p.Kill();
+            p.WaitForExit(10_000);
+        }
         if (!p.HasExited)
         {
             try

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Testing.ClickHouse;
+
+namespace Vigil.Cli.Tests.ClickHouse;
+
+/// <summary>
+/// The logs of <see cref="ClusterEquivalenceTests"/>, once per class: CSV files on disk for DuckDB and the same rows in
+/// Distributed tables of the two-shard cluster, with column types that mirror what DuckDB's CSV reader infers (BIGINT →
+/// Int64, DOUBLE → Float64, TIMESTAMP → DateTime('UTC'), anything else String; Nullable where a field is empty, which
+/// DuckDB reads as NULL). Loaded on first use, so a machine without ClickHouse generates nothing.
+/// </summary>
+public sealed class ClusterLogs : IDisposable
+{
+    private readonly object _gate = new();
+    private Exception? _loadError;
+    private bool _loaded;
+
+    /// <summary>The directory holding every CSV file (also the CLI's working directory).</summary>
+    public string Dir { get; } = VigilProcess.TempDir();
+
+    /// <summary>Where the time-ordered halves of the generated logs split: rows before go to the reference half.</summary>
+    public string LogSplit { get; private set; } = "";
+
+    public string CleanSplit { get; private set; } = "";
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Dir, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The path of a file in <see cref="Dir"/>.</summary>
+    public string File(string name) => Path.Combine(Dir, name);
+
+    /// <summary>Generates and loads the logs once; a load that failed fails every later test with the same error.</summary>
+    public void EnsureLoaded(ClickHouseCluster cluster)
+    {
+        lock (_gate)
+        {
+            if (_loadError is not null) throw new InvalidOperationException("loading the equivalence logs failed earlier: " + _loadError.Message, _loadError);
+            if (_loaded) return;
+            try
+            {
+                Load(cluster);
+                _loaded = true;
+            }
+            catch (Exception e)
+            {
+                _loadError = e;
+                throw;
+            }
+        }
+    }
+
+    private void Load(ClickHouseCluster cluster)
+    {
+        // The generated fraud log, with its injected problems (duplicates, nulls, bad labels, an unparseable timestamp,
+        // a drift mid-way), and the clean one.
+        Task.WaitAll(Task.Run(() => Generate("log.csv", clean: false)), Task.Run(() => Generate("clean.csv", clean: true)));
+        LogSplit = SplitByTime("log.csv", "log_ref.csv", "log_cur.csv");
+        CleanSplit = SplitByTime("clean.csv", "clean_ref.csv", "clean_cur.csv");
+
+        string fixtures = Path.Combine(RepoRoot(), "tests", "Vigil.Analysis.Tests", "Fixtures");
+        string scenarios = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios");
+        Copy(Path.Combine(fixtures, "eval_multiclass.csv"), "mc_eval.csv");
+        Copy(Path.Combine(fixtures, "eval_regression.csv"), "reg_eval.csv");
+        Copy(Path.Combine(scenarios, "multiclass_covariate_shift", "reference.csv"), "mc_ref.csv");
+        Copy(Path.Combine(scenarios, "multiclass_covariate_shift", "current.csv"), "mc_cur.csv");
+        Copy(Path.Combine(fixtures, "dle_reference.csv"), "reg_ref.csv");
+        Copy(Path.Combine(fixtures, "dle_analysis.csv"), "reg_cur.csv");
+        Copy(Path.Combine(fixtures, "diagnose", "reference.csv"), "dx_ref.csv");
+        Copy(Path.Combine(fixtures, "diagnose", "concept.csv"), "dx_cur.csv");
+
+        foreach (var (table, file) in new[]
+                 {
+                     ("eq_log", "log.csv"), ("eq_clean", "clean.csv"), ("eq_mc_eval", "mc_eval.csv"), ("eq_reg_eval", "reg_eval.csv"),
+                     ("eq_mc_ref", "mc_ref.csv"), ("eq_mc_cur", "mc_cur.csv"), ("eq_reg_ref", "reg_ref.csv"), ("eq_reg_cur", "reg_cur.csv"),
+                     ("eq_dx_ref", "dx_ref.csv"), ("eq_dx_cur", "dx_cur.csv"),
+                 })
+        {
+            LoadTable(cluster, table, File(file));
+        }
+    }
+
+    private void Generate(string name, bool clean)
+    {
+        string[] args = clean ? ["generate", "--rows", "20000", "--clean", "-o", File(name)] : ["generate", "--rows", "20000", "-o", File(name)];
+        var o = VigilProcess.Run(Dir, args);
+        if (o.ExitCode != 0) throw new InvalidOperationException($"vigil generate failed ({o.ExitCode}): {o.Stderr.Trim()}");
+    }
+
+    private void Copy(string from, string to) => System.IO.File.Copy(from, File(to), overwrite: true);
+
+    /// <summary>Writes the rows whose timestamp text sorts before the median one to <paramref name="reference"/> and the
+    /// others to <paramref name="current"/>, and returns that median text. The comparison is ordinal on the text, as
+    /// ClickHouse compares a String column; for a DateTime column the same instant compares the same way.</summary>
+    private string SplitByTime(string log, string reference, string current)
+    {
+        string[] lines = System.IO.File.ReadAllLines(File(log));
+        int ts = Array.IndexOf(Split(lines[0]), "timestamp");
+        if (ts < 0) throw new InvalidOperationException($"{log}: no timestamp column");
+        var stamps = lines.Skip(1).Select(l => Split(l)[ts]).ToArray();
+        Array.Sort(stamps, StringComparer.Ordinal);
+        string split = stamps[stamps.Length / 2];
+        var r = new StringBuilder(lines[0]).Append('\n');
+        var c = new StringBuilder(lines[0]).Append('\n');
+        foreach (string line in lines.Skip(1))
+            (string.CompareOrdinal(Split(line)[ts], split) < 0 ? r : c).Append(line).Append('\n');
+        System.IO.File.WriteAllText(File(reference), r.ToString());
+        System.IO.File.WriteAllText(File(current), c.ToString());
+        return split;
+    }
+
+    /// <summary>Creates the Distributed table <paramref name="table"/> with the CSV's columns and loads its rows (empty
+    /// fields as NULL, as DuckDB reads them).</summary>
+    private static void LoadTable(ClickHouseCluster cluster, string table, string csv)
+    {
+        string[] lines = System.IO.File.ReadAllLines(csv).Where(l => l.Length > 0).ToArray();
+        string[] header = Split(lines[0]);
+        var rows = lines.Skip(1).Select(Split).ToArray();
+        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        {
+            if (row.Length != header.Length)
+                throw new InvalidOperationException($"{csv}: row {i + 2} has {row.Length} fields, the header {header.Length}");
+        }
+        var columns = new List<string>();
+        for (int c = 0; c < header.Length; c++)
+            columns.Add($"`{header[c]}` {ClickHouseType(rows.Select(r => r[c]))}");
+        cluster.CreateDistributedTable(table, string.Join(", ", columns), "tuple()");
+        var text = new StringBuilder(lines[0]).Append('\n');
+        foreach (string[] row in rows)
+            text.AppendJoin(',', row.Select(f => f.Length == 0 ? "\\N" : f)).Append('\n');
+        cluster.InsertCsv(table, text.ToString());
+        string count = cluster.Sql(0, $"SELECT count() FROM {table}").Trim();
+        if (count != rows.Length.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{table}: {count} rows in the cluster, {rows.Length} in {csv}");
+        // Both shards hold rows, so every analysis really reads through the Distributed table from two servers.
+        for (int i = 0; i < cluster.ShardCount; i++)
+        {
+            if (cluster.Sql(i, $"SELECT count() FROM {table}_local").Trim() == "0")
+                throw new InvalidOperationException($"{table}: shard {i} holds no rows");
+        }
+    }
+
+    /// <summary>The type DuckDB's CSV reader gives these values, as ClickHouse spells it: BIGINT when every non-empty
+    /// value is an integer, DOUBLE when a number, TIMESTAMP when a date-time, DATE when a date, VARCHAR otherwise;
+    /// Nullable when any value is empty.</summary>
+    internal static string ClickHouseType(IEnumerable<string> values)
+    {
+        bool allLong = true, allDouble = true, allDateTime = true, allDate = true, anyEmpty = false, anyValue = false;
+        foreach (string v in values)
+        {
+            if (v.Length == 0)
+            {
+                anyEmpty = true;
+                continue;
+            }
+            anyValue = true;
+            allLong &= long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+            allDouble &= double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+            allDateTime &= DateTime.TryParseExact(v, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+            allDate &= DateTime.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        }
+        string type = !anyValue ? "String"
+            : allLong ? "Int64"
+            : allDouble ? "Float64"
+            : allDateTime ? "DateTime('UTC')"
+            : allDate ? "Date"
+            : "String";
+        return anyEmpty ? $"Nullable({type})" : type;
+    }
+
+    /// <summary>Splits a line of the logs, which quote nothing (checked, so a quoted file fails loudly rather than
+    /// loading differently in the two engines).</summary>
+    private static string[] Split(string line)
+    {
+        if (line.Contains('"', StringComparison.Ordinal)) throw new InvalidOperationException($"quoted CSV is not supported here: {line}");
+        return line.Split(',');
+    }
+
+    private static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !System.IO.File.Exists(Path.Combine(d.FullName, "Vigil.slnx"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("Vigil.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
