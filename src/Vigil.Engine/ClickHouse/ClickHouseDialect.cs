@@ -120,8 +120,8 @@ internal sealed class ClickHouseDialect : SqlDialect
     public override string AggregateIf(string function, string expr, string condition) =>
         function.Equals("count", StringComparison.OrdinalIgnoreCase)
             ? $"countIf({expr}, {condition})"
-            // Over a Nullable argument an aggregate of no rows is NULL, as in SQL (over a plain one ClickHouse gives 0 or '').
-            : $"{function}If(toNullable({expr}), {condition})";
+            // An aggregate of no (non-NULL) values is NULL, as in SQL: 18.16's -If gives 0 or '' there, Nullable or not.
+            : $"if(countIf(isNotNull({expr}) AND ({condition})) > 0, {function}If({expr}, {condition}), NULL)";
 
     public override string HashToUnit(string expr) => $"(toFloat64(sipHash64(toString({expr})) % 1000003) / 1000003.0)";
 
