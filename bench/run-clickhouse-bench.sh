@@ -7,7 +7,9 @@
 # GNU time -v (wall time, Vigil's peak RSS); and the floor: ClickHouse's bare scan of the same columns over HTTP.
 #   bench/run-clickhouse-bench.sh [ROWS=10000000] [ROWS2=100000000]     (ROWS2=0: one size only)
 # VIGIL=path overrides the vigil executable (default ./vigil). CH_MEMORY=bytes: the servers' max_memory_usage
-# (default 8000000000). Prints a Markdown table on stdout; logs and JSON reports go to bench/out/clickhouse-*.
+# (default 8000000000). CH_PROFILE_EXTRA: more settings for the servers' default profile, as XML (e.g.
+# '<distributed_aggregation_memory_efficient>1</distributed_aggregation_memory_efficient>'). COMMANDS: which of
+# summary, evaluate, drift to run (default all three). Prints a Markdown table on stdout; logs and JSON reports go to bench/out/clickhouse-*.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,6 +17,8 @@ ROWS="${1:-10000000}"
 ROWS2="${2:-100000000}"
 VIGIL="${VIGIL:-./vigil}"
 CH_MEMORY="${CH_MEMORY:-8000000000}"
+CH_PROFILE_EXTRA="${CH_PROFILE_EXTRA:-}"
+COMMANDS="${COMMANDS:-summary evaluate drift}"
 OUT=bench/out
 mkdir -p "$OUT"
 SERVER=""
@@ -44,7 +48,7 @@ for i in 0 1; do HTTP+=("$(free_port)"); TCP+=("$(free_port)"); INTER+=("$(free_
 cat > "$WORK/users.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>$CH_MEMORY</max_memory_usage><log_queries>1</log_queries></default></profiles>
+  <profiles><default><max_memory_usage>$CH_MEMORY</max_memory_usage><log_queries>1</log_queries>$CH_PROFILE_EXTRA</default></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default></default></quotas>
 </yandex>
@@ -82,7 +86,7 @@ for i in 0 1; do
   [ "$(sql "$i" 'SELECT 1')" = "1" ] || { echo "error: shard $i did not start: $(tail -3 "$WORK/s$i/err.log" 2>/dev/null)" >&2; exit 1; }
 done
 VERSION="$(sql 0 'SELECT version()')"
-echo "cluster: 2 shards of ClickHouse $VERSION on 127.0.0.1:${HTTP[0]} and :${HTTP[1]} (PIDs ${PIDS[*]}), max_memory_usage $CH_MEMORY" >&2
+echo "cluster: 2 shards of ClickHouse $VERSION on 127.0.0.1:${HTTP[0]} and :${HTTP[1]} (PIDs ${PIDS[*]}), max_memory_usage $CH_MEMORY $CH_PROFILE_EXTRA" >&2
 
 COLUMNS_SQL="prediction_id String, model_version String, prediction_score Float64, timestamp DateTime('UTC'), actual_label Nullable(UInt8), amount Float64, latency_ms Float64, account_age_days Int32, merchant_category String, country String, device_type String"
 MID="2024-01-16 00:00:00"
@@ -144,7 +148,7 @@ measure() {
   SEC=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); v = 0; for (i = 1; i <= n; i++) v = v * 60 + t[i]; printf "%.1f", v }' "$OUT/$name.time")
   MB=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$OUT/$name.time")
   read -r Q R W D < <(sed -n 's/^vigil: clickhouse [^ ]*: \([0-9,]*\) queries, \([0-9,]*\) rows, \([0-9,]*\) bytes on the wire.*, \([0-9,]*\) bytes uncompressed.*/\1 \2 \3 \4/p' "$OUT/$name.log" \
-    | tr -d ',' | awk '{ q += $1; r += $2; w += $3; d += $4 } END { printf "%d %d %d %d\n", q, r, w, d }')
+    | tr -d ',' | awk '{ q += $1; r += $2; w += $3; d += $4 } END { printf "%.0f %.0f %.0f %.0f\n", q, r, w, d }')
   # Per statement, as the initiator's query_log saw it: seconds, rows read, result rows and bytes, initiator memory.
   sql 0 "SYSTEM FLUSH LOGS" >/dev/null 2>&1 || true
   sql 0 "SELECT query_duration_ms / 1000, read_rows, result_rows, result_bytes, memory_usage, replaceAll(substring(query, 1, 300), '\n', ' ')
@@ -178,12 +182,18 @@ for N in "${SIZES[@]}"; do
   sleep 2
   FLOOR1=$(floor_scan); FLOOR=$(floor_scan)   # the second, with warm caches, as the analyses run warm too
   TABLE+=("| $(commas "$N") | ClickHouse bare scan (HTTP, 12 columns) | ok | $(awk -v a="$FLOOR" 'BEGIN { printf "%.1f", a }') | | | 1 | 1 row | |")
+  if [[ " $COMMANDS " == *" summary "* ]]; then
   measure "clickhouse-$N-summary" "$VIGIL" summary "$URL" --table preds --as-of 2024-02-01 --quiet --format json --out "$OUT/clickhouse-$N-summary.json"
   TABLE+=("| $(commas "$N") | vigil summary | $STATUS | $SEC | $MB | $(human "$W") | $Q | $(commas "$R") | $(human "$D") |")
+  fi
+  if [[ " $COMMANDS " == *" evaluate "* ]]; then
   measure "clickhouse-$N-evaluate" "$VIGIL" evaluate "$URL" --table preds --quiet --format json --out "$OUT/clickhouse-$N-evaluate.json"
   TABLE+=("| $(commas "$N") | vigil evaluate | $STATUS | $SEC | $MB | $(human "$W") | $Q | $(commas "$R") | $(human "$D") |")
+  fi
+  if [[ " $COMMANDS " == *" drift "* ]]; then
   measure "clickhouse-$N-drift" "$VIGIL" drift -r "$URL" --reference-sql "$REF_SQL" -c "$URL" --current-sql "$CUR_SQL" --quiet --format json --out "$OUT/clickhouse-$N-drift.json"
   TABLE+=("| $(commas "$N") | vigil drift (15 days vs 15 days) | $STATUS | $SEC | $MB | $(human "$W") | $Q | $(commas "$R") | $(human "$D") |")
+  fi
   TABLE+=("| | load: $LOAD_SEC s for $(commas $((N))) rows total; distinct (approx.): score $(commas "$DS"), latency_ms $(commas "$DL"), amount $(commas "$DA") | | | | | | | |")
 done
 
