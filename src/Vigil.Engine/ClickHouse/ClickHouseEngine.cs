@@ -117,6 +117,36 @@ internal sealed class ClickHouseEngine : IQueryEngine
     /// <summary>The Content-Encoding of the last answer as received, before decompression (for tests).</summary>
     internal string? LastContentEncoding { get; private set; }
 
+    /// <summary>VIGIL_ENGINE_STATS=1: one line of <see cref="StatsLine"/> on stderr when the engine is disposed.</summary>
+    private static readonly bool PrintStats = Environment.GetEnvironmentVariable("VIGIL_ENGINE_STATS") == "1";
+
+    private long _queries, _resultRows, _wireBytes, _decodedBytes;
+
+    /// <summary>Statements sent in this engine's session (queries, <see cref="Describe"/> and each statement of
+    /// <see cref="Execute"/>, including the constructor's checks); progress polls and kills are not counted.</summary>
+    internal long QueriesRun => Interlocked.Read(ref _queries);
+
+    /// <summary>Result rows read by <see cref="Query"/> and <see cref="Stream"/> (header lines not counted).</summary>
+    internal long ResultRows => Interlocked.Read(ref _resultRows);
+
+    /// <summary>Bytes of answer bodies as read from the response stream, before gunzip (HTTP headers not counted).</summary>
+    internal long WireBytes => Interlocked.Read(ref _wireBytes);
+
+    /// <summary>Bytes of answer bodies after decompression (equal to <see cref="WireBytes"/> for an uncompressed answer).</summary>
+    internal long DecodedBytes => Interlocked.Read(ref _decodedBytes);
+
+    /// <summary>The counters in one line, e.g. <c>vigil: clickhouse 127.0.0.1:8123/default: 12 queries, 3,456 rows,
+    /// 1,234,567 bytes on the wire (1.2 MB), 8,901,234 bytes uncompressed (8.9 MB)</c>.</summary>
+    internal string StatsLine()
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        long wire = WireBytes, decoded = DecodedBytes;
+        return string.Create(c, $"vigil: clickhouse {_info.Endpoint.Authority}/{_info.Database}: {QueriesRun:N0} queries, {ResultRows:N0} rows, " +
+            $"{wire:N0} bytes on the wire ({Megabytes(wire)}), {decoded:N0} bytes uncompressed ({Megabytes(decoded)})");
+    }
+
+    private static string Megabytes(long bytes) => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+
     public Table Query(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken ct = default)
     {
         TableBuilder? result = null;
@@ -124,6 +154,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
         {
             result = reader.NewBuilder(16);
             reader.ReadRows(result, int.MaxValue);
+            Interlocked.Add(ref _resultRows, result.RowCount);
         });
         return result!.Build();
     }
@@ -139,6 +170,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
                 bool more = reader.ReadRows(b, ChunkRows);
                 if (b.RowCount > 0)
                 {
+                    Interlocked.Add(ref _resultRows, b.RowCount);
                     onChunk(b.Build());
                     b.Clear();
                     ct.ThrowIfCancellationRequested();
@@ -167,7 +199,13 @@ internal sealed class ClickHouseEngine : IQueryEngine
         return cols;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (PrintStats && Interlocked.Exchange(ref _statsPrinted, 1) == 0) Console.Error.WriteLine(StatsLine());
+        _http.Dispose();
+    }
+
+    private int _statsPrinted;
 
     private void Run(string sql, IReadOnlyList<object?>? parameters, CancellationToken ct, Action<ClickHouseTsvReader> read)
     {
@@ -214,6 +252,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
             Content = new StringContent(statement, new UTF8Encoding(false), "text/plain"),
         };
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        Interlocked.Increment(ref _queries);
         HttpResponseMessage response;
         try
         {
@@ -312,17 +351,20 @@ internal sealed class ClickHouseEngine : IQueryEngine
         }
     }
 
-    /// <summary>The answer's body, gunzipped when the server compressed it.</summary>
-    private static Stream Body(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The answer's body, gunzipped when the server compressed it; its bytes are counted as they are read, before
+    /// and after decompression (<see cref="WireBytes"/>, <see cref="DecodedBytes"/>).</summary>
+    private Stream Body(HttpResponseMessage response, CancellationToken ct)
     {
-        Stream raw = response.Content.ReadAsStream(ct);
+        Stream raw = new CountingReadStream(response.Content.ReadAsStream(ct), n => Interlocked.Add(ref _wireBytes, n));
         ICollection<string> enc = response.Content.Headers.ContentEncoding;
-        if (enc.Contains("gzip")) return new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
-        if (enc.Contains("deflate")) return new System.IO.Compression.ZLibStream(raw, System.IO.Compression.CompressionMode.Decompress);
-        return raw;
+        Stream decoded = raw;
+        if (enc.Contains("gzip")) decoded = new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
+        else if (enc.Contains("deflate")) decoded = new System.IO.Compression.ZLibStream(raw, System.IO.Compression.CompressionMode.Decompress);
+        else return new CountingReadStream(raw, n => Interlocked.Add(ref _decodedBytes, n));
+        return new CountingReadStream(decoded, n => Interlocked.Add(ref _decodedBytes, n));
     }
 
-    private static void Drain(HttpResponseMessage response)
+    private void Drain(HttpResponseMessage response)
     {
         using Stream s = Body(response, default);
         s.CopyTo(System.IO.Stream.Null);
