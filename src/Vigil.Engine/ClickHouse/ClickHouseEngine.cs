@@ -126,6 +126,7 @@ internal sealed class ClickHouseEngine : IQueryEngine
     private static readonly bool PrintStats = Environment.GetEnvironmentVariable("VIGIL_ENGINE_STATS") == "1";
 
     private long _queries, _resultRows, _wireBytes, _decodedBytes;
+    private int _statsPrinted;
 
     /// <summary>Statements sent in this engine's session (queries, <see cref="Describe"/> and each statement of
     /// <see cref="Execute"/>, including the constructor's checks); progress polls and kills are not counted.</summary>
@@ -209,8 +210,6 @@ internal sealed class ClickHouseEngine : IQueryEngine
         if (PrintStats && Interlocked.Exchange(ref _statsPrinted, 1) == 0) Console.Error.WriteLine(StatsLine());
         _http.Dispose();
     }
-
-    private int _statsPrinted;
 
     private void Run(string sql, IReadOnlyList<object?>? parameters, CancellationToken ct, Action<ClickHouseTsvReader> read)
     {
@@ -362,10 +361,10 @@ internal sealed class ClickHouseEngine : IQueryEngine
     {
         Stream raw = new CountingReadStream(response.Content.ReadAsStream(ct), n => Interlocked.Add(ref _wireBytes, n));
         ICollection<string> enc = response.Content.Headers.ContentEncoding;
-        Stream decoded = raw;
-        if (enc.Contains("gzip")) decoded = new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
-        else if (enc.Contains("deflate")) decoded = new System.IO.Compression.ZLibStream(raw, System.IO.Compression.CompressionMode.Decompress);
-        else return new CountingReadStream(raw, n => Interlocked.Add(ref _decodedBytes, n));
+        Stream decoded =
+            enc.Contains("gzip") ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress)
+            : enc.Contains("deflate") ? new System.IO.Compression.ZLibStream(raw, System.IO.Compression.CompressionMode.Decompress)
+            : raw;
         return new CountingReadStream(decoded, n => Interlocked.Add(ref _decodedBytes, n));
     }
 
