@@ -239,7 +239,7 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         AssertSame(["diagnose", "-r", Csv("dx_ref.csv"), "-c", Csv("dx_cur.csv")],
             ["diagnose", "-r", Url, "--reference-table", "eq_dx_ref", "-c", Url, "--current-table", "eq_dx_cur"],
             // The shift's ranking comes from an explanation fitted on a sample drawn by the engine's hash; the concept bins'
-            // labels print the quantile edges, read back from ClickHouse's text of an array (to check: see docs/engine.md).
+            // labels print min and max, which differ by one ulp: 18.16 parses the loaded CSV's text not always correctly rounded.
             [@"\.evidence\.shift\.", @"\.bins\[\d+\]\.bin$", @"^\$\.steps\[\d+\]\.finding$"]);
     }
 
