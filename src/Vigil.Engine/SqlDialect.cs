@@ -231,9 +231,6 @@ internal abstract class SqlDialect
         $"SELECT {row} FROM (SELECT {row}, row_number() OVER (PARTITION BY {key} ORDER BY {orderBy}) AS k_ " +
         $"FROM {relation} b WHERE {key} IN ({keys})) t WHERE k_ > 1";
 
-    /// <summary>The bitwise AND of two integers.</summary>
-    public virtual string BitAnd(string a, string b) => $"({a} & {b})";
-
     /// <summary>The distinct non-null values of <paramref name="expr"/> joined by <paramref name="separator"/> (a SQL
     /// literal), in no particular order, as an aggregate.</summary>
     public virtual string StringAggDistinct(string expr, string separator) => $"string_agg(DISTINCT {expr}, {separator})";

@@ -17,7 +17,7 @@ namespace Vigil.Analysis.Summary;
 /// <item>one aggregate pass: each column's null count and whether it is constant;</item>
 /// <item>at the same time, on a second connection, one streamed pass of fixed-width columns per row: two independent
 /// 63-bit hashes of the id, the timestamp, the version, the score, the label, every check's outcome as a bit, and the
-/// id where a row fails a check or its hash samples it. DuckDB computes it on every core, in no particular order.</item>
+/// id where a row fails a check. DuckDB computes it on every core, in no particular order.</item>
 /// </list>
 /// .NET then finds duplicates by sorting the id hashes, counts rows per period, and computes the metrics by sorting each
 /// version's scores once (see docs/architecture.md for the measurements behind this design). Nothing in the result
@@ -136,18 +136,13 @@ internal static class BinarySummary
         long[] CheckCounts,
         SmallestIds[] CheckExamples,
         long ExcludedByChecks,
-        Dictionary<int, string> SampledIds,
         List<string> Versions,
         List<double> PeriodStarts,
         List<ColumnProfile> Profiles);
 
-    /// <summary>One id in 2^<see cref="SampleBits"/> (by its hash) travels with its row, so that examples of
-    /// duplicates need no second look at the source in the common case.</summary>
-    private const int SampleBits = 8;
-
     /// <summary>
     /// One pass of fixed-width columns per row: two independent 63-bit hashes of the id, the timestamp, the version,
-    /// the score, the label, every check's outcome as one bit, and the id of a row that fails a check (or is sampled).
+    /// the score, the label, every check's outcome as one bit, and the id of a row that fails a check.
     /// DuckDB computes it on every core when <paramref name="ordered"/> is false. The column profiles come from an
     /// aggregate pass run at the same time on a second connection.
     /// </summary>
@@ -173,20 +168,18 @@ internal static class BinarySummary
         var parameters = new List<object?> { asOf };
 
         var hasId = cols.Id is not null;
-        // Every check's outcome as one bit of m_; the id only for rows that fail one, or are sampled.
+        // Every check's outcome as one bit of m_; the id only for rows that fail one.
         var mask = string.Join(" + ", checks.Select((c, i) => $"(CASE WHEN {c.Predicate} THEN {1 << i} ELSE 0 END)"));
         var excluding = 0;
         for (var i = 0; i < checks.Count; i++) if (checks[i].Excludes) excluding |= 1 << i;
-        var sampleMask = (1L << SampleBits) - 1;
         var streamSql =
             $"SELECT h1_, {(hasId ? d.Hash63("id_", HashSeed) : "0")} AS h2_, " +
             $"{d.EpochSeconds("ts_")} AS t_, ver_, coalesce(s_, 0) AS s_, coalesce(y_, -1) AS y_, " +
-            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 OR {d.BitAnd("h1_", sampleMask.ToString(CultureInfo.InvariantCulture))} = 0 THEN id_ END AS e_ " +
+            $"CASE WHEN id_ IS NULL THEN 1 ELSE 0 END AS n_, m_, CASE WHEN m_ <> 0 THEN id_ END AS e_ " +
             $"FROM (SELECT r.*, {(hasId ? d.Hash63("id_", 0) : "0")} AS h1_, {(checks.Count == 0 ? "0" : mask)} AS m_ FROM ({rowsSql}) r) g";
 
         var checkCounts = new long[checks.Count];
         var checkExamples = checks.Select(_ => new SmallestIds(options.Examples)).ToArray();
-        var sampledIds = new Dictionary<int, string>();
         long excludedByChecks = 0;
         var rows = new RowColumns();
         var versionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -230,7 +223,6 @@ internal static class BinarySummary
                     }
                     if ((bits & excluding) != 0) excludedByChecks++;
                 }
-                if (hasId && (h1[i] & sampleMask) == 0 && !chunk.IsNull(8, i)) sampledIds[rows.Count] = chunk.GetString(8, i)!;
                 var p = period.StartOf(t[i]);
                 int pi;
                 if (double.IsNaN(p)) pi = -1;
@@ -276,7 +268,7 @@ internal static class BinarySummary
         if (counts.GetInt64(0, 0) != total)
             throw new InvalidOperationException($"the engine streamed {total} rows where it had counted {counts.GetInt64(0, 0)}");
         var profiles = SummaryAnalysis.ReadProfiles(counts, 1, profileItems, total);
-        return new Collected(ordered || !engine.InProcess, rows, checkCounts, checkExamples, excludedByChecks, sampledIds, versions, periodStarts, profiles);
+        return new Collected(ordered || !engine.InProcess, rows, checkCounts, checkExamples, excludedByChecks, versions, periodStarts, profiles);
     }
 
     /// <summary>Keeps the <c>n</c> smallest distinct ids offered (ordinal order): examples that do not depend on the

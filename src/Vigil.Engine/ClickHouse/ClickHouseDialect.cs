@@ -111,8 +111,6 @@ internal sealed class ClickHouseDialect : SqlDialect
         $"SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) AND {row} NOT IN " +
         $"(SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) ORDER BY {key}, {orderBy} LIMIT 1 BY {key})";
 
-    public override string BitAnd(string a, string b) => $"bitAnd({a}, {b})";
-
     public override string StringAggDistinct(string expr, string separator) => $"arrayStringConcat(groupUniqArray({expr}), {separator})";
 
     public override string CountIf(string condition) => $"countIf({condition})";
