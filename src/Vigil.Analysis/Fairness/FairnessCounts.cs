@@ -118,11 +118,12 @@ internal static class FairnessCounts
 
         // The searched CASE (ClickHouse 18.16 answers NULL to every row of CASE x WHEN …).
         string Code(int i) => "CAST(CASE " + string.Concat(values[i].Select((v, j) => $"WHEN g{i}_ = {d.StringLiteral(v)} THEN {j.ToString(CultureInfo.InvariantCulture)} ")) + "END AS INTEGER)";
-        // In process the rows stream as they are (sorting them costs less than grouping); from a server, counts per
-        // distinct (score, groups), so that no raw row crosses the wire.
+        // Rows of (score, groups, positives, negatives) by descending score. In process every row streams as one
+        // positive or negative (sorting the rows costs less than grouping them); from a server, counts per distinct
+        // (score, groups), so that no raw row crosses the wire.
         var codes = string.Concat(Enumerable.Range(0, k).Select(i => $", {Code(i)} AS c{i}_"));
         var sql = source.Engine.InProcess
-            ? $"SELECT s_{codes}, CAST(y_ AS SMALLINT) AS y_ FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC"
+            ? $"SELECT s_{codes}, CAST(y_ AS BIGINT) AS p_, CAST(1 - y_ AS BIGINT) AS n_ FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL ORDER BY s_ DESC"
             : $"SELECT s_{codes}, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM ({baseSql}) b WHERE s_ IS NOT NULL AND y_ IS NOT NULL " +
               $"GROUP BY s_{string.Concat(Enumerable.Range(0, k).Select(i => $", c{i}_"))} ORDER BY s_ DESC";
 
@@ -160,17 +161,15 @@ internal static class FairnessCounts
             else if (keptIndex == k && withIntersection)
                 for (var j = 0; j < crossSlots; j++) kept[offset[k] + j] = ([], [], []);
             var groupCodes = new long[k][];
-            var counted = !source.Engine.InProcess;
             source.Engine.Stream(sql, null, chunk =>
             {
                 var s = chunk.Doubles(0);
                 for (var i = 0; i < k; i++) groupCodes[i] = chunk.Int64s(1 + i).ToArray();
-                var y = counted ? default : chunk.Int64s(1 + k);
-                var pc = counted ? chunk.Int64s(1 + k) : default;
-                var nc = counted ? chunk.Int64s(2 + k) : default;
+                var pc = chunk.Int64s(1 + k);
+                var nc = chunk.Int64s(2 + k);
                 for (var r = 0; r < chunk.RowCount; r++)
                 {
-                    long p = counted ? pc[r] : y[r] == 1 ? 1 : 0, n = counted ? nc[r] : y[r] == 1 ? 0 : 1;
+                    long p = pc[r], n = nc[r];
                     long mixed = 0;
                     for (var i = 0; i < k; i++)
                     {

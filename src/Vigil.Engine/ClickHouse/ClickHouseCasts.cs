@@ -100,7 +100,8 @@ internal static class ClickHouseCasts
         return -1;
     }
 
-    /// <summary>The index of the last " AS " at parenthesis depth 0 in [from, to), or -1.</summary>
+    /// <summary>The index of the white space before the last AS (white space on both sides) at parenthesis depth 0 in
+    /// [from, to), or -1.</summary>
     private static int LastTopLevelAs(string sql, int from, int to)
     {
         int depth = 0, last = -1;
@@ -116,7 +117,6 @@ internal static class ClickHouseCasts
                 last = i;
             i++;
         }
-        // " AS " with any white space around it: normalise to the index of the space before AS.
         return last;
     }
 
