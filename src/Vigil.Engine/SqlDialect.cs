@@ -115,6 +115,9 @@ internal abstract class SqlDialect
         return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
+    /// <summary>A UTC timestamp literal, to microseconds.</summary>
+    public virtual string TimestampLiteral(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
+
     /// <summary>Positional parameter placeholder (1-based): <c>$1</c>.</summary>
     public string Parameter(int index) => "$" + index.ToString(CultureInfo.InvariantCulture);
 

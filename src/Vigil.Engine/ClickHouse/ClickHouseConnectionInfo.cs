@@ -18,6 +18,17 @@ internal sealed record ClickHouseConnectionInfo
     /// <summary>How long to wait for a connection (the query itself has no time limit).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The cluster (a name in the server's <c>remote_servers</c>) that a store spreads its tables over
+    /// (<c>?cluster=</c>); null for a single server. Analyses ignore it.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>The HTTP endpoints of the cluster's shards, one per shard (<c>?shards=host:port,host:port</c>), where a store
+    /// creates its local tables (18.16 has no <c>ON CLUSTER</c> DDL without ZooKeeper). Analyses ignore it.</summary>
+    public IReadOnlyList<Uri> Shards { get; init; } = [];
+
+    /// <summary>The same user and database at another server of the cluster.</summary>
+    public ClickHouseConnectionInfo At(Uri endpoint) => this with { Endpoint = endpoint };
+
     /// <summary>The URL as a person may see it: the password replaced by ***.</summary>
     public string Shown => $"{(Endpoint.Scheme == "https" ? "clickhouses" : "clickhouse")}://{Uri.EscapeDataString(User)}{(Password.Length > 0 ? ":***" : "")}@{Endpoint.Authority}/{Database}";
 
@@ -58,9 +69,20 @@ internal sealed record ClickHouseConnectionInfo
             {
                 "connect_timeout" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 =>
                     info with { ConnectTimeout = TimeSpan.FromSeconds(s) },
-                _ => throw new VigilInputException($"{shown}: unknown URL parameter {key}={value}; expected connect_timeout=<seconds>"),
+                "cluster" when value.Length > 0 => info with { Cluster = value },
+                "shards" when value.Length > 0 => info with { Shards = value.Split(',').Select(h => ShardEndpoint(h, https, shown)).ToArray() },
+                _ => throw new VigilInputException($"{shown}: unknown URL parameter {key}={value}; expected connect_timeout=<seconds>, cluster=<name> or shards=<host:port,...>"),
             };
         }
         return info;
+    }
+
+    private static Uri ShardEndpoint(string hostPort, bool https, string shown)
+    {
+        string h = hostPort.Trim();
+        if (!Uri.TryCreate($"{(https ? "https" : "http")}://{h}/", UriKind.Absolute, out Uri? u) || string.IsNullOrEmpty(u.Host) || h.Contains('/', StringComparison.Ordinal))
+            throw new VigilInputException($"{shown}: shards=: \"{h}\" is not a host:port");
+        int port = u.IsDefaultPort && !h.Contains(':', StringComparison.Ordinal) ? (https ? 8443 : 8123) : u.Port;
+        return new Uri($"{u.Scheme}://{u.Host}:{port.ToString(CultureInfo.InvariantCulture)}/");
     }
 }

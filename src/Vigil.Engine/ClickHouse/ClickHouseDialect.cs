@@ -31,6 +31,13 @@ internal sealed class ClickHouseDialect : SqlDialect
         return "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
     }
 
+    /// <summary>A DateTime('UTC') literal. 18.16's DateTime has whole seconds, so the time is cut to its second: against
+    /// a DateTime column, <c>ts &gt; x</c> and <c>ts &lt;= x</c> stay exact under the cut (a whole-second ts is above x
+    /// exactly when it is above x's second); <c>&gt;=</c> and <c>&lt;</c> would not, and callers of a ClickHouse store use
+    /// only the first two.</summary>
+    public override string TimestampLiteral(DateTime t) =>
+        $"toDateTime('{t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}', 'UTC')";
+
     // Numbers as DuckDB's TRY_CAST(… AS DOUBLE) reads them: surrounding white space, an optional sign, digits with an
     // optional point and exponent, or inf / infinity / nan in any case. toFloat64OrNull alone refuses ' 2 ' and '+3'.
     private const string NumberPattern = "^[-+]?([0-9]+[.]?[0-9]*([eE][-+]?[0-9]+)?|[.][0-9]+([eE][-+]?[0-9]+)?|(?i:inf|infinity|nan))$";

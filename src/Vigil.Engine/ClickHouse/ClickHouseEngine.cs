@@ -12,7 +12,7 @@ namespace Vigil.Engine.ClickHouse;
 /// arrive into chunks of <see cref="ChunkRows"/> rows. Parameters <c>$1, $2, …</c> are bound on the client as literals
 /// (see <see cref="ClickHouseSql"/>). Every request sends the settings of <see cref="Settings"/>.
 /// </summary>
-internal sealed class ClickHouseEngine : IQueryEngine
+internal sealed partial class ClickHouseEngine : IQueryEngine
 {
     /// <summary>Rows per chunk of a streamed result: memory stays flat however long the result is.</summary>
     internal const int ChunkRows = 65536;

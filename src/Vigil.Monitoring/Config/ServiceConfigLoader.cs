@@ -112,16 +112,24 @@ public static partial class ServiceConfigLoader
                 ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
         }
 
-        /// <summary><c>store:</c>: a DuckDB file or folder (relative to the config's folder), or a valid postgres:// URL.</summary>
+        /// <summary>A ClickHouse store's URL without the store's own <c>state=</c> parameter (the engine does not know it).</summary>
+        private static string WithoutState(string url) =>
+            System.Text.RegularExpressions.Regex.Replace(url, "([?&])state=[^&]*&?", "$1").TrimEnd('?', '&');
+
+        /// <summary><c>store:</c>: a DuckDB file or folder (relative to the config's folder), a valid postgres:// URL or a
+        /// valid clickhouse:// URL.</summary>
         internal string Store(YamlNode node)
         {
             var store = FilePath(node, "store");
             if (!store.Contains("://", StringComparison.Ordinal)) return store;
-            if (!Vigil.Engine.Sources.SourceOpener.IsPostgresUrl(store))
-                throw Error(node, $"store: '{Vigil.Engine.Sources.SourceOpener.RedactUrl(store)}' is neither a DuckDB file path nor a postgres:// URL");
+            var shown = Vigil.Engine.Sources.SourceOpener.RedactUrl(store);
+            if (!Vigil.Engine.Sources.SourceOpener.IsPostgresUrl(store) && !Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.IsUrl(store))
+                throw Error(node, $"store: '{shown}' is neither a DuckDB file path, a postgres:// URL nor a clickhouse:// URL");
             try
             {
-                Vigil.Engine.Sources.SourceOpener.PostgresConnectionString(store);
+                if (Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.IsUrl(store))
+                    Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.FromUrl(WithoutState(store), shown);
+                else Vigil.Engine.Sources.SourceOpener.PostgresConnectionString(store);
             }
             catch (VigilInputException e)
             {

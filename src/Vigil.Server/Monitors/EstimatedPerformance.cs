@@ -129,7 +129,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         };
         var which = labelled switch { true => " AND label IS NOT NULL", false => " AND label IS NULL", null => "" };
         return $"(SELECT {columns}, label AS {Q(MappingOptions.DefaultLabel)}, ts AS {Q(MappingOptions.DefaultTimestamp)} " +
-               $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)}{which}) AS {alias}";
+               $"FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)}{which}) AS {alias}";
     }
 
     /// <summary>The reference's chunks for the learned thresholds: as configured, else periods of the window's length
@@ -148,7 +148,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
     private string StoreStamp(ModelConfig model, EstimationConfig e)
     {
         using var engine = store.NewReader();
-        var n = engine.Query($"SELECT count(label) FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(e.ReferenceFrom!.Value, e.ReferenceTo!.Value)}").GetInt64(0, 0);
+        var n = engine.Query($"SELECT count(label) FROM {store.Rows(model.Name)} WHERE {store.Where(e.ReferenceFrom!.Value, e.ReferenceTo!.Value)}").GetInt64(0, 0);
         return "store:" + n.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -173,7 +173,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
             using (var engine = store.NewReader())
             {
                 engine.Stream(
-                    $"SELECT score, count(*) AS n FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {WindowMetrics.Where(from, to)} AND label IS NULL AND score IS NOT NULL " +
+                    $"SELECT score, count(*) AS n FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)} AND label IS NULL AND score IS NOT NULL " +
                     "GROUP BY score ORDER BY score DESC",
                     null,
                     chunk =>
@@ -235,8 +235,8 @@ internal sealed class EstimatedPerformance(PredictionStore store)
             pending = _history.TryGetValue((model.Name, monitor.Name), out var h) ? h.Where(p => p.Predictions == 0 || p.Labelled < p.Predictions).ToList() : [];
         if (pending.Count == 0) return;
         var values = string.Join(", ", pending.Select((p, i) =>
-            $"({i.ToString(CultureInfo.InvariantCulture)}, {WindowMetrics.Literal(p.From)}, {WindowMetrics.Literal(p.To)})"));
-        var joined = $"{Q(PredictionStore.TableOf(model.Name))} AS p JOIN (VALUES {values}) AS w(i, f, t) ON p.ts > w.f AND p.ts <= w.t";
+            $"({i.ToString(CultureInfo.InvariantCulture)}, {store.Dialect.TimestampLiteral(p.From)}, {store.Dialect.TimestampLiteral(p.To)})"));
+        var joined = $"{store.Rows(model.Name, "p")} JOIN (VALUES {values}) AS w(i, f, t) ON p.ts > w.f AND p.ts <= w.t";
         var predictions = new long[pending.Count];
         var labelled = new long[pending.Count];
         using var engine = store.NewReader();

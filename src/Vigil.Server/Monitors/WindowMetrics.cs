@@ -68,15 +68,11 @@ internal sealed class WindowMetrics(PredictionStore store)
 
     private string Q(string identifier) => store.Dialect.QuoteIdentifier(identifier);
 
-    internal static string Literal(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
-
-    /// <summary>The window's rows: timestamp in (from, to].</summary>
-    internal static string Where(DateTime from, DateTime to) => $"ts > {Literal(from)} AND ts <= {Literal(to)}";
 
     private MetricValue Scalar(ModelConfig model, string expression, DateTime from, DateTime to, string? feature = null, bool countsRows = false)
     {
         using var engine = store.NewReader();
-        var t = engine.Query($"SELECT {expression}, count(*) FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}");
+        var t = engine.Query($"SELECT {expression}, count(*) FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)}");
         if (t.GetInt64(1, 0) == 0 && !countsRows) return new MetricValue(null, null, "no predictions in the window", feature);
         return new MetricValue(t.IsNull(0, 0) ? null : t.GetDouble(0, 0), null, null, feature);
     }
@@ -91,7 +87,7 @@ internal sealed class WindowMetrics(PredictionStore store)
         {
             var mean = model.Task == ModelTask.Binary ? "avg(score)" : model.Task == ModelTask.Regression ? "avg(prediction)" : $"CAST(NULL AS {store.Dialect.Double})";
             var t = engine.Query($"SELECT count(*), count(label), avg(CASE WHEN error THEN 1.0 ELSE 0.0 END), {store.Dialect.Quantile("latency_ms", 0.99)}, {mean} " +
-                                 $"FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)} AND version = $1", [version]);
+                                 $"FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)} AND version = $1", [version]);
             double? At(int c) => t.IsNull(c, 0) ? null : t.GetDouble(c, 0);
             result["predictions"] = t.GetInt64(0, 0);
             result["labeled"] = t.GetInt64(1, 0);
@@ -126,7 +122,7 @@ internal sealed class WindowMetrics(PredictionStore store)
             value, $"label AS {Q(MappingOptions.DefaultLabel)}",
         }.Concat(features));
         var byVersion = version is null ? "" : $" AND version = '{version.Replace("'", "''", StringComparison.Ordinal)}'";
-        var relation = $"(SELECT {select} FROM {Q(PredictionStore.TableOf(model.Name))} WHERE {Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}{byVersion}) AS vigil_window";
+        var relation = $"(SELECT {select} FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)}{(labeledOnly ? " AND label IS NOT NULL" : "")}{byVersion}) AS vigil_window";
         return store.OpenWindow(relation, $"{model.Name}, the window ({from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC)");
     }
 

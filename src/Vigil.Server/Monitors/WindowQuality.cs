@@ -26,8 +26,8 @@ internal sealed class WindowQuality(PredictionStore store, WindowMetrics windows
     public QualityJson Run(ModelConfig model, DateTime from, DateTime to)
     {
         var (reference, referenceNote) = Reference(model);
-        var table = Q(PredictionStore.TableOf(model.Name));
-        var where = WindowMetrics.Where(from, to);
+        var table = store.Rows(model.Name);
+        var where = store.Where(from, to);
         static string Count(string condition) => $"count(CASE WHEN {condition} THEN 1 END)";
 
         // One scan: rows, errors, missing latency, and per feature its nulls and (numbers) its values out of range.

@@ -14,6 +14,7 @@ internal sealed partial class DuckDbStore : PredictionStore
     private readonly DuckDbEngine _engine;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
+    private readonly DuckDbTables _tables;
 
     /// <summary>Ids each model's filter is sized for (it keeps working past that, checking the table more often).</summary>
     internal static long FilterCapacity { get; set; } =
@@ -29,6 +30,7 @@ internal sealed partial class DuckDbStore : PredictionStore
     {
         Path = ResolvePath(config.Store);
         _engine = new DuckDbEngine(new DuckDbOptions { Path = Path });
+        _tables = new DuckDbTables(_engine, _gate);
         // DuckDB folds its write-ahead log into the database file (a checkpoint) inside the commit that crosses this
         // size, stalling every batch behind it: fewer, larger checkpoints keep ingest's tail latency down.
         _engine.Execute($"SET checkpoint_threshold = '{CheckpointThreshold}'");
@@ -261,66 +263,13 @@ internal sealed partial class DuckDbStore : PredictionStore
     /// before it writes them again.</summary>
     protected override string RollupKey => "";
 
-    protected override void WriterExecute(string sql)
-    {
-        lock (_gate) _engine.Execute(sql);
-    }
+    protected override void WriterExecute(string sql) => _tables.Execute(sql);
 
-    protected override List<object?[]> WriterRows(string sql)
-    {
-        Table t;
-        lock (_gate) t = _engine.Query(sql);
-        var rows = new List<object?[]>(t.RowCount);
-        for (var i = 0; i < t.RowCount; i++)
-        {
-            var row = new object?[t.ColumnCount];
-            for (var c = 0; c < row.Length; c++)
-                row[c] = t.IsNull(c, i) ? null : t.Kind(c) switch
-                {
-                    ColumnKind.Double => t.GetDouble(c, i),
-                    ColumnKind.Int64 => t.GetInt64(c, i),
-                    ColumnKind.Boolean => t.GetBoolean(c, i),
-                    ColumnKind.Timestamp => t.GetDateTime(c, i),
-                    _ => t.GetString(c, i),
-                };
-            rows.Add(row);
-        }
-        return rows;
-    }
+    protected override List<object?[]> WriterRows(string sql) => _tables.Rows(sql);
 
-    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows)
-    {
-        lock (_gate)
-        {
-            using var app = _engine.Connection.CreateAppender(table);
-            foreach (var (model, version, bucket, n, body) in rows) app.Append(model).Append(version).Append(bucket).Append(n).Append(body).EndRow();
-            app.Flush();
-        }
-    }
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows) => _tables.Append(table, rows);
 
-    protected override void InWriterTransaction(Action body)
-    {
-        lock (_gate)
-        {
-            _engine.Execute("BEGIN TRANSACTION");
-            try
-            {
-                body();
-                _engine.Execute("COMMIT");
-            }
-            catch
-            {
-                try
-                {
-                    _engine.Execute("ROLLBACK");
-                }
-                catch (DuckDbException)
-                {
-                }
-                throw;
-            }
-        }
-    }
+    protected override void InWriterTransaction(Action body) => _tables.InTransaction(body);
 
     protected override void Close()
     {

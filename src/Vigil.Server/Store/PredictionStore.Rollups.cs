@@ -44,7 +44,7 @@ internal abstract partial class PredictionStore
 
     private T Read<T>(Func<Engine.IQueryEngine, T> body)
     {
-        if (!_pageReaders.TryTake(out var reader)) reader = NewReader();
+        if (!_pageReaders.TryTake(out var reader)) reader = NewStateReader();
         try
         {
             var result = body(reader);
@@ -81,7 +81,7 @@ internal abstract partial class PredictionStore
     /// <summary>The primary key clause of the rollup tables (PostgreSQL has one; DuckDB none, see <see cref="DuckDbStore"/>).</summary>
     protected abstract string RollupKey { get; }
 
-    private string Lit(string s) => Dialect.StringLiteral(s);
+    private string Lit(string s) => StateDialect.StringLiteral(s);
 
     internal static string Lit(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
 
@@ -95,7 +95,7 @@ internal abstract partial class PredictionStore
         foreach (var g in new[] { Grain.Minute, Grain.Hour })
             WriterExecute($"CREATE TABLE IF NOT EXISTS {RollupTable(g)} (model TEXT NOT NULL, version TEXT NOT NULL, bucket TIMESTAMP NOT NULL, n BIGINT NOT NULL, body TEXT NOT NULL{RollupKey})");
         WriterExecute("CREATE TABLE IF NOT EXISTS vigil_rollup_state (model TEXT NOT NULL PRIMARY KEY, signature TEXT NOT NULL, built_at TIMESTAMP NOT NULL)");
-        WriterExecute($"CREATE TABLE IF NOT EXISTS vigil_readings (model TEXT NOT NULL, monitor TEXT NOT NULL, \"at\" TIMESTAMP NOT NULL, value {Dialect.Double}, breached BOOLEAN)");
+        WriterExecute($"CREATE TABLE IF NOT EXISTS vigil_readings (model TEXT NOT NULL, monitor TEXT NOT NULL, \"at\" TIMESTAMP NOT NULL, value {StateDialect.Double}, breached BOOLEAN)");
         var state = WriterRows("SELECT model, signature FROM vigil_rollup_state").ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
         foreach (var m in config.Models)
         {
@@ -169,7 +169,7 @@ internal abstract partial class PredictionStore
     /// error, then the features.</summary>
     private string RawSelect(ModelConfig m, string alias, string tail) =>
         $"SELECT {alias}.ts, {alias}.version, {alias}.score, {alias}.prediction, {alias}.label, {alias}.latency_ms, {alias}.error" +
-        string.Concat(m.Features.Select(f => $", {alias}.{Q("f_" + f.Name)}")) + $" FROM {Q(TableOf(m.Name))} AS {alias}{tail}";
+        string.Concat(m.Features.Select(f => $", {alias}.{Q("f_" + f.Name)}")) + $" FROM {Rows(m.Name, alias)}{tail}";
 
     /// <summary>Fills <paramref name="row"/> from a row of <see cref="RawSelect"/> starting at column <paramref name="at"/>.</summary>
     private static void FillRow(RollupRow row, ModelConfig m, Engine.Table t, int i, int at)
@@ -193,7 +193,8 @@ internal abstract partial class PredictionStore
             else row.LabelValue = t.GetDouble(at + 4, i);
         }
         row.LatencyMs = t.IsNull(at + 5, i) ? null : t.GetDouble(at + 5, i);
-        row.Error = !t.IsNull(at + 6, i) && t.GetBoolean(at + 6, i);
+        // A boolean, or (ClickHouse, which has none) a UInt8.
+        row.Error = !t.IsNull(at + 6, i) && (t.Kind(at + 6) == Engine.ColumnKind.Boolean ? t.GetBoolean(at + 6, i) : t.GetInt64(at + 6, i) != 0);
         for (var k = 0; k < m.Features.Count; k++)
         {
             var c = at + 7 + k;
@@ -203,10 +204,10 @@ internal abstract partial class PredictionStore
     }
 
     /// <summary>A rollup row of an ingested record.</summary>
-    private static RollupRow RowOf(ModelConfig m, PredictionRecord r) => new()
+    private RollupRow RowOf(ModelConfig m, PredictionRecord r) => new()
     {
-        // The stores keep microseconds: so does the rollup's last timestamp, so that a rebuild finds the same one.
-        Timestamp = new DateTime(r.Timestamp.Ticks - r.Timestamp.Ticks % 10, DateTimeKind.Utc),
+        // The rollup's last timestamp has the stored precision, so that a rebuild finds the same one.
+        Timestamp = new DateTime(r.Timestamp.Ticks - r.Timestamp.Ticks % TimestampUnit, DateTimeKind.Utc),
         Version = r.Version ?? "",
         Score = r.Score,
         Prediction = m.Task == ModelTask.Multiclass ? null : r.Prediction as double?,
@@ -257,14 +258,18 @@ internal abstract partial class PredictionStore
 
     /// <summary>The label moves of a batch of late labels (distinct ids), read before the update (in its transaction):
     /// each found prediction leaves its old label class and joins the new one, in its own buckets.</summary>
-    protected void RollupLabels(ModelConfig m, string labelsTable)
+    protected void RollupLabels(ModelConfig m, string labelsTable) =>
+        RollupLabelMoves(m, WriterRows($"SELECT p.ts, p.version, p.score, p.prediction, p.label, l.label FROM {Q(TableOf(m.Name))} AS p JOIN {labelsTable} AS l ON p.id = l.id"));
+
+    /// <summary>The label moves of found predictions, one row each: (ts, version, score, prediction, old label, new
+    /// label), as the stores' engines return them.</summary>
+    protected void RollupLabelMoves(ModelConfig m, IEnumerable<object?[]> moves)
     {
         var bins = _bins[m.Name];
         var minutes = new Dictionary<(string, DateTime), RollupCell>();
         var hours = new Dictionary<(string, DateTime), RollupCell>();
-        var sql = $"SELECT p.ts, p.version, p.score, p.prediction, p.label, l.label FROM {Q(TableOf(m.Name))} AS p JOIN {labelsTable} AS l ON p.id = l.id";
         var keepFrom = Floor(DateTime.UtcNow - MinuteRetention, Grain.Minute);
-        foreach (var r in WriterRows(sql))
+        foreach (var r in moves)
         {
             var ts = DateTime.SpecifyKind((DateTime)r[0]!, DateTimeKind.Utc);
             RollupRow Row(object? label) => new()

@@ -117,13 +117,13 @@ internal abstract partial class PredictionStore : IAlertStateStore
         CREATE TABLE IF NOT EXISTS vigil_notifications (alert_key TEXT NOT NULL, event TEXT NOT NULL, notifier TEXT NOT NULL, type TEXT NOT NULL, sent_at TIMESTAMP NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT);
         """;
 
-    protected const string UpsertStateSql =
+    internal const string UpsertStateSql =
         "INSERT INTO vigil_alert_state (kind, key, body, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
 
     /// <summary>Newest first is the reverse of <see cref="ReadState"/>'s order (updated_at, then key).</summary>
-    protected const string PruneStateSql =
+    internal const string PruneStateSql =
         "DELETE FROM vigil_alert_state WHERE kind = $1 AND key NOT IN (SELECT key FROM vigil_alert_state WHERE kind = $1 ORDER BY updated_at DESC, key DESC LIMIT $2)";
 
-    protected const string InsertNotificationSql =
+    internal const string InsertNotificationSql =
         "INSERT INTO vigil_notifications (alert_key, event, notifier, type, sent_at, status, attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 }

@@ -42,7 +42,15 @@ internal abstract partial class PredictionStore : IDisposable
     /// <summary>The store, for messages (a file path, or a URL without its password).</summary>
     public abstract string Description { get; }
 
+    /// <summary>The dialect of the prediction tables (and of the monitors' queries over them).</summary>
     public abstract SqlDialect Dialect { get; }
+
+    /// <summary>The dialect of the store's own tables (rollups, readings, alert state): the prediction tables' unless they
+    /// live elsewhere (a ClickHouse store keeps them in DuckDB).</summary>
+    protected virtual SqlDialect StateDialect => Dialect;
+
+    /// <summary>The precision, in ticks, of the stored timestamps (microseconds; a ClickHouse 18.16 DateTime has seconds).</summary>
+    protected virtual long TimestampUnit => 10;
 
     protected IReadOnlyDictionary<string, ModelConfig> Models { get; }
 
@@ -52,16 +60,28 @@ internal abstract partial class PredictionStore : IDisposable
     protected static readonly bool Timing = Environment.GetEnvironmentVariable("VIGIL_TIMING") == "1";
 
     /// <summary>Opens the store the config names: a postgres:// URL, else a DuckDB file (./vigil-data/vigil.duckdb by
-    /// default).</summary>
+    /// default), or a clickhouse:// URL.</summary>
     public static PredictionStore Open(ServiceConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Store is { } s && SourceOpener.IsPostgresUrl(s) ? new PostgresStore(config, s) : new DuckDbStore(config);
+        return config.Store switch
+        {
+            { } s when SourceOpener.IsPostgresUrl(s) => new PostgresStore(config, s),
+            { } s when Engine.ClickHouse.ClickHouseConnectionInfo.IsUrl(s) => new ClickHouseStore(config, s),
+            _ => new DuckDbStore(config),
+        };
     }
 
     public static string TableOf(string model) => "predictions_" + model.Replace('-', '_');
 
     protected string Q(string identifier) => Dialect.QuoteIdentifier(identifier);
+
+    /// <summary>A model's stored predictions as a FROM item, with an alias when one is given: its table (a ClickHouse store
+    /// adds <c>FINAL</c>, so that a prediction whose label came late is read once, in its newest version).</summary>
+    public virtual string Rows(string model, string? alias = null) => Q(TableOf(model)) + (alias is null ? "" : " AS " + alias);
+
+    /// <summary>A window's rows: timestamp in (from, to].</summary>
+    public string Where(DateTime from, DateTime to) => $"ts > {Dialect.TimestampLiteral(from)} AND ts <= {Dialect.TimestampLiteral(to)}";
 
     /// <summary>The columns of a model's table in the order batches are written, with their SQL types.</summary>
     protected IEnumerable<(string Name, string Type)> Columns(ModelConfig m, string text, string timestamp, string boolean)
@@ -160,6 +180,9 @@ internal abstract partial class PredictionStore : IDisposable
 
     /// <summary>An engine of its own over the store (reads see committed batches), for monitors; the caller disposes it.</summary>
     public abstract IQueryEngine NewReader();
+
+    /// <summary>An engine of its own over the store's own tables (rollups, readings), for the pages; the caller disposes it.</summary>
+    protected virtual IQueryEngine NewStateReader() => NewReader();
 
     /// <summary>A source over a relation of the store (a query over a model's table), on a connection of its own that
     /// is closed with the source.</summary>

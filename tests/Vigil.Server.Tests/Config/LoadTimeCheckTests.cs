@@ -149,7 +149,8 @@ public sealed class LoadTimeCheckTests : IDisposable
     public void Store_NeitherAFileNorAPostgresUrl()
     {
         const string tail = "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n";
-        Assert.Equal("vigil.yaml: line 1: store: 'mysql://db/x' is neither a DuckDB file path nor a postgres:// URL", Error("store: mysql://db/x\n" + tail));
+        Assert.Equal("vigil.yaml: line 1: store: 'mysql://db/x' is neither a DuckDB file path, a postgres:// URL nor a clickhouse:// URL", Error("store: mysql://db/x\n" + tail));
+        Assert.Equal("vigil.yaml: line 1: store: clickhouse://h/db?shards=h:1,x/y: shards=: \"x/y\" is not a host:port", Error("store: clickhouse://h/db?shards=h:1,x/y\n" + tail));
         Assert.StartsWith("vigil.yaml: line 1: store: postgres://:***@/x: not a valid PostgreSQL URL", Error("store: postgres://:secret@/x\n" + tail));
         Assert.Equal("vigil.yaml: line 1: store: expected a path, found an empty value", Error("store: ' '\n" + tail));
     }

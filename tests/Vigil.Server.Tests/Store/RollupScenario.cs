@@ -109,7 +109,7 @@ internal static class RollupScenario
         var bins = store.Bins[m.Name];
         var features = string.Concat(m.Features.Select(f => ", f_" + f.Name));
         using var engine = store.NewReader();
-        var t = engine.Query($"SELECT ts, version, score, prediction, label, latency_ms, error{features} FROM {PredictionStore.TableOf(m.Name)}");
+        var t = engine.Query($"SELECT ts, version, score, prediction, label, latency_ms, error{features} FROM {store.Rows(m.Name)}");
         var cells = new Dictionary<(string, DateTime), Expected>();
         for (var i = 0; i < t.RowCount; i++)
         {
@@ -119,7 +119,7 @@ internal static class RollupScenario
             if (!cells.TryGetValue(key, out var e)) cells[key] = e = new Expected(m.Features.Count);
             e.N++;
             e.Last = Math.Max(e.Last, ts.Ticks);
-            if (!t.IsNull(6, i) && t.GetBoolean(6, i)) e.Errors++;
+            if (!t.IsNull(6, i) && (t.Kind(6) == Vigil.Engine.ColumnKind.Boolean ? t.GetBoolean(6, i) : t.GetInt64(6, i) != 0)) e.Errors++;
             var labelled = !t.IsNull(4, i);
             if (labelled) e.Labelled++;
             if (!t.IsNull(5, i))

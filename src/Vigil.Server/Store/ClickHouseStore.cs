@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Analysis.Results;
+using Vigil.Engine;
+using Vigil.Engine.ClickHouse;
+using Vigil.Engine.DuckDb;
+using Vigil.Engine.Sources;
+using Vigil.Monitoring.Alerts;
+using Vigil.Monitoring.Config;
+
+namespace Vigil.Server.Store;
+
+/// <summary>
+/// The server store on ClickHouse (<c>store: clickhouse://user:password@host:8123/db</c>, and for a cluster
+/// <c>?cluster=NAME&amp;shards=host:port,host:port</c>; docs/service.md, "A ClickHouse store").
+/// <list type="bullet">
+/// <item>Predictions: one <c>ReplacingMergeTree(rev)</c> table per model, partitioned by day and ordered by id. On a
+/// cluster it is <c>predictions_{model}_local</c> on every shard (created over each shard's HTTP address: 18.16 has no
+/// <c>ON CLUSTER</c> DDL without ZooKeeper) and a <c>Distributed</c> table <c>predictions_{model}</c> over them, sharded
+/// by <c>cityHash64(id)</c>, so that every version of one id lives on one shard. Inserts are synchronous
+/// (<c>insert_distributed_sync=1</c>): a batch is acknowledged once its rows are on their shards.</item>
+/// <item>Duplicates: the one writer looks up a group's ids before it inserts (an index lookup: the tables are ordered by
+/// id) and leaves out those already stored, as the other stores do.</item>
+/// <item>Late labels: ClickHouse has no cheap UPDATE, so a labelled prediction is written again, whole, with its label
+/// and a higher <c>rev</c>; reads use <c>FINAL</c> (<see cref="Rows"/>), which keeps each id's newest version.</item>
+/// <item>The store's own small tables (rollups, readings, alert state, notifications) need deletes, keys and
+/// transactions, which ClickHouse lacks: they stay in a DuckDB file beside the service (<c>&amp;state=path</c>, by default
+/// <c>vigil-data/vigil-state.duckdb</c>). The rollups can be rebuilt from the cluster.</item>
+/// <item>Timestamps are DateTime('UTC'): whole seconds (18.16 has no DateTime64).</item>
+/// </list>
+/// </summary>
+internal sealed class ClickHouseStore : PredictionStore
+{
+    private readonly ClickHouseConnectionInfo _info;
+    private readonly ClickHouseEngine _writer;
+    private readonly DuckDbEngine _state;
+    private readonly DuckDbTables _tables;
+    private readonly Lock _gate = new();
+    private readonly Lock _stateGate = new();
+    private long _rev;
+
+    public ClickHouseStore(ServiceConfig config, string url) : base(config)
+    {
+        var (chUrl, statePath) = SplitState(url);
+        Description = SourceOpener.RedactUrl(chUrl);
+        _info = ClickHouseConnectionInfo.FromUrl(chUrl, "store: " + Description);
+        if (_info.Cluster is null && _info.Shards.Count > 0)
+            throw new VigilInputException($"store: {Description}: shards= needs cluster=<name> (the cluster in the servers' remote_servers)");
+        if (_info.Cluster is not null && _info.Shards.Count == 0)
+            throw new VigilInputException($"store: {Description}: cluster={_info.Cluster} needs shards=host:port,... (each shard's HTTP address, where the store creates its local tables)");
+        _writer = Connect(_info);
+        try
+        {
+            if (_info.Cluster is { } cluster)
+            {
+                var n = _writer.Query($"SELECT count(DISTINCT shard_num) FROM system.clusters WHERE cluster = {Dialect.StringLiteral(cluster)}").GetInt64(0, 0);
+                if (n == 0) throw new VigilInputException($"store: {Description}: the server has no cluster '{cluster}' in its remote_servers");
+                if (n != _info.Shards.Count)
+                    throw new VigilInputException($"store: {Description}: cluster '{cluster}' has {n} shards but shards= names {_info.Shards.Count}; give each shard's HTTP address once");
+            }
+            foreach (var m in config.Models) CreateTables(m);
+            var path = Path.GetFullPath(statePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _state = new DuckDbEngine(new DuckDbOptions { Path = path });
+            _tables = new DuckDbTables(_state, _stateGate);
+            OpenRollups(config);
+        }
+        catch
+        {
+            _writer.Dispose();
+            _state?.Dispose();
+            throw;
+        }
+    }
+
+    public override string Description { get; }
+
+    public override SqlDialect Dialect => SqlDialect.ClickHouse;
+
+    protected override SqlDialect StateDialect => SqlDialect.DuckDb;
+
+    protected override long TimestampUnit => TimeSpan.TicksPerSecond;
+
+    /// <summary>The URL without its <c>state=</c> parameter, and the state file's path.</summary>
+    private static (string Url, string StatePath) SplitState(string url)
+    {
+        var q = url.IndexOf('?', StringComparison.Ordinal);
+        var state = Path.Combine("vigil-data", "vigil-state.duckdb");
+        if (q < 0) return (url, state);
+        var kept = new List<string>();
+        foreach (var pair in url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.StartsWith("state=", StringComparison.Ordinal)) state = Uri.UnescapeDataString(pair["state=".Length..]);
+            else kept.Add(pair);
+        }
+        return (url[..q] + (kept.Count > 0 ? "?" + string.Join("&", kept) : ""), state);
+    }
+
+    private ClickHouseEngine Connect(ClickHouseConnectionInfo info)
+    {
+        try
+        {
+            return new ClickHouseEngine(info);
+        }
+        catch (VigilEngineException e)
+        {
+            throw new VigilInputException($"store: cannot connect to {info.Shown}: {e.EngineMessage.Split('\n')[0]}");
+        }
+    }
+
+    private bool Clustered => _info.Cluster is not null;
+
+    private static string LocalOf(string model) => TableOf(model) + "_local";
+
+    /// <summary>The ClickHouse type of a column (see <see cref="PredictionStore.Columns"/>): id, ts and received are
+    /// required, the rest nullable.</summary>
+    private static string TypeOf((string Name, string Type) c) => c.Name is "id" or "ts" or "received" ? c.Type : $"Nullable({c.Type})";
+
+    private List<(string Name, string Type)> TableColumns(ModelConfig m) =>
+        [.. Columns(m, "String", "DateTime('UTC')", "UInt8").Select(c => (c.Name, TypeOf(c))), ("rev", "UInt64")];
+
+    /// <summary>Creates a model's tables where missing, and adds the columns a changed config added.</summary>
+    private void CreateTables(ModelConfig m)
+    {
+        var columns = TableColumns(m);
+        var definition = string.Join(", ", columns.Select(c => $"{Q(c.Name)} {c.Type}"));
+        const string engine = "ENGINE = ReplacingMergeTree(rev) PARTITION BY toYYYYMMDD(ts) ORDER BY id";
+        if (!Clustered)
+        {
+            Ensure(_writer, TableOf(m.Name), definition, engine, columns);
+            return;
+        }
+        foreach (var shard in _info.Shards)
+        {
+            using var e = Connect(_info.At(shard));
+            Ensure(e, LocalOf(m.Name), definition, engine, columns);
+        }
+        var distributed = $"ENGINE = Distributed({Q(_info.Cluster!)}, {Q(_info.Database)}, {Q(LocalOf(m.Name))}, cityHash64(id))";
+        Ensure(_writer, TableOf(m.Name), definition, distributed, columns);
+    }
+
+    private void Ensure(ClickHouseEngine e, string table, string definition, string engine, List<(string Name, string Type)> columns)
+    {
+        e.Execute($"CREATE TABLE IF NOT EXISTS {Q(table)} ({definition}) {engine}");
+        var present = e.Describe(Q(table)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in columns.Where(c => !present.Contains(c.Name)))
+        {
+            if (!Addable(c.Name))
+                throw new VigilInputException($"store: {Description}: table {table} has no column {c.Name}; it was not made by this version of Vigil");
+            e.Execute($"ALTER TABLE {Q(table)} ADD COLUMN {Q(c.Name)} {c.Type}");
+        }
+    }
+
+    /// <summary>Each id's newest version (see the class summary).</summary>
+    public override string Rows(string model, string? alias = null) => Q(TableOf(model)) + (alias is null ? "" : " AS " + alias) + " FINAL";
+
+    private string InsertColumns(ModelConfig m) => ColumnList(m) + ", rev";
+
+    /// <summary>The stored ids among <paramref name="ids"/>.</summary>
+    private HashSet<string> Present(string model, IReadOnlyList<string> ids)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        for (var at = 0; at < ids.Count; at += 1000)
+        {
+            var list = string.Join(", ", ids.Skip(at).Take(1000).Select(Dialect.StringLiteral));
+            var found = _writer.Query($"SELECT DISTINCT id FROM {Q(TableOf(model))} WHERE id IN ({list})");
+            for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
+        }
+        return present;
+    }
+
+    protected override Dictionary<string, HashSet<string>> Commit(List<Pending> group)
+    {
+        var received = DateTime.UtcNow;
+        var stored = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var inserted = new List<(ModelConfig Model, List<PredictionRecord> Records)>();
+        lock (_gate)
+        {
+            try
+            {
+                // Model by model: a group that fails part-way may leave a model's batch stored; sent again, its ids are found.
+                foreach (var byModel in group.GroupBy(p => p.Model))
+                {
+                    var m = Models[byModel.Key];
+                    var records = byModel.SelectMany(p => p.Records).ToList();
+                    var present = Present(m.Name, records.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList());
+                    var set = new HashSet<string>(StringComparer.Ordinal);
+                    var fresh = records.Where(r => !present.Contains(r.Id) && set.Add(r.Id)).ToList();
+                    _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>
+                    {
+                        foreach (var r in fresh) AppendRecord(sb, m, r, received);
+                    });
+                    stored[m.Name] = set;
+                    inserted.Add((m, fresh));
+                }
+                InWriterTransaction(() =>
+                {
+                    foreach (var (m, records) in inserted) RollupInserted(m, records);
+                });
+                RollupsCommitted(true);
+                return stored;
+            }
+            catch
+            {
+                RollupsCommitted(false);
+                throw;
+            }
+        }
+    }
+
+    private static void AppendRecord(StringBuilder sb, ModelConfig m, PredictionRecord r, DateTime received)
+    {
+        ClickHouseEngine.AppendTsv(sb, r.Id);
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, r.Timestamp);
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, r.Version);
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, r.Score);
+        sb.Append('\t');
+        AppendValue(sb, r.Prediction);
+        sb.Append('\t');
+        AppendValue(sb, r.Label);
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, r.Label is null ? null : r.Timestamp);
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, r.LatencyMs);
+        sb.Append('\t');
+        sb.Append(r.Error is { } e ? (e ? "1" : "0") : "\\N");
+        sb.Append('\t');
+        ClickHouseEngine.AppendTsv(sb, received);
+        for (var k = 0; k < m.Features.Count; k++)
+        {
+            sb.Append('\t');
+            if (m.Features[k].Type == FeatureType.Number) ClickHouseEngine.AppendTsv(sb, r.Numbers[k]);
+            else ClickHouseEngine.AppendTsv(sb, r.Texts[k]);
+        }
+        for (var k = 0; k < ProbabilityClasses(m).Count; k++)
+        {
+            sb.Append('\t');
+            ClickHouseEngine.AppendTsv(sb, r.Probabilities?[k]);
+        }
+        sb.Append("\t0\n");
+    }
+
+    private static void AppendValue(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null: sb.Append("\\N"); break;
+            case string s: ClickHouseEngine.AppendTsv(sb, s); break;
+            case bool b: sb.Append(b ? '1' : '0'); break;
+            case DateTime t: ClickHouseEngine.AppendTsv(sb, t); break;
+            default: ClickHouseEngine.AppendTsv(sb, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    /// <summary>A stored cell, written back as it was read.</summary>
+    private static void AppendCell(StringBuilder sb, Table t, int c, int i)
+    {
+        if (t.IsNull(c, i))
+        {
+            sb.Append("\\N");
+            return;
+        }
+        switch (t.Kind(c))
+        {
+            case ColumnKind.Double: ClickHouseEngine.AppendTsv(sb, t.GetDouble(c, i)); break;
+            case ColumnKind.Int64: sb.Append(t.GetInt64(c, i).ToString(CultureInfo.InvariantCulture)); break;
+            case ColumnKind.Boolean: sb.Append(t.GetBoolean(c, i) ? '1' : '0'); break;
+            case ColumnKind.Timestamp: ClickHouseEngine.AppendTsv(sb, t.GetDateTime(c, i)); break;
+            default: ClickHouseEngine.AppendTsv(sb, t.GetString(c, i)); break;
+        }
+    }
+
+    private static object? Boxed(Table t, int c, int i) => t.IsNull(c, i) ? null : t.Kind(c) switch
+    {
+        ColumnKind.Double => t.GetDouble(c, i),
+        ColumnKind.Int64 => (double)t.GetInt64(c, i),
+        ColumnKind.Timestamp => t.GetDateTime(c, i),
+        _ => t.GetString(c, i),
+    };
+
+    /// <summary>A later version number than any before it in this process (ticks, made strictly increasing).</summary>
+    private long NextRev()
+    {
+        var now = DateTime.UtcNow.Ticks;
+        _rev = Math.Max(_rev + 1, now);
+        return _rev;
+    }
+
+    /// <summary>What <see cref="PredictionStore.Outcome"/> computes in SQL, for a row read back.</summary>
+    private static double OutcomeOf(ModelTask task, object? score, object? prediction, object label) => task switch
+    {
+        ModelTask.Binary => score is null ? 0.0 : (Convert.ToDouble(score, CultureInfo.InvariantCulture) >= 0.5) == (Convert.ToDouble(label, CultureInfo.InvariantCulture) == 1) ? 1.0 : 0.0,
+        ModelTask.Regression => prediction is null ? double.NaN : Math.Abs(Convert.ToDouble(prediction, CultureInfo.InvariantCulture) - Convert.ToDouble(label, CultureInfo.InvariantCulture)),
+        _ => prediction is string p && label is string l && p == l ? 1.0 : 0.0,
+    };
+
+    public override List<double> SetLabels(string model, IReadOnlyList<LabelRecord> labels)
+    {
+        var m = Models[model];
+        labels = Distinct(labels);
+        var byId = labels.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var outcomes = new List<double>();
+        var moves = new List<object?[]>();
+        lock (_gate)
+        {
+            try
+            {
+                var found = new List<Table>();
+                for (var at = 0; at < labels.Count; at += 1000)
+                {
+                    var list = string.Join(", ", labels.Skip(at).Take(1000).Select(l => Dialect.StringLiteral(l.Id)));
+                    found.Add(_writer.Query($"SELECT {ColumnList(m)} FROM {Rows(model)} WHERE id IN ({list})"));
+                }
+                var rev = NextRev().ToString(CultureInfo.InvariantCulture);
+                _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>
+                {
+                    foreach (var t in found)
+                    {
+                        for (var i = 0; i < t.RowCount; i++)
+                        {
+                            var l = byId[t.GetString(0, i)!];
+                            for (var c = 0; c < t.ColumnCount; c++)
+                            {
+                                if (c > 0) sb.Append('\t');
+                                if (c == 5) AppendValue(sb, l.Label);
+                                else if (c == 6) ClickHouseEngine.AppendTsv(sb, l.Timestamp);
+                                else AppendCell(sb, t, c, i);
+                            }
+                            sb.Append('\t').Append(rev).Append('\n');
+                            var (score, prediction) = (Boxed(t, 3, i), Boxed(t, 4, i));
+                            outcomes.Add(OutcomeOf(m.Task, score, prediction, l.Label));
+                            moves.Add([t.GetDateTime(1, i), Boxed(t, 2, i), score, prediction, Boxed(t, 5, i), l.Label]);
+                        }
+                    }
+                });
+                InWriterTransaction(() => RollupLabelMoves(m, moves));
+                return outcomes;
+            }
+            finally
+            {
+                // The hours the labels moved leave the fleet's cache.
+                HoursSettled();
+            }
+        }
+    }
+
+    public override (long Predictions, long Labels) Counts(string model)
+    {
+        lock (_gate)
+        {
+            var t = _writer.Query($"SELECT count(*), count(label) FROM {Rows(model)}");
+            return (t.GetInt64(0, 0), t.GetInt64(1, 0));
+        }
+    }
+
+    public override bool Ready()
+    {
+        try
+        {
+            // On a cluster, every shard must answer (a write needs the shards its ids hash to).
+            lock (_gate) _writer.Query(Clustered ? $"SELECT count() FROM cluster({Dialect.StringLiteral(_info.Cluster!)}, system.one)" : "SELECT 1");
+            return true;
+        }
+        catch (VigilEngineException)
+        {
+            return false;
+        }
+    }
+
+    public override IQueryEngine NewReader() => new ClickHouseEngine(_info);
+
+    protected override IQueryEngine NewStateReader()
+    {
+        lock (_stateGate) return _state.NewConnection();
+    }
+
+    public override OpenedSource OpenWindow(string relation, string description)
+    {
+        var engine = NewReader();
+        try
+        {
+            return SourceOpener.OverRelation(engine, relation, description, ownsEngine: true);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    public override bool IsStoreError(Exception e) => e is VigilEngineException { Engine: VigilEngineException.ClickHouse };
+
+    protected override string RollupKey => "";
+
+    protected override void WriterExecute(string sql) => _tables.Execute(sql);
+
+    protected override List<object?[]> WriterRows(string sql) => _tables.Rows(sql);
+
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows) => _tables.Append(table, rows);
+
+    protected override void InWriterTransaction(Action body) => _tables.InTransaction(body);
+
+    protected override void CreateStateTables() => _tables.Execute(StateTablesSql);
+
+    protected override void UpsertState(string kind, string key, string body, DateTime at) => _tables.UpsertState(kind, key, body, at);
+
+    protected override void DeleteState(string kind, string key) => _tables.DeleteState(kind, key);
+
+    protected override void PruneState(string kind, int keep) => _tables.PruneState(kind, keep);
+
+    protected override List<(string Kind, string Key, string Body)> ReadState() => _tables.ReadState();
+
+    protected override void InsertNotification(NotificationRecord n) => _tables.InsertNotification(n);
+
+    protected override List<NotificationRecord> ReadNotifications(IReadOnlyCollection<string> alertKeys) => _tables.ReadNotifications(alertKeys);
+
+    protected override void Close()
+    {
+        lock (_gate) _writer.Dispose();
+        lock (_stateGate) _state.Dispose();
+    }
+}

@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Vigil.Engine;
+using Vigil.Monitoring.Config;
+using Vigil.Server.Store;
+using Vigil.Server.Tests.Alerts;
+using Vigil.Server.Tests.Store;
+using Vigil.Testing.ClickHouse;
+
+namespace Vigil.Server.Tests.ClickHouse;
+
+/// <summary>The service over a ClickHouse store on a real two-shard cluster (started by the fixture): predictions through
+/// a Distributed table, synchronously on their shards; duplicates; late labels; a restart; rollups; alert state;
+/// monitors whose queries run in the cluster; a shard down refuses writes; config errors.</summary>
+[Collection(ClickHouseCollection.Name)]
+public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-chstore-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Shards => string.Join(",", Enumerable.Range(0, cluster.ShardCount).Select(i => "127.0.0.1:" + cluster.HttpPort(i).ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The store's URL: the cluster through shard 0, the state file in this test's folder.</summary>
+    private string StoreUrl(string state = "state.duckdb") =>
+        $"clickhouse://{cluster.User}:{cluster.Password}@127.0.0.1:{cluster.HttpPort(0).ToString(CultureInfo.InvariantCulture)}/default?cluster={cluster.ClusterName}&shards={Shards}&state={Path.Combine(_dir, state)}";
+
+    private void Drop(params string[] models)
+    {
+        foreach (var m in models)
+            for (var i = 0; i < cluster.ShardCount; i++)
+            {
+                cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(m)}");
+                cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(m)}_local");
+            }
+    }
+
+    private ServiceConfig Config(string model, string reference) => ServiceConfigLoader.Parse($$"""
+        store: {{StoreUrl()}}
+        keys:
+          - key: ch-key-00001
+            scopes: [admin]
+        models:
+          {{model}}:
+            task: binary
+            reference: {{reference}}
+            schema:
+              features:
+                amount: number
+                country: category
+            monitors:
+              - name: drift
+                metric: drift(amount)
+                window: 10m
+                every: 1h
+              - name: auc
+                metric: roc_auc
+                window: 10m
+                every: 1h
+                threshold:
+                  min: 0.7
+              - name: latency
+                metric: latency_p99_ms
+                window: 10m
+                every: 1h
+                threshold:
+                  max: 100
+              - name: volume
+                metric: volume
+                window: 10m
+                every: 1h
+                threshold:
+                  min: 1
+              - name: errors
+                metric: error_rate
+                window: 10m
+                every: 1h
+                threshold:
+                  max: 0.5
+              - name: nulls
+                metric: null_rate(country)
+                window: 10m
+                every: 1h
+                threshold:
+                  max: 0.5
+        """);
+
+    private static async Task<JsonElement> Json(HttpResponseMessage resp)
+    {
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+        return doc.RootElement.Clone();
+    }
+
+    private static HttpClient Client(VigilServer s)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(s.Addresses[0]) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ch-key-00001");
+        return http;
+    }
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private string Reference()
+    {
+        var path = Path.Combine(_dir, "reference.csv");
+        var r = new Random(3);
+        File.WriteAllText(path, "amount,country\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{50 + 10 * (r.NextDouble() + r.NextDouble() + r.NextDouble() - 1.5):F3},DE"))) + "\n");
+        return path;
+    }
+
+    /// <summary>Rows of a model's local table on shard <paramref name="i"/>, each id's newest version.</summary>
+    private long OnShard(int i, string model) =>
+        long.Parse(cluster.Sql(i, $"SELECT count() FROM {PredictionStore.TableOf(model)}_local FINAL").Trim(), CultureInfo.InvariantCulture);
+
+    [SkippableFact]
+    public async Task Ingest_IsOnItsShardsWhenAcknowledged_Duplicates_Labels_AndRestart()
+    {
+        cluster.Require();
+        Drop("ch_ingest");
+        var config = Config("ch_ingest", Reference());
+        await using (var s = VigilServer.Create(config, "http://127.0.0.1:0"))
+        {
+            await s.StartAsync();
+            using var http = Client(s);
+            var resp = await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "a", "score": 0.9, "features": {"amount": 3.5, "country": "DE\tx\\y'z"}, "latency_ms": 4, "error": false}, {"id": "b", "score": 0.2}, {"id": "a", "score": 0.1}]"""));
+            Assert.True(resp.StatusCode == HttpStatusCode.Accepted, await resp.Content.ReadAsStringAsync());
+            var body = await Json(resp);
+            Assert.Equal((2L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64()));
+            // Acknowledged means on the shards: read there directly, at once.
+            Assert.Equal(2L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest"));
+            body = await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "b", "score": 0.3}, {"id": "c", "score": 0.3}]""")));
+            Assert.Equal((1L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64()));
+            resp = await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "d", "score": 0.3}, {"id": "e", "score": 7}]"""));
+            Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
+            body = await Json(await http.PostAsync("/v1/models/ch_ingest/labels", Body("""[{"id": "a", "label": 1}, {"id": "zz", "label": 0}]""")));
+            Assert.Equal((1L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("unknown").GetInt64()));
+            // A label sent again replaces the first: the prediction is still one row.
+            body = await Json(await http.PostAsync("/v1/models/ch_ingest/labels", Body("""[{"id": "a", "label": 0}]""")));
+            Assert.Equal(1L, body.GetProperty("accepted").GetInt64());
+            Assert.Equal(3L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest"));
+            // A hundred ids spread over both shards (sharded by the id's hash).
+            var many = "[" + string.Join(",", Enumerable.Range(0, 100).Select(i => $"{{\"id\": \"s{i}\", \"score\": 0.5}}")) + "]";
+            Assert.Equal(100L, (await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body(many)))).GetProperty("accepted").GetInt64());
+            Assert.True(OnShard(0, "ch_ingest") > 20 && OnShard(1, "ch_ingest") > 20, "both shards hold rows");
+        }
+        // A new process over the same cluster sees everything acknowledged, and the label's last value.
+        await using (var s = VigilServer.Create(config, "http://127.0.0.1:0"))
+        {
+            await s.StartAsync();
+            using var http = Client(s);
+            var model = await Json(await http.GetAsync("/v1/models/ch_ingest"));
+            Assert.Equal((103L, 1L), (model.GetProperty("predictions").GetInt64(), model.GetProperty("labels").GetInt64()));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+            Assert.Equal("0\tDE\\tx\\\\y\\'z", cluster.Sql(0, "SELECT label, f_country FROM predictions_ch_ingest FINAL WHERE id = 'a'").TrimEnd('\n'));
+            var dup = await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "a", "score": 0.5}]""")));
+            Assert.Equal(1L, dup.GetProperty("duplicates").GetInt64());
+        }
+    }
+
+    [SkippableFact]
+    public async Task Monitors_RunInTheCluster()
+    {
+        cluster.Require();
+        Drop("ch_monitors");
+        var r = new Random(3);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+        var config = Config("ch_monitors", Reference());
+        await using var s = VigilServer.Create(config, "http://127.0.0.1:0");
+        await s.StartAsync();
+        using var http = Client(s);
+        var at = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var batch = "[" + string.Join(",", Enumerable.Range(0, 2000).Select(i =>
+        {
+            var label = i % 2;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{{\"id\": \"m{i}\", \"timestamp\": \"{at}\", \"score\": {(label == 1 ? 0.7 : 0.3) + 0.2 * (r.NextDouble() - 0.5):F4}, \"label\": {label}, \"latency_ms\": {i % 100}, \"error\": {(i % 10 == 0 ? "true" : "false")}, \"features\": {{\"amount\": {65 + 10 * Normal():F3}, \"country\": {(i % 4 == 0 ? "null" : "\"DE\"")}}}}}");
+        })) + "]";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/v1/models/ch_monitors/predictions", Body(batch))).StatusCode);
+        var model = config.Models[0];
+        var now = DateTime.UtcNow;
+        var readings = model.Monitors.ToDictionary(m => m.Name, m => s.Monitors.RunOnce(model, m, now));
+        Assert.True(readings["drift"].Breached, readings["drift"].Note);
+        Assert.StartsWith("wasserstein", readings["drift"].Note);
+        Assert.Equal(1.0, readings["auc"].Value);
+        Assert.Equal(false, readings["auc"].Breached);
+        // quantile over 0..99, each 20 times: position 0.99 × 1999 = 1979.01, between 98 and 99 (numpy's linear).
+        Assert.Equal(98.01, readings["latency"].Value!.Value, 9);
+        Assert.Equal(2000.0, readings["volume"].Value);
+        Assert.Equal(0.1, readings["errors"].Value!.Value, 12);
+        Assert.Equal(0.25, readings["nulls"].Value!.Value, 12);
+        // The same window on a DuckDB store gives the same readings.
+        var duck = config with { Store = Path.Combine(_dir, "duck.duckdb") };
+        await using var d = VigilServer.Create(duck, "http://127.0.0.1:0");
+        await d.StartAsync();
+        using var dhttp = Client(d);
+        Assert.Equal(HttpStatusCode.Accepted, (await dhttp.PostAsync("/v1/models/ch_monitors/predictions", Body(batch))).StatusCode);
+        foreach (var m in model.Monitors)
+        {
+            var want = d.Monitors.RunOnce(model, m, now);
+            Assert.True(want.Value == readings[m.Name].Value || Math.Abs(want.Value!.Value - readings[m.Name].Value!.Value) <= 1e-9 * Math.Abs(want.Value.Value), $"{m.Name}: {readings[m.Name].Value} on ClickHouse, {want.Value} on DuckDB");
+            Assert.Equal(want.Breached, readings[m.Name].Breached);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Rollups_EqualARecomputationFromTheCluster_AndAreRebuiltFromIt()
+    {
+        cluster.Require();
+        Drop("chrlbin", "chrlreg", "chrlmulti");
+        var now = DateTime.UtcNow;
+        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        var config = RollupScenario.Config(StoreUrl(), RollupScenario.Reference(_dir), "chrl");
+        using (var store = PredictionStore.Open(config))
+        {
+            await RollupScenario.Ingest(store, config, now, rows: 1500);
+            RollupScenario.AssertExact(store, config, now);
+        }
+        using (var store = PredictionStore.Open(config)) RollupScenario.AssertExact(store, config, now);
+        // Without its state file the store rebuilds every rollup from the cluster.
+        File.Delete(Path.Combine(_dir, "state.duckdb"));
+        using (var store = PredictionStore.Open(config))
+        {
+            RollupScenario.AssertExact(store, config, now);
+            Assert.NotNull(store.LastPrediction("chrlmulti"));
+        }
+    }
+
+    [SkippableFact]
+    public async Task ARestart_DoesNotPageAgain_AndKeepsIncidentsAndSilences()
+    {
+        cluster.Require();
+        Drop("chstate_fraud", "chstate_churn");
+        await using var scenario = await AlertStateRestart.Start(_dir);
+        await scenario.Run(StoreUrl(), "chstate_fraud", "chstate_churn");
+    }
+
+    [SkippableFact]
+    public async Task AShardDown_RefusesTheBatch_With503_AndNothingIsAcknowledged()
+    {
+        cluster.Require();
+        Drop("ch_down");
+        var config = Config("ch_down", Reference());
+        await using var s = VigilServer.Create(config, "http://127.0.0.1:0");
+        await s.StartAsync();
+        using var http = Client(s);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/v1/models/ch_down/predictions", Body("""[{"id": "x0", "score": 0.5}]"""))).StatusCode);
+        cluster.StopShard(1, crash: true);
+        try
+        {
+            var batch = "[" + string.Join(",", Enumerable.Range(1, 50).Select(i => $"{{\"id\": \"x{i}\", \"score\": 0.5}}")) + "]";
+            var resp = await http.PostAsync("/v1/models/ch_down/predictions", Body(batch));
+            Assert.True(resp.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)resp.StatusCode}: {await resp.Content.ReadAsStringAsync()}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+        }
+        finally
+        {
+            cluster.StartShard(1);
+        }
+        var again = "[" + string.Join(",", Enumerable.Range(1, 50).Select(i => $"{{\"id\": \"x{i}\", \"score\": 0.5}}")) + "]";
+        var body = await Json(await http.PostAsync("/v1/models/ch_down/predictions", Body(again)));
+        Assert.Equal(50L, body.GetProperty("accepted").GetInt64() + body.GetProperty("duplicates").GetInt64());
+        Assert.Equal(51L, OnShard(0, "ch_down") + OnShard(1, "ch_down"));
+    }
+
+    [SkippableFact]
+    public void ConfigErrors_AreOneLine()
+    {
+        cluster.Require();
+        var port = cluster.HttpPort(0).ToString(CultureInfo.InvariantCulture);
+        string Open(string url)
+        {
+            var config = ServiceConfigLoader.Parse($$"""
+                store: {{url}}
+                keys:
+                  - key: ch-key-00001
+                    scopes: [admin]
+                models:
+                  ch_cfg:
+                    task: binary
+                """);
+            var e = Assert.Throws<VigilInputException>(() => PredictionStore.Open(config).Dispose());
+            Assert.DoesNotContain('\n', e.Message);
+            return e.Message;
+        }
+        Assert.Contains("needs shards=", Open($"clickhouse://default@127.0.0.1:{port}/default?cluster=vigil"));
+        Assert.Contains("needs cluster=", Open($"clickhouse://default@127.0.0.1:{port}/default?shards=127.0.0.1:{port}"));
+        Assert.Contains("has 2 shards but shards= names 1", Open($"clickhouse://default@127.0.0.1:{port}/default?cluster=vigil&shards=127.0.0.1:{port}&state={Path.Combine(_dir, "s.duckdb")}"));
+        Assert.Contains("no cluster 'nope'", Open($"clickhouse://default@127.0.0.1:{port}/default?cluster=nope&shards=127.0.0.1:{port}&state={Path.Combine(_dir, "s.duckdb")}"));
+        Assert.Contains("cannot connect", Open($"clickhouse://default@127.0.0.1:1/default?state={Path.Combine(_dir, "s.duckdb")}"));
+    }
+}
