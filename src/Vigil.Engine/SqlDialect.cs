@@ -38,6 +38,10 @@ internal abstract class SqlDialect
     /// <summary><c>UPDATE … SET … WHERE …</c> on a temporary table.</summary>
     public virtual bool HasUpdate => true;
 
+    /// <summary>Whether a JOIN may have a range condition (<c>ON a.t &gt; b.f AND a.t &lt;= b.t</c>); ClickHouse joins on
+    /// equality only.</summary>
+    public virtual bool HasRangeJoins => true;
+
     /// <summary>The pseudo-column that numbers a table's rows in insertion order (DuckDB's <c>rowid</c>), or null when the
     /// engine has none (then <c>row_number() OVER ()</c>).</summary>
     public virtual string? RowId => null;

@@ -17,6 +17,8 @@ internal sealed class ClickHouseDialect : SqlDialect
 
     public override bool HasUpdate => false;
 
+    public override bool HasRangeJoins => false;
+
     public override string In => "GLOBAL IN";
 
     public override string Double => "Float64";

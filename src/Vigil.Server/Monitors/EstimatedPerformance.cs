@@ -234,13 +234,29 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         lock (_gate)
             pending = _history.TryGetValue((model.Name, monitor.Name), out var h) ? h.Where(p => p.Predictions == 0 || p.Labelled < p.Predictions).ToList() : [];
         if (pending.Count == 0) return;
-        var values = string.Join(", ", pending.Select((p, i) =>
-            $"({i.ToString(CultureInfo.InvariantCulture)}, {store.Dialect.TimestampLiteral(p.From)}, {store.Dialect.TimestampLiteral(p.To)})"));
-        var joined = $"{store.Rows(model.Name, "p")} JOIN (VALUES {values}) AS w(i, f, t) ON p.ts > w.f AND p.ts <= w.t";
+        // Aggregates per window: a range join of the windows to the table where the engine has one, else one aggregate
+        // per window, joined by UNION ALL (each still an aggregate the engine computes, on a cluster on its shards).
+        string PerWindow(IReadOnlyList<int> which, string aggregates, string where, string? group = null)
+        {
+            var list = string.Join(", ", which.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+            if (store.Dialect.HasRangeJoins)
+            {
+                var values = string.Join(", ", which.Select(i =>
+                    $"({i.ToString(CultureInfo.InvariantCulture)}, {store.Dialect.TimestampLiteral(pending[i].From)}, {store.Dialect.TimestampLiteral(pending[i].To)})"));
+                return $"SELECT CAST(w.i AS BIGINT) AS i_{(group is null ? "" : $", {group} AS g_")}, {aggregates} " +
+                       $"FROM {store.Rows(model.Name, "p")} JOIN (VALUES {values}) AS w(i, f, t) ON p.ts > w.f AND p.ts <= w.t " +
+                       $"WHERE w.i IN ({list}){where} GROUP BY w.i{(group is null ? "" : ", " + group)}";
+            }
+            return "SELECT * FROM (" + string.Join(" UNION ALL ", which.Select(i =>
+                $"SELECT CAST({i.ToString(CultureInfo.InvariantCulture)} AS BIGINT) AS i_{(group is null ? "" : $", {group} AS g_")}, {aggregates} " +
+                $"FROM {store.Rows(model.Name, "p")} WHERE p.ts > {store.Dialect.TimestampLiteral(pending[i].From)} AND p.ts <= {store.Dialect.TimestampLiteral(pending[i].To)}{where}" +
+                (group is null ? "" : $" GROUP BY {group}"))) + ") AS per_window";
+        }
+        var all = Enumerable.Range(0, pending.Count).ToList();
         var predictions = new long[pending.Count];
         var labelled = new long[pending.Count];
         using var engine = store.NewReader();
-        var counts = engine.Query($"SELECT CAST(w.i AS BIGINT), count(*), count(p.label) FROM {joined} GROUP BY w.i");
+        var counts = engine.Query(PerWindow(all, "count(*) AS n_, count(p.label) AS labelled_", ""));
         for (var r = 0; r < counts.RowCount; r++)
         {
             var i = (int)counts.GetInt64(0, r);
@@ -264,8 +280,7 @@ internal sealed class EstimatedPerformance(PredictionStore store)
             }
             else if (withLabels.Count > 0)
             {
-                var t = engine.Query($"SELECT CAST(w.i AS BIGINT), {MeanLoss(monitor.Metric)} FROM {joined} " +
-                                     $"WHERE p.label IS NOT NULL AND p.prediction IS NOT NULL AND w.i IN ({string.Join(", ", withLabels)}) GROUP BY w.i");
+                var t = engine.Query(PerWindow(withLabels, $"{MeanLoss(monitor.Metric)} AS loss_", " AND p.label IS NOT NULL AND p.prediction IS NOT NULL"));
                 for (var r = 0; r < t.RowCount; r++)
                     if (!t.IsNull(1, r)) realized[(int)t.GetInt64(0, r)] = DleMetrics.FromMeanLoss(monitor.Metric, t.GetDouble(1, r));
             }
@@ -277,8 +292,8 @@ internal sealed class EstimatedPerformance(PredictionStore store)
         if (withLabels.Count > 0)
         {
             engine.Stream(
-                $"SELECT CAST(w.i AS BIGINT) AS i, p.score, {engine.Dialect.CountIf("p.label = 1")} AS pos, {engine.Dialect.CountIf("p.label = 0")} AS neg FROM {joined} " +
-                $"WHERE p.label IS NOT NULL AND p.score IS NOT NULL AND w.i IN ({string.Join(", ", withLabels)}) GROUP BY w.i, p.score ORDER BY 1, 2 DESC",
+                PerWindow(withLabels, $"{engine.Dialect.CountIf("p.label = 1")} AS pos_, {engine.Dialect.CountIf("p.label = 0")} AS neg_", " AND p.label IS NOT NULL AND p.score IS NOT NULL", "p.score") +
+                " ORDER BY i_, g_ DESC",
                 null,
                 chunk =>
                 {

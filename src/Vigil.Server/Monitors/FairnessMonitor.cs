@@ -41,7 +41,7 @@ internal sealed class FairnessMonitor(PredictionStore store)
         string Count(string where) => $"{store.Dialect.CountIf(where)}";
         var sql = $"SELECT {Q("f_" + f.Attribute)}, count(*), {Count($"score >= {t}")}, " +
                   $"{Count($"label = 1 AND score >= {t}")}, {Count($"label = 0 AND score >= {t}")}, {Count($"label = 0 AND score < {t}")}, {Count($"label = 1 AND score < {t}")} " +
-                  $"FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)} AND score IS NOT NULL GROUP BY 1";
+                  $"FROM {store.Rows(model.Name)} WHERE {store.Where(from, to)} AND score IS NOT NULL GROUP BY {Q("f_" + f.Attribute)}";
         var options = new FairnessOptions { Threshold = f.Threshold, MinimumGroupSize = f.MinGroupRows };
         var rows = new List<(string Group, GroupRate Rate, long Rows)>();
         using (var engine = store.NewReader())
