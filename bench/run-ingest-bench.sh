@@ -3,7 +3,8 @@
 # predictions with 20 number features, CLIENTS concurrent clients, for SECONDS. Samples the server's resident memory
 # every 10 s and checks that the monitors kept their schedule. Prints a Markdown summary.
 #   bench/run-ingest-bench.sh [SECONDS=120] [CLIENTS=4]
-# VIGIL=path overrides the vigil executable (default ./vigil).
+# VIGIL=path overrides the vigil executable (default ./vigil). CLICKHOUSE=1: the store is a throw-away two-shard
+# ClickHouse cluster on loopback (bench/lib-clickhouse.sh), written through its Distributed table, instead of a DuckDB file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -11,12 +12,34 @@ SECONDS_RUN="${1:-120}"
 CLIENTS="${2:-4}"
 VIGIL="${VIGIL:-./vigil}"
 WORK="$(mktemp -d)"
-trap 'pkill -f "serve --config $WORK/vigil.yaml" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()
+cleanup() {
+  pkill -f "serve --config $WORK/vigil.yaml" 2>/dev/null || true
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [ -n "${KEEP_LOG:-}" ] && cp "$WORK/serve.log" "$KEEP_LOG"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+STORE="$WORK/data/vigil.duckdb"
+if [ "${CLICKHOUSE:-0}" = "1" ]; then
+  SERVER=""
+  for p in /usr/sbin/clickhouse-server /usr/bin/clickhouse-server; do [ -x "$p" ] && SERVER="$p" && break; done
+  [ -n "$SERVER" ] || { echo "error: CLICKHOUSE=1 needs clickhouse-server (apt-get install clickhouse-server)" >&2; exit 2; }
+  CH_MEMORY=8000000000 CH_PROFILE_EXTRA=""
+  . bench/lib-clickhouse.sh
+  start_cluster
+  STORE="clickhouse://default@127.0.0.1:${HTTP[0]}/default?cluster=vigil&shards=127.0.0.1:${HTTP[0]},127.0.0.1:${HTTP[1]}&state=$WORK/data/state.duckdb"
+  echo "store: ClickHouse $(sql 0 'SELECT version()'), 2 shards on 127.0.0.1:${HTTP[0]} and :${HTTP[1]}" >&2
+fi
 "$VIGIL" --help >/dev/null 2>&1 || true   # build once
 dotnet build bench/IngestLoad -c Release -o "$WORK/load" -v q -nologo >/dev/null
 PORT=5197
 {
-  echo "store: $WORK/data/vigil.duckdb"
+  echo "store: $STORE"
   echo "keys:"
   echo "  - key: bench-key-0001"
   echo "    scopes: [admin]"
@@ -31,9 +54,10 @@ PORT=5197
   echo "      - {name: mean-score, metric: mean_score, window: 1m, every: 5s, threshold: {min: 0.4, max: 0.6}}"
   echo "      - {name: f0-nulls, metric: null_rate(f0), window: 1m, every: 10s, threshold: {max: 0.1}}"
 } > "$WORK/vigil.yaml"
-"$VIGIL" serve --config "$WORK/vigil.yaml" --urls "http://127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
+VIGIL_TIMING="${VIGIL_TIMING:-}" "$VIGIL" serve --config "$WORK/vigil.yaml" --urls "http://127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 PID="$(pgrep -f "serve --config $WORK/vigil.yaml" | head -1)"
+[ -n "$PID" ] || { echo "error: vigil serve did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 ( while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print int($2/1024)}' "/proc/$PID/status" >> "$WORK/rss"; sleep 10; done ) &
 "$WORK/load/IngestLoad" "http://127.0.0.1:$PORT" bench-key-0001 load "$SECONDS_RUN" "$CLIENTS" > "$WORK/result.json"
 MODEL="$(curl -s -H 'Authorization: Bearer bench-key-0001' "http://127.0.0.1:$PORT/v1/models/load")"

@@ -113,8 +113,10 @@ public static partial class ServiceConfigLoader
         }
 
         /// <summary>A ClickHouse store's URL without the store's own <c>state=</c> parameter (the engine does not know it).</summary>
-        private static string WithoutState(string url) =>
-            System.Text.RegularExpressions.Regex.Replace(url, "([?&])state=[^&]*&?", "$1").TrimEnd('?', '&');
+        private static string WithoutState(string url) => StateParameter().Replace(url, "$1").Replace("?&", "?", StringComparison.Ordinal).Replace("&&", "&", StringComparison.Ordinal).TrimEnd('?', '&');
+
+        [GeneratedRegex("([?&])state=([^&]*)")]
+        private static partial Regex StateParameter();
 
         /// <summary><c>store:</c>: a DuckDB file or folder (relative to the config's folder), a valid postgres:// URL or a
         /// valid clickhouse:// URL.</summary>
@@ -135,7 +137,12 @@ public static partial class ServiceConfigLoader
             {
                 throw Error(node, $"store: {e.Message}");
             }
-            return store;
+            // A ClickHouse store's state file, like a DuckDB store's path, is read against the config's folder.
+            return folder is null ? store : StateParameter().Replace(store, m =>
+            {
+                var path = Uri.UnescapeDataString(m.Groups[2].Value);
+                return System.IO.Path.IsPathRooted(path) ? m.Value : m.Groups[1].Value + "state=" + System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
+            });
         }
 
         /// <summary>"no such file", saying how a relative path was read.</summary>

@@ -19,8 +19,10 @@ namespace Vigil.Server.Store;
 /// <c>ON CLUSTER</c> DDL without ZooKeeper) and a <c>Distributed</c> table <c>predictions_{model}</c> over them, sharded
 /// by <c>cityHash64(id)</c>, so that every version of one id lives on one shard. Inserts are synchronous
 /// (<c>insert_distributed_sync=1</c>): a batch is acknowledged once its rows are on their shards.</item>
-/// <item>Duplicates: the one writer looks up a group's ids before it inserts (an index lookup: the tables are ordered by
-/// id) and leaves out those already stored, as the other stores do.</item>
+/// <item>Duplicates: the one writer leaves out the ids already stored, as the other stores do: a filter of the stored
+/// ids (<see cref="IdFilter"/>, rebuilt from the cluster at start) rules most ids out, and the rest are looked up (an
+/// index lookup: the tables are ordered by id). One writer per store: two services writing one cluster could both
+/// store an id.</item>
 /// <item>Late labels: ClickHouse has no cheap UPDATE, so a labelled prediction is written again, whole, with its label
 /// and a higher <c>rev</c>; reads use <c>FINAL</c> (<see cref="Rows"/>), which keeps each id's newest version.</item>
 /// <item>The store's own small tables (rollups, readings, alert state, notifications) need deletes, keys and
@@ -37,6 +39,7 @@ internal sealed class ClickHouseStore : PredictionStore
     private readonly DuckDbTables _tables;
     private readonly Lock _gate = new();
     private readonly Lock _stateGate = new();
+    private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
     private long _rev;
 
     public ClickHouseStore(ServiceConfig config, string url) : base(config)
@@ -58,7 +61,17 @@ internal sealed class ClickHouseStore : PredictionStore
                 if (n != _info.Shards.Count)
                     throw new VigilInputException($"store: {Description}: cluster '{cluster}' has {n} shards but shards= names {_info.Shards.Count}; give each shard's HTTP address once");
             }
-            foreach (var m in config.Models) CreateTables(m);
+            foreach (var m in config.Models)
+            {
+                CreateTables(m);
+                // As in the DuckDB store: a filter of the stored ids, so that only the ids it cannot rule out are looked up.
+                var filter = new IdFilter(Math.Max(DuckDbStore.FilterCapacity, 2 * Counts(m.Name).Predictions));
+                _writer.Stream($"SELECT id FROM {Q(TableOf(m.Name))}", [], chunk =>
+                {
+                    foreach (var id in chunk.Strings(0)) filter.Add(id!);
+                });
+                _filters[m.Name] = filter;
+            }
             var path = Path.GetFullPath(statePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _state = new DuckDbEngine(new DuckDbOptions { Path = path });
@@ -183,20 +196,27 @@ internal sealed class ClickHouseStore : PredictionStore
                 {
                     var m = Models[byModel.Key];
                     var records = byModel.SelectMany(p => p.Records).ToList();
-                    var present = Present(m.Name, records.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList());
+                    var sw = System.Diagnostics.Stopwatch.StartNew();
+                    var filter = _filters[m.Name];
+                    var present = Present(m.Name, records.Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList());
                     var set = new HashSet<string>(StringComparer.Ordinal);
                     var fresh = records.Where(r => !present.Contains(r.Id) && set.Add(r.Id)).ToList();
                     _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>
                     {
                         foreach (var r in fresh) AppendRecord(sb, m, r, received);
                     });
+                    if (Timing) Console.Error.WriteLine($"[store] {m.Name}: {records.Count} rows, {present.Count} present, lookup+insert {sw.ElapsedMilliseconds} ms");
                     stored[m.Name] = set;
                     inserted.Add((m, fresh));
+                    // Acknowledged by every shard: the ids join the filter.
+                    foreach (var id in set) filter.Add(id);
                 }
+                var rollups = System.Diagnostics.Stopwatch.StartNew();
                 InWriterTransaction(() =>
                 {
                     foreach (var (m, records) in inserted) RollupInserted(m, records);
                 });
+                if (Timing) Console.Error.WriteLine($"[store] rollups {rollups.ElapsedMilliseconds} ms");
                 RollupsCommitted(true);
                 return stored;
             }

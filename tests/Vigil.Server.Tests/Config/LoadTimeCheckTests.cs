@@ -146,6 +146,17 @@ public sealed class LoadTimeCheckTests : IDisposable
     }
 
     [Fact]
+    public void Store_ClickHouseStateFile_IsReadAgainstTheConfigFolder()
+    {
+        const string tail = "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n";
+        var folder = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "cfg"));
+        var c = ServiceConfigLoader.Parse("store: clickhouse://u:p@h:8123/db?cluster=c&state=data/s.duckdb&shards=h:8123\n" + tail, folder: folder);
+        Assert.Equal($"clickhouse://u:p@h:8123/db?cluster=c&state={Path.Combine(folder, "data", "s.duckdb")}&shards=h:8123", c.Store);
+        c = ServiceConfigLoader.Parse("store: clickhouse://h/db?state=/abs/s.duckdb\n" + tail, folder: folder);
+        Assert.Equal("clickhouse://h/db?state=/abs/s.duckdb", c.Store);
+    }
+
+    [Fact]
     public void Store_NeitherAFileNorAPostgresUrl()
     {
         const string tail = "keys:\n  - key: abcdefgh\n    scopes: [read]\nmodels:\n  fraud:\n    task: binary\n";
