@@ -192,6 +192,8 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
         Assert.Equal(2000.0, readings["volume"].Value);
         Assert.Equal(0.1, readings["errors"].Value!.Value, 12);
         Assert.Equal(0.25, readings["nulls"].Value!.Value, 12);
+        var canary = await Json(await http.GetAsync("/v1/models/ch_monitors/canary?baseline=x&candidate=y"));
+        Assert.False(canary.GetProperty("conclusive").GetBoolean());
         // The same window on a DuckDB store gives the same readings.
         var duck = config with { Store = Path.Combine(_dir, "duck.duckdb") };
         await using var d = VigilServer.Create(duck, "http://127.0.0.1:0");
