@@ -65,7 +65,8 @@ internal sealed class ClickHouseStore : PredictionStore
             {
                 CreateTables(m);
                 // As in the DuckDB store: a filter of the stored ids, so that only the ids it cannot rule out are looked up.
-                var filter = new IdFilter(Math.Max(DuckDbStore.FilterCapacity, 2 * Counts(m.Name).Predictions));
+                var rows = _writer.Query($"SELECT count() FROM {Q(TableOf(m.Name))}").GetInt64(0, 0);
+                var filter = new IdFilter(Math.Max(DuckDbStore.FilterCapacity, 2 * rows));
                 _writer.Stream($"SELECT id FROM {Q(TableOf(m.Name))}", [], chunk =>
                 {
                     foreach (var id in chunk.Strings(0)) filter.Add(id!);
@@ -367,13 +368,17 @@ internal sealed class ClickHouseStore : PredictionStore
         }
     }
 
+    /// <summary>From the hour rollups, which are exact (a count over the cluster with <c>FINAL</c> would merge every
+    /// prediction's versions at each scrape of /metrics).</summary>
     public override (long Predictions, long Labels) Counts(string model)
     {
-        lock (_gate)
+        long n = 0, labelled = 0;
+        foreach (var c in ReadCells(Grain.Hour, new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc), DateTime.MaxValue, model))
         {
-            var t = _writer.Query($"SELECT count(*), count(label) FROM {Rows(model)}");
-            return (t.GetInt64(0, 0), t.GetInt64(1, 0));
+            n += c.Cell.N;
+            labelled += c.Cell.Labelled;
         }
+        return (n, labelled);
     }
 
     public override bool Ready()
