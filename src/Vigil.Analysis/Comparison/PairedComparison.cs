@@ -99,7 +99,8 @@ internal static class PairedComparison
     /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment. The pairs (ids scored once by
     /// each version, with the baseline row's label and segment keys) are found by one GROUP BY id over both versions' valid
     /// rows, with no join (so where each row is stored, on which shard, does not matter), into a temporary table that every
-    /// later query reads, rather than re-grouped from the log by each.</summary>
+    /// later query reads, rather than re-grouped from the log by each. The table keeps what the sums need (segment keys, both
+    /// scores, the label), not the ids.</summary>
     public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, ComparisonOptions options, Slicer slicer)
     {
         var d = input.D;
@@ -108,7 +109,7 @@ internal static class PairedComparison
         var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce({OfB($"g{i}_")}, {d.StringLiteral(NullKey)}) AS k{i}_, "));
         var keys = string.Concat(Enumerable.Range(0, nseg).Select(i => $"k{i}_, "));
         var pairs = input.Source.CreateTempTable(
-            $"SELECT id_, {keys}sa_, yb_ AS y_, sb_ FROM (SELECT id_, {keysSel}{OfB("s_")} AS sa_, {OfB("y_")} AS yb_, " +
+            $"SELECT {keys}sa_, yb_ AS y_, sb_ FROM (SELECT {keysSel}{OfB("s_")} AS sa_, {OfB("y_")} AS yb_, " +
             $"{d.AggregateIf("min", "s_", $"v_ = {input.C}")} AS sb_ FROM ({Ids(input, slicer.Select)}) i GROUP BY id_ " +
             $"HAVING {d.CountIf($"v_ = {input.B}")} = 1 AND {d.CountIf($"v_ = {input.C}")} = 1) q");
         var all = new Dictionary<SliceKey, PairedSums>();
