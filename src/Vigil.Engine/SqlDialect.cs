@@ -236,11 +236,13 @@ internal abstract class SqlDialect
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sums);
-        var window = $"{(keys.Count > 0 ? "PARTITION BY " + string.Join(", ", keys) + " " : "")}ORDER BY {order}";
+        // Both as running sums from the start of an ordering (ascending for Below, descending for Above), which engines
+        // compute in one streaming pass; a frame "1 FOLLOWING AND UNBOUNDED FOLLOWING" is far slower in DuckDB.
+        var partition = keys.Count > 0 ? "PARTITION BY " + string.Join(", ", keys) + " " : "";
         return $"SELECT {string.Concat(keys.Select(k => k + ", "))}{order}, {string.Join(", ", sums.Select(s => s.Count))}" +
                string.Concat(sums.Select(s =>
-                   $", coalesce(sum({s.Count}) OVER ({window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {s.Below}" +
-                   $", coalesce(sum({s.Count}) OVER ({window} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS {s.Above}")) +
+                   $", coalesce(sum({s.Count}) OVER ({partition}ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {s.Below}" +
+                   $", coalesce(sum({s.Count}) OVER ({partition}ORDER BY {order} DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {s.Above}")) +
                $" FROM ({select}) rs";
     }
 
