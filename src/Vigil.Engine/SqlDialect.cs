@@ -236,6 +236,7 @@ internal abstract class SqlDialect
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sums);
+        if (!HasWindowFunctions) throw new NotSupportedException($"{Kind}: a dialect without window functions overrides RunningSums");
         // Both as running sums from the start of an ordering (ascending for Below, descending for Above), which engines
         // compute in one streaming pass; a frame "1 FOLLOWING AND UNBOUNDED FOLLOWING" is far slower in DuckDB.
         var partition = keys.Count > 0 ? "PARTITION BY " + string.Join(", ", keys) + " " : "";
