@@ -231,6 +231,29 @@ internal abstract class SqlDialect
     public virtual string NumberRows(string select, string orderBy, string name) =>
         $"SELECT *, row_number() OVER (ORDER BY {orderBy}) - 1 AS {name} FROM ({select}) nr";
 
+    /// <summary>
+    /// The rows of <paramref name="select"/> (whose columns are the <paramref name="keys"/>, <paramref name="order"/> and
+    /// the count columns of <paramref name="sums"/>, one row per distinct keys and order value) with two more columns per
+    /// count column: its sum over the rows of the same keys whose order value is lower (Below) and over those whose order
+    /// value is higher (Above), 0 where there are none. Columns: the keys, the order, the counts, then each Below and
+    /// Above. Exact for integer counts. With window functions, two running sums per count; without them (ClickHouse),
+    /// each key's rows gathered into one sorted array in the engine and summed along it.
+    /// </summary>
+    public virtual string RunningSums(string select, IReadOnlyList<string> keys, string order, IReadOnlyList<(string Count, string Below, string Above)> sums)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(sums);
+        if (!HasWindowFunctions) throw new NotSupportedException($"{Kind}: a dialect without window functions overrides RunningSums");
+        // Both as running sums from the start of an ordering (ascending for Below, descending for Above), which engines
+        // compute in one streaming pass; a frame "1 FOLLOWING AND UNBOUNDED FOLLOWING" is far slower in DuckDB.
+        var partition = keys.Count > 0 ? "PARTITION BY " + string.Join(", ", keys) + " " : "";
+        return $"SELECT {string.Concat(keys.Select(k => k + ", "))}{order}, {string.Join(", ", sums.Select(s => s.Count))}" +
+               string.Concat(sums.Select(s =>
+                   $", coalesce(sum({s.Count}) OVER ({partition}ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {s.Below}" +
+                   $", coalesce(sum({s.Count}) OVER ({partition}ORDER BY {order} DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS {s.Above}")) +
+               $" FROM ({select}) rs";
+    }
+
     /// <summary>The <paramref name="row"/> values of the rows of <paramref name="relation"/> that are not the first of
     /// their <paramref name="key"/> in the order of <paramref name="orderBy"/> (which must end in a unique column), among
     /// the keys in <paramref name="keys"/> (a subquery).</summary>

@@ -29,6 +29,10 @@ internal static class PairedComparison
 
     private const string NullKey = "\u241Fnull";
 
+    /// <summary>Scores in [0, 1] are summed as integers in units of 1/<see cref="ScoreUnits"/> (2^30: the product is exact,
+    /// its floor loses less than 1e-9, and a BIGINT holds the sum of 8 billion of them).</summary>
+    private const double ScoreUnits = 1073741824;
+
     internal sealed record Detection(bool Paired, string Reason, IReadOnlyList<QualityIssue> Findings);
 
     /// <param name="sharedIdsEstimate">The census's estimate (HyperLogLog counts) of the share of the smaller version's
@@ -48,7 +52,9 @@ internal static class PairedComparison
         var ids = Ids(input, ""); // ids and versions only: pairing does not look at segments
         if (options.Pairing == PairingMode.Auto && sharedIdsEstimate is { } est && est < 0.25)
             return new(false, "independent samples: the versions scored different ids (fewer than a quarter of the ids scored by both, estimated from distinct counts)", []);
-        if (options.Pairing == PairingMode.Auto && sharedIdsEstimate is null)
+        // (The probe holds its sample in a CTE read twice; without CTEs the exact count below decides alone. ClickHouse,
+        // which has none, has the census's estimate.)
+        if (options.Pairing == PairingMode.Auto && sharedIdsEstimate is null && e.Dialect.HasCtes)
         {
             // A cheap look first: most comparisons are of versions that scored different traffic.
             // (The ids alone, not the valid-rows query: reading one column of each side is what makes this cheap.)
@@ -61,8 +67,10 @@ internal static class PairedComparison
             if (n > 0 && m < n / 2)
                 return new(false, $"independent samples: the versions scored different ids ({m:N0} of {n:N0} sampled baseline ids appear in the candidate)", []);
         }
-        var t = e.Query($"WITH i AS ({ids}), c AS (SELECT id_, {e.Dialect.CountIf($"v_ = {input.B}")} AS nb_, {e.Dialect.CountIf($"v_ = {input.C}")} AS nc_ FROM i GROUP BY id_) " +
-                        $"SELECT {e.Dialect.CountIf("nb_ = 1 AND nc_ = 1")} AS pairs_, coalesce(sum(nb_), 0) AS rb_, coalesce(sum(nc_), 0) AS rc_ FROM c");
+        // Grouped by id over the whole log (a distributed GROUP BY merges the shards' groups), so a pair whose two rows
+        // are on different shards is still one pair.
+        var t = e.Query($"SELECT {e.Dialect.CountIf("nb_ = 1 AND nc_ = 1")} AS pairs_, coalesce(sum(nb_), 0) AS rb_, coalesce(sum(nc_), 0) AS rc_ " +
+                        $"FROM (SELECT id_, {e.Dialect.CountIf($"v_ = {input.B}")} AS nb_, {e.Dialect.CountIf($"v_ = {input.C}")} AS nc_ FROM ({ids}) i GROUP BY id_) c");
         long pairs = t.GetInt64(0, 0), rb = t.GetInt64(1, 0), rc = t.GetInt64(2, 0);
         var share = Math.Min(rb == 0 ? 0 : (double)pairs / rb, rc == 0 ? 0 : (double)pairs / rc);
         var what = $"{pairs:N0} ids scored once by each version ({share:P1} of the smaller version's rows)";
@@ -89,17 +97,21 @@ internal static class PairedComparison
     }
 
     /// <summary>The paired sums overall (<see cref="SliceKey.Empty"/>) and per segment. The pairs (ids scored once by
-    /// each version, with the baseline row's label and segment keys) are joined once into a temporary table that every
-    /// later query reads, rather than re-joined from the log by each.</summary>
+    /// each version, with the baseline row's label and segment keys) are found by one GROUP BY id over both versions' valid
+    /// rows, with no join (so where each row is stored, on which shard, does not matter), into a temporary table that every
+    /// later query reads, rather than re-grouped from the log by each. The table keeps what the sums need (segment keys, both
+    /// scores, the label), not the ids.</summary>
     public static Dictionary<SliceKey, PairedSums> Sums(ComparisonAnalysis.Input input, ComparisonOptions options, Slicer slicer)
     {
+        var d = input.D;
         var nseg = slicer.SegmentCount;
-        var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce(min(g{i}_), {input.D.StringLiteral(NullKey)}) AS k{i}_, "));
+        string OfB(string column) => d.AggregateIf("min", column, $"v_ = {input.B}");
+        var keysSel = string.Concat(Enumerable.Range(0, nseg).Select(i => $"coalesce({OfB($"g{i}_")}, {d.StringLiteral(NullKey)}) AS k{i}_, "));
+        var keys = string.Concat(Enumerable.Range(0, nseg).Select(i => $"k{i}_, "));
         var pairs = input.Source.CreateTempTable(
-            $"WITH i AS ({Ids(input, slicer.Select)}), " +
-            $"a AS (SELECT id_, {keysSel}min(s_) AS sa_, min(y_) AS y_ FROM i WHERE v_ = {input.B} GROUP BY id_ HAVING count(*) = 1), " +
-            $"b AS (SELECT id_, min(s_) AS sb_ FROM i WHERE v_ = {input.C} GROUP BY id_ HAVING count(*) = 1) " +
-            "SELECT a.*, b.sb_ FROM a JOIN b ON a.id_ = b.id_");
+            $"SELECT {keys}sa_, yb_ AS y_, sb_ FROM (SELECT {keysSel}{OfB("s_")} AS sa_, {OfB("y_")} AS yb_, " +
+            $"{d.AggregateIf("min", "s_", $"v_ = {input.C}")} AS sb_ FROM ({Ids(input, slicer.Select)}) i GROUP BY id_ " +
+            $"HAVING {d.CountIf($"v_ = {input.B}")} = 1 AND {d.CountIf($"v_ = {input.C}")} = 1) q");
         var all = new Dictionary<SliceKey, PairedSums>();
         foreach (var (k, v) in SumsBy(input, options, pairs, 0)) all[k] = v;
         if (nseg > 0)
@@ -107,7 +119,10 @@ internal static class PairedComparison
         return all;
     }
 
-    /// <summary>The sums grouped by the first <paramref name="nseg"/> segment keys of the pairs table (0: overall).</summary>
+    /// <summary>The sums grouped by the first <paramref name="nseg"/> segment keys of the pairs table (0: overall). Each
+    /// version's placement values per distinct score come from running sums over the (segment, score) counts
+    /// (<see cref="SqlDialect.RunningSums"/>), which are joined back to the pairs, one join per level, and summed: the
+    /// engine returns one row per segment.</summary>
     private static Dictionary<SliceKey, PairedSums> SumsBy(ComparisonAnalysis.Input input, ComparisonOptions options, string pairs, int nseg)
     {
         var d = input.D;
@@ -117,24 +132,28 @@ internal static class PairedComparison
         var gk = Enumerable.Range(0, nseg).Select(i => $"k{i}_").ToList();
         string G(string prefix = "") => string.Concat(gk.Select(k => $"{prefix}{k}, "));
         string On(string a, string b) => string.Concat(gk.Select(k => $" AND {a}.{k} = {b}.{k}"));
-        var part = nseg > 0 ? $"PARTITION BY {string.Join(", ", gk)} " : "";
         string Ll(string s) => $"(-(CASE WHEN y_ = 1 THEN ln(greatest(least({s}, 1 - {eps}), {eps})) ELSE ln(1 - greatest(least({s}, 1 - {eps}), {eps})) END))";
-        string Dbl(string e) => $"CAST(({e}) AS {d.Double})";
+        string Dbl(string x) => $"CAST(({x}) AS {d.Double})";
         string Br(string s) => $"(({s} - y_) * ({s} - y_))";
         string Cell(string s) => $"(CASE WHEN {s} >= {t} THEN 1 ELSE 0 END + 2 * CAST(floor(least({s} * {PairGrid}, {PairGrid})) AS INTEGER))";
+        // One version's placement values at each of its distinct scores in a segment: a positive's is the share of the
+        // segment's negatives scored below it (ties count half), a negative's the share of positives scored above it.
+        string Placements(string s, string v)
+        {
+            var counts = $"SELECT {G()}{s}, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM {pairs} GROUP BY {G()}{s}";
+            var running = d.RunningSums(counts, gk, s, [("p_", "pbelow_", "pabove_"), ("n_", "nbelow_", "nabove_")]);
+            return $"SELECT {G()}{s} AS {s}{v}, " +
+                   $"CASE WHEN nbelow_ + n_ + nabove_ > 0 THEN {Dbl("nbelow_ + 0.5 * n_")} / (nbelow_ + n_ + nabove_) END AS q10{v}_, " +
+                   $"CASE WHEN pbelow_ + p_ + pabove_ > 0 THEN {Dbl("pabove_ + 0.5 * p_")} / (pbelow_ + p_ + pabove_) END AS q01{v}_ FROM ({running}) r{v}";
+        }
+        var keyCols = string.Concat(gk.Select(k => $"p.{k} AS {k}, "));
+        var withA = $"SELECT {keyCols}p.y_ AS y_, p.sa_ AS sa_, p.sb_ AS sb_, " +
+                    $"CASE WHEN p.y_ = 1 THEN wa.q10a_ END AS v10a_, CASE WHEN p.y_ = 0 THEN wa.q01a_ END AS v01a_ " +
+                    $"FROM {pairs} p JOIN ({Placements("sa_", "a")}) wa ON p.sa_ = wa.sa_a{On("p", "wa")}";
+        var pl = $"SELECT {string.Concat(gk.Select(k => $"pa.{k} AS {k}, "))}pa.y_ AS y_, pa.sa_ AS sa_, pa.sb_ AS sb_, pa.v10a_ AS v10a_, pa.v01a_ AS v01a_, " +
+                 $"CASE WHEN pa.y_ = 1 THEN wb.q10b_ END AS v10b_, CASE WHEN pa.y_ = 0 THEN wb.q01b_ END AS v01b_ " +
+                 $"FROM ({withA}) pa JOIN ({Placements("sb_", "b")}) wb ON pa.sb_ = wb.sb_b{On("pa", "wb")}";
         var sql =
-            $"WITH p AS (SELECT * FROM {pairs}), " +
-            $"ca AS (SELECT {G()}sa_, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM p GROUP BY {G()}sa_), " +
-            $"wa AS (SELECT {G()}sa_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sa_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
-            $"coalesce(sum(p_) OVER ({part}ORDER BY sa_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM ca), " +
-            $"cb AS (SELECT {G()}sb_, {d.CountIf("y_ = 1")} AS p_, {d.CountIf("y_ = 0")} AS n_ FROM p GROUP BY {G()}sb_), " +
-            $"wb AS (SELECT {G()}sb_, p_, n_, coalesce(sum(n_) OVER ({part}ORDER BY sb_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below_, " +
-            $"coalesce(sum(p_) OVER ({part}ORDER BY sb_ DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above_ FROM cb), " +
-            $"tot AS (SELECT {G()}{d.CountIf("y_ = 1")} AS m_, {d.CountIf("y_ = 0")} AS n_ FROM p {(nseg > 0 ? "GROUP BY " + string.Join(", ", gk) : "")}), " +
-            $"pl AS (SELECT {G("p.")}p.y_, p.sa_, p.sb_, " +
-            $"CASE WHEN p.y_ = 1 THEN {Dbl("wa.below_ + 0.5 * wa.n_")} / t.n_ END AS v10a_, CASE WHEN p.y_ = 1 THEN {Dbl("wb.below_ + 0.5 * wb.n_")} / t.n_ END AS v10b_, " +
-            $"CASE WHEN p.y_ = 0 THEN {Dbl("wa.above_ + 0.5 * wa.p_")} / t.m_ END AS v01a_, CASE WHEN p.y_ = 0 THEN {Dbl("wb.above_ + 0.5 * wb.p_")} / t.m_ END AS v01b_ " +
-            $"FROM p JOIN wa ON p.sa_ = wa.sa_{On("p", "wa")} JOIN wb ON p.sb_ = wb.sb_{On("p", "wb")} JOIN tot t ON TRUE{On("p", "t")}) " +
             $"SELECT {G()}{d.CountIf("y_ = 1")} AS m_, {d.CountIf("y_ = 0")} AS n_, " +
             "coalesce(sum(v10a_), 0), coalesce(sum(v10b_), 0), coalesce(sum(v10a_ * v10a_), 0), coalesce(sum(v10b_ * v10b_), 0), coalesce(sum(v10a_ * v10b_), 0), " +
             "coalesce(sum(v01a_), 0), coalesce(sum(v01b_), 0), coalesce(sum(v01a_ * v01a_), 0), coalesce(sum(v01b_ * v01b_), 0), coalesce(sum(v01a_ * v01b_), 0), " +
@@ -146,11 +165,15 @@ internal static class PairedComparison
             $"{d.CountIf($"y_ = 0 AND sa_ >= {t} AND sb_ < {t}")}, {d.CountIf($"y_ = 0 AND sa_ >= {t} AND sb_ >= {t}")}, " +
             $"coalesce(sum({Ll("sb_")} - {Ll("sa_")}), 0), coalesce(sum(({Ll("sb_")} - {Ll("sa_")}) * ({Ll("sb_")} - {Ll("sa_")})), 0), " +
             $"coalesce(sum({Br("sb_")} - {Br("sa_")}), 0), coalesce(sum(({Br("sb_")} - {Br("sa_")}) * ({Br("sb_")} - {Br("sa_")})), 0) " +
-            $"FROM pl{(nseg > 0 ? " GROUP BY " + string.Join(", ", gk) : "")}";
+            $"FROM ({pl}) pl{(nseg > 0 ? " GROUP BY " + string.Join(", ", gk) : "")}";
         var result = new Dictionary<SliceKey, PairedSums>();
         var sums = e.Query(sql);
+        // Each cell's mean scores from sums of the scores in units of 2^-30, which are integers: exact, so the same in any
+        // order of summation (a sum of doubles is not, and the bootstrap orders its cells by these means, so a last-bit
+        // difference between two runs, or two engines, would hand its draws to other cells).
+        string Units(string s) => $"sum(CAST(floor({s} * 1073741824) AS BIGINT))"; // ScoreUnits
         var cells = CellsBy(e.Query(
-            $"SELECT {G()}CAST(y_ AS BIGINT), avg(sa_), avg(sb_), count(*) FROM {pairs} GROUP BY {G()}y_, {Cell("sa_")}, {Cell("sb_")}"), nseg);
+            $"SELECT {G()}CAST(y_ AS BIGINT), {Units("sa_")}, {Units("sb_")}, count(*) FROM {pairs} GROUP BY {G()}y_, {Cell("sa_")}, {Cell("sb_")}"), nseg);
         for (var r = 0; r < sums.RowCount; r++)
         {
             var key = Key(sums, nseg, r);
@@ -158,9 +181,9 @@ internal static class PairedComparison
             long m = sums.GetInt64(c, r), n = sums.GetInt64(c + 1, r);
             double D(int i) => sums.IsNull(c + i, r) ? 0 : sums.GetDouble(c + i, r);
             long L(int i) => sums.GetInt64(c + i, r);
-            var pl = new PairedPlacementSums(m, n, m == 0 ? double.NaN : D(2) / m, m == 0 ? double.NaN : D(3) / m,
+            var pl2 = new PairedPlacementSums(m, n, m == 0 ? double.NaN : D(2) / m, m == 0 ? double.NaN : D(3) / m,
                 D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11));
-            result[key] = new PairedSums(pl,
+            result[key] = new PairedSums(pl2,
                 new PairCounts(L(12), L(13), L(14), L(15)),
                 new PairCounts(L(16), L(17), L(18), L(19)),
                 new PairCounts(L(20), L(21), L(22), L(23)),
@@ -180,7 +203,7 @@ internal static class PairedComparison
             if (!lists.TryGetValue(k, out var l)) lists[k] = l = [];
             var positive = t.GetInt64(nseg, r) == 1;
             var n = t.GetInt64(nseg + 3, r);
-            l.Add(new PairedScoreCount(t.GetDouble(nseg + 1, r), t.GetDouble(nseg + 2, r), positive ? n : 0, positive ? 0 : n));
+            l.Add(new PairedScoreCount(t.GetDouble(nseg + 1, r) / n / ScoreUnits, t.GetDouble(nseg + 2, r) / n / ScoreUnits, positive ? n : 0, positive ? 0 : n));
         }
         return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }

@@ -120,6 +120,27 @@ internal sealed class ClickHouseDialect : SqlDialect
         $"SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) AND {row} NOT IN " +
         $"(SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) ORDER BY {key}, {orderBy} LIMIT 1 BY {key})";
 
+    /// <summary>Without window functions: each key's rows as one array of (order, counts…) tuples, sorted in the engine
+    /// (<c>arraySort(groupArray(…))</c>; the order values are distinct within a key, so the tuples sort by them), the
+    /// running sums along it with <c>arrayCumSum</c> (Below: the inclusive sums less the row's own count; Above: the same
+    /// from the other end), and the rows back out with <c>ARRAY JOIN</c>. Only one key's distinct order values are held at
+    /// a time per group, and nothing leaves the engine.</summary>
+    public override string RunningSums(string select, IReadOnlyList<string> keys, string order, IReadOnlyList<(string Count, string Below, string Above)> sums)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(sums);
+        string Column(int j) => $"arrayMap(vigil_t -> ifNull(tupleElement(vigil_t, {(j + 2).ToString(CultureInfo.InvariantCulture)}), 0), vigil_rs)";
+        var keyList = string.Concat(keys.Select(k => k + ", "));
+        return $"SELECT {keyList}tupleElement(vigil_r, 1) AS {order}" +
+               string.Concat(sums.Select((s, j) => $", tupleElement(vigil_r, {(j + 2).ToString(CultureInfo.InvariantCulture)}) AS {s.Count}")) +
+               string.Concat(sums.Select(s => $", {s.Below}, {s.Above}")) +
+               $" FROM (SELECT {keyList}arraySort(groupArray(tuple({order}, {string.Join(", ", sums.Select(s => s.Count))}))) AS vigil_rs FROM ({select}) rs" +
+               $"{(keys.Count > 0 ? " GROUP BY " + string.Join(", ", keys) : "")}) ARRAY JOIN vigil_rs AS vigil_r" +
+               string.Concat(sums.Select((s, j) =>
+                   $", arrayMap((vigil_c, vigil_x) -> vigil_c - vigil_x, arrayCumSum({Column(j)}), {Column(j)}) AS {s.Below}" +
+                   $", arrayMap((vigil_c, vigil_x) -> vigil_c - vigil_x, arrayReverse(arrayCumSum(arrayReverse({Column(j)}))), {Column(j)}) AS {s.Above}"));
+    }
+
     public override string StringAggDistinct(string expr, string separator) => $"arrayStringConcat(groupUniqArray({expr}), {separator})";
 
     public override string CountIf(string condition) => $"countIf({condition})";

@@ -39,11 +39,11 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
 
     /// <summary>Runs <paramref name="duckDb"/> and <paramref name="clickHouse"/> (each without the output options) side
     /// by side, requires both to succeed, and fails with the first 20 differences between their JSON reports.</summary>
-    private void AssertSame(string[] duckDb, string[] clickHouse, [CallerMemberName] string test = "") => AssertSame(duckDb, clickHouse, [], test);
+    private (string DuckDb, string ClickHouse) AssertSame(string[] duckDb, string[] clickHouse, [CallerMemberName] string test = "") => AssertSame(duckDb, clickHouse, [], test);
 
     /// <summary>As above, with the paths that docs/engine.md ("Analyses on the cluster") says differ between engines
-    /// left out; each call says why.</summary>
-    private void AssertSame(string[] duckDb, string[] clickHouse, string[] known, [CallerMemberName] string test = "")
+    /// left out; each call says why. Returns both reports.</summary>
+    private (string DuckDb, string ClickHouse) AssertSame(string[] duckDb, string[] clickHouse, string[] known, [CallerMemberName] string test = "")
     {
         string[] tail = ["--format", "json", "-q"];
         var d = Task.Run(() => VigilProcess.Run(_logs.Dir, [.. duckDb, .. tail]));
@@ -60,6 +60,7 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Assert.True(ce.Count > 0 && ce.All(e => e == "clickhouse"), "ClickHouse run's sources: " + string.Join(", ", ce));
         var diffs = JsonEquivalence.Differences(d.Result.Stdout, c.Result.Stdout, known: known.Select(k => new System.Text.RegularExpressions.Regex(k)).ToList());
         Assert.True(diffs.Count == 0, $"{diffs.Count}{(diffs.Count == 20 ? "+" : "")} differences between DuckDB and ClickHouse:\n" + string.Join('\n', diffs));
+        return (d.Result.Stdout, c.Result.Stdout);
     }
 
     /// <summary>With env VIGIL_TEST_DUMP=dir, keeps each case's reports (and the shard-down errors) there, for a look.</summary>
@@ -172,6 +173,70 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Ready();
         string[] args = ["--baseline", "v1", "--candidate", "v2"];
         AssertSame(["compare", Csv("log.csv"), .. args], ["compare", Url, "--table", "eq_log", .. args]);
+    }
+
+    /// <summary>A shadow deployment (both versions scored the same 2,000 ids): the paired path, which on ClickHouse runs
+    /// without CTEs or window functions, gives DuckDB's report.</summary>
+    [SkippableFact]
+    public void Compare_Paired_ShadowDeployment_Matches()
+    {
+        Ready();
+        string[] args = ["--baseline", "v2.0", "--candidate", "v2.1", "--segment-by", "region"];
+        var (d, c) = AssertSame(["compare", Csv("paired.csv"), .. args], ["compare", Url, "--table", "eq_paired", .. args]);
+        AssertPairedAsReference(d, "DuckDB");
+        AssertPairedAsReference(c, "ClickHouse");
+    }
+
+    /// <summary>Each version on its own shard, so no pair has both rows on one server: the pairs are still all found (a
+    /// per-shard pairing would find none and fall back to independent samples), and the paired tests are the reference's.</summary>
+    [SkippableFact]
+    public void Compare_Paired_VersionsOnDifferentShards_PairsEveryId()
+    {
+        Ready();
+        string[] args = ["--baseline", "v2.0", "--candidate", "v2.1", "--segment-by", "region", "--paired", "auto"];
+        var (d, c) = AssertSame(["compare", Csv("paired.csv"), .. args], ["compare", Url, "--table", "eq_paired_split", .. args]);
+        AssertPairedAsReference(d, "DuckDB");
+        AssertPairedAsReference(c, "ClickHouse");
+    }
+
+    /// <summary>The report is paired over all 2,000 ids, and its paired tests (DeLong, Newcombe/McNemar, the paired mean
+    /// differences) overall and per region are those of tools/golden/generate_compare.py (SciPy and the papers' formulas).</summary>
+    private static void AssertPairedAsReference(string json, string engine)
+    {
+        var root = JsonDocument.Parse(json).RootElement;
+        Assert.True(root.GetProperty("paired").GetBoolean(), $"{engine}: not paired: {root.GetProperty("paired_reason").GetString()}");
+        Assert.Contains("2,000 ids scored once by each version", root.GetProperty("paired_reason").GetString(), StringComparison.Ordinal);
+        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(ClusterLogs.RepoRoot(), "tests", "Vigil.Analysis.Tests", "Fixtures", "compare_expected.json")))
+            .RootElement.GetProperty("paired");
+        var segments = root.GetProperty("segments").EnumerateArray().ToList();
+        Assert.Equal(expected.GetArrayLength(), segments.Count);
+        static string? Region(JsonElement segment) =>
+            segment.TryGetProperty("region", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        int checkedValues = 0;
+        foreach (var e in expected.EnumerateArray())
+        {
+            var seg = e.GetProperty("segment");
+            bool overall = !seg.EnumerateObject().Any();
+            var region = overall ? null : Region(seg);
+            var actual = segments.Single(s => overall
+                ? !s.GetProperty("segment").EnumerateObject().Any()
+                : s.GetProperty("segment").EnumerateObject().Any() && Region(s.GetProperty("segment")) == region);
+            string where = overall ? "overall" : $"region={region ?? "null"}";
+            Assert.Equal(e.GetProperty("baseline").GetProperty("rows").GetInt64(), actual.GetProperty("baseline").GetProperty("rows").GetInt64());
+            foreach (var metric in e.GetProperty("difference").EnumerateObject())
+            {
+                var a = actual.GetProperty("difference").GetProperty(metric.Name);
+                Assert.Contains("paired", a.GetProperty("test").GetString(), StringComparison.OrdinalIgnoreCase);
+                foreach (var (field, name) in new[] { ("value", "value"), ("lower", "lower"), ("upper", "upper"), ("p", "p_value") })
+                {
+                    double want = metric.Value.GetProperty(field).GetDouble(), got = a.GetProperty(name).GetDouble();
+                    Assert.True(Math.Abs(want - got) <= Math.Max(1e-9 * Math.Abs(want), 1e-12),
+                        $"{engine} {where} {metric.Name} {name}: reference {want:R}, got {got:R}");
+                    checkedValues++;
+                }
+            }
+        }
+        Assert.True(checkedValues >= 5 * 6 * 4, $"only {checkedValues} reference values checked");
     }
 
     [SkippableFact]

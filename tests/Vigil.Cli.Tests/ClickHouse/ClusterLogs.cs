@@ -76,15 +76,26 @@ public sealed class ClusterLogs : IDisposable
         Copy(Path.Combine(fixtures, "dle_analysis.csv"), "reg_cur.csv");
         Copy(Path.Combine(fixtures, "diagnose", "reference.csv"), "dx_ref.csv");
         Copy(Path.Combine(fixtures, "diagnose", "concept.csv"), "dx_cur.csv");
+        // A shadow deployment: versions v2.0 and v2.1 scored the same 2,000 ids (tools/golden/generate_compare.py).
+        Copy(Path.Combine(fixtures, "compare_paired.csv"), "paired.csv");
 
         foreach (var (table, file) in new[]
                  {
                      ("eq_log", "log.csv"), ("eq_clean", "clean.csv"), ("eq_mc_eval", "mc_eval.csv"), ("eq_reg_eval", "reg_eval.csv"),
                      ("eq_mc_ref", "mc_ref.csv"), ("eq_mc_cur", "mc_cur.csv"), ("eq_reg_ref", "reg_ref.csv"), ("eq_reg_cur", "reg_cur.csv"),
-                     ("eq_dx_ref", "dx_ref.csv"), ("eq_dx_cur", "dx_cur.csv"),
+                     ("eq_dx_ref", "dx_ref.csv"), ("eq_dx_cur", "dx_cur.csv"), ("eq_paired", "paired.csv"),
                  })
         {
             LoadTable(cluster, table, File(file));
+        }
+        // The same pairs with each version on its own shard (v2.0 on shard 0, v2.1 on shard 1): every pair's two rows are
+        // on different servers, so pairing them needs rows of both shards in one place.
+        LoadTable(cluster, "eq_paired_split", File("paired.csv"), "toUInt8(model_version = 'v2.1')");
+        for (int i = 0; i < cluster.ShardCount; i++)
+        {
+            string versions = cluster.Sql(i, "SELECT arrayStringConcat(groupUniqArray(model_version), ',') FROM eq_paired_split_local").Trim();
+            if (versions != (i == 0 ? "v2.0" : "v2.1"))
+                throw new InvalidOperationException($"eq_paired_split: shard {i} holds versions '{versions}', expected only {(i == 0 ? "v2.0" : "v2.1")}");
         }
     }
 
@@ -117,9 +128,9 @@ public sealed class ClusterLogs : IDisposable
         return split;
     }
 
-    /// <summary>Creates the Distributed table <paramref name="table"/> with the CSV's columns and loads its rows (empty
-    /// fields as NULL, as DuckDB reads them).</summary>
-    private static void LoadTable(ClickHouseCluster cluster, string table, string csv)
+    /// <summary>Creates the Distributed table <paramref name="table"/> with the CSV's columns, sharded by
+    /// <paramref name="shardingKey"/> (at random by default), and loads its rows (empty fields as NULL, as DuckDB reads them).</summary>
+    private static void LoadTable(ClickHouseCluster cluster, string table, string csv, string shardingKey = "rand()")
     {
         string[] lines = System.IO.File.ReadAllLines(csv).Where(l => l.Length > 0).ToArray();
         string[] header = Split(lines[0]);
@@ -132,7 +143,7 @@ public sealed class ClusterLogs : IDisposable
         var columns = new List<string>();
         for (int c = 0; c < header.Length; c++)
             columns.Add($"`{header[c]}` {ClickHouseType(rows.Select(r => r[c]))}");
-        cluster.CreateDistributedTable(table, string.Join(", ", columns), "tuple()");
+        cluster.CreateDistributedTable(table, string.Join(", ", columns), "tuple()", shardingKey);
         var text = new StringBuilder(lines[0]).Append('\n');
         foreach (string[] row in rows)
             text.AppendJoin(',', row.Select(f => f.Length == 0 ? "\\N" : f)).Append('\n');
@@ -184,7 +195,7 @@ public sealed class ClusterLogs : IDisposable
         return line.Split(',');
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !System.IO.File.Exists(Path.Combine(d.FullName, "Vigil.slnx"))) d = d.Parent;

@@ -224,6 +224,63 @@ public sealed class ClickHouseDialectTests : IDisposable
         Assert.Equal(name, t.Names[0]);
     }
 
+    /// <summary>RunningSums (ClickHouse: sorted arrays and arrayCumSum, DuckDB: window functions) per key and overall, on
+    /// random counts at distinct scores, against the sums taken here by brute force.</summary>
+    [SkippableTheory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void RunningSums_MatchDuckDbAndBruteForce(bool byKey, int seed)
+    {
+        ClickHouseEngine ch = Ch();
+        var rng = new Random(seed);
+        var rows = new List<(string Key, double Order, long P, long N)>();
+        foreach (string key in byKey ? new[] { "a", "b", "c" } : new[] { "a" })
+        {
+            int n = key == "c" ? 1 : 40; // a key with one row: nothing below or above it
+            foreach (double o in Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(n).Select(i => i / 1000.0))
+                rows.Add((key, o, rng.Next(0, 5), rng.Next(0, 1_000_000_000) * 3L));
+        }
+        string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        string Inv(long x) => x.ToString(CultureInfo.InvariantCulture);
+        string chSelect = "SELECT tupleElement(t, 1) AS k_, toFloat64(tupleElement(t, 2)) AS o_, toUInt64(tupleElement(t, 3)) AS p_, toUInt64(tupleElement(t, 4)) AS n_ " +
+                          $"FROM (SELECT arrayJoin([{string.Join(", ", rows.Select(r => $"('{r.Key}', toFloat64({R(r.Order)}), {Inv(r.P)}, {Inv(r.N)})"))}]) AS t)";
+        string duckSelect = "SELECT k_, CAST(o_ AS DOUBLE) AS o_, CAST(p_ AS BIGINT) AS p_, CAST(n_ AS BIGINT) AS n_ FROM (VALUES " +
+                            string.Join(", ", rows.Select(r => $"('{r.Key}', {R(r.Order)}, {Inv(r.P)}, {Inv(r.N)})")) + ") v(k_, o_, p_, n_)";
+        if (!byKey)
+        {
+            chSelect = $"SELECT o_, p_, n_ FROM ({chSelect})";
+            duckSelect = $"SELECT o_, p_, n_ FROM ({duckSelect})";
+        }
+        string[] keys = byKey ? ["k_"] : [];
+        (string, string, string)[] sums = [("p_", "pb_", "pa_"), ("n_", "nb_", "na_")];
+        string k = byKey ? "k_, " : "";
+        Table c = ch.Query($"SELECT {k}o_, p_, n_, pb_, pa_, nb_, na_ FROM ({D.RunningSums(chSelect, keys, "o_", sums)}) ORDER BY {k}o_");
+        Table d = _duck.Query($"SELECT {k}o_, p_, n_, pb_, pa_, nb_, na_ FROM ({SqlDialect.DuckDb.RunningSums(duckSelect, keys, "o_", sums)}) x ORDER BY {k}o_");
+        var expected = rows.OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Order).ToList();
+        Assert.Equal(expected.Count, c.RowCount);
+        Assert.Equal(expected.Count, d.RowCount);
+        int at = byKey ? 1 : 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var r = expected[i];
+            var same = rows.Where(x => x.Key == r.Key).ToList();
+            long[] want =
+            [
+                r.P, r.N,
+                same.Where(x => x.Order < r.Order).Sum(x => x.P), same.Where(x => x.Order > r.Order).Sum(x => x.P),
+                same.Where(x => x.Order < r.Order).Sum(x => x.N), same.Where(x => x.Order > r.Order).Sum(x => x.N),
+            ];
+            foreach (Table t in new[] { c, d })
+            {
+                string engine = t == c ? "ClickHouse" : "DuckDB";
+                if (byKey) Assert.Equal(r.Key, t.GetString(0, i));
+                Assert.Equal(r.Order, t.GetDouble(at, i));
+                for (int j = 0; j < want.Length; j++)
+                    Assert.True(want[j] == t.GetInt64(at + 1 + j, i), $"{engine} row {i} ({r.Key}, {r.Order}) column {j}: expected {want[j]}, got {t.GetInt64(at + 1 + j, i)}");
+            }
+        }
+    }
+
     [SkippableFact]
     public void CreateTempTableAs_RunsInTheSession()
     {
