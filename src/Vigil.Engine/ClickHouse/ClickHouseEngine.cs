@@ -242,12 +242,21 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         string bound = ClickHouseCasts.Rewrite(ClickHouseSql.Bind(sql, parameters));
         string text = ClickHouseSql.WithFormat(bound, "TSVWithNamesAndTypes");
         using HttpResponseMessage response = Send(text, ct, sql, limitResult: true);
+        string queryId = LastQueryId!;
         try
         {
             using Stream body = Body(response, ct);
             var reader = new ClickHouseTsvReader(body);
             reader.ReadHeader(_serverZone);
             read(reader);
+        }
+        catch (VigilInputException) when (RowLimit.IsLimited)
+        {
+            // The reader stopped at the first row past the limit (a readonly=1 user, whom the server does not limit): close
+            // the answer and wait until the server has let go of the query, so that the session is free for the next one.
+            response.Dispose();
+            Kill(queryId);
+            throw;
         }
         catch (VigilEngineException e) when (e.Sql is null)
         {
