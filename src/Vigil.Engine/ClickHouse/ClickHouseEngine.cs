@@ -274,6 +274,30 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
     /// the server's refusal becomes <see cref="ShippedRowLimit.Exceeded"/>.</summary>
     private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null, bool limitResult = false)
     {
+        // The engine runs one statement at a time, so a locked session is held by an answer this engine abandoned (the row
+        // limit's reader stopped, or a cancellation), which the server lets go of moments after the connection closed.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return SendOnce(statement, ct, originalSql, limitResult);
+            }
+            catch (VigilEngineException e) when (e.Code == SessionLockedCode && waited.Elapsed < SessionLockWait && !ct.IsCancellationRequested)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    /// <summary>SESSION_IS_LOCKED: "Session is locked by a concurrent client".</summary>
+    private const string SessionLockedCode = "373";
+
+    /// <summary>How long <see cref="Send"/> waits for a session that an abandoned answer still holds.</summary>
+    private static readonly TimeSpan SessionLockWait = TimeSpan.FromSeconds(10);
+
+    private HttpResponseMessage SendOnce(string statement, CancellationToken ct, string? originalSql, bool limitResult)
+    {
         string queryId = Guid.NewGuid().ToString();
         LastQueryId = queryId;
         var url = new StringBuilder(_info.Endpoint.ToString()).Append('?');
