@@ -64,7 +64,7 @@ internal static class ReviewCommand
             using var source = SourceOpener.Open(spec);
             ReviewResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => source.Engine.Progress))
-                result = ReviewAnalysis.Run(source, pol, mapping, pol.Threshold ?? 0.5, spec.Format, progress);
+                result = ReviewAnalysis.Run(source, pol, mapping, pol.Threshold ?? 0.5, spec.Format, progress, spec.MaxShippedRows);
             result = result with
             {
                 ModelCard = cardMd?.Given,
