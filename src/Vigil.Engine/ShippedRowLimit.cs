@@ -58,10 +58,23 @@ internal sealed record ShippedRowLimit(long Rows, string Setting)
         throw new VigilInputException($"{name}: '{text}' is not a number of rows; expected a whole number ≥ 0 (0 = no limit)");
     }
 
+    private const string Advice = ": raise the limit (";
+
+    /// <summary><paramref name="message"/> of <see cref="Exceeded"/> with the analysis step that sent the query, which the
+    /// engine does not know but the caller's progress display may: <c>… (--max-shipped-rows 1000) at step "Computing
+    /// metrics": raise the limit …</c>. Any other message is returned as it is.</summary>
+    public static string AtStep(string message, string step)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        int at = message.IndexOf(Advice, StringComparison.Ordinal);
+        if (at < 0 || !message.Contains(": a query would ship more than ", StringComparison.Ordinal)) return message;
+        return $"{message[..at]} at step \"{step}\"{message[at..]}";
+    }
+
     /// <summary>The error for a query whose result passed the limit, on the engine shown as <paramref name="where"/>
     /// (<c>clickhouse 127.0.0.1:8123/default</c>): one line that says what to do.</summary>
     public VigilInputException Exceeded(string where, Exception? inner = null) => new(
-        $"{where}: a query would ship more than {Rows.ToString("N0", CultureInfo.InvariantCulture)} rows ({Setting}): raise the limit ({Option} N, 0 = none), " +
+        $"{where}: a query would ship more than {Rows.ToString("N0", CultureInfo.InvariantCulture)} rows ({Setting}){Advice}{Option} N, 0 = none), " +
             "or round the score or the continuous features to fewer distinct values (evaluate ships one row per distinct " +
             "labeled score, drift one per distinct value of each numeric column, summary one per row); see docs/scale.md",
         inner);

@@ -44,6 +44,16 @@ public sealed class ShippedRowLimitTests
     }
 
     [Fact]
+    public void AtStep_NamesTheStep_OnlyInTheLimitsMessage()
+    {
+        var limit = new ShippedRowLimit(10, "VIGIL_MAX_SHIPPED_ROWS=10");
+        string m = ShippedRowLimit.AtStep(limit.Exceeded("postgres h:5432/db").Message, "Computing metrics");
+        Assert.StartsWith("postgres h:5432/db: a query would ship more than 10 rows (VIGIL_MAX_SHIPPED_ROWS=10) at step \"Computing metrics\": raise the limit (", m, StringComparison.Ordinal);
+        Assert.EndsWith("; see docs/scale.md", m, StringComparison.Ordinal);
+        Assert.Equal("data.csv: no such file", ShippedRowLimit.AtStep("data.csv: no such file", "Computing metrics"));
+    }
+
+    [Fact]
     public void DuckDb_HasNoLimit()
     {
         string dir = Directory.CreateTempSubdirectory("vigil-lim-").FullName;

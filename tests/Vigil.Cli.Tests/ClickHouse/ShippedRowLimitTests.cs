@@ -50,7 +50,7 @@ public sealed class ShippedRowLimitTests : IDisposable
         Assert.True(DistinctLabeledScores() > 100);
         string outFile = Path.Combine(_dir, "report.json");
         var o = VigilProcess.Run(_dir, "evaluate", Url, "--table", Table, "--max-shipped-rows", "100", "--out", outFile);
-        VigilProcess.AssertBadInput(o, $"vigil: clickhouse 127.0.0.1:{N(_cluster.HttpPort(0))}/default: a query would ship more than 100 rows (--max-shipped-rows 100): raise the limit", _dir, outFile);
+        VigilProcess.AssertBadInput(o, $"vigil: clickhouse 127.0.0.1:{N(_cluster.HttpPort(0))}/default: a query would ship more than 100 rows (--max-shipped-rows 100) at step \"Computing metrics\": raise the limit", _dir, outFile);
         Assert.EndsWith("; see docs/scale.md", o.Stderr.Trim(), StringComparison.Ordinal);
 
         // A large limit: the report is written.
@@ -81,7 +81,7 @@ public sealed class ShippedRowLimitTests : IDisposable
         Ready();
         Assert.Equal(N(Rows), _cluster.Sql(0, $"SELECT count() FROM {Table}").Trim());
         var below = VigilProcess.Run(_dir, "summary", Url, "--table", Table, "--max-shipped-rows", N(Rows - 1), "-q");
-        VigilProcess.AssertBadInput(below, $"would ship more than 2,999 rows (--max-shipped-rows {N(Rows - 1)})", _dir);
+        VigilProcess.AssertBadInput(below, $"would ship more than 2,999 rows (--max-shipped-rows {N(Rows - 1)}) at step \"Reading {Url} table {Table}\": raise", _dir);
         var at = VigilProcess.Run(_dir, "summary", Url, "--table", Table, "--max-shipped-rows", N(Rows), "-q");
         Assert.True(at.ExitCode == 0, at.Stderr);
     }
@@ -92,7 +92,7 @@ public sealed class ShippedRowLimitTests : IDisposable
         Ready();
         var env = new Dictionary<string, string> { ["VIGIL_MAX_SHIPPED_ROWS"] = "100" };
         var o = VigilProcess.RunWith(_dir, env, "drift", "--reference", Url, "--reference-table", Table, "--current", Url, "--current-table", Table, "-q");
-        VigilProcess.AssertBadInput(o, "would ship more than 100 rows (VIGIL_MAX_SHIPPED_ROWS=100)", _dir);
+        VigilProcess.AssertBadInput(o, $"would ship more than 100 rows (VIGIL_MAX_SHIPPED_ROWS=100) at step \"Counting values in {Url} table {Table}\": raise", _dir);
         o = VigilProcess.RunWith(_dir, env, "drift", "--reference", Url, "--reference-table", Table, "--current", Url, "--current-table", Table, "--max-shipped-rows", "0", "-q");
         Assert.True(o.ExitCode == 0, o.Stderr);
 
