@@ -165,6 +165,17 @@ public sealed class ClickHouseRowLimitTests
         }
     }
 
+    [Fact]
+    public void OnlyTheResultRowLimit_BecomesTheLimitsMessage()
+    {
+        var rows = new VigilEngineException(VigilEngineException.ClickHouse, "396", "Limit for result exceeded, max rows: 1.00 thousand, current rows: 2.50 thousand");
+        var bytes = new VigilEngineException(VigilEngineException.ClickHouse, "396", "Limit for result exceeded, max bytes: 10.00 B, current bytes: 80.00 B");
+        Assert.True(ClickHouseEngine.IsResultLimit(rows));
+        Assert.False(ClickHouseEngine.IsResultLimit(bytes));
+        // Another limit of the user's profile is still the user's to fix (exit 2), with ClickHouse's own words.
+        Assert.True(bytes.IsUserError);
+    }
+
     [SkippableFact]
     public void NoLimit_ShipsEverything()
     {
