@@ -39,7 +39,8 @@ internal static class Cli
         switch (e)
         {
             case VigilInputException v:
-                Console.Error.WriteLine($"vigil: {OneLine(v.Message)}");
+                // The limit on shipped rows: the engine knows the query, the progress display the analysis step.
+                Console.Error.WriteLine($"vigil: {OneLine(ConsoleProgress.LastStage is { } stage ? ShippedRowLimit.AtStep(v.Message, stage) : v.Message)}");
                 return BadInput;
             case VigilEngineException { IsUserError: true } user:
                 // The user's query, table, file or server: one line naming the engine, its message and code.

@@ -20,8 +20,15 @@ internal sealed class ConsoleProgress : IAnalysisProgress, IDisposable
     private int _lastWidth;
     private bool _disposed;
 
+    /// <summary>The stage last named to any progress display of this process (shown or not), or null: what the analysis
+    /// was doing when an error stopped it, for messages that can use it (<see cref="ShippedRowLimit.AtStep"/>).</summary>
+    public static string? LastStage => Volatile.Read(ref _lastStage);
+
+    private static string? _lastStage;
+
     public ConsoleProgress(bool enabled, Func<double>? engineProgress = null)
     {
+        Volatile.Write(ref _lastStage, null);
         _engineProgress = engineProgress;
         if (enabled && !Console.IsErrorRedirected)
             _timer = new Timer(_ => Render(), null, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(120));
@@ -37,6 +44,7 @@ internal sealed class ConsoleProgress : IAnalysisProgress, IDisposable
             if (Timing) Console.Error.WriteLine($"[timing] {_stage}: {(_clock.Elapsed - _stageStart).TotalSeconds:0.000} s");
             _stageStart = _clock.Elapsed;
             _stage = description;
+            Volatile.Write(ref _lastStage, description);
         }
     }
 

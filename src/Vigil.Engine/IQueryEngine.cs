@@ -16,6 +16,12 @@ internal interface IQueryEngine : IDisposable
     /// .NET costs no network. Over a remote engine (PostgreSQL, ClickHouse) analyses ask for aggregates instead.</summary>
     bool InProcess => false;
 
+    /// <summary>The most rows one query may return to Vigil (<see cref="ShippedRowLimit.None"/> by default, and always for
+    /// an in-process engine: nothing crosses a wire). A server engine over a user's source gets the limit from
+    /// <c>--max-shipped-rows</c> or VIGIL_MAX_SHIPPED_ROWS (default 50,000,000); a query whose result passes it throws a
+    /// <see cref="VigilInputException"/> instead of shipping more.</summary>
+    ShippedRowLimit RowLimit => ShippedRowLimit.None;
+
     /// <summary>Whether the engine reads files itself (read_csv, read_parquet), so that two files can be read as one
     /// relation in one engine.</summary>
     bool ReadsFiles => false;

@@ -12,7 +12,7 @@ namespace Vigil.Analysis.Review;
 
 /// <summary>The analyses a policy's requirements share, each run at most once: the evaluation (overall and per
 /// segment column), the summary's data-quality checks, and drift against each reference.</summary>
-internal sealed class ReviewData(OpenedSource source, MappingOptions mapping, double threshold, string? inputFormat, IAnalysisProgress? progress) : IDisposable
+internal sealed class ReviewData(OpenedSource source, MappingOptions mapping, double threshold, string? inputFormat, IAnalysisProgress? progress, long? maxShippedRows = null) : IDisposable
 {
     private readonly Dictionary<string, EvaluationResult> _evaluations = [];
     private readonly Dictionary<(string, string?), DriftResult> _drifts = [];
@@ -73,7 +73,7 @@ internal sealed class ReviewData(OpenedSource source, MappingOptions mapping, do
     public DriftResult Drift(string reference, string? table)
     {
         if (_drifts.TryGetValue((reference, table), out var d)) return d;
-        var r = SourceOpener.Open(new SourceSpec { Inputs = [reference], Table = table, Format = inputFormat });
+        var r = SourceOpener.Open(new SourceSpec { Inputs = [reference], Table = table, Format = inputFormat, MaxShippedRows = maxShippedRows });
         _opened.Add(r);
         d = DriftAnalysis.Run(r, source, new DriftOptions
         {
@@ -113,9 +113,10 @@ internal static class ReviewAnalysis
 
     public const string ToWrite = "To be written by the model owner.";
 
-    public static ReviewResult Run(OpenedSource source, ReviewPolicy policy, MappingOptions mapping, double threshold, string? inputFormat = null, IAnalysisProgress? progress = null)
+    public static ReviewResult Run(OpenedSource source, ReviewPolicy policy, MappingOptions mapping, double threshold, string? inputFormat = null, IAnalysisProgress? progress = null,
+        long? maxShippedRows = null)
     {
-        using var data = new ReviewData(source, mapping, threshold, inputFormat, progress)
+        using var data = new ReviewData(source, mapping, threshold, inputFormat, progress, maxShippedRows)
         {
             FairnessAttributes = [.. policy.Requirements.OfType<FairnessRequirement>().Select(f => f.Attribute).Distinct()],
         };

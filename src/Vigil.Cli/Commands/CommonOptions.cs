@@ -17,6 +17,15 @@ internal sealed class CommonOptions
     };
     public Option<string?> Table { get; } = new("--table") { Description = "Table to read from a DuckDB file or PostgreSQL (schema.table allowed)." };
     public Option<string?> Sql { get; } = new("--sql") { Description = "A query to read from PostgreSQL; it runs inside PostgreSQL, and so does every analysis over it." };
+    public Option<string?> MaxShippedRows { get; } = new(ShippedRowLimit.Option)
+    {
+        Description = "With a PostgreSQL or ClickHouse source: the most rows one query may bring back from the server " +
+            $"(default {ShippedRowLimit.DefaultRows:N0}, or env {ShippedRowLimit.EnvironmentVariable}; 0 = no limit). Analyses " +
+            "ship aggregates, but some grow with the data: evaluate one row per distinct labeled score, drift one per distinct " +
+            "value of each numeric column, summary one per row. Past the limit the command stops with exit 2 before shipping " +
+            "more; raise it, or round a continuous score or feature so it has fewer distinct values (docs/scale.md).",
+        HelpName = "rows",
+    };
     public Option<string?> InputFormat { get; } = new("--input-format") { Description = "Force the input format: csv, parquet or json (default: by file extension)." };
     public Option<string?> Config { get; } = new("--config") { Description = "Column mapping file (default: ./vigil.yaml when present)." };
     public Option<string?> Id { get; } = new("--id") { Description = $"Id column (default: {MappingOptions.DefaultId}, else {MappingOptions.FallbackId}); never a feature." };
@@ -35,7 +44,7 @@ internal sealed class CommonOptions
     public void AddTo(Command c)
     {
         c.Arguments.Add(Inputs);
-        foreach (var o in new Option[] { Table, Sql, InputFormat, Config, Id, Timestamp, VersionColumn, Score, Label, Prediction, Features, Task, Format, Out, Quiet, FailOn })
+        foreach (var o in new Option[] { Table, Sql, MaxShippedRows, InputFormat, Config, Id, Timestamp, VersionColumn, Score, Label, Prediction, Features, Task, Format, Out, Quiet, FailOn })
             c.Options.Add(o);
     }
 
@@ -49,8 +58,12 @@ internal sealed class CommonOptions
         foreach (var i in inputs)
             if (i.StartsWith('-') && !File.Exists(i))
                 throw new VigilInputException($"unknown option '{i}' for 'vigil {p.CommandResult.Command.Name}' (see 'vigil {p.CommandResult.Command.Name} --help')");
-        return new SourceSpec { Inputs = inputs, Table = p.GetValue(Table), Sql = p.GetValue(Sql), Format = fmt };
+        return new SourceSpec { Inputs = inputs, Table = p.GetValue(Table), Sql = p.GetValue(Sql), Format = fmt, MaxShippedRows = ShippedRows(p) };
     }
+
+    /// <summary>The --max-shipped-rows given (null when not: the environment or the default decide), checked.</summary>
+    public long? ShippedRows(ParseResult p) =>
+        p.GetValue(MaxShippedRows) is { } s ? ShippedRowLimit.Parse(s, ShippedRowLimit.Option) : null;
 
     public MappingOptions Mapping(ParseResult p)
     {

@@ -45,7 +45,7 @@ internal static class DiagnoseCommand
             "  vigil diagnose -r train_scored.parquet -c 'logs/2026-06-*.parquet' --score p_churn --label churned --format json\n" +
             "  vigil diagnose -r ref.csv -c cur.csv --fail-on error     (exit 1 when the pipeline is broken: a CI gate)");
         common.FailOn.Description = "Exit 1 (after writing the report) on: error (the pipeline is broken: verdict data_quality), drift (a real drop from covariate shift, concept drift or both), warning (any real drop); comma-separated.";
-        foreach (var o in new Option[] { reference, referenceTable, current, currentTable, metric, threshold, sampleRows, seed, top, common.InputFormat, common.Config, common.Id,
+        foreach (var o in new Option[] { reference, referenceTable, current, currentTable, common.MaxShippedRows, metric, threshold, sampleRows, seed, top, common.InputFormat, common.Config, common.Id,
                      common.Timestamp, common.VersionColumn, common.Score, common.Label, common.Features, common.Task, common.Format, common.Out, common.Quiet, common.FailOn })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -69,8 +69,8 @@ internal static class DiagnoseCommand
             var refInputs = p.GetValue(reference) ?? [];
             var curInputs = p.GetValue(current) ?? [];
             var target = common.OutTarget(p, [.. refInputs, .. curInputs, .. (p.GetValue(common.Config) is { } cfg ? new[] { cfg } : [])]);
-            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Format = fmt });
-            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = curInputs, Table = p.GetValue(currentTable), Format = fmt });
+            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
+            using var curSource = SourceOpener.Open(new SourceSpec { Inputs = curInputs, Table = p.GetValue(currentTable), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
             DiagnosisResult result;
             var quiet = p.GetValue(common.Quiet);
             using (var progress = new ConsoleProgress(!quiet, () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))

@@ -44,7 +44,7 @@ internal static class DriftCommand
             "  vigil drift -r train.csv -c last_week.csv --per-column amount=wasserstein:0.2 --drift-share 0.3 --out drift.html\n" +
             "  vigil drift -r train.parquet -c june.parquet --chunk day --correction fdr");
         common.FailOn.Description = "Exit 1 (after writing the report) on: drift (the dataset, any chunk or any multivariate chunk drifted), error or warning (a column could not be tested); comma-separated. One line on stderr says which.";
-        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, multivariate, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet, common.FailOn })
+        foreach (var o in new Option[] { reference, referenceTable, referenceSql, current, currentTable, currentSql, common.MaxShippedRows, columns, method, threshold, perColumn, driftShare, correction, chunk, timestamp, thresholdFrom, multivariate, label, predictions, common.InputFormat, common.Format, common.Out, common.Quiet, common.FailOn })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
@@ -81,14 +81,14 @@ internal static class DriftCommand
                 if (p.GetValue(referenceTable) is not null || p.GetValue(referenceSql) is not null)
                     throw new VigilInputException("--reference-table and --reference-sql do not apply to a profile");
                 var profile = ReferenceProfile.Load(refInputs[0]);
-                using var cur = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
+                using var cur = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
                 using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => cur.Engine.Progress))
                     result = DriftAnalysis.Run(profile, cur, options, progress);
             }
             else
             {
-                using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt });
-                using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt });
+                using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
+                using var curSource = SourceOpener.Open(new SourceSpec { Inputs = p.GetValue(current) ?? [], Table = p.GetValue(currentTable), Sql = p.GetValue(currentSql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
                 using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, curSource.Engine.Progress)))
                     result = DriftAnalysis.Run(refSource, curSource, options, progress);
             }

@@ -47,7 +47,7 @@ internal static class EstimateCommand
             "  vigil estimate -r products_feb.csv -a products_mar.csv --label label --prediction prediction --chunk week   (multiclass, proba_<class> columns)\n" +
             "  vigil estimate -r trips_feb.csv -a trips_mar.csv --label minutes --id trip_id --chunk week   (regression: DLE)");
         common.FailOn.Description = "Exit 1 (after writing the report) on: error (an estimate outside its thresholds) or warning (also an assumption that visibly fails); comma-separated.";
-        foreach (var o in new Option[] { reference, referenceTable, referenceSql, analysis, analysisTable, analysisSql, chunk, threshold, metrics, minChunk, fixedThresholds,
+        foreach (var o in new Option[] { reference, referenceTable, referenceSql, analysis, analysisTable, analysisSql, common.MaxShippedRows, chunk, threshold, metrics, minChunk, fixedThresholds,
                      common.InputFormat, common.Config, common.Id, common.Timestamp, common.Score, common.Label, common.Prediction, common.Features, common.Task,
                      common.Format, common.Out, common.Quiet, common.FailOn })
             cmd.Options.Add(o);
@@ -71,8 +71,8 @@ internal static class EstimateCommand
             var refInputs = p.GetValue(reference) ?? [];
             var anaInputs = p.GetValue(analysis) ?? [];
             var target = common.OutTarget(p, refInputs.Concat(anaInputs));
-            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt });
-            using var anaSource = SourceOpener.Open(new SourceSpec { Inputs = anaInputs, Table = p.GetValue(analysisTable), Sql = p.GetValue(analysisSql), Format = fmt });
+            using var refSource = SourceOpener.Open(new SourceSpec { Inputs = refInputs, Table = p.GetValue(referenceTable), Sql = p.GetValue(referenceSql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
+            using var anaSource = SourceOpener.Open(new SourceSpec { Inputs = anaInputs, Table = p.GetValue(analysisTable), Sql = p.GetValue(analysisSql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
             EstimationResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => Math.Max(refSource.Engine.Progress, anaSource.Engine.Progress)))
                 result = EstimationAnalysis.Run(refSource, anaSource, options, progress);

@@ -37,7 +37,7 @@ internal static class ProfileCommand
             "  vigil profile show train.vigil-profile --format json");
         var common = new CommonOptions();
         cmd.Arguments.Add(inputs);
-        foreach (var o in new Option[] { table, sql, inputFormat, columns, resolution, common.Out, common.Format, quiet }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { table, sql, common.MaxShippedRows, inputFormat, columns, resolution, common.Out, common.Format, quiet }) cmd.Options.Add(o);
         common.Out.Description = "The profile to write (a .vigil-profile file; written whole or not at all).";
         common.Out.Required = true;
         common.Format.Description = "What to print about the profile written: console (default) or json.";
@@ -52,7 +52,7 @@ internal static class ProfileCommand
             var outPath = CheckOut(p.GetValue(common.Out)!, ins);
             if (ins.Any(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase)))
                 throw new VigilInputException($"{ins.First(i => i.EndsWith(ReferenceProfile.Extension, StringComparison.OrdinalIgnoreCase))} is already a profile; to combine profiles use `vigil profile merge`");
-            using var source = SourceOpener.Open(new SourceSpec { Inputs = ins, Table = p.GetValue(table), Sql = p.GetValue(sql), Format = fmt });
+            using var source = SourceOpener.Open(new SourceSpec { Inputs = ins, Table = p.GetValue(table), Sql = p.GetValue(sql), Format = fmt, MaxShippedRows = common.ShippedRows(p) });
             ReferenceProfile profile;
             using (var progress = new ConsoleProgress(!p.GetValue(quiet), () => source.Engine.Progress))
                 profile = ReferenceProfile.Build(source, p.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), res, progress);

@@ -28,7 +28,7 @@ internal static class ReviewCommand
             "  vigil review -p policy.yaml holdout.csv -o review.json        (approval record; model-card.md/.html beside it)\n" +
             "  vigil review -p policy.yaml holdout.csv --card cards/loan-3.2.md");
         cmd.Arguments.Add(common.Inputs);
-        foreach (var o in new Option[] { policy, common.Table, common.Sql, common.InputFormat, common.Config, common.Id, common.Timestamp, common.VersionColumn,
+        foreach (var o in new Option[] { policy, common.Table, common.Sql, common.MaxShippedRows, common.InputFormat, common.Config, common.Id, common.Timestamp, common.VersionColumn,
                      common.Score, common.Label, common.Format, common.Out, common.Quiet, card, noCard })
             cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -64,7 +64,7 @@ internal static class ReviewCommand
             using var source = SourceOpener.Open(spec);
             ReviewResult result;
             using (var progress = new ConsoleProgress(!p.GetValue(common.Quiet), () => source.Engine.Progress))
-                result = ReviewAnalysis.Run(source, pol, mapping, pol.Threshold ?? 0.5, spec.Format, progress);
+                result = ReviewAnalysis.Run(source, pol, mapping, pol.Threshold ?? 0.5, spec.Format, progress, spec.MaxShippedRows);
             result = result with
             {
                 ModelCard = cardMd?.Given,

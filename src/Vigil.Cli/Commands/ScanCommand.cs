@@ -18,6 +18,7 @@ internal static class ScanCommand
         cmd.Arguments.Add(common.Inputs);
         cmd.Options.Add(common.Table);
         cmd.Options.Add(common.Sql);
+        cmd.Options.Add(common.MaxShippedRows);
         cmd.Options.Add(common.InputFormat);
         cmd.SetAction(p =>
         {

@@ -10,7 +10,8 @@ namespace Vigil.Engine.ClickHouse;
 /// 18.16 as well as current servers. One <see cref="HttpClient"/> and one HTTP session per engine (so temporary tables
 /// live as long as the engine). Results come as <c>TSVWithNamesAndTypes</c>, gzip-compressed, and are parsed as they
 /// arrive into chunks of <see cref="ChunkRows"/> rows. Parameters <c>$1, $2, …</c> are bound on the client as literals
-/// (see <see cref="ClickHouseSql"/>). Every request sends the settings of <see cref="Settings"/>.
+/// (see <see cref="ClickHouseSql"/>). Every request sends the settings of <see cref="Settings"/>; every query that returns
+/// a result also sends <c>max_result_rows</c> and <c>result_overflow_mode=throw</c> under a <see cref="RowLimit"/>.
 /// </summary>
 internal sealed partial class ClickHouseEngine : IQueryEngine
 {
@@ -23,11 +24,13 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
     private TimeZoneInfo _serverZone = TimeZoneInfo.Utc;
 
     /// <summary>Connects: checks that the server answers and accepts the credentials, and reads its time zone (the zone of
-    /// DateTime columns that name none). Throws a <see cref="VigilEngineException"/> (user error) when it cannot.</summary>
-    public ClickHouseEngine(ClickHouseConnectionInfo info)
+    /// DateTime columns that name none). Throws a <see cref="VigilEngineException"/> (user error) when it cannot.
+    /// <paramref name="rowLimit"/> bounds the rows of each query's result (none when null).</summary>
+    public ClickHouseEngine(ClickHouseConnectionInfo info, ShippedRowLimit? rowLimit = null)
     {
         ArgumentNullException.ThrowIfNull(info);
         _info = info;
+        RowLimit = rowLimit ?? ShippedRowLimit.None;
         var handler = new SocketsHttpHandler
         {
             // Decompressed by hand (see Body) so that the encoding the server chose stays visible.
@@ -98,6 +101,16 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
 
     public SqlDialect Dialect => SqlDialect.ClickHouse;
 
+    /// <summary>The most rows one query's result may have. The server enforces it (<c>max_result_rows=N</c>,
+    /// <c>result_overflow_mode=throw</c>, sent with every statement that returns a result, never with
+    /// <see cref="Execute"/>, progress polls or kills; ClickHouse counts only the final result, not subqueries or an
+    /// INSERT's SELECT), so that the answer fails with code 396 before a row leaves; the reader counts as well, which is
+    /// all there is for a readonly=1 user, who may send no settings.</summary>
+    public ShippedRowLimit RowLimit { get; }
+
+    /// <summary>TOO_MANY_ROWS_OR_BYTES: "Limit for result exceeded, max rows: …".</summary>
+    internal const string TooManyRowsCode = "396";
+
     public string Name => "clickhouse";
 
     /// <summary>read_rows / total_rows_approx of the running statement as system.processes shows it (polled every
@@ -159,8 +172,9 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         Run(sql, parameters, ct, reader =>
         {
             result = reader.NewBuilder(16);
-            reader.ReadRows(result, int.MaxValue);
+            reader.ReadRows(result, RowLimit.IsLimited ? (int)Math.Min(RowLimit.Rows + 1, int.MaxValue) : int.MaxValue);
             Interlocked.Add(ref _resultRows, result.RowCount);
+            if (RowLimit.IsLimited && result.RowCount > RowLimit.Rows) throw RowLimit.Exceeded(Where);
         });
         return result!.Build();
     }
@@ -171,9 +185,18 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         Run(sql, parameters, ct, reader =>
         {
             TableBuilder b = reader.NewBuilder(1024);
+            long shipped = 0;
             while (true)
             {
-                bool more = reader.ReadRows(b, ChunkRows);
+                // Under a limit, read no further than its first row past it.
+                int want = RowLimit.IsLimited ? (int)Math.Min(ChunkRows, RowLimit.Rows + 1 - shipped) : ChunkRows;
+                bool more = reader.ReadRows(b, want);
+                shipped += b.RowCount;
+                if (RowLimit.IsLimited && shipped > RowLimit.Rows)
+                {
+                    Interlocked.Add(ref _resultRows, b.RowCount);
+                    throw RowLimit.Exceeded(Where);
+                }
                 if (b.RowCount > 0)
                 {
                     Interlocked.Add(ref _resultRows, b.RowCount);
@@ -211,17 +234,29 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         _http.Dispose();
     }
 
+    /// <summary>The server and database as messages name them: <c>clickhouse 127.0.0.1:8123/default</c>.</summary>
+    private string Where => $"clickhouse {_info.Endpoint.Authority}/{_info.Database}";
+
     private void Run(string sql, IReadOnlyList<object?>? parameters, CancellationToken ct, Action<ClickHouseTsvReader> read)
     {
         string bound = ClickHouseCasts.Rewrite(ClickHouseSql.Bind(sql, parameters));
         string text = ClickHouseSql.WithFormat(bound, "TSVWithNamesAndTypes");
-        using HttpResponseMessage response = Send(text, ct, sql);
+        using HttpResponseMessage response = Send(text, ct, sql, limitResult: true);
+        string queryId = LastQueryId!;
         try
         {
             using Stream body = Body(response, ct);
             var reader = new ClickHouseTsvReader(body);
             reader.ReadHeader(_serverZone);
             read(reader);
+        }
+        catch (VigilInputException) when (RowLimit.IsLimited)
+        {
+            // The reader stopped at the first row past the limit (a readonly=1 user, whom the server does not limit): close
+            // the answer and wait until the server has let go of the query, so that the session is free for the next one.
+            response.Dispose();
+            Kill(queryId);
+            throw;
         }
         catch (VigilEngineException e) when (e.Sql is null)
         {
@@ -234,8 +269,34 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         }
     }
 
-    /// <summary>Posts one statement; a non-200 answer becomes a <see cref="VigilEngineException"/>.</summary>
-    private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null)
+    /// <summary>Posts one statement; a non-200 answer becomes a <see cref="VigilEngineException"/>. With
+    /// <paramref name="limitResult"/> (a statement whose result Vigil reads) the <see cref="RowLimit"/> goes with it, and
+    /// the server's refusal becomes <see cref="ShippedRowLimit.Exceeded"/>.</summary>
+    private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null, bool limitResult = false)
+    {
+        // The engine runs one statement at a time, so a locked session is held by an answer this engine abandoned (the row
+        // limit's reader stopped, or a cancellation), which the server lets go of moments after the connection closed.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return SendOnce(statement, ct, originalSql, limitResult);
+            }
+            catch (VigilEngineException e) when (e.Code == SessionLockedCode && waited.Elapsed < SessionLockWait && !ct.IsCancellationRequested)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    /// <summary>SESSION_IS_LOCKED: "Session is locked by a concurrent client".</summary>
+    private const string SessionLockedCode = "373";
+
+    /// <summary>How long <see cref="Send"/> waits for a session that an abandoned answer still holds.</summary>
+    private static readonly TimeSpan SessionLockWait = TimeSpan.FromSeconds(10);
+
+    private HttpResponseMessage SendOnce(string statement, CancellationToken ct, string? originalSql, bool limitResult)
     {
         string queryId = Guid.NewGuid().ToString();
         LastQueryId = queryId;
@@ -249,6 +310,10 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
             foreach (KeyValuePair<string, string> s in Settings)
             {
                 if (s.Key != "wait_end_of_query") url.Append('&').Append(s.Key).Append('=').Append(s.Value);
+            }
+            if (limitResult && RowLimit.IsLimited)
+            {
+                url.Append("&max_result_rows=").Append(RowLimit.Rows.ToString(CultureInfo.InvariantCulture)).Append("&result_overflow_mode=throw");
             }
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, url.ToString())
@@ -293,13 +358,20 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         {
             string body;
             using (var sr = new StreamReader(Body(response, ct), Encoding.UTF8)) body = sr.ReadToEnd();
-            throw ClickHouseErrors.FromResponse(body, (int)response.StatusCode, originalSql ?? statement);
+            VigilEngineException error = ClickHouseErrors.FromResponse(body, (int)response.StatusCode, originalSql ?? statement);
+            if (limitResult && RowLimit.IsLimited && IsResultLimit(error)) throw RowLimit.Exceeded(Where, error);
+            throw error;
         }
         finally
         {
             response.Dispose();
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> is the server refusing a result past max_result_rows ("Limit for result
+    /// exceeded, max rows: …", code 396), rather than another of its limits.</summary>
+    internal static bool IsResultLimit(VigilEngineException e) =>
+        e.Code == TooManyRowsCode && e.EngineMessage.Contains("max rows", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads the running statement's progress from system.processes (best effort; one poll at a time).</summary>
     private void PollProgress(string queryId, int generation)

@@ -38,6 +38,7 @@ internal static partial class ClickHouseErrors
         "209" or "210" or "279" => true,                 // socket timeout, network error, all connection tries failed (a shard is down)
         "241" or "242" => true,                          // memory limit exceeded, table is read only
         "395" => true,                                   // throwIf in the user's query
+        "396" => true,                                   // a limit of the user's profile on a result (Vigil's own becomes ShippedRowLimit's message)
         _ => false,
     };
 

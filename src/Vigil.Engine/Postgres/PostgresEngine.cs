@@ -7,16 +7,19 @@ namespace Vigil.Engine.Postgres;
 /// constructor. Parameters are positional ($1, $2, ...). Types: bigint/integer/smallint → Int64;
 /// double precision/real/numeric → Double; boolean; text/varchar/char → String; timestamp, timestamptz
 /// and date → Timestamp (UTC). Errors of queries are <see cref="VigilEngineException"/>s carrying the SQLSTATE (the
-/// npgsql exception is the inner one).
+/// npgsql exception is the inner one). Under a <see cref="RowLimit"/>, rows are counted as they are read, and at the
+/// first row past the limit the command is cancelled and a <see cref="VigilInputException"/> thrown.
 /// </summary>
 internal sealed class PostgresEngine : IQueryEngine
 {
     private const int ChunkRows = 2048;
     private readonly NpgsqlConnection _connection;
 
-    /// <summary>Opens a connection. <paramref name="connectionString"/> is an Npgsql connection string.</summary>
-    public PostgresEngine(string connectionString)
+    /// <summary>Opens a connection. <paramref name="connectionString"/> is an Npgsql connection string;
+    /// <paramref name="rowLimit"/> bounds the rows of each query's result (none when null).</summary>
+    public PostgresEngine(string connectionString, ShippedRowLimit? rowLimit = null)
     {
+        RowLimit = rowLimit ?? ShippedRowLimit.None;
         _connection = new NpgsqlConnection(connectionString);
         try
         {
@@ -33,6 +36,9 @@ internal sealed class PostgresEngine : IQueryEngine
 
     public string Name => "postgresql";
 
+    /// <summary>The most rows one query's result may have (counted while reading; <see cref="ShippedRowLimit.None"/> by default).</summary>
+    public ShippedRowLimit RowLimit { get; }
+
     public IReadOnlyList<Sources.SourceColumn> Describe(string relation) => Sources.SourceOpener.DescribePostgres(this, relation);
 
     public NpgsqlConnection Connection => _connection;
@@ -47,8 +53,10 @@ internal sealed class PostgresEngine : IQueryEngine
         {
             using NpgsqlDataReader reader = cmd.ExecuteReader();
             TableBuilder b = NewBuilder(reader, 16);
+            long limit = RowLimit.IsLimited ? RowLimit.Rows : long.MaxValue;
             while (reader.Read())
             {
+                if (b.RowCount >= limit) throw Exceeded(cmd, reader);
                 ReadRow(reader, b);
             }
             return b.Build();
@@ -72,8 +80,11 @@ internal sealed class PostgresEngine : IQueryEngine
         {
             using NpgsqlDataReader reader = cmd.ExecuteReader();
             TableBuilder b = NewBuilder(reader, ChunkRows);
+            long limit = RowLimit.IsLimited ? RowLimit.Rows : long.MaxValue;
+            long shipped = 0;
             while (reader.Read())
             {
+                if (++shipped > limit) throw Exceeded(cmd, reader);
                 ReadRow(reader, b);
                 if (b.RowCount == ChunkRows)
                 {
@@ -108,6 +119,27 @@ internal sealed class PostgresEngine : IQueryEngine
     }
 
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>The server and database as messages name them: <c>postgres 127.0.0.1:5432/db</c>.</summary>
+    private string Where => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"postgres {_connection.Host}:{_connection.Port}/{_connection.Database}");
+
+    /// <summary>Stops a result at its first row past <see cref="RowLimit"/>: cancels the command on the server, so that
+    /// the rest is neither sent nor read (closing the reader swallows the cancellation's error; the connection stays
+    /// usable), and returns the error to throw.</summary>
+    private VigilInputException Exceeded(NpgsqlCommand cmd, NpgsqlDataReader reader)
+    {
+        cmd.Cancel();
+        try
+        {
+            reader.Dispose();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+        {
+            // 57014 query_canceled: the cancellation asked for.
+        }
+        return RowLimit.Exceeded(Where);
+    }
 
     /// <summary>The column kind of a PostgreSQL result column, or null when Vigil cannot read it.</summary>
     internal static ColumnKind? KindOf(Type fieldType) =>

@@ -7,7 +7,8 @@ namespace Vigil.Engine.Sources;
 /// <summary>
 /// Opens a <see cref="SourceSpec"/>: files are read in place by an embedded DuckDB; a DuckDB database file is
 /// attached read-only; a PostgreSQL or ClickHouse URL runs every query inside that server. Every failure a user can fix
-/// is a one-line <see cref="VigilInputException"/> naming the file, table or server.
+/// is a one-line <see cref="VigilInputException"/> naming the file, table or server. A server's engine gets the
+/// <see cref="ShippedRowLimit"/> of <see cref="SourceSpec.MaxShippedRows"/> (else VIGIL_MAX_SHIPPED_ROWS, else the default).
 /// </summary>
 internal static class SourceOpener
 {
@@ -151,12 +152,12 @@ internal static class SourceOpener
         if (inputs.Any(ClickHouse.ClickHouseConnectionInfo.IsUrl))
         {
             if (inputs.Count > 1) throw new VigilInputException("a ClickHouse URL must be the only input");
-            return OpenClickHouse(inputs[0], spec.Table, spec.Sql);
+            return OpenClickHouse(inputs[0], spec.Table, spec.Sql, ShippedRowLimit.Resolve(spec.MaxShippedRows));
         }
         if (inputs.Any(IsPostgresUrl))
         {
             if (inputs.Count > 1) throw new VigilInputException("a PostgreSQL URL must be the only input");
-            return OpenPostgres(inputs[0], spec.Table, spec.Sql);
+            return OpenPostgres(inputs[0], spec.Table, spec.Sql, ShippedRowLimit.Resolve(spec.MaxShippedRows));
         }
 
         var formats = new FileFormat[inputs.Count];
@@ -645,7 +646,7 @@ internal static class SourceOpener
         return url[..(colon + 1)] + "***" + url[at..];
     }
 
-    private static OpenedSource OpenPostgres(string url, string? table, string? sql)
+    private static OpenedSource OpenPostgres(string url, string? table, string? sql, ShippedRowLimit limit)
     {
         string shown = RedactUrl(url);
         if (table is null && sql is null) throw new VigilInputException($"{shown}: PostgreSQL needs a table (--table) or a query (--sql)");
@@ -654,7 +655,7 @@ internal static class SourceOpener
         PostgresEngine engine;
         try
         {
-            engine = new PostgresEngine(cs);
+            engine = new PostgresEngine(cs, limit);
         }
         catch (PostgresException e)
         {
@@ -692,7 +693,7 @@ internal static class SourceOpener
     // ---------------------------------------------------------------------------------------------
     // ClickHouse
 
-    private static OpenedSource OpenClickHouse(string url, string? table, string? sql)
+    private static OpenedSource OpenClickHouse(string url, string? table, string? sql, ShippedRowLimit limit)
     {
         string shown = RedactUrl(url);
         if (table is null && sql is null) throw new VigilInputException($"{shown}: ClickHouse needs a table (--table) or a query (--sql)");
@@ -701,7 +702,7 @@ internal static class SourceOpener
         ClickHouse.ClickHouseEngine engine;
         try
         {
-            engine = new ClickHouse.ClickHouseEngine(info);
+            engine = new ClickHouse.ClickHouseEngine(info, limit);
         }
         catch (VigilEngineException e) when (e.IsUserError)
         {

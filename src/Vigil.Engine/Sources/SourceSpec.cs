@@ -16,6 +16,11 @@ internal sealed record SourceSpec
 
     /// <summary>csv, tsv, parquet, json, jsonl or duckdb; null = from each file's extension.</summary>
     public string? Format { get; init; }
+
+    /// <summary>The most rows one query may return from a server source (PostgreSQL, ClickHouse); 0 = no limit; null =
+    /// from VIGIL_MAX_SHIPPED_ROWS, else <see cref="ShippedRowLimit.DefaultRows"/>. Files and DuckDB databases are read in
+    /// process and have no limit.</summary>
+    public long? MaxShippedRows { get; init; }
 }
 
 /// <summary>A column of a source as the engine describes it.</summary>
