@@ -67,7 +67,22 @@ import json, sys, datetime
 m = json.load(sys.stdin); now = datetime.datetime.now(datetime.timezone.utc)
 ages = [(now - datetime.datetime.fromisoformat(x["at"].replace("Z", "+00:00"))).total_seconds() for x in m["monitors"] if x["at"]]
 print("%d of %d monitors evaluated within 20 s of the end (oldest %.1f s ago)" % (sum(a < 20 for a in ages), len(m["monitors"]), max(ages) if ages else -1))')"
-python3 - "$WORK/result.json" "$WORK/rss" "$STORED" "$LATE" <<'PY'
+ONSHARDS=""
+if [ "${CLICKHOUSE:-0}" = "1" ]; then
+  # What is on the shards (each id's newest version) against what was acknowledged; and the floor: ClickHouse's own
+  # synchronous insert through the Distributed table of one group of rows (CLIENTS batches of 500), the median of 5.
+  ONSHARDS="$(( $(sql 0 'SELECT count() FROM predictions_load_local FINAL') + $(sql 1 'SELECT count() FROM predictions_load_local FINAL') ))"
+  for i in 0 1; do sql "$i" "CREATE TABLE floor_local AS predictions_load_local" >/dev/null; done
+  sql 0 "CREATE TABLE floor AS predictions_load ENGINE = Distributed(vigil, default, floor_local, cityHash64(id))" >/dev/null
+  FLOOR=()
+  for k in 1 2 3 4 5; do
+    t0=$(date +%s.%N)
+    sql 0 "INSERT INTO floor SELECT * FROM predictions_load LIMIT $((CLIENTS * 500)) OFFSET $((k * CLIENTS * 500))" >/dev/null
+    FLOOR+=("$(python3 -c "import sys; print(float(sys.argv[1]) - float(sys.argv[2]))" "$(date +%s.%N)" "$t0")")
+  done
+  ONSHARDS="$ONSHARDS on the shards; ClickHouse's own insert of $((CLIENTS * 500)) rows through the Distributed table: median $(printf '%s\n' "${FLOOR[@]}" | sort -g | sed -n 3p | awk '{printf "%.0f", $1 * 1000}') ms"
+fi
+python3 - "$WORK/result.json" "$WORK/rss" "$STORED" "$LATE" "$ONSHARDS" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); rss = [int(x) for x in open(sys.argv[2]).read().split()]
 print("| seconds | clients | batches | predictions/s | p50 ms | p99 ms | max ms | failed | stored |")
@@ -76,4 +91,5 @@ print(f"| {r['seconds']} | {r['clients']} | {r['batches']} | {r['predictions_per
 print()
 print("Server memory (RSS MB, every 10 s): " + ", ".join(map(str, rss)))
 print("Monitors: " + sys.argv[4])
+if sys.argv[5]: print("ClickHouse: " + sys.argv[5])
 PY
