@@ -31,12 +31,11 @@ namespace Vigil.Server.Store;
 /// <item>Timestamps are DateTime('UTC'): whole seconds (18.16 has no DateTime64).</item>
 /// </list>
 /// </summary>
-internal sealed class ClickHouseStore : PredictionStore
+internal sealed class ClickHouseStore : DuckDbStateStore
 {
     private readonly ClickHouseConnectionInfo _info;
     private readonly ClickHouseEngine _writer;
     private readonly DuckDbEngine _state;
-    private readonly DuckDbTables _tables;
     private readonly Lock _gate = new();
     private readonly Lock _stateGate = new();
     private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
@@ -76,7 +75,7 @@ internal sealed class ClickHouseStore : PredictionStore
             var path = Path.GetFullPath(statePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _state = new DuckDbEngine(new DuckDbOptions { Path = path });
-            _tables = new DuckDbTables(_state, _stateGate);
+            Tables = new DuckDbTables(_state, _stateGate);
             OpenRollups(config);
         }
         catch
@@ -90,8 +89,6 @@ internal sealed class ClickHouseStore : PredictionStore
     public override string Description { get; }
 
     public override SqlDialect Dialect => SqlDialect.ClickHouse;
-
-    protected override SqlDialect StateDialect => SqlDialect.DuckDb;
 
     protected override long TimestampUnit => TimeSpan.TicksPerSecond;
 
@@ -417,30 +414,6 @@ internal sealed class ClickHouseStore : PredictionStore
     }
 
     public override bool IsStoreError(Exception e) => e is VigilEngineException { Engine: VigilEngineException.ClickHouse };
-
-    protected override string RollupKey => "";
-
-    protected override void WriterExecute(string sql) => _tables.Execute(sql);
-
-    protected override List<object?[]> WriterRows(string sql) => _tables.Rows(sql);
-
-    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows) => _tables.Append(table, rows);
-
-    protected override void InWriterTransaction(Action body) => _tables.InTransaction(body);
-
-    protected override void CreateStateTables() => _tables.Execute(StateTablesSql);
-
-    protected override void UpsertState(string kind, string key, string body, DateTime at) => _tables.UpsertState(kind, key, body, at);
-
-    protected override void DeleteState(string kind, string key) => _tables.DeleteState(kind, key);
-
-    protected override void PruneState(string kind, int keep) => _tables.PruneState(kind, keep);
-
-    protected override List<(string Kind, string Key, string Body)> ReadState() => _tables.ReadState();
-
-    protected override void InsertNotification(NotificationRecord n) => _tables.InsertNotification(n);
-
-    protected override List<NotificationRecord> ReadNotifications(IReadOnlyCollection<string> alertKeys) => _tables.ReadNotifications(alertKeys);
 
     protected override void Close()
     {

@@ -9,12 +9,11 @@ namespace Vigil.Server.Store;
 /// connections of their own. The tables carry no key: a primary key's index lives in DuckDB's memory and slows every
 /// insert as the table grows (docs/architecture.md), so duplicate ids are refused by an <see cref="IdFilter"/> per
 /// model, rebuilt from the table at start, with an exact check against the table for the ids it cannot rule out.</summary>
-internal sealed partial class DuckDbStore : PredictionStore
+internal sealed partial class DuckDbStore : DuckDbStateStore
 {
     private readonly DuckDbEngine _engine;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
-    private readonly DuckDbTables _tables;
 
     /// <summary>Ids each model's filter is sized for (it keeps working past that, checking the table more often).</summary>
     internal static long FilterCapacity { get; set; } =
@@ -30,7 +29,7 @@ internal sealed partial class DuckDbStore : PredictionStore
     {
         Path = ResolvePath(config.Store);
         _engine = new DuckDbEngine(new DuckDbOptions { Path = Path });
-        _tables = new DuckDbTables(_engine, _gate);
+        Tables = new DuckDbTables(_engine, _gate);
         // DuckDB folds its write-ahead log into the database file (a checkpoint) inside the commit that crosses this
         // size, stalling every batch behind it: fewer, larger checkpoints keep ingest's tail latency down.
         _engine.Execute($"SET checkpoint_threshold = '{CheckpointThreshold}'");
@@ -261,15 +260,6 @@ internal sealed partial class DuckDbStore : PredictionStore
 
     /// <summary>None: a key's index lives in DuckDB's memory (see the class summary); the writer deletes a bucket's rows
     /// before it writes them again.</summary>
-    protected override string RollupKey => "";
-
-    protected override void WriterExecute(string sql) => _tables.Execute(sql);
-
-    protected override List<object?[]> WriterRows(string sql) => _tables.Rows(sql);
-
-    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows) => _tables.Append(table, rows);
-
-    protected override void InWriterTransaction(Action body) => _tables.InTransaction(body);
 
     protected override void Close()
     {

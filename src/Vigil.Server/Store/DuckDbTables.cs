@@ -1,6 +1,7 @@
 using Vigil.Engine;
 using Vigil.Engine.DuckDb;
 using Vigil.Monitoring.Alerts;
+using Vigil.Monitoring.Config;
 
 namespace Vigil.Server.Store;
 
@@ -114,4 +115,46 @@ internal sealed class DuckDbTables(DuckDbEngine engine, Lock gate)
                 DateTime.SpecifyKind(t.GetDateTime(4, i), DateTimeKind.Utc), t.GetString(5, i)!, (int)t.GetInt64(6, i), t.IsNull(7, i) ? null : t.GetString(7, i)));
         return rows;
     }
+}
+
+/// <summary>A store whose own tables (rollups, readings, alert state, notifications) are in DuckDB
+/// (<see cref="DuckDbTables"/>): the DuckDB store, and the ClickHouse store, which keeps its predictions elsewhere.</summary>
+internal abstract class DuckDbStateStore(ServiceConfig config) : PredictionStore(config)
+{
+    private DuckDbTables? _tables;
+
+    /// <summary>Set by the store's constructor before its rollups open.</summary>
+    protected DuckDbTables Tables
+    {
+        get => _tables ?? throw new InvalidOperationException("the store's DuckDB tables are not open yet");
+        set => _tables = value;
+    }
+
+    protected override SqlDialect StateDialect => SqlDialect.DuckDb;
+
+    /// <summary>None: a key's index lives in DuckDB's memory (see <see cref="DuckDbStore"/>); the writer deletes a bucket's
+    /// rows before it writes them again.</summary>
+    protected override string RollupKey => "";
+
+    protected override void WriterExecute(string sql) => Tables.Execute(sql);
+
+    protected override List<object?[]> WriterRows(string sql) => Tables.Rows(sql);
+
+    protected override void WriterAppend(string table, IEnumerable<(string Model, string Version, DateTime Bucket, long N, string Body)> rows) => Tables.Append(table, rows);
+
+    protected override void InWriterTransaction(Action body) => Tables.InTransaction(body);
+
+    protected override void CreateStateTables() => Tables.Execute(StateTablesSql);
+
+    protected override void UpsertState(string kind, string key, string body, DateTime at) => Tables.UpsertState(kind, key, body, at);
+
+    protected override void DeleteState(string kind, string key) => Tables.DeleteState(kind, key);
+
+    protected override void PruneState(string kind, int keep) => Tables.PruneState(kind, keep);
+
+    protected override List<(string Kind, string Key, string Body)> ReadState() => Tables.ReadState();
+
+    protected override void InsertNotification(NotificationRecord n) => Tables.InsertNotification(n);
+
+    protected override List<NotificationRecord> ReadNotifications(IReadOnlyCollection<string> alertKeys) => Tables.ReadNotifications(alertKeys);
 }

@@ -38,42 +38,8 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
             }
     }
 
-    private ServiceConfig Config(string model, string reference) => ServiceConfigLoader.Parse($$"""
-        store: {{StoreUrl()}}
-        keys:
-          - key: ch-key-00001
-            scopes: [admin]
-        models:
-          {{model}}:
-            task: binary
-            reference: {{reference}}
-            schema:
-              features:
-                amount: number
-                country: category
-            monitors:
-              - name: drift
-                metric: drift(amount)
-                window: 10m
-                every: 1h
-              - name: auc
-                metric: roc_auc
-                window: 10m
-                every: 1h
-                threshold:
-                  min: 0.7
-              - name: latency
-                metric: latency_p99_ms
-                window: 10m
-                every: 1h
-                threshold:
-                  max: 100
-              - name: volume
-                metric: volume
-                window: 10m
-                every: 1h
-                threshold:
-                  min: 1
+    /// <summary>The scenarios' config, with error-rate and null-rate monitors besides.</summary>
+    private ServiceConfig Config(string model, string reference) => StoreScenarios.Config(StoreUrl(), model, reference, """
               - name: errors
                 metric: error_rate
                 window: 10m
@@ -88,30 +54,6 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
                   max: 0.5
         """);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage resp)
-    {
-        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
-        return doc.RootElement.Clone();
-    }
-
-    private static HttpClient Client(VigilServer s)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(s.Addresses[0]) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ch-key-00001");
-        return http;
-    }
-
-    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private string Reference()
-    {
-        var path = Path.Combine(_dir, "reference.csv");
-        var r = new Random(3);
-        File.WriteAllText(path, "amount,country\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i =>
-            string.Create(CultureInfo.InvariantCulture, $"{50 + 10 * (r.NextDouble() + r.NextDouble() + r.NextDouble() - 1.5):F3},DE"))) + "\n");
-        return path;
-    }
-
     /// <summary>Rows of a model's local table on shard <paramref name="i"/>, each id's newest version.</summary>
     private long OnShard(int i, string model) =>
         long.Parse(cluster.Sql(i, $"SELECT count() FROM {PredictionStore.TableOf(model)}_local FINAL").Trim(), CultureInfo.InvariantCulture);
@@ -121,85 +63,66 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
     {
         cluster.Require();
         Drop("ch_ingest");
-        var config = Config("ch_ingest", Reference());
+        var config = Config("ch_ingest", StoreScenarios.Reference(_dir));
         await using (var s = VigilServer.Create(config, "http://127.0.0.1:0"))
         {
             await s.StartAsync();
-            using var http = Client(s);
-            var resp = await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "a", "score": 0.9, "features": {"amount": 3.5, "country": "DE\tx\\y'z"}, "latency_ms": 4, "error": false}, {"id": "b", "score": 0.2}, {"id": "a", "score": 0.1}]"""));
-            Assert.True(resp.StatusCode == HttpStatusCode.Accepted, await resp.Content.ReadAsStringAsync());
-            var body = await Json(resp);
-            Assert.Equal((2L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64()));
+            using var http = StoreScenarios.Client(s);
             // Acknowledged means on the shards: read there directly, at once.
-            Assert.Equal(2L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest"));
-            body = await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "b", "score": 0.3}, {"id": "c", "score": 0.3}]""")));
-            Assert.Equal((1L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("duplicates").GetInt64()));
-            resp = await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "d", "score": 0.3}, {"id": "e", "score": 7}]"""));
-            Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
-            body = await Json(await http.PostAsync("/v1/models/ch_ingest/labels", Body("""[{"id": "a", "label": 1}, {"id": "zz", "label": 0}]""")));
-            Assert.Equal((1L, 1L), (body.GetProperty("accepted").GetInt64(), body.GetProperty("unknown").GetInt64()));
+            await StoreScenarios.IngestDuplicatesRefusalLabels(http, "ch_ingest", () => Assert.Equal(2L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest")));
             // A label sent again replaces the first: the prediction is still one row.
-            body = await Json(await http.PostAsync("/v1/models/ch_ingest/labels", Body("""[{"id": "a", "label": 0}]""")));
+            var body = await StoreScenarios.Json(await http.PostAsync("/v1/models/ch_ingest/labels", StoreScenarios.Body("""[{"id": "a", "label": 0}]""")));
             Assert.Equal(1L, body.GetProperty("accepted").GetInt64());
             Assert.Equal(3L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest"));
+            // Text that TabSeparated escapes arrives as sent.
+            body = await StoreScenarios.Json(await http.PostAsync("/v1/models/ch_ingest/predictions", StoreScenarios.Body("""[{"id": "t\tab", "score": 0.5, "features": {"country": "DE\tx\\y'z\n"}, "error": true}]""")));
+            Assert.Equal(1L, body.GetProperty("accepted").GetInt64());
+            using (var reader = s.Store.NewReader())
+            {
+                var t = reader.Query("SELECT f_country, error FROM predictions_ch_ingest FINAL WHERE id = 't\\tab'");
+                Assert.Equal(("DE\tx\\y'z\n", 1L), (t.GetString(0, 0), t.GetInt64(1, 0)));
+            }
             // A hundred ids spread over both shards (sharded by the id's hash).
             var many = "[" + string.Join(",", Enumerable.Range(0, 100).Select(i => $"{{\"id\": \"s{i}\", \"score\": 0.5}}")) + "]";
-            Assert.Equal(100L, (await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body(many)))).GetProperty("accepted").GetInt64());
+            Assert.Equal(100L, (await StoreScenarios.Json(await http.PostAsync("/v1/models/ch_ingest/predictions", StoreScenarios.Body(many)))).GetProperty("accepted").GetInt64());
             Assert.True(OnShard(0, "ch_ingest") > 20 && OnShard(1, "ch_ingest") > 20, "both shards hold rows");
         }
         // A new process over the same cluster sees everything acknowledged, and the label's last value.
         await using (var s = VigilServer.Create(config, "http://127.0.0.1:0"))
         {
             await s.StartAsync();
-            using var http = Client(s);
-            var model = await Json(await http.GetAsync("/v1/models/ch_ingest"));
-            Assert.Equal((103L, 1L), (model.GetProperty("predictions").GetInt64(), model.GetProperty("labels").GetInt64()));
+            using var http = StoreScenarios.Client(s);
+            var model = await StoreScenarios.Json(await http.GetAsync("/v1/models/ch_ingest"));
+            Assert.Equal((104L, 1L), (model.GetProperty("predictions").GetInt64(), model.GetProperty("labels").GetInt64()));
+            Assert.Equal(104L, OnShard(0, "ch_ingest") + OnShard(1, "ch_ingest"));
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
-            Assert.Equal("0\tDE\\tx\\\\y\\'z", cluster.Sql(0, "SELECT label, f_country FROM predictions_ch_ingest FINAL WHERE id = 'a'").TrimEnd('\n'));
-            var dup = await Json(await http.PostAsync("/v1/models/ch_ingest/predictions", Body("""[{"id": "a", "score": 0.5}]""")));
+            Assert.Equal("0", cluster.Sql(0, "SELECT label FROM predictions_ch_ingest FINAL WHERE id = 'a'").Trim());
+            var dup = await StoreScenarios.Json(await http.PostAsync("/v1/models/ch_ingest/predictions", StoreScenarios.Body("""[{"id": "a", "score": 0.5}]""")));
             Assert.Equal(1L, dup.GetProperty("duplicates").GetInt64());
         }
     }
 
     [SkippableFact]
-    public async Task Monitors_RunInTheCluster()
+    public async Task Monitors_RunInTheCluster_AndReadAsOnDuckDb()
     {
         cluster.Require();
         Drop("ch_monitors");
-        var r = new Random(3);
-        double Normal() => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
-        var config = Config("ch_monitors", Reference());
-        await using var s = VigilServer.Create(config, "http://127.0.0.1:0");
-        await s.StartAsync();
-        using var http = Client(s);
-        var at = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var batch = "[" + string.Join(",", Enumerable.Range(0, 2000).Select(i =>
-        {
-            var label = i % 2;
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{{\"id\": \"m{i}\", \"timestamp\": \"{at}\", \"score\": {(label == 1 ? 0.7 : 0.3) + 0.2 * (r.NextDouble() - 0.5):F4}, \"label\": {label}, \"latency_ms\": {i % 100}, \"error\": {(i % 10 == 0 ? "true" : "false")}, \"features\": {{\"amount\": {65 + 10 * Normal():F3}, \"country\": {(i % 4 == 0 ? "null" : "\"DE\"")}}}}}");
-        })) + "]";
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/v1/models/ch_monitors/predictions", Body(batch))).StatusCode);
+        var config = Config("ch_monitors", StoreScenarios.Reference(_dir));
         var model = config.Models[0];
         var now = DateTime.UtcNow;
+        await using var s = VigilServer.Create(config, "http://127.0.0.1:0");
+        await s.StartAsync();
+        using var http = StoreScenarios.Client(s);
+        var batch = await StoreScenarios.MonitorsOnAWindow(s, http, model, now);
         var readings = model.Monitors.ToDictionary(m => m.Name, m => s.Monitors.RunOnce(model, m, now));
-        Assert.True(readings["drift"].Breached, readings["drift"].Note);
-        Assert.StartsWith("wasserstein", readings["drift"].Note);
-        Assert.Equal(1.0, readings["auc"].Value);
-        Assert.Equal(false, readings["auc"].Breached);
-        // quantile over 0..99, each 20 times: position 0.99 × 1999 = 1979.01, between 98 and 99 (numpy's linear).
-        Assert.Equal(98.01, readings["latency"].Value!.Value, 9);
-        Assert.Equal(2000.0, readings["volume"].Value);
         Assert.Equal(0.1, readings["errors"].Value!.Value, 12);
         Assert.Equal(0.25, readings["nulls"].Value!.Value, 12);
-        var canary = await Json(await http.GetAsync("/v1/models/ch_monitors/canary?baseline=x&candidate=y"));
-        Assert.False(canary.GetProperty("conclusive").GetBoolean());
         // The same window on a DuckDB store gives the same readings.
         var duck = config with { Store = Path.Combine(_dir, "duck.duckdb") };
         await using var d = VigilServer.Create(duck, "http://127.0.0.1:0");
         await d.StartAsync();
-        using var dhttp = Client(d);
-        Assert.Equal(HttpStatusCode.Accepted, (await dhttp.PostAsync("/v1/models/ch_monitors/predictions", Body(batch))).StatusCode);
+        using var dhttp = StoreScenarios.Client(d);
+        Assert.Equal(HttpStatusCode.Accepted, (await dhttp.PostAsync("/v1/models/ch_monitors/predictions", StoreScenarios.Body(batch))).StatusCode);
         foreach (var m in model.Monitors)
         {
             var want = d.Monitors.RunOnce(model, m, now);
@@ -245,16 +168,16 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
     {
         cluster.Require();
         Drop("ch_down");
-        var config = Config("ch_down", Reference());
+        var config = Config("ch_down", StoreScenarios.Reference(_dir));
         await using var s = VigilServer.Create(config, "http://127.0.0.1:0");
         await s.StartAsync();
-        using var http = Client(s);
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/v1/models/ch_down/predictions", Body("""[{"id": "x0", "score": 0.5}]"""))).StatusCode);
+        using var http = StoreScenarios.Client(s);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync("/v1/models/ch_down/predictions", StoreScenarios.Body("""[{"id": "x0", "score": 0.5}]"""))).StatusCode);
         cluster.StopShard(1, crash: true);
         try
         {
             var batch = "[" + string.Join(",", Enumerable.Range(1, 50).Select(i => $"{{\"id\": \"x{i}\", \"score\": 0.5}}")) + "]";
-            var resp = await http.PostAsync("/v1/models/ch_down/predictions", Body(batch));
+            var resp = await http.PostAsync("/v1/models/ch_down/predictions", StoreScenarios.Body(batch));
             Assert.True(resp.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)resp.StatusCode}: {await resp.Content.ReadAsStringAsync()}");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
         }
@@ -263,7 +186,7 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
             cluster.StartShard(1);
         }
         var again = "[" + string.Join(",", Enumerable.Range(1, 50).Select(i => $"{{\"id\": \"x{i}\", \"score\": 0.5}}")) + "]";
-        var body = await Json(await http.PostAsync("/v1/models/ch_down/predictions", Body(again)));
+        var body = await StoreScenarios.Json(await http.PostAsync("/v1/models/ch_down/predictions", StoreScenarios.Body(again)));
         Assert.Equal(50L, body.GetProperty("accepted").GetInt64() + body.GetProperty("duplicates").GetInt64());
         Assert.Equal(51L, OnShard(0, "ch_down") + OnShard(1, "ch_down"));
     }
