@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Vigil.Monitoring.Config;
 using Vigil.Server.Store;
 using Vigil.Server.Tests.Monitors;
 using Vigil.Server.Tests.Store;
@@ -20,23 +15,9 @@ public sealed class ClickHouseMonitorTests(ClickHouseCluster cluster) : IDisposa
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private string Url
-    {
-        get
-        {
-            var shards = string.Join(",", Enumerable.Range(0, cluster.ShardCount).Select(i => "127.0.0.1:" + cluster.HttpPort(i).ToString(CultureInfo.InvariantCulture)));
-            return $"clickhouse://default@127.0.0.1:{cluster.HttpPort(0).ToString(CultureInfo.InvariantCulture)}/default?cluster={cluster.ClusterName}&shards={shards}&state={Path.Combine(_dir, "state.duckdb")}";
-        }
-    }
+    private string Url => ClusterStore.Url(cluster, _dir);
 
-    private void Drop(string model)
-    {
-        for (var i = 0; i < cluster.ShardCount; i++)
-        {
-            cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(model)}");
-            cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(model)}_local");
-        }
-    }
+    private void Drop(string model) => ClusterStore.Drop(cluster, model);
 
     [SkippableFact]
     public async Task Fairness_CloseRatesAreQuiet_AndADriftFromTheBaselineBreaches()

@@ -22,21 +22,9 @@ public sealed class ClickHouseStoreTests(ClickHouseCluster cluster) : IDisposabl
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private string Shards => string.Join(",", Enumerable.Range(0, cluster.ShardCount).Select(i => "127.0.0.1:" + cluster.HttpPort(i).ToString(CultureInfo.InvariantCulture)));
+    private string StoreUrl() => ClusterStore.Url(cluster, _dir);
 
-    /// <summary>The store's URL: the cluster through shard 0, the state file in this test's folder.</summary>
-    private string StoreUrl(string state = "state.duckdb") =>
-        $"clickhouse://{cluster.User}:{cluster.Password}@127.0.0.1:{cluster.HttpPort(0).ToString(CultureInfo.InvariantCulture)}/default?cluster={cluster.ClusterName}&shards={Shards}&state={Path.Combine(_dir, state)}";
-
-    private void Drop(params string[] models)
-    {
-        foreach (var m in models)
-            for (var i = 0; i < cluster.ShardCount; i++)
-            {
-                cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(m)}");
-                cluster.Sql(i, $"DROP TABLE IF EXISTS {PredictionStore.TableOf(m)}_local");
-            }
-    }
+    private void Drop(params string[] models) => ClusterStore.Drop(cluster, models);
 
     /// <summary>The scenarios' config, with error-rate and null-rate monitors besides.</summary>
     private ServiceConfig Config(string model, string reference) => StoreScenarios.Config(StoreUrl(), model, reference, """
