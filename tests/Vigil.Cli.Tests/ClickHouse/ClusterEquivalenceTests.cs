@@ -320,6 +320,33 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
             [@"^\$\.summary_plot", @"^\$\.features\[\d+\]\.", @"^\$\.surrogate\.", @"^\$\.findings\[\d+\]", @"^\$\.segments"]);
     }
 
+    // profile (its JSON names no engine: the sources are checked instead)
+
+    [SkippableFact]
+    public void Profile_Matches()
+    {
+        Ready();
+        string[] tail = ["--format", "json", "-q", "--columns", "prediction_score,amount,account_age_days,merchant_category,country,device_type"];
+        var d = VigilProcess.Run(_logs.Dir, ["profile", Csv("log.csv"), "--out", Path.Combine(_logs.Dir, "eq.duckdb.vigil-profile"), .. tail]);
+        var c = VigilProcess.Run(_logs.Dir, ["profile", Url, "--table", "eq_log", "--out", Path.Combine(_logs.Dir, "eq.clickhouse.vigil-profile"), .. tail]);
+        Assert.True(d.ExitCode == 0 && c.ExitCode == 0, $"exits {d.ExitCode}, {c.ExitCode}: {FirstLine(d.Stderr)} / {FirstLine(c.Stderr)}");
+        Assert.Contains("clickhouse://", c.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("clickhouse://", d.Stdout, StringComparison.Ordinal);
+        // Where it was written, from what and when differ; every count, moment, bucket and bound must not.
+        var diffs = JsonEquivalence.Differences(d.Stdout, c.Stdout, known: [new(@"^\$\.(path|sources|created)")]);
+        Assert.True(diffs.Count == 0, $"{diffs.Count} differences between DuckDB and ClickHouse:\n" + string.Join('\n', diffs));
+        Assert.Contains("\"buckets\"", d.Stdout, StringComparison.Ordinal);
+        // The profiles' contents (the buckets behind those counts): drift against each gives the same report.
+        string[] drift = ["drift", "-c", Csv("log_cur.csv"), "--columns", "prediction_score,amount,account_age_days,merchant_category", "--format", "json", "-q", "-r"];
+        var dd = VigilProcess.Run(_logs.Dir, [.. drift, Path.Combine(_logs.Dir, "eq.duckdb.vigil-profile")]);
+        var dc = VigilProcess.Run(_logs.Dir, [.. drift, Path.Combine(_logs.Dir, "eq.clickhouse.vigil-profile")]);
+        Assert.True(dd.ExitCode == 0 && dc.ExitCode == 0, $"drift exits {dd.ExitCode}, {dc.ExitCode}: {FirstLine(dd.Stderr)} / {FirstLine(dc.Stderr)}");
+        // 18.16's text parser reads a few of the CSV's decimals one ulp off (docs/engine.md), so the loaded score column has
+        // a few more distinct values; the statistics agree to 1e-9.
+        diffs = JsonEquivalence.Differences(dd.Stdout, dc.Stdout, known: [new(@"^\$\.reference\.(name|path|description)$"), new(@"^\$\.columns\[0\]\.distinct_values$")]);
+        Assert.True(diffs.Count == 0, $"{diffs.Count} differences between drift against the two profiles:\n" + string.Join('\n', diffs));
+    }
+
     // a shard that is down
 
     [SkippableFact]
