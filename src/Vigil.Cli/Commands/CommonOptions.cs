@@ -15,8 +15,8 @@ internal sealed class CommonOptions
         Description = "Prediction log(s): CSV, TSV, Parquet or JSON-lines files, globs (\"logs/*.parquet\"), a DuckDB database file (with --table), a PostgreSQL URL postgres://user:pass@host:port/db or a ClickHouse URL clickhouse://user:pass@host:8123/db (with --table or --sql).",
         Arity = ArgumentArity.OneOrMore,
     };
-    public Option<string?> Table { get; } = new("--table") { Description = "Table to read from a DuckDB file or PostgreSQL (schema.table allowed)." };
-    public Option<string?> Sql { get; } = new("--sql") { Description = "A query to read from PostgreSQL; it runs inside PostgreSQL, and so does every analysis over it." };
+    public Option<string?> Table { get; } = new("--table") { Description = "Table to read from a DuckDB file, PostgreSQL or ClickHouse (schema.table allowed)." };
+    public Option<string?> Sql { get; } = new("--sql") { Description = "A query to read from PostgreSQL or ClickHouse; it runs inside the server, and so does every analysis over it." };
     public Option<string?> MaxShippedRows { get; } = new(ShippedRowLimit.Option)
     {
         Description = "With a PostgreSQL or ClickHouse source: the most rows one query may bring back from the server " +

@@ -13,10 +13,10 @@ internal static class DiagnoseCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference: a labeled period when the model did well (e.g. last quarter's scored and labeled rows), as CSV, TSV, Parquet or JSON-lines files, a glob, or a DuckDB file or PostgreSQL URL with --reference-table.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference: a labeled period when the model did well (e.g. last quarter's scored and labeled rows), as CSV, TSV, Parquet or JSON-lines files, a glob, or a DuckDB file, PostgreSQL or ClickHouse URL with --reference-table.", Required = true, AllowMultipleArgumentsPerToken = true };
         var current = new Option<string[]>("--current", "-c") { Description = "The current data: the labeled period whose metric dropped, in the same forms (--current-table).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL URL." };
-        var currentTable = new Option<string?>("--current-table") { Description = "Table to read the current data from, when --current is a DuckDB file or a PostgreSQL URL." };
+        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL or ClickHouse URL." };
+        var currentTable = new Option<string?>("--current-table") { Description = "Table to read the current data from, when --current is a DuckDB file or a PostgreSQL or ClickHouse URL." };
         var metric = new Option<string?>("--metric") { Description = $"The metric that dropped: {string.Join(", ", ComparisonMetrics.Names)} (default: roc_auc)." };
         var threshold = new Option<string?>("--threshold") { Description = "Rate metrics (precision, recall, f1, ...): a row is predicted positive when score >= threshold (default 0.5)." };
         var sampleRows = new Option<int?>("--sample-rows") { Description = "Reference rows sampled to fit the surrogate behind feature importance (default 100,000; seeded)." };

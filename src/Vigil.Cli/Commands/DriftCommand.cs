@@ -15,12 +15,12 @@ internal static class DriftCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files, a DuckDB database file (with --reference-table), a PostgreSQL URL (with --reference-table or --reference-sql), or a profile written by `vigil profile` (a .vigil-profile file).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The reference data (e.g. the training set): a CSV, TSV, Parquet or JSON-lines file, a glob or several files, a DuckDB database file (with --reference-table), a PostgreSQL or ClickHouse URL (with --reference-table or --reference-sql), or a profile written by `vigil profile` (a .vigil-profile file).", Required = true, AllowMultipleArgumentsPerToken = true };
         var current = new Option<string[]>("--current", "-c") { Description = "The current data (e.g. last week's traffic), in the same forms (--current-table, --current-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL URL." };
-        var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with, when --reference is a PostgreSQL URL (it runs inside PostgreSQL)." };
-        var currentTable = new Option<string?>("--current-table") { Description = "Table to read the current data from, when --current is a DuckDB file or a PostgreSQL URL." };
-        var currentSql = new Option<string?>("--current-sql") { Description = "Query to read the current data with, when --current is a PostgreSQL URL." };
+        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from, when --reference is a DuckDB file or a PostgreSQL or ClickHouse URL." };
+        var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with, when --reference is a PostgreSQL or ClickHouse URL (it runs inside the server)." };
+        var currentTable = new Option<string?>("--current-table") { Description = "Table to read the current data from, when --current is a DuckDB file or a PostgreSQL or ClickHouse URL." };
+        var currentSql = new Option<string?>("--current-sql") { Description = "Query to read the current data with, when --current is a PostgreSQL or ClickHouse URL." };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to compare (default: every column both sides hold, but prediction_id, timestamp and date or time columns)." };
         var method = new Option<string?>("--method", "-m") { Description = $"One method for every column: {string.Join(", ", DriftMethods.Names)} (default: Evidently's automatic choice per column)." };
         var threshold = new Option<string?>("--threshold", "-t") { Description = "One threshold for every column (default: the method's; p-value tests drift below it, distances at or above it)." };

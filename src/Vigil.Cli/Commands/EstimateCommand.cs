@@ -14,12 +14,12 @@ internal static class EstimateCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var reference = new Option<string[]>("--reference", "-r") { Description = "The labelled reference (e.g. the test set, or a period whose labels have arrived): a CSV, TSV, Parquet or JSON-lines file, a glob, a DuckDB file (with --reference-table) or a PostgreSQL URL (with --reference-table or --reference-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--reference", "-r") { Description = "The labelled reference (e.g. the test set, or a period whose labels have arrived): a CSV, TSV, Parquet or JSON-lines file, a glob, a DuckDB file (with --reference-table), a PostgreSQL or ClickHouse URL (with --reference-table or --reference-sql).", Required = true, AllowMultipleArgumentsPerToken = true };
         var analysis = new Option<string[]>("--analysis", "-a") { Description = "The predictions to estimate, labels not needed (where labels exist the realized value is shown beside the estimate), in the same forms.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from (a DuckDB file or PostgreSQL)." };
-        var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with (PostgreSQL)." };
+        var referenceTable = new Option<string?>("--reference-table") { Description = "Table to read the reference from (a DuckDB file, PostgreSQL or ClickHouse)." };
+        var referenceSql = new Option<string?>("--reference-sql") { Description = "Query to read the reference with (PostgreSQL or ClickHouse)." };
         var analysisTable = new Option<string?>("--analysis-table") { Description = "Table to read the analysis set from." };
-        var analysisSql = new Option<string?>("--analysis-sql") { Description = "Query to read the analysis set with (PostgreSQL)." };
+        var analysisSql = new Option<string?>("--analysis-sql") { Description = "Query to read the analysis set with (PostgreSQL or ClickHouse)." };
         var chunk = new Option<string?>("--chunk") { Description = "Chunks: day, week (by --timestamp) or a number of rows (default: each set in 10 chunks of equal rows, as NannyML)." };
         var threshold = new Option<string?>("--threshold") { Description = "Binary classifiers: predicted positive when score >= threshold (default: read from the prediction column when there is one, else 0.5)." };
         var metrics = new Option<string?>("--metrics") { Description = $"Comma-separated metrics to estimate, the first one detailed (default: {string.Join(",", EstimationAnalysis.BinaryMetrics)} for a binary classifier; {string.Join(",", MulticlassEstimation.Metrics)} for a multiclass one; {string.Join(",", Vigil.Statistics.Estimation.DleMetrics.All)} for a regression model, msle and rmsle only when targets and predictions are >= 0)." };

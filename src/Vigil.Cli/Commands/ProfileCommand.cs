@@ -14,11 +14,11 @@ internal static class ProfileCommand
     {
         var inputs = new Argument<string[]>("inputs")
         {
-            Description = "The reference data: CSV, TSV, Parquet or JSON-lines files, globs, a DuckDB database file (with --table) or a PostgreSQL URL (with --table or --sql).",
+            Description = "The reference data: CSV, TSV, Parquet or JSON-lines files, globs, a DuckDB database file (with --table), a PostgreSQL or ClickHouse URL (with --table or --sql).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var table = new Option<string?>("--table") { Description = "Table to read from a DuckDB file or PostgreSQL." };
-        var sql = new Option<string?>("--sql") { Description = "A query to read from PostgreSQL (it runs inside PostgreSQL)." };
+        var table = new Option<string?>("--table") { Description = "Table to read from a DuckDB file, PostgreSQL or ClickHouse." };
+        var sql = new Option<string?>("--sql") { Description = "A query to read from PostgreSQL or ClickHouse (it runs inside the server)." };
         var inputFormat = new Option<string?>("--input-format") { Description = "Force the input format: csv, parquet or json (default: by file extension)." };
         var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to profile (default: every column but the id and timestamps)." };
         var resolution = new Option<int?>("--resolution") { Description = $"Numerical columns with more distinct values are pooled into about this many buckets of equal counts (default {NumericSummary.DefaultResolution:N0}: the distribution function within 1/{NumericSummary.DefaultResolution:N0}); fewer stay exact." };
