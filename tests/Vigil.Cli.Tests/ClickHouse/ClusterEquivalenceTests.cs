@@ -320,6 +320,22 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
             [@"^\$\.summary_plot", @"^\$\.features\[\d+\]\.", @"^\$\.surrogate\.", @"^\$\.findings\[\d+\]", @"^\$\.segments"]);
     }
 
+    // review (a gate over evaluate, segments, drift and the summary's checks)
+
+    [SkippableFact]
+    public void Review_Matches()
+    {
+        Ready();
+        var policy = Path.Combine(_logs.Dir, "eq-policy.yaml");
+        File.WriteAllText(policy, "model:\n  name: fraud\n  intended_use: Flag card transactions for review.\n" +
+            // Limits every run passes (the gate exits 1 otherwise): the values behind them are what is compared.
+            "requirements:\n  - metric: roc_auc\n    min: 0.5\n  - metric: recall\n    min: 0\n    per_segment: country\n" +
+            "  - calibration_error: {max: 0.9}\n  - drift: {reference: log_ref.csv, max_drifted_columns: 100}\n  - data_quality: {max_errors: 1000000}\n");
+        AssertSame(["review", "-p", policy, Csv("log_cur.csv"), "--no-card"], ["review", "-p", policy, Url, "--sql", From("eq_log", _logs.LogSplit, false), "--no-card"],
+            // When each ran, and the data's fingerprint: a file's bytes against a table's rows, by design.
+            [@"^\$\.approval\.(time|data_fingerprint)$"]);
+    }
+
     // profile (its JSON names no engine: the sources are checked instead)
 
     [SkippableFact]
