@@ -165,8 +165,10 @@ internal abstract class SqlDialect
     /// rows where <paramref name="condition"/> holds (<c>fn(expr) FILTER (WHERE …)</c>, or <c>fnIf(expr, …)</c>).</summary>
     public virtual string AggregateIf(string function, string expr, string condition) => $"{function}({expr}) FILTER (WHERE {condition})";
 
-    /// <summary>A deterministic pseudo-random number in [0, 1) from a value, for deterministic sampling.
-    /// The same value always gives the same number in one engine (engines differ from each other).</summary>
+    /// <summary>A deterministic pseudo-random number in [0, 1) from a value's text, for deterministic sampling: the first 15
+    /// hex digits of its MD5 (60 bits, big-endian) modulo 1,000,003, over 1,000,003. Every engine computes the same number
+    /// for the same text, so the samples an analysis draws (explain, DLE, the fairness proxies) are the same rows on
+    /// DuckDB, PostgreSQL and ClickHouse.</summary>
     public abstract string HashToUnit(string expr);
 
     /// <summary>An estimate of the number of distinct values of <paramref name="expr"/> (a HyperLogLog aggregate) in
@@ -291,7 +293,8 @@ internal abstract class SqlDialect
         public override string Quantiles(string expr, IReadOnlyList<double> ps) =>
             $"quantile_cont({expr}, [{string.Join(", ", ps.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}])";
 
-        public override string HashToUnit(string expr) => $"(CAST(hash({expr}) % 1000003 AS DOUBLE) / 1000003.0)";
+        public override string HashToUnit(string expr) =>
+            $"(CAST(CAST(('0x' || substr(md5(CAST({expr} AS VARCHAR)), 1, 15)) AS BIGINT) % 1000003 AS DOUBLE) / 1000003.0)";
 
         public override string? DistinctEstimate(string expr) => $"approx_count_distinct({expr})";
 
@@ -328,7 +331,7 @@ internal abstract class SqlDialect
             $"percentile_cont(ARRAY[{string.Join(", ", ps.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}]::float8[]) WITHIN GROUP (ORDER BY {expr})";
 
         public override string HashToUnit(string expr) =>
-            $"(CAST(((CAST(hashtext(CAST({expr} AS TEXT)) AS BIGINT) % 1000003) + 1000003) % 1000003 AS DOUBLE PRECISION) / 1000003.0)";
+            $"(CAST((('x' || substr(md5(CAST({expr} AS TEXT)), 1, 15))::bit(60)::bigint) % 1000003 AS DOUBLE PRECISION) / 1000003.0)";
 
         public override string Hash63(string expr, int seed) => $"(hashtextextended({expr}, {seed}) & 9223372036854775807)";
     }

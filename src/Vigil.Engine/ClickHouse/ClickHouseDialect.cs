@@ -151,7 +151,8 @@ internal sealed class ClickHouseDialect : SqlDialect
             // An aggregate of no (non-NULL) values is NULL, as in SQL: 18.16's -If gives 0 or '' there, Nullable or not.
             : $"if(countIf(isNotNull({expr}) AND ({condition})) > 0, {function}If({expr}, {condition}), NULL)";
 
-    public override string HashToUnit(string expr) => $"(toFloat64(sipHash64(toString({expr})) % 1000003) / 1000003.0)";
+    public override string HashToUnit(string expr) =>
+        $"(toFloat64(intDiv(reinterpretAsUInt64(reverse(unhex(substring(hex(MD5(toString({expr}))), 1, 16)))), 16) % 1000003) / 1000003.0)";
 
     public override string? DistinctEstimate(string expr) => $"uniq({expr})";
 

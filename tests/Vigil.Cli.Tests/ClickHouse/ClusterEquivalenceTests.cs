@@ -142,7 +142,8 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
     public void Evaluate_Regression_Matches()
     {
         Ready();
-        // The residual plot's points are a sample drawn by the engine's hash.
+        // The residual plot's points are a sample drawn by a hash of each row's numbers as text, which the engines print
+        // differently (a double's shortest digits): a different sample of the same size.
         AssertSame(["evaluate", Csv("reg_eval.csv")], ["evaluate", Url, "--table", "eq_reg_eval"], [@"^\$\.residuals\.sample"]);
     }
 
@@ -258,9 +259,9 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
     public void Fairness_ByCountry_CleanLog_Matches()
     {
         Ready();
-        // The proxies are learned on rows drawn and ordered by the engine's hash (so are the folds), and one finding quotes them.
+        // The proxies are learned on rows drawn and ordered by a hash every engine computes alike (SqlDialect.HashToUnit).
         AssertSame(["fairness", Csv("clean.csv"), "--sensitive", "country"], ["fairness", Url, "--table", "eq_clean", "--sensitive", "country"],
-            [@"^\$\.proxies", @"^\$\.findings\[\d+\]$"]);
+            []);
     }
 
     // estimate
@@ -293,9 +294,8 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         string[] args = ["--id", "id", "--label", "label", "--chunk", "day"];
         AssertSame(["estimate", "-r", Csv("reg_ref.csv"), "-a", Csv("reg_cur.csv"), .. args],
             ["estimate", "-r", Url, "--reference-table", "eq_reg_ref", "-a", Url, "--analysis-table", "eq_reg_cur", .. args],
-            // DLE's models are fitted on rows drawn by the engine's hash: its estimates (and the alerts and findings that
-            // quote them) differ; the chunks, their rows and the realized values do not.
-            [@"\.(estimated|lower|upper|sampling_error|alert|message)$", @"^\$\.findings\[\d+\]$"]);
+            // DLE's models are fitted on rows drawn by a hash every engine computes alike: everything matches.
+            []);
     }
 
     // diagnose and explain (they take a URL)
@@ -306,18 +306,19 @@ public sealed class ClusterEquivalenceTests : IClassFixture<ClusterLogs>
         Ready();
         AssertSame(["diagnose", "-r", Csv("dx_ref.csv"), "-c", Csv("dx_cur.csv")],
             ["diagnose", "-r", Url, "--reference-table", "eq_dx_ref", "-c", Url, "--current-table", "eq_dx_cur"],
-            // The shift's ranking comes from an explanation fitted on a sample drawn by the engine's hash; the concept bins'
-            // labels print min and max, which differ by one ulp: 18.16 parses the loaded CSV's text not always correctly rounded.
-            [@"\.evidence\.shift\.", @"\.bins\[\d+\]\.bin$", @"^\$\.steps\[\d+\]\.finding$"]);
+            // The concept bins' labels print min and max, which differ by one ulp: 18.16 parses the loaded CSV's text not
+            // always correctly rounded. (The shift's explanation is fitted on the same hash sample on both engines.)
+            [@"\.bins\[\d+\]\.bin$"]);
     }
 
     [SkippableFact]
     public void Explain_Matches()
     {
         Ready();
-        // Everything explain computes comes from a sample drawn by the engine's hash: only its shape is the same.
+        // Explain's sample is drawn by a hash every engine computes alike (SqlDialect.HashToUnit): the same rows, the same
+        // surrogate, the same attributions.
         AssertSame(["explain", Csv("log.csv")], ["explain", Url, "--table", "eq_log"],
-            [@"^\$\.summary_plot", @"^\$\.features\[\d+\]\.", @"^\$\.surrogate\.", @"^\$\.findings\[\d+\]", @"^\$\.segments"]);
+            []);
     }
 
     // review (a gate over evaluate, segments, drift and the summary's checks)

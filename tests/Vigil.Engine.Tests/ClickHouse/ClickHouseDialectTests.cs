@@ -188,6 +188,22 @@ public sealed class ClickHouseDialectTests : IDisposable
         Assert.Equal("42", ch.ScalarString($"SELECT {D.CastToText("42")}"));
     }
 
+    [SkippableTheory]
+    [InlineData("abc")]
+    [InlineData("p0000000001")]
+    [InlineData("7|p0000012345")]
+    [InlineData("it's ✓")]
+    [InlineData("")]
+    public void HashToUnit_IsTheSameNumberOnEveryEngine_TheMd5sFirst60BitsModuloAPrime(string text)
+    {
+        ClickHouseEngine ch = Ch();
+        byte[] md5 = System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        ulong first60 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(md5) >> 4;
+        double expected = (double)(first60 % 1000003) / 1000003.0;
+        Assert.Equal(expected, ch.Query($"SELECT {D.HashToUnit(D.StringLiteral(text))}").GetDouble(0, 0));
+        Assert.Equal(expected, _duck.Query($"SELECT {SqlDialect.DuckDb.HashToUnit(SqlDialect.DuckDb.StringLiteral(text))}").GetDouble(0, 0));
+    }
+
     [SkippableFact]
     public void Hashes_AreInRange_Deterministic_AndSeeded()
     {

@@ -106,6 +106,9 @@ public sealed class PostgresEngineTests
         Assert.Equal(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), t.GetDateTime(7, 0));
         Assert.Equal("42", t.GetString(8, 0));
         Assert.InRange(t.GetDouble(9, 0), 0, 1 - 1e-12);
+        // The same number as every engine's (the MD5's first 60 bits modulo 1,000,003, over it).
+        ulong first60 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(System.Security.Cryptography.MD5.HashData("abc"u8)) >> 4;
+        Assert.Equal((double)(first60 % 1000003) / 1000003.0, t.GetDouble(9, 0));
         Assert.Equal(2.0, e.Query($"SELECT {d.Median("x")} FROM (VALUES (1), (2), (3)) t(x)").GetDouble(0, 0));
     }
 
