@@ -18,6 +18,26 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Generate_Parquet_WithProblemsPastTheFirst20kRows_IsWritten_AndReadsAsTheCsv()
+    {
+        // The injected problems (an unparseable timestamp, …) lie anywhere in the file: the Parquet writer must not take
+        // the types from the first rows only (it did, and `generate --rows 3000000 -o log.parquet` failed).
+        // With seed 8 and 30,000 rows the first unparseable timestamp is on line 23,724 of the CSV.
+        var parquet = Path.Combine(_dir, "log.parquet");
+        var o = VigilProcess.Run(_dir, "generate", "--rows", "30000", "--seed", "8", "--out", parquet);
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        var csv = Path.Combine(_dir, "log.csv");
+        Assert.Equal(0, VigilProcess.Run(_dir, "generate", "--rows", "30000", "--seed", "8", "--out", csv).ExitCode);
+        Assert.Equal(23724, Array.FindIndex(File.ReadAllLines(csv), l => l.Contains("not-a-date", StringComparison.Ordinal) || l.Contains("2026-13-45", StringComparison.Ordinal)) + 1);
+        var a = VigilProcess.Run(_dir, "summary", parquet, "--format", "json", "-q");
+        Assert.True(a.ExitCode == 0, a.Stderr);
+        using var pa = JsonDocument.Parse(a.Stdout);
+        Assert.Equal(30000, pa.RootElement.GetProperty("total_rows").GetInt64());
+        // The Parquet file keeps the bad timestamps as text, so the summary reports them rather than failing on them.
+        Assert.Contains(pa.RootElement.GetProperty("quality").GetProperty("issues").EnumerateArray(), i => i.GetProperty("check").GetString() == "unparseable_timestamp");
+    }
+
+    [Fact]
     public void EvaluateJson_OnStdout_IsTheDocumentAlone()
     {
         var log = Generate(3000);

@@ -61,8 +61,9 @@ internal static class GenerateCommand
             {
                 using var db = DuckDbDatabase.Open(null);
                 using var conn = db.Connect();
-                // The timestamp column may hold injected unparseable text, so every column is read as CSV auto-detects it.
-                conn.Execute($"COPY (SELECT * FROM read_csv('{Escape(tmpCsv)}', header = true)) TO '{Escape(tmpOut)}' (FORMAT parquet)");
+                // A column may hold injected text (an unparseable timestamp) anywhere in the file, so the types are detected
+                // from every row (sample_size = -1), not the first 20,480: a column with such text stays text.
+                conn.Execute($"COPY (SELECT * FROM read_csv('{Escape(tmpCsv)}', header = true, sample_size = -1)) TO '{Escape(tmpOut)}' (FORMAT parquet)");
                 File.Move(tmpOut, full, overwrite: true);
             }
             return injected;
