@@ -21,13 +21,24 @@ internal static class Cli
             Console.Error.WriteLine($"vigil: {OneLine(first)} (see 'vigil {string.Join(' ', CommandPath(parse))} --help')");
             return BadInput;
         }
-        try
+        // A CSV value that does not fit the type DuckDB sniffed from the first rows fails the query that reaches it: the
+        // command runs again with that column read as text (its outputs are written only at the end), once per column.
+        // Not with standard input, which is read once.
+        var stdin = args.Any(a => a is "-" or "/dev/stdin");
+        for (var attempt = 0; ; attempt++)
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e)
-        {
-            return Report(e);
+            try
+            {
+                return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (Exception e) when (!stdin && attempt < 16 && Engine.Sources.SourceOpener.CsvConversionColumn(e) is { } column
+                                      && Engine.Sources.SourceOpener.ReadCsvColumnAsText(column))
+            {
+            }
+            catch (Exception e)
+            {
+                return Report(e);
+            }
         }
     }
 

@@ -312,12 +312,33 @@ internal static class SourceOpener
         if (info.Length == 0) throw new VigilInputException($"{path}: file is empty");
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> TextColumns = new(StringComparer.Ordinal);
+
+    /// <summary>Reads <paramref name="column"/> of every CSV or TSV opened from now on as text. For a value DuckDB's
+    /// sniffer could not foresee: it types a column from the first 20,480 rows, and a later value that does not fit
+    /// (an unparseable timestamp on line 23,724) fails the query that reaches it. As text, the analyses' own casts read
+    /// it, and the summary reports the value. Returns false when the column was already read as text.</summary>
+    public static bool ReadCsvColumnAsText(string column) => TextColumns.TryAdd(column, true);
+
+    /// <summary>The column named by DuckDB's error when a CSV value does not fit the type sniffed from the first rows
+    /// (<c>Error when converting column "ts". Could not convert string "…" to 'TIMESTAMP'</c>), or null.</summary>
+    public static string? CsvConversionColumn(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is not VigilEngineException { Engine: VigilEngineException.DuckDb }) continue;
+            var m = System.Text.RegularExpressions.Regex.Match(x.Message, "Error when converting column \"([^\"]+)\"\\. Could not convert string");
+            if (m.Success) return m.Groups[1].Value;
+        }
+        return null;
+    }
+
     private static string Reader(IReadOnlyList<string> files, FileFormat format, IReadOnlyList<string>? doubles = null)
     {
         string list = "[" + string.Join(", ", files.Select(SqlDialect.DuckDb.StringLiteral)) + "]";
-        string types = doubles is { Count: > 0 }
-            ? ", types = {" + string.Join(", ", doubles.Select(c => SqlDialect.DuckDb.StringLiteral(c) + ": 'DOUBLE'")) + "}"
-            : "";
+        var typed = (doubles ?? []).Where(c => !TextColumns.ContainsKey(c)).Select(c => SqlDialect.DuckDb.StringLiteral(c) + ": 'DOUBLE'")
+            .Concat(TextColumns.Keys.Order(StringComparer.Ordinal).Select(c => SqlDialect.DuckDb.StringLiteral(c) + ": 'VARCHAR'")).ToList();
+        string types = format is FileFormat.Csv or FileFormat.Tsv && typed.Count > 0 ? ", types = {" + string.Join(", ", typed) + "}" : "";
         return format switch
         {
             FileFormat.Csv => $"read_csv({list}, header = true, union_by_name = true{types})",
