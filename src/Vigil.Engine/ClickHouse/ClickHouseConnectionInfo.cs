@@ -26,6 +26,9 @@ internal sealed record ClickHouseConnectionInfo
     /// creates its local tables (18.16 has no <c>ON CLUSTER</c> DDL without ZooKeeper). Analyses ignore it.</summary>
     public IReadOnlyList<Uri> Shards { get; init; } = [];
 
+    /// <summary>A store's DuckDB file for its own small tables (<c>?state=path</c>); null for the default. Analyses ignore it.</summary>
+    public string? State { get; init; }
+
     /// <summary>The same user and database at another server of the cluster.</summary>
     public ClickHouseConnectionInfo At(Uri endpoint) => this with { Endpoint = endpoint };
 
@@ -71,7 +74,8 @@ internal sealed record ClickHouseConnectionInfo
                     info with { ConnectTimeout = TimeSpan.FromSeconds(s) },
                 "cluster" when value.Length > 0 => info with { Cluster = value },
                 "shards" when value.Length > 0 => info with { Shards = value.Split(',').Select(h => ShardEndpoint(h, https, shown)).ToArray() },
-                _ => throw new VigilInputException($"{shown}: unknown URL parameter {key}={value}; expected connect_timeout=<seconds>, cluster=<name> or shards=<host:port,...>"),
+                "state" when value.Length > 0 => info with { State = value },
+                _ => throw new VigilInputException($"{shown}: unknown URL parameter {key}={value}; expected connect_timeout=<seconds>, cluster=<name>, shards=<host:port,...> or state=<path>"),
             };
         }
         return info;

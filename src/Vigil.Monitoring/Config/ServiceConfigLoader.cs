@@ -112,9 +112,6 @@ public static partial class ServiceConfigLoader
                 ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
         }
 
-        /// <summary>A ClickHouse store's URL without the store's own <c>state=</c> parameter (the engine does not know it).</summary>
-        private static string WithoutState(string url) => StateParameter().Replace(url, "$1").Replace("?&", "?", StringComparison.Ordinal).Replace("&&", "&", StringComparison.Ordinal).TrimEnd('?', '&');
-
         [GeneratedRegex("([?&])state=([^&]*)")]
         private static partial Regex StateParameter();
 
@@ -130,7 +127,7 @@ public static partial class ServiceConfigLoader
             try
             {
                 if (Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.IsUrl(store))
-                    Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.FromUrl(WithoutState(store), shown);
+                    Vigil.Engine.ClickHouse.ClickHouseConnectionInfo.FromUrl(store, shown);
                 else Vigil.Engine.Sources.SourceOpener.PostgresConnectionString(store);
             }
             catch (VigilInputException e)

@@ -95,7 +95,7 @@ public sealed class ServeDemo : IAsyncDisposable
         File.Delete(store + ".wal");
         foreach (var old in Directory.EnumerateFiles(folder, "*" + ReferenceProfile.Extension)) File.Delete(old);
         // Each model's id filter would take 150 MB at the default capacity; the demo's models hold far fewer ids.
-        if (Environment.GetEnvironmentVariable("VIGIL_DEDUP_CAPACITY") is null) DuckDbStore.FilterCapacity = Math.Min(DuckDbStore.FilterCapacity, 500_000);
+        if (Environment.GetEnvironmentVariable("VIGIL_DEDUP_CAPACITY") is null) IdFilter.StoreCapacity = Math.Min(IdFilter.StoreCapacity, 500_000);
         var start = DateTime.UtcNow;
         var fates = DemoFleet.Fates(options.Models, options.Seed);
         var timing = new Random(options.Seed + 1);

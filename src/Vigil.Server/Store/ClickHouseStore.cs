@@ -43,9 +43,8 @@ internal sealed class ClickHouseStore : DuckDbStateStore
 
     public ClickHouseStore(ServiceConfig config, string url) : base(config)
     {
-        var (chUrl, statePath) = SplitState(url);
-        Description = SourceOpener.RedactUrl(chUrl);
-        _info = ClickHouseConnectionInfo.FromUrl(chUrl, "store: " + Description);
+        Description = SourceOpener.RedactUrl(url);
+        _info = ClickHouseConnectionInfo.FromUrl(url, "store: " + Description);
         if (_info.Cluster is null && _info.Shards.Count > 0)
             throw new VigilInputException($"store: {Description}: shards= needs cluster=<name> (the cluster in the servers' remote_servers)");
         if (_info.Cluster is not null && _info.Shards.Count == 0)
@@ -64,15 +63,9 @@ internal sealed class ClickHouseStore : DuckDbStateStore
             {
                 CreateTables(m);
                 // As in the DuckDB store: a filter of the stored ids, so that only the ids it cannot rule out are looked up.
-                var rows = _writer.Query($"SELECT count() FROM {Q(TableOf(m.Name))}").GetInt64(0, 0);
-                var filter = new IdFilter(Math.Max(DuckDbStore.FilterCapacity, 2 * rows));
-                _writer.Stream($"SELECT id FROM {Q(TableOf(m.Name))}", [], chunk =>
-                {
-                    foreach (var id in chunk.Strings(0)) filter.Add(id!);
-                });
-                _filters[m.Name] = filter;
+                _filters[m.Name] = IdFilter.OfStoredIds(_writer, Q(TableOf(m.Name)));
             }
-            var path = Path.GetFullPath(statePath);
+            var path = Path.GetFullPath(_info.State ?? Path.Combine("vigil-data", "vigil-state.duckdb"));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _state = new DuckDbEngine(new DuckDbOptions { Path = path });
             Tables = new DuckDbTables(_state, _stateGate);
@@ -91,21 +84,6 @@ internal sealed class ClickHouseStore : DuckDbStateStore
     public override SqlDialect Dialect => SqlDialect.ClickHouse;
 
     protected override long TimestampUnit => TimeSpan.TicksPerSecond;
-
-    /// <summary>The URL without its <c>state=</c> parameter, and the state file's path.</summary>
-    private static (string Url, string StatePath) SplitState(string url)
-    {
-        var q = url.IndexOf('?', StringComparison.Ordinal);
-        var state = Path.Combine("vigil-data", "vigil-state.duckdb");
-        if (q < 0) return (url, state);
-        var kept = new List<string>();
-        foreach (var pair in url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (pair.StartsWith("state=", StringComparison.Ordinal)) state = Uri.UnescapeDataString(pair["state=".Length..]);
-            else kept.Add(pair);
-        }
-        return (url[..q] + (kept.Count > 0 ? "?" + string.Join("&", kept) : ""), state);
-    }
 
     private ClickHouseEngine Connect(ClickHouseConnectionInfo info)
     {
@@ -167,19 +145,6 @@ internal sealed class ClickHouseStore : DuckDbStateStore
 
     private string InsertColumns(ModelConfig m) => ColumnList(m) + ", rev";
 
-    /// <summary>The stored ids among <paramref name="ids"/>.</summary>
-    private HashSet<string> Present(string model, IReadOnlyList<string> ids)
-    {
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        for (var at = 0; at < ids.Count; at += 1000)
-        {
-            var list = string.Join(", ", ids.Skip(at).Take(1000).Select(Dialect.StringLiteral));
-            var found = _writer.Query($"SELECT DISTINCT id FROM {Q(TableOf(model))} WHERE id IN ({list})");
-            for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
-        }
-        return present;
-    }
-
     protected override Dictionary<string, HashSet<string>> Commit(List<Pending> group)
     {
         var received = DateTime.UtcNow;
@@ -196,7 +161,7 @@ internal sealed class ClickHouseStore : DuckDbStateStore
                     var records = byModel.SelectMany(p => p.Records).ToList();
                     var sw = System.Diagnostics.Stopwatch.StartNew();
                     var filter = _filters[m.Name];
-                    var present = Present(m.Name, records.Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList());
+                    var present = StoredAmong(_writer, m.Name, records.Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList());
                     var set = new HashSet<string>(StringComparer.Ordinal);
                     var fresh = records.Where(r => !present.Contains(r.Id) && set.Add(r.Id)).ToList();
                     _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>

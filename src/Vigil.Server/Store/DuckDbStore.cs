@@ -15,10 +15,6 @@ internal sealed partial class DuckDbStore : DuckDbStateStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IdFilter> _filters = new(StringComparer.Ordinal);
 
-    /// <summary>Ids each model's filter is sized for (it keeps working past that, checking the table more often).</summary>
-    internal static long FilterCapacity { get; set; } =
-        long.TryParse(Environment.GetEnvironmentVariable("VIGIL_DEDUP_CAPACITY"), out var c) && c > 0 ? c : 50_000_000;
-
     /// <summary>DuckDB's memory limit for the store (its buffer cache), so the service's memory stays flat.</summary>
     internal static string MemoryLimit { get; set; } = Environment.GetEnvironmentVariable("VIGIL_STORE_MEMORY") ?? "1GB";
 
@@ -37,13 +33,7 @@ internal sealed partial class DuckDbStore : DuckDbStateStore
         foreach (var m in config.Models)
         {
             CreateTable(m);
-            var filter = new IdFilter(Math.Max(FilterCapacity, 2 * Counts(m.Name).Predictions));
-            _engine.Stream($"SELECT id FROM {Q(TableOf(m.Name))}", [], chunk =>
-            {
-                var ids = chunk.Strings(0);
-                foreach (var id in ids) filter.Add(id!);
-            });
-            _filters[m.Name] = filter;
+            _filters[m.Name] = IdFilter.OfStoredIds(_engine, Q(TableOf(m.Name)));
         }
         OpenRollups(config);
     }
@@ -95,15 +85,8 @@ internal sealed partial class DuckDbStore : DuckDbStateStore
                     var table = TableOf(m.Name);
                     var stage = "stage_" + table;
                     var filter = _filters[m.Name];
-                    // The ids the filter cannot rule out are looked up in the table, all in one query.
-                    var maybe = byModel.SelectMany(p => p.Records).Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList();
-                    var present = new HashSet<string>(StringComparer.Ordinal);
-                    for (var at = 0; at < maybe.Count; at += 1000)
-                    {
-                        var list = string.Join(", ", maybe.Skip(at).Take(1000).Select(Dialect.StringLiteral));
-                        var found = _engine.Query($"SELECT DISTINCT id FROM {Q(table)} WHERE id IN ({list})");
-                        for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
-                    }
+                    // The ids the filter cannot rule out are looked up in the table.
+                    var present = StoredAmong(_engine, m.Name, byModel.SelectMany(p => p.Records).Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList());
                     var set = new HashSet<string>(StringComparer.Ordinal);
                     var probabilities = ProbabilityClasses(m).Count;
                     using (var app = _engine.Connection.CreateAppender(stage))

@@ -27,6 +27,25 @@ internal sealed class IdFilter
 
     public long Capacity { get; }
 
+    /// <summary>Ids a store's filter is sized for at the least (it keeps working past that, checking the table more
+    /// often): VIGIL_DEDUP_CAPACITY, else 50,000,000.</summary>
+    internal static long StoreCapacity { get; set; } =
+        long.TryParse(Environment.GetEnvironmentVariable("VIGIL_DEDUP_CAPACITY"), out var c) && c > 0 ? c : 50_000_000;
+
+    /// <summary>A filter of the ids a store's <paramref name="table"/> (quoted) holds, sized for twice its rows (at least
+    /// <see cref="StoreCapacity"/>), from one stream of them: how the DuckDB and ClickHouse stores start.</summary>
+    public static IdFilter OfStoredIds(Engine.IQueryEngine engine, string table)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var rows = engine.Query($"SELECT count(*) FROM {table}").GetInt64(0, 0);
+        var filter = new IdFilter(Math.Max(StoreCapacity, 2 * rows));
+        engine.Stream($"SELECT id FROM {table}", [], chunk =>
+        {
+            foreach (var id in chunk.Strings(0)) filter.Add(id!);
+        });
+        return filter;
+    }
+
     /// <summary>Memory held by the filter.</summary>
     public long Bytes => _bits.LongLength * 8;
 

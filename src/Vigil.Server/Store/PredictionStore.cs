@@ -118,6 +118,21 @@ internal abstract partial class PredictionStore : IDisposable
         _ => "CASE WHEN p.prediction = p.label THEN 1.0 ELSE 0.0 END",
     };
 
+    /// <summary>The ids among <paramref name="ids"/> (distinct) that a model's table holds, looked up a thousand at a time
+    /// on <paramref name="engine"/> (the writer's connection): the exact check behind an <see cref="IdFilter"/>'s "maybe".</summary>
+    protected HashSet<string> StoredAmong(IQueryEngine engine, string model, IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        for (var at = 0; at < ids.Count; at += 1000)
+        {
+            var list = string.Join(", ", ids.Skip(at).Take(1000).Select(Dialect.StringLiteral));
+            var found = engine.Query($"SELECT DISTINCT id FROM {Q(TableOf(model))} WHERE id IN ({list})");
+            for (var i = 0; i < found.RowCount; i++) present.Add(found.GetString(0, i)!);
+        }
+        return present;
+    }
+
     /// <summary>A batch waiting for the writer, and who waits for it.</summary>
     protected sealed record Pending(string Model, IReadOnlyList<PredictionRecord> Records, TaskCompletionSource<HashSet<string>> Done);
 
