@@ -73,6 +73,9 @@ internal sealed class DemoSim
     /// <summary>Predictions a minute over the day (0.75 to 1.25 times this, by the hour).</summary>
     public double RatePerMinute { get; init; }
 
+    /// <summary>Whether the rate follows the time of day (see <see cref="DemoOptions.DailyCycle"/>).</summary>
+    public bool DailyCycle { get; init; } = true;
+
     /// <summary>The version before a deployment.</summary>
     public string Version { get; }
 
@@ -114,7 +117,7 @@ internal sealed class DemoSim
         while (true)
         {
             var hour = _clock.TimeOfDay.TotalHours;
-            var rate = RatePerMinute * (1 + 0.25 * Math.Sin(2 * Math.PI * (hour - 9) / 24));
+            var rate = DailyCycle ? RatePerMinute * (1 + 0.25 * Math.Sin(2 * Math.PI * (hour - 9) / 24)) : RatePerMinute;
             var next = _clock + TimeSpan.FromMinutes(-Math.Log(1 - _r.NextDouble()) / rate);
             if (next > to) break;
             _clock = next;

@@ -28,6 +28,9 @@ public sealed record DemoOptions
     public TimeSpan Freshness { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>How often live traffic is sent.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Whether traffic follows the time of day (busier in the afternoon). Off, each model's traffic relative to
+    /// the start is the same whenever the demo runs (tests: the history's realization does not depend on the hour).</summary>
+    public bool DailyCycle { get; init; } = true;
 }
 
 /// <summary>
@@ -123,10 +126,11 @@ public sealed class ServeDemo : IAsyncDisposable
             var seed = options.Seed * 1000 + i;
             var origin = start - options.History;
             var sim = fraud
-                ? new DemoSim(name, kind, fate, seed, origin) { ChangeAt = change, DriftFeature = 0, DriftsToo = true, LabelDelay = TimeSpan.FromSeconds(10), RatePerMinute = 60 }
+                ? new DemoSim(name, kind, fate, seed, origin) { ChangeAt = change, DriftFeature = 0, DriftsToo = true, LabelDelay = TimeSpan.FromSeconds(10), RatePerMinute = 60, DailyCycle = options.DailyCycle }
                 : new DemoSim(name, kind, fate, seed, origin)
                 {
                     ChangeAt = change,
+                    DailyCycle = options.DailyCycle,
                     // Half the drifting models drift in their first number (P2), half in their category (P3).
                     DriftFeature = (fate == DemoFate.Drifting && i % 2 == 0) || fate == DemoFate.Flapping ? 0 : -1,
                 };
