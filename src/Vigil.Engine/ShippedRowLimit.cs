@@ -76,6 +76,6 @@ internal sealed record ShippedRowLimit(long Rows, string Setting)
     public VigilInputException Exceeded(string where, Exception? inner = null) => new(
         $"{where}: a query would ship more than {Rows.ToString("N0", CultureInfo.InvariantCulture)} rows ({Setting}){Advice}{Option} N, 0 = none), " +
             "or round the score or the continuous features to fewer distinct values (evaluate ships one row per distinct " +
-            "labeled score, drift one per distinct value of each numeric column, summary one per row); see docs/scale.md",
+            "labeled score, drift one per distinct value of each numeric column, summary one per distinct score per model version and period); see docs/scale.md",
         inner);
 }

@@ -263,6 +263,12 @@ internal abstract class SqlDialect
         $"SELECT {row} FROM (SELECT {row}, row_number() OVER (PARTITION BY {key} ORDER BY {orderBy}) AS k_ " +
         $"FROM {relation} b WHERE {key} IN ({keys})) t WHERE k_ > 1";
 
+    /// <summary>The first row of each <paramref name="key"/> of <paramref name="select"/> by <paramref name="orderBy"/>
+    /// (which must order the rows of a key completely for the choice to be deterministic), with the columns
+    /// <paramref name="columns"/>.</summary>
+    public virtual string FirstPerKey(string select, string columns, string key, string orderBy) =>
+        $"SELECT {columns} FROM (SELECT f.*, row_number() OVER (PARTITION BY {key} ORDER BY {orderBy}) AS vigil_k FROM ({select}) f) t WHERE vigil_k = 1";
+
     /// <summary>The distinct non-null values of <paramref name="expr"/> joined by <paramref name="separator"/> (a SQL
     /// literal), in no particular order, as an aggregate.</summary>
     public virtual string StringAggDistinct(string expr, string separator) => $"string_agg(DISTINCT {expr}, {separator})";

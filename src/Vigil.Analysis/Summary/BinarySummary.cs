@@ -24,7 +24,7 @@ namespace Vigil.Analysis.Summary;
 /// depends on the order rows arrive in (examples are the smallest ids), but for one case: an id whose occurrences share
 /// its earliest timestamp and differ otherwise, where file order says which is first. Then the pass runs again, in order.
 /// </summary>
-internal static class BinarySummary
+internal static partial class BinarySummary
 {
     private const int HashSeed = 0x5EED;
 
@@ -42,6 +42,7 @@ internal static class BinarySummary
     {
         var (engine, source, cols, _, checks, asOf, options, progress) = input;
         var name = source.Description;
+        if (!engine.InProcess || options.InEngine) return RunInEngine(input);
         progress.Stage($"Reading {name}");
 
         // Rows come unordered when the engine can then read in parallel; a tie that only file order could break sends
@@ -538,7 +539,8 @@ internal static class BinarySummary
             }
         });
         Exp($"[timing]   metrics: done after {swM.Elapsed.TotalSeconds:F3} s");
-        for (var v = 0; v < nv; v++)
+        // Versions in name order (the unversioned rows first), whatever order the rows came in.
+        foreach (var v in Enumerable.Range(0, nv).OrderBy(v => v == 0 ? 0 : 1).ThenBy(v => v == 0 ? "" : versions[v - 1], StringComparer.Ordinal))
             if (evaluations[v] is { } e && Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
                 farFromBest.Add(far with { Message = (v == 0 || versions.Count == 0 ? "" : $"model version {version(v)}: ") + far.Message });
         return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));

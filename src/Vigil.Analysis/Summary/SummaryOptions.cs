@@ -22,4 +22,7 @@ public sealed record SummaryOptions
     public int Examples { get; init; } = 5;
     /// <summary>A feature whose null rate is at least this is a warning rather than information.</summary>
     public double NullRateWarning { get; init; } = 0.05;
+    /// <summary>Binary: summarize in the engine (<see cref="BinarySummary"/>'s aggregate path), as on a server engine,
+    /// even in process. For tests.</summary>
+    internal bool InEngine { get; init; }
 }

@@ -22,7 +22,7 @@ internal sealed class CommonOptions
         Description = "With a PostgreSQL or ClickHouse source: the most rows one query may bring back from the server " +
             $"(default {ShippedRowLimit.DefaultRows:N0}, or env {ShippedRowLimit.EnvironmentVariable}; 0 = no limit). Analyses " +
             "ship aggregates, but some grow with the data: evaluate one row per distinct labeled score, drift one per distinct " +
-            "value of each numeric column, summary one per row. Past the limit the command stops with exit 2 before shipping " +
+            "value of each numeric column, summary one per distinct score per model version and period. Past the limit the command stops with exit 2 before shipping " +
             "more; raise it, or round a continuous score or feature so it has fewer distinct values (docs/scale.md).",
         HelpName = "rows",
     };

@@ -120,6 +120,10 @@ internal sealed class ClickHouseDialect : SqlDialect
         $"SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) AND {row} NOT IN " +
         $"(SELECT {row} FROM {relation} WHERE {key} GLOBAL IN ({keys}) ORDER BY {key}, {orderBy} LIMIT 1 BY {key})";
 
+    /// <summary>Without window functions: the rows sorted by key and order, the first of each key by <c>LIMIT 1 BY</c>.</summary>
+    public override string FirstPerKey(string select, string columns, string key, string orderBy) =>
+        $"SELECT {columns} FROM ({select}) f ORDER BY {key}, {orderBy} LIMIT 1 BY {key}";
+
     /// <summary>Without window functions: each key's rows as one array of (order, counts…) tuples, sorted in the engine
     /// (<c>arraySort(groupArray(…))</c>; the order values are distinct within a key, so the tuples sort by them), the
     /// running sums along it with <c>arrayCumSum</c> (Below: the inclusive sums less the row's own count; Above: the same

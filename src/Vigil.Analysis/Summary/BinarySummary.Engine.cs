@@ -1,0 +1,207 @@
+using System.Globalization;
+using Vigil.Analysis.Results;
+using Vigil.Analysis.Slicing;
+using Vigil.Engine;
+using Vigil.Statistics.Classification;
+using Vigil.Statistics.Internal;
+
+namespace Vigil.Analysis.Summary;
+
+// The binary summary on a server engine: every step an aggregate in the engine, the metrics from streamed tables.
+internal static partial class BinarySummary
+{
+    /// <summary>
+    /// The binary summary with the engine doing the work, for a server engine (PostgreSQL, a ClickHouse cluster), where
+    /// shipping a row per prediction to .NET and holding it there (the in-process path) would make Vigil's memory grow with
+    /// the rows. Counts, duplicates and examples are aggregates; the metrics are fed by two streamed tables of
+    /// (version, period, score) and (version, score) groups with their positives and negatives, ordered so that each
+    /// group's accumulator sees its scores from the highest down and is finished before the next group starts. Vigil
+    /// holds one accumulator at a time: its memory does not grow with the rows or the distinct scores (the wire does, by
+    /// one row per distinct score per group, which <c>--max-shipped-rows</c> bounds).
+    /// The result is the in-process path's, but for one case that only file order can decide there: an id whose
+    /// occurrences share its earliest timestamp and differ otherwise. Here the occurrence with the lowest
+    /// (score, label, version) is the first.
+    /// </summary>
+    private static SummaryResult RunInEngine(Inputs input)
+    {
+        var (engine, source, cols, rowsSql, checks, asOf, options, progress) = input;
+        var d = engine.Dialect;
+        var name = source.Description;
+        var hasId = cols.Id is not null;
+        object?[] p = [asOf];
+
+        // Every row with whether it passes the excluding checks (c_ = 1).
+        var excluding = checks.Where(c => c.Excludes).Select(c => $"({c.Predicate})").ToList();
+        var rel = $"(SELECT r.*, {(excluding.Count == 0 ? "1" : $"CASE WHEN {string.Join(" OR ", excluding)} THEN 0 ELSE 1 END")} AS c_ FROM ({rowsSql}) r)";
+
+        progress.Stage($"Checking data quality of {name} (in the engine)");
+        var profileItems = RawProfileItems(d, cols);
+        var profileSql = "SELECT count(*) AS total_" +
+                         string.Concat(SummaryAnalysis.ProfileAggregates(d, profileItems, distinct: false).Select(x => ", " + x)) +
+                         $" FROM {source.Relation}";
+        var profileCounts = engine.Query(profileSql);
+        var countSql = $"SELECT count(*) AS total_, {d.CountIf("c_ = 0")} AS excluded_, count(DISTINCT ver_) AS versions_" +
+                       string.Concat(checks.Select((c, i) => $", {d.CountIf(c.Predicate)} AS c{i}_")) + $" FROM {rel} g";
+        var counts = engine.Query(countSql, p);
+        var total = counts.GetInt64(0, 0);
+        if (total == 0) throw new VigilInputException($"{name}: no rows");
+        if (profileCounts.GetInt64(0, 0) != total)
+            throw new InvalidOperationException($"the engine counted {total} rows in one pass and {profileCounts.GetInt64(0, 0)} in another");
+        var profiles = SummaryAnalysis.ReadProfiles(profileCounts, 1, profileItems, total);
+        var excludedByChecks = counts.GetInt64(1, 0);
+        if (counts.GetInt64(2, 0) > MaxVersions)
+            throw new VigilInputException($"{name}: more than {MaxVersions} distinct values in the model version column '{cols.Version?.Name}'; is it the right column (--version-column)?");
+
+        var issues = new List<QualityIssue>();
+
+        // Duplicates: the later occurrences of an id (earliest timestamp first), counted in the engine.
+        long dupCount = 0, dupOnlyExcluded = 0;
+        var dupIds = $"SELECT id_ FROM {rel} k WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1";
+        const string Kept = "ver_, ts_, s_, y_, c_";
+        var firsts = d.FirstPerKey($"SELECT id_, {Kept} FROM {rel} k WHERE id_ {d.In} ({dupIds})", Kept, "id_",
+            "ts_ NULLS LAST, s_, y_, ver_ NULLS FIRST, c_");
+        if (hasId)
+        {
+            progress.Stage("Finding duplicates (in the engine)");
+            var dups = engine.Query(
+                $"SELECT count(*) AS ids_, CAST(coalesce(sum(n_), 0) AS BIGINT) AS rows_, CAST(coalesce(sum(cl_), 0) AS BIGINT) AS clean_ FROM " +
+                $"(SELECT id_, count(*) AS n_, sum(c_) AS cl_ FROM {rel} k WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1) g", p);
+            dupCount = dups.GetInt64(1, 0) - dups.GetInt64(0, 0);
+            if (dupCount > 0)
+            {
+                var cleanFirsts = engine.Query($"SELECT count(*) FROM ({firsts}) f WHERE c_ = 1", p).GetInt64(0, 0);
+                dupOnlyExcluded = dups.GetInt64(2, 0) - cleanFirsts;
+                var ex = engine.Query($"SELECT id_ FROM ({dupIds}) x ORDER BY id_ LIMIT {options.Examples.ToString(CultureInfo.InvariantCulture)}", p);
+                issues.Add(new QualityIssue("duplicate_id", SummaryAnalysis.SeverityOf("duplicate_id"), dupCount,
+                    SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols),
+                    Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r)!).ToArray(), cols.Id?.Name));
+            }
+        }
+
+        // The checks, with the smallest ids of the rows that fail each.
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var n = counts.GetInt64(3 + i, 0);
+            if (n == 0) continue;
+            var (check, predicate, excludes) = checks[i];
+            var examples = Array.Empty<string>();
+            if (hasId && options.Examples > 0)
+            {
+                var ex = engine.Query($"SELECT DISTINCT coalesce(id_, {d.StringLiteral("(null id)")}) AS e_ FROM {rel} g WHERE {predicate} ORDER BY e_ " +
+                                      $"LIMIT {options.Examples.ToString(CultureInfo.InvariantCulture)}", p);
+                examples = Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r)!).ToArray();
+            }
+            issues.Add(new QualityIssue(check, SummaryAnalysis.SeverityOf(check), n, SummaryAnalysis.Message(check, n, total, excludes, asOf, cols),
+                examples, SummaryAnalysis.ColumnOf(check, cols)));
+        }
+
+        // Rows per period (valid timestamps up to --as-of, every row): missing periods, volume anomalies.
+        progress.Stage("Counting rows per period (in the engine)");
+        var periodExpr = TimeChunk.Of(options.Period).StartSql(d, "ts_");
+        var perPeriod = engine.Query($"SELECT {periodExpr} AS p_, count(*) AS n_ FROM {rel} g WHERE ts_ IS NOT NULL AND ts_ <= $1 GROUP BY p_ ORDER BY p_", p);
+        var starts = new List<DateTime>();
+        var periodCounts = new List<double>();
+        for (var r = 0; r < perPeriod.RowCount; r++)
+        {
+            starts.Add(SummaryAnalysis.Utc(perPeriod.GetDateTime(0, r)));
+            periodCounts.Add(perPeriod.GetInt64(1, r));
+        }
+        var covered = SummaryAnalysis.Covered(starts, periodCounts, options.Period);
+        issues.AddRange(SummaryAnalysis.PeriodIssues(starts, periodCounts, options,
+            (low, high) => SummaryAnalysis.OutlierExamples(engine, $"({rowsSql})", hasId, asOf, low, high, options.Examples)));
+        issues.AddRange(SummaryAnalysis.SchemaIssues(cols, ModelTask.Binary, issues));
+        issues.AddRange(SummaryAnalysis.ColumnIssues(profiles, total, options));
+
+        // The rows the metrics count: those that pass the checks, each id's first occurrence only.
+        var metricRows = dupCount == 0
+            ? $"SELECT {Kept} FROM {rel} k WHERE c_ = 1"
+            : $"SELECT {Kept} FROM {rel} k WHERE c_ = 1 AND (id_ IS NULL OR NOT (id_ {d.In} ({dupIds}))) UNION ALL SELECT {Kept} FROM ({firsts}) f WHERE c_ = 1";
+        string Groups(bool withPeriod) =>
+            $"SELECT ver_, {(withPeriod ? periodExpr : d.TimestampLiteral(DateTime.UnixEpoch))} AS p_, s_, {d.CountIf("y_ = 1")} AS pos_, {d.CountIf("y_ = 0")} AS neg_, count(*) AS n_ " +
+            $"FROM ({metricRows}) m GROUP BY ver_, {(withPeriod ? "p_, " : "")}s_ ORDER BY ver_ NULLS FIRST, {(withPeriod ? "p_, " : "")}s_ DESC";
+        var metricOptions = new BinaryMetricOptions { Threshold = options.Threshold };
+        progress.Stage("Computing metrics per model version (in the engine)");
+        var overall = new List<PeriodSummary>();
+        var evaluations = new List<(string? Version, BinaryEvaluation Evaluation)>();
+        StreamGroups(engine, Groups(withPeriod: false), p, metricOptions, (version, _, e, rows, mean) =>
+        {
+            evaluations.Add((version, e));
+            overall.Add(SummaryAnalysis.Summarize(e, rows, mean, null, version));
+        });
+        progress.Stage("Computing metrics per period (in the engine)");
+        var periods = new List<PeriodSummary>();
+        StreamGroups(engine, Groups(withPeriod: true), p, metricOptions,
+            (version, start, e, rows, mean) => periods.Add(SummaryAnalysis.Summarize(e, rows, mean, start, version)));
+        foreach (var (version, e) in evaluations.OrderBy(x => x.Version is null ? 0 : 1).ThenBy(x => x.Version, StringComparer.Ordinal))
+            if (Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
+                issues.Add(far with { Message = (version is null ? "" : $"model version {version}: ") + far.Message });
+
+        return new SummaryResult
+        {
+            CoveredFrom = covered?.From,
+            CoveredTo = covered?.To,
+            Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
+            Task = ModelTask.Binary,
+            Columns = cols.Roles,
+            Period = options.Period,
+            AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
+            Threshold = options.Threshold,
+            TotalRows = total,
+            ExcludedRows = excludedByChecks + dupOnlyExcluded,
+            Periods = SummaryAnalysis.Ordered(periods),
+            Overall = SummaryAnalysis.Ordered(overall),
+            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = profiles },
+        };
+    }
+
+    /// <summary>Streams (version, period, score, positives, negatives, rows) groups ordered by version, period and score
+    /// descending, and hands each (version, period)'s evaluation, row count and mean score to
+    /// <paramref name="onGroup"/> as soon as its last score has passed. -0.0 and 0.0 (apart in some engines' groups)
+    /// arrive side by side and count as one score.</summary>
+    private static void StreamGroups(IQueryEngine engine, string sql, object?[] parameters, BinaryMetricOptions options,
+        Action<string?, DateTime, BinaryEvaluation, long, double> onGroup)
+    {
+        BinaryScoreAccumulator? acc = null;
+        string? version = null;
+        var start = DateTime.MinValue;
+        var score = double.NaN;
+        long pos = 0, neg = 0, rows = 0;
+        var sum = new NeumaierSum();
+        void Flush()
+        {
+            if (acc is null) return;
+            acc.Add(score, pos, neg);
+            onGroup(version, start, acc.Finish(), rows, sum.Value / rows);
+            acc = null;
+        }
+        engine.Stream(sql, parameters, chunk =>
+        {
+            var ss = chunk.Doubles(2);
+            var ps = chunk.Int64s(3);
+            var ns = chunk.Int64s(4);
+            var cs = chunk.Int64s(5);
+            for (var i = 0; i < chunk.RowCount; i++)
+            {
+                var v = chunk.IsNull(0, i) ? null : chunk.GetString(0, i);
+                var t = SummaryAnalysis.Utc(chunk.GetDateTime(1, i));
+                var s = ss[i] == 0 ? 0 : ss[i]; // -0.0 as 0.0
+                if (acc is null || !string.Equals(v, version, StringComparison.Ordinal) || t != start)
+                {
+                    Flush();
+                    acc = new BinaryScoreAccumulator(options);
+                    (version, start, score, pos, neg, rows, sum) = (v, t, s, 0, 0, 0, new NeumaierSum());
+                }
+                else if (s != score)
+                {
+                    acc.Add(score, pos, neg);
+                    (score, pos, neg) = (s, 0, 0);
+                }
+                pos += ps[i];
+                neg += ns[i];
+                rows += cs[i];
+                sum.Add(s * cs[i]);
+            }
+        });
+        Flush();
+    }
+}
