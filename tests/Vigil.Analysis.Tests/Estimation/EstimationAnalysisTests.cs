@@ -192,6 +192,33 @@ public sealed class EstimationAnalysisTests
         Assert.Null(two.SkipReason);
     }
 
+    /// <summary>End to end: the ids 0, 1, 4 and 7 all hash into fold 4 of 5 (⌊HashToUnit × 5⌋, checked against .NET's
+    /// MD5 in the engine tests), so no row can be held out: the estimate runs, uncalibrated, and says why.</summary>
+    [Fact]
+    public void Run_ReferenceInOneFold_IsLeftUncalibrated_AndSaysWhy()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-onefold-").FullName;
+        try
+        {
+            var reference = System.IO.Path.Combine(dir, "reference.csv");
+            var current = System.IO.Path.Combine(dir, "current.csv");
+            File.WriteAllText(reference, "id,timestamp,score,label\n0,2021-01-01 00:00:00,0.2,0\n1,2021-01-01 01:00:00,0.7,1\n4,2021-01-01 02:00:00,0.4,1\n7,2021-01-01 03:00:00,0.9,0\n");
+            File.WriteAllText(current, "id,timestamp,score,label\n10,2021-01-02 00:00:00,0.3,\n11,2021-01-02 01:00:00,0.6,\n");
+            using var r = SourceOpener.Open(new SourceSpec { Inputs = [reference] });
+            using var a = SourceOpener.Open(new SourceSpec { Inputs = [current] });
+            var result = EstimationAnalysis.Run(r, a, new EstimationOptions { Mapping = Mapping with { Prediction = null }, MinChunkRows = 1 });
+            var cal = result.Calibration!;
+            Assert.False(cal.Calibrated);
+            Assert.Equal(1, cal.Folds);
+            Assert.True(double.IsNaN(cal.EceBefore) && double.IsNaN(cal.EceAfter));
+            Assert.Equal("the scores were left as they are: no held-out check (1 of 5 folds hold rows)", cal.Reason);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void WithoutLabels_EstimatesAlone_AndTheDefaultIsTenChunks()
     {
