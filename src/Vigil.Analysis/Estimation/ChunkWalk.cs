@@ -38,6 +38,31 @@ internal sealed class Side
         BaseSql = $"SELECT {roles}{Slicer.Select}, {ts} AS t_{features} FROM {source.Relation}";
         Ok = ok;
         OutOfRange = outOfRange;
+        _roles = roles;
+        _id = cols.Id is { } id ? x.Text(id) : null;
+    }
+
+    private readonly string _roles;
+    private readonly string? _id;
+
+    /// <summary>Whether the calibration folds are keyed on the rows' ids (else they follow the row order).</summary>
+    public bool FoldsById => _id is not null;
+
+    /// <summary>The labelled scored rows (the roles) with f_, the row's calibration fold in [0, <paramref name="folds"/>).
+    /// With an id column the fold is ⌊<see cref="SqlDialect.HashToUnit"/>(id) · folds⌋, which every engine computes alike
+    /// from the id's text, whatever order the rows arrive in (a NULL id hashes as the empty text); without one it is the
+    /// row's number among the labelled rows modulo the fold count, which follows the order the engine reads the rows in
+    /// (a file's order in DuckDB; none over a ClickHouse Distributed table).</summary>
+    public string LabelledWithFolds(int folds)
+    {
+        var d = Source.Dialect;
+        var n = folds.ToString(CultureInfo.InvariantCulture);
+        if (_id is null)
+            return $"SELECT *, CAST(({d.RowNumber} - 1) % {n} AS INTEGER) AS f_ FROM ({BaseSql}) b WHERE {Ok} AND y_ IS NOT NULL";
+        // HashToUnit is k / 1,000,003 with k < 1,000,003 (a prime): k · folds / 1,000,003 is never an integer, and is
+        // at least 1 / 1,000,003 from one, so the floor is exact (the same on every engine); least() only guards it.
+        var fold = $"CAST(least(floor({d.HashToUnit($"coalesce({_id}, '')")} * {n}), {(folds - 1).ToString(CultureInfo.InvariantCulture)}) AS INTEGER)";
+        return $"SELECT * FROM (SELECT {_roles}, {fold} AS f_ FROM {Source.Relation}) b WHERE {Ok} AND y_ IS NOT NULL";
     }
 
     public OpenedSource Source { get; }

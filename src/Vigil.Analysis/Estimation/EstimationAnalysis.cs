@@ -90,7 +90,9 @@ internal static partial class EstimationAnalysis
             Calibration = new CalibrationInfo(fit.Decision.Calibrate, fit.Decision.EceBefore, fit.Decision.EceAfter, fit.Decision.Folds,
                 fit.Decision.Calibrate
                     ? "isotonic calibration lowered the expected calibration error of held-out reference folds"
-                    : "the scores were left as they are: isotonic calibration did not lower the expected calibration error of held-out reference folds"),
+                    : fit.Decision.SkipReason is { } why
+                        ? $"the scores were left as they are: no held-out check ({why})"
+                        : "the scores were left as they are: isotonic calibration did not lower the expected calibration error of held-out reference folds"),
             Metrics = options.Metrics,
             Chunks = chunks,
             ReferenceChunks = referenceOut,

@@ -198,9 +198,8 @@ internal static partial class MulticlassEstimation
         var source = side.Source;
         var k = model.Classes.Count;
         var folds = Math.Max(2, options.CalibrationFolds);
-        var foldsSql = folds.ToString(CultureInfo.InvariantCulture);
-        var labelled = source.CreateTempTable(
-            $"SELECT *, CAST(({side.Source.Dialect.RowNumber} - 1) % {foldsSql} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL");
+        var scores = string.Concat(Enumerable.Range(0, k).Select(i => $"s{i.ToString(CultureInfo.InvariantCulture)}_, "));
+        var labelled = source.CreateTempTable($"SELECT {scores}p_, y_, f_ FROM ({side.LabelledWithFolds(folds)}) l");
         var confusion = new long[k, k];
         var cm = source.Engine.Query($"SELECT y_, p_, count(*) FROM {labelled} GROUP BY y_, p_");
         long rows = 0;
@@ -227,7 +226,7 @@ internal static partial class MulticlassEstimation
             var (foldGroups, all) = EstimationAnalysis.FoldGroups(source, $"SELECT s{cs}_ AS s_, y_, f_ FROM {labelled}", $"y_ = {cs}", folds);
             if (all.Scores.Length == 1) constant++;
             groups[c] = all;
-            decisions[c] = CalibrationCheck.Decide(foldGroups);
+            decisions[c] = EstimationAnalysis.Decide(foldGroups, folds);
             calibrators[c] = decisions[c].Calibrate ? IsotonicCalibrator.Fit(groups[c].Scores, groups[c].Positives, groups[c].Rows) : IsotonicCalibrator.Identity;
         }
         if (constant == k)

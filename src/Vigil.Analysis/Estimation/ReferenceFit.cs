@@ -13,16 +13,14 @@ internal sealed record ReferenceFit(CalibrationDecision Decision, IsotonicCalibr
 
 internal static partial class EstimationAnalysis
 {
-    /// <summary>The reference's labelled rows grouped by (fold, distinct score), the fold being the row's number modulo
-    /// the fold count (deterministic, and ties spread over the folds); the calibration decision, the calibrator fitted
-    /// on all folds, and the sampling errors.</summary>
+    /// <summary>The reference's labelled rows grouped by (fold, distinct score), the fold keyed on the row's id where
+    /// there is one, else on its number (<see cref="Side.LabelledWithFolds"/>; either way ties spread over the folds);
+    /// the calibration decision, the calibrator fitted on all folds, and the sampling errors.</summary>
     internal static ReferenceFit FitReference(Side side, double threshold, EstimationOptions options)
     {
         var source = side.Source;
         var folds = Math.Max(2, options.CalibrationFolds);
-        var (foldGroups, allGroups) = FoldGroups(source,
-            $"SELECT s_, y_, CAST(({source.Dialect.RowNumber} - 1) % {folds.ToString(CultureInfo.InvariantCulture)} AS INTEGER) AS f_ FROM ({side.BaseSql}) b WHERE {side.Ok} AND y_ IS NOT NULL",
-            "y_ = 1", folds);
+        var (foldGroups, allGroups) = FoldGroups(source, $"SELECT s_, y_, f_ FROM ({side.LabelledWithFolds(folds)}) l", "y_ = 1", folds);
         long outOfRange = 0;
         for (var i = 0; i < allGroups.Scores.Length; i++)
             if (allGroups.Scores[i] < 0 || allGroups.Scores[i] > 1) outOfRange += (long)allGroups.Rows[i];
@@ -37,11 +35,19 @@ internal static partial class EstimationAnalysis
         if (positives == 0 || positives == rows)
             throw new VigilInputException($"{d}: every reference label is {(positives == 0 ? 0 : 1)}; CBPE needs both outcomes in the reference to learn the calibration");
 
-        var decision = CalibrationCheck.Decide(foldGroups);
+        var decision = Decide(foldGroups, folds);
         var calibrator = decision.Calibrate ? IsotonicCalibrator.Fit(allGroups.Scores, allGroups.Positives, allGroups.Rows) : IsotonicCalibrator.Identity;
         var se = CbpeSamplingError.Fit(allGroups, threshold);
         return new ReferenceFit(decision, calibrator, se, (long)rows);
     }
+
+    /// <summary>The calibration decision on the folds that hold rows (<see cref="CalibrationCheck.Decide"/>). Folds keyed
+    /// on ids are not equal-sized, and a small reference can leave fewer than two of them with rows: then nothing can be
+    /// held out, and the scores are left as they are (NaN ECEs, as NannyML's shortcuts give).</summary>
+    internal static CalibrationDecision Decide(List<ScoreGroups> folds, int foldCount) =>
+        folds.Count >= 2
+            ? CalibrationCheck.Decide(folds)
+            : new CalibrationDecision(false, double.NaN, double.NaN, folds.Count) { SkipReason = $"{folds.Count} of {foldCount} folds hold rows" };
 
     /// <summary>The rows of <paramref name="sql"/> (s_, f_ and what <paramref name="positive"/> tests) grouped by
     /// (fold, distinct score), each fold's groups ascending, and the pooled groups of all folds. The rows are sorted

@@ -123,6 +123,102 @@ public sealed class EstimationAnalysisTests
         Assert.All(concept.Chunks, c => Assert.True(c.Metrics["roc_auc"].Realized < c.Metrics["roc_auc"].Estimated - 0.03, c.Key));
     }
 
+    /// <summary>A copy of <paramref name="csv"/> with its rows in another order (the header first, then the rows sorted
+    /// by their text, ordinally: "0,…", "1,…", "10,…", "100,…"; not a reversal or a rotation, which would only renumber
+    /// folds by row number), and with the column <c>id</c> renamed <c>rid</c> when <paramref name="dropId"/> (then no
+    /// column is the id; with <paramref name="sort"/> false the rows keep their order): a temporary file.</summary>
+    internal static string Reordered(string csv, bool dropId, bool sort = true)
+    {
+        var lines = File.ReadAllLines(csv);
+        var header = dropId ? string.Join(',', lines[0].Split(',').Select(c => c == "id" ? "rid" : c)) : lines[0];
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vigil-reordered-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(path, [header, .. sort ? lines.Skip(1).Order(StringComparer.Ordinal) : lines.Skip(1)]);
+        return path;
+    }
+
+    private static CalibrationInfo Calibration(string reference, string current, Columns.MappingOptions mapping)
+    {
+        using var r = SourceOpener.Open(new SourceSpec { Inputs = [reference] });
+        using var a = SourceOpener.Open(new SourceSpec { Inputs = [current] });
+        return EstimationAnalysis.Run(r, a, new EstimationOptions { Mapping = mapping, Chunk = new TimeChunk(ChunkUnit.Week) }).Calibration!;
+    }
+
+    /// <summary>With an id column the calibration folds are keyed on the ids' hash, not on the order the rows arrive in
+    /// (none over a ClickHouse Distributed table): the same rows in another order give the same held-out ECE, to the
+    /// bit. Without an id the folds follow the row order, and the same reordering moves the ECE (so the data can tell).</summary>
+    [Fact]
+    public void CalibrationFolds_KeyedOnTheId_DoNotDependOnTheRowOrder()
+    {
+        var reference = Scenario("covariate_shift", "reference.csv");
+        var current = Scenario("covariate_shift", "current.csv");
+        string reordered = Reordered(reference, dropId: false), reorderedNoId = Reordered(reference, dropId: true), noId = Reordered(reference, dropId: true, sort: false);
+        var currentNoId = Reordered(current, dropId: true, sort: false);
+        try
+        {
+            var byId = Calibration(reference, current, Mapping);
+            var byIdReordered = Calibration(reordered, current, Mapping);
+            Assert.Equal(5, byId.Folds);
+            Assert.True(byId.Calibrated);
+            Assert.Equal(byId.EceBefore, byIdReordered.EceBefore);
+            Assert.Equal(byId.EceAfter, byIdReordered.EceAfter);
+            Assert.Equal(byId.Calibrated, byIdReordered.Calibrated);
+
+            var noIdMapping = Mapping with { Id = null };
+            var byRow = Calibration(noId, currentNoId, noIdMapping);
+            var byRowReordered = Calibration(reorderedNoId, currentNoId, noIdMapping);
+            Assert.Equal(byRow.EceBefore, byRowReordered.EceBefore);   // the pooled raw scores: no folds
+            Assert.NotEqual(byRow.EceAfter, byRowReordered.EceAfter);
+            Assert.NotEqual(byId.EceAfter, byRow.EceAfter);
+        }
+        finally
+        {
+            foreach (var f in new[] { reordered, reorderedNoId, noId, currentNoId }) File.Delete(f);
+        }
+    }
+
+    /// <summary>Folds keyed on ids are not equal-sized: a reference whose labelled rows all fall in one fold cannot
+    /// hold any out, and is left uncalibrated (NaN ECEs) instead of failing.</summary>
+    [Fact]
+    public void Decide_FewerThanTwoFoldsWithRows_LeavesTheScoresUncalibrated()
+    {
+        var one = new Vigil.Statistics.Estimation.ScoreGroups([0.2, 0.7], [0, 1], [1, 1]);
+        var d = EstimationAnalysis.Decide([one], 5);
+        Assert.False(d.Calibrate);
+        Assert.True(double.IsNaN(d.EceBefore) && double.IsNaN(d.EceAfter));
+        Assert.Equal(1, d.Folds);
+        Assert.Equal("1 of 5 folds hold rows", d.SkipReason);
+        var two = EstimationAnalysis.Decide([one, new Vigil.Statistics.Estimation.ScoreGroups([0.8], [0], [1])], 5);
+        Assert.Equal(2, two.Folds);
+        Assert.Null(two.SkipReason);
+    }
+
+    /// <summary>End to end: the ids 0, 1, 4 and 7 all hash into fold 4 of 5 (⌊HashToUnit × 5⌋, checked against .NET's
+    /// MD5 in the engine tests), so no row can be held out: the estimate runs, uncalibrated, and says why.</summary>
+    [Fact]
+    public void Run_ReferenceInOneFold_IsLeftUncalibrated_AndSaysWhy()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-onefold-").FullName;
+        try
+        {
+            var reference = System.IO.Path.Combine(dir, "reference.csv");
+            var current = System.IO.Path.Combine(dir, "current.csv");
+            File.WriteAllText(reference, "id,timestamp,score,label\n0,2021-01-01 00:00:00,0.2,0\n1,2021-01-01 01:00:00,0.7,1\n4,2021-01-01 02:00:00,0.4,1\n7,2021-01-01 03:00:00,0.9,0\n");
+            File.WriteAllText(current, "id,timestamp,score,label\n10,2021-01-02 00:00:00,0.3,\n11,2021-01-02 01:00:00,0.6,\n");
+            using var r = SourceOpener.Open(new SourceSpec { Inputs = [reference] });
+            using var a = SourceOpener.Open(new SourceSpec { Inputs = [current] });
+            var result = EstimationAnalysis.Run(r, a, new EstimationOptions { Mapping = Mapping with { Prediction = null }, MinChunkRows = 1 });
+            var cal = result.Calibration!;
+            Assert.False(cal.Calibrated);
+            Assert.Equal(1, cal.Folds);
+            Assert.True(double.IsNaN(cal.EceBefore) && double.IsNaN(cal.EceAfter));
+            Assert.Equal("the scores were left as they are: no held-out check (1 of 5 folds hold rows)", cal.Reason);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void WithoutLabels_EstimatesAlone_AndTheDefaultIsTenChunks()
     {
