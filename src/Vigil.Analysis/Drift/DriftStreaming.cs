@@ -62,9 +62,11 @@ internal static partial class DriftAnalysis
             (refRows, curRows) = (r, c);
             for (var k = 0; k < streamed.Count; k++)
             {
-                var which = streamed.Count == 1 ? "" : $" (numerical column {k + 1} of {streamed.Count})";
-                progress.Stage($"Streaming the values of {streamed[k].Name}{which}");
-                results.Add(TestStreamedColumn(reference, current, streamed[k], refAggs[k], curAggs[k], options));
+                // The stage names the side whose query fails (a shipped-row limit's message quotes it): the reference's
+                // while both stream, the current side's when its query failed.
+                progress.Stage($"Counting values in {reference.Description}");
+                results.Add(TestStreamedColumn(reference, current, streamed[k], refAggs[k], curAggs[k], options,
+                    () => progress.Stage($"Counting values in {current.Description}")));
             }
         }
         var final = Finish(results.ToArray(), options);
@@ -117,7 +119,7 @@ internal static partial class DriftAnalysis
     /// <summary>Both sides' distinct finite values of a column, ascending, each with both counts: one query when both
     /// sides are on one engine; else the two ordered streams merged here (the current side's read on another thread into
     /// a bounded queue). -0.0 and 0.0, which an engine may group apart, are merged into one value.</summary>
-    internal static void StreamBoth(OpenedSource reference, OpenedSource current, Column col, Action<double, long, long> visit)
+    internal static void StreamBoth(OpenedSource reference, OpenedSource current, Column col, Action<double, long, long> visit, Action? currentFailed = null)
     {
         var runs = new Runs(visit);
         if (ReferenceEquals(reference.Engine, current.Engine))
@@ -212,7 +214,11 @@ internal static partial class DriftAnalysis
             while (queue.TryTake(out _)) { }
             producer.Join();
         }
-        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        if (failed is not null)
+        {
+            currentFailed?.Invoke();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        }
     }
 
     /// <summary>Gathers equal consecutive values (-0.0 and 0.0 as two groups) into one run and checks the order.</summary>
@@ -242,7 +248,8 @@ internal static partial class DriftAnalysis
         }
     }
 
-    private static ColumnDrift TestStreamedColumn(OpenedSource reference, OpenedSource current, Column col, SideAggregates ra, SideAggregates ca, DriftOptions options)
+    private static ColumnDrift TestStreamedColumn(OpenedSource reference, OpenedSource current, Column col, SideAggregates ra, SideAggregates ca, DriftOptions options,
+        Action? currentFailed = null)
     {
         var min = ra.Values == 0 ? ca.Min : ca.Values == 0 ? ra.Min : Math.Min(ra.Min, ca.Min);
         var max = ra.Values == 0 ? ca.Max : ca.Values == 0 ? ra.Max : Math.Max(ra.Max, ca.Max);
@@ -254,7 +261,7 @@ internal static partial class DriftAnalysis
             runs.Add(x, r, c);
             drawing?.Visit(x, r, c);
             if (kept.Count <= KeptValues) kept.Add((x, r, c));
-        });
+        }, currentFailed);
         SampleSummary summary;
         try
         {

@@ -7,7 +7,8 @@ namespace Vigil.Cli.Tests.ClickHouse;
 
 /// <summary>Issue 14: drift over the two-shard cluster streams each numerical column's distinct values in order (two
 /// engines merged in .NET, or one engine with both sides in one query) and gives what DuckDB gives holding every value,
-/// on the edge-case fixture (ties, -0.0 and 0.0, nan, ±inf, nulls, a constant column, a column empty on one side).</summary>
+/// on the edge-case fixture (ties, -0.0 and 0.0, nan, ±inf, nulls, a constant column, a column empty on one side); the
+/// values drawn to 1e-9, as ClickHouse 18.16 reads a few of the CSV's decimals one ulp off.</summary>
 [Collection(ClickHouseCollection.Name)]
 public sealed class ClusterDriftStreamingTests(ClickHouseCluster cluster) : IDisposable
 {
@@ -40,9 +41,9 @@ public sealed class ClusterDriftStreamingTests(ClickHouseCluster cluster) : IDis
         using (var c = SourceOpener.Open(new SourceSpec { Inputs = [cluster.Url(1)], Table = "stream_cur" }))
         {
             Assert.Equal("clickhouse", r.Engine.Name);
-            DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, c, options));
+            DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, c, options), exactValues: false);
             var shared = new OpenedSource(r.Engine, c.Relation, c.Description, c.Columns, ownsEngine: false);
-            DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, shared, options));
+            DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, shared, options), exactValues: false);
         }
     }
 }
