@@ -45,80 +45,90 @@ internal static class DistributionDrawing
     };
 
     /// <summary>The distribution to draw, or null when a side is empty or the reference has too few distinct values
-    /// for quantile bins while both sides hold many (the caller then falls back to Sturges bins).</summary>
+    /// for quantile bins while both sides hold many (the caller then falls back to Sturges bins). A pass for the
+    /// totals, then the one pass of <see cref="OnePass"/>.</summary>
     internal static Distribution? Numerical(Walker walk, string method)
     {
-        // Pass 1: totals, distinct values (the first few kept), and the reference's quantile edges.
         long rTotal = 0, cTotal = 0;
-        var distinct = 0;
-        var few = new List<(double Value, long R, long C)>();
-        walk((x, r, c) =>
+        walk((_, r, c) =>
         {
             rTotal += r;
             cTotal += c;
-            if (++distinct <= MaxValuesDrawn) few.Add((x, r, c));
         });
-        if (rTotal == 0 || cTotal == 0) return null;
-        if (distinct <= MaxValuesDrawn)
-            return new Distribution(null, [.. few.Select(f => Label(f.Value))],
-                [.. few.Select(f => (double)f.R / rTotal)], [.. few.Select(f => (double)f.C / cTotal)]) { Kind = "values" };
+        var pass = new OnePass(rTotal, cTotal);
+        walk(pass.Visit);
+        return pass.Result(method);
+    }
 
-        double min = double.NaN, max = double.NaN;
-        var inner = new List<double>();
-        long cumR = 0;
-        var k = 1;
-        walk((x, r, c) =>
+    /// <summary>The drawing in one ascending pass over the distinct values of both sides, with both totals known in
+    /// advance: O(1) memory (at most <see cref="MaxValuesDrawn"/> values, <see cref="QuantileBins"/> bins and
+    /// <see cref="EcdfPoints"/> ECDF points). A reference quantile bin closes at the smallest value at which the
+    /// reference's share reaches k / bins; the next distinct value opens the next bin (so a closer at the largest value
+    /// opens none).</summary>
+    internal sealed class OnePass(long rTotal, long cTotal)
+    {
+        private int _distinct;
+        private readonly List<(double Value, long R, long C)> _few = [];
+        private double _max = double.NaN;
+        private long _cumR;
+        private int _k = 1;
+        private bool _closed;
+        private readonly List<double> _edges = [];
+        private readonly List<long> _rBins = [0];
+        private readonly List<long> _cBins = [0];
+        private readonly List<double> _ex = [], _er = [], _ec = [];
+        private long _seen, _cr, _cc;
+        private int _next = 1;
+
+        public void Visit(double x, long r, long c)
         {
-            if (double.IsNaN(min)) min = x;
-            max = x;
-            cumR += r;
-            // The smallest value at which the reference's share reaches k / bins starts bin k.
-            if (r > 0 && k < QuantileBins && cumR * (double)QuantileBins >= k * (double)rTotal)
+            if (++_distinct <= MaxValuesDrawn) _few.Add((x, r, c));
+            if (_distinct == 1) _edges.Add(x);
+            _max = x;
+            if (_closed)
             {
-                // The upper edge of the bin is the next value: this one still belongs below the edge when it closes it.
-                inner.Add(x);
-                while (k < QuantileBins && cumR * (double)QuantileBins >= k * (double)rTotal) k++;
+                _edges.Add(x);
+                _rBins.Add(0);
+                _cBins.Add(0);
+                _closed = false;
             }
-        });
-        // Each recorded value closes a bin, so the edge sits just above it: the next distinct value starts the bin.
-        var edges = new List<double> { min };
-        var closers = inner.Where(e => e < max).Distinct().ToList();
-        if (closers.Count < 3) return null;
-        // Pass 2: counts per bin (a bin holds the values above the previous closer up to its own closer), and the ECDFs.
-        var rBins = new long[closers.Count + 1];
-        var cBins = new long[closers.Count + 1];
-        var ecdf = IsEcdfMethod(method);
-        var ex = new List<double>();
-        var er = new List<double>();
-        var ec = new List<double>();
-        long pooled = rTotal + cTotal, seen = 0, cr = 0, cc = 0;
-        var next = 1;
-        var bin = 0;
-        var edgeOpen = false;
-        walk((x, r, c) =>
-        {
-            if (edgeOpen) { edges.Add(x); edgeOpen = false; }
-            rBins[bin] += r;
-            cBins[bin] += c;
-            if (bin < closers.Count && x == closers[bin]) { bin++; edgeOpen = true; }
-            if (!ecdf) return;
-            seen += r + c;
-            cr += r;
-            cc += c;
-            if (seen * (double)EcdfPoints >= next * (double)pooled || seen == pooled)
+            _rBins[^1] += r;
+            _cBins[^1] += c;
+            _cumR += r;
+            if (r > 0 && _k < QuantileBins && _cumR * (double)QuantileBins >= _k * (double)rTotal)
             {
-                ex.Add(x);
-                er.Add((double)cr / rTotal);
-                ec.Add((double)cc / cTotal);
-                while (next <= EcdfPoints && seen * (double)EcdfPoints >= next * (double)pooled) next++;
+                _closed = true;
+                while (_k < QuantileBins && _cumR * (double)QuantileBins >= _k * (double)rTotal) _k++;
             }
-        });
-        edges.Add(max);
-        return new Distribution(edges, null, [.. rBins.Select(n => (double)n / rTotal)], [.. cBins.Select(n => (double)n / cTotal)])
+            long pooled = rTotal + cTotal;
+            _seen += r + c;
+            _cr += r;
+            _cc += c;
+            if (_seen * (double)EcdfPoints >= _next * (double)pooled || _seen == pooled)
+            {
+                _ex.Add(x);
+                _er.Add((double)_cr / rTotal);
+                _ec.Add((double)_cc / cTotal);
+                while (_next <= EcdfPoints && _seen * (double)EcdfPoints >= _next * (double)pooled) _next++;
+            }
+        }
+
+        /// <summary>The drawing for a column tested with <paramref name="method"/> (which decides the ECDF overlay).</summary>
+        public Distribution? Result(string method)
         {
-            Kind = "quantiles",
-            Ecdf = ecdf ? new EcdfCurves(ex, er, ec) : null,
-        };
+            if (rTotal == 0 || cTotal == 0) return null;
+            if (_distinct <= MaxValuesDrawn)
+                return new Distribution(null, [.. _few.Select(f => Label(f.Value))],
+                    [.. _few.Select(f => (double)f.R / rTotal)], [.. _few.Select(f => (double)f.C / cTotal)]) { Kind = "values" };
+            // Each bin but the last was closed by a value below the largest.
+            if (_rBins.Count - 1 < 3) return null;
+            var edges = new List<double>(_edges) { _max };
+            return new Distribution(edges, null, [.. _rBins.Select(n => (double)n / rTotal)], [.. _cBins.Select(n => (double)n / cTotal)])
+            {
+                Kind = "quantiles",
+                Ecdf = IsEcdfMethod(method) ? new EcdfCurves(_ex, _er, _ec) : null,
+            };
+        }
     }
 
     /// <summary>A value as a category label: as short as it reads back.</summary>

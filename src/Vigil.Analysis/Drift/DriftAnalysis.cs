@@ -78,7 +78,12 @@ internal static partial class DriftAnalysis
         SideCounts[] refCounts = [];
         List<ColumnDrift> results;
         DatasetDrift dataset;
-        if (chunk is null && reference is not null && InGroups(reference) && InGroups(current))
+        if (chunk is null && reference is not null && StreamsNumbers(reference, current, options))
+        {
+            // A server engine: each numerical column's distinct values stream past in order, none held (issue 14).
+            (refRows, curRows, results, dataset) = TestStreamed(reference, current, columns, options, progress);
+        }
+        else if (chunk is null && reference is not null && InGroups(reference) && InGroups(current))
         {
             // Both sides columnar and nothing that needs the reference's counts afterwards: count and test a group of
             // columns at a time, so that only one group's values are held.

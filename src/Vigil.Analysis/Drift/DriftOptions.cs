@@ -40,4 +40,7 @@ public sealed record DriftOptions
     /// <summary>Also NannyML's multivariate drift (PCA reconstruction error per chunk, thresholds from the reference's
     /// chunks cut the same way); needs <see cref="Chunk"/>.</summary>
     public bool Multivariate { get; init; }
+    /// <summary>Test the numerical columns on ordered streams of their distinct values (O(1) memory per column), as a
+    /// server engine does, even when both sides are in-process (for tests).</summary>
+    internal bool StreamNumbers { get; init; }
 }

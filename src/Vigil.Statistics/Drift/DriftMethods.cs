@@ -115,6 +115,22 @@ public static class DriftMethods
         };
     }
 
+    /// <summary><see cref="RunOnSamples"/> from the one-pass summary alone, with the reference's standard deviation
+    /// already known (<see cref="OrderedRuns"/>, which never holds the samples).</summary>
+    public static DriftTestResult RunOnSummary(string method, SampleSummary summary, double referenceStandardDeviation, double? threshold = null, bool named = true)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var census = summary.Census;
+        if (RefusalOnSamples(method, census, named) is { } why) throw new ArgumentException(why, nameof(method));
+        var t = threshold ?? DefaultThreshold(method);
+        return Canonical(method) switch
+        {
+            "ks" => Ks(summary.KsStatistic, census.ReferenceTotal, census.CurrentTotal, t),
+            "wasserstein" => Distance(method, SortedSamples.Normed(summary.Wasserstein, summary.WassersteinHalf, referenceStandardDeviation), t),
+            _ => throw new ArgumentException($"{method} needs the merged counts; see RunsOnSamples", nameof(method)),
+        };
+    }
+
     /// <summary>Runs a method (its default threshold unless one is given).</summary>
     public static DriftTestResult Run(string method, ValueCounts v, double? threshold = null, bool named = true)
     {

@@ -1,3 +1,4 @@
+using Vigil.Analysis.Results;
 using Vigil.Analysis.Drift;
 using Vigil.Statistics.Drift;
 
@@ -86,5 +87,112 @@ public sealed class DistributionDrawingTests
         var cur = Enumerable.Range(0, 100).Select(i => (double)i);
         Assert.Null(DistributionDrawing.Numerical(DistributionDrawing.Of(Sample([1, 2, 1, 2]), Sample(cur)), "ks"));
         Assert.Null(DistributionDrawing.Numerical(DistributionDrawing.Of(Sample([]), Sample(cur)), "ks"));
+    }
+
+    /// <summary>The drawing as it was computed before the one-pass form (three passes: totals, the reference's quantile
+    /// closers, then bins and ECDFs), kept as the reference the one pass must reproduce exactly.</summary>
+    private static Distribution? ThreePasses(DistributionDrawing.Walker walk, string method)
+    {
+        // Pass 1: totals, distinct values (the first few kept), and the reference's quantile edges.
+        long rTotal = 0, cTotal = 0;
+        var distinct = 0;
+        var few = new List<(double Value, long R, long C)>();
+        walk((x, r, c) =>
+        {
+            rTotal += r;
+            cTotal += c;
+            if (++distinct <= DistributionDrawing.MaxValuesDrawn) few.Add((x, r, c));
+        });
+        if (rTotal == 0 || cTotal == 0) return null;
+        if (distinct <= DistributionDrawing.MaxValuesDrawn)
+            return new Distribution(null, [.. few.Select(f => DistributionDrawing.Label(f.Value))],
+                [.. few.Select(f => (double)f.R / rTotal)], [.. few.Select(f => (double)f.C / cTotal)]) { Kind = "values" };
+
+        double min = double.NaN, max = double.NaN;
+        var inner = new List<double>();
+        long cumR = 0;
+        var k = 1;
+        walk((x, r, c) =>
+        {
+            if (double.IsNaN(min)) min = x;
+            max = x;
+            cumR += r;
+            // The smallest value at which the reference's share reaches k / bins starts bin k.
+            if (r > 0 && k < DistributionDrawing.QuantileBins && cumR * (double)DistributionDrawing.QuantileBins >= k * (double)rTotal)
+            {
+                // The upper edge of the bin is the next value: this one still belongs below the edge when it closes it.
+                inner.Add(x);
+                while (k < DistributionDrawing.QuantileBins && cumR * (double)DistributionDrawing.QuantileBins >= k * (double)rTotal) k++;
+            }
+        });
+        // Each recorded value closes a bin, so the edge sits just above it: the next distinct value starts the bin.
+        var edges = new List<double> { min };
+        var closers = inner.Where(e => e < max).Distinct().ToList();
+        if (closers.Count < 3) return null;
+        // Pass 2: counts per bin (a bin holds the values above the previous closer up to its own closer), and the ECDFs.
+        var rBins = new long[closers.Count + 1];
+        var cBins = new long[closers.Count + 1];
+        var ecdf = DistributionDrawing.IsEcdfMethod(method);
+        var ex = new List<double>();
+        var er = new List<double>();
+        var ec = new List<double>();
+        long pooled = rTotal + cTotal, seen = 0, cr = 0, cc = 0;
+        var next = 1;
+        var bin = 0;
+        var edgeOpen = false;
+        walk((x, r, c) =>
+        {
+            if (edgeOpen) { edges.Add(x); edgeOpen = false; }
+            rBins[bin] += r;
+            cBins[bin] += c;
+            if (bin < closers.Count && x == closers[bin]) { bin++; edgeOpen = true; }
+            if (!ecdf) return;
+            seen += r + c;
+            cr += r;
+            cc += c;
+            if (seen * (double)DistributionDrawing.EcdfPoints >= next * (double)pooled || seen == pooled)
+            {
+                ex.Add(x);
+                er.Add((double)cr / rTotal);
+                ec.Add((double)cc / cTotal);
+                while (next <= DistributionDrawing.EcdfPoints && seen * (double)DistributionDrawing.EcdfPoints >= next * (double)pooled) next++;
+            }
+        });
+        edges.Add(max);
+        return new Distribution(edges, null, [.. rBins.Select(n => (double)n / rTotal)], [.. cBins.Select(n => (double)n / cTotal)])
+        {
+            Kind = "quantiles",
+            Ecdf = ecdf ? new EcdfCurves(ex, er, ec) : null,
+        };
+    }
+
+
+    [Theory]
+    [InlineData(50, 40, 1, "wasserstein")]
+    [InlineData(5000, 3000, 2, "ks")]
+    [InlineData(5000, 3000, 3, "psi")]
+    [InlineData(30, 2000, 4, "wasserstein")]
+    [InlineData(2000, 30, 5, "ks")]
+    [InlineData(200, 200, 6, "ks")]
+    public void OnePass_MatchesThreePasses(int refRows, int curRows, int seed, string method)
+    {
+        // Ties (values rounded to a grid), a long run of one value, and sides of very different sizes.
+        var r = new Random(seed);
+        var grid = seed % 2 == 0 ? 0.05 : 1.0;
+        double Draw(double shift) => r.Next(10) == 0 ? 3.0 : Math.Round((r.NextDouble() * 8 + shift) / grid) * grid;
+        var rs = Sample(Enumerable.Range(0, refRows).Select(_ => Draw(0)));
+        var cs = Sample(Enumerable.Range(0, curRows).Select(_ => Draw(1)));
+        var expected = ThreePasses(DistributionDrawing.Of(rs, cs), method);
+        var actual = DistributionDrawing.Numerical(DistributionDrawing.Of(rs, cs), method);
+        Assert.Equal(expected is null, actual is null);
+        if (expected is null) return;
+        Assert.Equal(expected.Kind, actual!.Kind);
+        Assert.Equal(expected.Edges, actual.Edges);
+        Assert.Equal(expected.Labels, actual.Labels);
+        Assert.Equal(expected.Reference, actual.Reference);
+        Assert.Equal(expected.Current, actual.Current);
+        Assert.Equal(expected.Ecdf?.X, actual.Ecdf?.X);
+        Assert.Equal(expected.Ecdf?.Reference, actual.Ecdf?.Reference);
+        Assert.Equal(expected.Ecdf?.Current, actual.Ecdf?.Current);
     }
 }

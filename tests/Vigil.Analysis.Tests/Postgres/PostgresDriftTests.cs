@@ -71,4 +71,47 @@ public sealed class PostgresDriftTests(PostgresServer server)
             Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>Issue 14: the numbers streamed from PostgreSQL in order (two engines merged in .NET, and one engine
+    /// with both sides in one query) give what DuckDB gives holding every value, on the edge-case fixture.</summary>
+    [SkippableFact]
+    public void Drift_StreamedFromPostgres_MatchesDuckDbHeld()
+    {
+        server.Require();
+        var dir = Directory.CreateTempSubdirectory("vigil-pgstream-").FullName;
+        try
+        {
+            var (refCsv, curCsv) = Vigil.Analysis.Tests.Drift.DriftStreamingFixture.Write(dir, 3000, 2500);
+            using (var conn = new NpgsqlConnection(server.ConnectionString))
+            {
+                conn.Open();
+                foreach (var (table, csv) in new[] { ("stream_ref", refCsv), ("stream_cur", curCsv) })
+                {
+                    using (var cmd = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}_text, {table}; CREATE TABLE {table}_text (x text, few text, k text, e text, s text)", conn))
+                        cmd.ExecuteNonQuery();
+                    using (var writer = conn.BeginTextImport($"COPY {table}_text FROM STDIN (FORMAT csv, HEADER true)"))
+                        writer.Write(File.ReadAllText(csv));
+                    string F(string c) => $"CAST(CASE lower({c}) WHEN 'inf' THEN 'Infinity' WHEN '-inf' THEN '-Infinity' ELSE {c} END AS double precision) AS {c}";
+                    using var create = new NpgsqlCommand($"CREATE TABLE {table} AS SELECT {F("x")}, CAST(few AS bigint) AS few, CAST(k AS bigint) AS k, {F("e")}, s FROM {table}_text", conn);
+                    create.ExecuteNonQuery();
+                }
+            }
+            var options = new DriftOptions { Correction = "fdr" };
+            Results.DriftResult duck;
+            using (var r = SourceOpener.Open(new SourceSpec { Inputs = [refCsv] }))
+            using (var c = SourceOpener.Open(new SourceSpec { Inputs = [curCsv] }))
+                duck = DriftAnalysis.Run(r, c, options);
+            using (var r = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Table = "stream_ref" }))
+            using (var c = SourceOpener.Open(new SourceSpec { Inputs = [server.Url], Table = "stream_cur" }))
+            {
+                Vigil.Analysis.Tests.Drift.DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, c, options));
+                var shared = new Vigil.Engine.Sources.OpenedSource(r.Engine, c.Relation, c.Description, c.Columns, ownsEngine: false);
+                Vigil.Analysis.Tests.Drift.DriftStreamingFixture.AssertSame(duck, DriftAnalysis.Run(r, shared, options));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
