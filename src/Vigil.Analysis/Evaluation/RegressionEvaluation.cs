@@ -33,11 +33,12 @@ internal static class RegressionEvaluation
         var label = ctx.Cols.Label!;
         var nan = $"CAST('NaN' AS {ctx.D.Double})";
         var inner = $"SELECT {x.StrictNumber(pred, "--prediction")} AS p_, {x.StrictNumber(label, "--label")} AS y_, " +
-                    $"{x.Col(pred)} IS NULL AS pnull_, {x.Col(label)} IS NULL AS lnull_{ctx.Slices.Select} FROM {ctx.Source.Relation}";
+                    $"{x.Col(pred)} IS NULL AS pnull_, {x.Col(label)} IS NULL AS lnull_{ctx.Slices.Select}" +
+                    (ctx.Cols.Id is { } id ? $", {x.Text(id)} AS id_" : "") + $" FROM {ctx.Source.Relation}";
         var reason = $"CASE WHEN pnull_ OR p_ = {nan} THEN 'missing_prediction' WHEN p_ IS NULL THEN 'non_numeric_prediction' " +
                      $"WHEN lnull_ OR y_ = {nan} THEN 'missing_label' WHEN y_ IS NULL THEN 'invalid_label' END";
         var slices = ctx.Slices;
-        var baseSql = $"SELECT p_, y_, p_ - y_ AS e_, {reason} AS reason_{slices.Carry} FROM ({inner}) i";
+        var baseSql = $"SELECT p_, y_, p_ - y_ AS e_, {reason} AS reason_{slices.Carry}{(ctx.Cols.Id is null ? "" : ", id_")} FROM ({inner}) i";
         var nseg = slices.Width;
 
         ctx.Progress.Stage("Computing metrics");
@@ -65,7 +66,7 @@ internal static class RegressionEvaluation
         }
 
         ctx.Progress.Stage("Sampling residuals");
-        var residuals = Residuals(ctx, clean, sums.Count);
+        var residuals = Residuals(ctx, clean, sums.Count, ctx.Cols.Id is not null);
         var nanLit = $"CAST('NaN' AS {ctx.D.Double})";
         var kept = EvaluationAnalysis.RowsKept(ctx, $"{x.StrictNumber(pred, "--prediction")} AS p_, {x.StrictNumber(label, "--label")} AS y_",
             $"p_ IS NOT NULL AND p_ <> {nanLit} AND y_ IS NOT NULL AND y_ <> {nanLit}");
@@ -73,13 +74,18 @@ internal static class RegressionEvaluation
         return kept is null ? result : result with { Findings = [.. result.Findings, kept] };
     }
 
-    private static ResidualData Residuals(EvaluationAnalysis.Context ctx, string clean, long n)
+    /// <summary>The plotted residuals: the <see cref="SampleSize"/> rows with the smallest hash (of the id when there
+    /// is one, the same on every engine; else of the prediction and label as text, which engines print differently),
+    /// then the histogram of every residual.</summary>
+    private static ResidualData Residuals(EvaluationAnalysis.Context ctx, string clean, long n, bool hasId)
     {
         if (n == 0) return new ResidualData([], []);
         var d = ctx.D;
         var fraction = Math.Min(1.0, 2.0 * SampleSize / n);
-        var hash = d.HashToUnit($"{d.CastToText("p_")} || '|' || {d.CastToText("y_")}");
-        var sample = ctx.Engine.Query($"SELECT p_, e_ FROM ({clean}) c WHERE {hash} < $1 LIMIT {SampleSize}", [fraction]);
+        var hash = d.HashToUnit(hasId ? "coalesce(id_, '')" : $"{d.CastToText("p_")} || '|' || {d.CastToText("y_")}");
+        // Twice the sample passes the filter on average; ordering the survivors makes the cut independent of row order.
+        var sample = ctx.Engine.Query(
+            $"SELECT p_, e_ FROM (SELECT p_, e_, {hash} AS h_ FROM ({clean}) c) s WHERE h_ < $1 ORDER BY h_, p_, e_ LIMIT {SampleSize}", [fraction]);
         var points = new Point[sample.RowCount];
         for (var r = 0; r < sample.RowCount; r++) points[r] = new Point(sample.GetDouble(0, r), sample.GetDouble(1, r));
 
