@@ -116,22 +116,20 @@ internal static partial class BinarySummary
         var metricRows = dupCount == 0
             ? $"SELECT {Kept} FROM {rel} k WHERE c_ = 1"
             : $"SELECT {Kept} FROM {rel} k WHERE c_ = 1 AND (id_ IS NULL OR NOT (id_ {d.In} ({dupIds}))) UNION ALL SELECT {Kept} FROM ({firsts}) f WHERE c_ = 1";
-        string Groups(bool withPeriod) =>
-            $"SELECT ver_, {(withPeriod ? periodExpr : d.TimestampLiteral(DateTime.UnixEpoch))} AS p_, s_, {d.CountIf("y_ = 1")} AS pos_, {d.CountIf("y_ = 0")} AS neg_, count(*) AS n_ " +
-            $"FROM ({metricRows}) m GROUP BY ver_, {(withPeriod ? "p_, " : "")}s_ ORDER BY ver_ NULLS FIRST, {(withPeriod ? "p_, " : "")}s_ DESC";
+        // One table of (version, period, score) groups, ordered by version and score descending: each version's
+        // accumulator takes every period's groups of a score at once, and each period's its own, as the scores pass.
+        var groups = $"SELECT ver_, {periodExpr} AS p_, s_, {d.CountIf("y_ = 1")} AS pos_, {d.CountIf("y_ = 0")} AS neg_, count(*) AS n_ " +
+                     $"FROM ({metricRows}) m GROUP BY ver_, p_, s_ ORDER BY ver_ NULLS FIRST, s_ DESC";
         var metricOptions = new BinaryMetricOptions { Threshold = options.Threshold };
-        progress.Stage("Computing metrics per model version (in the engine)");
+        progress.Stage("Computing metrics per model version and period (in the engine)");
         var overall = new List<PeriodSummary>();
-        var evaluations = new List<(string? Version, BinaryEvaluation Evaluation)>();
-        StreamGroups(engine, Groups(withPeriod: false), p, metricOptions, (version, _, e, rows, mean) =>
-        {
-            evaluations.Add((version, e));
-            overall.Add(SummaryAnalysis.Summarize(e, rows, mean, null, version));
-        });
-        progress.Stage("Computing metrics per period (in the engine)");
         var periods = new List<PeriodSummary>();
-        StreamGroups(engine, Groups(withPeriod: true), p, metricOptions,
-            (version, start, e, rows, mean) => periods.Add(SummaryAnalysis.Summarize(e, rows, mean, start, version)));
+        var evaluations = new List<(string? Version, BinaryEvaluation Evaluation)>();
+        StreamGroups(engine, groups, p, metricOptions, (version, start, e, rows, mean) =>
+        {
+            if (start is null) evaluations.Add((version, e));
+            (start is null ? overall : periods).Add(SummaryAnalysis.Summarize(e, rows, mean, start, version));
+        });
         foreach (var (version, e) in evaluations.OrderBy(x => x.Version is null ? 0 : 1).ThenBy(x => x.Version, StringComparer.Ordinal))
             if (Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
                 issues.Add(far with { Message = (version is null ? "" : $"model version {version}: ") + far.Message });
@@ -154,25 +152,56 @@ internal static partial class BinarySummary
         };
     }
 
-    /// <summary>Streams (version, period, score, positives, negatives, rows) groups ordered by version, period and score
-    /// descending, and hands each (version, period)'s evaluation, row count and mean score to
-    /// <paramref name="onGroup"/> as soon as its last score has passed. -0.0 and 0.0 (apart in some engines' groups)
-    /// arrive side by side and count as one score.</summary>
-    private static void StreamGroups(IQueryEngine engine, string sql, object?[] parameters, BinaryMetricOptions options,
-        Action<string?, DateTime, BinaryEvaluation, long, double> onGroup)
+    /// <summary>One running group's accumulator: the score it is counting, its positives and negatives so far, its rows
+    /// and the sum of its scores.</summary>
+    private sealed class RunningGroup(BinaryMetricOptions options)
     {
-        BinaryScoreAccumulator? acc = null;
+        private readonly BinaryScoreAccumulator _acc = new(options);
+        private double _score = double.NaN;
+        private long _pos, _neg;
+        public long Rows;
+        public NeumaierSum Sum;
+
+        /// <summary>Adds a group of rows at score <paramref name="s"/>, which is not above the last one added.</summary>
+        public void Add(double s, long pos, long neg, long rows)
+        {
+            if (Rows > 0 && s != _score)
+            {
+                _acc.Add(_score, _pos, _neg);
+                (_pos, _neg) = (0, 0);
+            }
+            _score = s;
+            _pos += pos;
+            _neg += neg;
+            Rows += rows;
+            Sum.Add(s * rows);
+        }
+
+        public BinaryEvaluation Finish()
+        {
+            _acc.Add(_score, _pos, _neg);
+            return _acc.Finish();
+        }
+    }
+
+    /// <summary>Streams (version, period, score, positives, negatives, rows) groups ordered by version and score
+    /// descending, and hands each version's evaluation (period null) and each (version, period)'s, with its row count and
+    /// mean score, to <paramref name="onGroup"/> once the version's last score has passed. A version holds one
+    /// accumulator for all its rows and one per period: the memory follows the periods, not the rows. -0.0 and 0.0
+    /// (apart in some engines' groups) arrive side by side and count as one score.</summary>
+    private static void StreamGroups(IQueryEngine engine, string sql, object?[] parameters, BinaryMetricOptions options,
+        Action<string?, DateTime?, BinaryEvaluation, long, double> onGroup)
+    {
+        RunningGroup? all = null;
+        var byPeriod = new Dictionary<DateTime, RunningGroup>();
         string? version = null;
-        var start = DateTime.MinValue;
-        var score = double.NaN;
-        long pos = 0, neg = 0, rows = 0;
-        var sum = new NeumaierSum();
         void Flush()
         {
-            if (acc is null) return;
-            acc.Add(score, pos, neg);
-            onGroup(version, start, acc.Finish(), rows, sum.Value / rows);
-            acc = null;
+            if (all is null) return;
+            onGroup(version, null, all.Finish(), all.Rows, all.Sum.Value / all.Rows);
+            foreach (var (start, g) in byPeriod) onGroup(version, start, g.Finish(), g.Rows, g.Sum.Value / g.Rows);
+            all = null;
+            byPeriod.Clear();
         }
         engine.Stream(sql, parameters, chunk =>
         {
@@ -185,21 +214,15 @@ internal static partial class BinarySummary
                 var v = chunk.IsNull(0, i) ? null : chunk.GetString(0, i);
                 var t = SummaryAnalysis.Utc(chunk.GetDateTime(1, i));
                 var s = ss[i] == 0 ? 0 : ss[i]; // -0.0 as 0.0
-                if (acc is null || !string.Equals(v, version, StringComparison.Ordinal) || t != start)
+                if (all is null || !string.Equals(v, version, StringComparison.Ordinal))
                 {
                     Flush();
-                    acc = new BinaryScoreAccumulator(options);
-                    (version, start, score, pos, neg, rows, sum) = (v, t, s, 0, 0, 0, new NeumaierSum());
+                    all = new RunningGroup(options);
+                    version = v;
                 }
-                else if (s != score)
-                {
-                    acc.Add(score, pos, neg);
-                    (score, pos, neg) = (s, 0, 0);
-                }
-                pos += ps[i];
-                neg += ns[i];
-                rows += cs[i];
-                sum.Add(s * cs[i]);
+                all.Add(s, ps[i], ns[i], cs[i]);
+                if (!byPeriod.TryGetValue(t, out var g)) byPeriod[t] = g = new RunningGroup(options);
+                g.Add(s, ps[i], ns[i], cs[i]);
             }
         });
         Flush();

@@ -85,7 +85,7 @@ public sealed class ShippedRowLimitTests : IDisposable
         long d = long.Parse(_cluster.Sql(1, $"SELECT uniqExact(model_version, toStartOfDay(timestamp), prediction_score) FROM {Table}").Trim(), CultureInfo.InvariantCulture);
         Assert.True(d > Rows / 2, $"{d} groups");
         var below = VigilProcess.Run(_dir, "summary", Url, "--table", Table, "--max-shipped-rows", N(d - 1), "-q");
-        VigilProcess.AssertBadInput(below, $"would ship more than {(d - 1).ToString("N0", CultureInfo.InvariantCulture)} rows (--max-shipped-rows {N(d - 1)}) at step \"Computing metrics per period (in the engine)\": raise", _dir);
+        VigilProcess.AssertBadInput(below, $"would ship more than {(d - 1).ToString("N0", CultureInfo.InvariantCulture)} rows (--max-shipped-rows {N(d - 1)}) at step \"Computing metrics per model version and period (in the engine)\": raise", _dir);
         var at = VigilProcess.Run(_dir, "summary", Url, "--table", Table, "--max-shipped-rows", N(d), "--as-of", "2025-01-01", "--format", "json", "-q");
         var none = VigilProcess.Run(_dir, "summary", Url, "--table", Table, "--max-shipped-rows", "0", "--as-of", "2025-01-01", "--format", "json", "-q");
         Assert.True(at.ExitCode == 0, at.Stderr);
