@@ -1,4 +1,7 @@
 using System.Globalization;
+using Vigil.Analysis.Tests.Drift;
+using Vigil.Engine;
+using Vigil.Engine.Sources;
 using Vigil.Testing.ClickHouse;
 
 namespace Vigil.Cli.Tests.ClickHouse;
@@ -63,6 +66,57 @@ public sealed class ExactLoadTests(ClickHouseCluster cluster)
         var mismatches = ExactLoad.FloatMismatches(cluster, "exact_types", columns, rows);
         Assert.Equal([("x", 0), ("e", 0)], mismatches);
     }
+
+    /// <summary>The premise: DuckDB's CSV reader, the other side of every cluster comparison, reads each double of the
+    /// files the cluster tests load with the bits <see cref="ExactLoad.ParseDouble"/> gives (and so stores in ClickHouse):
+    /// the generated logs, every fixture ClusterLogs copies, and the drift fixture (-0.0, nan, ±inf, nulls).</summary>
+    [Fact]
+    public void DuckDb_ReadsEveryDoubleOfTheLoadedFiles_AsExactLoadParsesIt()
+    {
+        string dir = VigilProcess.TempDir();
+        try
+        {
+            var files = ClusterLogs.FixtureFiles().Select(f => (Path: f.From, Columns: ClusterLogs.ReadCsv(f.From).Columns)).ToList();
+            foreach (var (name, clean) in new[] { ("log.csv", false), ("clean.csv", true) })
+            {
+                string path = Path.Combine(dir, name);
+                var o = VigilProcess.Run(dir, clean ? ["generate", "--rows", "20000", "--clean", "-o", path] : ["generate", "--rows", "20000", "-o", path]);
+                Assert.True(o.ExitCode == 0, o.Stderr);
+                files.Add((path, ClusterLogs.ReadCsv(path).Columns));
+            }
+            var (refCsv, curCsv) = DriftStreamingFixture.Write(dir, 3000, 2500);
+            (string, string)[] drift = [("x", "Nullable(Float64)"), ("few", "Int64"), ("k", "Int64"), ("e", "Float64"), ("s", "Nullable(String)")];
+            files.Add((refCsv, drift));
+            files.Add((curCsv, drift));
+
+            int doubles = 0, columns = 0;
+            foreach (var (path, cols) in files)
+            {
+                string[][] rows = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToArray();
+                using var source = SourceOpener.Open(new SourceSpec { Inputs = [path] });
+                for (int c = 0; c < cols.Length; c++)
+                {
+                    if (!cols[c].Type.Contains("Float64", StringComparison.Ordinal)) continue;
+                    var described = Assert.Single(source.Columns, d => d.Name == cols[c].Name);
+                    Assert.True(described.Kind == ColumnKind.Double, $"{path}: {cols[c].Name} is {described.SqlType} in DuckDB");
+                    var expected = rows.Where(r => r[c].Length > 0).Select(r => Bits(ExactLoad.ParseDouble(r[c]))).Order().ToArray();
+                    var table = source.Engine.Query($"SELECT \"{cols[c].Name}\" FROM {source.Relation}");
+                    var actual = Enumerable.Range(0, table.RowCount).Where(i => !table.IsNull(0, i)).Select(i => Bits(table.GetDouble(0, i))).Order().ToArray();
+                    Assert.True(expected.SequenceEqual(actual), $"{path}: {cols[c].Name}: DuckDB's doubles differ from .NET's parse ({expected.Length} against {actual.Length} values): " +
+                        string.Join(", ", expected.Except(actual).Take(5).Select(b => $"{b:X16}")) + " against " + string.Join(", ", actual.Except(expected).Take(5).Select(b => $"{b:X16}")));
+                    doubles += expected.Length;
+                    columns++;
+                }
+            }
+            Assert.True(columns >= 30 && doubles > 200_000, $"{columns} columns, {doubles} values compared");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static ulong Bits(double x) => (ulong)BitConverter.DoubleToInt64Bits(x);
 
     private string Bits(string table, long id) =>
         cluster.Sql(0, $"SELECT reinterpretAsUInt64(reinterpretAsString(x)) FROM {table} WHERE id = {id.ToString(CultureInfo.InvariantCulture)}").Trim();
