@@ -66,18 +66,7 @@ public sealed class ClusterLogs : IDisposable
         LogSplit = SplitByTime("log.csv", "log_ref.csv", "log_cur.csv");
         CleanSplit = SplitByTime("clean.csv", "clean_ref.csv", "clean_cur.csv");
 
-        string fixtures = Path.Combine(RepoRoot(), "tests", "Vigil.Analysis.Tests", "Fixtures");
-        string scenarios = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios");
-        Copy(Path.Combine(fixtures, "eval_multiclass.csv"), "mc_eval.csv");
-        Copy(Path.Combine(fixtures, "eval_regression.csv"), "reg_eval.csv");
-        Copy(Path.Combine(scenarios, "multiclass_covariate_shift", "reference.csv"), "mc_ref.csv");
-        Copy(Path.Combine(scenarios, "multiclass_covariate_shift", "current.csv"), "mc_cur.csv");
-        Copy(Path.Combine(fixtures, "dle_reference.csv"), "reg_ref.csv");
-        Copy(Path.Combine(fixtures, "dle_analysis.csv"), "reg_cur.csv");
-        Copy(Path.Combine(fixtures, "diagnose", "reference.csv"), "dx_ref.csv");
-        Copy(Path.Combine(fixtures, "diagnose", "concept.csv"), "dx_cur.csv");
-        // A shadow deployment: versions v2.0 and v2.1 scored the same 2,000 ids (tools/golden/generate_compare.py).
-        Copy(Path.Combine(fixtures, "compare_paired.csv"), "paired.csv");
+        foreach (var (from, to) in FixtureFiles()) Copy(from, to);
 
         foreach (var (table, file) in new[]
                  {
@@ -97,6 +86,26 @@ public sealed class ClusterLogs : IDisposable
             if (versions != (i == 0 ? "v2.0" : "v2.1"))
                 throw new InvalidOperationException($"eq_paired_split: shard {i} holds versions '{versions}', expected only {(i == 0 ? "v2.0" : "v2.1")}");
         }
+    }
+
+    /// <summary>The repository's fixtures the logs copy: each file's path and the name it gets in <see cref="Dir"/>.</summary>
+    internal static (string From, string To)[] FixtureFiles()
+    {
+        string fixtures = Path.Combine(RepoRoot(), "tests", "Vigil.Analysis.Tests", "Fixtures");
+        string scenarios = Path.Combine(RepoRoot(), "tests", "fixtures", "scenarios");
+        return
+        [
+            (Path.Combine(fixtures, "eval_multiclass.csv"), "mc_eval.csv"),
+            (Path.Combine(fixtures, "eval_regression.csv"), "reg_eval.csv"),
+            (Path.Combine(scenarios, "multiclass_covariate_shift", "reference.csv"), "mc_ref.csv"),
+            (Path.Combine(scenarios, "multiclass_covariate_shift", "current.csv"), "mc_cur.csv"),
+            (Path.Combine(fixtures, "dle_reference.csv"), "reg_ref.csv"),
+            (Path.Combine(fixtures, "dle_analysis.csv"), "reg_cur.csv"),
+            (Path.Combine(fixtures, "diagnose", "reference.csv"), "dx_ref.csv"),
+            (Path.Combine(fixtures, "diagnose", "concept.csv"), "dx_cur.csv"),
+            // A shadow deployment: versions v2.0 and v2.1 scored the same 2,000 ids (tools/golden/generate_compare.py).
+            (Path.Combine(fixtures, "compare_paired.csv"), "paired.csv"),
+        ];
     }
 
     private void Generate(string name, bool clean)
@@ -129,25 +138,15 @@ public sealed class ClusterLogs : IDisposable
     }
 
     /// <summary>Creates the Distributed table <paramref name="table"/> with the CSV's columns, sharded by
-    /// <paramref name="shardingKey"/> (at random by default), and loads its rows (empty fields as NULL, as DuckDB reads them).</summary>
+    /// <paramref name="shardingKey"/> (at random by default), and loads its rows (empty fields as NULL, as DuckDB reads them),
+    /// bit-exactly (<see cref="ExactLoad"/>): every double has the bits DuckDB reads from the CSV.</summary>
     private static void LoadTable(ClickHouseCluster cluster, string table, string csv, string shardingKey = "rand()")
     {
-        string[] lines = System.IO.File.ReadAllLines(csv).Where(l => l.Length > 0).ToArray();
-        string[] header = Split(lines[0]);
-        var rows = lines.Skip(1).Select(Split).ToArray();
-        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
-        {
-            if (row.Length != header.Length)
-                throw new InvalidOperationException($"{csv}: row {i + 2} has {row.Length} fields, the header {header.Length}");
-        }
-        var columns = new List<string>();
-        for (int c = 0; c < header.Length; c++)
-            columns.Add($"`{header[c]}` {ClickHouseType(rows.Select(r => r[c]))}");
-        cluster.CreateDistributedTable(table, string.Join(", ", columns), "tuple()", shardingKey);
-        var text = new StringBuilder(lines[0]).Append('\n');
-        foreach (string[] row in rows)
-            text.AppendJoin(',', row.Select(f => f.Length == 0 ? "\\N" : f)).Append('\n');
-        cluster.InsertCsv(table, text.ToString());
+        var (columns, rows) = ReadCsv(csv);
+        cluster.CreateDistributedTable(table, string.Join(", ", columns.Select(c => $"`{c.Name}` {c.Type}")), "tuple()", shardingKey);
+        // As RowBinary with each double parsed in .NET (correctly rounded, as DuckDB's CSV reader parses it), not as CSV
+        // text, which 18.16 parses a few decimals of one ulp off; every Float64 column's stored bits are checked.
+        ExactLoad.Insert(cluster, table, columns, rows);
         string count = cluster.Sql(0, $"SELECT count() FROM {table}").Trim();
         if (count != rows.Length.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"{table}: {count} rows in the cluster, {rows.Length} in {csv}");
@@ -157,6 +156,24 @@ public sealed class ClusterLogs : IDisposable
             if (cluster.Sql(i, $"SELECT count() FROM {table}_local").Trim() == "0")
                 throw new InvalidOperationException($"{table}: shard {i} holds no rows");
         }
+    }
+
+    /// <summary>A CSV file of the logs as <see cref="LoadTable"/> loads it: each column's name and ClickHouse type
+    /// (<see cref="ClickHouseType"/>), and the rows' fields (empty for NULL).</summary>
+    internal static ((string Name, string Type)[] Columns, string[][] Rows) ReadCsv(string csv)
+    {
+        string[] lines = System.IO.File.ReadAllLines(csv).Where(l => l.Length > 0).ToArray();
+        string[] header = Split(lines[0]);
+        var rows = lines.Skip(1).Select(Split).ToArray();
+        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        {
+            if (row.Length != header.Length)
+                throw new InvalidOperationException($"{csv}: row {i + 2} has {row.Length} fields, the header {header.Length}");
+        }
+        var columns = new (string Name, string Type)[header.Length];
+        for (int c = 0; c < header.Length; c++)
+            columns[c] = (header[c], ClickHouseType(rows.Select(r => r[c])));
+        return (columns, rows);
     }
 
     /// <summary>The type DuckDB's CSV reader gives these values, as ClickHouse spells it: BIGINT when every non-empty
