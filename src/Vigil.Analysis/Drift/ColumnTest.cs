@@ -113,18 +113,7 @@ internal static partial class DriftAnalysis
             values = Merge(col.Type, refCounts, curCounts);
             census = new SampleCensus(values.ReferenceTotal, values.CurrentTotal, values.Count, double.NaN, double.NaN);
         }
-        options.PerColumn.TryGetValue(col.Name, out var over);
-        string method, reason;
-        var named = true;
-        if (forcedMethod is not null) (method, reason, named) = (forcedMethod, "as on the whole data", false);
-        else if (over.Method is not null) (method, reason) = (DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)");
-        else if (options.Method is not null) (method, reason) = (DriftMethods.Canonical(options.Method), "chosen (--method)");
-        else
-        {
-            named = false;
-            (method, reason) = census.ReferenceTotal == 0 || census.CurrentTotal == 0 ? ("none", "no values")
-                : DriftMethodChooser.Choose(col.Type, census.Distinct, census.ReferenceTotal);
-        }
+        var (over, method, reason, named) = ChooseMethod(col, census, options, forcedMethod);
         var onSamples = values is null && pooled is null && method != "none" && DriftMethods.RunsOnSamples(method);
         if (values is null && !onSamples)
         {
@@ -209,5 +198,20 @@ internal static partial class DriftAnalysis
         }
         var cats = r.Categories.Keys.Union(c.Categories.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         return ValueCounts.Categorical(cats, cats.Select(v => r.Categories.GetValueOrDefault(v)).ToArray(), cats.Select(v => c.Categories.GetValueOrDefault(v)).ToArray());
+    }
+
+    /// <summary>The method a column is tested with and why: the caller's forced one, the column's own
+    /// (<c>--per-column</c>), every column's (<c>--method</c>), or Evidently's automatic choice (not "named": a column
+    /// it does not fit is skipped with a note rather than refused).</summary>
+    private static ((string? Method, double? Threshold) Over, string Method, string Reason, bool Named) ChooseMethod(
+        Column col, SampleCensus census, DriftOptions options, string? forcedMethod = null)
+    {
+        options.PerColumn.TryGetValue(col.Name, out var over);
+        if (forcedMethod is not null) return (over, forcedMethod, "as on the whole data", false);
+        if (over.Method is not null) return (over, DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)", true);
+        if (options.Method is not null) return (over, DriftMethods.Canonical(options.Method), "chosen (--method)", true);
+        var (method, reason) = census.ReferenceTotal == 0 || census.CurrentTotal == 0 ? ("none", "no values")
+            : DriftMethodChooser.Choose(col.Type, census.Distinct, census.ReferenceTotal);
+        return (over, method, reason, false);
     }
 }

@@ -272,17 +272,7 @@ internal static partial class DriftAnalysis
             throw new VigilInputException($"column '{col.Name}': {e.Message}; did {reference.Description} or {current.Description} change during the run?");
         }
         var census = summary.Census;
-        options.PerColumn.TryGetValue(col.Name, out var over);
-        string method, reason;
-        var named = true;
-        if (over.Method is not null) (method, reason) = (DriftMethods.Canonical(over.Method), "chosen for this column (--per-column)");
-        else if (options.Method is not null) (method, reason) = (DriftMethods.Canonical(options.Method), "chosen (--method)");
-        else
-        {
-            named = false;
-            (method, reason) = census.ReferenceTotal == 0 || census.CurrentTotal == 0 ? ("none", "no values")
-                : DriftMethodChooser.Choose(col.Type, census.Distinct, census.ReferenceTotal);
-        }
+        var (over, method, reason, named) = ChooseMethod(col, census, options);
         var onSamples = method != "none" && DriftMethods.RunsOnSamples(method);
         ValueCounts? values = null;
         if (!onSamples && method != "none")

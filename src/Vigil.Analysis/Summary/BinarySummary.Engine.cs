@@ -130,26 +130,8 @@ internal static partial class BinarySummary
             if (start is null) evaluations.Add((version, e));
             (start is null ? overall : periods).Add(SummaryAnalysis.Summarize(e, rows, mean, start, version));
         });
-        foreach (var (version, e) in evaluations.OrderBy(x => x.Version is null ? 0 : 1).ThenBy(x => x.Version, StringComparer.Ordinal))
-            if (Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
-                issues.Add(far with { Message = (version is null ? "" : $"model version {version}: ") + far.Message });
-
-        return new SummaryResult
-        {
-            CoveredFrom = covered?.From,
-            CoveredTo = covered?.To,
-            Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
-            Task = ModelTask.Binary,
-            Columns = cols.Roles,
-            Period = options.Period,
-            AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
-            Threshold = options.Threshold,
-            TotalRows = total,
-            ExcludedRows = excludedByChecks + dupOnlyExcluded,
-            Periods = SummaryAnalysis.Ordered(periods),
-            Overall = SummaryAnalysis.Ordered(overall),
-            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = profiles },
-        };
+        issues.AddRange(FarFromBest(evaluations));
+        return Result(input, covered, total, excludedByChecks + dupOnlyExcluded, periods, overall, issues, profiles);
     }
 
     /// <summary>One running group's accumulator: the score it is counting, its positives and negatives so far, its rows

@@ -112,23 +112,37 @@ internal static partial class BinarySummary
         var (periods, overall) = Metrics(rows, dup, collected.Versions.Count + 1, collected.Versions, periodStarts, new BinaryMetricOptions { Threshold = options.Threshold }, farFromBest);
         issues.AddRange(farFromBest);
 
-        return new SummaryResult
-        {
-            CoveredFrom = covered?.From,
-            CoveredTo = covered?.To,
-            Source = new SourceInfo(name, engine.Name, source.Columns.Select(c => c.Name).ToArray()),
-            Task = ModelTask.Binary,
-            Columns = cols.Roles,
-            Period = options.Period,
-            AsOf = DateTime.SpecifyKind(asOf, DateTimeKind.Utc),
-            Threshold = options.Threshold,
-            TotalRows = total,
-            ExcludedRows = collected.ExcludedByChecks + dupOnlyExcluded,
-            Periods = periods,
-            Overall = overall,
-            Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = collected.Profiles },
-        };
+        return Result(input, covered, total, collected.ExcludedByChecks + dupOnlyExcluded, periods, overall, issues, collected.Profiles);
     }
+
+    /// <summary>The binary summary's result, from either path.</summary>
+    private static SummaryResult Result(Inputs input, (DateTime From, DateTime To)? covered, long total, long excluded,
+        List<PeriodSummary> periods, List<PeriodSummary> overall, List<QualityIssue> issues, List<ColumnProfile> profiles) => new()
+    {
+        CoveredFrom = covered?.From,
+        CoveredTo = covered?.To,
+        Source = new SourceInfo(input.Source.Description, input.Engine.Name, input.Source.Columns.Select(c => c.Name).ToArray()),
+        Task = ModelTask.Binary,
+        Columns = input.Cols.Roles,
+        Period = input.Options.Period,
+        AsOf = DateTime.SpecifyKind(input.AsOf, DateTimeKind.Utc),
+        Threshold = input.Options.Threshold,
+        TotalRows = total,
+        ExcludedRows = excluded,
+        Periods = SummaryAnalysis.Ordered(periods),
+        Overall = SummaryAnalysis.Ordered(overall),
+        Quality = new QualityReport { Issues = SummaryAnalysis.BySeverity(issues), Columns = profiles },
+    };
+
+    /// <summary>A <c>threshold_far_from_best</c> finding per model version whose decision threshold is far from its
+    /// F1-best one (as evaluate reports it), in version-name order (the unversioned rows first), whatever order the
+    /// rows came in.</summary>
+    private static IEnumerable<QualityIssue> FarFromBest(IEnumerable<(string? Version, BinaryEvaluation Evaluation)> evaluations) =>
+        evaluations.OrderBy(x => x.Version is null ? 0 : 1).ThenBy(x => x.Version, StringComparer.Ordinal)
+            .Select(x => Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(x.Evaluation) is { } far
+                ? far with { Message = (x.Version is null ? "" : $"model version {x.Version}: ") + far.Message }
+                : null)
+            .OfType<QualityIssue>();
 
     /// <summary>What one pass over the rows gathers.</summary>
     private sealed record Collected(
@@ -539,10 +553,7 @@ internal static partial class BinarySummary
             }
         });
         Exp($"[timing]   metrics: done after {swM.Elapsed.TotalSeconds:F3} s");
-        // Versions in name order (the unversioned rows first), whatever order the rows came in.
-        foreach (var v in Enumerable.Range(0, nv).OrderBy(v => v == 0 ? 0 : 1).ThenBy(v => v == 0 ? "" : versions[v - 1], StringComparer.Ordinal))
-            if (evaluations[v] is { } e && Vigil.Analysis.Evaluation.BinaryEvaluationRun.ThresholdFarFromBest(e) is { } far)
-                farFromBest.Add(far with { Message = (v == 0 || versions.Count == 0 ? "" : $"model version {version(v)}: ") + far.Message });
-        return (SummaryAnalysis.Ordered(perGroup.Where(x => x is not null).ToList()!), SummaryAnalysis.Ordered(overall.Where(x => x is not null).ToList()!));
+        farFromBest.AddRange(FarFromBest(Enumerable.Range(0, nv).Where(v => evaluations[v] is not null).Select(v => ((string?)version(v), evaluations[v]!))));
+        return (perGroup.OfType<PeriodSummary>().ToList(), overall.OfType<PeriodSummary>().ToList());
     }
 }

@@ -101,19 +101,8 @@ public static class DriftMethods
 
     /// <summary>Runs ks or wasserstein on two numerical samples: the same result as <see cref="Run"/> on their merged
     /// counts, from the one-pass summary (and, for wasserstein, two passes over the reference).</summary>
-    public static DriftTestResult RunOnSamples(string method, SortedSample reference, SampleSummary summary, double? threshold = null, bool named = true)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        var census = summary.Census;
-        if (RefusalOnSamples(method, census, named) is { } why) throw new ArgumentException(why, nameof(method));
-        var t = threshold ?? DefaultThreshold(method);
-        return Canonical(method) switch
-        {
-            "ks" => Ks(summary.KsStatistic, census.ReferenceTotal, census.CurrentTotal, t),
-            "wasserstein" => Distance(method, SortedSamples.WassersteinNormed(reference, summary), t),
-            _ => throw new ArgumentException($"{method} needs the merged counts; see RunsOnSamples", nameof(method)),
-        };
-    }
+    public static DriftTestResult RunOnSamples(string method, SortedSample reference, SampleSummary summary, double? threshold = null, bool named = true) =>
+        RunOnSummary(method, summary, Canonical(method) == "wasserstein" ? SortedSamples.ReferenceStandardDeviation(reference) : double.NaN, threshold, named);
 
     /// <summary><see cref="RunOnSamples"/> from the one-pass summary alone, with the reference's standard deviation
     /// already known (<see cref="OrderedRuns"/>, which never holds the samples).</summary>
