@@ -271,8 +271,9 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
 
     /// <summary>Posts one statement; a non-200 answer becomes a <see cref="VigilEngineException"/>. With
     /// <paramref name="limitResult"/> (a statement whose result Vigil reads) the <see cref="RowLimit"/> goes with it, and
-    /// the server's refusal becomes <see cref="ShippedRowLimit.Exceeded"/>.</summary>
-    private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null, bool limitResult = false)
+    /// the server's refusal becomes <see cref="ShippedRowLimit.Exceeded"/>. With <paramref name="binary"/> the body is
+    /// those bytes (the statement's text and its data) instead of <paramref name="statement"/>.</summary>
+    private HttpResponseMessage Send(string statement, CancellationToken ct, string? originalSql = null, bool limitResult = false, ReadOnlyMemory<byte>? binary = null)
     {
         // The engine runs one statement at a time, so a locked session is held by an answer this engine abandoned (the row
         // limit's reader stopped, or a cancellation), which the server lets go of moments after the connection closed.
@@ -281,7 +282,7 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         {
             try
             {
-                return SendOnce(statement, ct, originalSql, limitResult);
+                return SendOnce(statement, ct, originalSql, limitResult, binary);
             }
             catch (VigilEngineException e) when (e.Code == SessionLockedCode && waited.Elapsed < SessionLockWait && !ct.IsCancellationRequested)
             {
@@ -296,7 +297,7 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
     /// <summary>How long <see cref="Send"/> waits for a session that an abandoned answer still holds.</summary>
     private static readonly TimeSpan SessionLockWait = TimeSpan.FromSeconds(10);
 
-    private HttpResponseMessage SendOnce(string statement, CancellationToken ct, string? originalSql, bool limitResult)
+    private HttpResponseMessage SendOnce(string statement, CancellationToken ct, string? originalSql, bool limitResult, ReadOnlyMemory<byte>? binary)
     {
         string queryId = Guid.NewGuid().ToString();
         LastQueryId = queryId;
@@ -318,7 +319,9 @@ internal sealed partial class ClickHouseEngine : IQueryEngine
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, url.ToString())
         {
-            Content = new StringContent(statement, new UTF8Encoding(false), "text/plain"),
+            // A binary body (an INSERT's text and its RowBinary rows) is sent as it is, else the statement as UTF-8 text.
+            Content = binary is { } bytes ? new ReadOnlyMemoryContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }
+                : new StringContent(statement, new UTF8Encoding(false), "text/plain"),
         };
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         Interlocked.Increment(ref _queries);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Vigil.Analysis.Results;
 using Vigil.Engine;
 using Vigil.Engine.ClickHouse;
@@ -18,7 +17,9 @@ namespace Vigil.Server.Store;
 /// cluster it is <c>predictions_{model}_local</c> on every shard (created over each shard's HTTP address: 18.16 has no
 /// <c>ON CLUSTER</c> DDL without ZooKeeper) and a <c>Distributed</c> table <c>predictions_{model}</c> over them, sharded
 /// by <c>cityHash64(id)</c>, so that every version of one id lives on one shard. Inserts are synchronous
-/// (<c>insert_distributed_sync=1</c>): a batch is acknowledged once its rows are on their shards.</item>
+/// (<c>insert_distributed_sync=1</c>): a batch is acknowledged once its rows are on their shards. Rows are sent as
+/// RowBinary (<see cref="ClickHouseEngine.InsertRowBinary"/>): each double is stored with the bits received, never parsed
+/// from text by the server (18.16's parser is not correctly rounded).</item>
 /// <item>Duplicates: the one writer leaves out the ids already stored, as the other stores do: a filter of the stored
 /// ids (<see cref="IdFilter"/>, rebuilt from the cluster at start) rules most ids out, and the rest are looked up (an
 /// index lookup: the tables are ordered by id). One writer per store: two services writing one cluster could both
@@ -143,7 +144,9 @@ internal sealed class ClickHouseStore : DuckDbStateStore
     /// <summary>Each id's newest version (see the class summary).</summary>
     public override string Rows(string model, string? alias = null) => Q(TableOf(model)) + (alias is null ? "" : " AS " + alias) + " FINAL";
 
-    private string InsertColumns(ModelConfig m) => ColumnList(m) + ", rev";
+    /// <summary>The columns an insert writes, quoted, with their types (as <see cref="TableColumns"/>: RowBinary is written
+    /// against them).</summary>
+    private List<(string Name, string Type)> InsertColumns(ModelConfig m) => [.. TableColumns(m).Select(c => (Q(c.Name), c.Type))];
 
     protected override Dictionary<string, HashSet<string>> Commit(List<Pending> group)
     {
@@ -164,9 +167,9 @@ internal sealed class ClickHouseStore : DuckDbStateStore
                     var present = StoredAmong(_writer, m.Name, records.Select(r => r.Id).Where(filter.MightContain).Distinct(StringComparer.Ordinal).ToList());
                     var set = new HashSet<string>(StringComparer.Ordinal);
                     var fresh = records.Where(r => !present.Contains(r.Id) && set.Add(r.Id)).ToList();
-                    _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>
+                    _writer.InsertRowBinary(Q(TableOf(m.Name)), InsertColumns(m), w =>
                     {
-                        foreach (var r in fresh) AppendRecord(sb, m, r, received);
+                        foreach (var r in fresh) WriteRecord(w, m, r, received);
                     });
                     if (Timing) Console.Error.WriteLine($"[store] {m.Name}: {records.Count} rows, {present.Count} present, lookup+insert {sw.ElapsedMilliseconds} ms");
                     stored[m.Name] = set;
@@ -191,68 +194,44 @@ internal sealed class ClickHouseStore : DuckDbStateStore
         }
     }
 
-    private static void AppendRecord(StringBuilder sb, ModelConfig m, PredictionRecord r, DateTime received)
+    /// <summary>A prediction's row, in <see cref="TableColumns"/>' order, as RowBinary: every double with .NET's bits.</summary>
+    private static void WriteRecord(ClickHouseRowBinary w, ModelConfig m, PredictionRecord r, DateTime received)
     {
-        ClickHouseEngine.AppendTsv(sb, r.Id);
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, r.Timestamp);
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, r.Version);
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, r.Score);
-        sb.Append('\t');
-        AppendValue(sb, r.Prediction);
-        sb.Append('\t');
-        AppendValue(sb, r.Label);
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, r.Label is null ? null : r.Timestamp);
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, r.LatencyMs);
-        sb.Append('\t');
-        sb.Append(r.Error is { } e ? (e ? "1" : "0") : "\\N");
-        sb.Append('\t');
-        ClickHouseEngine.AppendTsv(sb, received);
+        w.String(r.Id);
+        w.DateTime(r.Timestamp);
+        w.String(r.Version);
+        w.Float64(r.Score);
+        w.Value(r.Prediction);
+        w.Value(r.Label);
+        w.DateTime(r.Label is null ? null : r.Timestamp);
+        w.Float64(r.LatencyMs);
+        w.UInt8(r.Error);
+        w.DateTime(received);
         for (var k = 0; k < m.Features.Count; k++)
         {
-            sb.Append('\t');
-            if (m.Features[k].Type == FeatureType.Number) ClickHouseEngine.AppendTsv(sb, r.Numbers[k]);
-            else ClickHouseEngine.AppendTsv(sb, r.Texts[k]);
+            if (m.Features[k].Type == FeatureType.Number) w.Float64(r.Numbers[k]);
+            else w.String(r.Texts[k]);
         }
-        for (var k = 0; k < ProbabilityClasses(m).Count; k++)
-        {
-            sb.Append('\t');
-            ClickHouseEngine.AppendTsv(sb, r.Probabilities?[k]);
-        }
-        sb.Append("\t0\n");
+        for (var k = 0; k < ProbabilityClasses(m).Count; k++) w.Float64(r.Probabilities?[k]);
+        w.UInt64(0);
     }
 
-    private static void AppendValue(StringBuilder sb, object? value)
-    {
-        switch (value)
-        {
-            case null: sb.Append("\\N"); break;
-            case string s: ClickHouseEngine.AppendTsv(sb, s); break;
-            case bool b: sb.Append(b ? '1' : '0'); break;
-            case DateTime t: ClickHouseEngine.AppendTsv(sb, t); break;
-            default: ClickHouseEngine.AppendTsv(sb, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
-        }
-    }
-
-    /// <summary>A stored cell, written back as it was read.</summary>
-    private static void AppendCell(StringBuilder sb, Table t, int c, int i)
+    /// <summary>A stored cell, written back as it was read (a double read back as text is parsed correctly rounded, so
+    /// it is the stored bits, and RowBinary stores those bits again).</summary>
+    private static void WriteCell(ClickHouseRowBinary w, Table t, int c, int i)
     {
         if (t.IsNull(c, i))
         {
-            sb.Append("\\N");
+            w.Value(null);
             return;
         }
         switch (t.Kind(c))
         {
-            case ColumnKind.Double: ClickHouseEngine.AppendTsv(sb, t.GetDouble(c, i)); break;
-            case ColumnKind.Int64: sb.Append(t.GetInt64(c, i).ToString(CultureInfo.InvariantCulture)); break;
-            case ColumnKind.Boolean: sb.Append(t.GetBoolean(c, i) ? '1' : '0'); break;
-            case ColumnKind.Timestamp: ClickHouseEngine.AppendTsv(sb, t.GetDateTime(c, i)); break;
-            default: ClickHouseEngine.AppendTsv(sb, t.GetString(c, i)); break;
+            case ColumnKind.Double: w.Float64(t.GetDouble(c, i)); break;
+            case ColumnKind.Int64: w.Value(t.GetInt64(c, i)); break;
+            case ColumnKind.Boolean: w.Value(t.GetBoolean(c, i)); break;
+            case ColumnKind.Timestamp: w.DateTime(t.GetDateTime(c, i)); break;
+            default: w.Value(t.GetString(c, i)); break;
         }
     }
 
@@ -297,8 +276,8 @@ internal sealed class ClickHouseStore : DuckDbStateStore
                     var list = string.Join(", ", labels.Skip(at).Take(1000).Select(l => Dialect.StringLiteral(l.Id)));
                     found.Add(_writer.Query($"SELECT {ColumnList(m)} FROM {Rows(model)} WHERE id IN ({list})"));
                 }
-                var rev = NextRev().ToString(CultureInfo.InvariantCulture);
-                _writer.InsertTsv(Q(TableOf(m.Name)), [InsertColumns(m)], sb =>
+                var rev = (ulong)NextRev();
+                _writer.InsertRowBinary(Q(TableOf(m.Name)), InsertColumns(m), w =>
                 {
                     foreach (var t in found)
                     {
@@ -307,12 +286,11 @@ internal sealed class ClickHouseStore : DuckDbStateStore
                             var l = byId[t.GetString(0, i)!];
                             for (var c = 0; c < t.ColumnCount; c++)
                             {
-                                if (c > 0) sb.Append('\t');
-                                if (c == 5) AppendValue(sb, l.Label);
-                                else if (c == 6) ClickHouseEngine.AppendTsv(sb, l.Timestamp);
-                                else AppendCell(sb, t, c, i);
+                                if (c == 5) w.Value(l.Label);
+                                else if (c == 6) w.DateTime(l.Timestamp);
+                                else WriteCell(w, t, c, i);
                             }
-                            sb.Append('\t').Append(rev).Append('\n');
+                            w.UInt64(rev);
                             var (score, prediction) = (Boxed(t, 3, i), Boxed(t, 4, i));
                             outcomes.Add(OutcomeOf(m.Task, score, prediction, l.Label));
                             moves.Add([t.GetDateTime(1, i), Boxed(t, 2, i), score, prediction, Boxed(t, 5, i), l.Label]);
