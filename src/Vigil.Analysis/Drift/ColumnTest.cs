@@ -121,17 +121,9 @@ internal static partial class DriftAnalysis
             if (pooled is not null) values = values.WithReferenceStandardDeviation(pooled.StandardDeviation);
         }
         var threshold = over.Threshold ?? options.Threshold;
-        DriftTestResult? result = null;
-        string? note = null;
-        if (method == "none") note = "no values to compare";
-        else if ((onSamples ? DriftMethods.RefusalOnSamples(method, census, named) : DriftMethods.Refusal(method, values!, named)) is { } refusal)
-        {
-            // A method chosen for this very column must fit it; one chosen for every column skips those it does not.
-            if (over.Method is not null) throw new VigilInputException($"--per-column {col.Name}: {refusal}");
-            note = refusal;
-        }
-        else result = onSamples ? DriftMethods.RunOnSamples(method, rs, summary!, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
-        if (result is not null) note = Join(note, UndefinedNote(result), ExtremeNote(col.Type, census));
+        var (result, note) = RunChosen(col, method, over.Method is not null, census,
+            () => onSamples ? DriftMethods.RefusalOnSamples(method, census, named) : DriftMethods.Refusal(method, values!, named),
+            () => onSamples ? DriftMethods.RunOnSamples(method, rs, summary!, threshold, named) : DriftMethods.Run(method, values!, threshold, named));
         Distribution? distribution = null;
         if (draw)
         {
@@ -213,5 +205,21 @@ internal static partial class DriftAnalysis
         var (method, reason) = census.ReferenceTotal == 0 || census.CurrentTotal == 0 ? ("none", "no values")
             : DriftMethodChooser.Choose(col.Type, census.Distinct, census.ReferenceTotal);
         return (over, method, reason, false);
+    }
+
+    /// <summary>Runs the chosen method, or says why not: no values, or the method does not fit the column (refused
+    /// outright when chosen for this very column; a note when chosen for every column, which skips those it does not
+    /// fit). The note of a result says when it is undefined or the values are extreme.</summary>
+    private static (DriftTestResult? Result, string? Note) RunChosen(Column col, string method, bool chosenForColumn, SampleCensus census,
+        Func<string?> refusal, Func<DriftTestResult> run)
+    {
+        if (method == "none") return (null, "no values to compare");
+        if (refusal() is { } why)
+        {
+            if (chosenForColumn) throw new VigilInputException($"--per-column {col.Name}: {why}");
+            return (null, why);
+        }
+        var result = run();
+        return (result, Join(UndefinedNote(result), ExtremeNote(col.Type, census)));
     }
 }

@@ -282,16 +282,9 @@ internal static partial class DriftAnalysis
             values = ValueCounts.Numerical([.. kept.Select(k => k.X)], [.. kept.Select(k => k.R)], [.. kept.Select(k => k.C)]);
         }
         var threshold = over.Threshold ?? options.Threshold;
-        DriftTestResult? result = null;
-        string? note = null;
-        if (method == "none") note = "no values to compare";
-        else if ((onSamples ? DriftMethods.RefusalOnSamples(method, census, named) : DriftMethods.Refusal(method, values!, named)) is { } refusal)
-        {
-            if (over.Method is not null) throw new VigilInputException($"--per-column {col.Name}: {refusal}");
-            note = refusal;
-        }
-        else result = onSamples ? DriftMethods.RunOnSummary(method, summary, runs.ReferenceStandardDeviation, threshold, named) : DriftMethods.Run(method, values!, threshold, named);
-        if (result is not null) note = Join(note, UndefinedNote(result), ExtremeNote(col.Type, census));
+        var (result, note) = RunChosen(col, method, over.Method is not null, census,
+            () => onSamples ? DriftMethods.RefusalOnSamples(method, census, named) : DriftMethods.Refusal(method, values!, named),
+            () => onSamples ? DriftMethods.RunOnSummary(method, summary, runs.ReferenceStandardDeviation, threshold, named) : DriftMethods.Run(method, values!, threshold, named));
         Distribution? distribution = null;
         if (drawing is not null) distribution = drawing.Result(method) ?? DistributionOf(summary);
         return new ColumnDrift
