@@ -54,24 +54,28 @@ internal static partial class BinarySummary
 
         var issues = new List<QualityIssue>();
 
-        // Duplicates: the later occurrences of an id (earliest timestamp first), counted in the engine.
+        // Duplicates: the later occurrences of an id (earliest timestamp first), counted in the engine. The duplicated
+        // ids are grouped once into a temporary table that every later step reads (grouping the ids is the costly part:
+        // 276 s of ClickHouse's time at 100M rows).
         long dupCount = 0, dupOnlyExcluded = 0;
-        var dupIds = $"SELECT id_ FROM {rel} k WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1";
+        const string DupTable = "vigil_dup_ids";
         const string Kept = "ver_, ts_, s_, y_, c_";
+        var dupIds = $"SELECT id_ FROM {DupTable}";
         var firsts = d.FirstPerKey($"SELECT id_, {Kept} FROM {rel} k WHERE id_ {d.In} ({dupIds})", Kept, "id_",
             "ts_ NULLS LAST, s_, y_, ver_ NULLS FIRST, c_");
         if (hasId)
         {
             progress.Stage("Finding duplicates (in the engine)");
-            var dups = engine.Query(
-                $"SELECT count(*) AS ids_, CAST(coalesce(sum(n_), 0) AS BIGINT) AS rows_, CAST(coalesce(sum(cl_), 0) AS BIGINT) AS clean_ FROM " +
-                $"(SELECT id_, count(*) AS n_, sum(c_) AS cl_ FROM {rel} k WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1) g", p);
+            engine.Execute($"DROP TABLE IF EXISTS {DupTable}");
+            engine.Execute(d.CreateTempTableAs(DupTable, $"SELECT id_, count(*) AS n_ FROM ({rowsSql}) r WHERE id_ IS NOT NULL GROUP BY id_ HAVING count(*) > 1"));
+            var dups = engine.Query($"SELECT count(*) AS ids_, CAST(coalesce(sum(n_), 0) AS BIGINT) AS rows_ FROM {DupTable}");
             dupCount = dups.GetInt64(1, 0) - dups.GetInt64(0, 0);
             if (dupCount > 0)
             {
+                var clean = engine.Query($"SELECT count(*) FROM {rel} k WHERE c_ = 1 AND id_ {d.In} ({dupIds})", p).GetInt64(0, 0);
                 var cleanFirsts = engine.Query($"SELECT count(*) FROM ({firsts}) f WHERE c_ = 1", p).GetInt64(0, 0);
-                dupOnlyExcluded = dups.GetInt64(2, 0) - cleanFirsts;
-                var ex = engine.Query($"SELECT id_ FROM ({dupIds}) x ORDER BY id_ LIMIT {options.Examples.ToString(CultureInfo.InvariantCulture)}", p);
+                dupOnlyExcluded = clean - cleanFirsts;
+                var ex = engine.Query($"SELECT id_ FROM {DupTable} ORDER BY id_ LIMIT {options.Examples.ToString(CultureInfo.InvariantCulture)}");
                 issues.Add(new QualityIssue("duplicate_id", SummaryAnalysis.SeverityOf("duplicate_id"), dupCount,
                     SummaryAnalysis.Message("duplicate_id", dupCount, total, true, asOf, cols),
                     Enumerable.Range(0, ex.RowCount).Select(r => ex.GetString(0, r)!).ToArray(), cols.Id?.Name));
@@ -131,6 +135,7 @@ internal static partial class BinarySummary
             (start is null ? overall : periods).Add(SummaryAnalysis.Summarize(e, rows, mean, start, version));
         });
         issues.AddRange(FarFromBest(evaluations));
+        if (hasId) engine.Execute($"DROP TABLE IF EXISTS {DupTable}"); // temporary anyway: gone with the session
         return Result(input, covered, total, excludedByChecks + dupOnlyExcluded, periods, overall, issues, profiles);
     }
 
