@@ -109,12 +109,15 @@ internal static partial class DriftAnalysis
         return (rows, result);
     }
 
-    /// <summary>One side's distinct finite values of a column with their counts, ascending.</summary>
-    private static string Ordered(OpenedSource source, Column col)
+    /// <summary>One side's distinct finite values of a column with their counts (<c>v_</c>, <c>n_</c>).</summary>
+    private static string Grouped(OpenedSource source, Column col)
     {
         var d = source.Dialect;
-        return $"SELECT v_, count(*) AS n_ FROM (SELECT {AsDouble(d, col)} AS v_ FROM {source.Relation}) s WHERE {Finite(d, "v_")} GROUP BY v_ ORDER BY v_";
+        return $"SELECT v_, count(*) AS n_ FROM (SELECT {AsDouble(d, col)} AS v_ FROM {source.Relation}) s WHERE {Finite(d, "v_")} GROUP BY v_";
     }
+
+    /// <summary><see cref="Grouped"/>, ascending.</summary>
+    private static string Ordered(OpenedSource source, Column col) => Grouped(source, col) + " ORDER BY v_";
 
     /// <summary>Both sides' distinct finite values of a column, ascending, each with both counts: one query when both
     /// sides are on one engine; else the two ordered streams merged here (the current side's read on another thread into
@@ -124,10 +127,8 @@ internal static partial class DriftAnalysis
         var runs = new Runs(visit);
         if (ReferenceEquals(reference.Engine, current.Engine))
         {
-            var d = reference.Dialect;
             string Side(OpenedSource s, bool isReference) =>
-                $"SELECT v_, {(isReference ? "count(*)" : "count(*) * 0")} AS r_, {(isReference ? "count(*) * 0" : "count(*)")} AS c_ " +
-                $"FROM (SELECT {AsDouble(d, col)} AS v_ FROM {s.Relation}) s WHERE {Finite(d, "v_")} GROUP BY v_";
+                $"SELECT v_, {(isReference ? "n_" : "n_ * 0")} AS r_, {(isReference ? "n_ * 0" : "n_")} AS c_ FROM ({Grouped(s, col)}) g";
             reference.Engine.Stream(
                 $"SELECT v_, sum(r_) AS nr_, sum(c_) AS nc_ FROM ({Side(reference, true)} UNION ALL {Side(current, false)}) u GROUP BY v_ ORDER BY v_", [], chunk =>
                 {
